@@ -1,0 +1,1 @@
+"""nianbao: government information-disclosure annual reports to validated JSON."""

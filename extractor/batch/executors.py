@@ -1,0 +1,114 @@
+"""Where the work runs: a local process pool, or an existing dask.distributed cluster.
+
+Both yield ``(task, line)`` pairs in completion order; neither ever raises for one bad input.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from extractor.errors import EngineError, ExitCode
+from extractor.settings import Settings
+
+from .inputs import Task
+from .work import HARD_GRACE, error_record, init_worker, process_one
+
+Line = dict[str, Any]
+_PRELOAD = ["extractor.batch.work", "extractor.pipeline"]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver: safe beside the progress thread, and workers fork from a server with the pipeline imported."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)
+    return ctx
+
+
+def _new_pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=init_worker)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop at once: a plain shutdown would wait for files that may run for minutes."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
+def local_results(tasks: Sequence[Task], settings: Settings, timeout: float | None, jobs: int) -> Iterator[tuple[Task, Line]]:
+    """Run on ``jobs`` processes; the files in flight when a worker dies are retried one by one."""
+    queue = deque(tasks)
+    suspects: list[Task] = []
+    while queue:
+        pool = _new_pool(jobs)
+        try:
+            yield from _drain(pool, queue, suspects, settings, timeout, cap=2 * jobs)
+        finally:
+            _kill(pool)
+    for task in suspects:
+        yield task, _isolated(task, settings, timeout)
+
+
+def _drain(
+    pool: ProcessPoolExecutor, queue: deque[Task], suspects: list[Task], settings: Settings, timeout: float | None, cap: int
+) -> Iterator[tuple[Task, Line]]:
+    """Keep ``cap`` files in flight until the queue is empty or the pool breaks."""
+    running: dict[Future, Task] = {}
+    while queue or running:
+        while queue and len(running) < cap:
+            task = queue.popleft()
+            running[pool.submit(process_one, task, settings, timeout)] = task
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            task = running.pop(future)
+            try:
+                yield task, future.result()
+            except BrokenProcessPool:
+                suspects.append(task)
+            except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
+                yield task, error_record(task, ExitCode.internal_error, f"{type(exc).__name__}: {exc}")
+        if suspects and running:
+            suspects.extend(running.values())
+            return
+
+
+def _isolated(task: Task, settings: Settings, timeout: float | None) -> Line:
+    """A file that was in flight when a worker died, run alone: if the worker dies again, it is the culprit."""
+    pool = _new_pool(1)
+    start = time.monotonic()
+    try:
+        return pool.submit(process_one, task, settings, timeout).result()
+    except BrokenProcessPool:
+        if timeout and time.monotonic() - start >= timeout + HARD_GRACE:
+            return error_record(task, ExitCode.engine_failed, f"timed out after {timeout:g} s (native code did not stop)")
+        return error_record(task, ExitCode.internal_error, "the worker process died on this file (crash or out of memory)")
+    finally:
+        _kill(pool)
+
+
+def dask_results(tasks: Sequence[Task], settings: Settings, timeout: float | None, address: str) -> Iterator[tuple[Task, Line]]:
+    """The same work on a dask.distributed cluster; workers must have nianbao installed and see the files."""
+    from distributed import Client, as_completed
+
+    try:
+        client = Client(address, timeout="30s")
+    except (OSError, TimeoutError) as exc:
+        raise EngineError(f"cannot connect to the Dask scheduler at {address}: {exc}") from exc
+    try:
+        futures = {client.submit(process_one, task, settings, timeout, pure=False): task for task in tasks}
+        for future in as_completed(futures):
+            task = futures.pop(future)
+            try:
+                line = future.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker after repeated worker deaths
+                line = error_record(task, ExitCode.internal_error, f"dask: {type(exc).__name__}: {exc}")
+            future.release()
+            yield task, line
+    finally:
+        client.close()

@@ -1,0 +1,105 @@
+"""A batch: walk the inputs, skip what the results file already holds, run the rest, append each line."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from extractor.errors import BadArgsError, ExitCode
+from extractor.settings import Settings
+
+from .executors import dask_results, local_results
+from .inputs import Task, make_tasks, walk
+from .progress import BatchProgress
+from .results import ResultsFile
+from .summary import Summary
+from .work import error_record
+
+DEFAULT_TIMEOUT = 1800.0
+
+
+def run_batch(
+    inputs: Sequence[str | Path],
+    out: Path,
+    settings: Settings | None = None,
+    *,
+    jobs: int | None = None,
+    dask: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: bool = False,
+) -> Summary:
+    """Extract every input to one line of ``out``; resumable, and one bad file never stops the batch."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 1:
+        raise BadArgsError("--jobs must be at least 1")
+    settings = settings or Settings()
+    start = time.monotonic()
+    paths = walk(inputs, exclude=[out])
+    with ResultsFile(out) as results:
+        tasks = make_tasks(paths)
+        todo, copies = _plan(tasks, results.done)
+        summary = Summary(inputs=len(tasks), skipped=len(tasks) - len(todo) - sum(map(len, copies.values())))
+        summary.torn_bytes = results.torn_bytes
+        runnable = [task for task in todo if task.error is None]
+        with BatchProgress(total=len(tasks) - summary.skipped, enabled=progress) as bar:
+            try:
+                for task in todo:
+                    if task.error is not None:
+                        _write(results, summary, bar, _unreadable(task))
+                stream = (
+                    dask_results(runnable, settings, timeout, dask)
+                    if dask
+                    else local_results(runnable, settings, timeout, jobs)
+                )
+                for task, line in _guarded(stream):
+                    for copy in [task, *copies.get(task.sha256 or "", [])]:
+                        _write(results, summary, bar, line if copy is task else _moved(line, copy.path))
+            except KeyboardInterrupt:
+                summary.interrupted = True
+    summary.seconds = time.monotonic() - start
+    return summary
+
+
+def _unreadable(task: Task) -> dict[str, Any]:
+    return error_record(task, ExitCode.input_file, task.error or "unreadable")
+
+
+def _guarded(stream: Iterator[tuple[Task, dict[str, Any]]]) -> Iterator[tuple[Task, dict[str, Any]]]:
+    """Close the executor (killing its workers) as soon as the consumer stops, e.g. on Ctrl-C."""
+    try:
+        yield from stream
+    finally:
+        close = getattr(stream, "close", None)
+        if close:
+            close()
+
+
+def _plan(tasks: list[Task], done: set[str]) -> tuple[list[Task], dict[str, list[Task]]]:
+    """Inputs still to run (one per sha256) and, for each, the other paths with the same bytes."""
+    todo: list[Task] = []
+    copies: dict[str, list[Task]] = {}
+    for task in tasks:
+        if task.sha256 is None:
+            todo.append(task)
+        elif task.sha256 in done:
+            continue
+        elif task.sha256 in copies:
+            copies[task.sha256].append(task)
+        else:
+            copies[task.sha256] = []
+            todo.append(task)
+    return todo, {sha: more for sha, more in copies.items() if more}
+
+
+def _moved(line: dict[str, Any], path: str) -> dict[str, Any]:
+    """The same result for a duplicate file: only ``source.path`` differs."""
+    return {**line, "source": {**line["source"], "path": path}}
+
+
+def _write(results: ResultsFile, summary: Summary, bar: BatchProgress, line: dict[str, Any]) -> None:
+    results.append(line)
+    summary.add(line)
+    bar.advance(failed="error" in line)

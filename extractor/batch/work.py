@@ -1,0 +1,84 @@
+"""What a worker does with one input: a record, or an error record; never an exception."""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from extractor.errors import ExitCode, NianbaoError
+from extractor.record import SCHEMA_VERSION
+from extractor.settings import Settings
+
+from .inputs import Task
+
+HARD_GRACE = 30.0
+
+
+class FileTimeout(BaseException):
+    """Raised by the alarm; a BaseException so that stages catching Exception cannot swallow it."""
+
+
+def error_record(task: Task, code: ExitCode, message: str) -> dict[str, Any]:
+    """The line written for an input that produced no report (shape documented in docs/BULK.md)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "source": {"path": task.path, "sha256": task.sha256, "kind": None},
+        "error": {"code": code.name, "message": message},
+    }
+
+
+def process_one(task: Task, settings: Settings, timeout: float | None) -> dict[str, Any]:
+    """Extract one file in isolation: every failure, even an unexpected one, becomes an error record."""
+    if task.error:
+        return error_record(task, ExitCode.input_file, task.error)
+    from extractor import pipeline
+
+    try:
+        with _deadline(timeout):
+            report = pipeline.run(Path(task.abspath), settings)
+    except FileTimeout:
+        return error_record(task, ExitCode.engine_failed, f"timed out after {timeout:g} s")
+    except NianbaoError as exc:
+        return error_record(task, exc.exit_code, str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a batch
+        return error_record(task, ExitCode.internal_error, f"{type(exc).__name__}: {exc}")
+    record = report.model_dump(mode="json")
+    record["source"]["path"] = task.path
+    return record
+
+
+def init_worker() -> None:
+    """Ctrl-C is the parent's business: workers ignore it and are shut down by the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _deadline(timeout: float | None) -> Iterator[None]:
+    """A soft alarm that raises FileTimeout, and a hard stop if native code ignores it.
+
+    Signals only work in a process's main thread (local workers); Dask runs tasks in threads, where
+    only the engines' own timeouts apply.
+    """
+    if not timeout or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(signum: int, frame: object) -> None:
+        raise FileTimeout
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    with open(os.devnull, "w") as sink:
+        faulthandler.dump_traceback_later(timeout + HARD_GRACE, exit=True, file=sink)
+        try:
+            yield
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,55 @@
+"""Feature extraction for section-五 items: normalised text, jieba words and character n-grams.
+
+The transformers are stateless and hold no callables, so the fitted pipeline serialises with skops
+(trusted types only) and segments exactly like the rest of the package (extractor.text.nlp).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from extractor.text.nlp import normalize, segment, strip_list_marker
+
+
+def clean(text: str) -> str:
+    """Normalised text without its list marker (the marker carries no topic)."""
+    return strip_list_marker(normalize(text))
+
+
+class TextCleaner(BaseEstimator, TransformerMixin):
+    """Width, hard breaks, glyph spacing and list markers folded before any feature."""
+
+    def fit(self, texts: Iterable[str], y=None) -> TextCleaner:
+        return self
+
+    def transform(self, texts: Iterable[str]) -> list[str]:
+        return [clean(t) for t in texts]
+
+
+class Segmenter(BaseEstimator, TransformerMixin):
+    """jieba words (with the domain dictionary), joined by spaces for a whitespace tokenizer."""
+
+    def fit(self, texts: Iterable[str], y=None) -> Segmenter:
+        return self
+
+    def transform(self, texts: Iterable[str]) -> list[str]:
+        return [" ".join(segment(t)) for t in texts]
+
+
+def build_features() -> Pipeline:
+    """Cleaner, then the union of word 1-2-grams and character 1-3-grams (tf-idf, sublinear)."""
+    words = Pipeline(
+        [
+            ("segment", Segmenter()),
+            (
+                "tfidf",
+                TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, min_df=1),
+            ),
+        ]
+    )
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
+    return Pipeline([("clean", TextCleaner()), ("union", FeatureUnion([("words", words), ("chars", chars)]))])

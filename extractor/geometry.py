@@ -1,0 +1,24 @@
+"""Boxes in PDF points (origin top-left, y down), shared by every stage that keeps provenance."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Box(NamedTuple):
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def union(self, other: "Box") -> "Box":
+        return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
+
+    def rounded(self) -> list[float]:
+        return [round(v, 1) for v in self]
+
+    @classmethod
+    def from_pixels(cls, box: tuple[float, float, float, float], dpi: float) -> "Box":
+        """Pixel box at ``dpi`` to PDF points (72 per inch)."""
+        k = 72.0 / dpi
+        return cls(box[0] * k, box[1] * k, box[2] * k, box[3] * k)

@@ -1,0 +1,1 @@
+"""Ingest: bytes on disk to a :class:`Document` of text lines and table rows, with provenance."""

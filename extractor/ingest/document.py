@@ -1,0 +1,97 @@
+"""The currency passed between stages: a document as rows of spans in reading order.
+
+Every input kind (text dump, HTML, DOCX, text PDF, scan) is reduced to the same shape, so the
+template and text stages never know where a value came from except through its provenance.
+A *row* is one line of prose (one span) or one table row (one span per cell, "" for a blank cell).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractor.geometry import Box
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of text as read, with where and how it was read."""
+
+    text: str
+    page: int | None = None
+    bbox: Box | None = None
+    method: str = "text"
+    engine: str | None = None
+    confidence: float = 1.0
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of prose (``table`` False) or one table row whose cells are ``spans``."""
+
+    spans: list[Span]
+    table: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\t".join(s.text for s in self.spans)
+
+    @property
+    def page(self) -> int | None:
+        return next((s.page for s in self.spans if s.page is not None), None)
+
+
+@dataclass(slots=True)
+class Document:
+    """What ingest hands on: rows in reading order plus what the source said about itself."""
+
+    path: str
+    kind: str
+    rows: list[Row] = field(default_factory=list)
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """The plain text, table cells joined by tabs, one row a line."""
+        return "\n".join(r.text for r in self.rows)
+
+
+def text_row(text: str, **provenance: object) -> Row:
+    return Row([Span(text, **provenance)])  # type: ignore[arg-type]
+
+
+def table_row(cells: list[str], **provenance: object) -> Row:
+    return Row([Span(c, **provenance) for c in cells], table=True)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word or text line located on a page (text layer or OCR), box in PDF points."""
+
+    text: str
+    box: Box
+    method: str = "pdf-text"
+    engine: str | None = None
+    confidence: float = 1.0
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of a paged source; ``image`` is a rendered or scanned greyscale array when needed."""
+
+    number: int
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    image: object | None = None
+    dpi: float | None = None
+    ocr: bool = False
+
+
+@dataclass(slots=True)
+class PagedSource:
+    """A PDF or image before layout: pages of located words; layout turns it into a Document."""
+
+    path: str
+    kind: str
+    pages: list[Page] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,116 @@
+"""PDF text layer to located words (pypdfium2), in PDF points with a top-left origin.
+
+CJK text carries no spaces, so words are cut where the horizontal gap between glyphs exceeds
+a fraction of the font size; table cells are then separate words even when the PDF draws a
+whole table row as one run. Whether a page's text layer can be trusted is decided here too
+(:func:`text_layer_ok`), so the OCR helper can route only the pages that need it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extractor.errors import EncryptedInputError, InputFileError
+from extractor.geometry import Box
+from extractor.ingest.document import Page, PagedSource, Word
+
+WORD_GAP_EM = 0.6
+LINE_SHIFT_EM = 0.5
+MIN_REAL_CHARS = 20
+MIN_GOOD_RATIO = 0.8
+_GOOD = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\u0020-\u007e\u00b7\u00d7\u3400-\u4dbf]")
+
+
+def open_pdf(path: str | Path) -> PagedSource:
+    """Every page with its size and text-layer words; bad or locked files raise one-line errors."""
+    doc = _open(Path(path))
+    try:
+        pages = [_read_page(doc, i) for i in range(len(doc))]
+    finally:
+        doc.close()
+    return PagedSource(path=str(path), kind="pdf", pages=pages)
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            raise EncryptedInputError(f"{path}: the PDF is password-protected") from None
+        raise InputFileError(f"{path}: not a readable PDF ({exc})") from None
+
+
+def _read_page(doc: pdfium.PdfDocument, index: int) -> Page:
+    page = doc[index]
+    try:
+        width, height = page.get_size()
+        left, bottom, _, _ = page.get_cropbox()
+        textpage = page.get_textpage()
+        try:
+            words = _words(textpage, height + bottom, left)
+        finally:
+            textpage.close()
+    except pdfium.PdfiumError as exc:
+        raise InputFileError(f"{doc}: page {index + 1} is unreadable ({exc})") from None
+    finally:
+        page.close()
+    return Page(number=index + 1, width=float(width), height=float(height), words=words)
+
+
+def _chars(textpage: pdfium.PdfTextPage, top: float, left: float) -> list[tuple[str, Box, float]]:
+    """Visible glyphs with top-left-origin boxes and font size; generated breaks are dropped."""
+    out = []
+    for i in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+        if code in (0, 0xFFFE, 0xFFFF) or code in (0x0D, 0x0A):
+            continue
+        x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, i) or (y1 - y0)
+        out.append((chr(code), Box(x0 - left, top - y1, x1 - left, top - y0), float(size)))
+    return out
+
+
+def _words(textpage: pdfium.PdfTextPage, top: float, left: float) -> list[Word]:
+    """Glyph runs cut at spaces, line changes and gaps wider than ``WORD_GAP_EM`` of the font size."""
+    words: list[Word] = []
+    text, box, size = "", None, 0.0
+    for ch, cbox, csize in _chars(textpage, top, left):
+        em = max(csize, 1.0)
+        new_word = box is None or ch.isspace() or _breaks(box, cbox, em)
+        if new_word and box is not None and text.strip():
+            words.append(Word(text.strip(), box))
+        if ch.isspace():
+            text, box = "", None
+            continue
+        if new_word:
+            text, box, size = ch, cbox, em
+        else:
+            text, box = text + ch, box.union(cbox)  # type: ignore[union-attr]
+    if box is not None and text.strip():
+        words.append(Word(text.strip(), box))
+    return words
+
+
+def _breaks(prev: Box, cur: Box, em: float) -> bool:
+    """A glyph starts a new word if it is on another line, behind the last one, or far to the right."""
+    mid_prev, mid_cur = (prev.y0 + prev.y1) / 2, (cur.y0 + cur.y1) / 2
+    if abs(mid_cur - mid_prev) > LINE_SHIFT_EM * em:
+        return True
+    gap = cur.x0 - prev.x1
+    return gap > WORD_GAP_EM * em or gap < -0.5 * em
+
+
+def text_layer_ok(page: Page) -> bool:
+    """True if the page has enough real text to skip OCR: count and share of plausible glyphs."""
+    chars = "".join(w.text for w in page.words if w.method == "pdf-text")
+    chars = "".join(chars.split())
+    if len(chars) < MIN_REAL_CHARS:
+        return False
+    good = len(_GOOD.findall(chars))
+    return good / len(chars) >= MIN_GOOD_RATIO

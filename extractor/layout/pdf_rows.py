@@ -1,0 +1,111 @@
+"""Paged source to Document: prose lines outside tables plus table rows, in reading order.
+
+Reading order is top to bottom within a page and pages in order; a table continued on the next
+page simply follows (the template stage joins tables by their position in the stream). Words are
+treated alike whether they come from the text layer or from OCR (``page.ocr``); only the table
+engine differs: camelot reads the PDF for text pages, an image engine (if given) for OCR pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from extractor.geometry import Box
+from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
+from extractor.layout.repair import join_words
+from extractor.layout.tables.base import RawTable, TableEngine
+from extractor.layout.tables.camelot_engine import CamelotEngine
+from extractor.settings import Settings
+
+_NUMERIC = re.compile(r"^[-−+]?\d[\d,，.]*\s*万?$|^[/／—-]$")
+MIN_TABLE_LINES = 3
+LINE_OVERLAP = 0.5
+
+
+def group_lines(words: Iterable[Word]) -> list[list[Word]]:
+    """Words into lines by vertical overlap, each line left to right, lines top to bottom."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: ((w.box.y0 + w.box.y1) / 2, w.box.x0)):
+        mid = (word.box.y0 + word.box.y1) / 2
+        if lines:
+            ref = lines[-1]
+            top, bottom = min(w.box.y0 for w in ref), max(w.box.y1 for w in ref)
+            height = max(bottom - top, 1.0)
+            if top - LINE_OVERLAP * height <= mid <= bottom + LINE_OVERLAP * height * 0.2 and mid < bottom:
+                ref.append(word)
+                continue
+        lines.append([word])
+    return [sorted(line, key=lambda w: w.box.x0) for line in lines]
+
+
+def looks_like_table(page: Page) -> bool:
+    """Cheap pre-test before running a table engine: several lines ending in a bare number."""
+    hits = 0
+    for line in group_lines(page.words):
+        if len(line) >= 2 and _NUMERIC.match(line[-1].text):
+            hits += 1
+            if hits >= MIN_TABLE_LINES:
+                return True
+    return False
+
+
+def _inside(word: Word, boxes: list[Box]) -> bool:
+    cx, cy = (word.box.x0 + word.box.x1) / 2, (word.box.y0 + word.box.y1) / 2
+    return any(b.x0 <= cx <= b.x1 and b.y0 <= cy <= b.y1 for b in boxes)
+
+
+def _prose_row(line: list[Word], page: int) -> Row:
+    box = line[0].box
+    for w in line[1:]:
+        box = box.union(w.box)
+    return Row([Span(join_words([w.text for w in line]), page=page, bbox=box, method=line[0].method,
+                     engine=line[0].engine, confidence=min(w.confidence for w in line))])
+
+
+def _table_rows(table: RawTable) -> list[tuple[float, Row]]:
+    out = []
+    for i, cells in enumerate(table.rows):
+        spans = [Span(c.text, page=table.page, bbox=c.bbox, method=table.method, confidence=table.confidence)
+                 for c in cells]
+        out.append((table.row_top(i), Row(spans, table=True)))
+    return out
+
+
+def page_rows(page: Page, tables: list[RawTable]) -> list[Row]:
+    """One page's rows in reading order: prose lines outside table areas, then merged with table rows."""
+    areas = [t.bbox for t in tables]
+    items: list[tuple[float, Row]] = []
+    for line in group_lines(w for w in page.words if not _inside(w, areas)):
+        items.append((min(w.box.y0 for w in line), _prose_row(line, page.number)))
+    for table in tables:
+        items.extend(_table_rows(table))
+    items.sort(key=lambda item: item[0])
+    return [row for _, row in items]
+
+
+def paged_to_document(src: PagedSource, tables_by_page: dict[int, list[RawTable]]) -> Document:
+    """All pages in order; tables continued across a page break follow each other in the stream."""
+    rows: list[Row] = []
+    for page in src.pages:
+        rows.extend(page_rows(page, tables_by_page.get(page.number, [])))
+    return Document(path=src.path, kind=src.kind, rows=rows, pages=len(src.pages), warnings=list(src.warnings))
+
+
+def find_tables(src: PagedSource, engine: TableEngine | None = None,
+                image_engine: TableEngine | None = None) -> dict[int, list[RawTable]]:
+    """Run the table engine only on table-looking pages: text pages via camelot, OCR pages via the image engine."""
+    candidates = [p for p in src.pages if looks_like_table(p)]
+    text_pages = [p for p in candidates if not p.ocr]
+    ocr_pages = [p for p in candidates if p.ocr]
+    found = (engine or CamelotEngine()).find_tables(src.path, text_pages) if text_pages else {}
+    if ocr_pages and image_engine is not None:
+        found.update(image_engine.find_tables(src.path, ocr_pages))
+    return found
+
+
+def build_document(src: PagedSource, settings: Settings | None = None, *,
+                   image_engine: TableEngine | None = None) -> Document:
+    """The pipeline's entry for PDFs and images: tables found, then merged with prose in reading order."""
+    del settings  # no layout setting yet; kept so every stage has the same call shape
+    return paged_to_document(src, find_tables(src, image_engine=image_engine))

@@ -1,0 +1,326 @@
+"""OCR'd pages to Document rows: clean the image, find ruled tables, read every cell, order prose.
+
+Whole-page OCR gives words; each word goes to the grid cell holding its centre. A cell is read
+again from its own crop (line by line, digits-only when it holds a number) when the page pass
+missed it, straddled a rule, read stacked glyphs as one tall word, or is not trusted enough.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from extractor.geometry import Box
+from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
+from extractor.ingest.ocr import OcrEngine, get_ocr_engine
+from extractor.layout import imageops
+from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
+from extractor.settings import Settings
+
+_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "!": "1",
+                             "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "g": "9", "，": ",", "。": "."})
+_NUMBERISH = re.compile(r"^[-−]?[0-9OoDQIl|!SsZzBg.,，。]{1,14}$")
+_HEADER_SIMILAR = 0.8
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def number_text(text: str) -> str | None:
+    """The digits a numeric-looking OCR string stands for (O→0, l→1 …), or None if it is words."""
+    flat = text.replace(" ", "")
+    if not _NUMBERISH.match(flat) or not any(c.isdigit() or c in "OoDQ" for c in flat):
+        return None
+    return flat.translate(_CONFUSABLE).replace("−", "-")
+
+
+def _join(parts: Iterable[str]) -> str:
+    """Join OCR pieces of one line: no space between CJK pieces, one between Latin/digit pieces."""
+    out = ""
+    for part in parts:
+        if out and not (_CJK.search(out[-1]) or _CJK.search(part[0])):
+            out += " "
+        out += part
+    return out
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Words into lines (vertical overlap with the line's first word), each sorted left to right."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda k: (k.box.y0 + k.box.y1) / 2):
+        centre = (w.box.y0 + w.box.y1) / 2
+        for line in lines:
+            head = line[0].box
+            if head.y0 <= centre <= head.y1:
+                line.append(w)
+                break
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda k: k.box.x0) for line in lines]
+
+
+@dataclass(slots=True)
+class CellRead:
+    text: str
+    confidence: float
+    engine: str
+
+
+def ink_bands(binary: np.ndarray, min_height: int) -> list[tuple[int, int]]:
+    """Text line bands of a cell crop from its row ink profile (stacked glyphs: one band each)."""
+    rows = np.count_nonzero(binary, axis=1) > 0
+    bands, start = [], None
+    for y, on in enumerate(list(rows) + [False]):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            if y - start >= min_height:
+                bands.append((start, y))
+            start = None
+    return bands
+
+
+def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], inset: int) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return grey[y0 + inset:max(y0 + inset, y1 - inset), x0 + inset:max(x0 + inset, x1 - inset)]
+
+
+def _ink(crop: np.ndarray) -> np.ndarray:
+    if crop.size == 0:
+        return np.zeros((0, 0), np.uint8)
+    _, binary = cv2.threshold(crop, 140, 255, cv2.THRESH_BINARY_INV)
+    return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+
+
+def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, int], dpi: float,
+                   settings: Settings, numeric: bool, scale: float = 1.0) -> CellRead:
+    """Read one cell from its crop, band by band; ``scale`` > 1 enlarges it first (re-reads)."""
+    inset = max(3, int(dpi / 50))
+    crop = cell_crop(grey, box, inset)
+    binary = _ink(crop)
+    bands = ink_bands(binary, max(3, int(dpi * 0.03)))
+    if not bands:
+        return CellRead("", 0.0, engine.name)
+    cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
+    pad = max(4, int(dpi / 25))
+    x0, x1 = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + pad + 1)
+    texts, confs = [], []
+    for b0, b1 in bands:
+        piece = crop[max(0, b0 - pad):min(crop.shape[0], b1 + pad), x0:x1]
+        piece = np.pad(piece, pad, constant_values=255)
+        if scale != 1.0:
+            piece = cv2.resize(piece, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        text, conf = engine.read_crop(piece, settings.ocr, "digits" if numeric else "text")
+        if text:
+            texts.append(text)
+            confs.append(conf)
+    text = "".join(texts) if numeric else _join(texts)
+    return CellRead(text, min(confs) if confs else 0.0, engine.name)
+
+
+def _has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
+    binary = _ink(cell_crop(grey, box, max(3, int(dpi / 50))))
+    if binary.size == 0:
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(binary)
+    return any(stats[i][3] >= 0.04 * dpi for i in range(1, n))
+
+
+def _px(box: Box, dpi: float) -> tuple[float, float, float, float]:
+    k = dpi / 72.0
+    return box.x0 * k, box.y0 * k, box.x1 * k, box.y1 * k
+
+
+def _assign(words: list[Word], table: TableGrid, dpi: float) -> tuple[dict[GridCell, list[Word]], set[GridCell], list[Word]]:
+    """Words per cell, cells touched by a word that straddles a rule, and words outside the table."""
+    per: dict[GridCell, list[Word]] = {}
+    straddled: set[GridCell] = set()
+    outside: list[Word] = []
+    tx0, ty0, tx1, ty1 = table.box
+    for w in words:
+        x0, y0, x1, y1 = _px(w.box, dpi)
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if not (tx0 <= cx < tx1 and ty0 <= cy < ty1):
+            outside.append(w)
+            continue
+        cell = table.cell_at(cx, cy)
+        if cell is None:
+            continue
+        per.setdefault(cell, []).append(w)
+        margin = 0.25 * (x1 - x0)
+        if x0 + margin < cell.box[0] or x1 - margin > cell.box[2]:
+            straddled.add(cell)
+            for other in (table.cell_at(x0 + margin, cy), table.cell_at(x1 - margin, cy)):
+                if other is not None:
+                    straddled.add(other)
+    return per, straddled, outside
+
+
+def _page_text(words: list[Word]) -> tuple[str, float, bool]:
+    """Cell text from page words (lines top to bottom), its lowest confidence, and 'tall word' doubt."""
+    if not words:
+        return "", 0.0, False
+    lines = group_lines(words)
+    text = "".join(_join(w.text for w in line) for line in lines)
+    tall = any((w.box.y1 - w.box.y0) > 1.8 * (w.box.x1 - w.box.x0) and len(w.text) < 3 for w in words)
+    return text, min(w.confidence for w in words), tall
+
+
+def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled: bool, inked: bool) -> bool:
+    if straddled or tall or (not text and inked):
+        return True
+    digits = number_text(text)
+    return digits is not None and (conf < engine.number_trust or digits != text.replace(" ", ""))
+
+
+def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
+               settings: Settings) -> tuple[dict[GridCell, CellRead], list[Word]]:
+    """Every cell's text; words that fell outside the table are handed back for prose."""
+    per, straddled, outside = _assign(words, table, dpi)
+    reads: dict[GridCell, CellRead] = {}
+    todo: list[tuple[GridCell, bool]] = []
+    for cell in table.cells:
+        text, conf, tall = _page_text(per.get(cell, []))
+        inked = not text and _has_ink(grey, cell.box, dpi)
+        if _needs_crop(engine, text, conf, tall, cell in straddled, inked):
+            numeric = number_text(text) is not None or (not text and _narrow_single_line(grey, cell, dpi))
+            todo.append((cell, numeric))
+        reads[cell] = CellRead(number_text(text) or text, conf, engine.name)
+    workers = 2 if engine.name == "tesseract" else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(lambda job: read_cell_crop(engine, grey, job[0].box, dpi, settings, job[1]), todo)
+        for (cell, numeric), read in zip(todo, list(results)):
+            if read.text or not reads[cell].text:
+                reads[cell] = CellRead(number_text(read.text) or read.text if numeric else read.text,
+                                       read.confidence, read.engine)
+    return reads, outside
+
+
+def _narrow_single_line(grey: np.ndarray, cell: GridCell, dpi: float) -> bool:
+    """An unread cell whose ink is one short line: most likely a number."""
+    binary = _ink(cell_crop(grey, cell.box, max(3, int(dpi / 50))))
+    bands = ink_bands(binary, max(3, int(dpi * 0.03)))
+    if len(bands) != 1:
+        return False
+    cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
+    height = bands[0][1] - bands[0][0]
+    return cols.size > 0 and (cols[-1] - cols[0]) <= 3.2 * height
+
+
+def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> list[tuple[float, Row]]:
+    """One Row per grid row, one Span per grid column ("" where a merged cell continues)."""
+    origin = {(c.row, c.col): c for c in table.cells}
+    out = []
+    for r in range(table.n_rows):
+        spans = []
+        for c in range(table.n_cols):
+            cell = origin.get((r, c))
+            if cell is None:
+                spans.append(Span("", page=page, method="ocr"))
+                continue
+            read = reads[cell]
+            spans.append(Span(read.text, page=page, bbox=Box.from_pixels(cell.box, dpi), method="ocr",
+                              engine=read.engine, confidence=round(read.confidence, 3)))
+        if any(s.text for s in spans):
+            out.append((float(table.ys[r]), Row(spans, table=True)))
+    return out
+
+
+def prose_rows(words: list[Word], page: int, dpi: float) -> list[tuple[float, Row]]:
+    out = []
+    for line in group_lines(words):
+        box = line[0].box
+        for w in line[1:]:
+            box = box.union(w.box)
+        span = Span(_join(w.text for w in line), page=page, bbox=box, method="ocr", engine=line[0].engine,
+                    confidence=round(min(w.confidence for w in line), 3))
+        out.append((box.y0 * dpi / 72.0, Row([span])))
+    return out
+
+
+def upright(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> tuple[np.ndarray, bool]:
+    """Turn the page by 180° when a sample of its text lines reads better upside down."""
+    binary = imageops.ink_mask(grey)
+    smear = cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(smear)
+    lines = [s for s in stats[1:] if s[2] >= 3 * s[3] and 12 <= s[3] <= 0.05 * grey.shape[0]
+             and s[2] < 0.9 * grey.shape[1]]
+    lines = sorted(lines, key=lambda s: -s[2])[:5]
+    if not lines:
+        return grey, False
+    score = [0.0, 0.0]
+    for x, y, w, h, _ in lines:
+        crop = grey[max(0, y - 4):y + h + 4, max(0, x - 4):x + w + 4]
+        for k, img in enumerate((crop, cv2.rotate(crop, cv2.ROTATE_180))):
+            text, conf = engine.read_crop(img, settings.ocr)
+            score[k] += conf * min(len(text), 20)
+    flipped = score[1] > 1.3 * score[0] + 1.0
+    return (imageops.turn(grey, 2) if flipped else grey), flipped
+
+
+def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None) -> tuple[list[Row], list[str]]:
+    """All rows of one page image in reading order (tables and prose by their top edge), plus warnings."""
+    if page.image is None or page.dpi is None:
+        return [], [f"page {page.number}: no image to OCR"]
+    engine = engine or get_ocr_engine(settings.ocr.engine)
+    grey, info = imageops.clean_page(np.asarray(page.image))
+    grey, flipped = upright(grey, engine, settings)
+    warnings = []
+    if info["quarter_turns"] or flipped:
+        warnings.append(f"page {page.number}: turned upright ({'180' if flipped else '90'}°)")
+    page.image = grey
+    dpi = float(page.dpi)
+    words = engine.recognize(grey, dpi, settings.ocr)
+    items: list[tuple[float, Row]] = []
+    for table in find_tables(grey, dpi):
+        if table.n_cols < 2:
+            continue
+        reads, words = read_table(grey, dpi, table, words, engine, settings)
+        items.extend(table_rows(table, reads, page.number, dpi))
+    items.extend(prose_rows(words, page.number, dpi))
+    items.sort(key=lambda item: item[0])
+    return [row for _, row in items], warnings
+
+
+def _header_rows(rows: list[Row]) -> list[Row]:
+    """Leading table rows without any number: a table's header."""
+    out = []
+    for row in rows:
+        if not row.table or any(number_text(s.text) for s in row.spans):
+            break
+        out.append(row)
+    return out
+
+
+def _squash(rows: list[Row]) -> str:
+    return "".join(s.text for r in rows for s in r.spans).replace(" ", "")
+
+
+def drop_repeated_header(previous: list[Row], rows: list[Row]) -> list[Row]:
+    """A table continued on a new page often repeats its header: keep it only once."""
+    if not previous or not previous[-1].table or not rows or not rows[0].table:
+        return rows
+    head = _header_rows(rows)
+    start = next((i for i, r in enumerate(previous) if r.table and i and not previous[i - 1].table), 0)
+    if not head:
+        return rows
+    earlier = _header_rows([r for r in previous[start:]]) or _header_rows(previous)
+    ratio = difflib.SequenceMatcher(None, _squash(head), _squash(earlier)).ratio() if earlier else 0.0
+    return rows[len(head):] if ratio >= _HEADER_SIMILAR else rows
+
+
+def build_scan_document(src: PagedSource, settings: Settings) -> Document:
+    """A Document from a source whose pages are all images (scans, photos, image-only PDFs)."""
+    engine = get_ocr_engine(settings.ocr.engine)
+    doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings))
+    for page in src.pages:
+        rows, warnings = page_rows(page, settings, engine)
+        doc.warnings.extend(warnings)
+        doc.rows.extend(drop_repeated_header(doc.rows, rows))
+    if not any(r.text.strip() for r in doc.rows):
+        doc.warnings.append("no text was recognised on any page")
+    return doc

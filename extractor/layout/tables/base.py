@@ -1,0 +1,48 @@
+"""What every table engine returns: tables as rows of cells with boxes in PDF points.
+
+Merged regions are already resolved: a region appears once per row it covers, with its text in
+its top row and "" (``continued``) below, so the caller never sees the same label twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from extractor.geometry import Box
+from extractor.ingest.document import Page
+
+
+@dataclass(frozen=True, slots=True)
+class RawCell:
+    """One merged region as seen from one table row."""
+
+    text: str
+    bbox: Box
+    rowspan: int = 1
+    colspan: int = 1
+    continued: bool = False
+
+
+@dataclass(slots=True)
+class RawTable:
+    """A table found on one page; ``rows`` in top-to-bottom order."""
+
+    page: int
+    bbox: Box
+    rows: list[list[RawCell]] = field(default_factory=list)
+    method: str = "camelot-lattice"
+    confidence: float = 1.0
+
+    def row_top(self, index: int) -> float:
+        return min(c.bbox.y0 for c in self.rows[index])
+
+
+class TableEngine(Protocol):
+    """Finds tables on the given pages of one file."""
+
+    name: str
+
+    def find_tables(self, path: str, pages: list[Page]) -> dict[int, list[RawTable]]:
+        """Tables per 1-based page number, only for the pages passed in."""
+        ...

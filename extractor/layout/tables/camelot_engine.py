@@ -1,0 +1,125 @@
+"""camelot-py tables: lattice on ruled pages, stream where lattice finds nothing.
+
+camelot is the slow part of a text PDF (page render plus its own text parse), so the caller
+passes only pages that look like they hold a table, all in one call, at a modest render
+resolution that still resolves 0.5 pt rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+from extractor.errors import EngineError, MissingDependencyError
+from extractor.geometry import Box
+from extractor.ingest.document import Page
+from extractor.layout.repair import join_cell_text
+from extractor.layout.tables.base import RawCell, RawTable
+
+LATTICE_RESOLUTION = 150
+
+
+class CamelotEngine:
+    """Lattice first; stream only for table-looking pages where lattice found no table."""
+
+    name = "camelot"
+
+    def find_tables(self, path: str, pages: list[Page]) -> dict[int, list[RawTable]]:
+        if not pages:
+            return {}
+        heights = {p.number: p.height for p in pages}
+        found = self._read(path, sorted(heights), "lattice", heights)
+        missing = [n for n in sorted(heights) if not found.get(n)]
+        if missing:
+            for number, tables in self._read(path, missing, "stream", heights).items():
+                found[number] = tables
+        return found
+
+    def _read(self, path: str, numbers: list[int], flavor: str, heights: dict[int, float]) -> dict[int, list[RawTable]]:
+        camelot = _camelot()
+        kwargs: dict[str, Any] = {"resolution": LATTICE_RESOLUTION} if flavor == "lattice" else {}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tables = camelot.read_pdf(path, pages=",".join(map(str, numbers)), flavor=flavor,
+                                          suppress_stdout=True, **kwargs)
+        except Exception as exc:  # camelot raises many unrelated types on odd PDFs
+            raise EngineError(f"{path}: camelot {flavor} failed on pages {numbers}: {exc}") from exc
+        out: dict[int, list[RawTable]] = {}
+        for table in tables:
+            number = int(table.page)
+            raw = _convert(table, number, heights[number], flavor)
+            if raw.rows:
+                out.setdefault(number, []).append(raw)
+        return out
+
+
+def _camelot() -> Any:
+    try:
+        import camelot
+    except ImportError as exc:
+        raise MissingDependencyError("camelot-py is not installed", "pip install camelot-py==2.0.0") from exc
+    logging.getLogger("camelot").setLevel(logging.ERROR)
+    return camelot
+
+
+def _box(x1: float, y1: float, x2: float, y2: float, height: float) -> Box:
+    return Box(x1, height - y2, x2, height - y1)
+
+
+def _regions(cells: list[list[Any]], flavor: str) -> list[list[int]]:
+    """Region id per grid cell: cells joined where camelot found no rule between them (lattice)."""
+    n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if flavor == "lattice":
+        for r in range(n_rows):
+            for c in range(n_cols):
+                here = r * n_cols + c
+                if c + 1 < n_cols and not cells[r][c].right:
+                    parent[find(here + 1)] = find(here)
+                if r + 1 < n_rows and not cells[r][c].bottom:
+                    parent[find(here + n_cols)] = find(here)
+    return [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
+
+
+def _convert(table: Any, page: int, height: float, flavor: str) -> RawTable:
+    """camelot grid to rows of merged regions, text once in the region's top row."""
+    cells = table.cells
+    ids = _regions(cells, flavor)
+    members: dict[int, list[tuple[int, int]]] = {}
+    for r, row in enumerate(ids):
+        for c, rid in enumerate(row):
+            members.setdefault(rid, []).append((r, c))
+    regions: dict[int, tuple[str, Box, int, int, int]] = {}
+    for rid, pos in members.items():
+        text = join_cell_text("\n".join(cells[r][c].text for r, c in pos if cells[r][c].text.strip()))
+        boxes = [_box(cells[r][c].x1, cells[r][c].y1, cells[r][c].x2, cells[r][c].y2, height) for r, c in pos]
+        box = boxes[0]
+        for b in boxes[1:]:
+            box = box.union(b)
+        rows_, cols_ = {r for r, _ in pos}, {c for _, c in pos}
+        regions[rid] = (text, box, min(rows_), len(rows_), len(cols_))
+    rows: list[list[RawCell]] = []
+    for r, row in enumerate(ids):
+        out: list[RawCell] = []
+        seen: set[int] = set()
+        for rid in row:
+            if rid in seen:
+                continue
+            seen.add(rid)
+            text, box, top, rowspan, colspan = regions[rid]
+            first = top == r
+            out.append(RawCell(text if first else "", box, rowspan, colspan, continued=not first))
+        if any(c.text for c in out):
+            rows.append(out)
+    x1, y1, x2, y2 = table._bbox
+    confidence = max(0.0, min(1.0, float(getattr(table, "accuracy", 100.0)) / 100.0))
+    return RawTable(page, _box(x1, y1, x2, y2, height), rows, f"camelot-{flavor}", confidence)

@@ -1,0 +1,165 @@
+"""Ruled tables found in a page image: rule lines → row/column positions → cells with spans.
+
+Pure image work (no OCR): morphological opening with long thin kernels keeps only rules;
+rule positions are clustered into the table's row and column lines; two neighbouring grid
+slots belong to one merged cell when the rule between them is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+#: rule kernels as a fraction of an inch: longer than any glyph stroke (10.5 pt ≈ 0.15 in)
+_H_KERNEL_IN = 0.25
+_V_KERNEL_IN = 0.2
+#: share of a slot edge that must be inked for the edge to count as a rule
+_EDGE_INK = 0.6
+_MIN_TABLE_IN = (1.0, 0.25)
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One (possibly merged) cell: top-left slot, spans, and its box in pixels."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: tuple[int, int, int, int]
+
+
+@dataclass(slots=True)
+class TableGrid:
+    """A ruled table on one page: line positions in pixels and its cells in row-major order."""
+
+    ys: list[int]
+    xs: list[int]
+    cells: list[GridCell] = field(default_factory=list)
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    def cell_at(self, x: float, y: float) -> GridCell | None:
+        for cell in self.cells:
+            x0, y0, x1, y1 = cell.box
+            if x0 <= x < x1 and y0 <= y < y1:
+                return cell
+        return None
+
+
+def binarize(grey: np.ndarray) -> np.ndarray:
+    """Ink = 255. Adaptive threshold keeps faint rules that a global threshold loses."""
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def rule_masks(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rules only; small gaps (noise, faded ink) are bridged first."""
+    hk = max(15, int(_H_KERNEL_IN * dpi))
+    vk = max(12, int(_V_KERNEL_IN * dpi))
+    bridged_h = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
+    bridged_v = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
+    h = cv2.morphologyEx(bridged_h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
+    v = cv2.morphologyEx(bridged_v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
+    return h, v
+
+
+def _cluster(values: list[float], tol: float) -> list[int]:
+    """Merge positions closer than ``tol`` (a rule several pixels thick) into their mean."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [int(round(sum(g) / len(g))) for g in out]
+
+
+def _positions(mask: np.ndarray, axis: int, min_len: int, tol: float) -> list[int]:
+    """Centres of rule segments (axis 0: horizontal rules → y; 1: vertical rules → x)."""
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(mask)
+    found = []
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        length = w if axis == 0 else h
+        if length >= min_len:
+            found.append(float(centroids[i][1] if axis == 0 else centroids[i][0]))
+    return _cluster(found, tol)
+
+
+def _edge_inked(mask: np.ndarray, fixed: int, start: int, stop: int, horizontal: bool, band: int) -> bool:
+    """Is there a rule along this slot edge (at ``fixed``, from ``start`` to ``stop``)?"""
+    lo, hi = start + (stop - start) // 6, stop - (stop - start) // 6
+    if hi <= lo:
+        return True
+    if horizontal:
+        strip = mask[max(0, fixed - band):fixed + band + 1, lo:hi]
+        covered = strip.max(axis=0) if strip.size else np.zeros(0)
+    else:
+        strip = mask[lo:hi, max(0, fixed - band):fixed + band + 1]
+        covered = strip.max(axis=1) if strip.size else np.zeros(0)
+    return covered.size > 0 and float(np.count_nonzero(covered)) / covered.size >= _EDGE_INK
+
+
+def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, band: int) -> list[GridCell]:
+    """Union grid slots not separated by a rule; each union becomes one cell with spans."""
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(rows * cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band):
+                parent[find(r * cols + c + 1)] = find(r * cols + c)
+            if r + 1 < rows and not _edge_inked(h, ys[r + 1], xs[c], xs[c + 1], True, band):
+                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(rows):
+        for c in range(cols):
+            groups.setdefault(find(r * cols + c), []).append((r, c))
+    cells = []
+    for slots in groups.values():
+        r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
+        c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
+        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+    return sorted(cells, key=lambda k: (k.row, k.col))
+
+
+def find_tables(grey: np.ndarray, dpi: float) -> list[TableGrid]:
+    """Every ruled table on the page, top to bottom."""
+    binary = binarize(grey)
+    h, v = rule_masks(binary, dpi)
+    frame = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(frame)
+    tol = max(3.0, dpi / 40)
+    tables = []
+    for i in range(1, n):
+        x, y, w, hh, _ = stats[i]
+        if w < _MIN_TABLE_IN[0] * dpi or hh < _MIN_TABLE_IN[1] * dpi:
+            continue
+        region = labels[y:y + hh, x:x + w] == i
+        hr = np.where(region, h[y:y + hh, x:x + w], 0).astype(np.uint8)
+        vr = np.where(region, v[y:y + hh, x:x + w], 0).astype(np.uint8)
+        ys = [y + p for p in _positions(hr, 0, int(0.2 * w), tol)]
+        xs = [x + p for p in _positions(vr, 1, int(min(hh * 0.5, 0.15 * dpi)), tol)]
+        if len(ys) < 2 or len(xs) < 2:
+            continue
+        band = max(2, int(tol))
+        tables.append(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band)))
+    return sorted(tables, key=lambda t: t.ys[0])

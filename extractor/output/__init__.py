@@ -1,0 +1,1 @@
+"""Output: JSON files (atomic) and databases."""

@@ -1,0 +1,1 @@
+"""Versioned SQL steps of the nianbao database (NNNN_name.sql, applied in order)."""

@@ -1,0 +1,85 @@
+"""One document through the stages: ingest → layout → template → text → classify → Report.
+
+The only module that imports every stage; each stage gets values, never a later stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from extractor.errors import InputFileError
+from extractor.ingest.document import Document
+from extractor.ingest.sniff import sniff
+from extractor.layout.sections import find_headings
+from extractor.record import Metadata, Report, Source
+from extractor.settings import Settings
+from extractor.template.tables import map_tables
+from extractor.text.sections import sections_from_rows
+
+
+def _load_text(path: Path, settings: Settings) -> Document:
+    from extractor.ingest.textdump import load_text
+
+    return load_text(path)
+
+
+def _load_html(path: Path, settings: Settings) -> Document:
+    from extractor.ingest.html import load_html
+
+    return load_html(path)
+
+
+def _load_docx(path: Path, settings: Settings) -> Document:
+    from extractor.ingest.docx import load_docx
+
+    return load_docx(path)
+
+
+def _load_pdf(path: Path, settings: Settings) -> Document:
+    from extractor.ingest.pdf import open_pdf
+    from extractor.layout.pdf_rows import build_document
+
+    return build_document(open_pdf(path), settings)
+
+
+LOADERS: dict[str, Callable[[Path, Settings], Document]] = {
+    "text": _load_text,
+    "html": _load_html,
+    "docx": _load_docx,
+    "pdf": _load_pdf,
+}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load(path: Path, settings: Settings) -> Document:
+    kind = sniff(path)
+    loader = LOADERS.get(kind)
+    if loader is None:
+        raise InputFileError(f"{kind} inputs are not supported yet")
+    return loader(path, settings)
+
+
+def run(path: Path, settings: Settings) -> Report:
+    """Extract one report; raises NianbaoError when no record can be produced."""
+    doc = load(path, settings)
+    headings = find_headings(doc.rows)
+    tables = map_tables(doc.rows, headings, year=None)
+    report = Report(
+        source=Source(path=str(path), sha256=sha256_of(path), kind=doc.kind, pages=doc.pages),  # type: ignore[arg-type]
+        metadata=Metadata(format=tables.formats.get("t3"), table_formats=tables.formats),  # type: ignore[arg-type]
+        sections=sections_from_rows(doc.rows, headings),
+        tables=tables.tables,
+        cells=tables.cells,
+        checks=tables.checks,
+        warnings=[*doc.warnings, *tables.warnings],
+    )
+    return report

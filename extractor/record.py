@@ -1,0 +1,120 @@
+"""The JSON record, defined once: every consumer path of docs/spec/output-contract.md lives here.
+
+``nianbao schema`` exports :func:`json_schema` to ``schema/report.schema.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+Number = int | float
+SourceKind = Literal["text", "html", "docx", "pdf", "pdf-scan", "image"]
+CellStatus = Literal["read", "inferred", "corrected", "missing", "suspect"]
+FormatVersion = Literal["2019", "2021"]
+SectionId = Literal["s1", "s2", "s3", "s4", "s5", "s6"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    path: str
+    sha256: str
+    kind: SourceKind
+    pages: int | None = None
+
+
+class Contacts(_Model):
+    phones: list[str] = Field(default_factory=list)
+    emails: list[str] = Field(default_factory=list)
+    websites: list[str] = Field(default_factory=list)
+    addresses: list[str] = Field(default_factory=list)
+    postcodes: list[str] = Field(default_factory=list)
+
+
+class Metadata(_Model):
+    agency: str | None = None
+    year: int | None = None
+    format: FormatVersion | None = None
+    published: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) or null")
+    table_formats: dict[str, FormatVersion] = Field(
+        default_factory=dict, description="template version detected per table (t2, t3); reports mix them"
+    )
+    contacts: Contacts = Field(default_factory=Contacts)
+
+
+class Section(_Model):
+    title: str
+    text: str
+
+
+class Tables(_Model):
+    t2: dict[str, dict[str, dict[str, Number | None]]] = Field(default_factory=dict)
+    t3: dict[str, dict[str, Number | None]] = Field(default_factory=dict)
+    t4: dict[str, Number | None] = Field(default_factory=dict)
+
+
+class Cell(_Model):
+    table: Literal["t2", "t3", "t4"]
+    row: str | None = Field(description="row id; for t2 '<block>.<row>'; null for t4")
+    col: str
+    value: Number | None
+    raw: str | None = None
+    page: int | None = None
+    bbox: list[float] | None = Field(default=None, description="[x0, y0, x1, y1] in PDF points, top-left origin")
+    method: str = "text"
+    engine: str | None = None
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    status: CellStatus = "read"
+
+
+class Check(_Model):
+    rule: str
+    scope: str
+    ok: bool
+    expected: Number | None = None
+    actual: Number | None = None
+    severity: Literal["hard", "soft"] = "hard"
+    cells: list[str] = Field(default_factory=list, description="table.row.col ids the rule involves")
+
+
+class Category(_Model):
+    label: str
+    score: float
+
+
+class Problem(_Model):
+    text: str
+    categories: list[Category] = Field(default_factory=list)
+
+
+class Improvement(_Model):
+    text: str
+    categories: list[Category] = Field(default_factory=list)
+    addresses: list[int] = Field(default_factory=list)
+
+
+class Report(_Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    source: Source
+    metadata: Metadata = Field(default_factory=Metadata)
+    sections: dict[SectionId, Section] = Field(default_factory=dict)
+    tables: Tables = Field(default_factory=Tables)
+    cells: list[Cell] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    improvements: list[Improvement] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+def json_schema() -> dict:
+    """The JSON Schema of one record, as shipped in ``schema/report.schema.json``."""
+    schema = Report.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://nianbao.invalid/schema/report/1"
+    return schema

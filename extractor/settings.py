@@ -1,0 +1,27 @@
+"""Run settings: one frozen object handed down the pipeline; each engine reads only its slice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+OcrEngineName = Literal["auto", "rapidocr", "tesseract"]
+
+
+class OcrSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    engine: OcrEngineName = "auto"
+    dpi: int = Field(default=200, ge=72, le=600, description="render scale for PDF pages sent to OCR")
+    timeout: float = Field(default=120.0, gt=0, description="seconds per page and engine")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    model_path: Path | None = Field(default=None, description="section-五 classifier folder; default: packaged")
+    classify: bool = True
+    keep_temp: bool = False

@@ -1,0 +1,163 @@
+"""Regions of rows → template slots for t2, t3 and t4, with the format detected per table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from extractor.ingest.document import Row
+from extractor.layout.sections import squash
+from extractor.resources import load_json
+from extractor.template.align import Aligned, align
+from extractor.template.match import label
+from extractor.template.numbers import Number, Token
+from extractor.template.slots import Slot
+from extractor.template.spec import Block, Template, template
+from extractor.template.stream import Stream, read_stream
+
+
+@dataclass(slots=True)
+class Mapped:
+    """Slots of one table plus what the mapping doubted."""
+
+    slots: dict[str, Slot] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    suspect_rows: set[str] = field(default_factory=set)
+
+
+def detect_format(rows: list[Row], year: int | None, table: str) -> str:
+    """2019 or 2021 for one table, by the markers its own text carries; the year decides a tie."""
+    text = squash("".join(r.text for r in rows))
+    data = load_json("template.json")["format_detection"]
+    hits = {v: sum(squash(m) in text for m in data[f"{v}_markers"]) for v in ("2019", "2021")}
+    if table == "t3":
+        return "2021" if hits["2021"] else ("2019" if rows else _by_year(year))
+    if hits["2019"] != hits["2021"]:
+        return max(hits, key=hits.__getitem__)
+    return _by_year(year)
+
+
+def _by_year(year: int | None) -> str:
+    return "2019" if year is not None and year <= 2020 else "2021"
+
+
+def _fill(mapped: Mapped, table: str, row: str | None, cols: list[str], aligned: Aligned,
+          scales: dict[str, int] | None = None) -> None:
+    for col in cols:
+        slot = Slot(table, row, col)
+        slot.fill(aligned.cells.get(col), (scales or {}).get(col, 1))
+        mapped.slots[slot.key] = slot
+    if aligned.suspect:
+        mapped.suspect_rows.add(row or table)
+    mapped.warnings.extend(f"{table}.{row or ''}: {note}" for note in aligned.notes if "header" not in note)
+
+
+def _header_columns(stream: Stream, tpl: Template) -> list[str]:
+    """The t3 columns the header shows; a header that lost 总计 makes rows of six values legible."""
+    text = squash("".join(stream.header)).replace("法人或其他组织", "")
+    shown = []
+    for col in sorted(tpl.t3_cols, key=lambda c: len(c.label), reverse=True):
+        if col.label in text:
+            shown.append(col.id)
+            text = text.replace(col.label, "", 1)
+    order = [c.id for c in tpl.t3_cols]
+    return sorted(shown, key=order.index) if len(shown) >= 4 else order
+
+
+def _sum_rule(total: str, parts: list[str]) -> Callable[[dict[str, Number | None]], bool | None]:
+    def consistent(values: dict[str, Number | None]) -> bool | None:
+        needed = [values.get(total), *(values.get(p) for p in parts)]
+        if any(v is None for v in needed):
+            return None
+        return values[total] == sum(values[p] for p in parts)  # type: ignore[misc]
+    return consistent
+
+
+def map_t3(rows: list[Row], tpl: Template) -> Mapped:
+    mapped = Mapped()
+    labels = [label(r.id, r.label) for r in tpl.t3_rows]
+    stream = read_stream(rows, labels, {r.id for r in tpl.t3_data_rows})
+    cols = [c.id for c in tpl.t3_cols]
+    header = _header_columns(stream, tpl)
+    row_total = _sum_rule("total", cols[:-1])
+    for spec in tpl.t3_data_rows:
+        tokens = stream.rows.get(spec.id)
+        if tokens is None:
+            mapped.warnings.append(f"t3.{spec.id}: row not found")
+        _fill(mapped, "t3", spec.id, cols, align(tokens or [], cols, header, row_total))
+    return mapped
+
+
+def _t4_consistent(groups: list[list[str]]) -> Callable[[dict[str, Number | None]], bool | None]:
+    rules = [_sum_rule(g[-1], g[:-1]) for g in groups]
+
+    def consistent(values: dict[str, Number | None]) -> bool | None:
+        results = [r(values) for r in rules]
+        if False in results:
+            return False
+        return True if True in results else None
+    return consistent
+
+
+def map_t4(rows: list[Row], tpl: Template) -> Mapped:
+    mapped = Mapped()
+    stream = read_stream(rows, [], set())
+    cols = [c.id for c in tpl.t4_cols]
+    groups = [cols[i:i + 5] for i in range(0, len(cols), 5)]
+    tokens = stream.loose
+    if not any(t.kind == "value" for t in tokens):
+        mapped.warnings.append("t4: no values found")
+    _fill(mapped, "t4", None, cols, align(tokens, cols, cols, _t4_consistent(groups)))
+    return mapped
+
+
+def _money_scale(header: str, column_unit: str | None) -> tuple[int, str | None]:
+    """Scale to 元 for a money column: the unit printed in the header wins over the template's."""
+    hints = load_json("variants.json")["header_unit_hints"]
+    for unit in sorted(hints, key=len, reverse=True):
+        if unit in header:
+            return hints[unit], None
+    if column_unit in hints:
+        return hints[column_unit], None
+    return 1, "money unit not printed; taken as 元"
+
+
+def _t2_scales(block: Block, header: str) -> tuple[dict[str, int], list[str]]:
+    scales, notes = {}, []
+    for col in block.columns:
+        if col.type == "money":
+            after = header.split(squash(col.label)[:4], 1)[-1] if squash(col.label)[:4] in header else header
+            scales[col.id], note = _money_scale(after[:12], col.unit)
+            if note:
+                notes.append(f"t2.{block.id}.{col.id}: {note}")
+    return scales, notes
+
+
+def map_t2(rows: list[Row], tpl: Template) -> Mapped:
+    mapped = Mapped()
+    owners = [(block, spec) for block in tpl.t2 for spec in block.rows]
+    labels = [label(f"{block.id}.{spec.id}", spec.label) for block, spec in owners]
+    stream = read_stream(rows, labels, {lab.id for lab in labels})
+    header = ""
+    for block, spec in owners:
+        key = f"{block.id}.{spec.id}"
+        if key in stream.header_by_row and stream.header_by_row[key]:
+            header = squash("".join(stream.header_by_row[key]))
+        elif block.rows[0] is spec:
+            header = squash("".join(stream.header))
+        cols = [c.id for c in block.columns]
+        scales, notes = _t2_scales(block, header)
+        tokens: list[Token] | None = stream.rows.get(key)
+        if tokens is None:
+            mapped.warnings.append(f"t2.{key}: row not found")
+        elif any(t.kind == "value" for t in tokens):
+            mapped.warnings.extend(notes)
+        _fill(mapped, "t2", key, cols, align(tokens or [], cols, cols, lambda _: None), scales)
+    return mapped
+
+
+MAPPERS = {"t2": map_t2, "t3": map_t3, "t4": map_t4}
+
+
+def map_table(table: str, rows: list[Row], version: str) -> Mapped:
+    return MAPPERS[table](rows, template(version))

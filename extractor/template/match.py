@@ -1,0 +1,69 @@
+"""Fuzzy label matching: spaced, stacked, split or mangled labels to template row ids."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
+
+from extractor.layout.sections import squash
+
+_NUMBER_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．,]|\([一二三四五六七八九十]+\)|\d{1,2}[.．、])")
+_PAREN = re.compile(r"\([^()]*\)?")
+MIN_FUZZY = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A template label reduced to what survives bad extraction: its numbering and its core words."""
+
+    id: str
+    numbering: str
+    core: str
+
+
+def split_label(text: str) -> tuple[str, str]:
+    """(numbering, core): '(二)部分公开(区分处理的,只' → ('(二)', '部分公开')."""
+    flat = squash(text)
+    numbered = _NUMBER_PREFIX.match(flat)
+    numbering = numbered.group(0) if numbered else ""
+    core = _PAREN.sub("", flat[len(numbering):]).strip("、.,，:：;；")
+    return numbering.rstrip("、.．,"), core
+
+
+@cache
+def label(row_id: str, text: str) -> Label:
+    numbering, core = split_label(text)
+    return Label(row_id, numbering, core)
+
+
+def score(fragment: str, target: Label) -> float:
+    """How surely ``fragment`` starts the row ``target`` (0 = not at all)."""
+    numbering, core = split_label(fragment)
+    if len(core) < 2 or not target.core:
+        return 0.0
+    if len(target.core) <= 3:
+        if target.numbering and numbering != target.numbering:
+            return 0.0
+        return 1.0 if core == target.core else 0.0
+    if numbering and target.numbering and numbering != target.numbering and len(target.core) <= 4:
+        return 0.0
+    if core == target.core:
+        return 1.0
+    if target.core in core and len(core) <= len(target.core) + 12:
+        return 0.95
+    if target.core.startswith(core) and len(core) >= min(4, len(target.core)):
+        return 0.85
+    ratio = SequenceMatcher(None, core, target.core).ratio()
+    return ratio * 0.9 if ratio >= MIN_FUZZY else 0.0
+
+
+def best_match(fragment: str, candidates: list[Label], floor: float = 0.6) -> Label | None:
+    """The best-scoring candidate (earliest wins a tie), or None under ``floor``."""
+    best, best_score = None, floor
+    for candidate in candidates:
+        s = score(fragment, candidate)
+        if s > best_score:
+            best, best_score = candidate, s
+    return best

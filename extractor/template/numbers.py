@@ -1,0 +1,78 @@
+"""Cell text to tokens and numbers: blanks, "/" as null, counts, signed changes, money in 元."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from extractor.ingest.document import Span
+from extractor.resources import load_json
+
+Number = int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One piece of a cell: a label fragment, a value (maybe a null like "/"), or a printed blank."""
+
+    kind: str  # "text" | "value" | "blank"
+    raw: str
+    span: Span
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    variants = load_json("variants.json")
+    units = "|".join(sorted((re.escape(u) for u in [*variants["money_units"], *variants["count_suffixes"]]),
+                            key=len, reverse=True))
+    value = rf"[-−－]?\d[\d,，]*(?:\.\d+)?\s*(?:{units})?"
+    nulls = frozenset(variants["null_tokens"])
+    null_alt = "|".join(sorted((re.escape(n) for n in nulls), key=len, reverse=True))
+    item = rf"(?:{value}|{null_alt})"
+    one = re.compile(item)
+    many = re.compile(rf"{item}(?:\s+{item})*")
+    trailing = re.compile(rf"^(?P<label>.*?[^\d\s.,，])\s+(?P<values>{item}(?:\s+{item})*)$")
+    return one, many, trailing, nulls
+
+
+def tokenize(span: Span, in_table: bool) -> list[Token]:
+    """Split one cell into tokens; a label followed by space-separated numbers becomes both."""
+    one, many, trailing, _ = _patterns()
+    text = unicodedata.normalize("NFKC", span.text).strip()
+    if not text:
+        return [Token("blank", "", span)] if in_table else []
+    if many.fullmatch(text):
+        return [Token("value", m.group(0).strip(), span) for m in one.finditer(text)]
+    split = trailing.match(text)
+    if split and not re.search(r"\d\s*[.、]$", split.group("label")):
+        values = split.group("values")
+        return [Token("text", split.group("label"), span),
+                *(Token("value", m.group(0).strip(), span) for m in one.finditer(values))]
+    return [Token("text", text, span)]
+
+
+def is_null(raw: str) -> bool:
+    return raw in _patterns()[3] or raw == ""
+
+
+def parse_number(raw: str, scale: int = 1) -> Number | None:
+    """A number from a value token; units in the token win over ``scale`` (the header's unit)."""
+    text = unicodedata.normalize("NFKC", raw).strip().replace("−", "-").replace("－", "-")
+    if is_null(text):
+        return None
+    variants = load_json("variants.json")
+    for unit in sorted(variants["money_units"], key=len, reverse=True):
+        if text.endswith(unit):
+            text, scale = text[: -len(unit)].strip(), variants["money_units"][unit]
+            break
+    else:
+        for suffix in variants["count_suffixes"]:
+            text = text.removesuffix(suffix).strip()
+    try:
+        number = Decimal(text.replace(",", "").replace("，", "")) * scale
+    except InvalidOperation:
+        return None
+    return int(number) if number == number.to_integral_value() else float(round(number, 2))

@@ -1,0 +1,63 @@
+"""Walk a table region as one stream of tokens: a label opens a row, the values after it fill it.
+
+This is what makes every layout look alike: one cell per line, tab rows, grids with blanks,
+labels stacked or split over lines or pages — row labels come in template order, and the
+numbers that follow a label belong to that row until the next label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractor.ingest.document import Row
+from extractor.template.match import Label, best_match
+from extractor.template.numbers import Token, tokenize
+
+HEADER_FLOOR = 0.84
+ROW_FLOOR = 0.6
+
+
+@dataclass(slots=True)
+class Stream:
+    """Tokens per matched row id, plus the text seen before the first row (the header)."""
+
+    rows: dict[str, list[Token]] = field(default_factory=dict)
+    header: list[str] = field(default_factory=list)
+    header_by_row: dict[str, list[str]] = field(default_factory=dict)
+    loose: list[Token] = field(default_factory=list)
+
+
+def _physical_row(row: Row) -> list[Token]:
+    """Tokens of one physical row; blanks count only between real tokens of a row that holds values."""
+    tokens = [t for span in row.spans for t in tokenize(span, row.table)]
+    if not any(t.kind == "value" for t in tokens):
+        return [t for t in tokens if t.kind != "blank"]
+    while tokens and tokens[0].kind == "blank":
+        tokens.pop(0)
+    while tokens and tokens[-1].kind == "blank":
+        tokens.pop()
+    return tokens
+
+
+def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str]) -> Stream:
+    """Assign every value/blank token to the last row label matched before it (in template order)."""
+    stream = Stream()
+    current = -1
+    pending_text: list[str] = []
+    for row in rows:
+        for token in _physical_row(row):
+            if token.kind == "text":
+                found = best_match(token.raw, labels[current + 1:], HEADER_FLOOR if current < 0 else ROW_FLOOR)
+                if found is None:
+                    (stream.header if current < 0 else pending_text).append(token.raw)
+                    continue
+                current = labels.index(found)
+                stream.header_by_row[found.id] = pending_text
+                pending_text = []
+                stream.rows.setdefault(found.id, [])
+                continue
+            if current < 0:
+                stream.loose.append(token)
+            elif labels[current].id in data_ids:
+                stream.rows[labels[current].id].append(token)
+    return stream
