@@ -13,10 +13,10 @@ from extractor.errors import InputFileError
 from extractor.ingest.document import Document
 from extractor.ingest.sniff import sniff
 from extractor.layout.sections import find_headings
-from extractor.record import Metadata, Report, Source
+from extractor.record import Improvement, Problem, Report, Source
 from extractor.settings import Settings
 from extractor.template.tables import map_tables
-from extractor.text.sections import sections_from_rows
+from extractor.text.report_text import read_text
 
 
 def _load_text(path: Path, settings: Settings) -> Document:
@@ -68,18 +68,32 @@ def load(path: Path, settings: Settings) -> Document:
     return loader(path, settings)
 
 
+def _items(problems: list[str], improvements: list[str], settings: Settings) -> tuple[list[Problem], list[Improvement]]:
+    if not settings.classify:
+        return [Problem(text=t) for t in problems], [Improvement(text=t) for t in improvements]
+    from extractor.classify import classify_items
+
+    return classify_items(problems, improvements, settings)
+
+
 def run(path: Path, settings: Settings) -> Report:
     """Extract one report; raises NianbaoError when no record can be produced."""
     doc = load(path, settings)
     headings = find_headings(doc.rows)
-    tables = map_tables(doc.rows, headings, year=None)
-    report = Report(
+    text = read_text(doc.rows, headings)
+    tables = map_tables(doc.rows, headings, year=text.metadata.year)
+    metadata = text.metadata.model_copy(
+        update={"format": tables.formats.get("t3"), "table_formats": tables.formats}
+    )
+    problems, improvements = _items(text.problems, text.improvements, settings)
+    return Report(
         source=Source(path=str(path), sha256=sha256_of(path), kind=doc.kind, pages=doc.pages),  # type: ignore[arg-type]
-        metadata=Metadata(format=tables.formats.get("t3"), table_formats=tables.formats),  # type: ignore[arg-type]
-        sections=sections_from_rows(doc.rows, headings),
+        metadata=metadata,
+        sections=text.sections,  # type: ignore[arg-type]
         tables=tables.tables,
         cells=tables.cells,
         checks=tables.checks,
-        warnings=[*doc.warnings, *tables.warnings],
+        problems=problems,
+        improvements=improvements,
+        warnings=[*doc.warnings, *text.warnings, *tables.warnings],
     )
-    return report

@@ -56,7 +56,7 @@ def run_batch(
                 )
                 for task, line in _guarded(stream):
                     for copy in [task, *copies.get(task.sha256 or "", [])]:
-                        _write(results, summary, bar, line if copy is task else _moved(line, copy.path))
+                        _write(results, summary, bar, line if copy is task else _moved(line, task.path, copy.path))
             except KeyboardInterrupt:
                 summary.interrupted = True
     summary.seconds = time.monotonic() - start
@@ -94,9 +94,12 @@ def _plan(tasks: list[Task], done: set[str]) -> tuple[list[Task], dict[str, list
     return todo, {sha: more for sha, more in copies.items() if more}
 
 
-def _moved(line: dict[str, Any], path: str) -> dict[str, Any]:
-    """The same result for a duplicate file: only ``source.path`` differs."""
-    return {**line, "source": {**line["source"], "path": path}}
+def _moved(line: dict[str, Any], original: str, path: str) -> dict[str, Any]:
+    """The same result for a duplicate file: only ``source.path`` (and the path in a message) differs."""
+    moved = {**line, "source": {**line["source"], "path": path}}
+    if "error" in line:
+        moved["error"] = {**line["error"], "message": line["error"]["message"].replace(original, path)}
+    return moved
 
 
 def _write(results: ResultsFile, summary: Summary, bar: BatchProgress, line: dict[str, Any]) -> None:

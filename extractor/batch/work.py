@@ -45,12 +45,17 @@ def process_one(task: Task, settings: Settings, timeout: float | None) -> dict[s
     except FileTimeout:
         return error_record(task, ExitCode.engine_failed, f"timed out after {timeout:g} s")
     except NianbaoError as exc:
-        return error_record(task, exc.exit_code, str(exc))
+        return error_record(task, exc.exit_code, _as_given(str(exc), task))
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a batch
-        return error_record(task, ExitCode.internal_error, f"{type(exc).__name__}: {exc}")
+        return error_record(task, ExitCode.internal_error, _as_given(f"{type(exc).__name__}: {exc}", task))
     record = report.model_dump(mode="json")
     record["source"]["path"] = task.path
     return record
+
+
+def _as_given(message: str, task: Task) -> str:
+    """Messages name the file as the user did, so that a Dask run and a local run say the same."""
+    return message.replace(task.abspath, task.path)
 
 
 def init_worker() -> None:

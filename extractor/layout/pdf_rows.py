@@ -20,6 +20,7 @@ from extractor.settings import Settings
 
 _NUMERIC = re.compile(r"^[-−+]?\d[\d,，.]*\s*万?$|^[/／—-]$")
 MIN_TABLE_LINES = 3
+MIN_ROW_NUMBERS = 3
 LINE_OVERLAP = 0.5
 
 
@@ -40,9 +41,12 @@ def group_lines(words: Iterable[Word]) -> list[list[Word]]:
 
 
 def looks_like_table(page: Page) -> bool:
-    """Cheap pre-test before running a table engine: several lines ending in a bare number."""
+    """Cheap pre-test before running a table engine: a row of bare numbers, or several lines ending in one."""
     hits = 0
     for line in group_lines(page.words):
+        numbers = sum(1 for w in line if _NUMERIC.match(w.text))
+        if numbers >= MIN_ROW_NUMBERS:
+            return True
         if len(line) >= 2 and _NUMERIC.match(line[-1].text):
             hits += 1
             if hits >= MIN_TABLE_LINES:

@@ -150,10 +150,16 @@ def map_t2(rows: list[Row], tpl: Template) -> Mapped:
         tokens: list[Token] | None = stream.rows.get(key)
         if tokens is None:
             mapped.warnings.append(f"t2.{key}: row not found")
-        elif any(t.kind == "value" for t in tokens):
-            mapped.warnings.extend(notes)
         _fill(mapped, "t2", key, cols, align(tokens or [], cols, cols, lambda _: None), scales)
+        mapped.warnings.extend(note for note in notes if _unitless_money(mapped.slots, key, note))
     return mapped
+
+
+def _unitless_money(slots: dict[str, Slot], row_key: str, note: str) -> bool:
+    """Warn about an unprinted unit only when a non-zero amount was read without one."""
+    col = note.split(":", 1)[0].rsplit(".", 1)[-1]
+    slot = slots.get(f"t2.{row_key}.{col}")
+    return bool(slot and slot.value and slot.raw and not any(u in slot.raw for u in ("元", "万")))
 
 
 MAPPERS = {"t2": map_t2, "t3": map_t3, "t4": map_t4}

@@ -92,3 +92,32 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None) -> Ta
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
                     if not c.ok and c.severity == "hard" and c.rule != "NONNEG_INT")
     return TableResult(to_tables(slots), [to_cell(s) for s in slots.values()], checks, formats, warnings, slots)
+
+
+def _slots_from_record(tables: Tables) -> dict[str, Slot]:
+    slots: dict[str, Slot] = {}
+    for col, value in tables.t4.items():
+        slots[f"t4.{col}"] = Slot("t4", None, col, value, status="read")
+    for row, cols in tables.t3.items():
+        for col, value in cols.items():
+            slots[f"t3.{row}.{col}"] = Slot("t3", row, col, value, status="read")
+    for block, rows in tables.t2.items():
+        for row, cols in rows.items():
+            for col, value in cols.items():
+                slots[f"t2.{block}.{row}.{col}"] = Slot("t2", f"{block}.{row}", col, value, status="read")
+    return slots
+
+
+def recheck(tables: Tables, formats: dict[str, str], stated: list[Check]) -> list[str]:
+    """Disagreements between the checks a record states and the checks its tables imply."""
+    slots = _slots_from_record(tables)
+    t2v, t3v = formats.get("t2", "2021"), formats.get("t3", "2021")
+    rule_set = template_instances(template(t2v), template(t3v))
+    signed, money = _typed_keys(slots, t2v)
+    implied = {(c.rule, c.scope): c.ok for c in check(rule_set, slots) + check_nonnegative(slots, signed, money)}
+    said = {(c.rule, c.scope): c.ok for c in stated}
+    problems = [f"{rule} ({scope}): record says ok={said.get((rule, scope))}, tables give ok={ok}"
+                for (rule, scope), ok in implied.items() if said.get((rule, scope)) != ok]
+    problems += [f"{rule} ({scope}): stated but not implied by the tables"
+                 for (rule, scope) in said.keys() - implied.keys()]
+    return problems

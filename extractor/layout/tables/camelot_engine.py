@@ -11,6 +11,10 @@ import logging
 import warnings
 from typing import Any
 
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
+
 from extractor.errors import EngineError, MissingDependencyError
 from extractor.geometry import Box
 from extractor.ingest.document import Page
@@ -18,6 +22,25 @@ from extractor.layout.repair import join_cell_text
 from extractor.layout.tables.base import RawCell, RawTable
 
 LATTICE_RESOLUTION = 150
+
+
+class _PageRaster:
+    """camelot image backend rendering at ``dpi`` (camelot's own pdfium backend ignores ``resolution``)."""
+
+    def __init__(self, dpi: float) -> None:
+        self.dpi = dpi
+
+    def convert(self, pdf_path: str, png_path: str, page: int = 1) -> None:
+        Image.fromarray(self.to_array(pdf_path, page=page)[:, :, ::-1]).save(png_path)
+
+    def to_array(self, pdf_path: str, page: int = 1) -> np.ndarray:
+        doc = pdfium.PdfDocument(pdf_path)
+        try:
+            grey = doc[page - 1].render(scale=self.dpi / 72, grayscale=True).to_numpy()
+        finally:
+            doc.close()
+        grey = grey[:, :, 0] if grey.ndim == 3 else grey
+        return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
 
 
 class CamelotEngine:
@@ -38,7 +61,7 @@ class CamelotEngine:
 
     def _read(self, path: str, numbers: list[int], flavor: str, heights: dict[int, float]) -> dict[int, list[RawTable]]:
         camelot = _camelot()
-        kwargs: dict[str, Any] = {"resolution": LATTICE_RESOLUTION} if flavor == "lattice" else {}
+        kwargs: dict[str, Any] = {"backend": _PageRaster(LATTICE_RESOLUTION)} if flavor == "lattice" else {}
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

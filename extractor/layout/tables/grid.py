@@ -72,7 +72,30 @@ def rule_masks(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     bridged_v = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
     h = cv2.morphologyEx(bridged_h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
     v = cv2.morphologyEx(bridged_v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
-    return h, v
+    reach = max(4, int(dpi / 25))
+    return _anchored(h, v, reach, int(1.5 * dpi), True), _anchored(v, h, reach, int(1.5 * dpi), False)
+
+
+def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int, horizontal: bool) -> np.ndarray:
+    """Keep rule segments whose both ends meet a crossing rule (or that are long anyway).
+
+    Strokes of neighbouring glyphs can line up into a short bar inside a merged cell; real
+    separators run from border to border.
+    """
+    near = cv2.dilate(cross, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    keep = np.zeros(n, dtype=bool)
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if (w if horizontal else h) >= long_enough:
+            keep[i] = True
+            continue
+        if horizontal:
+            ends = (near[y:y + h, max(0, x - 1):x + 2], near[y:y + h, max(0, x + w - 2):x + w + 1])
+        else:
+            ends = (near[max(0, y - 1):y + 2, x:x + w], near[max(0, y + h - 2):y + h + 1, x:x + w])
+        keep[i] = all(e.size and e.any() for e in ends)
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
 def _cluster(values: list[float], tol: float) -> list[int]:

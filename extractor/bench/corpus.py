@@ -1,0 +1,43 @@
+"""Write a synthetic corpus (every input kind, both formats) with the truth for each file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from extractor.bench.synth import SynthReport, random_report, render_docx, render_html, render_pdf, render_text
+
+KINDS = ("text", "html", "docx", "pdf")
+FORMATS = ("2019", "2021")
+
+
+def write_one(r: SynthReport, kind: str, out_dir: Path) -> Path:
+    """Render ``r`` as ``kind`` into ``out_dir``; HTML alternates UTF-8 and GBK-declared pages."""
+    stem = out_dir / f"{kind}_{r.fmt}_{r.seed:05d}"
+    if kind == "text":
+        path = stem.with_suffix(".txt")
+        path.write_text(render_text(r), encoding="utf-8")
+    elif kind == "html":
+        path = stem.with_suffix(".html")
+        charset = "gbk" if r.seed % 2 else "utf-8"
+        path.write_bytes(render_html(r, charset=charset, flat=r.seed % 7 == 3).encode("gb18030" if charset == "gbk" else charset))
+    elif kind == "docx":
+        path = render_docx(r, stem.with_suffix(".docx"))
+    elif kind == "pdf":
+        path = render_pdf(r, stem.with_suffix(".pdf"))
+    else:
+        raise ValueError(f"unknown corpus kind {kind!r}; expected one of {KINDS}")
+    return path
+
+
+def write_corpus(out_dir: str | Path, n_per_kind: int, kinds: Iterable[str] = KINDS,
+                 seed: int = 0) -> list[tuple[Path, SynthReport]]:
+    """``n_per_kind`` reports per kind, formats alternating, seeds ``seed``, ``seed+1``, …"""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[Path, SynthReport]] = []
+    for kind in kinds:
+        for i in range(n_per_kind):
+            r = random_report(seed + i, FORMATS[i % 2])
+            written.append((write_one(r, kind, out), r))
+    return written

@@ -1,0 +1,150 @@
+"""The ``nianbao`` command: parses arguments, calls the API, maps errors to exit codes.
+
+The only module that prints or exits. Errors are one line: ``nianbao: <path>: <message>``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from extractor.errors import BadArgsError, ExitCode, NianbaoError, OutputAccessError, RecordInvalidError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese government information-disclosure annual reports to validated JSON.")
+
+DEBUG = {"on": False}
+
+
+def fail(where: str, exc: BaseException) -> int:
+    """Print one line for an error and return its exit code; tracebacks only with --debug."""
+    if DEBUG["on"]:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, NianbaoError):
+        typer.echo(f"nianbao: {where}: {exc}", err=True)
+        return int(exc.exit_code)
+    if isinstance(exc, KeyboardInterrupt):
+        typer.echo("nianbao: interrupted", err=True)
+        return int(ExitCode.interrupted)
+    typer.echo(f"nianbao: {where}: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+    return int(ExitCode.internal_error)
+
+
+@app.callback()
+def main_options(debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False) -> None:
+    DEBUG["on"] = debug
+
+
+def _output_paths(inputs: list[Path], out_dir: Path) -> dict[Path, Path]:
+    """DIR/<stem>.json per input; clashing stems get the input's extension too; never onto an input."""
+    stems: dict[str, int] = {}
+    for path in inputs:
+        stems[path.stem] = stems.get(path.stem, 0) + 1
+    targets = {}
+    for path in inputs:
+        name = f"{path.stem}.json" if stems[path.stem] == 1 else f"{path.name}.json"
+        target = out_dir / name
+        if target in targets.values():
+            target = out_dir / f"{path.name}.{len(targets)}.json"
+        if target.exists() and path.exists() and target.samefile(path):
+            raise OutputAccessError(f"output {target} would overwrite an input")
+        targets[path] = target
+    return targets
+
+
+def _settings(no_classify: bool, ocr_engine: str):
+    from extractor.settings import OcrSettings, Settings
+
+    return Settings(classify=not no_classify, ocr=OcrSettings(engine=ocr_engine))  # type: ignore[arg-type]
+
+
+def _extract_files(inputs: list[Path], out_dir: Optional[Path], settings) -> int:
+    from extractor.api import extract
+    from extractor.output.jsonfile import report_json, write_atomic
+
+    if out_dir is None and len(inputs) > 1:
+        raise BadArgsError("several inputs need --out-dir DIR (one JSON file each) or --out FILE.jsonl")
+    targets = _output_paths(inputs, out_dir) if out_dir else {}
+    codes = []
+    for path in inputs:
+        try:
+            report = extract(path, settings)
+            if out_dir is None:
+                sys.stdout.write(report_json(report))
+            else:
+                write_atomic(targets[path], report_json(report))
+            codes.append(0)
+        except (NianbaoError, Exception) as exc:  # one bad file never stops the others
+            codes.append(fail(str(path), exc))
+    if len(inputs) == 1:
+        return codes[0]
+    return int(ExitCode.some_failed) if any(codes) else 0
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[Path], typer.Argument(help="report files (text, Markdown, HTML, DOCX, PDF, images)")],
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="write DIR/<input stem>.json per input")] = None,
+    ocr_engine: Annotated[str, typer.Option("--ocr-engine", help="auto | rapidocr | tesseract")] = "auto",
+    no_classify: Annotated[bool, typer.Option("--no-classify", help="skip the section-五 classifier")] = False,
+) -> None:
+    """Extract one JSON record per report."""
+    try:
+        settings = _settings(no_classify, ocr_engine)
+        code = _extract_files(inputs, out_dir, settings)
+    except (NianbaoError, Exception) as exc:
+        code = fail("extract", exc)
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(record: Annotated[Path, typer.Argument(help="a JSON record written by `nianbao extract`")]) -> None:
+    """Re-check a record against the JSON Schema and the template's rules."""
+    from pydantic import ValidationError
+
+    from extractor.record import Report
+    from extractor.template.tables import recheck
+
+    try:
+        try:
+            report = Report.model_validate_json(record.read_bytes())
+        except OSError as exc:
+            raise BadArgsError(f"cannot read: {exc.strerror}") from exc
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise RecordInvalidError(f"not a valid record: {where}: {first['msg']} ({exc.error_count()} error(s))") from exc
+        problems = recheck(report.tables, report.metadata.table_formats, report.checks)
+        if problems:
+            raise RecordInvalidError(f"checks disagree with the tables: {problems[0]} (+{len(problems) - 1} more)")
+        typer.echo(f"{record}: valid ({len(report.checks)} checks, {sum(not c.ok for c in report.checks)} failing)")
+        code = 0
+    except (NianbaoError, Exception) as exc:
+        code = fail(str(record), exc)
+    raise typer.Exit(code)
+
+
+@app.command()
+def schema(out: Annotated[Optional[Path], typer.Option("--out", help="write the schema here instead of stdout")] = None) -> None:
+    """Print (or write) the JSON Schema of one record."""
+    from extractor.output.jsonfile import write_atomic
+    from extractor.record import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(out, text)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

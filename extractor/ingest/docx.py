@@ -1,0 +1,119 @@
+"""Word (.docx) reports to a Document, paragraphs and tables in body order.
+
+The body XML is walked directly (not ``Document.paragraphs``/``tables``) so each table stays where
+it sits between paragraphs, and merged cells come out once per row: a ``gridSpan`` region is one
+cell, a ``vMerge`` continuation is "" (python-docx's ``row.cells`` would repeat the text).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from extractor.errors import EncryptedInputError, InputFileError
+from extractor.ingest.cells import join_cell_text
+from extractor.ingest.document import Document, Row, Span
+
+METHOD = "docx"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def check_container(path: Path) -> None:
+    """Refuse what python-docx cannot open with one clear line: encrypted, legacy .doc, not a zip."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            if head == _OLE2_MAGIC:
+                fh.seek(0)
+                if _ENCRYPTED_STREAM in fh.read():
+                    raise EncryptedInputError(f"{path}: the Word document is password-protected")
+                raise InputFileError(f"{path}: a legacy Word .doc (OLE2) file; save it as .docx")
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not zipfile.is_zipfile(path):
+        raise InputFileError(f"{path}: not a .docx file (not a zip container)")
+
+
+def load_docx(path: str | Path) -> Document:
+    """Body paragraphs as prose rows (soft breaks split lines), tables as table rows, in order."""
+    p = Path(path)
+    check_container(p)
+    from docx import Document as open_docx
+
+    try:
+        body = open_docx(str(p)).element.body
+    except Exception as exc:  # python-docx surfaces zip, XML and part errors with many types
+        raise InputFileError(f"{p}: not a readable .docx ({type(exc).__name__}: {exc})") from None
+    rows: list[Row] = []
+    _walk(body, rows)
+    return Document(path=str(p), kind="docx", rows=rows)
+
+
+def _walk(container: Any, rows: list[Row]) -> None:
+    for child in container.iterchildren():
+        tag = child.tag
+        if tag == f"{W}p":
+            for line in _paragraph_text(child).split("\n"):
+                text = join_cell_text(line)
+                if text:
+                    rows.append(Row([Span(text, method=METHOD)]))
+        elif tag == f"{W}tbl":
+            _table(child, rows)
+        elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
+            _walk(child, rows)
+
+
+def _paragraph_text(p: Any) -> str:
+    """Visible text of a paragraph: runs, hyperlinks, tabs and breaks; deleted revisions excluded."""
+    parts: list[str] = []
+    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}delText"):
+        if node.tag == f"{W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{W}tab":
+            parts.append(" ")
+        elif node.tag in (f"{W}br", f"{W}cr"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _cells(tr: Any) -> list[Any]:
+    """``w:tc`` of a row, including those wrapped in content controls."""
+    out = []
+    for child in tr.iterchildren():
+        if child.tag == f"{W}tc":
+            out.append(child)
+        elif child.tag in (f"{W}sdt", f"{W}customXml"):
+            out.extend(c for c in child.iter(f"{W}tc") if _row_of(c) is tr)
+    return out
+
+
+def _row_of(tc: Any) -> Any:
+    node = tc.getparent()
+    while node is not None and node.tag != f"{W}tr":
+        node = node.getparent()
+    return node
+
+
+def _is_continuation(tc: Any) -> bool:
+    v_merge = tc.find(f"{W}tcPr/{W}vMerge")
+    return v_merge is not None and v_merge.get(f"{W}val", "continue") == "continue"
+
+
+def _cell_text(tc: Any) -> str:
+    lines = [_paragraph_text(p) for p in tc.iterchildren(f"{W}p")]
+    return join_cell_text("\n".join(lines))
+
+
+def _table(tbl: Any, rows: list[Row]) -> None:
+    """One table row per ``w:tr``; nested tables follow the row that holds them."""
+    for tr in tbl.iterchildren(f"{W}tr"):
+        cells = _cells(tr)
+        texts = ["" if _is_continuation(tc) else _cell_text(tc) for tc in cells]
+        if any(texts):
+            rows.append(Row([Span(t, method=METHOD) for t in texts], table=True))
+        for tc in cells:
+            for nested in tc.iterchildren(f"{W}tbl"):
+                _table(nested, rows)

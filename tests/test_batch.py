@@ -1,0 +1,141 @@
+"""Batch extraction on real generated folders: one line per input, errors as records, resume after a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from bulk_helpers import BROKEN, by_sha
+
+from extractor.batch import read_records, run_batch
+from extractor.batch.inputs import sha256_file
+from extractor.batch.results import ResultsFile
+from extractor.bench.mixed import write_mixed
+from extractor.errors import OutputAccessError
+from extractor.record import Report
+
+ERROR_CODES = {"input_file", "encrypted_input", "bad_data"}
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    folder = tmp_path_factory.mktemp("mixed") / "in"
+    return folder, write_mixed(folder, 15, seed=7)
+
+
+def test_mixed_folder_gives_one_line_per_input(mixed: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    folder, made = mixed
+    out = tmp_path / "results.jsonl"
+    summary = run_batch([folder], out, jobs=2)
+    records = read_records(out)
+    assert sorted(r["source"]["path"] for r in records) == sorted(made)
+    assert summary.written == len(made) and summary.failed == sum("error" in r for r in records)
+    for record in records:
+        path, kind = record["source"]["path"], made[record["source"]["path"]]
+        assert record["source"]["sha256"] == sha256_file(path)
+        if kind in BROKEN:
+            assert record["error"]["code"] in ERROR_CODES, record
+            assert record["source"]["kind"] is None
+        elif kind != "not_report":
+            assert "error" not in record, record
+            Report.model_validate(record)
+    encrypted = [r for r in records if made[r["source"]["path"]] == "encrypted"]
+    assert encrypted and all(r["error"]["code"] == "encrypted_input" for r in encrypted)
+    assert summary.exit_code() == 10
+
+
+def test_rerun_does_nothing_and_duplicates_share_one_result(tmp_path: Path) -> None:
+    seeds = sorted(Path(__file__).resolve().parents[1].glob("extractor/data/examples/*.txt"))[:2] or _seed_copies(tmp_path)
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    for i, seed in enumerate(seeds):
+        (folder / f"r{i}.txt").write_bytes(seed.read_bytes())
+    (folder / "sub" / "copy.txt").write_bytes(seeds[0].read_bytes())
+    out = folder / "results.jsonl"
+    first = run_batch([folder], out, jobs=1)
+    records = read_records(out)
+    assert first.written == len(seeds) + 1 == len(records)
+    copies = [r for r in records if r["source"]["sha256"] == sha256_file(str(seeds[0]))]
+    assert len(copies) == 2 and {c["source"]["path"] for c in copies} == {str(folder / "r0.txt"), str(folder / "sub" / "copy.txt")}
+    assert copies[0]["tables"] == copies[1]["tables"]
+    second = run_batch([folder], out, jobs=1)
+    assert second.written == 0 and second.skipped == len(records)
+    assert read_records(out) == records
+
+
+def _seed_copies(tmp_path: Path) -> list[Path]:
+    from extractor.bench.synth import random_report, render_text
+
+    paths = []
+    for seed in (1, 2):
+        path = tmp_path / f"seed{seed}.txt"
+        path.write_text(render_text(random_report(seed, "2021")), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_timeout_turns_into_an_error_record(tmp_path: Path) -> None:
+    from extractor.bench.synth import random_report, render_pdf
+
+    pdf = render_pdf(random_report(3, "2021"), tmp_path / "slow.pdf")
+    out = tmp_path / "r.jsonl"
+    run_batch([pdf], out, jobs=1, timeout=0.001)
+    (record,) = read_records(out)
+    assert record["error"]["code"] == "engine_failed" and "timed out" in record["error"]["message"]
+
+
+def test_results_file_is_exclusive_and_torn_tail_is_cut(tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    good = json.dumps({"source": {"sha256": "a" * 64}}) + "\n"
+    out.write_text(good + '{"source": {"sha256": "bbb', encoding="utf-8")
+    with ResultsFile(out) as results:
+        assert results.done == {"a" * 64} and results.torn_bytes > 0
+        with pytest.raises(OutputAccessError):
+            ResultsFile(out).__enter__()
+    assert out.read_text(encoding="utf-8") == good
+
+
+BATCH_SCRIPT = (
+    "import sys; from pathlib import Path; from extractor.batch import run_batch; "
+    "s = run_batch([sys.argv[2]], Path(sys.argv[1]), jobs=1); sys.exit(int(s.exit_code()))"
+)
+
+
+@pytest.mark.slow
+def test_resume_after_kill_redoes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    made = write_mixed(folder, 24, seed=11)
+    out = tmp_path / "results.jsonl"
+    command = [sys.executable, "-c", BATCH_SCRIPT, str(out), str(folder)]
+    proc = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_lines(out, 3, proc)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    first = read_records(out)
+    assert 3 <= len(first) < len(made), "the batch must be killed midway"
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write('{"schema_version": "1", "source": {"path": "torn')
+    done = subprocess.run(command, timeout=300, stderr=subprocess.DEVNULL)
+    assert done.returncode in (0, 10)
+    final = read_records(out)
+    shas = [(r["source"]["sha256"], r["source"]["path"]) for r in final]
+    assert len(shas) == len(set(shas)) == len(made)
+    assert final[: len(first)] == first
+    assert by_sha(out).keys() == {(sha256_file(p), p) for p in made}
+
+
+def _wait_for_lines(path: Path, n: int, proc: subprocess.Popen, limit: float = 120.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        if path.exists() and path.read_bytes().count(b"\n") >= n:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"batch wrote fewer than {n} lines (exit {proc.poll()})")
