@@ -38,10 +38,18 @@ def _load_docx(path: Path, settings: Settings) -> Document:
 
 
 def _load_pdf(path: Path, settings: Settings) -> Document:
+    from extractor.ingest.image import triage_pdf
     from extractor.ingest.pdf import open_pdf
-    from extractor.layout.pdf_rows import build_document
+    from extractor.layout.scan import build_paged_document
 
-    return build_document(open_pdf(path), settings)
+    return build_paged_document(triage_pdf(open_pdf(path), settings), settings)
+
+
+def _load_image(path: Path, settings: Settings) -> Document:
+    from extractor.ingest.image import open_image
+    from extractor.layout.scan import build_scan_document
+
+    return build_scan_document(open_image(path), settings)
 
 
 LOADERS: dict[str, Callable[[Path, Settings], Document]] = {
@@ -49,6 +57,7 @@ LOADERS: dict[str, Callable[[Path, Settings], Document]] = {
     "html": _load_html,
     "docx": _load_docx,
     "pdf": _load_pdf,
+    "image": _load_image,
 }
 
 

@@ -92,12 +92,14 @@ def _isolated(task: Task, settings: Settings, timeout: float | None) -> Line:
         _kill(pool)
 
 
-def dask_results(tasks: Sequence[Task], settings: Settings, timeout: float | None, address: str) -> Iterator[tuple[Task, Line]]:
+def dask_results(
+    tasks: Sequence[Task], settings: Settings, timeout: float | None, address: str, connect_timeout: float = 30.0
+) -> Iterator[tuple[Task, Line]]:
     """The same work on a dask.distributed cluster; workers must have nianbao installed and see the files."""
     from distributed import Client, as_completed
 
     try:
-        client = Client(address, timeout="30s")
+        client = Client(address, timeout=f"{connect_timeout}s")
     except (OSError, TimeoutError) as exc:
         raise EngineError(f"cannot connect to the Dask scheduler at {address}: {exc}") from exc
     try:

@@ -30,6 +30,7 @@ def run_batch(
     dask: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: bool = False,
+    dask_connect_timeout: float = 30.0,
 ) -> Summary:
     """Extract every input to one line of ``out``; resumable, and one bad file never stops the batch."""
     jobs = jobs or os.cpu_count() or 1
@@ -50,7 +51,7 @@ def run_batch(
                     if task.error is not None:
                         _write(results, summary, bar, _unreadable(task))
                 stream = (
-                    dask_results(runnable, settings, timeout, dask)
+                    dask_results(runnable, settings, timeout, dask, dask_connect_timeout)
                     if dask
                     else local_results(runnable, settings, timeout, jobs)
                 )

@@ -324,3 +324,26 @@ def build_scan_document(src: PagedSource, settings: Settings) -> Document:
     if not any(r.text.strip() for r in doc.rows):
         doc.warnings.append("no text was recognised on any page")
     return doc
+
+
+def build_paged_document(src: PagedSource, settings: Settings) -> Document:
+    """Any paged source (text PDF, mixed PDF, scan, image): text pages through pdf_rows, OCR pages here."""
+    from extractor.layout import pdf_rows
+
+    if all(p.ocr for p in src.pages):
+        return build_scan_document(src, settings)
+    text_src = PagedSource(path=src.path, kind=src.kind, pages=[p for p in src.pages if not p.ocr])
+    text_doc = pdf_rows.build_document(text_src, settings)
+    by_page: dict[int | None, list[Row]] = {}
+    for row in text_doc.rows:
+        by_page.setdefault(row.page, []).append(row)
+    doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings) + text_doc.warnings)
+    engine = get_ocr_engine(settings.ocr.engine) if any(p.ocr for p in src.pages) else None
+    for page in src.pages:
+        if page.ocr:
+            rows, warnings = page_rows(page, settings, engine)
+            doc.warnings.extend(warnings)
+            doc.rows.extend(drop_repeated_header(doc.rows, rows))
+        else:
+            doc.rows.extend(by_page.get(page.number, []))
+    return doc

@@ -41,7 +41,7 @@ def label(row_id: str, text: str) -> Label:
 def score(fragment: str, target: Label) -> float:
     """How surely ``fragment`` starts the row ``target`` (0 = not at all)."""
     numbering, core = split_label(fragment)
-    if len(core) < 2 or not target.core:
+    if not core or not target.core or (len(core) < 2 and not numbering):
         return 0.0
     if len(target.core) <= 3:
         if target.numbering and numbering != target.numbering:
@@ -53,7 +53,8 @@ def score(fragment: str, target: Label) -> float:
         return 1.0
     if target.core in core and len(core) <= len(target.core) + 12:
         return 0.95
-    if target.core.startswith(core) and len(core) >= min(4, len(target.core)):
+    same_number = bool(numbering) and numbering == target.numbering
+    if target.core.startswith(core) and len(core) >= (1 if same_number else min(4, len(target.core))):
         return 0.85
     ratio = SequenceMatcher(None, core, target.core).ratio()
     return ratio * 0.9 if ratio >= MIN_FUZZY else 0.0

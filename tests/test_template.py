@@ -1,0 +1,154 @@
+"""Table recovery on layouts the seeds do not cover: stacked, split, dropped, blank, failing rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.template.spec import template
+from tests.conftest import extract_plain
+
+COLS = ["natural_person", "legal_commercial", "legal_research", "legal_social", "legal_service", "legal_other", "total"]
+
+
+def t3_values(version: str) -> dict[str, list[int]]:
+    """A table 三 that satisfies every rule: 5 new + 1 carried = 4 processed + 2 carried forward."""
+    rows = {r.id: [0] * 7 for r in template(version).t3_data_rows}
+    rows["new_received"] = [3, 1, 0, 0, 1, 0, 5]
+    rows["carried_over"] = [1, 0, 0, 0, 0, 0, 1]
+    rows["granted"] = [2, 1, 0, 0, 0, 0, 3]
+    rows["unable_not_held"] = [1, 0, 0, 0, 0, 0, 1]
+    rows["total_processed"] = [3, 1, 0, 0, 0, 0, 4]
+    rows["carried_forward"] = [1, 0, 0, 0, 1, 0, 2]
+    return rows
+
+
+def render(version: str, rows: dict[str, list], row_line, header: str, t4: str = "\t".join(["0"] * 15)) -> str:
+    """A minimal report text around table 三 rendered row by row with ``row_line``."""
+    lines = ["某某县统计局2021年政府信息公开工作年度报告", "一、总体情况", "本年度工作平稳。",
+             "三、收到和处理政府信息公开申请情况", header]
+    for spec in template(version).t3_rows:
+        lines.extend(row_line(spec.label, rows.get(spec.id)))
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议\t行政诉讼", t4,
+              "五、存在的主要问题及改进情况", "一是人员不足；二是培训不够。", "六、其他需要报告的事项", "无。"]
+    return "\n".join(lines) + "\n"
+
+
+HEADER = "申请人情况\t自然人\t法人或其他组织\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计"
+
+
+def tab_row(label, values):
+    return [label] if values is None else [label + "\t" + "\t".join(str(v) for v in values)]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_one_cell_per_line_with_stacked_header(tmp_path):
+    rows = t3_values("2021")
+
+    def one_per_line(label, values):
+        return [label] if values is None else [label, *map(str, values)]
+
+    header = "\n".join("申请人情况自然人法人或其他组织商业企业科研机构社会公益组织法律服务机构其他总计")
+    report = extract_plain(write(tmp_path, render("2021", rows, one_per_line, header)))
+    for row_id, values in rows.items():
+        assert [report.tables.t3[row_id][c] for c in COLS] == values, row_id
+    assert all(c.ok for c in report.checks)
+
+
+def test_labels_spaced_and_split_across_lines(tmp_path):
+    rows = t3_values("2019")
+
+    def mangled(label, values):
+        spaced = " ".join(label) if len(label) < 12 else label
+        if values is None:
+            return [spaced]
+        head, tail = spaced[: len(spaced) // 2 + 1], spaced[len(spaced) // 2 + 1:]
+        return [head + "\t" + "\t".join(map(str, values)), tail]
+
+    report = extract_plain(write(tmp_path, render("2019", rows, mangled, HEADER)))
+    for row_id, values in rows.items():
+        assert [report.tables.t3[row_id][c] for c in COLS] == values, row_id
+
+
+def test_lost_total_cell_is_placed_by_the_rules_and_inferred(tmp_path):
+    rows = t3_values("2021")
+
+    def drop_total_of_new(label, values):
+        if values is not None and label.startswith("一、"):
+            values = values[:-1]
+        return tab_row(label, values)
+
+    report = extract_plain(write(tmp_path, render("2021", rows, drop_total_of_new, HEADER)))
+    cell = next(c for c in report.cells if c.row == "new_received" and c.col == "total")
+    assert (cell.value, cell.status) == (5, "inferred")
+    assert report.tables.t3["new_received"]["natural_person"] == 3
+
+
+def test_blanks_and_slashes_are_null_not_zero(tmp_path):
+    rows = t3_values("2021")
+
+    def blank_or_slash(label, values):
+        if values is None:
+            return [label]
+        return [label + "\t" + "\t".join("/" if v == 0 else str(v) for v in values[:-1]) + "\t" + str(values[-1])]
+
+    report = extract_plain(write(tmp_path, render("2021", rows, blank_or_slash, HEADER)))
+    assert report.tables.t3["new_received"]["legal_research"] is None
+    assert report.tables.t3["new_received"]["total"] == 5
+    assert not any(c.rule == "T3_ROW_TOTAL" and c.scope == "new_received" for c in report.checks)
+
+
+def test_failing_rule_is_reported(tmp_path):
+    rows = t3_values("2021")
+    rows["granted"] = [2, 1, 0, 0, 0, 0, 4]  # printed total disagrees with its parts
+    report = extract_plain(write(tmp_path, render("2021", rows, tab_row, HEADER)))
+    failing = {(c.rule, c.scope) for c in report.checks if not c.ok}
+    assert ("T3_ROW_TOTAL", "granted") in failing
+    assert ("T3_RESULTS_SUM", "total") in failing
+    assert any("T3_ROW_TOTAL" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("broken, rule", [
+    ("1\t0\t0\t0\t2\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0", "T4_REVIEW_SUM"),
+    ("0\t0\t0\t0\t0\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0", "T4_LIT_DIRECT_SUM"),
+    ("0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t2\t1", "T4_LIT_AFTER_REVIEW_SUM"),
+])
+def test_table_four_rules(tmp_path, broken, rule):
+    report = extract_plain(write(tmp_path, render("2021", t3_values("2021"), tab_row, HEADER, t4=broken)))
+    assert {c.rule for c in report.checks if not c.ok} == {rule}
+
+
+def test_balance_rule_fails_when_carry_is_wrong(tmp_path):
+    rows = t3_values("2021")
+    rows["carried_forward"] = [1, 0, 0, 0, 1, 0, 3]
+    report = extract_plain(write(tmp_path, render("2021", rows, tab_row, HEADER)))
+    bad = {(c.rule, c.scope) for c in report.checks if not c.ok}
+    assert ("T3_BALANCE", "total") in bad and ("T3_ROW_TOTAL", "carried_forward") in bad
+
+
+def test_negative_count_fails_nonneg_but_negative_change_is_allowed(tmp_path):
+    rows = t3_values("2019")
+    text = render("2019", rows, tab_row, HEADER).replace(
+        "三、收到和处理", "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+        "行政许可\t12\t-3\t40\n其他对外管理服务事项\t2\t0\t-1\n三、收到和处理")
+    report = extract_plain(write(tmp_path, text))
+    assert report.tables.t2["art20_5"]["admin_license"] == {"prev_year_items": 12, "change": -3, "decisions": 40}
+    nonneg = next(c for c in report.checks if c.rule == "NONNEG_INT" and c.scope == "t2")
+    assert not nonneg.ok and nonneg.cells == ["t2.art20_5.other_mgmt_services.decisions"]
+
+
+def test_formats_are_detected_per_table(tmp_path):
+    """A 2021 report that keeps the 2019 table 二 headers: t2 is 2019, t3 is 2021."""
+    t2 = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
+          "规章\t0\t0\t0\n规范性文件\t3\t3\t17\n第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额（万元）\n政府集中采购\t2\t1.5\n")
+    text = render("2021", t3_values("2021"), tab_row, HEADER).replace("三、收到和处理", t2 + "三、收到和处理")
+    report = extract_plain(write(tmp_path, text))
+    assert report.metadata.table_formats == {"t2": "2019", "t3": "2021"}
+    assert report.tables.t2["art20_1"]["normative_docs"]["total_published"] == 17
+    assert report.tables.t2["art20_9"]["central_procurement"]["procurement_amount"] == 15000
