@@ -1,0 +1,23 @@
+"""``python -m extractor.bench {text|scans|bulk} [options]``: the project's benchmarks."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+SUITES = {
+    "text": "extractor.bench.textbench",
+    "scans": "extractor.bench.scanbench",
+    "bulk": "extractor.bench.batchbench",
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in SUITES:
+        print(f"usage: python -m extractor.bench {{{'|'.join(SUITES)}}} [options]", file=sys.stderr)
+        return 2
+    return int(importlib.import_module(SUITES[argv[0]]).main(argv[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,162 @@
+"""Results files into real SQLite and PostgreSQL: same rows in both, idempotent loads, replacement, export."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bulk_helpers import dumps, fresh_database, server_url
+from sqlalchemy import text
+
+from extractor.batch import read_records, run_batch
+from extractor.bench.synth import random_report, render_text
+from extractor.output.db import TABLES, engine_for, export, load, row_counts
+
+BULK_DOC = Path(__file__).resolve().parents[1] / "docs" / "BULK.md"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A results file from a real batch: generated text reports of both formats plus a broken file."""
+    folder = tmp_path_factory.mktemp("db") / "in"
+    folder.mkdir()
+    for seed in range(6):
+        report = random_report(seed, "2019" if seed % 2 else "2021")
+        (folder / f"r{seed}.txt").write_text(render_text(report), encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    out = folder.parent / "results.jsonl"
+    run_batch([folder], out, jobs=2)
+    return out
+
+
+def _reports(path: Path) -> int:
+    return sum("error" not in r for r in read_records(path))
+
+
+def _check_load_is_idempotent(results: Path, url: str) -> dict[str, int]:
+    first = load(results, url)
+    counts = row_counts(url)
+    second = load(results, url)
+    assert first.inserted == _reports(results) == counts["reports"]
+    assert second.inserted == second.replaced == 0 and second.unchanged == first.inserted
+    assert row_counts(url) == counts
+    assert counts["failures"] == 1
+    return counts
+
+
+def test_sqlite_and_postgresql_hold_the_same_rows(results: Path, tmp_path: Path) -> None:
+    sqlite_counts = _check_load_is_idempotent(results, f"sqlite:///{tmp_path / 'r.db'}")
+    if _reports(results):
+        assert sqlite_counts["cells"] > 0 and sqlite_counts["sections"] > 0
+    with fresh_database(server_url()) as pg:
+        assert _check_load_is_idempotent(results, pg) == sqlite_counts
+
+
+def _changed_copy(results: Path, tmp_path: Path) -> tuple[Path, dict]:
+    record = next(r for r in read_records(results) if "error" not in r)
+    changed = {**record, "warnings": [*record["warnings"], "re-extracted"]}
+    path = tmp_path / "again.jsonl"
+    path.write_text(dumps(changed), encoding="utf-8")
+    return path, changed
+
+
+def _check_replacement(results: Path, url: str, tmp_path: Path) -> None:
+    load(results, url)
+    before = row_counts(url)
+    again, changed = _changed_copy(results, tmp_path)
+    summary = load(again, url)
+    assert summary.replaced == 1
+    after = row_counts(url)
+    assert after["warnings"] == before["warnings"] + 1 and after["reports"] == before["reports"]
+    new_sha = {**changed, "source": {**changed["source"], "sha256": "f" * 64}}
+    again.write_text(dumps(new_sha), encoding="utf-8")
+    assert load(again, url).replaced == 1
+    engine = engine_for(url)
+    with engine.connect() as conn:
+        shas = conn.execute(text("SELECT sha256 FROM reports WHERE path = :p"), {"p": changed["source"]["path"]}).scalars().all()
+    engine.dispose()
+    assert shas == ["f" * 64]
+    assert row_counts(url)["reports"] == before["reports"]
+
+
+def test_re_extracted_report_replaces_its_rows_sqlite(results: Path, tmp_path: Path) -> None:
+    if not _reports(results):
+        pytest.fail("the batch produced no report to re-extract")
+    _check_replacement(results, f"sqlite:///{tmp_path / 'r.db'}", tmp_path)
+
+
+@pytest.mark.postgres
+def test_re_extracted_report_replaces_its_rows_postgresql(results: Path, tmp_path: Path) -> None:
+    if not _reports(results):
+        pytest.fail("the batch produced no report to re-extract")
+    with fresh_database(server_url()) as pg:
+        _check_replacement(results, pg, tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_export_writes_every_table(results: Path, tmp_path: Path, fmt: str) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    load(results, url)
+    counts = row_counts(url)
+    files = export(url, fmt, tmp_path / "out")
+    assert sorted(f.stem for f in files) == sorted(TABLES)
+    for path in files:
+        frame = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path)
+        assert len(frame) == counts[path.stem]
+    reports = pd.read_parquet(tmp_path / "out" / "reports.parquet") if fmt == "parquet" else None
+    if reports is not None and len(reports):
+        assert set(reports["sha256"]) == {r["source"]["sha256"] for r in read_records(results) if "error" not in r}
+
+
+def _readme_query() -> str:
+    match = re.search(r"```sql\n(.*?)```", BULK_DOC.read_text(encoding="utf-8"), re.S)
+    assert match, "docs/BULK.md must hold the 2022 categories query"
+    return match[1]
+
+
+def _check_query(url: str, records: list[dict]) -> None:
+    engine = engine_for(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(_readme_query())).all()
+    engine.dispose()
+    expected: dict[str, int] = {}
+    for record in records:
+        if "error" in record or record["metadata"].get("year") != 2022:
+            continue
+        for item in record["problems"] + record["improvements"]:
+            for label in {c["label"] for c in item["categories"]}:
+                expected[label] = expected.get(label, 0) + 1
+    assert {row[0]: row[1] for row in rows} == expected
+
+
+def test_readme_query_counts_2022_categories(tmp_path: Path) -> None:
+    """The documented query against records whose 2022 categories are known (real records, year set)."""
+    records = [_record_2022(i) for i in range(3)]
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(dumps(r) for r in records), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    load(path, url)
+    _check_query(url, records)
+    try:
+        server = server_url()
+    except pytest.skip.Exception:
+        return
+    with fresh_database(server) as pg:
+        load(path, pg)
+        _check_query(pg, records)
+
+
+def _record_2022(i: int) -> dict:
+    from extractor.record import Category, Improvement, Metadata, Problem, Report, Source
+
+    labels = ["timeliness", "staffing", "new_media", "timeliness"]
+    report = Report(
+        source=Source(path=f"r{i}.txt", sha256=f"{i:064d}", kind="text"),
+        metadata=Metadata(agency="某某市某某局", year=2022 if i < 2 else 2021),
+        problems=[Problem(text=f"问题{j}", categories=[Category(label=labels[(i + j) % 4], score=0.9)]) for j in range(3)],
+        improvements=[Improvement(text="改进", categories=[Category(label="timeliness", score=0.8)], addresses=[0])],
+    )
+    return json.loads(report.model_dump_json())
