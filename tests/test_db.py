@@ -122,14 +122,17 @@ def _check_query(url: str, records: list[dict]) -> None:
     with engine.connect() as conn:
         rows = conn.execute(text(_readme_query())).all()
     engine.dispose()
-    expected: dict[str, int] = {}
+    reports: dict[str, set[str]] = {}
+    items: dict[str, int] = {}
     for record in records:
         if "error" in record or record["metadata"].get("year") != 2022:
             continue
         for item in record["problems"] + record["improvements"]:
             for label in {c["label"] for c in item["categories"]}:
-                expected[label] = expected.get(label, 0) + 1
-    assert {row[0]: row[1] for row in rows} == expected
+                reports.setdefault(label, set()).add(record["source"]["sha256"])
+                items[label] = items.get(label, 0) + 1
+    assert {row[0]: (row[1], row[2]) for row in rows} == {k: (len(v), items[k]) for k, v in reports.items()}
+    assert [row[1] for row in rows] == sorted((row[1] for row in rows), reverse=True)
 
 
 def test_readme_query_counts_2022_categories(tmp_path: Path) -> None:

@@ -1,0 +1,64 @@
+"""Second opinions on doubtful cells: the template stage calls this when a rule fails.
+
+Each re-read changes one thing (other engine, binarised crop, doubled scale), so a value the
+re-reads agree on is independent evidence, not the same mistake twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+from extractor.geometry import Box
+from extractor.ingest.document import PagedSource
+from extractor.ingest.ocr import OcrEngine, resolve_engines
+from extractor.layout.scan import number_text, read_cell_crop
+from extractor.settings import Settings
+
+Candidate = tuple[str, float, str]
+Rereader = Callable[[int, Box], list[Candidate]]
+
+
+def _binarised(grey: np.ndarray) -> np.ndarray:
+    _, out = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return out
+
+
+def _pixels(box: Box, dpi: float, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    k = dpi / 72.0
+    h, w = shape[:2]
+    return (max(0, int(box.x0 * k)), max(0, int(box.y0 * k)), min(w, int(round(box.x1 * k))),
+            min(h, int(round(box.y1 * k))))
+
+
+def reread_cell(grey: np.ndarray, dpi: float, box: Box, engines: list[OcrEngine], settings: Settings) -> list[Candidate]:
+    """Digit readings of one cell under each variation; unreadable variations are left out."""
+    px = _pixels(box, dpi, grey.shape)
+    variants: list[tuple[OcrEngine, np.ndarray, float, str]] = []
+    for engine in engines:
+        variants += [(engine, grey, 1.0, engine.name), (engine, grey, 2.0, f"{engine.name}@2x"),
+                     (engine, _binarised(grey), 1.0, f"{engine.name}+otsu")]
+    out: list[Candidate] = []
+    for engine, image, scale, label in variants:
+        read = read_cell_crop(engine, image, px, dpi, settings, numeric=True, scale=scale)
+        digits = number_text(read.text)
+        if digits is not None:
+            out.append((digits, read.confidence, label))
+    return out
+
+
+def make_rereader(src: PagedSource, settings: Settings) -> Rereader:
+    """A function (page number, bbox in points) → candidate readings; [] for pages without an image."""
+    primary, other = resolve_engines(settings.ocr.engine)
+    engines = [primary] + ([other] if other is not None else [])
+    pages = {p.number: p for p in src.pages if p.image is not None and p.dpi}
+
+    def reread(page: int, bbox: Box) -> list[Candidate]:
+        found = pages.get(page)
+        if found is None:
+            return []
+        return reread_cell(np.asarray(found.image), float(found.dpi), bbox, engines, settings)  # type: ignore[arg-type]
+
+    return reread
