@@ -16,6 +16,7 @@ from extractor.layout.sections import find_headings
 from extractor.record import Improvement, Problem, Report, Source
 from extractor.settings import Settings
 from extractor.template.tables import map_tables
+from extractor.text.facts import text_checks
 from extractor.text.report_text import read_text
 
 
@@ -101,7 +102,7 @@ def run(path: Path, settings: Settings) -> Report:
         sections=text.sections,  # type: ignore[arg-type]
         tables=tables.tables,
         cells=tables.cells,
-        checks=tables.checks,
+        checks=tables.checks + text_checks(text.stated, tables.tables),
         problems=problems,
         improvements=improvements,
         warnings=[*doc.warnings, *text.warnings, *tables.warnings],

@@ -152,3 +152,12 @@ def test_formats_are_detected_per_table(tmp_path):
     assert report.metadata.table_formats == {"t2": "2019", "t3": "2021"}
     assert report.tables.t2["art20_1"]["normative_docs"]["total_published"] == 17
     assert report.tables.t2["art20_9"]["central_procurement"]["procurement_amount"] == 15000
+
+
+def test_numbers_stated_in_the_overview_are_checked_against_the_tables(tmp_path):
+    text = render("2021", t3_values("2021"), tab_row, HEADER).replace(
+        "本年度工作平稳。", "本年度共收到政府信息公开申请6件，办结4件。")
+    report = extract_plain(write(tmp_path, text))
+    soft = {c.scope: c for c in report.checks if c.rule == "TEXT_VS_T3"}
+    assert soft["new_received.total"].ok is False and soft["new_received.total"].expected == 6
+    assert soft["total_processed.total"].ok is True

@@ -1,0 +1,55 @@
+"""Shared by the scan tests: synthetic pages drawn with the project's own renderers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from extractor.bench.synth import FONT_PATH
+
+DPI = 200
+
+
+def text_image(lines: list[str], size: int = 40, width: int = 1400) -> np.ndarray:
+    """A white page with lines of text in the WenQuanYi font."""
+    font = ImageFont.truetype(FONT_PATH, size)
+    img = Image.new("L", (width, 120 + len(lines) * size * 2), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((60, 60 + i * size * 2), line, font=font, fill=0)
+    return np.asarray(img).copy()
+
+
+def ruled_table(rows: list[list[str]], col_w: int = 160, row_h: int = 60, merges: tuple = ()) -> np.ndarray:
+    """A ruled table image; ``merges`` are (row, col, rowspan, colspan) whose inner rules are erased."""
+    font = ImageFont.truetype(FONT_PATH, 30)
+    n_r, n_c = len(rows), len(rows[0])
+    x0, y0 = 100, 100
+    img = Image.new("L", (x0 * 2 + n_c * col_w, y0 * 2 + n_r * row_h), 255)
+    draw = ImageDraw.Draw(img)
+    covered = {(r + i, c + j) for r, c, rs, cs in merges for i in range(rs) for j in range(cs) if i or j}
+    for r in range(n_r):
+        for c in range(n_c):
+            if (r, c) in covered:
+                continue
+            rs, cs = next(((m[2], m[3]) for m in merges if m[:2] == (r, c)), (1, 1))
+            box = (x0 + c * col_w, y0 + r * row_h, x0 + (c + cs) * col_w, y0 + (r + rs) * row_h)
+            draw.rectangle(box, outline=0, width=2)
+            text = rows[r][c]
+            tw = draw.textlength(text, font=font)
+            draw.text(((box[0] + box[2] - tw) / 2, (box[1] + box[3]) / 2 - 16), text, font=font, fill=0)
+    return np.asarray(img).copy()
+
+
+def save_png(arr: np.ndarray, path: Path, dpi: int = DPI) -> Path:
+    Image.fromarray(arr).save(path, dpi=(dpi, dpi))
+    return path
+
+
+def rotated(arr: np.ndarray, angle: float) -> np.ndarray:
+    h, w = arr.shape
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(arr, rot, (w, h), borderValue=255)

@@ -1,0 +1,40 @@
+import numpy as np
+
+from extractor.bench.scans import Degradation, degrade
+from extractor.layout.tables.grid import find_tables
+from tests.scanhelp import DPI, ruled_table
+
+ROWS = [["项目", "", "自然人", "总计"],
+        ["（三）不予公开", "1.国家秘密", "0", "0"],
+        ["", "2.其他", "3", "3"],
+        ["（七）总计", "", "12", "12"]]
+MERGES = ((0, 0, 1, 2), (1, 0, 2, 1), (3, 0, 1, 2))
+
+
+def spans(table):
+    return {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
+
+
+def test_grid_with_merged_cells():
+    [table] = find_tables(ruled_table(ROWS, merges=MERGES), DPI)
+    assert (table.n_rows, table.n_cols) == (4, 4)
+    got = spans(table)
+    assert got[(0, 0)] == (1, 2) and got[(1, 0)] == (2, 1) and got[(3, 0)] == (1, 2)
+    assert got[(2, 1)] == (1, 1) and len(table.cells) == 16 - 1 - 1 - 1
+
+
+def test_glyph_strokes_inside_a_merged_cell_are_not_rules():
+    rows = [["三", "予处理予处理", "1"], ["", "", "2"], ["", "", "3"]]
+    [table] = find_tables(ruled_table(rows, col_w=240, merges=((0, 0, 3, 1), (0, 1, 3, 1))), DPI)
+    assert spans(table)[(0, 1)] == (3, 1)
+
+
+def test_grid_survives_a_degraded_scan():
+    page = ruled_table(ROWS, merges=MERGES)
+    bad = degrade(page, Degradation(skew=0.0, blur=0.9, noise=10, jpeg=40, ink=90, paper=215), seed=3)
+    [table] = find_tables(bad, DPI)
+    assert spans(table) == spans(find_tables(page, DPI)[0])
+
+
+def test_no_table_on_prose_or_blank():
+    assert find_tables(np.full((1000, 800), 255, np.uint8), DPI) == []
