@@ -86,17 +86,35 @@ def _extract_files(inputs: list[Path], out_dir: Optional[Path], settings) -> int
     return int(ExitCode.some_failed) if any(codes) else 0
 
 
+def _extract_batch(inputs: list[Path], out: Optional[Path], settings, *, jobs: Optional[int], dask: Optional[str], timeout: float) -> int:
+    from extractor.batch import run_batch
+
+    if out is None:
+        raise BadArgsError("a folder input needs --out FILE.jsonl")
+    summary = run_batch(inputs, out, settings, jobs=jobs, dask=dask, timeout=timeout, progress=sys.stderr.isatty())
+    for line in summary.lines():
+        typer.echo(line, err=True)
+    return int(summary.exit_code())
+
+
 @app.command()
 def extract(
     inputs: Annotated[list[Path], typer.Argument(help="report files (text, Markdown, HTML, DOCX, PDF, images)")],
     out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="write DIR/<input stem>.json per input")] = None,
     ocr_engine: Annotated[str, typer.Option("--ocr-engine", help="auto | rapidocr | tesseract")] = "auto",
     no_classify: Annotated[bool, typer.Option("--no-classify", help="skip the section-五 classifier")] = False,
+    out: Annotated[Optional[Path], typer.Option("--out", help="batch: append one JSON line per input to FILE.jsonl (resumable)")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", help="batch: worker processes (default: all cores)")] = None,
+    dask: Annotated[Optional[str], typer.Option("--dask", help="batch: run on a Dask scheduler, e.g. tcp://host:8786")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="batch: seconds per file before it is an error record")] = 1800.0,
 ) -> None:
-    """Extract one JSON record per report."""
+    """Extract one JSON record per report (folders or --out: a resumable batch to one JSONL file)."""
     try:
         settings = _settings(no_classify, ocr_engine)
-        code = _extract_files(inputs, out_dir, settings)
+        if out is not None or any(path.is_dir() for path in inputs):
+            code = _extract_batch(inputs, out, settings, jobs=jobs, dask=dask, timeout=timeout)
+        else:
+            code = _extract_files(inputs, out_dir, settings)
     except (NianbaoError, Exception) as exc:
         code = fail("extract", exc)
     raise typer.Exit(code)
@@ -140,6 +158,114 @@ def schema(out: Annotated[Optional[Path], typer.Option("--out", help="write the 
         sys.stdout.write(text)
     else:
         write_atomic(out, text)
+
+
+@app.command()
+def load(
+    results: Annotated[Path, typer.Argument(help="a results file written by `nianbao extract --out`")],
+    db: Annotated[str, typer.Option("--db", help="sqlite:///FILE.db or postgresql://user@host/db")] = "sqlite:///reports.db",
+) -> None:
+    """Load a results file into SQLite or PostgreSQL (idempotent: loading twice changes nothing)."""
+    from extractor.output.db import load as load_results
+
+    try:
+        for line in load_results(results, db).lines_text():
+            typer.echo(line, err=True)
+        code = 0
+    except (NianbaoError, Exception) as exc:
+        code = fail(str(results), exc)
+    raise typer.Exit(code)
+
+
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="folder for one file per table")],
+    db: Annotated[str, typer.Option("--db", help="database URL")] = "sqlite:///reports.db",
+    fmt: Annotated[str, typer.Option("--format", help="parquet | csv")] = "parquet",
+) -> None:
+    """Write every table of the database as Parquet or CSV, for pandas and R."""
+    from extractor.output.db import export as export_tables
+
+    try:
+        for path in export_tables(db, fmt, out_dir):
+            typer.echo(str(path))
+        code = 0
+    except (NianbaoError, Exception) as exc:
+        code = fail("export", exc)
+    raise typer.Exit(code)
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option("--data", help="labelled corpus (JSONL)")] = Path("annotations/items.jsonl"),
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="model folder")] = Path("models/section5"),
+    package_copy: Annotated[bool, typer.Option("--package-copy/--no-package-copy", help="also refresh extractor/data/models")] = True,
+) -> None:
+    """Rebuild the section-五 classifier from the corpus and print per-label P/R/F1 and the baseline."""
+    from extractor.classify.train import train as run_training, write
+
+    try:
+        result = run_training(data)
+        typer.echo(result.report)
+        for path in write(result, out_dir, package_copy):
+            typer.echo(f"wrote {path}")
+        code = 0
+    except (NianbaoError, Exception) as exc:
+        code = fail(str(data), exc)
+    raise typer.Exit(code)
+
+
+@app.command()
+def classify(
+    inputs: Annotated[list[Path], typer.Argument(help="section-五 text (.txt) or whole reports")],
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="write DIR/<input stem>.json per input")] = None,
+    model: Annotated[Optional[Path], typer.Option("--model", help="model folder or .skops file")] = None,
+) -> None:
+    """Tag section-五 items: writes {source, problems, improvements} like `extract`."""
+    from extractor.settings import Settings
+
+    settings = Settings(model_path=model)
+    if out_dir is None and len(inputs) > 1:
+        code = fail("classify", BadArgsError("several inputs need --out-dir"))
+        raise typer.Exit(code)
+    worst = 0
+    for path in inputs:
+        try:
+            text = _classified_json(path, settings)
+            if out_dir is None:
+                typer.echo(text, nl=False)
+            else:
+                from extractor.output.jsonfile import write_atomic
+
+                write_atomic(_output_paths(inputs, out_dir)[path], text)
+        except (NianbaoError, Exception) as exc:
+            worst = max(worst, fail(str(path), exc))
+    raise typer.Exit(worst)
+
+
+def _classified_json(path: Path, settings) -> str:
+    """Problems and improvements of one input: text files are split here, reports go through extract."""
+    if path.suffix.lower() in (".txt", ".md"):
+        from extractor.classify.textinput import classify_text
+
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            from extractor.errors import InputFileError
+
+            raise InputFileError(f"cannot read: {exc.strerror}") from exc
+        problems, improvements = classify_text(text, settings)
+    else:
+        from extractor.api import extract
+
+        report = extract(path, settings)
+        problems, improvements = report.problems, report.improvements
+    payload = {
+        "source": str(path),
+        "problems": [p.model_dump() for p in problems],
+        "improvements": [i.model_dump() for i in improvements],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
 def main() -> None:

@@ -105,26 +105,23 @@ def test_results_file_is_exclusive_and_torn_tail_is_cut(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == good
 
 
-BATCH_SCRIPT = (
-    "import sys; from pathlib import Path; from extractor.batch import run_batch; "
-    "s = run_batch([sys.argv[2]], Path(sys.argv[1]), jobs=1); sys.exit(int(s.exit_code()))"
-)
+NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 
 
 @pytest.mark.slow
 def test_resume_after_kill_redoes_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "in"
-    made = write_mixed(folder, 24, seed=11)
+    made = write_mixed(folder, 12, seed=11)
     out = tmp_path / "results.jsonl"
-    command = [sys.executable, "-c", BATCH_SCRIPT, str(out), str(folder)]
+    command = [NIANBAO, "extract", str(folder), "--out", str(out), "--jobs", "1"]
     proc = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
     try:
-        _wait_for_lines(out, 3, proc)
+        _wait_for_lines(out, 2, proc)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     first = read_records(out)
-    assert 3 <= len(first) < len(made), "the batch must be killed midway"
+    assert 2 <= len(first) < len(made), "the batch must be killed midway"
     with out.open("a", encoding="utf-8") as handle:
         handle.write('{"schema_version": "1", "source": {"path": "torn')
     done = subprocess.run(command, timeout=300, stderr=subprocess.DEVNULL)

@@ -2,7 +2,7 @@ import numpy as np
 
 from extractor.bench.scans import Degradation, degrade
 from extractor.layout.tables.grid import find_tables
-from tests.scanhelp import DPI, ruled_table
+from scanhelp import DPI, ruled_table
 
 ROWS = [["项目", "", "自然人", "总计"],
         ["（三）不予公开", "1.国家秘密", "0", "0"],
@@ -38,3 +38,15 @@ def test_grid_survives_a_degraded_scan():
 
 def test_no_table_on_prose_or_blank():
     assert find_tables(np.full((1000, 800), 255, np.uint8), DPI) == []
+
+
+def test_repeated_header_on_the_next_page_is_dropped():
+    from extractor.ingest.document import table_row, text_row
+    from extractor.layout.scan import drop_repeated_header
+
+    header = [table_row(["", "自然人", "总计"]), table_row(["", "商业企业", ""])]
+    page1 = [text_row("三、收到和处理政府信息公开申请情况"), *header, table_row(["一、本年新收", "3", "3"])]
+    page2 = [table_row(["", "自然人", "总计"]), table_row(["", "商业企业", ""]), table_row(["二、上年结转", "0", "0"])]
+    assert [r.text for r in drop_repeated_header(page1, page2)] == ["二、上年结转\t0\t0"]
+    fresh = [table_row(["行政复议", "行政诉讼"]), table_row(["0", "1"])]
+    assert drop_repeated_header(page1, fresh) == fresh

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from extractor.layout import imageops
-from tests.scanhelp import rotated, ruled_table, text_image
+from scanhelp import rotated, ruled_table, text_image
 
 LINES = ["一、总体情况", "本机关认真贯彻落实《条例》要求，全年主动公开政府信息125条。", "二、主动公开政府信息情况"] * 4
 

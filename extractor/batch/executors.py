@@ -20,7 +20,7 @@ from .inputs import Task
 from .work import HARD_GRACE, error_record, init_worker, process_one
 
 Line = dict[str, Any]
-_PRELOAD = ["extractor.batch.work", "extractor.pipeline"]
+_PRELOAD = ["extractor.batch.work", "extractor.batch.warmup"]
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from extractor.bench.synth import SynthReport, random_report, render_docx, render_html, render_pdf, render_text
 
@@ -41,3 +43,27 @@ def write_corpus(out_dir: str | Path, n_per_kind: int, kinds: Iterable[str] = KI
             r = random_report(seed + i, FORMATS[i % 2])
             written.append((write_one(r, kind, out), r))
     return written
+
+
+def truth_cells(truth: dict[str, Any]) -> dict[str, float | int]:
+    """Every truth value keyed ``t2.<block>.<row>.<col>``, ``t3.<row>.<col>``, ``t4.<col>``."""
+    cells: dict[str, float | int] = {}
+    for block, rows in truth["t2"].items():
+        for row, cols in rows.items():
+            cells.update({f"t2.{block}.{row}.{col}": v for col, v in cols.items()})
+    for row, cols in truth["t3"].items():
+        cells.update({f"t3.{row}.{col}": v for col, v in cols.items()})
+    cells.update({f"t4.{col}": v for col, v in truth["t4"].items()})
+    return cells
+
+
+def compare_tables(truth: dict[str, Any], tables: dict[str, Any]) -> list[tuple[str, float | int, Any]]:
+    """Cells whose extracted value differs from the truth: (key, expected, got); money to the cent."""
+    wrong = []
+    for key, expected in truth_cells(truth).items():
+        node: Any = tables
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None or not math.isclose(float(node), float(expected), abs_tol=0.005):
+            wrong.append((key, expected, node))
+    return wrong

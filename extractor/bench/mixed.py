@@ -17,7 +17,7 @@ BROKEN_KINDS = ("corrupt", "empty", "encrypted", "not_report", "binary")
 NOT_REPORT_TEXT = "会议纪要\n今天天气晴朗，大家讨论了食堂菜单和停车位安排。\n下次会议时间另行通知。\n"
 
 
-def _report(kind: str, seed: int, path: Path) -> Path:
+def render_report(kind: str, seed: int, path: Path) -> Path:
     r = random_report(seed, "2019" if seed % 3 == 0 else "2021")
     if kind == "text":
         path.write_text(render_text(r), encoding="utf-8")
@@ -69,7 +69,7 @@ def _encrypted_pdf(path: Path) -> None:
     canvas.save()
 
 
-_SUFFIX = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf", "scan": ".pdf",
+SUFFIX = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf", "scan": ".pdf",
            "corrupt": ".pdf", "empty": ".pdf", "encrypted": ".pdf", "not_report": ".txt", "binary": ".doc"}
 
 
@@ -77,7 +77,7 @@ def write_mixed(out_dir: Path, n: int, seed: int = 0, scans: int = 0) -> dict[st
     """``n`` files under ``out_dir`` (``scans`` of them scanned PDFs); returns {path: kind written}."""
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    sample = _report("pdf", seed, out_dir / "_sample.pdf")
+    sample = render_report("pdf", seed, out_dir / "_sample.pdf")
     n_broken = max(len(BROKEN_KINDS), n // 5)
     kinds = [BROKEN_KINDS[i % len(BROKEN_KINDS)] for i in range(n_broken)] + ["scan"] * scans
     kinds += [REPORT_KINDS[i % len(REPORT_KINDS)] for i in range(n - len(kinds))]
@@ -86,11 +86,11 @@ def write_mixed(out_dir: Path, n: int, seed: int = 0, scans: int = 0) -> dict[st
     for i, kind in enumerate(kinds):
         folder = out_dir / f"batch{i % 4}"
         folder.mkdir(exist_ok=True)
-        path = folder / f"{i:04d}_{kind}{_SUFFIX[kind]}"
+        path = folder / f"{i:04d}_{kind}{SUFFIX[kind]}"
         if kind in BROKEN_KINDS:
             _broken(kind, seed + i, path, sample)
         else:
-            _report(kind, seed + i, path)
+            render_report(kind, seed + i, path)
         made[str(path)] = kind
     sample.unlink()
     return made

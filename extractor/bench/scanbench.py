@@ -72,13 +72,14 @@ def score(report: Report, truth: dict[str, Any], tally: Tally) -> None:
             tally.flagged += 1
 
 
-def run_one(seed: int, fmt: str, dpi: int, engine: str, level: float, work: Path, tally: Tally) -> None:
+def run_one(seed: int, fmt: str, dpi: int, engine: str, level: float, work: Path, tally: Tally,
+            container: str = "pdf") -> None:
     from extractor.api import extract
 
     r = random_report(seed, fmt)  # type: ignore[arg-type]
     clean = render_pdf(r, work / f"{fmt}-{seed}.pdf")
     pages = scan_pages(clean, dpi, seed, level)
-    scan = write_scan(pages, work / f"{fmt}-{seed}-scan.pdf", dpi)
+    scan = write_scan(pages, work / f"{fmt}-{seed}-scan.{container}", dpi)
     settings = Settings(ocr=OcrSettings(engine=engine, dpi=dpi), classify=False)  # type: ignore[arg-type]
     wall, cpu = time.perf_counter(), time.process_time()
     report = extract(scan, settings)
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--level", type=float, default=1.0, help="degradation level (0 clean .. 1 worst)")
     parser.add_argument("--formats", default="2019,2021")
     parser.add_argument("--seed0", type=int, default=0)
+    parser.add_argument("--container", default="pdf", choices=["pdf", "tiff"], help="image-only PDF or multi-page TIFF")
     parser.add_argument("--json", type=Path, help="write the tallies here")
     args = parser.parse_args(argv)
     results = []
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             tally = Tally(engine=engine, dpi=args.dpi)
             for fmt in args.formats.split(","):
                 for seed in range(args.seed0, args.seed0 + args.n):
-                    run_one(seed, fmt, args.dpi, engine, args.level, Path(tmp), tally)
+                    run_one(seed, fmt, args.dpi, engine, args.level, Path(tmp), tally, args.container)
                     print(json.dumps({k: v for k, v in tally.row().items() if k != "failures"}), flush=True)
             results.append(tally.row())
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

@@ -491,9 +491,11 @@ def _docx_table(doc: Any, grid: Grid, width: Any) -> None:
             target.text = cell.text
 
 
-def render_pdf(r: SynthReport, path: str | Path, *, narrow_headers: bool = True, split_rows: bool = True) -> Path:
-    """A PDF with an embedded CJK font and ruled tables (see :mod:`extractor.bench.pdfrender`)."""
+def render_pdf(r: SynthReport, path: str | Path, *, narrow_headers: bool = True, split_rows: bool = True,
+               password: str | None = None) -> Path:
+    """A PDF with an embedded CJK font and ruled tables (see :mod:`extractor.bench.pdfrender`);
+    ``password`` encrypts it with that user password."""
     from extractor.bench.pdfrender import write_pdf
 
     return write_pdf(r, _blocks(r), table_grids(r), Path(path), narrow_headers=narrow_headers,
-                     split_rows=split_rows)
+                     split_rows=split_rows, password=password)

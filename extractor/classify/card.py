@@ -32,9 +32,9 @@ Seed {meta['seed']}; two runs on the same corpus give identical files and figure
 
 - Input cleaning: NFKC width folding, hard line breaks and glyph spacing removed, leading list
   marker (一是 / （一） / 1. / 第一，) stripped (`extractor.text.nlp`).
-- Features: tf-idf of jieba word 1-2-grams (domain dictionary `extractor/data/userdict.txt`) and
-  of character 1-3-grams, sublinear tf.
-- Classifier: one-vs-rest; per label a `LinearSVC` (C=0.5, balanced class weights) calibrated with
+- Features: tf-idf of jieba word unigrams (domain dictionary `extractor/data/userdict.txt`) and
+  of character 1-4-grams, sublinear tf.
+- Classifier: one-vs-rest; per label a `LinearSVC` (C=2, balanced class weights) calibrated with
   sigmoid (Platt) scaling over 3 internal folds.
 - Decision: a label is returned when its probability reaches its threshold; thresholds are tuned
   per label on out-of-fold probabilities of the train split ({meta["cv_folds"]}-fold `GroupKFold`, grouped by the

@@ -41,15 +41,15 @@ class Segmenter(BaseEstimator, TransformerMixin):
 
 
 def build_features() -> Pipeline:
-    """Cleaner, then the union of word 1-2-grams and character 1-3-grams (tf-idf, sublinear)."""
+    """Cleaner, then the union of words and character 1-4-grams (tf-idf, sublinear)."""
     words = Pipeline(
         [
             ("segment", Segmenter()),
             (
                 "tfidf",
-                TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, min_df=1),
+                TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True),
             ),
         ]
     )
-    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True, min_df=2)
     return Pipeline([("clean", TextCleaner()), ("union", FeatureUnion([("words", words), ("chars", chars)]))])

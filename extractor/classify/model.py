@@ -41,7 +41,7 @@ TRUSTED_TYPES = [
 ]
 
 
-def build_pipeline(seed: int, c: float = 0.5) -> Pipeline:
+def build_pipeline(seed: int, c: float = 2.0) -> Pipeline:
     """Features, then one calibrated linear SVM per label (sigmoid calibration, 3 internal folds)."""
     svm = LinearSVC(C=c, class_weight="balanced", random_state=seed)
     calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=3)

@@ -85,6 +85,7 @@ class Page:
     image: object | None = None
     dpi: float | None = None
     ocr: bool = False
+    image_cover: float = 0.0  # share of the page area under images; tells scans from sparse text pages
 
 
 @dataclass(slots=True)

@@ -29,12 +29,12 @@ def check_container(path: Path) -> None:
             if head == _OLE2_MAGIC:
                 fh.seek(0)
                 if _ENCRYPTED_STREAM in fh.read():
-                    raise EncryptedInputError(f"{path}: the Word document is password-protected")
-                raise InputFileError(f"{path}: a legacy Word .doc (OLE2) file; save it as .docx")
+                    raise EncryptedInputError("the Word document is password-protected")
+                raise InputFileError("a legacy Word .doc (OLE2) file; save it as .docx")
     except OSError as exc:
-        raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise InputFileError(f"cannot read ({exc.strerror or exc})") from None
     if not zipfile.is_zipfile(path):
-        raise InputFileError(f"{path}: not a .docx file (not a zip container)")
+        raise InputFileError("not a .docx file (not a zip container)")
 
 
 def load_docx(path: str | Path) -> Document:
@@ -46,7 +46,7 @@ def load_docx(path: str | Path) -> Document:
     try:
         body = open_docx(str(p)).element.body
     except Exception as exc:  # python-docx surfaces zip, XML and part errors with many types
-        raise InputFileError(f"{p}: not a readable .docx ({type(exc).__name__}: {exc})") from None
+        raise InputFileError(f"not a readable .docx ({type(exc).__name__}: {exc})") from None
     rows: list[Row] = []
     _walk(body, rows)
     return Document(path=str(p), kind="docx", rows=rows)

@@ -53,7 +53,7 @@ def load_html(path: str | Path) -> Document:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputFileError(f"{p}: cannot read ({exc.strerror or exc})") from None
+        raise InputFileError(f"cannot read ({exc.strerror or exc})") from None
     soup = BeautifulSoup(decode_html(data), "lxml")
     for tag in soup.find_all(_DROP):
         tag.decompose()
@@ -61,7 +61,7 @@ def load_html(path: str | Path) -> Document:
     walker.walk(soup.body or soup)
     walker.flush()
     if not walker.rows:
-        raise InputFileError(f"{p}: no text found in the HTML page")
+        raise InputFileError("no text found in the HTML page")
     return Document(path=str(p), kind="html", rows=walker.rows)
 
 

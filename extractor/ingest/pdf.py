@@ -22,6 +22,7 @@ WORD_GAP_EM = 0.6
 LINE_SHIFT_EM = 0.5
 MIN_REAL_CHARS = 20
 MIN_GOOD_RATIO = 0.8
+SCAN_IMAGE_COVER = 0.3
 _GOOD = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\u0020-\u007e\u00b7\u00d7\u3400-\u4dbf]")
 
 
@@ -37,13 +38,13 @@ def open_pdf(path: str | Path) -> PagedSource:
 
 def _open(path: Path) -> pdfium.PdfDocument:
     if not path.is_file():
-        raise InputFileError(f"{path}: no such file")
+        raise InputFileError(f"no such file")
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
-            raise EncryptedInputError(f"{path}: the PDF is password-protected") from None
-        raise InputFileError(f"{path}: not a readable PDF ({exc})") from None
+            raise EncryptedInputError("the PDF is password-protected") from None
+        raise InputFileError(f"not a readable PDF ({exc})") from None
 
 
 def _read_page(doc: pdfium.PdfDocument, index: int) -> Page:
@@ -56,11 +57,21 @@ def _read_page(doc: pdfium.PdfDocument, index: int) -> Page:
             words = _words(textpage, height + bottom, left)
         finally:
             textpage.close()
+        cover = _image_cover(page, width * height)
     except pdfium.PdfiumError as exc:
-        raise InputFileError(f"{doc}: page {index + 1} is unreadable ({exc})") from None
+        raise InputFileError(f"page {index + 1} is unreadable ({exc})") from None
     finally:
         page.close()
-    return Page(number=index + 1, width=float(width), height=float(height), words=words)
+    return Page(number=index + 1, width=float(width), height=float(height), words=words, image_cover=cover)
+
+
+def _image_cover(page: pdfium.PdfPage, area: float) -> float:
+    """Share of the page covered by image objects (overlaps counted twice, capped at 1)."""
+    total = 0.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        total += max(0.0, right - left) * max(0.0, top - bottom)
+    return min(1.0, total / area) if area > 0 else 0.0
 
 
 def _chars(textpage: pdfium.PdfTextPage, top: float, left: float) -> list[tuple[str, Box, float]]:
@@ -107,10 +118,13 @@ def _breaks(prev: Box, cur: Box, em: float) -> bool:
 
 
 def text_layer_ok(page: Page) -> bool:
-    """True if the page has enough real text to skip OCR: count and share of plausible glyphs."""
-    chars = "".join(w.text for w in page.words if w.method == "pdf-text")
-    chars = "".join(chars.split())
-    if len(chars) < MIN_REAL_CHARS:
-        return False
+    """False when OCR could recover text the layer lacks: garbage glyphs, or little text on an image page.
+
+    A sparse page without images (a heading before a table moved on, a signature date) is real
+    text; a page with little text under a large image is a scan with, at most, a stamped number.
+    """
+    chars = "".join("".join(w.text for w in page.words if w.method == "pdf-text").split())
     good = len(_GOOD.findall(chars))
+    if len(chars) < MIN_REAL_CHARS:
+        return page.image_cover < SCAN_IMAGE_COVER and good == len(chars)
     return good / len(chars) >= MIN_GOOD_RATIO

@@ -79,13 +79,13 @@ def _profile_score(mask: np.ndarray, angle: float) -> float:
     rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     turned = cv2.warpAffine(mask, rot, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
     rows = turned.sum(axis=1, dtype=np.float64)
-    return float(np.sum(np.diff(rows) ** 2))
+    return float(np.sum(rows**2))
 
 
 def estimate_skew(grey: np.ndarray, limit: float = MAX_SKEW) -> float:
     """Angle in degrees (counter-clockwise positive, as cv2) that makes text lines and rules level.
 
-    Sharpest horizontal projection profile wins; coarse 0.25° search then 0.05° refinement.
+    The most peaked horizontal projection profile (largest sum of squares) wins; coarse 0.25° search then 0.05° refinement.
     """
     small, _ = _shrink(grey)
     mask = ink_mask(small)

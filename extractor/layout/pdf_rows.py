@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extractor.errors import EngineError
 from extractor.geometry import Box
 from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
 from extractor.layout.repair import join_words
@@ -21,6 +25,7 @@ from extractor.settings import Settings
 _NUMERIC = re.compile(r"^[-−+]?\d[\d,，.]*\s*万?$|^[/／—-]$")
 MIN_TABLE_LINES = 3
 MIN_ROW_NUMBERS = 3
+MIN_RULE_SEGMENTS = 8  # a one-row table fragment: 5 rules of 2 segments; a boxed paragraph: 5
 LINE_OVERLAP = 0.5
 
 
@@ -96,15 +101,43 @@ def paged_to_document(src: PagedSource, tables_by_page: dict[int, list[RawTable]
     return Document(path=src.path, kind=src.kind, rows=rows, pages=len(src.pages), warnings=list(src.warnings))
 
 
+def ruled_pages(path: str, numbers: list[int]) -> set[int]:
+    """Pages drawing enough vector paths to hold a ruled table (a table fragment has no numbers)."""
+    if not numbers:
+        return set()
+    out = set()
+    doc = pdfium.PdfDocument(path)
+    try:
+        for number in numbers:
+            page = doc[number - 1]
+            segments = sum(max(0, pdfium_c.FPDFPath_CountSegments(obj.raw))
+                           for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=3))
+            page.close()
+            if segments >= MIN_RULE_SEGMENTS:
+                out.add(number)
+    except pdfium.PdfiumError:
+        return out
+    finally:
+        doc.close()
+    return out
+
+
 def find_tables(src: PagedSource, engine: TableEngine | None = None,
                 image_engine: TableEngine | None = None) -> dict[int, list[RawTable]]:
-    """Run the table engine only on table-looking pages: text pages via camelot, OCR pages via the image engine."""
-    candidates = [p for p in src.pages if looks_like_table(p)]
-    text_pages = [p for p in candidates if not p.ocr]
-    ocr_pages = [p for p in candidates if p.ocr]
-    found = (engine or CamelotEngine()).find_tables(src.path, text_pages) if text_pages else {}
-    if ocr_pages and image_engine is not None:
-        found.update(image_engine.find_tables(src.path, ocr_pages))
+    """Run the table engine only where needed: pages that look like tables (numbers in rows) or,
+    for text pages, draw a grid; text pages go to camelot, OCR pages to the image engine."""
+    numeric = {p.number for p in src.pages if looks_like_table(p)}
+    ruled = ruled_pages(src.path, [p.number for p in src.pages if not p.ocr and p.words and p.number not in numeric])
+    text_pages = [p for p in src.pages if not p.ocr and (p.number in numeric or p.number in ruled)]
+    ocr_pages = [p for p in src.pages if p.ocr and p.number in numeric]
+    found: dict[int, list[RawTable]] = {}
+    try:
+        if text_pages:
+            found.update((engine or CamelotEngine(stream_pages=numeric)).find_tables(src.path, text_pages))
+        if ocr_pages and image_engine is not None:
+            found.update(image_engine.find_tables(src.path, ocr_pages))
+    except EngineError as exc:  # tables then come through as prose lines; the template stage still reads them
+        src.warnings.append(f"table detection failed, tables read as text lines: {exc}")
     return found
 
 

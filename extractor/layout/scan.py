@@ -300,16 +300,21 @@ def _squash(rows: list[Row]) -> str:
     return "".join(s.text for r in rows for s in r.spans).replace(" ", "")
 
 
+def _last_table(rows: list[Row]) -> list[Row]:
+    """The rows of the table block the document currently ends with."""
+    start = len(rows)
+    while start > 0 and rows[start - 1].table:
+        start -= 1
+    return rows[start:]
+
+
 def drop_repeated_header(previous: list[Row], rows: list[Row]) -> list[Row]:
     """A table continued on a new page often repeats its header: keep it only once."""
-    if not previous or not previous[-1].table or not rows or not rows[0].table:
-        return rows
     head = _header_rows(rows)
-    start = next((i for i, r in enumerate(previous) if r.table and i and not previous[i - 1].table), 0)
-    if not head:
+    earlier = _header_rows(_last_table(previous))
+    if not head or not earlier:
         return rows
-    earlier = _header_rows([r for r in previous[start:]]) or _header_rows(previous)
-    ratio = difflib.SequenceMatcher(None, _squash(head), _squash(earlier)).ratio() if earlier else 0.0
+    ratio = difflib.SequenceMatcher(None, _squash(head), _squash(earlier)).ratio()
     return rows[len(head):] if ratio >= _HEADER_SIMILAR else rows
 
 

@@ -100,5 +100,3 @@ class TesseractEngine:
 def _is_ascii(text: str) -> bool:
     return all(ord(c) < 128 for c in text)
 
-
-__all__ = ["TesseractEngine", "EngineError"]

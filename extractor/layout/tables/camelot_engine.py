@@ -44,16 +44,20 @@ class _PageRaster:
 
 
 class CamelotEngine:
-    """Lattice first; stream only for table-looking pages where lattice found no table."""
+    """Lattice first; stream only where lattice found nothing and ``stream_pages`` allows it."""
 
     name = "camelot"
+
+    def __init__(self, stream_pages: set[int] | None = None) -> None:
+        self.stream_pages = stream_pages
 
     def find_tables(self, path: str, pages: list[Page]) -> dict[int, list[RawTable]]:
         if not pages:
             return {}
         heights = {p.number: p.height for p in pages}
         found = self._read(path, sorted(heights), "lattice", heights)
-        missing = [n for n in sorted(heights) if not found.get(n)]
+        allowed = self.stream_pages if self.stream_pages is not None else set(heights)
+        missing = [n for n in sorted(heights) if not found.get(n) and n in allowed]
         if missing:
             for number, tables in self._read(path, missing, "stream", heights).items():
                 found[number] = tables

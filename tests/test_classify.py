@@ -1,0 +1,101 @@
+"""Section-五 classifier: seed items tagged as a reader would, robust input, loading rules, addresses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.classify import classify_items
+from extractor.classify.cuewords import cue_tag
+from extractor.classify.model import load_model
+from extractor.classify.taxonomy import label_keys
+from extractor.errors import DataError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Items of the five seed reports' section 五 (input text), with the labels a reader accepts as main.
+SEED_ITEMS = [
+    ("一是由于我委已接入防城港公文收发系统，无法收到自治区公文收发系统发送到我委的文件，导致我委无法及时收到有关文件，以致没能紧跟政府信息公开新要求的步伐", {"resources_support"}),
+    ("二是由于经费欠缺和人力有限，我委微博、微信编辑设计缺乏创意创新", {"new_media", "resources_support"}),
+    ("三是2020年由于疫情影响，我委参加网站管理的有关培训机会有所减少", {"awareness_training"}),
+    ("一是在群众较为关注的政策上，需要加大宣传力度", {"public_engagement"}),
+    ("二是政策解读形式不够丰富", {"policy_interpretation"}),
+    ("一是针对栏目内容工业园区政策解读方面信息较少", {"policy_interpretation"}),
+    ("二是发布的内容挂载相应栏目还不够及时", {"timeliness"}),
+    ("一是园区政府信息公开专职人员配备薄弱，影响政务公开工作开展", {"staffing"}),
+    ("二是政策理论和专业知识学习需要进一步加强，对一些政务公开文件理解贯彻不够深入", {"awareness_training"}),
+    ("三是落实政务公开工作安排部署不够主动，对一些应公开的政府信息不能够全面深入公开", {"content_scope", "awareness_training"}),
+    ("四是公开信息内容质量需要有待加强，现有信息公开的及时性和实用性都较为不足", {"standardization_quality", "timeliness"}),
+    ("一是规范性标准性有待进一步提高", {"standardization_quality"}),
+    ("二是政务公开队伍建设不够完善，对政务公开制度的掌握程度不够", {"staffing", "awareness_training"}),
+    ("三是网站平台建设仍需进一步加强，部分功能仍不完善", {"platform_channels"}),
+]
+
+
+@pytest.mark.parametrize(("text", "accepted"), SEED_ITEMS)
+def test_seed_item_main_label(text: str, accepted: set[str]) -> None:
+    problems, _ = classify_items([text], [])
+    assert problems[0].categories[0].label in accepted
+
+
+def test_categories_sorted_and_addresses_link_matching_problems() -> None:
+    problems, improvements = classify_items(
+        ["一是针对栏目内容工业园区政策解读方面信息较少", "二是发布的内容挂载相应栏目还不够及时"],
+        ["进一步加强相关政策信息解读的发布、释疑", "加强督促发布人员对发布内容进行整理，及时把相应内容挂载至相应栏目"],
+    )
+    for item in problems + improvements:
+        scores = [c.score for c in item.categories]
+        assert scores == sorted(scores, reverse=True) and item.categories
+    assert 0 in improvements[0].addresses and 1 not in improvements[0].addresses
+    assert 1 in improvements[1].addresses
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "No problems were found in this reporting year.", "问题较多。" * 20000])
+def test_degenerate_input_gives_valid_result(text: str) -> None:
+    problems, improvements = classify_items([text], [text])
+    assert problems[0].categories and all(0.0 <= c.score <= 1.0 for c in problems[0].categories)
+    assert improvements[0].addresses == [] or improvements[0].categories[0].label != "other"
+    if not text.strip() or text.isascii():
+        assert [c.label for c in problems[0].categories] == ["other"]
+
+
+def test_no_items_gives_empty_lists() -> None:
+    assert classify_items([], []) == ([], [])
+
+
+def test_packaged_model_matches_taxonomy_and_rejects_label_drift(tmp_path: Path) -> None:
+    import skops.io as sio
+
+    model = load_model(ROOT / "models" / "section5")
+    assert model.labels == label_keys()
+    bundle = {"pipeline": model.pipeline, "labels": list(model.labels[:-1]), "thresholds": list(model.thresholds[:-1])}
+    sio.dump(bundle, tmp_path / "model.skops")
+    with pytest.raises(DataError, match="do not match taxonomy"):
+        load_model(tmp_path)
+
+
+def test_model_with_untrusted_type_is_refused(tmp_path: Path) -> None:
+    import skops.io as sio
+    from sklearn.ensemble import RandomForestClassifier
+
+    sio.dump({"pipeline": RandomForestClassifier(), "labels": [], "thresholds": []}, tmp_path / "model.skops")
+    with pytest.raises(DataError, match="untrusted"):
+        load_model(tmp_path)
+
+
+def test_cue_baseline_fires_on_cues_only() -> None:
+    assert "policy_interpretation" in cue_tag("政策解读形式单一")
+    assert cue_tag("天气晴朗") == ["other"]
+
+
+def test_corpus_meets_issue_requirements() -> None:
+    rows = [json.loads(line) for line in (ROOT / "annotations" / "items.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 800
+    assert {r["kind"] for r in rows} == {"problem", "improvement"}
+    for label in label_keys():
+        assert sum(label in r["labels"] for r in rows) >= 30, label
+    train_groups = {g for r in rows if r["split"] == "train" for g in r["groups"]}
+    test_groups = {g for r in rows if r["split"] == "test" for g in r["groups"]}
+    assert not train_groups & test_groups
