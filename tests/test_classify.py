@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Items of the five seed reports' section 五 (input text), with the labels a reader accepts as main.
 SEED_ITEMS = [
-    ("一是由于我委已接入防城港公文收发系统，无法收到自治区公文收发系统发送到我委的文件，导致我委无法及时收到有关文件，以致没能紧跟政府信息公开新要求的步伐", {"resources_support"}),
+    ("一是由于我委已接入防城港公文收发系统，无法收到自治区公文收发系统发送到我委的文件，导致我委无法及时收到有关文件，以致没能紧跟政府信息公开新要求的步伐", {"resources_support", "timeliness"}),  # the cause is the system, the harm is lateness: a reader accepts either
     ("二是由于经费欠缺和人力有限，我委微博、微信编辑设计缺乏创意创新", {"new_media", "resources_support"}),
     ("三是2020年由于疫情影响，我委参加网站管理的有关培训机会有所减少", {"awareness_training"}),
     ("一是在群众较为关注的政策上，需要加大宣传力度", {"public_engagement"}),

@@ -15,7 +15,7 @@ from extractor.bench.pdfrender import _font
 from extractor.bench.synth import random_report, render_pdf
 from extractor.errors import EncryptedInputError, InputFileError
 from extractor.ingest.pdf import open_pdf, text_layer_ok
-from extractor.layout.pdf_rows import build_document, looks_like_table
+from extractor.layout.pdf_rows import build_document, looks_like_table, ruled_pages
 from extractor.layout.repair import join_cell_text
 
 
@@ -106,7 +106,7 @@ def test_stacked_narrow_headers_and_merged_labels_come_out_once(report_doc) -> N
 
 def test_prose_pages_skip_the_table_engine(tmp_path: Path, report_pdf, report_doc) -> None:
     src = open_pdf(report_pdf[1])
-    table_pages = {row.page for row in report_doc.rows if row.table}
+    table_pages = {row.page for row in report_doc.rows if row.table and row.spans[-1].text.isdigit()}
     assert table_pages and all(looks_like_table(p) for p in src.pages if p.number in table_pages)
     path = tmp_path / "prose.pdf"
     c = canvas.Canvas(str(path), pagesize=A4)
@@ -115,6 +115,8 @@ def test_prose_pages_skip_the_table_engine(tmp_path: Path, report_pdf, report_do
         c.drawString(60, 780 - i * 18, f"（{i}）2022年，我局共收到政府信息公开申请 {i * 3} 件，办结 {i} 件。")
     c.save()
     assert not looks_like_table(open_pdf(path).pages[0])
+    assert ruled_pages(str(path), [1]) == set()
+    assert ruled_pages(str(report_pdf[1]), sorted(table_pages)) == table_pages
 
 
 def test_repair_joins_stacked_glyphs_but_keeps_latin_spaces() -> None:

@@ -108,3 +108,24 @@ def test_text_rendering_extracts_to_the_truth(tmp_path: Path) -> None:
         report = extract(path, Settings(classify=False))
         assert compare_tables(r.truth, report.tables.model_dump()) == [], path.name
         assert report.metadata.format == r.fmt
+
+
+def test_page_split_of_the_t3_grid_keeps_every_label_once() -> None:
+    from extractor.bench.pdfrender import split_grid
+    from extractor.bench.synth import physical, table_grids
+
+    grid = table_grids(random_report(8, "2021"))["s3"][0]
+    for at, repeat in ((1, True), (2, False), (10, True), (10, False)):
+        upper, lower = split_grid(grid, at, repeat)
+        for part in (upper, lower):
+            assert all(cell is not None for line in physical(part) for cell, _ in line)  # spans still tile the grid
+        texts = [c.text for g in (upper, lower) for row in g.rows[(g.header_rows if g is lower else 0):] for c in row]
+        assert texts.count("三、本年度办理结果") == 1
+        assert len(lower.rows) == len(grid.rows) - at + (grid.header_rows if repeat and at >= 3 else 0)
+
+
+def test_write_corpus_writes_each_kind_with_its_truth(tmp_path: Path) -> None:
+    written = write_corpus(tmp_path, 2, ("text", "html", "docx"), seed=9)
+    assert [p.suffix for p, _ in written] == [".txt", ".txt", ".html", ".html", ".docx", ".docx"]
+    assert [r.fmt for _, r in written[:2]] == ["2019", "2021"]
+    assert all(p.stat().st_size > 1000 for p, _ in written)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -44,18 +45,10 @@ def run_batch(
         todo, copies = _plan(tasks, results.done)
         summary = Summary(inputs=len(tasks), skipped=len(tasks) - len(todo) - sum(map(len, copies.values())))
         summary.torn_bytes = results.torn_bytes
-        runnable = [task for task in todo if task.error is None]
-        with BatchProgress(total=len(tasks) - summary.skipped, enabled=progress) as bar:
+        lines = _lines(todo, settings, timeout, jobs=jobs, dask=dask, dask_connect_timeout=dask_connect_timeout)
+        with BatchProgress(total=len(tasks) - summary.skipped, enabled=progress) as bar, closing(lines):
             try:
-                for task in todo:
-                    if task.error is not None:
-                        _write(results, summary, bar, _unreadable(task))
-                stream = (
-                    dask_results(runnable, settings, timeout, dask, dask_connect_timeout)
-                    if dask
-                    else local_results(runnable, settings, timeout, jobs)
-                )
-                for task, line in _guarded(stream):
+                for task, line in lines:
                     for copy in [task, *copies.get(task.sha256 or "", [])]:
                         _write(results, summary, bar, line if copy is task else _moved(line, task.path, copy.path))
             except KeyboardInterrupt:
@@ -64,18 +57,21 @@ def run_batch(
     return summary
 
 
-def _unreadable(task: Task) -> dict[str, Any]:
-    return error_record(task, ExitCode.input_file, task.error or "unreadable")
+def _lines(
+    todo: list[Task], settings: Settings, timeout: float | None, *, jobs: int, dask: str | None, dask_connect_timeout: float
+) -> Iterator[tuple[Task, dict[str, Any]]]:
+    """Unreadable files first (no worker needed), then the executor's results as they complete.
 
-
-def _guarded(stream: Iterator[tuple[Task, dict[str, Any]]]) -> Iterator[tuple[Task, dict[str, Any]]]:
-    """Close the executor (killing its workers) as soon as the consumer stops, e.g. on Ctrl-C."""
-    try:
-        yield from stream
-    finally:
-        close = getattr(stream, "close", None)
-        if close:
-            close()
+    Closing this generator closes the executor's, which kills its workers: Ctrl-C stops at once.
+    """
+    for task in todo:
+        if task.error is not None:
+            yield task, error_record(task, ExitCode.input_file, task.error)
+    runnable = [task for task in todo if task.error is None]
+    if dask:
+        yield from dask_results(runnable, settings, timeout, dask, dask_connect_timeout)
+    else:
+        yield from local_results(runnable, settings, timeout, jobs)
 
 
 def _plan(tasks: list[Task], done: set[str]) -> tuple[list[Task], dict[str, list[Task]]]:

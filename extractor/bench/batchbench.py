@@ -64,6 +64,19 @@ def _dask_cluster(work: Path) -> tuple[str, list[subprocess.Popen]]:
     return address, procs
 
 
+def _fresh_pg_database(server: str, name: str) -> str:
+    """A new empty database on the server, so that counts are this run's alone."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = make_url(server).set(drivername="postgresql+psycopg")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
 def acceptance(n: int, work: Path, scans: int) -> dict:
     """The issue's done-criteria on one folder of ``n`` mixed inputs; raises AssertionError on a miss."""
     folder = work / "in"
@@ -86,7 +99,7 @@ def acceptance(n: int, work: Path, scans: int) -> dict:
     same = _keyed(work / "dask.jsonl") == _keyed(out)
     databases = {"sqlite": f"sqlite:///{work / 'reports.db'}"}
     if os.environ.get("DATABASE_URL"):
-        databases["postgresql"] = os.environ["DATABASE_URL"]
+        databases["postgresql"] = _fresh_pg_database(os.environ["DATABASE_URL"], f"nianbao_bulk_{int(time.time())}")
     counts = {}
     for name, url in databases.items():
         load(out, url)

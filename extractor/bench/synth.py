@@ -177,10 +177,6 @@ def _agency(rng: random.Random) -> tuple[str, str]:
     return rng.choice(pools["regions"]) + body, short
 
 
-def _items(rng: random.Random, pool: list[str], n: int) -> list[str]:
-    return rng.sample(pool, n)
-
-
 def _enumerate_items(items: list[str], sep: str) -> str:
     return sep.join(f"{ITEM_NOS[i]}是{t}" for i, t in enumerate(items)) + "。"
 
@@ -215,8 +211,8 @@ def random_report(seed: int, fmt: Fmt) -> SynthReport:
             "forward": t3["carried_forward"]["total"], "reviews": t4["review_total"],
             "suits": t4["lit_direct_total"] + t4["lit_after_review_total"],
             **{f"n{i}": rng.randint(3, 900) for i in range(1, 7)}}
-    problems = _items(rng, pools["problems"], rng.randint(1, 4))
-    improvements = _items(rng, pools["improvements"], rng.randint(1, 5))
+    problems = rng.sample(pools["problems"], rng.randint(1, 4))
+    improvements = rng.sample(pools["improvements"], rng.randint(1, 5))
     titles = _section_titles(rng, spec)
     s1 = "\n".join(p.format(**fill) for p in pools["s1_paragraphs"])
     lead = rng.choice(pools["s5_lead_in"]).format(**fill)
@@ -228,8 +224,7 @@ def random_report(seed: int, fmt: Fmt) -> SynthReport:
     texts = {"s1": s1, "s2": "", "s3": "", "s4": "", "s5": s5, "s6": s6}
     sections = {sid: {"title": titles[sid], "text": texts[sid]} for sid in texts}
     style = {"money_header": money_header, "text_layout": rng.choice(["tabs", "tabs", "lines"]),
-             "date_top": rng.random() < 0.4, "repeat_header": rng.random() < 0.5,
-             "t3_label_cols": rng.choice([2, 3])}
+             "date_top": rng.random() < 0.4, "repeat_header": rng.random() < 0.5}
     return SynthReport(seed, fmt, agency, year, published, f"{agency}{year}年政府信息公开工作年度报告",
                        sections, problems, improvements, contacts, truth, money_text, style)
 

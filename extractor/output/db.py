@@ -202,6 +202,9 @@ def _load_failure(conn: Connection, record: dict[str, Any]) -> None:
     if conn.execute(text("SELECT 1 FROM reports WHERE sha256 = :s"), {"s": sha}).first():
         return
     params = {"s": sha, "p": record["source"]["path"], "c": record["error"]["code"], "m": record["error"]["message"]}
+    old = conn.execute(text("SELECT path, code, message FROM failures WHERE sha256 = :s"), params).first()
+    if old is not None and tuple(old) == (params["p"], params["c"], params["m"]):
+        return
     conn.execute(text("DELETE FROM failures WHERE sha256 = :s"), params)
     conn.execute(text("INSERT INTO failures (sha256, path, code, message) VALUES (:s, :p, :c, :m)"), params)
 
