@@ -15,6 +15,7 @@ from extractor.ingest.sniff import sniff
 from extractor.layout.sections import find_headings
 from extractor.record import Improvement, Problem, Report, Source
 from extractor.settings import Settings
+from extractor.template.regions import has_table_anchor
 from extractor.template.tables import map_tables
 from extractor.text.facts import text_checks
 from extractor.text.report_text import read_text
@@ -90,6 +91,8 @@ def run(path: Path, settings: Settings) -> Report:
     """Extract one report; raises NianbaoError when no record can be produced."""
     doc = load(path, settings)
     headings = find_headings(doc.rows)
+    if not headings and not has_table_anchor(doc.rows):
+        raise InputFileError("not an information-disclosure annual report: no section heading or standard table found")
     text = read_text(doc.rows, headings)
     tables = map_tables(doc.rows, headings, year=text.metadata.year)
     metadata = text.metadata.model_copy(

@@ -14,7 +14,7 @@ import pytest
 
 from extractor.batch import read_records
 
-BROKEN = {"corrupt", "empty", "encrypted", "binary"}
+BROKEN = {"corrupt", "empty", "encrypted", "binary", "not_report"}
 
 
 def by_sha(path: Path) -> dict[tuple[str | None, str], dict[str, Any]]:

@@ -29,6 +29,7 @@ def _file(path: Path, data: bytes) -> Path:
     (lambda d: _file(d / "junk.bin", bytes(range(256)) * 40), 3, "unsupported input"),
     (lambda d: _file(d / "x.zip", b"PK\x03\x04garbage"), 3, "zip"),
     (lambda d: d, 2, "a folder input needs --out"),
+    (lambda d: _file(d / "minutes.txt", "会议纪要\n今天讨论了食堂菜单。\n".encode()), 3, "not an information-disclosure"),
 ])
 def test_bad_input_is_one_line_and_an_exit_code(tmp_path, make, code, message):
     target = make(tmp_path)

@@ -167,3 +167,22 @@ def _record_2022(i: int) -> dict:
         improvements=[Improvement(text="改进", categories=[Category(label="timeliness", score=0.8)], addresses=[0])],
     )
     return json.loads(report.model_dump_json())
+
+
+@pytest.mark.parametrize(
+    ("agency", "level"),
+    [
+        ("钦州市工业和信息化局", "municipal"),
+        ("钦州市市场监督管理局", "municipal"),
+        ("广西壮族自治区北部湾经济区规划建设管理办公室", "provincial"),
+        ("西安市雁塔区民政局", "county"),
+        ("陕西省西咸新区底张街道办事处", "township"),
+        ("上海市人民政府办公厅", "provincial"),
+        ("国家统计局", "national"),
+        ("某某会议纪要", None),
+    ],
+)
+def test_level_of_government_from_agency_name(agency: str, level: str | None) -> None:
+    from extractor.output.levels import government_level
+
+    assert government_level(agency) == level

@@ -65,15 +65,19 @@ def _drain(
             task = queue.popleft()
             running[pool.submit(process_one, task, settings, timeout)] = task
         finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        broken = False
         for future in finished:
             task = running.pop(future)
             try:
-                yield task, future.result()
+                line = future.result()
             except BrokenProcessPool:
                 suspects.append(task)
+                broken = True
+                continue
             except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
-                yield task, error_record(task, ExitCode.internal_error, f"{type(exc).__name__}: {exc}")
-        if suspects and running:
+                line = error_record(task, ExitCode.internal_error, f"{type(exc).__name__}: {exc}")
+            yield task, line
+        if broken:
             suspects.extend(running.values())
             return
 

@@ -34,7 +34,7 @@ def run_batch(
     dask_connect_timeout: float = 30.0,
 ) -> Summary:
     """Extract every input to one line of ``out``; resumable, and one bad file never stops the batch."""
-    jobs = jobs or os.cpu_count() or 1
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if jobs < 1:
         raise BadArgsError("--jobs must be at least 1")
     settings = settings or Settings()

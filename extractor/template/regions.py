@@ -45,3 +45,9 @@ def table_regions(rows: list[Row], headings: list[Heading]) -> dict[str, Region]
         stop = ordered[position + 1][1] if position + 1 < len(ordered) else end_of_tables
         regions[table] = Region(table, start, max(start, stop))
     return regions
+
+
+def has_table_anchor(rows: list[Row]) -> bool:
+    """Whether any row carries a standard table's anchor text (a report without section titles)."""
+    anchors = load_json("variants.json")["table_anchors"]
+    return any(_anchor_row(rows, needles, 0, len(rows)) is not None for needles in anchors.values())
