@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from collections.abc import Callable
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -33,6 +34,15 @@ def fail(where: str, exc: BaseException) -> int:
         return int(ExitCode.interrupted)
     typer.echo(f"nianbao: {where}: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
     return int(ExitCode.internal_error)
+
+
+def finish(where: str, action: Callable[[], int]) -> NoReturn:
+    """Run a command's body; any error becomes one line and its exit code."""
+    try:
+        code = action()
+    except (NianbaoError, Exception) as exc:  # the one place that turns errors into exit codes
+        code = fail(where, exc)
+    raise typer.Exit(code)
 
 
 @app.callback()
@@ -63,9 +73,9 @@ def _settings(no_classify: bool, ocr_engine: str):
     return Settings(classify=not no_classify, ocr=OcrSettings(engine=ocr_engine))  # type: ignore[arg-type]
 
 
-def _extract_files(inputs: list[Path], out_dir: Optional[Path], settings) -> int:
-    from extractor.api import extract
-    from extractor.output.jsonfile import report_json, write_atomic
+def _per_input(inputs: list[Path], out_dir: Optional[Path], render: Callable[[Path], str]) -> int:
+    """Render each input to stdout (one input) or DIR/<stem>.json; one bad file never stops the others."""
+    from extractor.output.jsonfile import write_atomic
 
     if out_dir is None and len(inputs) > 1:
         raise BadArgsError("several inputs need --out-dir DIR (one JSON file each) or --out FILE.jsonl")
@@ -73,17 +83,24 @@ def _extract_files(inputs: list[Path], out_dir: Optional[Path], settings) -> int
     codes = []
     for path in inputs:
         try:
-            report = extract(path, settings)
+            text = render(path)
             if out_dir is None:
-                sys.stdout.write(report_json(report))
+                sys.stdout.write(text)
             else:
-                write_atomic(targets[path], report_json(report))
+                write_atomic(targets[path], text)
             codes.append(0)
-        except (NianbaoError, Exception) as exc:  # one bad file never stops the others
+        except (NianbaoError, Exception) as exc:
             codes.append(fail(str(path), exc))
     if len(inputs) == 1:
         return codes[0]
     return int(ExitCode.some_failed) if any(codes) else 0
+
+
+def _extract_files(inputs: list[Path], out_dir: Optional[Path], settings) -> int:
+    from extractor.api import extract
+    from extractor.output.jsonfile import report_json
+
+    return _per_input(inputs, out_dir, lambda path: report_json(extract(path, settings)))
 
 
 def _extract_batch(inputs: list[Path], out: Optional[Path], settings, *, jobs: Optional[int], dask: Optional[str], timeout: float) -> int:
@@ -109,15 +126,14 @@ def extract(
     timeout: Annotated[float, typer.Option("--timeout", help="batch: seconds per file before it is an error record")] = 1800.0,
 ) -> None:
     """Extract one JSON record per report (folders or --out: a resumable batch to one JSONL file)."""
-    try:
+
+    def run() -> int:
         settings = _settings(no_classify, ocr_engine)
         if out is not None or any(path.is_dir() for path in inputs):
-            code = _extract_batch(inputs, out, settings, jobs=jobs, dask=dask, timeout=timeout)
-        else:
-            code = _extract_files(inputs, out_dir, settings)
-    except (NianbaoError, Exception) as exc:
-        code = fail("extract", exc)
-    raise typer.Exit(code)
+            return _extract_batch(inputs, out, settings, jobs=jobs, dask=dask, timeout=timeout)
+        return _extract_files(inputs, out_dir, settings)
+
+    finish("extract", run)
 
 
 @app.command()
@@ -128,7 +144,7 @@ def validate(record: Annotated[Path, typer.Argument(help="a JSON record written 
     from extractor.record import Report
     from extractor.template.tables import recheck
 
-    try:
+    def run() -> int:
         try:
             report = Report.model_validate_json(record.read_bytes())
         except OSError as exc:
@@ -141,10 +157,9 @@ def validate(record: Annotated[Path, typer.Argument(help="a JSON record written 
         if problems:
             raise RecordInvalidError(f"checks disagree with the tables: {problems[0]} (+{len(problems) - 1} more)")
         typer.echo(f"{record}: valid ({len(report.checks)} checks, {sum(not c.ok for c in report.checks)} failing)")
-        code = 0
-    except (NianbaoError, Exception) as exc:
-        code = fail(str(record), exc)
-    raise typer.Exit(code)
+        return 0
+
+    finish(str(record), run)
 
 
 @app.command()
@@ -168,13 +183,12 @@ def load(
     """Load a results file into SQLite or PostgreSQL (idempotent: loading twice changes nothing)."""
     from extractor.output.db import load as load_results
 
-    try:
+    def run() -> int:
         for line in load_results(results, db).lines_text():
             typer.echo(line, err=True)
-        code = 0
-    except (NianbaoError, Exception) as exc:
-        code = fail(str(results), exc)
-    raise typer.Exit(code)
+        return 0
+
+    finish(str(results), run)
 
 
 @app.command()
@@ -186,13 +200,12 @@ def export(
     """Write every table of the database as Parquet or CSV, for pandas and R."""
     from extractor.output.db import export as export_tables
 
-    try:
+    def run() -> int:
         for path in export_tables(db, fmt, out_dir):
             typer.echo(str(path))
-        code = 0
-    except (NianbaoError, Exception) as exc:
-        code = fail("export", exc)
-    raise typer.Exit(code)
+        return 0
+
+    finish("export", run)
 
 
 @app.command()
@@ -204,15 +217,14 @@ def train(
     """Rebuild the section-五 classifier from the corpus and print per-label P/R/F1 and the baseline."""
     from extractor.classify.train import train as run_training, write
 
-    try:
+    def run() -> int:
         result = run_training(data)
         typer.echo(result.report)
         for path in write(result, out_dir, package_copy):
             typer.echo(f"wrote {path}")
-        code = 0
-    except (NianbaoError, Exception) as exc:
-        code = fail(str(data), exc)
-    raise typer.Exit(code)
+        return 0
+
+    finish(str(data), run)
 
 
 @app.command()
@@ -225,22 +237,7 @@ def classify(
     from extractor.settings import Settings
 
     settings = Settings(model_path=model)
-    if out_dir is None and len(inputs) > 1:
-        code = fail("classify", BadArgsError("several inputs need --out-dir"))
-        raise typer.Exit(code)
-    worst = 0
-    for path in inputs:
-        try:
-            text = _classified_json(path, settings)
-            if out_dir is None:
-                typer.echo(text, nl=False)
-            else:
-                from extractor.output.jsonfile import write_atomic
-
-                write_atomic(_output_paths(inputs, out_dir)[path], text)
-        except (NianbaoError, Exception) as exc:
-            worst = max(worst, fail(str(path), exc))
-    raise typer.Exit(worst)
+    finish("classify", lambda: _per_input(inputs, out_dir, lambda path: _classified_json(path, settings)))
 
 
 def _classified_json(path: Path, settings) -> str:
