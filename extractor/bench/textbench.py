@@ -7,53 +7,22 @@ file on one process and compares every template cell with the generator's truth.
 from __future__ import annotations
 
 import argparse
-import math
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from extractor.api import extract
-from extractor.bench.corpus import KINDS, write_corpus
+from extractor.bench.corpus import KINDS, compare_tables, truth_cells, write_corpus
 from extractor.errors import NianbaoError
 from extractor.record import Report
 from extractor.settings import Settings
 
 
-def truth_cells(truth: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """(table.row.col key, value) for every cell of the truth tables."""
-    for col, value in truth["t4"].items():
-        yield f"t4.{col}", value
-    for row, cols in truth["t3"].items():
-        for col, value in cols.items():
-            yield f"t3.{row}.{col}", value
-    for block, rows in truth["t2"].items():
-        for row, cols in rows.items():
-            for col, value in cols.items():
-                yield f"t2.{block}.{row}.{col}", value
-
-
-def report_value(report: Report, key: str) -> Any:
-    parts = key.split(".")
-    tables = report.tables
-    if parts[0] == "t4":
-        return tables.t4.get(parts[1])
-    if parts[0] == "t3":
-        return tables.t3.get(parts[1], {}).get(parts[2])
-    return tables.t2.get(parts[1], {}).get(parts[2], {}).get(parts[3])
-
-
-def same(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return a is b
-    return math.isclose(float(a), float(b), rel_tol=0, abs_tol=0.005)
-
-
 def score(report: Report, truth: dict[str, Any]) -> tuple[int, list[str]]:
     """Number of truth cells and the keys extracted wrong."""
-    keys = list(truth_cells(truth))
-    return len(keys), [k for k, v in keys if not same(report_value(report, k), v)]
+    wrong = compare_tables(truth, report.tables.model_dump())
+    return len(truth_cells(truth)), [key for key, _, _ in wrong]
 
 
 def run(n: int, kinds: list[str], seed: int) -> list[dict[str, Any]]:
