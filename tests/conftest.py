@@ -11,7 +11,7 @@ from extractor.record import Report
 from extractor.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "extractor" / "data" / "examples"
 
 
 @pytest.fixture(scope="session")
