@@ -161,3 +161,20 @@ def test_numbers_stated_in_the_overview_are_checked_against_the_tables(tmp_path)
     soft = {c.scope: c for c in report.checks if c.rule == "TEXT_VS_T3"}
     assert soft["new_received.total"].ok is False and soft["new_received.total"].expected == 6
     assert soft["total_processed.total"].ok is True
+
+
+def test_printed_legal_subtotal_column_is_checked_and_dropped(tmp_path):
+    """Some reports print a 法人或其他组织 subtotal between 自然人 and the five kinds."""
+    rows = t3_values("2021")
+
+    def with_subtotal(label, values):
+        if values is None:
+            return [label]
+        return tab_row(label, [values[0], sum(values[1:6]), *values[1:]])
+
+    report = extract_plain(write(tmp_path, render("2021", rows, with_subtotal, HEADER.replace("法人或其他组织", "法人或其他组织小计"))))
+    for row_id, values in rows.items():
+        assert [report.tables.t3[row_id][c] for c in COLS] == values, row_id
+    subtotal_checks = [c for c in report.checks if c.rule == "T3_LEGAL_SUBTOTAL"]
+    assert subtotal_checks and all(c.ok for c in subtotal_checks)
+    assert all(c.ok for c in report.checks if c.severity == "hard")

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from extractor.ingest.document import Row
 from extractor.layout.sections import squash
+from extractor.record import Check
 from extractor.resources import load_json
 from extractor.template.align import Aligned, align
 from extractor.template.match import label
-from extractor.template.numbers import Number, Token
+from extractor.template.numbers import Number, Token, parse_number
 from extractor.template.slots import Slot
 from extractor.template.spec import Block, Template, template
 from extractor.template.stream import Stream, read_stream
@@ -23,6 +24,7 @@ class Mapped:
     slots: dict[str, Slot] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     suspect_rows: set[str] = field(default_factory=set)
+    checks: list[Check] = field(default_factory=list)
 
 
 def detect_format(rows: list[Row], year: int | None, table: str) -> str:
@@ -84,8 +86,29 @@ def map_t3(rows: list[Row], tpl: Template) -> Mapped:
         tokens = stream.rows.get(spec.id)
         if tokens is None:
             mapped.warnings.append(f"t3.{spec.id}: row not found")
-        _fill(mapped, "t3", spec.id, cols, align(tokens or [], cols, header, row_total))
+        tokens = _split_subtotal(tokens or [], len(cols), spec.id, mapped)
+        _fill(mapped, "t3", spec.id, cols, align(tokens, cols, header, row_total))
     return mapped
+
+
+def _split_subtotal(tokens: list[Token], n: int, row: str, mapped: Mapped) -> list[Token]:
+    """A printed 法人或其他组织 subtotal (8 values: person, subtotal, 5 kinds, total) is checked, then dropped.
+
+    The official table has no such column (T3_LEGAL_SUBTOTAL applies only where a report prints it);
+    it is recognised by its arithmetic, so the column never shifts the five kinds.
+    """
+    values = [t for t in tokens if t.kind == "value"]
+    numbers = [parse_number(t.raw) for t in values]
+    if len(values) != n + 1 or any(v is None for v in numbers):
+        return tokens
+    person, subtotal, kinds, total = numbers[0], numbers[1], numbers[2:-1], numbers[-1]
+    parts_ok = subtotal == sum(kinds)  # type: ignore[arg-type]
+    whole_ok = total == person + subtotal  # type: ignore[operator]
+    if not (parts_ok and whole_ok) or not any(numbers):
+        return tokens
+    mapped.checks.append(Check(rule="T3_LEGAL_SUBTOTAL", scope=row, ok=True, expected=sum(kinds),  # type: ignore[arg-type]
+                               actual=subtotal, severity="soft", cells=[f"t3.{row}.legal_subtotal"]))
+    return [t for t in tokens if t is not values[1]]
 
 
 def _t4_consistent(groups: list[list[str]]) -> Callable[[dict[str, Number | None]], bool | None]:
