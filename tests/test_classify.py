@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from extractor.classify import classify_items
 from extractor.classify.cuewords import cue_tag
-from extractor.classify.model import load_model
+from extractor.classify.model import decide_row, load_model
 from extractor.classify.taxonomy import label_keys
 from extractor.errors import DataError
+from extractor.resources import data_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,3 +101,29 @@ def test_corpus_meets_issue_requirements() -> None:
     train_groups = {g for r in rows if r["split"] == "train" for g in r["groups"]}
     test_groups = {g for r in rows if r["split"] == "test" for g in r["groups"]}
     assert not train_groups & test_groups
+
+
+def test_clause_with_content_keeps_its_best_label_when_no_threshold_passes() -> None:
+    labels = label_keys()
+    thresholds = (0.9,) * len(labels)
+    row = np.full(len(labels), 0.05)
+    row[labels.index("staffing")] = 0.4
+    assert decide_row(row, labels, thresholds) == [("staffing", 0.4)]
+    assert [lab for lab, _ in decide_row(row, labels, thresholds, content=False)] == ["other"]
+    row[labels.index("other")] = 0.6
+    assert [lab for lab, _ in decide_row(row, labels, thresholds)] == ["other"]
+
+
+def test_one_model_file_and_save_writes_through_the_link(tmp_path: Path) -> None:
+    link = ROOT / "models" / "section5" / "model.skops"
+    assert link.is_symlink() and link.resolve() == data_path("models/model.skops").resolve()
+    model = load_model(link)
+    target = tmp_path / "package" / "model.skops"
+    target.parent.mkdir()
+    target.write_bytes(b"stale")
+    card = tmp_path / "card"
+    card.mkdir()
+    (card / "model.skops").symlink_to(Path("..") / "package" / "model.skops")
+    model.save(card)
+    assert (card / "model.skops").is_symlink()
+    assert load_model(target).thresholds == model.thresholds

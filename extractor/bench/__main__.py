@@ -1,4 +1,4 @@
-"""``python -m extractor.bench {text|scans|bulk} [options]``: the project's benchmarks."""
+"""``python -m extractor.bench {text|scans|bulk|classify} [options]``: the project's benchmarks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ SUITES = {
     "text": "extractor.bench.textbench",
     "scans": "extractor.bench.scanbench",
     "bulk": "extractor.bench.batchbench",
+    "classify": "extractor.bench.classifybench",
 }
 
 

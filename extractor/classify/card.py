@@ -26,21 +26,33 @@ the problem they target.
 {meta['command']}
 ```
 
-Seed {meta['seed']}; two runs on the same corpus give identical files and figures.
+Seed {meta['seed']}; two runs on the same corpus give identical thresholds and figures.
 
 ## Model
 
 - Input cleaning: NFKC width folding, hard line breaks and glyph spacing removed, leading list
   marker (一是 / （一） / 1. / 第一，) stripped (`extractor.text.nlp`).
 - Features: tf-idf of jieba word unigrams (domain dictionary `extractor/data/userdict.txt`) and
-  of character 1-4-grams, sublinear tf.
-- Classifier: one-vs-rest; per label a `LinearSVC` (C=2, balanced class weights) calibrated with
-  sigmoid (Platt) scaling over 3 internal folds.
+  of character 1-2-grams (min_df 2), sublinear tf. Character 1-3/1-4/1-5/2-5-grams and word
+  bigrams scored no better in grouped CV on the train split and multiply the file size.
+- Classifier: one-vs-rest; per label one `LinearSVC` (C=2, balanced class weights) fitted on all
+  training items, with a sigmoid (Platt) calibration fitted on its 3-fold out-of-fold decision
+  values (`CalibratedClassifierCV(ensemble=False)`).
 - Decision: a label is returned when its probability reaches its threshold; thresholds are tuned
   per label on out-of-fold probabilities of the train split ({meta["cv_folds"]}-fold `GroupKFold`, grouped by the
-  source clause). If no topical label passes, the item is `other` with the `other` probability.
-- Stored with skops; loading accepts only an explicit list of trusted types and checks the label
-  keys against `extractor/data/taxonomy.json`.
+  source clause; the test split is never used for any choice). If no topical label passes, a
+  clause with Chinese text keeps its best topical label when that outranks `other`; otherwise,
+  and always for text without Chinese (empty, English-only), the item is `other`.
+- Stored with skops (deflate-compressed, vectorizers' `stop_words_` dropped); loading accepts
+  only an explicit list of trusted types and checks the label keys against
+  `extractor/data/taxonomy.json`.
+
+## Files
+
+One model file: `extractor/data/models/model.skops` (inside the package, so installed copies find
+it). `models/section5/model.skops` is a relative symlink to it; `nianbao train` writes through
+the link, so the default command rewrites the single file. `meta.json` (figures, thresholds,
+hashes) is kept in both folders; this card lives in `models/section5/`.
 
 ## Data
 

@@ -47,10 +47,10 @@ def classify_items(
         return [], []
     model = get_model(settings)
     texts = [t[:MAX_ITEM_CHARS] for t in problems + improvements]
-    decided = model.decide(model.proba(texts))
+    vectors = model.vectors(texts)
+    decided = model.decide(model.proba_of(vectors), texts)
     cats = [[Category(label=lab, score=score) for lab, score in row] for row in decided]
     n = len(problems)
-    vectors = model.vectors(texts)
     links = addresses(decided[:n], decided[n:], _cosine(vectors[n:], vectors[:n]))
     return (
         [Problem(text=t, categories=c) for t, c in zip(problems, cats[:n])],

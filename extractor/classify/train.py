@@ -20,7 +20,7 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from extractor.classify.corpus import Item, read_corpus
 from extractor.classify.cuewords import cue_tag
 from extractor.classify.evaluate import indicator, scores, table
-from extractor.classify.model import MODEL_FILE, Model, build_pipeline, decide_row
+from extractor.classify.model import MODEL_FILE, Model, build_pipeline, decide_row, has_chinese
 from extractor.classify.taxonomy import label_keys
 from extractor.resources import data_path
 
@@ -69,7 +69,7 @@ def fit(items: list[Item], seed: int = SEED) -> tuple[Model, dict]:
     truth = indicator([list(i.labels) for i in items], labels)
     proba = oof_proba(items, labels, seed)
     thresholds = tune_thresholds(proba, truth)
-    predicted = [[lab for lab, _ in decide_row(row, labels, thresholds)] for row in proba]
+    predicted = [[lab for lab, _ in decide_row(row, labels, thresholds, has_chinese(i.text))] for row, i in zip(proba, items)]
     cv = scores([list(i.labels) for i in items], predicted, labels)
     pipeline = build_pipeline(seed).fit([i.text for i in items], truth)
     return Model(pipeline, labels, thresholds), cv
@@ -79,7 +79,7 @@ def evaluate(model: Model, items: list[Item]) -> tuple[dict, dict]:
     """The model and the cue-word baseline on the same held-out items."""
     gold = [list(i.labels) for i in items]
     texts = [i.text for i in items]
-    predicted = [[lab for lab, _ in row] for row in model.decide(model.proba(texts))]
+    predicted = [[lab for lab, _ in row] for row in model.tag(texts)]
     return scores(gold, predicted, model.labels), scores(gold, [cue_tag(t) for t in texts], model.labels)
 
 
@@ -124,7 +124,11 @@ def train(items_path: Path, seed: int = SEED) -> TrainResult:
 
 
 def write(result: TrainResult, out_dir: Path, package_copy: bool = True) -> list[Path]:
-    """model.skops, meta.json and MODEL_CARD.md in ``out_dir``; a copy inside the package if writable."""
+    """model.skops, meta.json and MODEL_CARD.md in ``out_dir``; the package's copy refreshed if writable.
+
+    In the repository ``models/section5/model.skops`` is a symlink to the packaged file, so the
+    default run writes the one model file once (``Model.save`` writes through the link).
+    """
     from extractor.classify.card import model_card
 
     written = [result.model.save(out_dir)]
@@ -134,11 +138,12 @@ def write(result: TrainResult, out_dir: Path, package_copy: bool = True) -> list
     card_path.write_text(model_card(result.meta), encoding="utf-8")
     written += [meta_path, card_path]
     packaged = Path(str(data_path("models")))
-    if package_copy and packaged.resolve() != out_dir.resolve():
+    if package_copy:
         packaged.mkdir(parents=True, exist_ok=True)
         for name in (MODEL_FILE, "meta.json"):
-            shutil.copyfile(out_dir / name, packaged / name)
-            written.append(packaged / name)
+            if (packaged / name).resolve() != (out_dir / name).resolve():
+                shutil.copyfile(out_dir / name, packaged / name)
+                written.append(packaged / name)
     return written
 
 

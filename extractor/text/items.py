@@ -67,7 +67,7 @@ def split_halves(text: str) -> tuple[str, str]:
 def _split_on(text: str, pattern: re.Pattern[str]) -> list[str]:
     """Pieces from each marker to the next; an item ends with its paragraph."""
     starts = [m.start() for m in pattern.finditer(text)]
-    pieces = [text[a:b].split("\n", 1)[0] for a, b in zip(starts, [*starts[1:], len(text)])]
+    pieces = [text[a:b].lstrip().split("\n", 1)[0] for a, b in zip(starts, [*starts[1:], len(text)])]
     return [p.strip(_SEPARATORS) for p in pieces if p.strip(_SEPARATORS)]
 
 
