@@ -10,51 +10,64 @@ from collections.abc import Callable
 from pathlib import Path
 
 from extractor.errors import InputFileError
-from extractor.ingest.document import Document
+from extractor.ingest.document import Document, PagedSource
 from extractor.ingest.sniff import sniff
 from extractor.layout.sections import find_headings
 from extractor.record import Improvement, Problem, Report, Source
 from extractor.settings import Settings
+from extractor.template.correct import Rereader
 from extractor.template.regions import has_table_anchor
 from extractor.template.tables import map_tables
 from extractor.text.facts import text_checks
 from extractor.text.report_text import read_text
 
 
-def _load_text(path: Path, settings: Settings) -> Document:
+Loaded = tuple[Document, Rereader | None]
+"""A document, plus a way to read its OCR'd cells again when the source was scanned."""
+
+
+def _load_text(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.textdump import load_text
 
-    return load_text(path)
+    return load_text(path), None
 
 
-def _load_html(path: Path, settings: Settings) -> Document:
+def _load_html(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.html import load_html
 
-    return load_html(path)
+    return load_html(path), None
 
 
-def _load_docx(path: Path, settings: Settings) -> Document:
+def _load_docx(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.docx import load_docx
 
-    return load_docx(path)
+    return load_docx(path), None
 
 
-def _load_pdf(path: Path, settings: Settings) -> Document:
+def _rereader(src: PagedSource, settings: Settings) -> Rereader | None:
+    from extractor.layout.reread import make_rereader
+
+    return make_rereader(src, settings) if any(p.ocr for p in src.pages) else None
+
+
+def _load_pdf(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.image import triage_pdf
     from extractor.ingest.pdf import open_pdf
     from extractor.layout.scan import build_paged_document
 
-    return build_paged_document(triage_pdf(open_pdf(path), settings), settings)
+    src = triage_pdf(open_pdf(path), settings)
+    return build_paged_document(src, settings), _rereader(src, settings)
 
 
-def _load_image(path: Path, settings: Settings) -> Document:
+def _load_image(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.image import open_image
     from extractor.layout.scan import build_scan_document
 
-    return build_scan_document(open_image(path), settings)
+    src = open_image(path)
+    return build_scan_document(src, settings), _rereader(src, settings)
 
 
-LOADERS: dict[str, Callable[[Path, Settings], Document]] = {
+LOADERS: dict[str, Callable[[Path, Settings], Loaded]] = {
     "text": _load_text,
     "html": _load_html,
     "docx": _load_docx,
@@ -71,7 +84,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load(path: Path, settings: Settings) -> Document:
+def load(path: Path, settings: Settings) -> Loaded:
     kind = sniff(path)
     loader = LOADERS.get(kind)
     if loader is None:
@@ -89,12 +102,12 @@ def _items(problems: list[str], improvements: list[str], settings: Settings) -> 
 
 def run(path: Path, settings: Settings) -> Report:
     """Extract one report; raises NianbaoError when no record can be produced."""
-    doc = load(path, settings)
+    doc, rereader = load(path, settings)
     headings = find_headings(doc.rows)
     if not headings and not has_table_anchor(doc.rows):
         raise InputFileError("not an information-disclosure annual report: no section heading or standard table found")
     text = read_text(doc.rows, headings)
-    tables = map_tables(doc.rows, headings, year=text.metadata.year)
+    tables = map_tables(doc.rows, headings, year=text.metadata.year, rereader=rereader)
     metadata = text.metadata.model_copy(
         update={"format": tables.formats.get("t3"), "table_formats": tables.formats}
     )

@@ -33,6 +33,8 @@ class Tally:
     wrong: int = 0
     silent: int = 0
     flagged: int = 0
+    corrected: int = 0
+    suspect_right: int = 0
     wall: float = 0.0
     cpu: float = 0.0
     failures: list[str] = field(default_factory=list)
@@ -61,15 +63,18 @@ def score(report: Report, truth: dict[str, Any], tally: Tally) -> None:
     failing = {cell for check in report.checks if not check.ok for cell in check.cells}
     for key, want in _leaves(truth, "").items():
         tally.cells += 1
+        cid = key.lstrip(".")
+        said = status.get(cid, "missing")
         if got.get(key) == want:
+            tally.corrected += said == "corrected"
+            tally.suspect_right += said == "suspect"
             continue
         tally.wrong += 1
-        cid = key.lstrip(".")
-        if status.get(cid, "missing") in ("read", "corrected") and cid not in failing:
-            tally.silent += 1
-            tally.failures.append(f"{report.source.path}:{cid} want {want} got {got.get(key)} (silent)")
-        else:
-            tally.flagged += 1
+        silent = said in ("read", "corrected") and cid not in failing
+        tally.silent += silent
+        tally.flagged += not silent
+        tally.failures.append(f"{Path(report.source.path).name}:{cid} want {want} got {got.get(key)} "
+                              f"({'silent' if silent else said})")
 
 
 def run_one(seed: int, fmt: str, dpi: int, engine: str, level: float, work: Path, tally: Tally,
@@ -113,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     for row in results:
         print(f"{row['engine']}: {row['reports']} reports, {row['pages']} pages, accuracy {row['accuracy']:.4%}, "
-              f"wrong {row['wrong']}, silent {row['silent']}, {row['wall_per_page']:.1f} s/page wall, "
+              f"wrong {row['wrong']}, silent {row['silent']}, corrected {row['corrected']}, "
+              f"suspect-but-right {row['suspect_right']}, {row['wall_per_page']:.1f} s/page wall, "
               f"{row['cpu_per_page']:.1f} s/page CPU (load {load:.1f})")
         for failure in row["failures"]:
             print("  ", failure)

@@ -14,7 +14,7 @@ import numpy as np
 from extractor.geometry import Box
 from extractor.ingest.document import PagedSource
 from extractor.ingest.ocr import OcrEngine, resolve_engines
-from extractor.layout.scan import number_text, read_cell_crop
+from extractor.layout.scan import number_text, read_cell_crop, signed_text
 from extractor.settings import Settings
 
 Candidate = tuple[str, float, str]
@@ -45,7 +45,7 @@ def reread_cell(grey: np.ndarray, dpi: float, box: Box, engines: list[OcrEngine]
         read = read_cell_crop(engine, image, px, dpi, settings, numeric=True, scale=scale)
         digits = number_text(read.text)
         if digits is not None:
-            out.append((digits, read.confidence, label))
+            out.append((signed_text(grey, px, dpi, digits), read.confidence, label))
     return out
 
 
@@ -53,7 +53,7 @@ def make_rereader(src: PagedSource, settings: Settings) -> Rereader:
     """A function (page number, bbox in points) → candidate readings; [] for pages without an image."""
     primary, other = resolve_engines(settings.ocr.engine)
     engines = [primary] + ([other] if other is not None else [])
-    pages = {p.number: p for p in src.pages if p.image is not None and p.dpi}
+    pages = {p.number: p for p in src.pages if p.ocr and p.image is not None and p.dpi}
 
     def reread(page: int, bbox: Box) -> list[Candidate]:
         found = pages.get(page)

@@ -122,6 +122,37 @@ def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int
     return CellRead(text, min(confs) if confs else 0.0, engine.name)
 
 
+def leading_dash(crop: np.ndarray) -> bool:
+    """A minus sign left of the digits: a short flat blob at their mid-height.
+
+    At 200 dpi a printed "-" is a few pixels wide, so page OCR drops it or reads a dot; its
+    shape and place tell it from a full stop (on the baseline) and from noise (not flat).
+    """
+    if crop.size == 0:
+        return False
+    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
+    if paper - ink < 40:
+        return False
+    binary = (crop < paper - 0.4 * (paper - ink)).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if n < 2:
+        return False
+    tall = int(stats[1:, 3].max())
+    digits = [s for s in stats[1:] if s[3] >= 0.6 * tall]
+    left = min(int(s[0]) for s in digits)
+    mid = float(np.median([s[1] + s[3] / 2 for s in digits]))
+    return any(x + w <= left + 1 and left - (x + w) <= 0.8 * tall and h <= 0.4 * tall and h <= w <= tall
+               and abs(y + h / 2 - mid) <= 0.25 * tall and area >= 3
+               for x, y, w, h, area in stats[1:])
+
+
+def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str) -> str:
+    """``digits`` with the minus sign the ink shows and OCR missed."""
+    if not digits or digits.startswith("-") or not leading_dash(cell_crop(grey, box, max(3, int(dpi / 50)))):
+        return digits
+    return "-" + digits.lstrip(".")
+
+
 def _has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
     binary = _ink(cell_crop(grey, box, max(3, int(dpi / 50))))
     if binary.size == 0:
@@ -189,7 +220,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if _needs_crop(engine, text, conf, tall, cell in straddled, inked):
             numeric = number_text(text) is not None or (not text and _narrow_single_line(grey, cell, dpi))
             todo.append((cell, numeric))
-        reads[cell] = CellRead(number_text(text) or text, conf, engine.name)
+        # a cell without ink is surely blank; one with ink that nothing read is not
+        reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name)
     workers = 2 if engine.name == "tesseract" else 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = pool.map(lambda job: read_cell_crop(engine, grey, job[0].box, dpi, settings, job[1]), todo)
@@ -197,6 +229,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             if read.text or not reads[cell].text:
                 reads[cell] = CellRead(number_text(read.text) or read.text if numeric else read.text,
                                        read.confidence, read.engine)
+    for cell, read in reads.items():
+        if number_text(read.text) is not None:
+            reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text), read.confidence, read.engine)
     return reads, outside
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
+from extractor.template.correct import Rereader, audit_blanks, audit_unruled, correct
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.regions import table_regions
 from extractor.template.rules import check, check_nonnegative, infer, template_instances
@@ -63,8 +64,12 @@ def to_cell(slot: Slot) -> Cell:
     )
 
 
-def map_tables(rows: list[Row], headings: list[Heading], year: int | None) -> TableResult:
-    """Find t2/t3/t4, map them onto the detected formats, infer lost cells, check every rule."""
+def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
+               rereader: Rereader | None = None) -> TableResult:
+    """Find t2/t3/t4, map them onto the detected formats, infer lost cells, check every rule.
+
+    ``rereader`` (OCR'd sources) reads cells again when a rule fails: see ``correct``.
+    """
     regions = table_regions(rows, headings)
     formats: dict[str, str] = {}
     slots: dict[str, Slot] = {}
@@ -88,8 +93,11 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None) -> Ta
         if (slot.row or slot.table) in suspect and slot.status == "read":
             slot.status = "suspect"
     rule_set = template_instances(template(formats["t2"]), template(formats["t3"]))
-    warnings.extend(infer(rule_set, slots))
     signed, money = _typed_keys(slots, formats["t2"])
+    if rereader is not None:
+        warnings.extend(correct(rule_set, slots, rereader, signed) + audit_unruled(rule_set, slots, signed, rereader)
+                        + audit_blanks(slots))
+    warnings.extend(infer(rule_set, slots))
     checks = check(rule_set, slots) + check_nonnegative(slots, signed, money) + printed_extra
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
                     if not c.ok and c.severity == "hard" and c.rule != "NONNEG_INT")
