@@ -13,8 +13,8 @@ SCHEMA_VERSION = "1"
 
 Number = int | float
 SourceKind = Literal["text", "html", "docx", "pdf", "pdf-scan", "image"]
-CellStatus = Literal["read", "inferred", "corrected", "missing", "suspect"]
-FormatVersion = Literal["2019", "2021"]
+CellStatus = Literal["read", "inferred", "corrected", "missing", "suspect", "reviewed"]
+FormatVersion = Literal["2019", "2021", "legacy"]
 SectionId = Literal["s1", "s2", "s3", "s4", "s5", "s6"]
 
 
@@ -71,6 +71,9 @@ class Cell(_Model):
     engine: str | None = None
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
     status: CellStatus = "read"
+    verified: bool = Field(
+        default=False, description="true when at least one evaluated hard rule that passes covers this cell"
+    )
 
 
 class Check(_Model):
