@@ -17,6 +17,8 @@ import pypdfium2.raw as pdfium_c
 from extractor.errors import EngineError
 from extractor.geometry import Box
 from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
+from extractor.layout.celltext import retext
+from extractor.layout.continued import join_pages
 from extractor.layout.repair import join_words
 from extractor.layout.tables.base import RawTable, TableEngine
 from extractor.layout.tables.camelot_engine import CamelotEngine
@@ -75,8 +77,8 @@ def _prose_row(line: list[Word], page: int) -> Row:
 def _table_rows(table: RawTable) -> list[tuple[float, Row]]:
     out = []
     for i, cells in enumerate(table.rows):
-        spans = [Span(c.text, page=table.page, bbox=c.bbox, method=table.method, confidence=table.confidence)
-                 for c in cells]
+        spans = [Span(c.text, page=table.page, bbox=c.bbox, method=table.method, confidence=table.confidence,
+                      repairs=c.repairs) for c in cells]
         out.append((table.row_top(i), Row(spans, table=True)))
     return out
 
@@ -133,7 +135,10 @@ def find_tables(src: PagedSource, engine: TableEngine | None = None,
     found: dict[int, list[RawTable]] = {}
     try:
         if text_pages:
-            found.update((engine or CamelotEngine(stream_pages=numeric)).find_tables(src.path, text_pages))
+            words = {p.number: p.words for p in text_pages}
+            ruled = {number: [retext(t, words[number]) if t.method == "camelot-lattice" else t for t in tables]
+                     for number, tables in (engine or CamelotEngine(stream_pages=numeric)).find_tables(src.path, text_pages).items()}
+            found.update(join_pages(text_pages, ruled))
         if ocr_pages and image_engine is not None:
             found.update(image_engine.find_tables(src.path, ocr_pages))
     except EngineError as exc:  # tables then come through as prose lines; the template stage still reads them
