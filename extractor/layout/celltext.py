@@ -112,13 +112,25 @@ def runs_into(before: list[Word], after: list[Word], width: float) -> bool:
     return _wrapped(_last_line(before), after[0], width)
 
 
-def cell_text(words: list[Word], cell: Box) -> tuple[str, tuple[str, ...]] | None:
-    """Text of the words inside ``cell`` (``words`` in drawing order) and the repairs it needed."""
-    inside, cut = words_in(words, cell)
-    if not inside:
-        return None
-    text, repairs = compose(inside, cell.x1 - cell.x0)
-    return text, repairs + (("split",) if cut else ())
+def _area(box: Box) -> float:
+    return (box.x1 - box.x0) * (box.y1 - box.y0)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > STRADDLE_PT and min(a.y1, b.y1) - max(a.y0, b.y0) > STRADDLE_PT
+
+
+def cell_words(table: RawTable, cell: RawCell, words: list[Word]) -> tuple[list[Word], bool]:
+    """The words of one cell. A region that is not a rectangle (a merge the renderer drew as an L)
+    has a bounding box reaching over smaller cells; their words stay theirs."""
+    others = [c.bbox for row in table.rows for c in row
+              if not c.continued and c.bbox != cell.bbox and _overlaps(c.bbox, cell.bbox)
+              and _area(c.bbox) < _area(cell.bbox)]
+    inside, cut = words_in(words, cell.bbox)
+    if others:
+        inside = [w for w in inside if not any(b.x0 <= _centre(w.box)[0] <= b.x1 and b.y0 <= _centre(w.box)[1] <= b.y1
+                                               for b in others)]
+    return inside, cut
 
 
 def retext(table: RawTable, words: list[Word]) -> RawTable:
@@ -127,12 +139,17 @@ def retext(table: RawTable, words: list[Word]) -> RawTable:
     for cells in table.rows:
         out: list[RawCell] = []
         for cell in cells:
-            rebuilt = None if cell.continued else cell_text(words, cell.bbox)
-            if rebuilt is None:
-                out.append(cell)
+            inside, cut = ([], False) if cell.continued else cell_words(table, cell, words)
+            if not inside:
+                out.append(cell if cell.continued or not _has_owner_elsewhere(table, cell, words) else replace(cell, text=""))
                 continue
-            text, repairs = rebuilt
-            out.append(replace(cell, text=text, repairs=repairs))
+            text, repairs = compose(inside, cell.bbox.x1 - cell.bbox.x0)
+            out.append(replace(cell, text=text, repairs=repairs + (("split",) if cut else ())))
         if any(c.text for c in out):
             rows.append(out)
     return replace(table, rows=rows)
+
+
+def _has_owner_elsewhere(table: RawTable, cell: RawCell, words: list[Word]) -> bool:
+    """The cell's box holds words, all of them owned by smaller cells: the engine's text is theirs."""
+    return bool(words_in(words, cell.bbox)[0])

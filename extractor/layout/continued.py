@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extractor.ingest.document import Page, Word
-from extractor.layout.celltext import compose, runs_into, words_in
+from extractor.layout.celltext import cell_words, compose, runs_into
 from extractor.layout.tables.base import RawCell, RawTable
 
 EDGE_TOLERANCE_PT = 2.5  # the same column rule drawn on two pages, after camelot's rasterising
@@ -70,14 +70,15 @@ def _aligned(a: list[RawCell], b: list[RawCell]) -> bool:
                                     and abs(x.bbox.x1 - y.bbox.x1) <= EDGE_TOLERANCE_PT for x, y in zip(a, b))
 
 
-def is_remainder(last: list[RawCell], prev_words: list[Word], first: list[RawCell], next_words: list[Word]) -> bool:
-    """``first`` finishes ``last``: it leaves a one-row cell empty under text (a complete row never
-    does) and each of its texts can be the rest of the cell above (a number only if that one wrapped)."""
+def is_remainder(prev: RawTable, prev_words: list[Word], nxt: RawTable, next_words: list[Word]) -> bool:
+    """``nxt``'s first row finishes ``prev``'s last: it leaves a one-row cell empty under text (a complete
+    row never does) and each of its texts can be the rest of the cell above (a number only if that one wrapped)."""
+    last, first = prev.rows[-1], nxt.rows[0]
     if not _aligned(last, first) or not any(c.text for c in first):
         return False
     if not any(not f.text and not f.continued and f.rowspan == 1 and l.text for l, f in zip(last, first)):
         return False
-    return all(runs_into(words_in(prev_words, l.bbox)[0], words_in(next_words, f.bbox)[0], l.bbox.x1 - l.bbox.x0)
+    return all(runs_into(cell_words(prev, l, prev_words)[0], cell_words(nxt, f, next_words)[0], l.bbox.x1 - l.bbox.x0)
                for l, f in zip(last, first) if f.text and l.text)
 
 
@@ -92,10 +93,11 @@ def _origin(rows: list[list[RawCell]], col: int) -> tuple[int, int]:
     return len(rows) - 1, col
 
 
-def _mend(cell: RawCell, page_words: list[Word], tail: RawCell, next_words: list[Word]) -> RawCell:
+def _mend(prev: RawTable, cell: RawCell, page_words: list[Word], nxt: RawTable, tail: RawCell,
+          next_words: list[Word]) -> RawCell:
     """One cell's text from its words on both pages; digits broken by the page close up like a wrap."""
-    before, cut_a = words_in(page_words, cell.bbox)
-    after, cut_b = words_in(next_words, tail.bbox)
+    before, cut_a = cell_words(prev, cell, page_words)
+    after, cut_b = cell_words(nxt, tail, next_words)
     if not after:
         return cell
     if not before:
@@ -106,14 +108,14 @@ def _mend(cell: RawCell, page_words: list[Word], tail: RawCell, next_words: list
 
 def join_remainder(prev: RawTable, prev_words: list[Word], nxt: RawTable, next_words: list[Word]) -> tuple[RawTable, RawTable]:
     """Put ``nxt``'s first row back into ``prev``'s last row when it is that row's remainder."""
-    if not prev.rows or not nxt.rows or not is_remainder(prev.rows[-1], prev_words, nxt.rows[0], next_words):
+    if not prev.rows or not nxt.rows or not is_remainder(prev, prev_words, nxt, next_words):
         return prev, nxt
     rows = [list(r) for r in prev.rows]
     for col, tail in enumerate(nxt.rows[0]):
         if not tail.text:
             continue
         r, c = _origin(rows, col) if rows[-1][col].continued else (len(rows) - 1, col)
-        rows[r][c] = _mend(rows[r][c], prev_words, tail, next_words)
+        rows[r][c] = _mend(prev, rows[r][c], prev_words, nxt, tail, next_words)
     return replace(prev, rows=rows), replace(nxt, rows=nxt.rows[1:])
 
 
