@@ -17,6 +17,7 @@ template's hard rules and the truth has the format :func:`extractor.bench.corpus
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 import tempfile
@@ -34,6 +35,8 @@ DIGIT_EM = 0.5  # a digit is half an em wide in these fonts
 PT_PER_CM = 72 / 2.54
 VERTICAL_MAX_CHARS = 8
 BUSY_SEED_OFFSET = 500_000
+_INT = re.compile(r"-?\d+")
+_DECIMAL = re.compile(r"-?\d+\.\d+")
 SOFFICE_TIMEOUT_S = 600
 FORMATS: tuple[Fmt, ...] = ("2019", "2021")
 
@@ -55,10 +58,17 @@ class OfficeStyle:
     t2_label_cm: float
     t4_width_frac: float
     lead_paragraphs: int  # extra prose before the tables, moving the page breaks
+    thousands: bool = False  # 1,234
+    cell_valign: str = "center"  # "top" | "center" | "bottom"
+    number_align: str = "center"  # "center" | "right"
+    page_numbers: str = ""  # "" | "- {} -" (公文 style) | "第{}页"
+    exact_line_pt: float | None = None  # 公文 body set "exactly" 28-29 pt
+    unit_caption: bool = False  # "单位：件" above table 三
 
     @classmethod
     def random(cls, seed: int) -> OfficeStyle:
         rng = random.Random(seed * 7919 + 17)
+        more = random.Random(seed * 7919 + 18)  # drawn apart so the first fields keep their values per seed
         return cls(
             margins_cm=(rng.uniform(2.0, 3.7), rng.uniform(1.5, 3.2), rng.uniform(1.8, 3.5), rng.uniform(1.5, 3.2)),
             body_font=rng.choice(SERIF_FONTS), table_font=rng.choice(SERIF_FONTS + (HEI_FONT,)),
@@ -69,6 +79,10 @@ class OfficeStyle:
             repeat_header=rng.random() < 0.5, cant_split=rng.random() < 0.3,
             t2_label_cm=rng.uniform(1.8, 4.0), t4_width_frac=rng.uniform(0.75, 1.0),
             lead_paragraphs=rng.randint(0, 6),
+            thousands=more.random() < 0.2, cell_valign=more.choice(["center", "center", "top", "bottom"]),
+            number_align=more.choice(["center", "center", "right"]),
+            page_numbers=more.choice(["", "- {} -", "- {} -", "第{}页"]),
+            exact_line_pt=more.choice([None, 28.0, 28.9]), unit_caption=more.random() < 0.3,
         )
 
 
@@ -139,6 +153,26 @@ def _page_setup(doc: Any, style: OfficeStyle) -> None:
     section.top_margin, section.right_margin = Cm(top), Cm(right)
     section.bottom_margin, section.left_margin = Cm(bottom), Cm(left)
     _set_fonts(doc.styles["Normal"], style.body_font, style.body_pt)
+    if style.page_numbers:
+        _page_number_footer(section.footer.paragraphs[0], style.page_numbers)
+
+
+def _page_number_footer(p: Any, pattern: str) -> None:
+    """A centred footer with a PAGE field, as agencies number their pages."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    before, _, after = pattern.partition("{}")
+    p.add_run(before)
+    field = p._p.makeelement(qn("w:fldSimple"), {qn("w:instr"): "PAGE"})
+    run = field.makeelement(qn("w:r"), {})
+    text = run.makeelement(qn("w:t"), {})
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    p._p.append(field)
+    p.add_run(after)
 
 
 def text_width_cm(style: OfficeStyle) -> float:
@@ -146,11 +180,14 @@ def text_width_cm(style: OfficeStyle) -> float:
 
 
 def _paragraph(doc: Any, text: str, kind: str, style: OfficeStyle) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt
 
     p = doc.add_paragraph()
     run = p.add_run(text)
+    if style.exact_line_pt and kind != "title":
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(style.exact_line_pt)
     if kind == "title":
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _set_fonts(run, HEI_FONT, 20.0)
@@ -222,15 +259,27 @@ def _row_height(row: Any, points: float) -> None:
     row.height = Pt(points)
 
 
+def _grouped(text: str) -> str:
+    """1234567.5 as 1,234,567.5 (some agencies group digits in tables)."""
+    whole, dot, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}{dot}{frac}"
+
+
 def _fill(target: Any, cell: GCell, width_cm: float, style: OfficeStyle) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    target.vertical_alignment = {"top": WD_CELL_VERTICAL_ALIGNMENT.TOP, "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+                                 }.get(style.cell_valign, WD_CELL_VERTICAL_ALIGNMENT.CENTER)
     p = target.paragraphs[0]
-    numeric = not cell.header and cell.text[:1].isdigit()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER if cell.header or numeric else WD_ALIGN_PARAGRAPH.LEFT
-    _set_fonts(p.add_run(cell.text), style.table_font, style.table_pt)
+    numeric = not cell.header and bool(_INT.fullmatch(cell.text) or _DECIMAL.fullmatch(cell.text))
+    if cell.header or (numeric and style.number_align == "center"):
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    else:
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT
+    text = _grouped(cell.text) if numeric and style.thousands else cell.text
+    _set_fonts(p.add_run(text), style.table_font, style.table_pt)
     if _vertical(cell, width_cm, style):
         _tc_direction(target, style.header_direction)
 
@@ -272,6 +321,8 @@ def write_office_docx(r: SynthReport, style: OfficeStyle, path: Path) -> Path:
     filler = [p for p in r.sections["s1"]["text"].split("\n") if p]
     for kind, text in _blocks(r):
         if kind in grids:
+            if kind == "s3" and style.unit_caption:
+                _paragraph(doc, "单位：件", "date", style)
             for g in grids[kind]:
                 _table(doc, g, style)
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -22,6 +23,7 @@ from extractor.layout.continued import join_pages
 from extractor.layout.repair import join_words
 from extractor.layout.tables.base import RawTable, TableEngine
 from extractor.layout.tables.camelot_engine import CamelotEngine
+from extractor.resources import load_json
 from extractor.settings import Settings
 
 _NUMERIC = re.compile(r"^[-−+]?\d[\d,，.]*\s*万?$|^[/／—-]$")
@@ -83,12 +85,30 @@ def _table_rows(table: RawTable) -> list[tuple[float, Row]]:
     return out
 
 
+@cache
+def _furniture() -> tuple[float, tuple[re.Pattern[str], ...]]:
+    data = load_json("page_furniture.json")
+    return float(data["margin_share"]), tuple(re.compile(p) for p in data["page_number_patterns"])
+
+
+def is_page_furniture(line: list[Word], page: Page) -> bool:
+    """A page number in the header or footer band: printed on every page, never report content."""
+    share, patterns = _furniture()
+    top, bottom = min(w.box.y0 for w in line), max(w.box.y1 for w in line)
+    if top > page.height * share and bottom < page.height * (1 - share):
+        return False
+    text = "".join(w.text for w in line).replace(" ", "").lower()
+    return any(p.fullmatch(text) for p in patterns)
+
+
 def page_rows(page: Page, tables: list[RawTable]) -> list[Row]:
-    """One page's rows in reading order: prose lines outside table areas, then merged with table rows."""
+    """One page's rows in reading order: prose lines outside table areas (page numbers dropped),
+    then merged with table rows."""
     areas = [t.bbox for t in tables]
     items: list[tuple[float, Row]] = []
     for line in group_lines(w for w in page.words if not _inside(w, areas)):
-        items.append((min(w.box.y0 for w in line), _prose_row(line, page.number)))
+        if not is_page_furniture(line, page):
+            items.append((min(w.box.y0 for w in line), _prose_row(line, page.number)))
     for table in tables:
         items.extend(_table_rows(table))
     items.sort(key=lambda item: item[0])
