@@ -197,6 +197,7 @@ def test_digits_close_up_only_when_they_could_not_fit() -> None:
     assert compose([_word("5", 20, 0), _word("3", 20, 11)], wide) == ("5 3", ())
     assert compose([_word("-", 20, 0), _word("370", 20, 11)], wide) == ("-370", ("joined",))
     assert compose([_word("0", 5, 0), _word("0", 30, 0)], wide) == ("0 0", ())
+    assert compose([_word("39", 5, 0), _word("2", 5, 11)], narrow, one_row=False) == ("39 2", ())
     assert compose([_word("结果", 5, 0), _word("维持", 5, 11)], narrow) == ("结果维持", ())
 
 

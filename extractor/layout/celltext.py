@@ -75,8 +75,11 @@ def words_in(words: list[Word], cell: Box) -> tuple[list[Word], bool]:
     return inside, cut
 
 
-def compose(inside: list[Word], width: float) -> tuple[str, tuple[str, ...]]:
-    """One cell's text from its words in drawing order; ``joined`` when digits were closed up over a break."""
+def compose(inside: list[Word], width: float, one_row: bool = True) -> tuple[str, tuple[str, ...]]:
+    """One cell's text from its words in drawing order; ``joined`` when digits were closed up over a break.
+
+    A region over several rows (``one_row`` False: a rule the engine did not see) may stack two
+    values, so its digits are never closed up."""
     out = inside[0].text
     line = [inside[0]]
     joined = False
@@ -85,7 +88,7 @@ def compose(inside: list[Word], width: float) -> tuple[str, tuple[str, ...]]:
             out += " " + word.text
             line.append(word)
             continue
-        if _NUM_END.search(prev.text) and _NUM_START.match(word.text) and _wrapped(line, word, width):
+        if one_row and _NUM_END.search(prev.text) and _NUM_START.match(word.text) and _wrapped(line, word, width):
             out += word.text
             joined = True
         else:
@@ -143,7 +146,7 @@ def retext(table: RawTable, words: list[Word]) -> RawTable:
             if not inside:
                 out.append(cell if cell.continued or not _has_owner_elsewhere(table, cell, words) else replace(cell, text=""))
                 continue
-            text, repairs = compose(inside, cell.bbox.x1 - cell.bbox.x0)
+            text, repairs = compose(inside, cell.bbox.x1 - cell.bbox.x0, cell.rowspan == 1)
             out.append(replace(cell, text=text, repairs=repairs + (("split",) if cut else ())))
         if any(c.text for c in out):
             rows.append(out)

@@ -103,7 +103,7 @@ def _mend(prev: RawTable, cell: RawCell, page_words: list[Word], nxt: RawTable, 
         return cell
     if not before:
         return replace(cell, text=tail.text, repairs=tail.repairs)
-    text, repairs = compose(before + after, cell.bbox.x1 - cell.bbox.x0)
+    text, repairs = compose(before + after, cell.bbox.x1 - cell.bbox.x0, cell.rowspan == 1 and tail.rowspan == 1)
     return replace(cell, text=text, repairs=repairs + (("split",) if cut_a or cut_b else ()))
 
 
