@@ -226,3 +226,12 @@ def test_page_numbers_in_the_footer_are_not_content(text: str, y: float, dropped
 
     page = Page(number=4, width=595, height=842)
     assert is_page_furniture([_word(text, 280, y)], page) is dropped
+
+
+def test_words_from_another_frame_leave_the_engine_text() -> None:
+    """Word boxes shifted against the table's (an odd crop box): the rebuilt text would be wrong."""
+    table = RawTable(1, Box(0, 0, 60, 12), [[_cell("规章", 0, 30, 0), _cell("12", 30, 60, 0)]])
+    shifted = [_word("行政", 2, 0), _word("99", 35, 0)]
+    assert retext(table, shifted) is table
+    aligned = [_word("规章", 2, 0), _word("12", 35, 0)]
+    assert [c.text for c in retext(table, aligned).rows[0]] == ["规章", "12"]

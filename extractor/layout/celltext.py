@@ -12,6 +12,7 @@ The mending is recorded (``joined``, ``split``) so later stages know the reading
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from extractor.geometry import Box
@@ -21,6 +22,7 @@ from extractor.layout.tables.base import RawCell, RawTable
 
 MAX_CELL_PADDING_PT = 8.0  # Word/LibreOffice/WPS default 5.4 pt (0.19 cm) a side; room for custom margins
 SAME_LINE = 0.5  # share of the glyph height two words' centres may differ and still be one line
+MIN_GLYPH_AGREEMENT = 0.9  # share of glyphs both readings of a table must have in common
 STRADDLE_PT = 1.0  # a word reaching this far past a cell edge is cut at the edge
 _NUM_END = re.compile(r"[\d.,，\-−－]$")
 _NUM_START = re.compile(r"^[\d.,，]")
@@ -136,8 +138,23 @@ def cell_words(table: RawTable, cell: RawCell, words: list[Word]) -> tuple[list[
     return inside, cut
 
 
+def _glyphs(table: RawTable) -> Counter[str]:
+    return Counter(ch for row in table.rows for c in row for ch in c.text if not ch.isspace())
+
+
+def agrees(engine: RawTable, rebuilt: RawTable) -> bool:
+    """The words landed in the engine's cells: both readings hold nearly the same glyphs.
+
+    Guards against a page whose word boxes and table boxes are not in the same frame (odd crop
+    or media boxes); the engine's own text is then kept."""
+    a, b = _glyphs(engine), _glyphs(rebuilt)
+    total = max(sum(a.values()), sum(b.values()), 1)
+    return sum((a & b).values()) / total >= MIN_GLYPH_AGREEMENT
+
+
 def retext(table: RawTable, words: list[Word]) -> RawTable:
-    """``table`` with every cell's text rebuilt from ``words``; a cell holding none keeps the engine's text."""
+    """``table`` with every cell's text rebuilt from ``words`` (see :func:`agrees`); a cell holding
+    none keeps the engine's text."""
     rows: list[list[RawCell]] = []
     for cells in table.rows:
         out: list[RawCell] = []
@@ -150,7 +167,8 @@ def retext(table: RawTable, words: list[Word]) -> RawTable:
             out.append(replace(cell, text=text, repairs=repairs + (("split",) if cut else ())))
         if any(c.text for c in out):
             rows.append(out)
-    return replace(table, rows=rows)
+    rebuilt = replace(table, rows=rows)
+    return rebuilt if agrees(table, rebuilt) else table
 
 
 def _has_owner_elsewhere(table: RawTable, cell: RawCell, words: list[Word]) -> bool:
