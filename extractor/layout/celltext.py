@@ -160,8 +160,9 @@ def retext(table: RawTable, words: list[Word]) -> RawTable:
         out: list[RawCell] = []
         for cell in cells:
             inside, cut = ([], False) if cell.continued else cell_words(table, cell, words)
-            if not inside:
-                out.append(cell if cell.continued or not _has_owner_elsewhere(table, cell, words) else replace(cell, text=""))
+            if not inside:  # no words of its own: keep the engine's text unless smaller cells own the words
+                owned_elsewhere = not cell.continued and bool(words_in(words, cell.bbox)[0])
+                out.append(replace(cell, text="") if owned_elsewhere else cell)
                 continue
             text, repairs = compose(inside, cell.bbox.x1 - cell.bbox.x0, cell.rowspan == 1)
             out.append(replace(cell, text=text, repairs=repairs + (("split",) if cut else ())))
@@ -170,7 +171,3 @@ def retext(table: RawTable, words: list[Word]) -> RawTable:
     rebuilt = replace(table, rows=rows)
     return rebuilt if agrees(table, rebuilt) else table
 
-
-def _has_owner_elsewhere(table: RawTable, cell: RawCell, words: list[Word]) -> bool:
-    """The cell's box holds words, all of them owned by smaller cells: the engine's text is theirs."""
-    return bool(words_in(words, cell.bbox)[0])
