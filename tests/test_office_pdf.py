@@ -28,9 +28,9 @@ from extractor.resources import load_json
 from tests.conftest import extract_plain
 
 # (format, seed): 2019/17 wraps numbers two digits a line and splits 部分公开 under a repeated header;
-# 2021/8 stacks headers tbRl, one digit a line, and splits a row with no repeated header;
+# 2021/46 stacks headers tbRl and splits 部分公开 with no repeated header;
 # 2021/6 turns headers btLr and splits two rows.
-CASES = (("2019", 17), ("2021", 8), ("2021", 6))
+CASES = (("2019", 17), ("2021", 46), ("2021", 6))
 PARTIAL = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by scripts/install.sh")
@@ -158,7 +158,7 @@ def test_row_split_under_a_repeated_header_is_one_row(office: dict[tuple[str, in
 
 @needs_soffice
 @pytest.mark.slow
-@pytest.mark.parametrize("case", [("2021", 8), ("2021", 6)])
+@pytest.mark.parametrize("case", [("2021", 46), ("2021", 6)])
 def test_row_split_without_repeated_header_is_one_row(office: dict[tuple[str, int], CorpusItem],
                                                      case: tuple[str, int]) -> None:
     item = office[case]
@@ -173,7 +173,7 @@ def test_row_split_without_repeated_header_is_one_row(office: dict[tuple[str, in
 
 @needs_soffice
 @pytest.mark.slow
-@pytest.mark.parametrize(("case", "direction"), [(("2021", 8), "tbRl"), (("2021", 6), "btLr")])
+@pytest.mark.parametrize(("case", "direction"), [(("2021", 46), "tbRl"), (("2021", 6), "btLr")])
 def test_vertical_header_is_one_header(office: dict[tuple[str, int], CorpusItem], case: tuple[str, int],
                                        direction: str) -> None:
     item = office[case]

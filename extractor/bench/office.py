@@ -62,7 +62,7 @@ class OfficeStyle:
     cell_valign: str = "center"  # "top" | "center" | "bottom"
     number_align: str = "center"  # "center" | "right"
     page_numbers: str = ""  # "" | "- {} -" (公文 style) | "第{}页"
-    exact_line_pt: float | None = None  # 公文 body set "exactly" 28-29 pt
+    exact_line_pt: float | None = None  # 公文 body set "exactly" 28-29 pt (never with vertical headers, see below)
     unit_caption: bool = False  # "单位：件" above table 三
 
     @classmethod
@@ -185,7 +185,9 @@ def _paragraph(doc: Any, text: str, kind: str, style: OfficeStyle) -> None:
 
     p = doc.add_paragraph()
     run = p.add_run(text)
-    if style.exact_line_pt and kind != "title":
+    if style.exact_line_pt and style.header_direction == "wrap" and kind != "title":
+        # LibreOffice lays out exact-spaced prose over a split table with vertical headers as
+        # overlapping text (seed 204), a page no agency would publish
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         p.paragraph_format.line_spacing = Pt(style.exact_line_pt)
     if kind == "title":
