@@ -243,15 +243,9 @@ def classify(
 def _classified_json(path: Path, settings) -> str:
     """Problems and improvements of one input: text files are split here, reports go through extract."""
     if path.suffix.lower() in (".txt", ".md"):
-        from extractor.classify.textinput import classify_text
+        from extractor.classify.textinput import classify_file
 
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            from extractor.errors import InputFileError
-
-            raise InputFileError(f"cannot read: {exc.strerror}") from exc
-        problems, improvements = classify_text(text, settings)
+        problems, improvements = classify_file(path, settings)
     else:
         from extractor.api import extract
 
