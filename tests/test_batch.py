@@ -96,8 +96,8 @@ def test_timeout_turns_into_an_error_record(tmp_path: Path) -> None:
 
 def test_results_file_is_exclusive_and_torn_tail_is_cut(tmp_path: Path) -> None:
     out = tmp_path / "r.jsonl"
-    good = json.dumps({"source": {"sha256": "a" * 64}}) + "\n"
-    out.write_text(good + '{"source": {"sha256": "bbb', encoding="utf-8")
+    good = json.dumps({"schema_version": "1", "source": {"sha256": "a" * 64}}) + "\n"
+    out.write_text(good + '{"schema_version": "1", "source": {"sha256": "bbb', encoding="utf-8")
     with ResultsFile(out) as results:
         assert results.done == {"a" * 64} and results.torn_bytes > 0
         with pytest.raises(OutputAccessError):
