@@ -237,11 +237,13 @@ def docx_with(base: Path, target: Path, replace: dict[str, bytes] | None = None,
             out.writestr(item, (replace or {}).get(item.filename, src.read(item.filename)))
         chunk = bytes(1 << 20)
         for name, size in (add_zeros or {}).items():
-            with out.open(zipfile.ZipInfo(name), "w", force_zip64=True) as handle:
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with out.open(info, "w", force_zip64=True) as handle:
                 for _ in range(size >> 20):
                     handle.write(chunk)
         for i in range(extra_members):
-            out.writestr(f"customXml/item{i}.xml", "<a/>")
+            out.writestr(f"customXml/extra{i}.xml", "<a/>")
     return target
 
 
@@ -273,10 +275,10 @@ def png_bytes(width: int, height: int, mode: str = "L") -> bytes:
 
 
 def qpdf(src: Path, target: Path, *args: str) -> Path | None:
-    """``qpdf --encrypt``; None when qpdf is not installed (the case is then skipped)."""
+    """``qpdf --encrypt ARGS``; None when qpdf is not installed (the case is then skipped)."""
     if shutil.which("qpdf") is None:
         return None
-    subprocess.run(["qpdf", "--encrypt", *args, "--", str(src), str(target)], check=True, capture_output=True)
+    subprocess.run(["qpdf", "--allow-weak-crypto", "--encrypt", *args, "--", str(src), str(target)], check=True, capture_output=True)
     return target
 
 
@@ -330,6 +332,7 @@ def _copy(kind: str, seed: int = 7) -> Callable[[Path], Path]:
 
 def render_any(kind: str, path: Path, seed: int = 7) -> Path:
     r = _report(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "text":
         return _write(path, render_text(r))
     if kind == "html":
@@ -506,7 +509,7 @@ CASES: list[Callable[[Path], Case]] = [
          verify=same_as("pdf")),
     _one("pdf-aes128-empty-password", "pdf", _derived("pdf", _aes(["", "owner", "128", "--use-aes=y", "--print=none"]), "aes128.pdf"), (0,),
          verify=same_as("pdf")),
-    _one("pdf-rc4-empty-password", "pdf", _derived("pdf", _aes(["", "owner", "128", "--allow-insecure", "--use-aes=n", "--print=none"]), "rc4.pdf"), (0,),
+    _one("pdf-rc4-empty-password", "pdf", _derived("pdf", _aes(["", "owner", "128", "--use-aes=n", "--print=none"]), "rc4.pdf"), (0,),
          verify=same_as("pdf")),
     _one("pdf-user-password", "pdf", _derived("pdf", _aes(["secret", "owner", "256"]), "locked.pdf"), (4,)),
     _one("pdf-truncated", "pdf", _derived("pdf", _truncate, "half.pdf"), (0, 3)),
