@@ -10,6 +10,7 @@ import math
 import os
 import stat
 import sys
+import warnings
 from pathlib import Path
 from collections.abc import Callable
 from typing import Annotated, NoReturn, Optional
@@ -51,6 +52,8 @@ def finish(where: str, action: Callable[[], int]) -> NoReturn:
 @app.callback()
 def main_options(debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False) -> None:
     DEBUG["on"] = debug
+    if not debug:  # libraries' warnings (a corrupt EXIF block) would break the one-line-per-error rule
+        warnings.simplefilter("ignore")
 
 
 def _output_paths(inputs: list[Path], out_dir: Path) -> dict[Path, Path]:

@@ -49,7 +49,10 @@ def _open(path: Path) -> pdfium.PdfDocument:
 
 
 def _read_page(doc: pdfium.PdfDocument, index: int) -> Page:
-    page = doc[index]
+    try:
+        page = doc[index]
+    except pdfium.PdfiumError as exc:  # e.g. a page tree that loops back on itself
+        raise InputFileError(f"page {index + 1} cannot be loaded ({exc})") from None
     try:
         width, height = page.get_size()
         left, bottom, _, _ = page.get_cropbox()
