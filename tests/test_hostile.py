@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from extractor.api import extract
-from extractor.bench.hostile import FULL_WIDTH, docx_with, image_pdf, render_any, tiff_with_huge_second_frame
+from extractor.bench.hostile import FULL_WIDTH, docx_with, image_pdf, render_any, signed_at_end, tiff_with_huge_second_frame
 from extractor.errors import InputFileError, MissingDependencyError
 from extractor.ingest.sniff import decode_text, sniff
 from extractor.settings import Settings
@@ -71,7 +71,9 @@ def test_one_decoder_for_every_text_encoding(encoding: str) -> None:
 
 
 def test_full_width_digits_read_like_ascii(tmp_path: Path) -> None:
-    plain = render_any("text", tmp_path / "plain.txt")
+    """A signature date typed full-width (２０２４年１月１３日) used to lose the publication date."""
+    plain = tmp_path / "plain.txt"
+    plain.write_text(signed_at_end(render_any("text", tmp_path / "base.txt").read_text(encoding="utf-8")), encoding="utf-8")
     wide = tmp_path / "wide.txt"
     wide.write_text(plain.read_text(encoding="utf-8").translate(FULL_WIDTH), encoding="utf-8")
     expected, got = _core(plain), _core(wide)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -170,6 +171,15 @@ def _report(seed: int = 7, fmt: str = "2021") -> Any:
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
+def signed_at_end(text: str) -> str:
+    """The report with its 发布日期 line moved to the end as a signature date (2024年1月13日)."""
+    found = re.search(r"发布日期：(\d{4})-(\d{2})-(\d{2})\n+", text)
+    if not found:
+        return text
+    year, month, day = (int(g) for g in found.groups())
+    return text.replace(found.group(0), "") + f"{year}年{month}月{day}日\n"
+
+
 def _write(path: Path, data: bytes | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
@@ -270,7 +280,7 @@ def png_bytes(width: int, height: int, mode: str = "L") -> bytes:
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.new(mode, (width, height), 255 if mode == "L" else 1).save(buffer, format="PNG")
+    Image.new(mode, (width, height), {"L": 255, "1": 1, "RGB": (255, 255, 255)}[mode]).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -468,7 +478,7 @@ CASES: list[Callable[[Path], Case]] = [
     _one("text-utf16be-bom", "text", _derived("text", _encoded("utf-16-be", b"\xfe\xff"), "utf16be.txt"), (0,), verify=same_as("text-utf8")),
     _one("text-crlf", "text", _derived("text", _encoded("utf-8", transform=lambda t: t.replace("\n", "\r\n")), "crlf.txt"), (0,), verify=same_as("text-utf8")),
     _one("text-cr-only", "text", _derived("text", _encoded("utf-8", transform=lambda t: t.replace("\n", "\r")), "cr.txt"), (0,), verify=same_as("text-utf8")),
-    _one("text-full-width-digits", "text", _derived("text", _encoded("utf-8", transform=lambda t: t.translate(FULL_WIDTH)), "fw.txt"), (0,),
+    _one("text-full-width-digits", "text", _derived("text", _encoded("utf-8", transform=lambda t: signed_at_end(t).translate(FULL_WIDTH)), "fw.txt"), (0,),
          verify=both(published_like("text-utf8"), same_as("text-utf8"))),
     _one("text-no-extension", "text", _derived("text", _encoded("utf-8"), "report"), (0,), verify=same_as("text-utf8")),
     _one("text-chinese-name-spaces", "text", _derived("text", _encoded("utf-8"), "2021年 年度报告 (终稿).txt"), (0,), verify=same_as("text-utf8")),
@@ -519,6 +529,7 @@ CASES: list[Callable[[Path], Case]] = [
     _one("pdf-named-txt", "pdf", _derived("pdf", lambda b, t: _write(t, b.read_bytes()), "report.txt"), (0,), verify=same_as("pdf")),
     _one("pdf-image-25000px", "pdf", _text("huge.pdf", image_pdf(25000, 25000)), (3,)),
     _one("pdf-image-12000px", "pdf", _text("big.pdf", image_pdf(12000, 12000)), (3,)),
+    _one("pdf-image-at-pixel-limit", "pdf", _text("limit.pdf", image_pdf(14000, 14000)), (3,)),
     _one("pdf-1000-blank-pages", "pdf", _text("blank.pdf", blank_pages_pdf(1000)), (3,)),
     _one("pdf-cyclic-page-tree", "pdf", _text("cycle.pdf", cyclic_pdf()), (3,)),
     # images
@@ -527,6 +538,9 @@ CASES: list[Callable[[Path], Case]] = [
     _one("png-tiny", "image", _text("tiny.png", png_bytes(20, 20)), (3,)),
     _one("png-blank-a4", "image", _text("blank.png", png_bytes(1654, 2339)), (3,)),
     _one("png-30000px-bomb", "image", _text("bomb.png", png_bytes(30000, 30000, "1")), (3,)),
+    _one("png-rgb-at-pixel-limit", "image", _text("limit.png", png_bytes(14000, 14000, "RGB")), (3,)),
+    _one("png-rgb-100mpx", "image", _text("big.png", png_bytes(10000, 10000, "RGB")), (3,)),
+    _one("png-a4-400dpi", "image", _text("a4.png", png_bytes(3307, 4677, "RGB")), (3,)),
     _one("tiff-huge-second-frame", "image", lambda f: tiff_with_huge_second_frame(f / "scan.tif"), (3,)),
     _one("tiff-corrupt", "image", _text("bad.tif", b"II*\x00" + os.urandom(3000)), (3,)),
     _one("jpeg-truncated", "image", _text("half.jpg", b"\xff\xd8\xff\xe0" + os.urandom(2000)), (3,)),
