@@ -444,6 +444,18 @@ def _batch_folder(folder: Path) -> Path:
     return inputs
 
 
+def _unreadable_batch(folder: Path) -> Case:
+    """A file and a folder nobody may read, beside a good report (meaningless as root: skipped)."""
+    inputs = folder / "in"
+    render_any("text", inputs / "good.txt")
+    _write(inputs / "secret.txt", "机密").chmod(0)
+    (inputs / "locked").mkdir()
+    (inputs / "locked").chmod(0)
+    skip = "running as root, which reads every file" if os.geteuid() == 0 else ""
+    return Case("batch-unreadable-entries", "batch", ["extract", "in", "--out", "r.jsonl", "--jobs", "1", "--no-classify"], (10,),
+                summary=True, skip=skip, verify=jsonl_lines("r.jsonl", 3, {"secret.txt": "input_file", "locked": "input_file"}))
+
+
 BATCH_ERRORS = {"pipe.txt": "input_file", "loop.txt": "input_file", "dangling.txt": "input_file",
                 "zero.txt": "input_file", "empty.txt": "input_file", "junk.txt": "input_file"}
 
@@ -570,6 +582,7 @@ CASES: list[Callable[[Path], Case]] = [
     # batches, databases, classify
     named("batch-hostile-folder", lambda folder: Case("batch-hostile-folder", "batch", ["extract", str(_batch_folder(folder).relative_to(folder)), "--out", "r.jsonl", "--jobs", "1", "--no-classify"], (10,),
                         summary=True, verify=jsonl_lines("r.jsonl", 7, BATCH_ERRORS))),
+    named("batch-unreadable-entries", _unreadable_batch),
     named("load-non-utf8-line", lambda folder: Case("load-non-utf8-line", "db", ["load", "results.jsonl", "--db", "sqlite:///r.db"], (0,), summary=True, prepare=_load_prepare,
                         verify=both(stderr_has("inserted 2"), stderr_has("results.jsonl:2:")))),
     named("export-mistyped-sqlite", lambda folder: Case("export-mistyped-sqlite", "db", ["export", "--db", "sqlite:///typo.db", "--format", "csv", "out"], (3,), verify=both(absent("typo.db"), absent("out")))),

@@ -56,8 +56,11 @@ def snapshot(folder: Path) -> dict[str, str]:
             if stat.S_ISLNK(mode):
                 found[path] = "link:" + os.readlink(path)
             elif stat.S_ISREG(mode):
-                with open(path, "rb") as handle:
-                    found[path] = hashlib.file_digest(handle, "sha256").hexdigest()
+                try:
+                    with open(path, "rb") as handle:
+                        found[path] = hashlib.file_digest(handle, "sha256").hexdigest()
+                except PermissionError:
+                    found[path] = f"unreadable:{os.lstat(path).st_size}:{os.lstat(path).st_mtime_ns}"
     return found
 
 
