@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import OutputAccessError
+
+#: how every line nianbao writes begins (records and error records alike)
 _RECORD_START = b'{"schema_version":'
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from extractor.errors import BadArgsError, InputFileError, OutputAccessError
+from extractor.ingest.sniff import regular_file
 from extractor.output.levels import government_level
 from extractor.output.migrate import migrate
 from extractor.record import Report
@@ -129,6 +130,7 @@ def load(jsonl_path: Path, url: str, chunk: int = CHUNK) -> LoadSummary:
 def _latest_by_sha(path: Path, summary: LoadSummary) -> dict[str, dict[str, Any]]:
     """The last line for each sha256 and each path (a resumed or retried batch may hold several)."""
     latest: dict[str, dict[str, Any]] = {}
+    regular_file(path)
     try:
         handle = open(path, "rb")
     except OSError as exc:
