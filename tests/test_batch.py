@@ -183,23 +183,34 @@ def test_a_worker_killed_mid_file_is_retried_and_the_batch_completes(tmp_path: P
 
 # issue 9: nothing in a batch folder can block or abort the batch; workers die with their parent
 
-def test_pipes_devices_and_link_loops_are_error_records_and_the_batch_completes(tmp_path: Path) -> None:
+def _batch_beside_good_report(tmp_path: Path, make: dict[str, str]) -> dict[str, dict]:
+    """A folder with one good report and the named links or pipes ("fifo" or a link target), batched."""
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "good.txt").write_bytes(_generated_texts(tmp_path)[0].read_bytes())
-    os.mkfifo(folder / "pipe.txt")
-    os.symlink("/dev/zero", folder / "zero.txt")
-    os.symlink("loop.txt", folder / "loop.txt")
+    for name, target in make.items():
+        if target == "fifo":
+            os.mkfifo(folder / name)
+        else:
+            os.symlink(target, folder / name)
     out = tmp_path / "r.jsonl"
     done = subprocess.run([sys.executable, "-m", "extractor", "extract", str(folder), "--out", str(out), "--jobs", "1",
                            "--no-classify"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 10, done.stderr
     records = {Path(r["source"]["path"]).name: r for r in read_records(out)}
-    assert set(records) == {"good.txt", "pipe.txt", "zero.txt", "loop.txt"}
-    assert "error" not in records["good.txt"]
+    assert set(records) == {"good.txt", *make} and "error" not in records["good.txt"]
+    return records
+
+
+def test_pipes_and_devices_in_a_batch_are_error_records_not_a_hang(tmp_path: Path) -> None:
+    records = _batch_beside_good_report(tmp_path, {"pipe.txt": "fifo", "zero.txt": "/dev/zero"})
     assert "named pipe" in records["pipe.txt"]["error"]["message"]
     assert "device" in records["zero.txt"]["error"]["message"]
-    assert "link loop" in records["loop.txt"]["error"]["message"]
+
+
+def test_a_symlink_loop_in_a_batch_is_an_error_record(tmp_path: Path) -> None:
+    records = _batch_beside_good_report(tmp_path, {"loop.txt": "loop.txt"})
+    assert records["loop.txt"]["error"]["code"] == "input_file" and "link loop" in records["loop.txt"]["error"]["message"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
