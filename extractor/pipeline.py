@@ -11,6 +11,7 @@ from pathlib import Path
 
 from extractor.errors import InputFileError
 from extractor.ingest.document import Document, PagedSource
+from extractor.ingest.normalise import normalise_document
 from extractor.ingest.sniff import sniff
 from extractor.layout.sections import find_headings
 from extractor.record import Improvement, Problem, Report, Source
@@ -89,7 +90,8 @@ def load(path: Path, settings: Settings) -> Loaded:
     loader = LOADERS.get(kind)
     if loader is None:
         raise InputFileError(f"{kind} inputs are not supported yet")
-    return loader(path, settings)
+    doc, rereader = loader(path, settings)
+    return normalise_document(doc), rereader
 
 
 def _items(problems: list[str], improvements: list[str], settings: Settings) -> tuple[list[Problem], list[Improvement]]:

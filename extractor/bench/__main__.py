@@ -1,4 +1,4 @@
-"""``python -m extractor.bench {text|scans|bulk|classify} [options]``: the project's benchmarks."""
+"""``python -m extractor.bench {text|scans|bulk|classify|hostile} [options]``: the project's benchmarks."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ SUITES = {
     "scans": "extractor.bench.scanbench",
     "bulk": "extractor.bench.batchbench",
     "classify": "extractor.bench.classifybench",
+    "hostile": "extractor.bench.hostilerun",
+    "hostile": "extractor.bench.hostilerun",
 }
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from extractor.errors import InputFileError
 from extractor.ingest.document import Document, Row, Span
-from extractor.ingest.sniff import decode_text
+from extractor.ingest.sniff import read_text_file
 
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -26,8 +25,6 @@ def _row(line: str) -> Row | None:
 
 def load_text(path: Path) -> Document:
     """Rows of a text dump, in file order; blank lines and Markdown rules dropped."""
-    text = decode_text(path.read_bytes())
-    if text is None:
-        raise InputFileError("not a text file in UTF-8, GB18030 or UTF-16")
+    text = read_text_file(path)
     rows = [r for r in (_row(line) for line in text.splitlines()) if r is not None]
     return Document(path=str(path), kind="text", rows=rows)

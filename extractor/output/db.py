@@ -19,7 +19,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from extractor.errors import BadArgsError, OutputAccessError
+from extractor.errors import BadArgsError, InputFileError, OutputAccessError
+from extractor.ingest.sniff import regular_file
 from extractor.output.levels import government_level
 from extractor.output.migrate import migrate
 from extractor.record import Report
@@ -129,15 +130,21 @@ def load(jsonl_path: Path, url: str, chunk: int = CHUNK) -> LoadSummary:
 def _latest_by_sha(path: Path, summary: LoadSummary) -> dict[str, dict[str, Any]]:
     """The last line for each sha256 and each path (a resumed or retried batch may hold several)."""
     latest: dict[str, dict[str, Any]] = {}
+    regular_file(path)
     try:
-        handle = open(path, encoding="utf-8")
+        handle = open(path, "rb")
     except OSError as exc:
-        raise OutputAccessError(f"cannot read {path}: {exc.strerror}") from exc
+        raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
     with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
                 continue
             summary.lines += 1
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                summary.invalid.append(f"{path}:{number}: not UTF-8 (byte {exc.start}); line skipped")
+                continue
             try:
                 record = json.loads(line)
                 sha = record["source"]["sha256"]
@@ -318,7 +325,11 @@ def export(url: str, fmt: str, out_dir: Path) -> list[Path]:
 
     if fmt not in ("parquet", "csv"):
         raise BadArgsError(f"unknown export format {fmt!r}: use parquet or csv")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _existing_sqlite(url)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputAccessError(f"cannot write in {out_dir}: {exc.strerror}") from exc
     engine = connect_db(url)
     written = []
     try:
@@ -337,6 +348,17 @@ def export(url: str, fmt: str, out_dir: Path) -> list[Path]:
     finally:
         engine.dispose()
     return written
+
+
+def _existing_sqlite(url: str) -> None:
+    """Exporting reads a database: a mistyped SQLite path is an error, not a new empty database."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if not Path(parsed.database).is_file():
+            raise InputFileError(f"no SQLite database at {parsed.database} (load results first: nianbao load)")
 
 
 def _safe(url: str) -> str:
