@@ -106,7 +106,7 @@ def run(path: Path, settings: Settings) -> Report:
     headings = find_headings(doc.rows)
     if not headings and not has_table_anchor(doc.rows):
         raise InputFileError("not an information-disclosure annual report: no section heading or standard table found")
-    text = read_text(doc.rows, headings)
+    text = read_text(doc.rows, headings, doc.meta)
     tables = map_tables(doc.rows, headings, year=text.metadata.year, rereader=rereader)
     metadata = text.metadata.model_copy(
         update={"format": tables.formats.get("t3"), "table_formats": tables.formats}

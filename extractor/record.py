@@ -42,6 +42,9 @@ class Metadata(_Model):
     year: int | None = None
     format: FormatVersion | None = None
     published: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) or null")
+    published_source: Literal["meta", "signature", "text"] | None = Field(
+        default=None, description="where `published` was read: the web page's meta tags, the signature line, or the text"
+    )
     table_formats: dict[str, FormatVersion] = Field(
         default_factory=dict, description="template version detected per table (t2, t3); reports mix them"
     )
