@@ -118,6 +118,15 @@ def _plausible_agency(name: str | None) -> bool:
     return any(name.endswith(suffix) for suffix in _rules()["agency_suffixes"])
 
 
+def is_signature_line(text: str) -> bool:
+    """A closing line: a date alone, or a body's name alone."""
+    flat = squash(text)
+    if len(flat) > 30:
+        return False
+    bare = _CN_DATE.sub("", _DATE.sub("", unicodedata.normalize("NFKC", flat))).strip()
+    return (_iso(flat) is not None and not bare) or _plausible_agency(flat)
+
+
 def _published(rows: list[Row], year: int | None, page: dict[str, str]) -> tuple[str | None, str | None]:
     """(ISO date, source): the page's meta tags, else the signature line, else a labelled date in the text."""
     def fits(iso: str | None) -> bool:
@@ -190,3 +199,9 @@ def read_metadata(rows: list[Row], headings: list[Heading], page: dict[str, str]
         published_source=source,
         contacts=contacts(text),
     )
+
+
+def report_year(rows: list[Row], page: dict[str, str] | None = None) -> int | None:
+    """The year reported on, from the title (or the page's title), else the statistics period."""
+    year = _title(rows, max(min(len(rows), 15), 1), (page or {}).get("title"))[1]
+    return year or _year_fallback("\n".join(r.text for r in rows[:200]))
