@@ -7,7 +7,7 @@ page with ArticleTitle/PubDate/ContentSource meta tags, header buttons (国务�
 navigation, breadcrumb, sidebar and related links; a Hanweb-style page with no article meta, a
 ``<title>`` carrying the site name and a 发布时间/信息来源 line; an old layout-table page in GB2312.
 
-``python -m extractor.bench.archive OUT_DIR`` writes the pages; tests/fixtures/portal/ holds them
+``python -m extractor.bench.archive OUT_DIR`` writes the pages (the series in OUT_DIR/series); tests/fixtures/portal/ holds them
 with a gold file written by reading each page.
 """
 
@@ -201,12 +201,36 @@ def write_series(out: Path, legacy_dir: Path, seed: int = 7) -> list[Path]:
     return written
 
 
+PAGES = (
+    # (file, shell, report text, published as the page states it, publisher as the page states it)
+    ("trs_2020_qinzhou.html", "trs", "examples:002", "2021-01-29", "钦州市工业和信息化局"),
+    ("hanweb_2020_pengyang.html", "hanweb", "examples:003", "2021-01-15", "彭阳县王洼产业园区管理委员会"),
+    ("oldtable_2022_beibuwan.html", "oldtable", "examples:001", "2023-01-31", "自治区北部湾办"),
+    ("hanweb_2020_fenyong.html", "hanweb", "examples:004", "2021-01-12", "湛江奋勇高新区办公室"),
+    ("trs_2020_dongxing.html", "trs", "examples:000", "2021-01-21", "东兴试验区综合服务中心"),
+    ("oldtable_2018_anping.html", "oldtable", "articles:legacy_2018.txt", "2019-01-23", "县交通运输局"),
+)
+
+
+def write_pages(out: Path, articles: Path) -> list[Path]:
+    """The portal fixture pages: real seed reports and a pre-2019 report, each in a portal shell."""
+    from extractor.resources import data_path
+
+    examples = Path(str(data_path("examples")))
+    written = []
+    for name, shell, source, published, publisher in PAGES:
+        kind, _, ref = source.partition(":")
+        path = next(examples.glob(f"{ref}_*.txt")) if kind == "examples" else articles / ref
+        written.append(write_page(out / name, shell, path.read_text(encoding="utf-8"), published=published, source=publisher))
+    return written
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m extractor.bench.archive OUT_DIR", file=sys.stderr)
         return 2
     here = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "portal" / "articles"
-    for path in write_series(Path(argv[0]), here):
+    for path in [*write_pages(Path(argv[0]), here), *write_series(Path(argv[0]) / "series", here)]:
         print(path)
     return 0
 

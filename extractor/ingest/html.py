@@ -33,6 +33,7 @@ _BLOCK = {"p", "div", "section", "article", "main", "aside", "header", "footer",
           "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "center", "address", "hr", "tr", "td", "th",
           "caption", "figure", "figcaption", "body", "html"}
 _LEAF_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "a", "caption"}
+_REPORT_TITLE = re.compile(r"(?:19|20)\d{2}\s*年.*报告")
 _TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||－|—|--|-\s)\s*")
 LAYOUT_CELL_CHARS = 400
 
@@ -80,6 +81,12 @@ def _document(path: str, soup: BeautifulSoup) -> Document:
     for tag in soup.find_all(_DROP):
         tag.decompose()
     body = soup.body or soup
+    if _depth(body) > _portal()["max_depth"]:
+        rows = _plain_rows(body)
+        if not rows:
+            raise InputFileError("no text found in the HTML page")
+        warning = f"markup nested deeper than {_portal()['max_depth']} elements: read as plain text, tables not kept"
+        return Document(path=path, kind="html", rows=rows, meta=meta, warnings=[warning])
     article = find_article(body)
     rows = _rows(article)
     if not rows:
@@ -91,13 +98,30 @@ def _document(path: str, soup: BeautifulSoup) -> Document:
         info = [t for t in outside if len(t) <= 120 and _is_info_line(t)]
         if info:
             meta["info"] = " ".join(info)
-        meta.setdefault("title", next((t for t in outside if "报告" in t and len(t) <= 80), ""))
+        meta.setdefault("title", next((t for t in outside if _REPORT_TITLE.search(t) and len(t) <= 80), ""))
     if not meta.get("title"):
         meta.pop("title", None)
     title = meta.get("title")
     if title and not any(_flat(title) in _flat(r.text) for r in rows[:8]):
         rows.insert(0, Row([Span(title, method=METHOD)]))
     return Document(path=path, kind="html", rows=rows, meta=meta)
+
+
+def _depth(root: Tag) -> int:
+    """How deep elements nest under ``root`` (iteratively: hostile pages nest thousands deep)."""
+    deepest = 0
+    stack: list[tuple[Tag, int]] = [(root, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in tag.children if isinstance(child, Tag))
+    return deepest
+
+
+def _plain_rows(root: Tag) -> list[Row]:
+    """The page's text, one row per line, for markup too deep to walk as structure."""
+    lines = (join_cell_text(line) for line in root.get_text("\n").splitlines())
+    return [Row([Span(line, method=METHOD)]) for line in lines if line]
 
 
 def _flat(text: str) -> str:
@@ -123,7 +147,7 @@ def page_meta(soup: BeautifulSoup) -> dict[str, str]:
             found[field] = join_cell_text(value)
     if "title" not in found and soup.title and soup.title.string:
         head = _TITLE_SEPARATOR.split(join_cell_text(str(soup.title.string)))[0]
-        if head:
+        if _REPORT_TITLE.search(head):
             found["title"] = head
     return found
 

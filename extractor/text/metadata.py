@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import date
 from functools import cache
 
-from extractor.ingest.document import Row
+from extractor.ingest.document import Row, Span
 from extractor.layout.sections import Heading, squash
 from extractor.record import Contacts, Metadata
 from extractor.resources import load_json
@@ -62,7 +62,9 @@ def _title(rows: list[Row], stop: int, page_title: str | None = None) -> tuple[s
     """Agency and year from the title (the page's stated title first), which may be wrapped over two lines."""
     lines = [squash(r.text).lstrip("#") for r in rows[:stop] if r.text.strip()][:20]
     if page_title:
-        lines.insert(0, squash(page_title))
+        stated = _title([Row([Span(page_title)])], 1)
+        if stated[1] is not None:
+            return stated
     for index, line in enumerate(lines):
         joined = line + (lines[index + 1] if index + 1 < len(lines) else "")
         found = _TITLE.search(line) or (_TITLE.search(joined) if "报告" not in line else None)
