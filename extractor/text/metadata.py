@@ -95,6 +95,12 @@ def _year_fallback(text: str) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
+def _without_date(flat: str) -> str:
+    """The line with its date (and the 日 closing it) taken out."""
+    text = re.sub(_DATE.pattern + r"\s*日?", "", unicodedata.normalize("NFKC", flat))
+    return _CN_DATE.sub("", text).strip()
+
+
 def _signature(rows: list[Row]) -> tuple[str | None, str | None]:
     """(agency, ISO date) of the closing signature: a date line in the last rows, the body named above it."""
     tail = [r for r in rows[-8:] if not r.table and r.text.strip()]
@@ -103,8 +109,9 @@ def _signature(rows: list[Row]) -> tuple[str | None, str | None]:
         iso = _iso(flat)
         if iso is None or len(flat) > 30:
             continue
-        named = _DATE.sub("", unicodedata.normalize("NFKC", flat))
-        named = _CN_DATE.sub("", named).strip()
+        named = _without_date(flat)
+        if named and not _plausible_agency(named):
+            continue  # a dated line that is not a signature (发布时间：… 来源：…, a sentence)
         above = squash(tail[index - 1].text) if index > 0 else ""
         agency = next((c for c in (named, above) if _plausible_agency(c)), None)
         return agency, iso
@@ -113,7 +120,7 @@ def _signature(rows: list[Row]) -> tuple[str | None, str | None]:
 
 def _plausible_agency(name: str | None) -> bool:
     """A body's name: 2-40 characters ending in a unit (局, 人民政府, 街道 …), no digits or portal words."""
-    if not name or not 2 <= len(name) <= 40 or re.search(r"\d", name):
+    if not name or not 2 <= len(name) <= 40 or re.search(r"[\d：:，,。；;、]", name):
         return False
     if any(word in name for word in _rules()["agency_reject"]):
         return False
@@ -125,8 +132,7 @@ def is_signature_line(text: str) -> bool:
     flat = squash(text)
     if len(flat) > 30:
         return False
-    bare = _CN_DATE.sub("", _DATE.sub("", unicodedata.normalize("NFKC", flat))).strip()
-    return (_iso(flat) is not None and not bare) or _plausible_agency(flat)
+    return (_iso(flat) is not None and not _without_date(flat)) or _plausible_agency(flat)
 
 
 def _published(rows: list[Row], year: int | None, page: dict[str, str]) -> tuple[str | None, str | None]:
@@ -140,8 +146,10 @@ def _published(rows: list[Row], year: int | None, page: dict[str, str]) -> tuple
     signed = _signature(rows)[1]
     if fits(signed):
         return signed, "signature"
-    lines = [page.get("info", "")] + [squash(r.text) for r in rows[:30]]
-    for flat in lines:
+    beside = _iso(page.get("info", ""))  # the 发布时间/来源 line printed beside the page's title
+    if fits(beside):
+        return beside, "text"
+    for flat in (squash(r.text) for r in rows[:30]):
         if any(label in flat for label in _rules()["published_labels"]):
             iso = _iso(flat.split("发布", 1)[-1] if "发布" in flat else flat)
             if fits(iso):
