@@ -32,7 +32,7 @@ def neutralise(value: Any) -> Any:
 def _safe_frame(frame: pd.DataFrame, excel: bool) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
             cleaned = out[column].map(neutralise)
             if excel:
                 cleaned = cleaned.map(_excel_text)
