@@ -14,6 +14,7 @@ with a gold file written by reading each page.
 from __future__ import annotations
 
 import copy
+import re
 import sys
 from html import escape
 from pathlib import Path
@@ -46,8 +47,9 @@ def article(text: str) -> tuple[str, str]:
     return title, "\n".join(html)
 
 
-def trs_page(title: str, body: str, *, published: str, source: str) -> str:
-    """TRS-style portal page: meta tags, header buttons, nav, breadcrumb, left menu, related links, footer."""
+def trs_page(title: str, body: str, *, published: str, source: str, info: bool = True) -> str:
+    """TRS-style portal page: meta tags, header buttons, nav, breadcrumb, left menu, related links, footer;
+    without ``info`` the date and publisher are stated only in the meta tags."""
     menu = "".join(f'<li><a href="/xxgk/{i}">{escape(t)}</a></li>' for i, t in enumerate(
         ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "依申请公开"]))
     related = "".join(f'<li><a href="/nb/{y}.html">{SERIES_AGENCY}{y}年政府信息公开工作年度报告</a><span>{y + 1}-01-20</span></li>'
@@ -59,14 +61,14 @@ def trs_page(title: str, body: str, *, published: str, source: str) -> str:
 <meta name="Keywords" content="政府信息公开,年度报告"><link rel="stylesheet" href="/css/main.css">
 <script src="/js/jquery.min.js"></script><script>var _hmt=_hmt||[];(function(){{var hm=document.createElement("script");}})();</script>
 </head><body><div class="top"><div class="wrap"><span class="date">今天是：<span id="today"></span></span>
-<div class="toplinks"><span>国务院</span><span>省政府</span><span>省人大</span><span>省政协</span></div>
+<div class="toplinks"><span>国务院</span><span>省政府</span><span>省人大</span><span>省政协</span></div><div class="toplinks2">国务院省政府省人大省政协</div>
 <div class="tools"><a href="/wza">无障碍</a> <a href="/ft">繁體</a> <a href="/m">手机版</a></div></div></div>
 <div class="header"><img src="/images/logo.png" alt="{SITE['name']}"><div class="search"><input type="text" placeholder="请输入关键字"><a>搜索</a></div></div>
 <div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li><li><a href="/zwfw">政务服务</a></li><li><a href="/hdjl">互动交流</a></li><li><a href="/zjap">走进安平</a></li></ul></div>
 <div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; <a href="/nb">政府信息公开年报</a></div>
 <div class="main"><div class="left"><h3>政府信息公开</h3><ul>{menu}</ul></div>
 <div class="right"><div class="article"><h1 class="article-title">{escape(title)}</h1>
-<div class="article-info">发布日期：{published} 信息来源：{escape(source)} 浏览次数：<span id="count">1024</span> 字体：【<a>大</a> <a>中</a> <a>小</a>】</div>
+{f'<div class="article-info">发布日期：{published} 信息来源：{escape(source)} 浏览次数：<span id="count">1024</span> 字体：【<a>大</a> <a>中</a> <a>小</a>】</div>' if info else '<div class="article-info">字体：【<a>大</a> <a>中</a> <a>小</a>】</div>'}
 <div class="TRS_Editor">{body}</div>
 <div class="share">分享到：<a>微信</a> <a>微博</a> <a>QQ空间</a> 【<a>打印本页</a>】 【<a>关闭窗口</a>】</div></div>
 <div class="related"><h4>相关文章</h4><ul>{related}</ul></div></div></div>
@@ -114,9 +116,14 @@ def oldtable_page(title: str, body: str, *, published: str, source: str) -> str:
 SHELLS = {"trs": trs_page, "hanweb": hanweb_page, "oldtable": oldtable_page}
 
 
-def write_page(path: Path, shell: str, text: str, *, published: str, source: str) -> Path:
+def write_page(path: Path, shell: str, text: str, *, published: str, source: str, bare: bool = False) -> Path:
+    """A report in a portal shell; ``bare``: its title without the agency, no date or publisher line."""
     title, body = article(text)
-    html = SHELLS[shell](title, body, published=published, source=source)
+    if bare:
+        title = re.sub(r"^.*?(?=(?:19|20)\d{2})", "", title)
+        html = trs_page(title, body, published=published, source=source, info=False)
+    else:
+        html = SHELLS[shell](title, body, published=published, source=source)
     encoding = "gb18030" if shell == "oldtable" else "utf-8"
     path.write_bytes(html.encode(encoding))
     return path
@@ -209,6 +216,8 @@ PAGES = (
     ("hanweb_2020_fenyong.html", "hanweb", "examples:004", "2021-01-12", "湛江奋勇高新区办公室"),
     ("trs_2020_dongxing.html", "trs", "examples:000", "2021-01-21", "东兴试验区综合服务中心"),
     ("oldtable_2018_anping.html", "oldtable", "articles:legacy_2018.txt", "2019-01-23", "县交通运输局"),
+    ("bare_2020_qinzhou.html", "bare", "examples:002", "2021-02-02", "钦州市工业和信息化局"),
+    ("bare_2020_pengyang.html", "bare", "examples:003", "2021-01-18", "彭阳县王洼产业园区管理委员会"),
 )
 
 
@@ -221,7 +230,8 @@ def write_pages(out: Path, articles: Path) -> list[Path]:
     for name, shell, source, published, publisher in PAGES:
         kind, _, ref = source.partition(":")
         path = next(examples.glob(f"{ref}_*.txt")) if kind == "examples" else articles / ref
-        written.append(write_page(out / name, shell, path.read_text(encoding="utf-8"), published=published, source=publisher))
+        written.append(write_page(out / name, shell, path.read_text(encoding="utf-8"), published=published, source=publisher,
+                                  bare=shell == "bare"))
     return written
 
 
