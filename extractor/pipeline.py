@@ -132,8 +132,9 @@ def run(path: Path, settings: Settings) -> Report:
 def _legacy_report(path: Path, doc: Document, settings: Settings) -> Report:
     """A pre-2019 report: never matched against the 2019/2021 template; its own tables kept as printed."""
     text = read_legacy(doc.rows, doc.meta)
-    if not text.headings:
-        raise InputFileError("not an information-disclosure annual report: no section heading found")
+    tables = generic_tables(doc.rows, section_at(text.headings))
+    if not text.headings and not tables:
+        raise InputFileError("not an information-disclosure annual report: no section heading or statistics table found")
     problems, improvements = _items(text.problems, text.improvements, settings)
     return Report(
         source=Source(path=str(path), sha256=sha256_of(path), kind=doc.kind, pages=doc.pages),  # type: ignore[arg-type]
@@ -142,5 +143,5 @@ def _legacy_report(path: Path, doc: Document, settings: Settings) -> Report:
         problems=problems,
         improvements=improvements,
         warnings=[*doc.warnings, *text.warnings],
-        legacy=Legacy(tables=generic_tables(doc.rows, section_at(text.headings)), facts=text.facts),
+        legacy=Legacy(tables=tables, facts=text.facts),
     )

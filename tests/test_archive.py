@@ -156,3 +156,16 @@ def test_former_names_and_distinct_agencies() -> None:
     assert agency_key("安平县交通局") == agency_key("安平县交通运输局")
     assert agency_key("甲县老名字局", {"甲县老名字局": "甲县新名字局"}) == agency_key("甲县新名字局")
     assert agency_key("安平县交通运输局") != agency_key("安平县民政局")
+
+
+def test_legacy_report_with_200_numbers_on_one_line_in_under_5_s(tmp_path: Path) -> None:
+    """A statistics table flattened onto one line (web copies): the legacy path never aligns it to a template."""
+    text = (PORTAL / "articles" / "legacy_2018.txt").read_text(encoding="utf-8")
+    flat = " ".join(str(n) for n in range(200))
+    path = tmp_path / "flat.txt"
+    path.write_text(text.replace("二、主动公开政府信息情况\n", f"二、主动公开政府信息情况\n{flat}\n"), encoding="utf-8")
+    extract(PORTAL / "oldtable_2018_anping.html", PLAIN)  # warm
+    start = time.perf_counter()
+    report = extract(path, PLAIN)
+    assert time.perf_counter() - start < 5
+    assert report.metadata.format == "legacy" and flat in report.sections["s2"].text

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -195,11 +195,11 @@ def find_article(body: Tag) -> Tag:
         node = best
 
 
-def _is_data_table(tag: Tag, content) -> bool:
+def _is_data_table(tag: Tag, content: Callable[[Tag], int]) -> bool:
     return tag.name == "table" and content(tag) > 0 and not _is_layout([_own_cells(tr) for tr in _own_rows(tag)])
 
 
-def _holds_data_table(tag: Tag, content) -> bool:
+def _holds_data_table(tag: Tag, content: Callable[[Tag], int]) -> bool:
     return _is_data_table(tag, content) or any(_is_data_table(t, content) for t in tag.find_all("table"))
 
 

@@ -10,6 +10,7 @@ read from the prose, each with the sentence it came from, because no template ta
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -123,7 +124,7 @@ def read_legacy(rows: list[Row], page: dict[str, str] | None) -> LegacyText:
     return result
 
 
-def section_at(headings: list[Heading]):
+def section_at(headings: list[Heading]) -> Callable[[int], str | None]:
     """A function from a row index to the section it stands in (None before the first heading)."""
     def at(index: int) -> str | None:
         current = None
