@@ -169,3 +169,20 @@ def test_legacy_report_with_200_numbers_on_one_line_in_under_5_s(tmp_path: Path)
     report = extract(path, PLAIN)
     assert time.perf_counter() - start < 5
     assert report.metadata.format == "legacy" and flat in report.sections["s2"].text
+
+
+def test_check_command_prints_each_finding_and_refuses_a_bad_names_file(series_db: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    result = CliRunner().invoke(app, ["check", "--db", series_db])
+    assert result.exit_code == 0
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 + len(SERIES_GOLD["findings"])
+    assert any(line.startswith("T3_CROSS_YEAR_CARRY\t安平县交通运输局\t2020 #") and "t3.carried_over.natural_person" in line
+               for line in lines)
+    bad = tmp_path / "names.json"
+    bad.write_text('{"former_names": ["not", "a", "map"]}', encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--db", series_db, "--names", str(bad)])
+    assert result.exit_code == 2 and "former_names" in result.output
