@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from functools import cache
 from itertools import combinations
 from pathlib import Path
@@ -55,6 +55,9 @@ class Finding:
         where_a = f"{self.year_a} #{self.report_a} {self.cell_a or ''}".strip()
         where_b = f"{self.year_b} #{self.report_b} {self.cell_b or ''}".strip()
         return f"{self.check}\t{self.agency}\t{where_a}\t{where_b}\t{self.detail}"
+
+
+FINDING_COLUMNS = [f.name for f in fields(Finding)]
 
 
 @dataclass(slots=True)

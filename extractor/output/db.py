@@ -326,7 +326,7 @@ def export(url: str, fmt: str, out_dir: Path) -> list[Path]:
     per table), with the cross-year findings (``corpus_checks``) beside them, for pandas, R or a spreadsheet."""
     import pandas as pd
 
-    from extractor.output.corpus_checks import corpus_checks, findings_rows
+    from extractor.output.corpus_checks import FINDING_COLUMNS, corpus_checks, findings_rows
     from extractor.output.spreadsheet import FORMATS, write_export
 
     if fmt not in FORMATS:
@@ -340,16 +340,12 @@ def export(url: str, fmt: str, out_dir: Path) -> list[Path]:
                 table: pd.read_sql_query(text(f"SELECT * FROM {table} ORDER BY {_ORDER.get(table, 'report_id, idx')}"), conn)
                 for table in TABLES
             }
-            frames["corpus_checks"] = pd.DataFrame(findings_rows(corpus_checks(conn)), columns=_FINDING_COLUMNS)
+            frames["corpus_checks"] = pd.DataFrame(findings_rows(corpus_checks(conn)), columns=FINDING_COLUMNS)
         return write_export(frames, fmt, out_dir)
     except OSError as exc:
         raise OutputAccessError(f"cannot write in {out_dir}: {exc.strerror}") from exc
     finally:
         engine.dispose()
-
-
-_FINDING_COLUMNS = ["check", "agency", "level", "year_a", "report_a", "path_a", "cell_a", "year_b", "report_b", "path_b",
-                    "cell_b", "expected", "actual", "detail"]
 
 
 def _safe(url: str) -> str:
