@@ -107,10 +107,10 @@ def test_export_writes_every_table(results: Path, tmp_path: Path, fmt: str) -> N
     load(results, url)
     counts = row_counts(url)
     files = export(url, fmt, tmp_path / "out")
-    assert sorted(f.stem for f in files) == sorted([*TABLES, "corpus_checks"])
+    assert sorted(f.stem for f in files) == sorted([*TABLES, "corpus_checks", "indicator_changes"])
     for path in files:
         frame = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path)
-        if path.stem != "corpus_checks":
+        if path.stem in TABLES:
             assert len(frame) == counts[path.stem]
     reports = pd.read_parquet(tmp_path / "out" / "reports.parquet") if fmt == "parquet" else None
     if reports is not None and len(reports):
@@ -218,7 +218,7 @@ def test_csv_and_excel_exports_neutralise_formulas(tmp_path: Path) -> None:
     assert pd.read_csv(tmp_path / "csv" / "improvements.csv")["text"][0] == "'-2+3"
     [book] = export(url, "xlsx", tmp_path / "xlsx")
     workbook = openpyxl.load_workbook(book)
-    assert {"reports", "cells", "checks", "indicators", "problems", "improvements", "corpus_checks"} <= set(workbook.sheetnames)
+    assert {"reports", "cells", "checks", "indicators", "indicator_changes", "problems", "improvements", "corpus_checks"} <= set(workbook.sheetnames)
     sheet = workbook["reports"]
     header = [c.value for c in sheet[1]]
     agency = sheet.cell(row=2, column=header.index("agency") + 1)

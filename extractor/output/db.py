@@ -323,7 +323,8 @@ def row_counts(url: str) -> dict[str, int]:
 
 def export(url: str, fmt: str, out_dir: Path) -> list[Path]:
     """One file per table (``reports.parquet``, ``cells.csv``, …) or one workbook (``nianbao.xlsx``, a sheet
-    per table), with the cross-year findings (``corpus_checks``) beside them, for pandas, R or a spreadsheet."""
+    per table), with the year-on-year changes (``indicator_changes``) and the cross-year findings
+    (``corpus_checks``) beside them, for pandas, R or a spreadsheet."""
     import pandas as pd
 
     from extractor.output.corpus_checks import FINDING_COLUMNS, corpus_checks, findings_rows
@@ -340,6 +341,8 @@ def export(url: str, fmt: str, out_dir: Path) -> list[Path]:
                 table: pd.read_sql_query(text(f"SELECT * FROM {table} ORDER BY {_ORDER.get(table, 'report_id, idx')}"), conn)
                 for table in TABLES
             }
+            frames["indicator_changes"] = pd.read_sql_query(
+                text("SELECT * FROM indicator_changes ORDER BY agency_key, year, indicator, report_id, previous_report_id"), conn)
             frames["corpus_checks"] = pd.DataFrame(findings_rows(corpus_checks(conn)), columns=FINDING_COLUMNS)
         return write_export(frames, fmt, out_dir)
     except OSError as exc:
