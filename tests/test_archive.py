@@ -186,3 +186,32 @@ def test_check_command_prints_each_finding_and_refuses_a_bad_names_file(series_d
     bad.write_text('{"former_names": ["not", "a", "map"]}', encoding="utf-8")
     result = CliRunner().invoke(app, ["check", "--db", series_db, "--names", str(bad)])
     assert result.exit_code == 2 and "former_names" in result.output
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (["一、概述", "正文。", "二、主动公开政府信息情况", "三、依申请公开、不予公开及咨询政府信息情况",
+      "四、申请行政复议、提起行政诉讼和申诉的情况", "五、政府信息公开的收费及减免情况", "六、工作存在的主要问题及下步打算"],
+     ["s1", "s2", "s3", "s4", "s3", "s5"]),
+    (["第一部分 概述", "第二部分 主动公开政府信息的情况", "第三部分 依申请公开政府信息和不予公开政府信息的情况",
+      "第四部分 因政府信息公开申请行政复议、提起行政诉讼的情况", "第五部分 政府信息公开工作存在的主要问题及改进情况",
+      "第六部分 其他需要报告的事项"], ["s1", "s2", "s3", "s4", "s5", "s6"]),
+    (["（一）主动公开情况", "1、依申请公开", "我局主动公开信息120条。"], []),
+])
+def test_legacy_headings_by_their_words_not_their_numbers(lines: list[str], expected: list[str]) -> None:
+    from extractor.ingest.document import text_row
+    from extractor.text.legacy import legacy_headings
+
+    assert [h.section for h in legacy_headings([text_row(line) for line in lines])] == expected
+
+
+def test_legacy_section_keeps_its_prose_around_a_table_and_stops_before_the_appendix(tmp_path: Path) -> None:
+    text = (PORTAL / "articles" / "legacy_2018.txt").read_text(encoding="utf-8")
+    text = text.replace("全年主动公开政府信息213条", "|类别|条数|\n|工作动态|150|\n|政策文件|63|\n全年主动公开政府信息213条")
+    text = text.replace("本年度无其他需要报告的事项。", "本年度无其他需要报告的事项。\n|指标|数量|\n|申请数|9|\n附件：统计说明")
+    path = tmp_path / "l.txt"
+    path.write_text(text, encoding="utf-8")
+    report = extract(path, PLAIN)
+    assert report.sections["s2"].text.startswith("全年主动公开政府信息213条")
+    assert report.sections["s6"].text == "本年度无其他需要报告的事项。"
+    assert [t.section for t in report.legacy.tables] == ["s2", "s6"]
+    assert report.legacy.tables[0].rows[0].values == [150]

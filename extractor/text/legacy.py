@@ -67,17 +67,20 @@ def is_legacy(rows: list[Row], page: dict[str, str] | None) -> bool:
 
 
 def _sections(rows: list[Row], headings: list[Heading]) -> dict[str, Section]:
-    """Prose under each heading up to the next, the first table or appendix line, or the signature."""
+    """Prose under each heading up to the next (tables left out), an appendix line, or — after the last
+    heading — the first table or the signature."""
     stop_line = re.compile(_data()["prose_stop"])
     out: dict[str, Section] = {}
     for position, heading in enumerate(headings):
         end = headings[position + 1].row if position + 1 < len(headings) else len(rows)
         lines = []
+        last = position + 1 == len(headings)
         for row in rows[heading.row + 1:end]:
-            if row.table or stop_line.match(squash(row.text)):
-                break
-            lines.append(row.text.strip())
-        while position + 1 == len(headings) and lines and is_signature_line(lines[-1]):
+            if stop_line.match(squash(row.text)) or (row.table and last):
+                break  # an appendix, or a table after the last section's prose: not prose
+            if not row.table:
+                lines.append(row.text.strip())
+        while last and lines and is_signature_line(lines[-1]):
             lines.pop()
         text = "\n".join(line for line in lines if line)
         if heading.section in out:
