@@ -215,3 +215,22 @@ def test_legacy_section_keeps_its_prose_around_a_table_and_stops_before_the_appe
     assert report.sections["s6"].text == "本年度无其他需要报告的事项。"
     assert [t.section for t in report.legacy.tables] == ["s2", "s6"]
     assert report.legacy.tables[0].rows[0].values == [150]
+
+
+def test_item_count_carry_of_the_2019_format_is_checked(series_db: str, tmp_path: Path) -> None:
+    """2019 行政事业性收费 9 items, change −6 → 2020 must start from 3; a 2020 page saying 5 is a break."""
+    import shutil
+
+    from sqlalchemy import text
+
+    copy = tmp_path / "edited.db"
+    shutil.copy(series_db.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    engine = connect_db(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE cells SET value = 5 WHERE tbl = 't2' AND row_id = 'art20_8.admin_fees' AND col_id = 'prev_year_items'"
+                          " AND report_id = (SELECT id FROM reports WHERE year = 2020)"))
+        findings = [f for f in corpus_checks(conn) if f.check == "T2_2019_ITEM_CARRY"]
+    engine.dispose()
+    assert [(f.year_a, f.cell_a, f.year_b, f.cell_b, f.expected, f.actual) for f in findings] == [
+        (2019, "t2.art20_8.admin_fees.change", 2020, "t2.art20_8.admin_fees.prev_year_items", 3, 5)]

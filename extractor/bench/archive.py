@@ -136,7 +136,7 @@ BREAKS = {"carry": (2021, "natural_person", 2), "in_force": (2023, "normative_do
 
 
 def _chain(previous: SynthReport, report: SynthReport) -> None:
-    """Make ``report`` continue ``previous``: 上年结转 = last year's 结转, 现行有效件数 carried on."""
+    """Make ``report`` continue ``previous``: 上年结转 = last year's 结转, 项目数量 and 现行有效件数 carried on."""
     t3_prev, t3 = previous.truth["t3"], report.truth["t3"]
     for col in T3_COLUMNS:
         carried = t3_prev["carried_forward"][col]
@@ -147,6 +147,12 @@ def _chain(previous: SynthReport, report: SynthReport) -> None:
         t3["carried_over"][col], t3["carried_forward"][col] = carried, forward
     for row in ("new_received", "carried_over", "carried_forward"):
         t3[row]["total"] = sum(t3[row][c] for c in T3_COLUMNS)
+    if previous.fmt == report.fmt == "2019":
+        for block in ("art20_5", "art20_6", "art20_8"):
+            for row, cells in report.truth["t2"][block].items():
+                before = previous.truth["t2"][block][row]
+                cells["prev_year_items"] = before["prev_year_items"] + before["change"]
+                cells["change"] = max(cells["change"], -cells["prev_year_items"])
     if previous.fmt == report.fmt == "2021":
         for row, cells in report.truth["t2"]["art20_1"].items():
             before = previous.truth["t2"]["art20_1"][row]["in_force"]

@@ -2,6 +2,7 @@
 
 - T3_CROSS_YEAR_CARRY: 表三 结转下年度继续办理 of year N = 上年结转 of year N+1, per column;
 - T2_2021_IN_FORCE_CARRY: 现行有效件数 of N + 本年制发 − 本年废止 (N+1) = 现行有效件数 of N+1 (2021 format);
+- T2_2019_ITEM_CARRY: 上一年项目数量 of N+1 = 上一年项目数量 + 本年增/减 of N (2019 format, 第二十条 5/6/8);
 - DUPLICATE_REPORT: the same agency and year loaded from two different files;
 - COPIED_SECTION: a prose section repeating most of its sentences from an earlier year's same section
   (table rows and section 六's fixed notes left out; thresholds in corpus_checks.json).
@@ -70,9 +71,12 @@ class _Report:
 
 
 @cache
-def _rule_targets() -> tuple[list[str], list[str]]:
-    rules = {r["id"]: r for r in load_json("template.json")["formats"]["2021"]["rules"]}
-    return rules["T3_CROSS_YEAR_CARRY"]["for_each"]["column"], rules["T2_2021_IN_FORCE_CARRY"]["for_each"]["row"]
+def _rule_targets() -> tuple[list[str], list[str], list[str]]:
+    """Columns of T3_CROSS_YEAR_CARRY, rows of T2_2021_IN_FORCE_CARRY, block rows of T2_2019_ITEM_CARRY."""
+    formats = load_json("template.json")["formats"]
+    rules = {r["id"]: r for r in formats["2021"]["rules"]} | {r["id"]: r for r in formats["2019"]["rules"]}
+    return (rules["T3_CROSS_YEAR_CARRY"]["for_each"]["column"], rules["T2_2021_IN_FORCE_CARRY"]["for_each"]["row"],
+            rules["T2_2019_ITEM_CARRY"]["for_each"]["block_row"])
 
 
 def _corpus(conn: Connection, former_names: dict[str, str] | None) -> dict[str, list[_Report]]:
@@ -87,7 +91,7 @@ def _corpus(conn: Connection, former_names: dict[str, str] | None) -> dict[str, 
         groups[key].append(reports[rid])
     cells = conn.execute(text(
         "SELECT report_id, tbl, row_id, col_id, value FROM cells WHERE (tbl = 't3' AND row_id IN ('carried_forward', 'carried_over'))"
-        " OR (tbl = 't2' AND row_id LIKE 'art20_1.%')"))
+        " OR tbl = 't2'"))
     for rid, tbl, row_id, col_id, value in cells:
         if rid in reports:
             reports[rid].cells[f"{tbl}.{row_id}.{col_id}"] = value
@@ -104,7 +108,7 @@ def _finding(check: str, agency: str, a: _Report, cell_a: str | None, b: _Report
 
 
 def _carries(agency: str, a: _Report, b: _Report) -> list[Finding]:
-    columns, rows = _rule_targets()
+    columns, rows, item_rows = _rule_targets()
     out = []
     for col in columns:
         forward, over = a.cells.get(f"t3.carried_forward.{col}"), b.cells.get(f"t3.carried_over.{col}")
@@ -121,6 +125,15 @@ def _carries(agency: str, a: _Report, b: _Report) -> list[Finding]:
         if expected != after:
             out.append(_finding("T2_2021_IN_FORCE_CARRY", agency, a, f"{base}.in_force", b, f"{base}.in_force", expected, after,
                                 f"现行有效 {a.year}: {before:g} + 制发 {issued:g} − 废止 {abolished:g} = {expected:g} ≠ {b.year}: {after:g}"))
+    for block_row in item_rows:
+        base = f"t2.{block_row}"
+        items, change, later = (a.cells.get(f"{base}.prev_year_items"), a.cells.get(f"{base}.change"),
+                                b.cells.get(f"{base}.prev_year_items"))
+        if None in (items, change, later) or items + change == later:  # type: ignore[operator]
+            continue
+        expected = items + change  # type: ignore[operator]
+        out.append(_finding("T2_2019_ITEM_CARRY", agency, a, f"{base}.change", b, f"{base}.prev_year_items", expected, later,
+                            f"上一年项目 {a.year}: {items:g} + 增/减 {change:g} = {expected:g} ≠ {b.year}: {later:g}"))
     return out
 
 
