@@ -1,7 +1,7 @@
 """Archives: portal pages of several layouts and years, pre-2019 reports, one agency across seven years.
 
 Fixtures: tests/fixtures/portal/ (``python -m extractor.bench.archive tests/fixtures/portal`` rebuilds
-them), gold written by reading each page (gold.json, series/gold.json).
+them), gold written by reading each page (gold.json, series_gold.json).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from extractor.settings import Settings
 PORTAL = Path(__file__).parent / "fixtures" / "portal"
 EXAMPLES = Path(__file__).parents[1] / "extractor" / "data" / "examples"
 GOLD = json.loads((PORTAL / "gold.json").read_text(encoding="utf-8"))["pages"]
-SERIES_GOLD = json.loads((PORTAL / "series" / "gold.json").read_text(encoding="utf-8"))
+SERIES_GOLD = json.loads((PORTAL / "series_gold.json").read_text(encoding="utf-8"))
 PLAIN = Settings(classify=False)
 
 
