@@ -246,9 +246,9 @@ def load(
 def export(
     out_dir: Annotated[Path, typer.Argument(help="folder for one file per table")],
     db: Annotated[str, typer.Option("--db", help="database URL")] = "sqlite:///reports.db",
-    fmt: Annotated[str, typer.Option("--format", help="parquet | csv")] = "parquet",
+    fmt: Annotated[str, typer.Option("--format", help="parquet | csv | xlsx")] = "parquet",
 ) -> None:
-    """Write every table of the database as Parquet or CSV, for pandas and R."""
+    """Write every table of the database as Parquet, CSV or one Excel workbook, for pandas, R and spreadsheets."""
     from extractor.output.db import export as export_tables
 
     def run() -> int:
@@ -257,6 +257,25 @@ def export(
         return 0
 
     finish("export", run)
+
+
+@app.command()
+def check(
+    db: Annotated[str, typer.Option("--db", help="database URL")] = "sqlite:///reports.db",
+    names: Annotated[Optional[Path], typer.Option("--names", help='JSON {"former_names": {old: new}} for agencies renamed')] = None,
+) -> None:
+    """Checks across each agency's years: carries of 表三 and 现行有效件数, duplicates, copied sections (one line each)."""
+    from extractor.output.corpus_checks import check_database, former_names_file
+
+    def run() -> int:
+        findings = check_database(db, former_names_file(names))
+        typer.echo("check\tagency\treport a\treport b\tdetail")
+        for finding in findings:
+            typer.echo(finding.line())
+        typer.echo(f"{len(findings)} findings in {len({f.agency for f in findings})} agencies", err=True)
+        return 0
+
+    finish("check", run)
 
 
 @app.command()
