@@ -71,10 +71,11 @@ def _heading_cuts(line: str) -> list[int]:
     return cuts if len(cuts) >= 4 else []
 
 
-def split_run_on(line: str) -> list[str]:
-    """A long line holding a whole report cut before and after its title, headings, signature and appendix."""
+def split_run_on(line: str, body_chars: int) -> list[str]:
+    """A line holding most of the report (a page's text run together) cut before and after its title,
+    headings, signature and appendix; the lines of an ordinary dump are left as they are."""
     rules = _rules()
-    if len(line) < rules["run_on_min_chars"]:
+    if len(line) < max(rules["run_on_min_chars"], body_chars * rules["run_on_share"]):
         return [line]
     cuts = set(_heading_cuts(line))
     for found in re.finditer(rules["title"], line[: rules["title_window"]]):
@@ -93,6 +94,7 @@ def load_text(path: Path) -> Document:
     if text is None:
         raise InputFileError("not a text file in UTF-8, GB18030 or UTF-16")
     meta, lines = archive_header(text.splitlines())
-    pieces = [piece for line in lines for piece in split_run_on(line)]
+    body_chars = sum(len(line) for line in lines)
+    pieces = [piece for line in lines for piece in split_run_on(line, body_chars)]
     rows = [r for r in (_row(piece) for piece in pieces) if r is not None]
     return Document(path=str(path), kind="text", rows=rows, meta=meta)
