@@ -71,7 +71,8 @@ def cell_marks(report: Report, expected: dict[str, float]) -> tuple[int, int]:
     return right, wrong
 
 
-def _page(name: str, report: Report, expected: dict, tally: Tally) -> str:
+def _page(report: Report, expected: dict, tally: Tally) -> str:
+    """The page's marks (✗ where a field is wrong), items found and cells; adds to the tally."""
     meta = report.metadata.model_dump()
     marks = [f"{f}={meta[f]}{'' if meta[f] == expected[f] else ' ✗'}" for f in FIELDS]
     counts = (len(report.problems), len(report.improvements))
@@ -115,7 +116,7 @@ def main(argv: list[str]) -> int:
             continue
         for field in FIELDS:
             right[field] += report.metadata.model_dump()[field] == expected[field]
-        print(f"{name}\t{time.perf_counter() - start:.2f}s\t" + _page(name, report, expected, tally))
+        print(f"{name}\t{time.perf_counter() - start:.2f}s\t" + _page(report, expected, tally))
     line = "right: " + ", ".join(f"{f} {v}/{tally.pages}" for f, v in right.items())
     if tally.gold_items:
         line += (f", items found {tally.found}/{tally.gold_items} ({tally.found / tally.gold_items:.1%}),"
