@@ -2,7 +2,8 @@
 
 DIR holds the pages and ``gold.json`` (tests/fixtures/portal: modelled pages, items as counts;
 tests/fixtures/realpages: real archived pages, items as verbatim snippets with their kind). One line
-per page, then the share right per field, items found and kind right, and table cells.
+per page, then the share right per field, items found and kind right, legacy key figures
+(real pages) and table cells.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class Tally:
     gold_cells: int = 0
     cells_right: int = 0
     cells_wrong_read: int = 0
+    gold_facts: int = 0
+    facts_right: int = 0
+    facts_wrong: int = 0
 
 
 def _flat(text: str) -> str:
@@ -89,6 +93,14 @@ def _page(report: Report, expected: dict, tally: Tally) -> str:
         tally.found += found
         tally.kind_right += kind
         marks.append(f"items={counts} found {found}/{len(expected['problems']) + len(expected['improvements'])}")
+    if "facts" in expected:
+        read = {f.key: f.value for f in (report.legacy.facts if report.legacy else [])}
+        right = sum(read.get(k) == v for k, v in expected["facts"].items())
+        wrong = sum(expected["facts"].get(k) != v for k, v in read.items())
+        tally.gold_facts += len(expected["facts"])
+        tally.facts_right += right
+        tally.facts_wrong += wrong
+        marks.append(f"facts {right}/{len(expected['facts'])} wrong {wrong}")
     if "table_cells" in expected:
         right, wrong = cell_marks(report, expected["table_cells"])
         tally.gold_cells += len(expected["table_cells"])
@@ -124,6 +136,8 @@ def main(argv: list[str]) -> int:
                  f" on {tally.item_pages} pages")
     else:
         line += f", items {tally.count_right}/{tally.item_pages}"
+    if tally.gold_facts:
+        line += f", legacy key figures {tally.facts_right}/{tally.gold_facts}, wrong {tally.facts_wrong}"
     if tally.gold_cells:
         line += f", cells {tally.cells_right}/{tally.gold_cells}, wrong cells read {tally.cells_wrong_read}"
     print(line)
