@@ -95,22 +95,36 @@ def _number(raw: str) -> int:
     return int(raw.replace(",", "").replace("，", ""))
 
 
+def _fact(rule: dict, sid: str, sentence: str) -> Fact | None:
+    """The key figure a rule reads in one sentence; a stated 'none' is read clause by clause, so that
+    '未收到…申请，未收到…行政复议申请' gives the requests their 0 although the sentence names a review."""
+    if "pattern" in rule:
+        if "exclude" in rule and re.search(rule["exclude"], sentence):
+            return None
+        match = re.search(rule["pattern"], sentence)
+        if match:
+            return Fact(key=rule["key"], label=rule["label"], value=_number(match.group(1)), unit=match.group(2),
+                        section=sid, sentence=sentence)  # type: ignore[arg-type]
+        return None
+    for clause in re.split(r"[，,]", sentence):
+        if re.search(rule["zero"], clause) and not ("exclude" in rule and re.search(rule["exclude"], clause)):
+            return Fact(key=rule["key"], label=rule["label"], value=0, section=sid, sentence=sentence)  # type: ignore[arg-type]
+    return None
+
+
 def key_facts(sections: dict[str, Section]) -> list[Fact]:
-    """The first sentence stating each key figure, in section order; a stated 'none' is a 0."""
-    found: dict[str, Fact] = {}
-    for sid in sorted(sections):
-        for sentence in _SENTENCE.findall(sections[sid].text):
-            sentence = sentence.strip()
-            for rule in _data()["facts"]:
-                if rule["key"] in found or ("exclude" in rule and re.search(rule["exclude"], sentence)):
-                    continue
-                if "pattern" in rule and (match := re.search(rule["pattern"], sentence)):
-                    found[rule["key"]] = Fact(key=rule["key"], label=rule["label"], value=_number(match.group(1)),
-                                              unit=match.group(2), section=sid, sentence=sentence)  # type: ignore[arg-type]
-                elif "zero" in rule and re.search(rule["zero"], sentence):
-                    found[rule["key"]] = Fact(key=rule["key"], label=rule["label"], value=0, section=sid,
-                                              sentence=sentence)  # type: ignore[arg-type]
-    return list(found.values())
+    """The first sentence stating each key figure, read only in the sections that report it (legacy.json:
+    a count in 概述 is often of something else, such as approvals at a service centre)."""
+    rules = _data()["facts"]
+    found: list[Fact] = []
+    for key in dict.fromkeys(rule["key"] for rule in rules):
+        own = [rule for rule in rules if rule["key"] == key]
+        fact = next((f for sid in own[0]["sections"] if sid in sections
+                     for sentence in (s.strip() for s in _SENTENCE.findall(sections[sid].text))
+                     for rule in own if (f := _fact(rule, sid, sentence)) is not None), None)
+        if fact is not None:
+            found.append(fact)
+    return found
 
 
 def read_legacy(rows: list[Row], page: dict[str, str] | None) -> LegacyText:

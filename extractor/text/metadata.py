@@ -128,11 +128,12 @@ def _plausible_agency(name: str | None) -> bool:
 
 
 def is_signature_line(text: str) -> bool:
-    """A closing line: a date alone, or a body's name alone."""
+    """A closing line: a date alone, a body's name alone, or the body's name and the date on one line."""
     flat = squash(text)
     if len(flat) > 30:
         return False
-    return (_iso(flat) is not None and not _without_date(flat)) or _plausible_agency(flat)
+    named = _without_date(flat)
+    return (_iso(flat) is not None and (not named or _plausible_agency(named))) or _plausible_agency(flat)
 
 
 def _published(rows: list[Row], year: int | None, page: dict[str, str]) -> tuple[str | None, str | None]:
