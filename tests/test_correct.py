@@ -25,14 +25,13 @@ from extractor.layout.scan import build_scan_document
 from extractor.layout.sections import find_headings
 from extractor.pipeline import run
 from extractor.settings import OcrSettings, Settings
-from extractor.template.correct import Fix, audit_blanks, consensus, correct, failing, groups, solutions
-from extractor.template.rules import template_instances
+from extractor.template.correct import Fix, audit_blanks, consensus, correct, failing, groups, solutions, values_of
+from extractor.template.rules import rule_set
 from extractor.template.slots import Slot
-from extractor.template.spec import template
 from extractor.template.tables import map_tables
 
 SETTINGS = Settings(ocr=OcrSettings(engine="auto", dpi=200), classify=False)
-RULES = template_instances(template("2021"), template("2021"))
+RULES = rule_set("2021", "2021")
 OCR_SPAN = Span("", page=1, bbox=Box(10, 10, 40, 20), method="ocr", engine="rapidocr", confidence=0.99)
 
 
@@ -53,11 +52,11 @@ def _busy_cell(slots: dict[str, Slot], prefix: str) -> str:
 
 def test_one_wrong_t3_cell_is_the_only_value_that_satisfies_its_row_and_column():
     slots = _slots(random_report(3, "2021").truth)
-    assert failing(RULES, slots) == []
+    assert failing(RULES, values_of(slots)) == []
     key = _busy_cell(slots, "t3.granted.")
     truth = slots[key].value
     slots[key].value = truth + 5
-    bad = groups(failing(RULES, slots))
+    bad = groups(failing(RULES, values_of(slots)))
     assert len(bad) == 1 and {i.rule for i in bad[0]} >= {"T3_ROW_TOTAL", "T3_RESULTS_SUM"}
     assert solutions(bad[0], RULES, slots, set()) == [Fix(key, truth)]
 
@@ -65,7 +64,7 @@ def test_one_wrong_t3_cell_is_the_only_value_that_satisfies_its_row_and_column()
 def test_a_wrong_part_of_a_lone_sum_has_one_solution_per_cell():
     slots = _slots(random_report(4, "2021").truth)
     slots["t4.review_maintain"].value += 2
-    [group] = groups(failing(RULES, slots))
+    [group] = groups(failing(RULES, values_of(slots)))
     fixes = solutions(group, RULES, slots, set())
     keys = {"t4.review_total", "t4.review_maintain", "t4.review_correct", "t4.review_other", "t4.review_pending"}
     assert {f.key for f in fixes} <= keys and Fix("t4.review_maintain", slots["t4.review_maintain"].value - 2) in fixes
@@ -78,7 +77,7 @@ def test_two_wrong_cells_in_one_row_have_no_single_solution():
     second = next(k for k in slots if k.startswith("t3.granted.") and k not in (first, "t3.granted.total"))
     slots[first].value += 1
     slots[second].value += 2
-    assert all(solutions(g, RULES, slots, set()) == [] for g in groups(failing(RULES, slots)))
+    assert all(solutions(g, RULES, slots, set()) == [] for g in groups(failing(RULES, values_of(slots))))
 
 
 def test_text_layer_cells_are_neither_reread_nor_marked():

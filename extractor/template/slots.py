@@ -19,6 +19,7 @@ class Slot:
     status: str = "missing"
     method: str | None = None
     confidence: float = 0.0
+    verified: bool = False
 
     @property
     def key(self) -> str:
