@@ -28,7 +28,7 @@ def to_number(value: Decimal) -> Number:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _sum(side: Terms, values: Values) -> Decimal | None:
+def side_total(side: Terms, values: Values) -> Decimal | None:
     total = Decimal(0)
     for sign, key in side:
         value = values.get(key)
@@ -66,7 +66,7 @@ class Equation:
         return residual == 0 if self.op == "==" else residual >= 0
 
     def sides(self, values: Values) -> tuple[Decimal, Decimal] | None:
-        left, right = _sum(self.lhs, values), _sum(self.rhs, values)
+        left, right = side_total(self.lhs, values), side_total(self.rhs, values)
         return None if left is None or right is None else (left, right)
 
     def holds(self, values: Values) -> bool | None:
@@ -80,7 +80,7 @@ class Equation:
         signs = [s for s, k in terms if k == key]
         if self.op != "==" or len(signs) != 1:
             return None
-        rest = _sum(tuple(t for t in terms if t[1] != key), values)
+        rest = side_total(tuple(t for t in terms if t[1] != key), values)
         return None if rest is None else -rest * signs[0]
 
     def check(self, values: Values) -> Check | None:
