@@ -148,25 +148,25 @@ def _doubt(slot: Slot, readings: list[Reading], signed: bool) -> str:
     return ""
 
 
-def audit_unruled(rules: tuple[Equation, ...], slots: dict[str, Slot], signed: set[str], rereader: Rereader
-                  ) -> list[str]:
-    """Cells no hard rule covers get a second opinion; one that does not back the reading → suspect.
+def _second_opinion(key: str, slot: Slot, rereader: Rereader, signed: bool) -> str:
+    """Re-read one cell: "" and ``backed`` when the re-reads agree with the reading, else why not."""
+    readings = _reread(slot, rereader)
+    why = _doubt(slot, readings, signed)
+    slot.backed = not why
+    return f"{key}: suspect ({why}; read {slot.raw!r}, re-read {[r[0] for r in readings]})" if why else ""
 
-    Every 本年增/减 cell is re-read (a lost minus goes unseen otherwise); other unruled cells only
-    when OCR's own confidence was low.
-    """
-    ruled = {k for eq in rules if eq.hard for k in eq.keys}
-    doubtful = {k for k, s in slots.items() if k not in ruled and s.confidence < threshold("low_confidence")}
+
+def audit_signs(slots: dict[str, Slot], signed: set[str], rereader: Rereader) -> list[str]:
+    """Every OCR'd 本年增/减 cell is re-read: no rule covers it, and a lost minus looks like a good reading."""
     notes = []
-    for key in sorted(signed | doubtful):
+    for key in sorted(signed):
         slot = slots.get(key)
         if slot is None or not rereadable(slot):
             continue
-        readings = _reread(slot, rereader)
-        why = _doubt(slot, readings, key in signed)
-        if why:
+        note = _second_opinion(key, slot, rereader, True)
+        if note:
             slot.status = "suspect"
-            notes.append(f"{key}: suspect ({why}; read {slot.raw!r}, re-read {[r[0] for r in readings]})")
+            notes.append(note)
     return notes
 
 
@@ -182,19 +182,26 @@ def audit_blanks(slots: dict[str, Slot]) -> list[str]:
 def weakness(slot: Slot) -> str:
     """Why a reading cannot stand on its own ("" when it can): low confidence, mended text, disagreement."""
     span = slot.span
-    if slot.status != "read" or slot.value is None or span is None:
+    if slot.status != "read" or slot.value is None or span is None or slot.backed:
         return ""
     if slot.confidence < threshold("low_confidence"):
         return f"confidence {slot.confidence:.2f}"
     return "+".join(span.repairs)
 
 
-def audit_weak(slots: dict[str, Slot]) -> list[str]:
-    """A value no passing rule covers and whose reading is weak is "suspect", never plain "read"."""
+def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | None) -> list[str]:
+    """A value no passing rule covers and whose reading is weak is "suspect", unless re-reads back it."""
     notes = []
     for key, slot in slots.items():
         why = "" if slot.verified else weakness(slot)
-        if why:
-            slot.status = "suspect"
+        if not why:
+            continue
+        if rereader is not None and rereadable(slot):
+            note = _second_opinion(key, slot, rereader, key in signed)
+            if not note:
+                continue
+            notes.append(f"{note}; reading weak: {why}")
+        else:
             notes.append(f"{key}: suspect (no passing rule covers it; reading weak: {why})")
+        slot.status = "suspect"
     return notes

@@ -20,6 +20,7 @@ class Slot:
     method: str | None = None
     confidence: float = 0.0
     verified: bool = False
+    backed: bool = False  # independent re-reads agreed with the reading
 
     @property
     def key(self) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
-from extractor.template.correct import Rereader, audit_blanks, audit_unruled, audit_weak, correct, values_of
+from extractor.template.correct import Rereader, audit_blanks, audit_signs, audit_weak, correct, values_of
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.regions import table_regions
 from extractor.template.rules import checks as rule_checks
@@ -82,7 +82,7 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     rules = rule_set(formats["t2"], formats["t3"])
     signed, money = (keys & slots.keys() for keys in typed_keys(formats["t2"]))
     if rereader is not None:
-        warnings.extend(correct(rules, slots, rereader, signed) + audit_unruled(rules, slots, signed, rereader)
+        warnings.extend(correct(rules, slots, rereader, signed) + audit_signs(slots, signed, rereader)
                         + audit_blanks(slots))
     values = values_of(slots)
     inferred, notes = infer(rules, values, {k for k, s in slots.items() if s.status == "missing"})
@@ -93,7 +93,7 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     for key in verified(rules, values, inferred):
         if key in slots:
             slots[key].verified = True
-    warnings.extend(audit_weak(slots))
+    warnings.extend(audit_weak(slots, signed, rereader))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks

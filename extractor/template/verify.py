@@ -16,7 +16,7 @@ from typing import Any
 from extractor.record import Cell, Check, Report, Tables
 from extractor.resources import load_json
 from extractor.template.rules import Equation, nonnegative, rule_set, side_total, to_number, typed_keys
-from extractor.template.spec import FORMATS, template, threshold
+from extractor.template.spec import FORMATS, template
 
 
 def _non_finite(value: Any, path: str) -> Iterator[str]:
@@ -153,7 +153,7 @@ def _checks(report: Report, values: dict[str, Any], rules: tuple[Equation, ...],
 
 
 def _verified(report: Report, values: dict[str, Any], rules: tuple[Equation, ...]) -> Iterator[str]:
-    """``verified`` as the rules give it; a weak unverified reading must not be plain "read"."""
+    """``verified`` as the rules give it (a record written before the flag existed is not judged on it)."""
     passing: dict[str, int] = {}
     for eq in rules:
         if eq.hard and eq.holds(values):
@@ -165,14 +165,14 @@ def _verified(report: Report, values: dict[str, Any], rules: tuple[Equation, ...
         covered = passing.get(key, 0) >= (2 if cell.status == "inferred" else 1)
         if "verified" in cell.model_fields_set and cell.verified != covered:
             yield f"{where}: verified={cell.verified}, the rules give {covered}"
-        if cell.status == "read" and cell.value is not None and not covered \
-                and cell.confidence < threshold("low_confidence"):
-            yield f"{where}: status read with confidence {cell.confidence} and no passing rule (should be suspect)"
 
 
 def disagreements(report: Report) -> Iterator[str]:
     """Every way the record contradicts itself or the template, in a stable order."""
-    yield from _non_finite(report.model_dump(), "")
+    broken = list(_non_finite(report.model_dump(), ""))
+    if broken:
+        yield from broken
+        return
     values = flat_tables(report.tables)
     formats = _formats(report, values)
     if isinstance(formats, str):
