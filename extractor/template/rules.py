@@ -179,12 +179,12 @@ def checks(rules: tuple[Equation, ...], values: Values) -> list[Check]:
 
 
 def verified(rules: tuple[Equation, ...], values: Values, inferred: Mapping[str, Equation]) -> set[str]:
-    """Cells at least one evaluated, passing hard equation covers (an inferred cell's own one aside)."""
-    out: set[str] = set()
-    for eq in rules:
-        if eq.hard and eq.holds(values):
-            out.update(k for k in eq.keys if inferred.get(k) != eq)
-    return out
+    """Cells at least one evaluated, passing hard equation covers.
+
+    An equation that filled a lost cell holds by construction, so it verifies none of its cells.
+    """
+    used = set(inferred.values())
+    return {k for eq in rules if eq.hard and eq not in used and eq.holds(values) for k in eq.keys}
 
 
 def nonnegative(values: Values, tables: Mapping[str, str], signed: set[str], money: set[str]) -> list[Check]:

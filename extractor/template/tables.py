@@ -90,9 +90,9 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         _infer_slot(slots, key, values[key], eq.keys)
         notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
     warnings.extend(notes)
-    for key in verified(rules, values, inferred):
-        if key in slots:
-            slots[key].verified = True
+    covered = verified(rules, values, inferred)
+    for key, slot in slots.items():
+        slot.verified = key in covered and slot.status != "suspect"
     warnings.extend(audit_weak(slots, signed, rereader))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)

@@ -15,7 +15,8 @@ from typing import Any
 
 from extractor.record import Cell, Check, Report, Tables
 from extractor.resources import load_json
-from extractor.template.rules import Equation, nonnegative, rule_set, side_total, to_number, typed_keys
+from extractor.template.rules import (Equation, infer, nonnegative, rule_set, side_total, to_number, typed_keys,
+                                      verified)
 from extractor.template.spec import FORMATS, template
 
 
@@ -153,18 +154,23 @@ def _checks(report: Report, values: dict[str, Any], rules: tuple[Equation, ...],
 
 
 def _verified(report: Report, values: dict[str, Any], rules: tuple[Equation, ...]) -> Iterator[str]:
-    """``verified`` as the rules give it (a record written before the flag existed is not judged on it)."""
-    passing: dict[str, int] = {}
-    for eq in rules:
-        if eq.hard and eq.holds(values):
-            for key in eq.keys:
-                passing[key] = passing.get(key, 0) + 1
+    """Inferred cells as the rules give them; ``verified`` as the rules give it.
+
+    A record written before ``verified`` existed is not judged on it.
+    """
+    inferred = {cell_key(c) for c in report.cells if c.status == "inferred"}
+    again = {k: v for k, v in values.items() if k not in inferred}
+    again |= dict.fromkeys(inferred)
+    basis, _ = infer(rules, again, inferred)
+    covered = verified(rules, values, basis)
     for index, cell in enumerate(report.cells):
         key = cell_key(cell)
         where = f"cells[{index}] {key}"
-        covered = passing.get(key, 0) >= (2 if cell.status == "inferred" else 1)
-        if "verified" in cell.model_fields_set and cell.verified != covered:
-            yield f"{where}: verified={cell.verified}, the rules give {covered}"
+        if key in inferred and not _same(again[key], cell.value):
+            yield f"{where}: inferred as {cell.value}, the rules give {again[key]}"
+        expected = key in covered and cell.status != "suspect"
+        if "verified" in cell.model_fields_set and cell.verified != expected:
+            yield f"{where}: verified={cell.verified}, the rules give {expected}"
 
 
 def disagreements(report: Report) -> Iterator[str]:
