@@ -313,9 +313,10 @@ def test_extra_values_two_placements_fit_leave_the_row_suspect(tmp_path):
 
     def ambiguous(label, values):
         if values is not None and label.startswith("一、"):
-            return tab_row(label, [3, 1, 1, 0, 0, 0, 0, 5])  # 3+1+1+0+0+0 = 5 either way, but which 0 is extra?
+            return tab_row(label, [0, 0, 0, 0, 0, 1, 0, 1])  # the 1 is 社会公益组织 or 法律服务机构: no rule tells
         return tab_row(label, values)
 
     report = extract_plain(write(tmp_path, render("2021", rows, ambiguous, HEADER)))
-    statuses = {c.status for c in report.cells if c.row == "new_received"}
-    assert statuses == {"suspect"} or [report.tables.t3["new_received"][c] for c in COLS] == [3, 1, 1, 0, 0, 0, 5]
+    assert {c.status for c in report.cells if c.row == "new_received"} == {"suspect"}
+    assert not any(c.verified for c in report.cells if c.row == "new_received")
+    assert "t3.new_received: placement ambiguous; first consistent taken" in report.warnings
