@@ -81,45 +81,27 @@ def _published(rows: list[Row], year: int | None) -> str | None:
     return None
 
 
-def _pieces(text: str, taken: list[tuple[int, int]], size: int = 4000) -> list[tuple[int, int]]:
-    """Spans of about ``size`` chars cut after a space or 。 outside any match (jieba cuts there too).
-
-    spaCy's Chinese tokenizer aligns its words in time quadratic in a doc's length: a 200 KB
-    one-line text took a minute as one doc.
-    """
-    out, start = [], 0
-    while start < len(text):
-        end = start + size
-        while end < len(text) and (text[end - 1] not in " \t\n。；" or any(a < end < b for a, b in taken)):
-            end += 1
-        out.append((start, min(end, len(text))))
-        start = end
-    return out
-
-
 def contacts(text: str) -> Contacts:
     """Phones, e-mails, websites, addresses, postcodes: regex rules turned into spaCy entities."""
     from spacy.util import filter_spans
 
     nlp = get_nlp()
-    source = text[:200_000]
-    matches = []
+    doc = nlp.make_doc(text[:200_000])
+    spans = []
     for label, pattern in _rules()["entity_patterns"].items():
-        for match in re.finditer(pattern, source):
+        for match in re.finditer(pattern, doc.text):
             start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
-            matches.append((label, start, match.end()))
+            span = doc.char_span(start, match.end(), label=label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+    doc.ents = filter_spans(spans)
     found: dict[str, list[str]] = {field: [] for field in _LABELS.values()}
-    for first, stop in _pieces(source, [(a, b) for _, a, b in matches]):
-        doc = nlp.make_doc(source[first:stop])
-        spans = [doc.char_span(a - first, b - first, label=label, alignment_mode="expand")
-                 for label, a, b in matches if first <= a < stop]
-        doc.ents = filter_spans([s for s in spans if s is not None])
-        for ent in doc.ents:
-            if ent.label_ in _LABELS:
-                value = ent.text.strip().rstrip("。.")
-                bucket = found[_LABELS[ent.label_]]
-                if value not in bucket:
-                    bucket.append(value)
+    for ent in doc.ents:
+        if ent.label_ in _LABELS:
+            value = ent.text.strip().rstrip("。.")
+            bucket = found[_LABELS[ent.label_]]
+            if value not in bucket:
+                bucket.append(value)
     return Contacts(**found)
 
 
