@@ -320,3 +320,39 @@ def test_extra_values_two_placements_fit_leave_the_row_suspect(tmp_path):
     assert {c.status for c in report.cells if c.row == "new_received"} == {"suspect"}
     assert not any(c.verified for c in report.cells if c.row == "new_received")
     assert "t3.new_received: placement ambiguous; first consistent taken" in report.warnings
+
+
+def test_a_224_kb_one_line_text_is_bounded(tmp_path):
+    """A real report repeated on one line (newlines lost, as in some web copies): was > 200 s in alignment."""
+    extract_plain(EXAMPLES / "synthetic_text_2021_00010.txt")
+    line = " ".join((EXAMPLES / "002_39b0fcea5e7e8854.txt").read_text(encoding="utf-8").split("\n"))
+    path = write(tmp_path, " ".join([line] * (224_000 // len(line.encode()) + 1)))
+    started = time.perf_counter()
+    report = extract_plain(path)
+    assert time.perf_counter() - started < 20
+    assert not any(c.status == "read" and c.value is not None and not c.verified and c.table != "t2"
+                   for c in report.cells if any("too many values" in w for w in report.warnings))
+
+
+def test_a_table_flattened_onto_one_line_is_read_row_by_row(tmp_path):
+    """Web copies lose the line breaks: "一、本年新收… 3 1 0 0 1 0 5 二、上年结转… 1 0 0 0 0 0 1 …" on one line."""
+    rows = t3_values("2019")
+    lines = render("2019", rows, tab_row, HEADER).split("\n")
+    start, stop = lines.index("三、收到和处理政府信息公开申请情况") + 1, next(i for i, x in enumerate(lines) if x.startswith("四、"))
+    lines[start:stop] = [" ".join(" ".join(lines[start:stop]).split())]
+    report = extract_plain(write(tmp_path, "\n".join(lines)))
+    for row_id, values in rows.items():
+        assert [report.tables.t3[row_id][c] for c in COLS] == values, row_id
+    assert all(c.verified and c.status == "read" for c in report.cells if c.table == "t3")
+
+
+def test_prose_with_scattered_numbers_is_not_taken_for_a_flattened_table():
+    from extractor.ingest.document import Span
+    from extractor.template.numbers import tokenize
+
+    tokens = tokenize(Span("注：本表数据截至 2021 年 12 月 31 日"), False)
+    assert [t.kind for t in tokens] == ["text"]
+    tokens = tokenize(Span("规章 0 0 5 规范性文件 3 1.5 万元 12"), False)
+    assert [(t.kind, t.raw) for t in tokens] == [("text", "规章"), ("value", "0"), ("value", "0"), ("value", "5"),
+                                                 ("text", "规范性文件"), ("value", "3"), ("value", "1.5 万元"),
+                                                 ("value", "12")]
