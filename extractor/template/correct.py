@@ -6,6 +6,10 @@ whose independent re-read (another engine, another preprocessing, a larger scale
 value. A cell in both a row and a column rule usually has (1) alone; a part of a single sum needs
 (2) to single it out. Anything less leaves the values as read and marks the cells "suspect": a
 wrong number may be flagged, never silently kept.
+
+Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
+weak reading no passing rule covers (low confidence, mended text, engines disagreeing), every OCR
+blank with ink in it.
 """
 
 from __future__ import annotations

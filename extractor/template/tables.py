@@ -9,10 +9,10 @@ from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
 from extractor.template.correct import Rereader, audit_blanks, audit_signs, audit_weak, correct, values_of
 from extractor.template.mapping import detect_format, map_table
+from extractor.template.numbers import Number
 from extractor.template.regions import table_regions
 from extractor.template.rules import checks as rule_checks
 from extractor.template.rules import infer, nonnegative, rule_set, typed_keys, verified
-from extractor.template.numbers import Number
 from extractor.template.slots import Slot
 
 
