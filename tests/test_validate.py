@@ -156,3 +156,12 @@ def test_cli_exit_9_with_the_first_disagreement_in_one_line(record, tmp_path):
                             timeout=120)
     assert result.returncode == 9 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "cells[" in result.stderr and "nan is not a finite number" in result.stderr
+
+
+def test_a_legacy_record_without_template_tables_is_accepted(record):
+    data = copy.deepcopy(record)
+    data["metadata"]["format"] = "legacy"
+    data["metadata"]["table_formats"] = {"t2": "legacy", "t3": "legacy"}
+    data["tables"], data["cells"] = {"t2": {}, "t3": {}, "t4": {}}, []
+    data["checks"] = []
+    assert _first(data) is None

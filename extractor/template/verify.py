@@ -62,7 +62,8 @@ def _formats(report: Report, values: dict[str, Any]) -> tuple[str, str] | str:
     for table, fmt_of in (("t2", "t2"), ("t3", "t3"), ("t4", "t3")):
         if any(k.startswith(f"{table}.") for k in values) and stated.get(fmt_of) not in FORMATS:
             return f"tables.{table}: metadata.table_formats.{fmt_of} is {stated.get(fmt_of)!r}, not a template format"
-    return stated.get("t2", "2021"), stated.get("t3", "2021")
+    t2, t3 = stated.get("t2"), stated.get("t3")
+    return (t2 if t2 in FORMATS else "2021"), (t3 if t3 in FORMATS else "2021")
 
 
 def _cells(report: Report, values: dict[str, Any], known: set[str]) -> Iterator[str]:
@@ -83,7 +84,7 @@ def _cells(report: Report, values: dict[str, Any], known: set[str]) -> Iterator[
         elif cell.status == "inferred" and cell.value is None:
             yield f"{where}: status inferred without a value"
         seen.add(key)
-    for key in values.keys() - seen:
+    for key in sorted(values.keys() - seen):
         yield f"tables.{key}: no cell in cells[]"
 
 
@@ -149,7 +150,7 @@ def _checks(report: Report, values: dict[str, Any], rules: tuple[Equation, ...],
     for eq in rules:
         if (eq.rule, eq.scope, tuple(eq.keys)) not in seen and eq.check(values) is not None:
             yield f"{eq.rule} ({eq.scope}): the tables evaluate it but the record states no check"
-    for scope in nonneg.keys() - {c.scope for c in report.checks if c.rule == "NONNEG_INT"}:
+    for scope in sorted(nonneg.keys() - {c.scope for c in report.checks if c.rule == "NONNEG_INT"}):
         yield f"NONNEG_INT ({scope}): the tables evaluate it but the record states no check"
 
 
