@@ -165,3 +165,17 @@ def test_a_legacy_record_without_template_tables_is_accepted(record):
     data["tables"], data["cells"] = {"t2": {}, "t3": {}, "t4": {}}, []
     data["checks"] = []
     assert _first(data) is None
+
+
+def test_a_printed_subtotal_check_is_recomputed_on_the_side_the_record_holds(tmp_path):
+    from tests.test_template import HEADER, render, t3_values, tab_row, write
+
+    def with_subtotal(label, values):
+        return [label] if values is None else tab_row(label, [values[0], sum(values[1:6]), *values[1:]])
+
+    text = render("2021", t3_values("2021"), with_subtotal, HEADER.replace("法人或其他组织", "法人或其他组织小计"))
+    data = extract_plain(write(tmp_path, text)).model_dump(mode="json")
+    assert _first(data) is None
+    check = next(c for c in data["checks"] if c["rule"] == "T3_LEGAL_SUBTOTAL" and c["expected"])
+    check["expected"] += 1
+    assert f"T3_LEGAL_SUBTOTAL ({check['scope']}): expected {check['expected']}, the cells give" in _first(data)
