@@ -185,11 +185,11 @@ def extract(
 
 @app.command()
 def validate(record: Annotated[Path, typer.Argument(help="a JSON record written by `nianbao extract`")]) -> None:
-    """Re-check a record against the JSON Schema and the template's rules."""
+    """Re-check a record against the JSON Schema, the template, and its own cells and rules."""
     from pydantic import ValidationError
 
     from extractor.record import Report
-    from extractor.template.tables import recheck
+    from extractor.template.verify import disagreements
 
     def run() -> int:
         try:
@@ -200,9 +200,9 @@ def validate(record: Annotated[Path, typer.Argument(help="a JSON record written 
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise RecordInvalidError(f"not a valid record: {where}: {first['msg']} ({exc.error_count()} error(s))") from exc
-        problems = recheck(report.tables, report.metadata.table_formats, report.checks)
+        problems = list(disagreements(report))
         if problems:
-            raise RecordInvalidError(f"checks disagree with the tables: {problems[0]} (+{len(problems) - 1} more)")
+            raise RecordInvalidError(f"inconsistent record: {problems[0]} (+{len(problems) - 1} more)")
         typer.echo(f"{record}: valid ({len(report.checks)} checks, {sum(not c.ok for c in report.checks)} failing)")
         return 0
 
