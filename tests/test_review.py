@@ -1,0 +1,175 @@
+"""The review app end to end in a real headless Chromium: queue, evidence, keyboard decisions, audit trail."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from extractor.errors import BadArgsError
+from extractor.record import Report
+from extractor.review.apply import cell_key
+from extractor.review.app import build_app
+from extractor.review.serve import check_exposure
+from extractor.review.session import ReviewSession, reviewed_path
+from extractor.template.solve import implied_checks
+from tests.conftest import EXAMPLES, extract_plain
+
+CHROMIUM = Path("/usr/bin/chromium")
+PDF = EXAMPLES / "synthetic_pdf_2021_00007.pdf"
+
+
+def _damage(report: Report) -> dict[str, int | float]:
+    """Two flagged cells as OCR damage leaves them: a wrong digit (suspect) and a lost cell (missing)."""
+    covered = {k for c in report.checks if c.ok and c.severity == "hard" and c.rule != "NONNEG_INT" for k in c.cells}
+    picks = [c for c in report.cells if c.table == "t3" and cell_key(c) in covered and c.value and c.bbox][:2]
+    truth = {cell_key(c): c.value for c in picks}
+    wrong, lost = picks
+    wrong.value, wrong.status, wrong.raw = wrong.value + 7, "suspect", str(wrong.value + 7)
+    lost.value, lost.status, lost.raw = None, "missing", None
+    for cell in (wrong, lost):
+        report.tables.t3[cell.row][cell.col] = cell.value
+    report.checks = implied_checks(report.tables, report.metadata.table_formats)
+    return truth
+
+
+@pytest.fixture()
+def batch(tmp_path: Path) -> tuple[Path, dict[str, int | float]]:
+    report = extract_plain(PDF)
+    truth = _damage(report)
+    results = tmp_path / "results.jsonl"
+    results.write_text(report.model_dump_json() + "\n", encoding="utf-8")
+    return results, truth
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(session: ReviewSession) -> tuple[str, object]:
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(build_app(session, "tester"), host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 10
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}", server
+
+
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+    return pw, browser
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium from the system packages is not installed")
+def test_a_reviewer_clears_every_flagged_cell_from_the_keyboard(batch, tmp_path: Path) -> None:
+    results, truth = batch
+    db = f"sqlite:///{tmp_path / 'reports.db'}"
+    session = ReviewSession(results, db)
+    assert [e.target for e in session.queue] == list(truth)
+    assert [e.reason for e in session.queue] == ["failing rule", "missing"]
+    base, server = _serve(session)
+    pw, browser = _browser()
+    try:
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(base + "/")
+        assert page.locator("#queue tr[data-index]").count() == 2
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/e/0*")
+        assert page.evaluate("document.getElementById('crop').naturalWidth") > 100
+        failing_rows = page.locator("#rules tr.rule td.bad")
+        assert failing_rows.count() >= 1
+        needed = page.locator("#rules tr.rule td.needed").all_inner_texts()
+        first = next(iter(truth))
+        assert str(truth[first]) in needed
+        for key, value in truth.items():
+            assert page.locator("#target").inner_text() == key
+            page.keyboard.type(str(value))
+            page.keyboard.press("Enter")
+            page.wait_for_load_state()
+        page.wait_for_url(base + "/?")
+        assert page.locator("#pending").inner_text().startswith("0 pending")
+        page.screenshot(path=str(tmp_path / "queue.png"))
+    finally:
+        browser.close()
+        pw.stop()
+        server.should_exit = True
+
+    reviewed = Report.model_validate_json(reviewed_path(results).read_text(encoding="utf-8").splitlines()[0])
+    cells = {cell_key(c): c for c in reviewed.cells}
+    for key, value in truth.items():
+        assert cells[key].value == value and cells[key].status == "reviewed" and cells[key].verified
+    assert all(c.ok for c in reviewed.checks if c.severity == "hard")
+    record = tmp_path / "reviewed.json"
+    record.write_text(reviewed.model_dump_json(), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "extractor", "validate", str(record)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "reports.db") as con:
+        for key, value in truth.items():
+            row, col = key.split(".")[1:]
+            assert con.execute("SELECT value, status FROM cells WHERE tbl='t3' AND row_id=? AND col_id=?",
+                               (row, col)).fetchone() == (value, "reviewed")
+
+    again = ReviewSession(results)
+    assert {e.target for e in again.queue if (e.sha256, e.target) in again.decided()} == set(truth)
+    client = TestClient(build_app(again))
+    assert "decided: correct" in client.get("/e/0").text
+
+
+def test_decisions_export_and_replay_onto_a_fresh_extraction(batch, tmp_path: Path) -> None:
+    results, truth = batch
+    session = ReviewSession(results)
+    client = TestClient(build_app(session, "ana"))
+    for index, value in enumerate(truth.values()):
+        assert client.post(f"/e/{index}", data={"action": "correct", "value": str(value)}, follow_redirects=False).status_code == 303
+    csv_path = tmp_path / "decisions.csv"
+    run = [sys.executable, "-m", "extractor", "review", str(results), "--export-decisions", str(csv_path)]
+    assert subprocess.run(run, capture_output=True).returncode == 0
+    fresh = tmp_path / "fresh" / "results.jsonl"
+    fresh.parent.mkdir()
+    fresh.write_text(results.read_text(encoding="utf-8"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "extractor", "review", str(fresh), "--apply", str(csv_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "2 of 2 decisions apply" in done.stderr
+    replayed = Report.model_validate_json(reviewed_path(fresh).read_text(encoding="utf-8"))
+    cells = {cell_key(c): c for c in replayed.cells}
+    assert {k: cells[k].value for k in truth} == truth
+    assert json.loads(csv_path.read_text(encoding="utf-8").splitlines()[1].split(",")[-1]) in truth.values()
+
+
+def test_a_correction_that_is_not_a_number_is_refused_and_nothing_is_recorded(batch) -> None:
+    results, _ = batch
+    session = ReviewSession(results)
+    client = TestClient(build_app(session))
+    reply = client.post("/e/0", data={"action": "correct", "value": "12a"}, follow_redirects=False)
+    assert "error=" in reply.headers["location"]
+    assert session.decisions == [] and not session.log.exists()
+
+
+def test_nothing_listens_beyond_loopback_without_a_token(batch) -> None:
+    check_exposure("127.0.0.1", None)
+    with pytest.raises(BadArgsError):
+        check_exposure("0.0.0.0", None)
+    results, _ = batch
+    client = TestClient(build_app(ReviewSession(results), token="s3cret"))
+    assert client.get("/").status_code == 403
+    assert client.get("/?token=s3cret").status_code == 200
+    assert client.get("/").status_code == 200  # the cookie set by the first visit
