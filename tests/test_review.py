@@ -183,3 +183,25 @@ def test_nothing_listens_beyond_loopback_without_a_token(batch) -> None:
     assert client.get("/").status_code == 403
     assert client.get("/?token=s3cret").status_code == 200
     assert client.get("/").status_code == 200  # the cookie set by the first visit
+
+
+def test_an_unsure_section5_label_is_queued_and_relabelled(tmp_path: Path) -> None:
+    from extractor.record import Category
+
+    report = extract_plain(EXAMPLES / "002_39b0fcea5e7e8854.txt")
+    assert report.problems
+    for item in [*report.problems, *report.improvements]:
+        item.categories = [Category(label="timeliness", score=0.9)]
+    report.problems[0].categories = [Category(label="timeliness", score=0.3)]
+    results = tmp_path / "results.jsonl"
+    results.write_text(report.model_dump_json() + "\n", encoding="utf-8")
+    session = ReviewSession(results)
+    assert [(e.target, e.reason) for e in session.queue] == [("problems.0", "unsure label")]
+    client = TestClient(build_app(session))
+    page = client.get("/e/0").text
+    assert report.problems[0].text in page and "timeliness 0.30" in page and 'value="staffing"' in page
+    client.post("/e/0", data={"action": "labels", "labels": ["staffing", "awareness_training"]})
+    reviewed = Report.model_validate_json(reviewed_path(results).read_text(encoding="utf-8"))
+    assert [(c.label, c.score) for c in reviewed.problems[0].categories] == [("staffing", 1.0), ("awareness_training", 1.0)]
+    refused = client.post("/e/0", data={"action": "labels", "labels": ["no_such_label"]}, follow_redirects=False)
+    assert "unknown+labels" in refused.headers["location"]
