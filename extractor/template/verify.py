@@ -56,7 +56,7 @@ def _same(a: Any, b: Any) -> bool:
     return Decimal(str(a)) == Decimal(str(b)) or math.isclose(a, b, rel_tol=1e-9)
 
 
-def _formats(report: Report, values: dict[str, Any]) -> tuple[str, str] | str:
+def formats_of(report: Report, values: dict[str, Any]) -> tuple[str, str] | str:
     """(t2, t3) template versions, or the reason the tables cannot be checked against a template."""
     stated = report.metadata.table_formats
     for table, fmt_of in (("t2", "t2"), ("t3", "t3"), ("t4", "t3")):
@@ -154,24 +154,29 @@ def _checks(report: Report, values: dict[str, Any], rules: tuple[Equation, ...],
         yield f"NONNEG_INT ({scope}): the tables evaluate it but the record states no check"
 
 
+def verified_cells(report: Report, values: dict[str, Any], rules: tuple[Equation, ...]) -> tuple[set[str], dict[str, Any]]:
+    """The cells the rules verify, and the values the rules give for the record's inferred cells."""
+    inferred = {cell_key(c) for c in report.cells if c.status == "inferred"}
+    again = {k: v for k, v in values.items() if k not in inferred}
+    again |= dict.fromkeys(inferred)
+    basis, _ = infer(rules, again, inferred)
+    suspect = {cell_key(c) for c in report.cells if c.status == "suspect"}
+    return verified(rules, values, basis) - suspect, {k: again[k] for k in inferred}
+
+
 def _verified(report: Report, values: dict[str, Any], rules: tuple[Equation, ...]) -> Iterator[str]:
     """Inferred cells as the rules give them; ``verified`` as the rules give it.
 
     A record written before ``verified`` existed is not judged on it.
     """
-    inferred = {cell_key(c) for c in report.cells if c.status == "inferred"}
-    again = {k: v for k, v in values.items() if k not in inferred}
-    again |= dict.fromkeys(inferred)
-    basis, _ = infer(rules, again, inferred)
-    covered = verified(rules, values, basis)
+    covered, inferred = verified_cells(report, values, rules)
     for index, cell in enumerate(report.cells):
         key = cell_key(cell)
         where = f"cells[{index}] {key}"
-        if key in inferred and not _same(again[key], cell.value):
-            yield f"{where}: inferred as {cell.value}, the rules give {again[key]}"
-        expected = key in covered and cell.status != "suspect"
-        if "verified" in cell.model_fields_set and cell.verified != expected:
-            yield f"{where}: verified={cell.verified}, the rules give {expected}"
+        if key in inferred and not _same(inferred[key], cell.value):
+            yield f"{where}: inferred as {cell.value}, the rules give {inferred[key]}"
+        if "verified" in cell.model_fields_set and cell.verified != (key in covered):
+            yield f"{where}: verified={cell.verified}, the rules give {key in covered}"
 
 
 def disagreements(report: Report) -> Iterator[str]:
@@ -181,7 +186,7 @@ def disagreements(report: Report) -> Iterator[str]:
         yield from broken
         return
     values = flat_tables(report.tables)
-    formats = _formats(report, values)
+    formats = formats_of(report, values)
     if isinstance(formats, str):
         yield formats
         return
