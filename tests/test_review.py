@@ -135,8 +135,8 @@ def test_a_reviewer_clears_every_flagged_cell_of_a_damaged_scan_from_the_keyboar
     assert done.returncode == 0, done.stderr
     row, col = damaged.split(".")[1:]
     with sqlite3.connect(tmp_path / "reports.db") as con:
-        assert con.execute("SELECT value, status FROM cells WHERE tbl='t3' AND row_id=? AND col_id=?",
-                           (row, col)).fetchone() == (truth[damaged], "reviewed")
+        assert con.execute("SELECT value, status, verified FROM cells WHERE tbl='t3' AND row_id=? AND col_id=?",
+                           (row, col)).fetchone() == (truth[damaged], "reviewed", 1)
     again = ReviewSession(results)
     assert {e.target for e in again.queue if (e.sha256, e.target) in again.decided()} == set(flagged)
     index = flagged.index(damaged)
