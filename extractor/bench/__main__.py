@@ -10,6 +10,7 @@ SUITES = {
     "scans": "extractor.bench.scanbench",
     "bulk": "extractor.bench.batchbench",
     "classify": "extractor.bench.classifybench",
+    "speed": "extractor.bench.speed",
 }
 
 
