@@ -11,7 +11,7 @@ SUITES = {
     "bulk": "extractor.bench.batchbench",
     "classify": "extractor.bench.classifybench",
     "hostile": "extractor.bench.hostilerun",
-    "hostile": "extractor.bench.hostilerun",
+    "speed": "extractor.bench.speed",
 }
 
 
