@@ -6,7 +6,11 @@ The only module that prints or exits. Errors are one line: ``nianbao: <path>: <m
 from __future__ import annotations
 
 import json
+import math
+import os
+import stat
 import sys
+import warnings
 from pathlib import Path
 from collections.abc import Callable
 from typing import Annotated, NoReturn, Optional
@@ -48,6 +52,8 @@ def finish(where: str, action: Callable[[], int]) -> NoReturn:
 @app.callback()
 def main_options(debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False) -> None:
     DEBUG["on"] = debug
+    if not debug:  # libraries' warnings (a corrupt EXIF block) would break the one-line-per-error rule
+        warnings.simplefilter("ignore")
 
 
 def _output_paths(inputs: list[Path], out_dir: Path) -> dict[Path, Path]:
@@ -67,25 +73,55 @@ def _output_paths(inputs: list[Path], out_dir: Path) -> dict[Path, Path]:
     return targets
 
 
-def _settings(no_classify: bool, ocr_engine: str):
-    from extractor.settings import OcrSettings, Settings
+def _settings(no_classify: bool, ocr_engine: str, timeout: float):
+    from typing import get_args
 
+    from extractor.settings import OcrEngineName, OcrSettings, Settings
+
+    if ocr_engine not in get_args(OcrEngineName):
+        raise BadArgsError(f"unknown --ocr-engine {ocr_engine!r}: use {' | '.join(get_args(OcrEngineName))}")
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise BadArgsError(f"--timeout must be a positive number of seconds, not {timeout:g}")
     return Settings(classify=not no_classify, ocr=OcrSettings(engine=ocr_engine))  # type: ignore[arg-type]
+
+
+def _check_stdout() -> None:
+    """Before any work: standard output must not be a device that refuses every write."""
+    try:
+        here, full = os.fstat(sys.stdout.fileno()), os.stat("/dev/full")
+    except (OSError, ValueError):
+        return
+    if stat.S_ISCHR(here.st_mode) and here.st_rdev == full.st_rdev:
+        raise OutputAccessError("standard output is /dev/full")
+
+
+def _write_stdout(text: str) -> None:
+    """Write and flush now, so a full disk or closed pipe is this file's exit 5, not a shutdown traceback."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputAccessError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 def _per_input(inputs: list[Path], out_dir: Optional[Path], render: Callable[[Path], str]) -> int:
     """Render each input to stdout (one input) or DIR/<stem>.json; one bad file never stops the others."""
-    from extractor.output.jsonfile import write_atomic
+    from extractor.output.jsonfile import check_dir, write_atomic
 
     if out_dir is None and len(inputs) > 1:
         raise BadArgsError("several inputs need --out-dir DIR (one JSON file each) or --out FILE.jsonl")
+    if out_dir is None:
+        _check_stdout()
+    else:
+        check_dir(out_dir)
     targets = _output_paths(inputs, out_dir) if out_dir else {}
     codes = []
     for path in inputs:
         try:
             text = render(path)
             if out_dir is None:
-                sys.stdout.write(text)
+                _write_stdout(text)
             else:
                 write_atomic(targets[path], text)
             codes.append(0)
@@ -96,11 +132,20 @@ def _per_input(inputs: list[Path], out_dir: Optional[Path], render: Callable[[Pa
     return int(ExitCode.some_failed) if any(codes) else 0
 
 
-def _extract_files(inputs: list[Path], out_dir: Optional[Path], settings) -> int:
+def _extract_files(inputs: list[Path], out_dir: Optional[Path], settings, timeout: float) -> int:
     from extractor.api import extract
+    from extractor.batch.work import FileTimeout, deadline
+    from extractor.errors import EngineError
     from extractor.output.jsonfile import report_json
 
-    return _per_input(inputs, out_dir, lambda path: report_json(extract(path, settings)))
+    def render(path: Path) -> str:
+        try:
+            with deadline(timeout):
+                return report_json(extract(path, settings))
+        except FileTimeout:
+            raise EngineError(f"timed out after {timeout:g} s (--timeout)") from None
+
+    return _per_input(inputs, out_dir, render)
 
 
 def _extract_batch(inputs: list[Path], out: Optional[Path], settings, *, jobs: Optional[int], dask: Optional[str], timeout: float) -> int:
@@ -123,26 +168,28 @@ def extract(
     out: Annotated[Optional[Path], typer.Option("--out", help="batch: append one JSON line per input to FILE.jsonl (resumable)")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", help="batch: worker processes (default: all cores)")] = None,
     dask: Annotated[Optional[str], typer.Option("--dask", help="batch: run on a Dask scheduler, e.g. tcp://host:8786")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="batch: seconds per file before it is an error record")] = 1800.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="seconds per file before it fails (batch: an error record)")] = 1800.0,
 ) -> None:
     """Extract one JSON record per report (folders or --out: a resumable batch to one JSONL file)."""
 
     def run() -> int:
-        settings = _settings(no_classify, ocr_engine)
+        settings = _settings(no_classify, ocr_engine, timeout)
+        if out is not None and out_dir is not None:
+            raise BadArgsError("give either --out FILE.jsonl (one results file) or --out-dir DIR (one file per input), not both")
         if out is not None or any(path.is_dir() for path in inputs):
             return _extract_batch(inputs, out, settings, jobs=jobs, dask=dask, timeout=timeout)
-        return _extract_files(inputs, out_dir, settings)
+        return _extract_files(inputs, out_dir, settings, timeout)
 
     finish("extract", run)
 
 
 @app.command()
 def validate(record: Annotated[Path, typer.Argument(help="a JSON record written by `nianbao extract`")]) -> None:
-    """Re-check a record against the JSON Schema and the template's rules."""
+    """Re-check a record against the JSON Schema, the template, and its own cells and rules."""
     from pydantic import ValidationError
 
     from extractor.record import Report
-    from extractor.template.tables import recheck
+    from extractor.template.verify import disagreements
 
     def run() -> int:
         try:
@@ -153,9 +200,9 @@ def validate(record: Annotated[Path, typer.Argument(help="a JSON record written 
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise RecordInvalidError(f"not a valid record: {where}: {first['msg']} ({exc.error_count()} error(s))") from exc
-        problems = recheck(report.tables, report.metadata.table_formats, report.checks)
+        problems = list(disagreements(report))
         if problems:
-            raise RecordInvalidError(f"checks disagree with the tables: {problems[0]} (+{len(problems) - 1} more)")
+            raise RecordInvalidError(f"inconsistent record: {problems[0]} (+{len(problems) - 1} more)")
         typer.echo(f"{record}: valid ({len(report.checks)} checks, {sum(not c.ok for c in report.checks)} failing)")
         return 0
 
@@ -168,11 +215,15 @@ def schema(out: Annotated[Optional[Path], typer.Option("--out", help="write the 
     from extractor.output.jsonfile import write_atomic
     from extractor.record import json_schema
 
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(out, text)
+    def run() -> int:
+        text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+        if out is None:
+            _write_stdout(text)
+        else:
+            write_atomic(out, text)
+        return 0
+
+    finish("schema", run)
 
 
 @app.command()
@@ -195,9 +246,9 @@ def load(
 def export(
     out_dir: Annotated[Path, typer.Argument(help="folder for one file per table")],
     db: Annotated[str, typer.Option("--db", help="database URL")] = "sqlite:///reports.db",
-    fmt: Annotated[str, typer.Option("--format", help="parquet | csv")] = "parquet",
+    fmt: Annotated[str, typer.Option("--format", help="parquet | csv | xlsx")] = "parquet",
 ) -> None:
-    """Write every table of the database as Parquet or CSV, for pandas and R."""
+    """Write every table of the database as Parquet, CSV or one Excel workbook, for pandas, R and spreadsheets."""
     from extractor.output.db import export as export_tables
 
     def run() -> int:
@@ -206,6 +257,25 @@ def export(
         return 0
 
     finish("export", run)
+
+
+@app.command()
+def check(
+    db: Annotated[str, typer.Option("--db", help="database URL")] = "sqlite:///reports.db",
+    names: Annotated[Optional[Path], typer.Option("--names", help='JSON {"former_names": {old: new}} for agencies renamed')] = None,
+) -> None:
+    """Checks across each agency's years: carries of 表三 and 现行有效件数, duplicates, copied sections (one line each)."""
+    from extractor.output.corpus_checks import check_database, former_names_file
+
+    def run() -> int:
+        findings = check_database(db, former_names_file(names))
+        typer.echo("check\tagency\treport a\treport b\tdetail")
+        for finding in findings:
+            typer.echo(finding.line())
+        typer.echo(f"{len(findings)} findings in {len({f.agency for f in findings})} agencies", err=True)
+        return 0
+
+    finish("check", run)
 
 
 @app.command()
@@ -243,15 +313,9 @@ def classify(
 def _classified_json(path: Path, settings) -> str:
     """Problems and improvements of one input: text files are split here, reports go through extract."""
     if path.suffix.lower() in (".txt", ".md"):
-        from extractor.classify.textinput import classify_text
+        from extractor.classify.textinput import classify_file
 
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            from extractor.errors import InputFileError
-
-            raise InputFileError(f"cannot read: {exc.strerror}") from exc
-        problems, improvements = classify_text(text, settings)
+        problems, improvements = classify_file(path, settings)
     else:
         from extractor.api import extract
 
@@ -263,6 +327,37 @@ def _classified_json(path: Path, settings) -> str:
         "improvements": [i.model_dump() for i in improvements],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+@app.command()
+def review(
+    results: Annotated[Path, typer.Argument(help="a results file written by `nianbao extract --out`")],
+    db: Annotated[Optional[str], typer.Option("--db", help="also write reviewed records into this database")] = None,
+    host: Annotated[str, typer.Option("--host", help="address to listen on (loopback unless you give --token)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="port to listen on")] = 8765,
+    token: Annotated[Optional[str], typer.Option("--token", help="secret every request must carry")] = None,
+    reviewer: Annotated[str, typer.Option("--reviewer", help="name recorded with each decision")] = "",
+    export_to: Annotated[Optional[Path], typer.Option("--export-decisions", help="write the audit trail as CSV and exit")] = None,
+    apply_from: Annotated[Optional[Path], typer.Option("--apply", help="replay a decisions CSV onto these results and exit")] = None,
+) -> None:
+    """Review flagged cells and unsure labels in a local web page; decisions go to a sidecar file."""
+    from extractor.review.serve import check_exposure, export_decisions, replay, serve
+    from extractor.review.session import ReviewSession
+
+    def run() -> int:
+        check_exposure(host, token)
+        session = ReviewSession(results, db)
+        if export_to is not None or apply_from is not None:
+            if apply_from is not None:
+                typer.echo(replay(session, apply_from), err=True)
+            if export_to is not None:
+                typer.echo(export_decisions(session, export_to), err=True)
+            return 0
+        typer.echo(f"reviewing {len(session.queue)} entries at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+        serve(session, host, port, token, reviewer)
+        return 0
+
+    finish(str(results), run)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""``python -m extractor.bench {text|scans|office|bulk|classify} [options]``: the project's benchmarks."""
+"""``python -m extractor.bench {text|scans|office|bulk|classify|hostile|speed} [options]``: the project's benchmarks."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ SUITES = {
     "office": "extractor.bench.officebench",
     "bulk": "extractor.bench.batchbench",
     "classify": "extractor.bench.classifybench",
+    "hostile": "extractor.bench.hostilerun",
+    "speed": "extractor.bench.speed",
 }
 
 
