@@ -128,7 +128,10 @@ def test_number_wrapped_in_its_cell_is_one_value(office: dict[tuple[str, int], C
     assert joined >= 1
     report = extract_plain(item.pdf)
     assert compare_tables(item.truth, report.tables.model_dump()) == []
-    assert {c.status for c in report.cells} == {"read"}
+    # every value is right; the one a wrap had to mend ("-" over "134") that no rule covers is flagged
+    status = {f"{c.table}.{c.row}.{c.col}": (c.status, c.verified) for c in report.cells}
+    assert status.pop("t2.art20_5.admin_license.change") == ("suspect", False)
+    assert {s for s, _ in status.values()} == {"read"}
 
 
 @needs_soffice
