@@ -1,21 +1,40 @@
 """Scan clean-up as pure functions over greyscale uint8 arrays (255 = paper).
 
-Order used by ingest: ``to_grey`` → ``quarter_turns`` (90° fix) → ``normalize_contrast`` →
-``denoise`` → ``deskew``. Nothing here reads files or calls OCR.
+Order used by layout.scan (``clean_page``): ``to_grey`` (red seal ink dropped) → ``flatten_photo``
+(page outline + perspective) → ``normalize_contrast`` → ``denoise`` → ``deskew``. Turning a page by
+90/180° needs OCR and is done in layout.scan. Nothing here reads files or calls OCR. Thresholds
+live in extractor/data/scan.json.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
-MAX_SKEW = 3.0
+from extractor.resources import load_json
+
+_CFG = load_json("scan.json")["image"]
+MAX_SKEW = float(_CFG["max_skew_deg"])
 #: long side used to estimate skew and orientation: enough for table rules and text lines
-_WORK_SIDE = 1000
+_WORK_SIDE = int(_CFG["work_side_px"])
+
+
+def drop_red(rgb: np.ndarray) -> np.ndarray:
+    """Grey page with red seal ink removed: where red dominates, the red channel shows the paper or
+    the print under the stamp (seal ink absorbs green and blue, hardly red), so it replaces luminance.
+    Black print under the seal stays black because it is dark in every channel."""
+    arr = rgb.astype(np.int16)
+    r, g, b = arr[..., 0], arr[..., 1], arr[..., 2]
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    red = (r - np.maximum(g, b)) > int(_CFG["seal_redness"])
+    restored = np.clip(r.astype(np.float32) / float(_CFG["seal_red_transmission"]), 0, 255).astype(np.uint8)
+    return np.where(red, np.maximum(grey, restored), grey).astype(np.uint8)
 
 
 def to_grey(image: np.ndarray) -> np.ndarray:
-    """Any 8/16-bit grey, RGB or RGBA array to 8-bit grey (alpha composited on white)."""
+    """Any 8/16-bit grey, RGB or RGBA array to 8-bit grey (alpha composited on white, red seal ink dropped)."""
     arr = np.asarray(image)
     if arr.dtype != np.uint8:
         arr = cv2.normalize(arr.astype(np.float32), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
@@ -24,7 +43,70 @@ def to_grey(image: np.ndarray) -> np.ndarray:
     if arr.shape[2] == 4:
         alpha = arr[:, :, 3:4].astype(np.float32) / 255
         arr = (arr[:, :, :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
-    return cv2.cvtColor(arr[:, :, :3], cv2.COLOR_RGB2GRAY)
+    return drop_red(np.ascontiguousarray(arr[:, :, :3]))
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """A photographed page's corners (TL, TR, BR, BL) in full-resolution pixels."""
+
+    corners: np.ndarray
+
+    def size(self) -> tuple[int, int]:
+        tl, tr, br, bl = self.corners
+        w = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+        h = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+        return int(round(w)), int(round(h))
+
+
+def _corners(points: np.ndarray) -> np.ndarray:
+    """The four extreme points of a convex outline: TL (min x+y), TR (max x−y), BR, BL."""
+    s, d = points.sum(axis=1), points[:, 0] - points[:, 1]
+    return np.float32([points[np.argmin(s)], points[np.argmax(d)], points[np.argmax(s)], points[np.argmin(d)]])
+
+
+def page_outline(grey: np.ndarray) -> Outline | None:
+    """The sheet of paper in a photo, when there is background around it; None for scans.
+
+    Paper is the largest bright blob (Otsu after a blur that melts the print into it); it counts
+    only if it is clearly smaller than the frame, clear of most of the image border, and
+    four-cornered (its hull fills the quadrilateral of its extreme points).
+    """
+    small, scale = _shrink(grey)
+    blur = cv2.GaussianBlur(small, (0, 0), 3)
+    _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    k = max(3, int(min(small.shape) * 0.02)) | 1
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea)).reshape(-1, 2).astype(np.float32)
+    area, frame = cv2.contourArea(hull), float(small.shape[0] * small.shape[1])
+    lo, hi = _CFG["outline_area"]
+    if not lo * frame <= area <= hi * frame:
+        return None
+    border = np.concatenate([bright[0], bright[-1], bright[:, 0], bright[:, -1]])
+    if np.count_nonzero(border) > _CFG["outline_border_paper"] * border.size:
+        return None
+    corners = _corners(hull)
+    if cv2.contourArea(corners) < _CFG["outline_quad_fill"] * area:
+        return None
+    return Outline(corners / scale)
+
+
+def unwarp(image: np.ndarray, outline: Outline) -> np.ndarray:
+    """The page inside ``outline`` as a flat rectangle (its longer measured sides kept)."""
+    w, h = outline.size()
+    dst = np.float32([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])
+    m = cv2.getPerspectiveTransform(outline.corners.astype(np.float32), dst)
+    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def page_dpi(width_px: int, height_px: int) -> float:
+    """Resolution of an unwarped sheet, from its size: A4 when its aspect is near √2, else US Letter."""
+    short, long = sorted((width_px, height_px))
+    inches = 8.27 if long / max(short, 1) > 1.36 else 8.5
+    return short / inches
 
 
 def _shrink(grey: np.ndarray, side: int = _WORK_SIDE) -> tuple[np.ndarray, float]:
@@ -112,27 +194,6 @@ def deskew(grey: np.ndarray, limit: float = MAX_SKEW) -> tuple[np.ndarray, float
     return rotate(grey, angle), angle
 
 
-def quarter_turns(grey: np.ndarray) -> int:
-    """0 or 1: whether the page needs a 90° turn (text lines run vertically).
-
-    Ink smeared by a small square kernel merges characters of a line: on an upright page the
-    blobs are wide, on a page turned by 90° they are tall. 180° needs OCR (see ingest.image).
-    """
-    small, _ = _shrink(grey)
-    mask = ink_mask(small)
-    smear = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(smear)
-    wide = tall = 0
-    for x, y, w, h, area in stats[1:]:
-        if max(w, h) > 0.5 * max(small.shape):  # table rules and borders say nothing about text
-            continue
-        if w >= 3 * h and w > 15:
-            wide += w
-        elif h >= 3 * w and h > 15:
-            tall += h
-    return 1 if tall > 1.5 * wide and tall > 0 else 0
-
-
 def turn(grey: np.ndarray, quarters: int) -> np.ndarray:
     """Rotate by ``quarters`` × 90° clockwise."""
     q = quarters % 4
@@ -142,11 +203,16 @@ def turn(grey: np.ndarray, quarters: int) -> np.ndarray:
     return cv2.rotate(grey, codes[q])
 
 
-def clean_page(image: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
-    """Upright-by-90°, flattened, denoised, levelled grey page, plus what was done (for warnings)."""
+def clean_page(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float, dict[str, float]]:
+    """Seal-free, perspective-corrected, flattened, denoised, levelled grey page, its resolution,
+    and what was done (for warnings)."""
     grey = to_grey(image)
-    quarters = quarter_turns(grey)
-    grey = turn(grey, quarters)
+    info = {"photo": 0.0, "skew": 0.0}
+    outline = page_outline(grey)
+    if outline is not None:
+        grey = unwarp(grey, outline)
+        dpi = page_dpi(grey.shape[1], grey.shape[0])
+        info["photo"] = 1.0
     grey = denoise(normalize_contrast(grey))
-    grey, angle = deskew(grey)
-    return grey, {"quarter_turns": float(quarters), "skew": angle}
+    grey, info["skew"] = deskew(grey)
+    return grey, dpi, info

@@ -21,6 +21,7 @@ from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Wo
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
+from extractor.resources import load_json
 from extractor.settings import Settings
 
 _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "!": "1",
@@ -277,38 +278,97 @@ def prose_rows(words: list[Word], page: int, dpi: float) -> list[tuple[float, Ro
     return out
 
 
-def upright(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> tuple[np.ndarray, bool]:
-    """Turn the page by 180° when a sample of its text lines reads better upside down."""
+_ORIENT = load_json("scan.json")["orientation"]
+#: crop rotation that reads a line the right way up if the page needs ``quarters`` clockwise turns
+_CROP_TURN = {0: None, 1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def _line_crops(grey: np.ndarray, horizontal: bool) -> list[np.ndarray]:
+    """The longest text-line-like blobs running along one axis (ink smeared along that axis)."""
     binary = imageops.ink_mask(grey)
-    smear = cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(smear)
-    lines = [s for s in stats[1:] if s[2] >= 3 * s[3] and 12 <= s[3] <= 0.05 * grey.shape[0]
-             and s[2] < 0.9 * grey.shape[1]]
-    lines = sorted(lines, key=lambda s: -s[2])[:5]
-    if not lines:
-        return grey, False
-    score = [0.0, 0.0]
-    for x, y, w, h, _ in lines:
-        crop = grey[max(0, y - 4):y + h + 4, max(0, x - 4):x + w + 4]
-        for k, img in enumerate((crop, cv2.rotate(crop, cv2.ROTATE_180))):
-            text, conf = engine.read_crop(img, settings.ocr)
-            score[k] += conf * min(len(text), 20)
-    flipped = score[1] > 1.3 * score[0] + 1.0
-    return (imageops.turn(grey, 2) if flipped else grey), flipped
+    smear = cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3) if horizontal else (3, 9)))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(smear)
+    height, width = grey.shape[:2]
+    found = []
+    for x, y, w, h, _ in stats[1:]:
+        long, short, room = (w, h, width) if horizontal else (h, w, height)
+        if long >= 3 * short and 12 <= short <= 0.05 * max(height, width) and long < 0.9 * room:
+            found.append((int(long), int(x), int(y), int(w), int(h)))
+    found.sort(reverse=True)
+    crops = []
+    for _, x, y, w, h in found[:_ORIENT["lines_per_axis"]]:
+        if horizontal:  # a dozen characters tell the way up as well as a whole line
+            w = min(w, _ORIENT["line_chars"] * h)
+        else:
+            h = min(h, _ORIENT["line_chars"] * w)
+        crops.append(grey[max(0, y - 4):y + h + 4, max(0, x - 4):x + w + 4])
+    return crops
 
 
-def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None) -> tuple[list[Row], list[str]]:
-    """All rows of one page image in reading order (tables and prose by their top edge), plus warnings."""
-    if page.image is None or page.dpi is None:
-        return [], [f"page {page.number}: no image to OCR"]
-    engine = engine or get_ocr_engine(settings.ocr.engine)
-    grey, info = imageops.clean_page(np.asarray(page.image))
-    grey, flipped = upright(grey, engine, settings)
+def _read_score(engine: OcrEngine, crops: list[np.ndarray], q: int, settings: Settings) -> tuple[float, int]:
+    """Summed confidence × length of ``crops`` read as if the page needed ``q`` turns; lines read well."""
+    code, total, good = _CROP_TURN[q], 0.0, 0
+    for crop in crops:
+        text, conf = engine.read_crop(crop if code is None else cv2.rotate(crop, code), settings.ocr)
+        total += conf * min(len(text.strip()), 20)
+        good += conf >= _ORIENT["sure_conf"] and len(text.strip()) >= 3
+    return total, good
+
+
+def orientation(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> int:
+    """Clockwise quarter turns (0-3) that make the page upright, decided by reading text lines.
+
+    Lines along the page's width are read as they are and upside down; lines along its height
+    read turned either way. Blob shapes alone mistake stacked vertical headers for a sideways
+    page, so only reading decides, and the page stays as it is unless another way up reads
+    clearly better (``turn_margin`` times the upright score plus ``turn_floor``).
+    """
+    wide = _line_crops(grey, True)
+    score = [0.0] * 4
+    score[0], good = _read_score(engine, wide, 0, settings)
+    score[2], _ = _read_score(engine, wide, 2, settings)
+    if (good >= _ORIENT["sure_lines"] and score[0] >= _ORIENT["sure_score"]
+            and score[0] > _ORIENT["turn_margin"] * score[2] + _ORIENT["turn_floor"]):
+        return 0  # plainly upright: several long lines read well (stacked headers of a sideways page are short)
+    tall = _line_crops(grey, False)
+    score[1], _ = _read_score(engine, tall, 1, settings)
+    score[3], _ = _read_score(engine, tall, 3, settings)
+    best = max(range(4), key=lambda q: score[q])
+    if best and score[best] > _ORIENT["turn_margin"] * score[0] + _ORIENT["turn_floor"]:
+        return best
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """A page as layout cleaned it (upright, flat, seal-free): what cell re-reads must look at."""
+
+    image: np.ndarray
+    dpi: float
+
+
+def clean(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[str]]:
+    """The page image ready for OCR, and warnings saying what was done to it."""
+    grey, dpi, info = imageops.clean_page(np.asarray(page.image), float(page.dpi or 200))
+    quarters = orientation(grey, engine, settings)
     warnings = []
-    if info["quarter_turns"] or flipped:
-        warnings.append(f"page {page.number}: turned upright ({'180' if flipped else '90'}°)")
-    page.image = grey
-    dpi = float(page.dpi)
+    if info["photo"]:
+        warnings.append(f"page {page.number}: photographed page outline found and flattened")
+    if quarters:
+        grey = imageops.turn(grey, quarters)
+        warnings.append(f"page {page.number}: turned upright ({90 * quarters}° clockwise)")
+    return PageImage(grey, dpi), warnings
+
+
+def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
+              ) -> tuple[list[Row], list[str], PageImage | None]:
+    """All rows of one page image in reading order (tables and prose by their top edge), warnings,
+    and the cleaned image the rows were read from (None when the page had no image)."""
+    if page.image is None or page.dpi is None:
+        return [], [f"page {page.number}: no image to OCR"], None
+    engine = engine or get_ocr_engine(settings.ocr.engine)
+    cleaned, warnings = clean(page, engine, settings)
+    grey, dpi = cleaned.image, cleaned.dpi
     words = engine.recognize(grey, dpi, settings.ocr)
     items: list[tuple[float, Row]] = []
     for table in find_tables(grey, dpi):
@@ -318,7 +378,7 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None) -
         items.extend(table_rows(table, reads, page.number, dpi))
     items.extend(prose_rows(words, page.number, dpi))
     items.sort(key=lambda item: item[0])
-    return [row for _, row in items], warnings
+    return [row for _, row in items], warnings, cleaned
 
 
 def _header_rows(rows: list[Row]) -> list[Row]:
@@ -353,20 +413,28 @@ def drop_repeated_header(previous: list[Row], rows: list[Row]) -> list[Row]:
     return rows[len(head):] if ratio >= _HEADER_SIMILAR else rows
 
 
-def build_scan_document(src: PagedSource, settings: Settings) -> Document:
-    """A Document from a source whose pages are all images (scans, photos, image-only PDFs)."""
+Cleaned = dict[int, PageImage]
+"""Cleaned page images by page number: handed to the cell re-reader (layout.reread)."""
+
+
+def build_scan_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
+    """A Document from a source whose pages are all images (scans, photos, image-only PDFs),
+    and the cleaned page images its cells were read from."""
     engine = get_ocr_engine(settings.ocr.engine)
     doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings))
+    cleaned: Cleaned = {}
     for page in src.pages:
-        rows, warnings = page_rows(page, settings, engine)
+        rows, warnings, image = page_rows(page, settings, engine)
         doc.warnings.extend(warnings)
         doc.rows.extend(drop_repeated_header(doc.rows, rows))
+        if image is not None:
+            cleaned[page.number] = image
     if not any(r.text.strip() for r in doc.rows):
         doc.warnings.append("no text was recognised on any page")
-    return doc
+    return doc, cleaned
 
 
-def build_paged_document(src: PagedSource, settings: Settings) -> Document:
+def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
     """Any paged source (text PDF, mixed PDF, scan, image): text pages through pdf_rows, OCR pages here."""
     from extractor.layout import pdf_rows
 
@@ -379,11 +447,14 @@ def build_paged_document(src: PagedSource, settings: Settings) -> Document:
         by_page.setdefault(row.page, []).append(row)
     doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings) + text_doc.warnings)
     engine = get_ocr_engine(settings.ocr.engine) if any(p.ocr for p in src.pages) else None
+    cleaned: Cleaned = {}
     for page in src.pages:
         if page.ocr:
-            rows, warnings = page_rows(page, settings, engine)
+            rows, warnings, image = page_rows(page, settings, engine)
             doc.warnings.extend(warnings)
             doc.rows.extend(drop_repeated_header(doc.rows, rows))
+            if image is not None:
+                cleaned[page.number] = image
         else:
             doc.rows.extend(by_page.get(page.number, []))
-    return doc
+    return doc, cleaned
