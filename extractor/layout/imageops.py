@@ -65,33 +65,58 @@ def _corners(points: np.ndarray) -> np.ndarray:
     return np.float32([points[np.argmin(s)], points[np.argmax(d)], points[np.argmax(s)], points[np.argmin(d)]])
 
 
+def _quad(points: np.ndarray) -> np.ndarray | None:
+    """Four corners of a blob's hull, when the hull is four-cornered (fills its corner quadrilateral)."""
+    hull = cv2.convexHull(points.reshape(-1, 1, 2).astype(np.float32)).reshape(-1, 2)
+    area = cv2.contourArea(hull)
+    corners = _corners(hull)
+    if area <= 0 or cv2.contourArea(corners) < _CFG["outline_quad_fill"] * area:
+        return None
+    return corners
+
+
+def _stands_out(blur: np.ndarray, corners: np.ndarray) -> bool:
+    """Paper just inside the outline is clearly brighter than what lies just outside it."""
+    mask = np.zeros(blur.shape, np.uint8)
+    cv2.fillConvexPoly(mask, corners.astype(np.int32), 255)
+    d = max(3, int(0.02 * min(blur.shape)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (d, d))
+    outside = (cv2.dilate(mask, kernel) > 0) & (mask == 0)
+    inside = (mask > 0) & (cv2.erode(mask, kernel) == 0)
+    if not outside.any() or not inside.any():
+        return False
+    return float(np.median(blur[outside])) < _CFG["outline_contrast"] * float(np.median(blur[inside]))
+
+
 def page_outline(grey: np.ndarray) -> Outline | None:
     """The sheet of paper in a photo, when there is background around it; None for scans.
 
-    Paper is the largest bright blob (Otsu after a blur that melts the print into it); it counts
-    only if it is clearly smaller than the frame, clear of most of the image border, and
-    four-cornered (its hull fills the quadrilateral of its extreme points).
+    Candidates are the largest bright blob (Otsu after a blur that melts the print into it) and
+    the largest closed edge contour (survives light falling off across the sheet). One counts if
+    it covers a plausible share of the frame, is four-cornered, and the paper just inside it is
+    clearly brighter than what lies just outside (a table border on a scan is not).
     """
     small, scale = _shrink(grey)
     blur = cv2.GaussianBlur(small, (0, 0), 3)
+    frame = float(small.shape[0] * small.shape[1])
+    lo, hi = _CFG["outline_area"]
     _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     k = max(3, int(min(small.shape) * 0.02)) | 1
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return None
-    hull = cv2.convexHull(max(contours, key=cv2.contourArea)).reshape(-1, 2).astype(np.float32)
-    area, frame = cv2.contourArea(hull), float(small.shape[0] * small.shape[1])
-    lo, hi = _CFG["outline_area"]
-    if not lo * frame <= area <= hi * frame:
-        return None
-    border = np.concatenate([bright[0], bright[-1], bright[:, 0], bright[:, -1]])
-    if np.count_nonzero(border) > _CFG["outline_border_paper"] * border.size:
-        return None
-    corners = _corners(hull)
-    if cv2.contourArea(corners) < _CFG["outline_quad_fill"] * area:
-        return None
-    return Outline(corners / scale)
+    edges = cv2.dilate(cv2.Canny(blur, 20, 60), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    best: np.ndarray | None = None
+    for mask in (edges, bright):
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+            corners = _quad(contour)
+            if corners is None:
+                continue
+            area = cv2.contourArea(corners)
+            if lo * frame <= area <= hi * frame and _stands_out(blur, corners):
+                if best is None or area > cv2.contourArea(best):
+                    best = corners
+                break
+    return None if best is None else Outline(best / scale)
 
 
 def unwarp(image: np.ndarray, outline: Outline) -> np.ndarray:
@@ -148,8 +173,26 @@ def noise_level(grey: np.ndarray) -> float:
     return float(np.median(paper)) * 1.4826 if paper.size else 0.0
 
 
+def is_bilevel(grey: np.ndarray) -> bool:
+    """A fax or a binarised scan: almost every pixel pure black or pure white."""
+    sample = grey[::3, ::3]
+    return np.count_nonzero((sample > 30) & (sample < 225)) < _CFG["bilevel_grey_share"] * sample.size
+
+
+def despeckle(grey: np.ndarray) -> np.ndarray:
+    """Drop isolated specks of a bilevel page; a median would also eat its one-pixel rules."""
+    ink = (grey < 128).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    speck = np.zeros(n, dtype=bool)
+    speck[1:] = stats[1:, cv2.CC_STAT_AREA] <= 2
+    return np.where(speck[labels], 255, grey).astype(np.uint8)
+
+
 def denoise(grey: np.ndarray) -> np.ndarray:
-    """Remove speckle and JPEG ringing without eroding thin strokes: median 3, NL-means if still noisy."""
+    """Remove speckle and JPEG ringing without eroding thin strokes: median 3, NL-means if still noisy;
+    bilevel pages (fax) only lose isolated specks."""
+    if is_bilevel(grey):
+        return despeckle(grey)
     med = cv2.medianBlur(grey, 3)
     if noise_level(grey) < _NOISY:
         return med
@@ -207,7 +250,14 @@ def clean_page(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float, dict[s
     """Seal-free, perspective-corrected, flattened, denoised, levelled grey page, its resolution,
     and what was done (for warnings)."""
     grey = to_grey(image)
-    info = {"photo": 0.0, "skew": 0.0}
+    info = {"photo": 0.0, "skew": 0.0, "bilevel": float(is_bilevel(grey))}
+    if dpi < _CFG["min_dpi"]:  # fax: thresholds and OCR models want at least this much
+        k = _CFG["min_dpi"] / dpi
+        bilevel = is_bilevel(grey)
+        grey = cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
+        if bilevel:
+            grey = np.where(grey < 128, 0, 255).astype(np.uint8)
+        dpi = float(_CFG["min_dpi"])
     outline = page_outline(grey)
     if outline is not None:
         grey = unwarp(grey, outline)

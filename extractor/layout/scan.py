@@ -32,8 +32,15 @@ _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def number_text(text: str) -> str | None:
-    """The digits a numeric-looking OCR string stands for (O→0, l→1 …), or None if it is words."""
-    flat = text.replace(" ", "")
+    """The digits a numeric-looking OCR string stands for (O→0, l→1 …), or None if it is words.
+
+    Spaces inside are allowed only as thousands separators ("1 234"): "53 0 0 61 4" is several
+    numbers side by side (a column rule was lost), never the one number 530061 4.
+    """
+    groups = text.split()
+    if len(groups) > 1 and not all(len(g) == 3 for g in groups[1:]):
+        return None
+    flat = "".join(groups)
     if not _NUMBERISH.match(flat) or not any(c.isdigit() or c in "OoDQ" for c in flat):
         return None
     return flat.translate(_CONFUSABLE).replace("−", "-")
@@ -69,6 +76,7 @@ class CellRead:
     text: str
     confidence: float
     engine: str
+    repairs: tuple[str, ...] = ()
 
 
 def ink_bands(binary: np.ndarray, min_height: int) -> list[tuple[int, int]]:
@@ -120,7 +128,8 @@ def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int
             texts.append(text)
             confs.append(conf)
     text = "".join(texts) if numeric else _join(texts)
-    return CellRead(text, min(confs) if confs else 0.0, engine.name)
+    joined = ("joined",) if numeric and len(texts) > 1 else ()
+    return CellRead(text, min(confs) if confs else 0.0, engine.name, joined)
 
 
 def leading_dash(crop: np.ndarray) -> bool:
@@ -193,7 +202,11 @@ def _assign(words: list[Word], table: TableGrid, dpi: float) -> tuple[dict[GridC
 
 
 def _page_text(words: list[Word]) -> tuple[str, float, bool]:
-    """Cell text from page words (lines top to bottom), its lowest confidence, and 'tall word' doubt."""
+    """Cell text from page words (lines top to bottom), its lowest confidence, and 'tall word' doubt.
+
+    Lines are joined without a space (a number wrapped in a narrow cell is one number); words
+    side by side keep theirs (two numbers in one cell stay two).
+    """
     if not words:
         return "", 0.0, False
     lines = group_lines(words)
@@ -216,24 +229,39 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
     for cell in table.cells:
-        text, conf, tall = _page_text(per.get(cell, []))
+        words_in = per.get(cell, [])
+        text, conf, tall = _page_text(words_in)
         inked = not text and _has_ink(grey, cell.box, dpi)
         if _needs_crop(engine, text, conf, tall, cell in straddled, inked):
             numeric = number_text(text) is not None or (not text and _narrow_single_line(grey, cell, dpi))
             todo.append((cell, numeric))
+        joined = ("joined",) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
-        reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name)
+        reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, joined)
     workers = 2 if engine.name == "tesseract" else 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = pool.map(lambda job: read_cell_crop(engine, grey, job[0].box, dpi, settings, job[1]), todo)
         for (cell, numeric), read in zip(todo, list(results)):
             if read.text or not reads[cell].text:
-                reads[cell] = CellRead(number_text(read.text) or read.text if numeric else read.text,
-                                       read.confidence, read.engine)
+                reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
         if number_text(read.text) is not None:
-            reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text), read.confidence, read.engine)
+            reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text), read.confidence, read.engine,
+                                   read.repairs)
     return reads, outside
+
+
+def _second_read(first: CellRead, crop: CellRead, numeric: bool) -> CellRead:
+    """The crop's reading replaces the page pass's; when both read a different number, the cell
+    says so and keeps the lower confidence (neither reading is sure)."""
+    text = number_text(crop.text) or crop.text if numeric else crop.text
+    repairs = crop.repairs
+    confidence = crop.confidence
+    before, after = number_text(first.text), number_text(text)
+    if before is not None and after is not None and before != after:
+        repairs = tuple(dict.fromkeys(repairs + ("engines-disagree",)))
+        confidence = min(confidence, first.confidence)
+    return CellRead(text, confidence, crop.engine, repairs)
 
 
 def _narrow_single_line(grey: np.ndarray, cell: GridCell, dpi: float) -> bool:
@@ -245,6 +273,15 @@ def _narrow_single_line(grey: np.ndarray, cell: GridCell, dpi: float) -> bool:
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
     height = bands[0][1] - bands[0][0]
     return cols.size > 0 and (cols[-1] - cols[0]) <= 3.2 * height
+
+
+def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of OCR'd runs of CJK words: no column rule can run through their middle.
+
+    Numbers are left out: the page pass sometimes reads "0 0" across a rule as one word.
+    """
+    return [_px(w.box, dpi) for w in words
+            if _CJK.search(w.text) and " " not in w.text.strip() and not w.text.strip()[-1].isdigit()]
 
 
 def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> list[tuple[float, Row]]:
@@ -260,7 +297,7 @@ def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi
                 continue
             read = reads[cell]
             spans.append(Span(read.text, page=page, bbox=Box.from_pixels(cell.box, dpi), method="ocr",
-                              engine=read.engine, confidence=round(read.confidence, 3)))
+                              engine=read.engine, confidence=round(read.confidence, 3), repairs=read.repairs))
         if any(s.text for s in spans):
             out.append((float(table.ys[r]), Row(spans, table=True)))
     return out
@@ -345,6 +382,7 @@ class PageImage:
 
     image: np.ndarray
     dpi: float
+    bilevel: bool = False
 
 
 def clean(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[str]]:
@@ -357,7 +395,7 @@ def clean(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage,
     if quarters:
         grey = imageops.turn(grey, quarters)
         warnings.append(f"page {page.number}: turned upright ({90 * quarters}° clockwise)")
-    return PageImage(grey, dpi), warnings
+    return PageImage(grey, dpi, bool(info["bilevel"])), warnings
 
 
 def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
@@ -371,7 +409,7 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
     grey, dpi = cleaned.image, cleaned.dpi
     words = engine.recognize(grey, dpi, settings.ocr)
     items: list[tuple[float, Row]] = []
-    for table in find_tables(grey, dpi):
+    for table in find_tables(grey, dpi, _word_lines(words, dpi), broken_rules=cleaned.bilevel):
         if table.n_cols < 2:
             continue
         reads, words = read_table(grey, dpi, table, words, engine, settings)
