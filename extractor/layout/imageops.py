@@ -22,15 +22,28 @@ _WORK_SIDE = int(_CFG["work_side_px"])
 
 
 def drop_red(rgb: np.ndarray) -> np.ndarray:
-    """Grey page with red seal ink removed: where red dominates, the red channel shows the paper or
-    the print under the stamp (seal ink absorbs green and blue, hardly red), so it replaces luminance.
-    Black print under the seal stays black because it is dark in every channel."""
+    """Grey page with red seal ink removed.
+
+    Seal ink absorbs green and blue but passes most red, so under the seal the red channel shows
+    what is beneath: paper (then it is as bright as paper once divided by the ink's measured
+    transmission) or print (dark in every channel, so it stays dark). Pixels lighter than
+    ``seal_paper_share`` of the paper level after that are paper.
+    """
     arr = rgb.astype(np.int16)
     r, g, b = arr[..., 0], arr[..., 1], arr[..., 2]
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    red = (r - np.maximum(g, b)) > int(_CFG["seal_redness"])
-    restored = np.clip(r.astype(np.float32) / float(_CFG["seal_red_transmission"]), 0, 255).astype(np.uint8)
-    return np.where(red, np.maximum(grey, restored), grey).astype(np.uint8)
+    redness = r - np.maximum(g, b)
+    red = (redness > int(_CFG["seal_redness"])).astype(np.uint8)
+    if not red.any():
+        return grey
+    # JPEG keeps colour at half resolution: a seal stroke's rim is greyish, so the mask grows by a pixel
+    red = cv2.dilate(red, np.ones((3, 3), np.uint8)) > 0
+    paper = float(np.percentile(grey[~red], 95)) if (~red).any() else 255.0
+    solid = (redness > 3 * int(_CFG["seal_redness"])) & (r > 0.5 * paper)
+    transmission = float(np.clip(np.median(r[solid]) / max(paper, 1.0), 0.5, 1.0)) if solid.any() else 0.9
+    restored = r.astype(np.float32) / transmission
+    restored = np.where(restored > _CFG["seal_paper_share"] * paper, paper, restored)
+    return np.where(red, np.clip(restored, 0, 255), grey).astype(np.uint8)
 
 
 def to_grey(image: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from extractor.geometry import Box
 from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
+from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -29,6 +29,8 @@ _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "
 _NUMBERISH = re.compile(r"^[-−]?[0-9OoDQIl|!SsZzBg.,，。]{1,14}$")
 _HEADER_SIMILAR = 0.8
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_SIDE_BY_SIDE = re.compile(r"\d\s+\d")
+_ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def number_text(text: str) -> str | None:
@@ -276,12 +278,18 @@ def _narrow_single_line(grey: np.ndarray, cell: GridCell, dpi: float) -> bool:
 
 
 def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
-    """Pixel boxes of OCR'd runs of CJK words: no column rule can run through their middle.
+    """Pixel boxes of OCR'd runs of words with CJK in them: no column rule can run through their middle.
 
-    Numbers are left out: the page pass sometimes reads "0 0" across a rule as one word.
+    Runs ending in a digit or holding digits side by side are left out: the page pass sometimes
+    reads a label and its number, or "0 0", across a rule as one run.
     """
     return [_px(w.box, dpi) for w in words
-            if _CJK.search(w.text) and " " not in w.text.strip() and not w.text.strip()[-1].isdigit()]
+            if _CJK.search(w.text) and not w.text.strip()[-1].isdigit() and not _SIDE_BY_SIDE.search(w.text)]
+
+
+def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of words that are one number: digits stacked in tight rows must not split its cell."""
+    return [_px(w.box, dpi) for w in words if _ONE_NUMBER.fullmatch(w.text.strip())]
 
 
 def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> list[tuple[float, Row]]:
@@ -409,9 +417,11 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
     grey, dpi = cleaned.image, cleaned.dpi
     words = engine.recognize(grey, dpi, settings.ocr)
     items: list[tuple[float, Row]] = []
-    for table in find_tables(grey, dpi, _word_lines(words, dpi), broken_rules=cleaned.bilevel):
+    lines = _word_lines(words, dpi)
+    for table in find_tables(grey, dpi, lines, broken_rules=cleaned.bilevel):
         if table.n_cols < 2:
             continue
+        table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
         reads, words = read_table(grey, dpi, table, words, engine, settings)
         items.extend(table_rows(table, reads, page.number, dpi))
     items.extend(prose_rows(words, page.number, dpi))

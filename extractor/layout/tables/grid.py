@@ -220,3 +220,26 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
         band = max(2, int(tol))
         tables.append(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band)))
     return sorted(tables, key=lambda t: t.ys[0])
+
+
+def join_under_lines(table: TableGrid, lines: list[Box], inset_share: float = 0.12) -> TableGrid:
+    """Merge cells of one grid row that a line of words runs across (no rule crosses a word line).
+
+    Glyphs stacked in tight rows can still pass for a short column rule; the label they belong
+    to is then one cell again. Only cells of the same row band merge, and only when the boundary
+    lies inside the line by ``inset_share`` of its height (a rule may touch a line's ends).
+    """
+    cells = list(table.cells)
+    for x0, y0, x1, y1 in lines:
+        cy, inset = (y0 + y1) / 2, inset_share * (y1 - y0)
+        hit = [c for c in cells if c.box[1] <= cy < c.box[3] and c.box[0] < x1 - inset and c.box[2] > x0 + inset]
+        if len(hit) < 2 or len({(c.row, c.rowspan) for c in hit}) != 1:
+            continue
+        hit.sort(key=lambda c: c.col)
+        if any(a.col + a.colspan != b.col for a, b in zip(hit, hit[1:])):
+            continue
+        first, last = hit[0], hit[-1]
+        joined = GridCell(first.row, first.col, first.rowspan, last.col + last.colspan - first.col,
+                          (first.box[0], first.box[1], last.box[2], last.box[3]))
+        cells = sorted([c for c in cells if c not in hit] + [joined], key=lambda k: (k.row, k.col))
+    return TableGrid(table.ys, table.xs, cells)
