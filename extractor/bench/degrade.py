@@ -59,7 +59,7 @@ def _jpeg(img: np.ndarray, quality: int) -> np.ndarray:
 
 # --- fax -------------------------------------------------------------------------------------------
 
-def _rules(binary: np.ndarray, dpi: int) -> np.ndarray:
+def _rules(binary: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     k = max(15, int(0.3 * dpi))
     h = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     v = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
