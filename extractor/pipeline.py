@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from extractor.errors import InputFileError
-from extractor.ingest.document import Document, PagedSource
+from extractor.ingest.document import Document
 from extractor.ingest.normalise import normalise_document
 from extractor.ingest.sniff import sniff
 from extractor.layout.sections import find_headings
@@ -47,10 +48,12 @@ def _load_docx(path: Path, settings: Settings) -> Loaded:
     return load_docx(path), None
 
 
-def _rereader(src: PagedSource, settings: Settings) -> Rereader | None:
+def _with_rereader(read: tuple[Document, dict[int, Any]], settings: Settings) -> Loaded:
+    """The document, and a re-reader over the cleaned page images its OCR'd cells came from."""
     from extractor.layout.reread import make_rereader
 
-    return make_rereader(src, settings) if any(p.ocr for p in src.pages) else None
+    doc, cleaned = read
+    return doc, (make_rereader(cleaned, settings) if cleaned else None)
 
 
 def _load_pdf(path: Path, settings: Settings) -> Loaded:
@@ -59,15 +62,14 @@ def _load_pdf(path: Path, settings: Settings) -> Loaded:
     from extractor.layout.scan import build_paged_document
 
     src = triage_pdf(open_pdf(path), settings)
-    return build_paged_document(src, settings), _rereader(src, settings)
+    return _with_rereader(build_paged_document(src, settings), settings)
 
 
 def _load_image(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.image import open_image
     from extractor.layout.scan import build_scan_document
 
-    src = open_image(path)
-    return build_scan_document(src, settings), _rereader(src, settings)
+    return _with_rereader(build_scan_document(open_image(path), settings), settings)
 
 
 LOADERS: dict[str, Callable[[Path, Settings], Loaded]] = {

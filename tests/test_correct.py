@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -126,9 +125,8 @@ def t3_page(tmp_path_factory):
     number = _page_with(pdf, "总计")
     page = scan_pages(pdf, 200, 5, level=0.3)[number]
     path = write_scan([page], work / "t3.png", 200)
-    src = open_image(path)
-    doc = build_scan_document(src, SETTINGS)
-    return report.truth, src, doc.rows, find_headings(doc.rows)
+    doc, cleaned = build_scan_document(open_image(path), SETTINGS)
+    return report.truth, cleaned, doc.rows, find_headings(doc.rows)
 
 
 def _swap_span(rows: list[Row], old: Span, new: Span) -> list[Row]:
@@ -150,13 +148,13 @@ def _target(result, truth) -> str:
 
 @pytest.mark.slow
 def test_a_misread_that_breaks_a_rule_is_corrected_by_a_reread(t3_page):
-    truth, src, rows, headings = t3_page
-    first = map_tables(rows, headings, 2022, rereader=make_rereader(src, SETTINGS))
+    truth, cleaned, rows, headings = t3_page
+    first = map_tables(rows, headings, 2022, rereader=make_rereader(cleaned, SETTINGS))
     key = _target(first, truth)
     span = first.slots[key].span
     wrong = first.slots[key].value + 7
     result = map_tables(_swap_span(rows, span, replace(span, text=str(wrong))), headings, 2022,
-                        rereader=make_rereader(src, SETTINGS))
+                        rereader=make_rereader(cleaned, SETTINGS))
     slot = result.slots[key]
     _, row, col = key.split(".")
     assert (slot.value, slot.status) == (truth["t3"][row][col], "corrected")
@@ -169,12 +167,12 @@ def test_a_misread_that_breaks_a_rule_is_corrected_by_a_reread(t3_page):
 
 @pytest.mark.slow
 def test_a_digit_painted_over_in_the_image_leaves_a_suspect_cell_not_a_silent_error(t3_page, tmp_path):
-    truth, src, rows, headings = t3_page
+    truth, cleaned, rows, headings = t3_page
     first = map_tables(rows, headings, 2022)
     key = _target(first, truth)
     x0, y0, x1, y1 = (int(v * 200 / 72) for v in first.slots[key].span.bbox.rounded())
     wrong = first.slots[key].value + 7
-    image = Image.fromarray(np.asarray(src.pages[0].image).copy())
+    image = Image.fromarray(cleaned[1].image.copy())
     draw = ImageDraw.Draw(image)
     draw.rectangle((x0 + 6, y0 + 6, x1 - 6, y1 - 6), fill=255)
     font = ImageFont.truetype(FONT_PATH, int((y1 - y0) * 0.55))

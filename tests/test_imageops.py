@@ -17,13 +17,6 @@ def test_skew_of_blank_page_is_zero():
     assert imageops.estimate_skew(np.full((800, 600), 255, np.uint8)) == 0.0
 
 
-def test_quarter_turns_detects_sideways_page():
-    page = text_image(LINES)
-    assert imageops.quarter_turns(page) == 0
-    assert imageops.quarter_turns(imageops.turn(page, 1)) == 1
-    assert imageops.quarter_turns(imageops.turn(page, 2)) == 0
-
-
 def test_normalize_contrast_restores_faded_ink_on_grey_paper():
     page = text_image(LINES).astype(np.float32)
     faded = (110 + page * (205 - 110) / 255).astype(np.uint8)  # ink 110, paper 205

@@ -54,7 +54,7 @@ def test_multi_page_tiff_gives_one_page_per_frame(tmp_path):
 @pytest.mark.slow
 def test_blank_page_gives_an_empty_document_with_a_warning(tmp_path):
     save_png(np.full((2339, 1654), 250, np.uint8), tmp_path / "blank.png")
-    doc = build_scan_document(open_image(tmp_path / "blank.png"), SETTINGS)
+    doc, _ = build_scan_document(open_image(tmp_path / "blank.png"), SETTINGS)
     assert doc.rows == [] and any("no text" in w for w in doc.warnings)
 
 

@@ -78,7 +78,7 @@ class Word:
 
 @dataclass(slots=True)
 class Page:
-    """One page of a paged source; ``image`` is a rendered or scanned greyscale array when needed."""
+    """One page of a paged source; ``image`` is a rendered or scanned array when needed (grey, or RGB when coloured)."""
 
     number: int
     width: float

@@ -2,6 +2,7 @@
 
 Photos and scans (PNG, JPEG, TIFF with any number of pages) become a PagedSource of kind
 "image"; PDF pages whose text layer is missing or garbage are rendered and flagged ``ocr``.
+Colour pages stay RGB (layout drops red seal ink before OCR); colourless ones become grey.
 Bad images fail with one clear line (InputFileError) or lose only the unusable pages.
 """
 
@@ -25,6 +26,9 @@ MIN_SIDE_PX = 100
 #: long side kept for OCR (≈ 400 dpi for A4); larger images are shrunk
 MAX_SIDE_PX = 4700
 A4_WIDTH_IN = 8.27
+#: a pixel is coloured when its channels differ by more than this; a page is colour when this share of pixels is
+COLOUR_SPREAD = 40
+COLOUR_SHARE = 0.0005
 _DPI_RANGE = (100.0, 600.0)
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -40,18 +44,28 @@ def _dpi(img: Image.Image) -> float:
     return float(min(max(guess, _DPI_RANGE[0]), _DPI_RANGE[1]))
 
 
+def colour_or_grey(rgb: np.ndarray) -> np.ndarray:
+    """``rgb`` as it is when some of it is coloured (a seal, a photo), else its grey channel."""
+    sample = rgb[::4, ::4].astype(np.int16)
+    spread = sample.max(axis=2) - sample.min(axis=2)
+    if np.count_nonzero(spread > COLOUR_SPREAD) > COLOUR_SHARE * spread.size:
+        return np.ascontiguousarray(rgb)
+    return np.ascontiguousarray(rgb[..., 1])
+
+
 def _page(frame: Image.Image, number: int, dpi: float, warnings: list[str]) -> Page | None:
     w, h = frame.size
     if min(w, h) < MIN_SIDE_PX:
         warnings.append(f"page {number}: {w}×{h} px is too small to read; skipped")
         return None
-    grey = frame.convert("L")
+    img = frame.convert("L" if frame.mode in ("1", "L", "I", "I;16", "F") else "RGB")
     if max(w, h) > MAX_SIDE_PX:
         k = MAX_SIDE_PX / max(w, h)
-        grey = grey.resize((max(1, int(w * k)), max(1, int(h * k))), Image.Resampling.LANCZOS)
-        warnings.append(f"page {number}: {w}×{h} px shrunk to {grey.size[0]}×{grey.size[1]} for OCR")
+        img = img.resize((max(1, int(w * k)), max(1, int(h * k))), Image.Resampling.LANCZOS)
+        warnings.append(f"page {number}: {w}×{h} px shrunk to {img.size[0]}×{img.size[1]} for OCR")
         dpi *= k
-    arr = np.asarray(grey, dtype=np.uint8).copy()
+    arr = np.asarray(img, dtype=np.uint8)
+    arr = colour_or_grey(arr) if arr.ndim == 3 else arr.copy()
     return Page(number=number, width=arr.shape[1] * 72.0 / dpi, height=arr.shape[0] * 72.0 / dpi,
                 image=arr, dpi=dpi, ocr=True)
 
@@ -95,21 +109,19 @@ def open_image(path: str | Path) -> PagedSource:
 
 
 def render_page(path: str, number: int, dpi: float) -> tuple[np.ndarray, float]:
-    """One PDF page as a greyscale array; very large pages render at a lower scale (returned dpi)."""
+    """One PDF page as an array (RGB when coloured, else grey); very large pages render at a lower scale (returned dpi)."""
     doc = pdfium.PdfDocument(path)
     try:
         page = doc[number - 1]
         w, h = page.get_size()
         scale = min(dpi / 72.0, MAX_SIDE_PX / max(w, h, 1.0))
-        bitmap = page.render(scale=scale, grayscale=True)
-        arr = bitmap.to_numpy().copy()
+        bitmap = page.render(scale=scale, rev_byteorder=True)
+        arr = colour_or_grey(bitmap.to_numpy()[..., :3])
         page.close()
     except pdfium.PdfiumError as exc:
         raise InputFileError(f"{path}: page {number} cannot be rendered ({exc})") from None
     finally:
         doc.close()
-    if arr.ndim == 3:
-        arr = arr[:, :, 0]
     return arr, scale * 72.0
 
 

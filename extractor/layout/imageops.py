@@ -1,21 +1,53 @@
 """Scan clean-up as pure functions over greyscale uint8 arrays (255 = paper).
 
-Order used by ingest: ``to_grey`` → ``quarter_turns`` (90° fix) → ``normalize_contrast`` →
-``denoise`` → ``deskew``. Nothing here reads files or calls OCR.
+Order used by layout.scan (``clean_page``): ``to_grey`` (red seal ink dropped) → ``flatten_photo``
+(page outline + perspective) → ``normalize_contrast`` → ``denoise`` → ``deskew``. Turning a page by
+90/180° needs OCR and is done in layout.scan. Nothing here reads files or calls OCR. Thresholds
+live in extractor/data/scan.json.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
-MAX_SKEW = 3.0
+from extractor.resources import load_json
+
+_CFG = load_json("scan.json")["image"]
+MAX_SKEW = float(_CFG["max_skew_deg"])
 #: long side used to estimate skew and orientation: enough for table rules and text lines
-_WORK_SIDE = 1000
+_WORK_SIDE = int(_CFG["work_side_px"])
+
+
+def drop_red(rgb: np.ndarray) -> np.ndarray:
+    """Grey page with red seal ink removed.
+
+    Seal ink absorbs green and blue but passes most red, so under the seal the red channel shows
+    what is beneath: paper (then it is as bright as paper once divided by the ink's measured
+    transmission) or print (dark in every channel, so it stays dark). Pixels lighter than
+    ``seal_paper_share`` of the paper level after that are paper.
+    """
+    arr = rgb.astype(np.int16)
+    r, g, b = arr[..., 0], arr[..., 1], arr[..., 2]
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    redness = r - np.maximum(g, b)
+    red = (redness > int(_CFG["seal_redness"])).astype(np.uint8)
+    if not red.any():
+        return grey
+    # JPEG keeps colour at half resolution: a seal stroke's rim is greyish, so the mask grows by a pixel
+    red = cv2.dilate(red, np.ones((3, 3), np.uint8)) > 0
+    paper = float(np.percentile(grey[~red], 95)) if (~red).any() else 255.0
+    solid = (redness > 3 * int(_CFG["seal_redness"])) & (r > 0.5 * paper)
+    transmission = float(np.clip(np.median(r[solid]) / max(paper, 1.0), 0.5, 1.0)) if solid.any() else 0.9
+    restored = r.astype(np.float32) / transmission
+    restored = np.where(restored > _CFG["seal_paper_share"] * paper, paper, restored)
+    return np.where(red, np.clip(restored, 0, 255), grey).astype(np.uint8)
 
 
 def to_grey(image: np.ndarray) -> np.ndarray:
-    """Any 8/16-bit grey, RGB or RGBA array to 8-bit grey (alpha composited on white)."""
+    """Any 8/16-bit grey, RGB or RGBA array to 8-bit grey (alpha composited on white, red seal ink dropped)."""
     arr = np.asarray(image)
     if arr.dtype != np.uint8:
         arr = cv2.normalize(arr.astype(np.float32), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
@@ -24,7 +56,95 @@ def to_grey(image: np.ndarray) -> np.ndarray:
     if arr.shape[2] == 4:
         alpha = arr[:, :, 3:4].astype(np.float32) / 255
         arr = (arr[:, :, :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
-    return cv2.cvtColor(arr[:, :, :3], cv2.COLOR_RGB2GRAY)
+    return drop_red(np.ascontiguousarray(arr[:, :, :3]))
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """A photographed page's corners (TL, TR, BR, BL) in full-resolution pixels."""
+
+    corners: np.ndarray
+
+    def size(self) -> tuple[int, int]:
+        tl, tr, br, bl = self.corners
+        w = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+        h = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+        return int(round(w)), int(round(h))
+
+
+def _corners(points: np.ndarray) -> np.ndarray:
+    """The four extreme points of a convex outline: TL (min x+y), TR (max x−y), BR, BL."""
+    s, d = points.sum(axis=1), points[:, 0] - points[:, 1]
+    return np.float32([points[np.argmin(s)], points[np.argmax(d)], points[np.argmax(s)], points[np.argmin(d)]])
+
+
+def _quad(points: np.ndarray) -> np.ndarray | None:
+    """Four corners of a blob's hull, when the hull is four-cornered (fills its corner quadrilateral)."""
+    hull = cv2.convexHull(points.reshape(-1, 1, 2).astype(np.float32)).reshape(-1, 2)
+    area = cv2.contourArea(hull)
+    corners = _corners(hull)
+    if area <= 0 or cv2.contourArea(corners) < _CFG["outline_quad_fill"] * area:
+        return None
+    return corners
+
+
+def _stands_out(blur: np.ndarray, corners: np.ndarray) -> bool:
+    """Paper just inside the outline is clearly brighter than what lies just outside it."""
+    mask = np.zeros(blur.shape, np.uint8)
+    cv2.fillConvexPoly(mask, corners.astype(np.int32), 255)
+    d = max(3, int(0.02 * min(blur.shape)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (d, d))
+    outside = (cv2.dilate(mask, kernel) > 0) & (mask == 0)
+    inside = (mask > 0) & (cv2.erode(mask, kernel) == 0)
+    if not outside.any() or not inside.any():
+        return False
+    return float(np.median(blur[outside])) < _CFG["outline_contrast"] * float(np.median(blur[inside]))
+
+
+def page_outline(grey: np.ndarray) -> Outline | None:
+    """The sheet of paper in a photo, when there is background around it; None for scans.
+
+    Candidates are the largest bright blob (Otsu after a blur that melts the print into it) and
+    the largest closed edge contour (survives light falling off across the sheet). One counts if
+    it covers a plausible share of the frame, is four-cornered, and the paper just inside it is
+    clearly brighter than what lies just outside (a table border on a scan is not).
+    """
+    small, scale = _shrink(grey)
+    blur = cv2.GaussianBlur(small, (0, 0), 3)
+    frame = float(small.shape[0] * small.shape[1])
+    lo, hi = _CFG["outline_area"]
+    _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    k = max(3, int(min(small.shape) * 0.02)) | 1
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    edges = cv2.dilate(cv2.Canny(blur, 20, 60), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    best: np.ndarray | None = None
+    for mask in (edges, bright):
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+            corners = _quad(contour)
+            if corners is None:
+                continue
+            area = cv2.contourArea(corners)
+            if lo * frame <= area <= hi * frame and _stands_out(blur, corners):
+                if best is None or area > cv2.contourArea(best):
+                    best = corners
+                break
+    return None if best is None else Outline(best / scale)
+
+
+def unwarp(image: np.ndarray, outline: Outline) -> np.ndarray:
+    """The page inside ``outline`` as a flat rectangle (its longer measured sides kept)."""
+    w, h = outline.size()
+    dst = np.float32([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])
+    m = cv2.getPerspectiveTransform(outline.corners.astype(np.float32), dst)
+    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def page_dpi(width_px: int, height_px: int) -> float:
+    """Resolution of an unwarped sheet, from its size: A4 when its aspect is near √2, else US Letter."""
+    short, long = sorted((width_px, height_px))
+    inches = 8.27 if long / max(short, 1) > 1.36 else 8.5
+    return short / inches
 
 
 def _shrink(grey: np.ndarray, side: int = _WORK_SIDE) -> tuple[np.ndarray, float]:
@@ -66,8 +186,26 @@ def noise_level(grey: np.ndarray) -> float:
     return float(np.median(paper)) * 1.4826 if paper.size else 0.0
 
 
+def is_bilevel(grey: np.ndarray) -> bool:
+    """A fax or a binarised scan: almost every pixel pure black or pure white."""
+    sample = grey[::3, ::3]
+    return np.count_nonzero((sample > 30) & (sample < 225)) < _CFG["bilevel_grey_share"] * sample.size
+
+
+def despeckle(grey: np.ndarray) -> np.ndarray:
+    """Drop isolated specks of a bilevel page; a median would also eat its one-pixel rules."""
+    ink = (grey < 128).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    speck = np.zeros(n, dtype=bool)
+    speck[1:] = stats[1:, cv2.CC_STAT_AREA] <= 2
+    return np.where(speck[labels], 255, grey).astype(np.uint8)
+
+
 def denoise(grey: np.ndarray) -> np.ndarray:
-    """Remove speckle and JPEG ringing without eroding thin strokes: median 3, NL-means if still noisy."""
+    """Remove speckle and JPEG ringing without eroding thin strokes: median 3, NL-means if still noisy;
+    bilevel pages (fax) only lose isolated specks."""
+    if is_bilevel(grey):
+        return despeckle(grey)
     med = cv2.medianBlur(grey, 3)
     if noise_level(grey) < _NOISY:
         return med
@@ -112,27 +250,6 @@ def deskew(grey: np.ndarray, limit: float = MAX_SKEW) -> tuple[np.ndarray, float
     return rotate(grey, angle), angle
 
 
-def quarter_turns(grey: np.ndarray) -> int:
-    """0 or 1: whether the page needs a 90° turn (text lines run vertically).
-
-    Ink smeared by a small square kernel merges characters of a line: on an upright page the
-    blobs are wide, on a page turned by 90° they are tall. 180° needs OCR (see ingest.image).
-    """
-    small, _ = _shrink(grey)
-    mask = ink_mask(small)
-    smear = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(smear)
-    wide = tall = 0
-    for x, y, w, h, area in stats[1:]:
-        if max(w, h) > 0.5 * max(small.shape):  # table rules and borders say nothing about text
-            continue
-        if w >= 3 * h and w > 15:
-            wide += w
-        elif h >= 3 * w and h > 15:
-            tall += h
-    return 1 if tall > 1.5 * wide and tall > 0 else 0
-
-
 def turn(grey: np.ndarray, quarters: int) -> np.ndarray:
     """Rotate by ``quarters`` × 90° clockwise."""
     q = quarters % 4
@@ -142,11 +259,23 @@ def turn(grey: np.ndarray, quarters: int) -> np.ndarray:
     return cv2.rotate(grey, codes[q])
 
 
-def clean_page(image: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
-    """Upright-by-90°, flattened, denoised, levelled grey page, plus what was done (for warnings)."""
+def clean_page(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float, dict[str, float]]:
+    """Seal-free, perspective-corrected, flattened, denoised, levelled grey page, its resolution,
+    and what was done (for warnings)."""
     grey = to_grey(image)
-    quarters = quarter_turns(grey)
-    grey = turn(grey, quarters)
+    info = {"photo": 0.0, "skew": 0.0, "bilevel": float(is_bilevel(grey))}
+    if dpi < _CFG["min_dpi"]:  # fax: thresholds and OCR models want at least this much
+        k = _CFG["min_dpi"] / dpi
+        bilevel = is_bilevel(grey)
+        grey = cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
+        if bilevel:
+            grey = np.where(grey < 128, 0, 255).astype(np.uint8)
+        dpi = float(_CFG["min_dpi"])
+    outline = page_outline(grey)
+    if outline is not None:
+        grey = unwarp(grey, outline)
+        dpi = page_dpi(grey.shape[1], grey.shape[0])
+        info["photo"] = 1.0
     grey = denoise(normalize_contrast(grey))
-    grey, angle = deskew(grey)
-    return grey, {"quarter_turns": float(quarters), "skew": angle}
+    grey, info["skew"] = deskew(grey)
+    return grey, dpi, info

@@ -12,9 +12,8 @@ import cv2
 import numpy as np
 
 from extractor.geometry import Box
-from extractor.ingest.document import PagedSource
 from extractor.ingest.ocr import OcrEngine, resolve_engines
-from extractor.layout.scan import number_text, read_cell_crop, signed_text
+from extractor.layout.scan import Cleaned, number_text, read_cell_crop, signed_text
 from extractor.settings import Settings
 
 Candidate = tuple[str, float, str]
@@ -49,16 +48,16 @@ def reread_cell(grey: np.ndarray, dpi: float, box: Box, engines: list[OcrEngine]
     return out
 
 
-def make_rereader(src: PagedSource, settings: Settings) -> Rereader:
-    """A function (page number, bbox in points) → candidate readings; [] for pages without an image."""
+def make_rereader(pages: Cleaned, settings: Settings) -> Rereader:
+    """A function (page number, bbox in points) → candidate readings from the cleaned page images
+    the layout read (``pages``); [] for pages without one."""
     primary, other = resolve_engines(settings.ocr.engine)
     engines = [primary] + ([other] if other is not None else [])
-    pages = {p.number: p for p in src.pages if p.ocr and p.image is not None and p.dpi}
 
     def reread(page: int, bbox: Box) -> list[Candidate]:
         found = pages.get(page)
         if found is None:
             return []
-        return reread_cell(np.asarray(found.image), float(found.dpi), bbox, engines, settings)  # type: ignore[arg-type]
+        return reread_cell(found.image, found.dpi, bbox, engines, settings)
 
     return reread

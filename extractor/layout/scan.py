@@ -20,7 +20,8 @@ from extractor.geometry import Box
 from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
+from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
+from extractor.resources import load_json
 from extractor.settings import Settings
 
 _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "!": "1",
@@ -28,11 +29,20 @@ _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "
 _NUMBERISH = re.compile(r"^[-−]?[0-9OoDQIl|!SsZzBg.,，。]{1,14}$")
 _HEADER_SIMILAR = 0.8
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_SIDE_BY_SIDE = re.compile(r"\d\s+\d")
+_ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def number_text(text: str) -> str | None:
-    """The digits a numeric-looking OCR string stands for (O→0, l→1 …), or None if it is words."""
-    flat = text.replace(" ", "")
+    """The digits a numeric-looking OCR string stands for (O→0, l→1 …), or None if it is words.
+
+    Spaces inside are allowed only as thousands separators ("1 234"): "53 0 0 61 4" is several
+    numbers side by side (a column rule was lost), never the one number 530061 4.
+    """
+    groups = text.split()
+    if len(groups) > 1 and not all(len(g) == 3 for g in groups[1:]):
+        return None
+    flat = "".join(groups)
     if not _NUMBERISH.match(flat) or not any(c.isdigit() or c in "OoDQ" for c in flat):
         return None
     return flat.translate(_CONFUSABLE).replace("−", "-")
@@ -68,6 +78,7 @@ class CellRead:
     text: str
     confidence: float
     engine: str
+    repairs: tuple[str, ...] = ()
 
 
 def ink_bands(binary: np.ndarray, min_height: int) -> list[tuple[int, int]]:
@@ -119,7 +130,8 @@ def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int
             texts.append(text)
             confs.append(conf)
     text = "".join(texts) if numeric else _join(texts)
-    return CellRead(text, min(confs) if confs else 0.0, engine.name)
+    joined = ("joined",) if numeric and len(texts) > 1 else ()
+    return CellRead(text, min(confs) if confs else 0.0, engine.name, joined)
 
 
 def leading_dash(crop: np.ndarray) -> bool:
@@ -192,7 +204,11 @@ def _assign(words: list[Word], table: TableGrid, dpi: float) -> tuple[dict[GridC
 
 
 def _page_text(words: list[Word]) -> tuple[str, float, bool]:
-    """Cell text from page words (lines top to bottom), its lowest confidence, and 'tall word' doubt."""
+    """Cell text from page words (lines top to bottom), its lowest confidence, and 'tall word' doubt.
+
+    Lines are joined without a space (a number wrapped in a narrow cell is one number); words
+    side by side keep theirs (two numbers in one cell stay two).
+    """
     if not words:
         return "", 0.0, False
     lines = group_lines(words)
@@ -215,24 +231,39 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
     for cell in table.cells:
-        text, conf, tall = _page_text(per.get(cell, []))
+        words_in = per.get(cell, [])
+        text, conf, tall = _page_text(words_in)
         inked = not text and _has_ink(grey, cell.box, dpi)
         if _needs_crop(engine, text, conf, tall, cell in straddled, inked):
             numeric = number_text(text) is not None or (not text and _narrow_single_line(grey, cell, dpi))
             todo.append((cell, numeric))
+        joined = ("joined",) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
-        reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name)
+        reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, joined)
     workers = 2 if engine.name == "tesseract" else 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = pool.map(lambda job: read_cell_crop(engine, grey, job[0].box, dpi, settings, job[1]), todo)
         for (cell, numeric), read in zip(todo, list(results)):
             if read.text or not reads[cell].text:
-                reads[cell] = CellRead(number_text(read.text) or read.text if numeric else read.text,
-                                       read.confidence, read.engine)
+                reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
         if number_text(read.text) is not None:
-            reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text), read.confidence, read.engine)
+            reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text), read.confidence, read.engine,
+                                   read.repairs)
     return reads, outside
+
+
+def _second_read(first: CellRead, crop: CellRead, numeric: bool) -> CellRead:
+    """The crop's reading replaces the page pass's; when both read a different number, the cell
+    says so and keeps the lower confidence (neither reading is sure)."""
+    text = number_text(crop.text) or crop.text if numeric else crop.text
+    repairs = crop.repairs
+    confidence = crop.confidence
+    before, after = number_text(first.text), number_text(text)
+    if before is not None and after is not None and before != after:
+        repairs = tuple(dict.fromkeys(repairs + ("engines-disagree",)))
+        confidence = min(confidence, first.confidence)
+    return CellRead(text, confidence, crop.engine, repairs)
 
 
 def _narrow_single_line(grey: np.ndarray, cell: GridCell, dpi: float) -> bool:
@@ -244,6 +275,21 @@ def _narrow_single_line(grey: np.ndarray, cell: GridCell, dpi: float) -> bool:
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
     height = bands[0][1] - bands[0][0]
     return cols.size > 0 and (cols[-1] - cols[0]) <= 3.2 * height
+
+
+def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of OCR'd runs of words with CJK in them: no column rule can run through their middle.
+
+    Runs ending in a digit or holding digits side by side are left out: the page pass sometimes
+    reads a label and its number, or "0 0", across a rule as one run.
+    """
+    return [_px(w.box, dpi) for w in words
+            if _CJK.search(w.text) and not w.text.strip()[-1].isdigit() and not _SIDE_BY_SIDE.search(w.text)]
+
+
+def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of words that are one number: digits stacked in tight rows must not split its cell."""
+    return [_px(w.box, dpi) for w in words if _ONE_NUMBER.fullmatch(w.text.strip())]
 
 
 def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> list[tuple[float, Row]]:
@@ -259,7 +305,7 @@ def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi
                 continue
             read = reads[cell]
             spans.append(Span(read.text, page=page, bbox=Box.from_pixels(cell.box, dpi), method="ocr",
-                              engine=read.engine, confidence=round(read.confidence, 3)))
+                              engine=read.engine, confidence=round(read.confidence, 3), repairs=read.repairs))
         if any(s.text for s in spans):
             out.append((float(table.ys[r]), Row(spans, table=True)))
     return out
@@ -277,48 +323,110 @@ def prose_rows(words: list[Word], page: int, dpi: float) -> list[tuple[float, Ro
     return out
 
 
-def upright(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> tuple[np.ndarray, bool]:
-    """Turn the page by 180° when a sample of its text lines reads better upside down."""
+_ORIENT = load_json("scan.json")["orientation"]
+#: crop rotation that reads a line the right way up if the page needs ``quarters`` clockwise turns
+_CROP_TURN = {0: None, 1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def _line_crops(grey: np.ndarray, horizontal: bool) -> list[np.ndarray]:
+    """The longest text-line-like blobs running along one axis (ink smeared along that axis)."""
     binary = imageops.ink_mask(grey)
-    smear = cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(smear)
-    lines = [s for s in stats[1:] if s[2] >= 3 * s[3] and 12 <= s[3] <= 0.05 * grey.shape[0]
-             and s[2] < 0.9 * grey.shape[1]]
-    lines = sorted(lines, key=lambda s: -s[2])[:5]
-    if not lines:
-        return grey, False
-    score = [0.0, 0.0]
-    for x, y, w, h, _ in lines:
-        crop = grey[max(0, y - 4):y + h + 4, max(0, x - 4):x + w + 4]
-        for k, img in enumerate((crop, cv2.rotate(crop, cv2.ROTATE_180))):
-            text, conf = engine.read_crop(img, settings.ocr)
-            score[k] += conf * min(len(text), 20)
-    flipped = score[1] > 1.3 * score[0] + 1.0
-    return (imageops.turn(grey, 2) if flipped else grey), flipped
+    smear = cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3) if horizontal else (3, 9)))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(smear)
+    height, width = grey.shape[:2]
+    found = []
+    for x, y, w, h, _ in stats[1:]:
+        long, short, room = (w, h, width) if horizontal else (h, w, height)
+        if long >= 3 * short and 12 <= short <= 0.05 * max(height, width) and long < 0.9 * room:
+            found.append((int(long), int(x), int(y), int(w), int(h)))
+    found.sort(reverse=True)
+    crops = []
+    for _, x, y, w, h in found[:_ORIENT["lines_per_axis"]]:
+        if horizontal:  # a dozen characters tell the way up as well as a whole line
+            w = min(w, _ORIENT["line_chars"] * h)
+        else:
+            h = min(h, _ORIENT["line_chars"] * w)
+        crops.append(grey[max(0, y - 4):y + h + 4, max(0, x - 4):x + w + 4])
+    return crops
 
 
-def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None) -> tuple[list[Row], list[str]]:
-    """All rows of one page image in reading order (tables and prose by their top edge), plus warnings."""
-    if page.image is None or page.dpi is None:
-        return [], [f"page {page.number}: no image to OCR"]
-    engine = engine or get_ocr_engine(settings.ocr.engine)
-    grey, info = imageops.clean_page(np.asarray(page.image))
-    grey, flipped = upright(grey, engine, settings)
+def _read_score(engine: OcrEngine, crops: list[np.ndarray], q: int, settings: Settings) -> tuple[float, int]:
+    """Summed confidence × length of ``crops`` read as if the page needed ``q`` turns; lines read well."""
+    code, total, good = _CROP_TURN[q], 0.0, 0
+    for crop in crops:
+        text, conf = engine.read_crop(crop if code is None else cv2.rotate(crop, code), settings.ocr)
+        total += conf * min(len(text.strip()), 20)
+        good += conf >= _ORIENT["sure_conf"] and len(text.strip()) >= 3
+    return total, good
+
+
+def orientation(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> int:
+    """Clockwise quarter turns (0-3) that make the page upright, decided by reading text lines.
+
+    Lines along the page's width are read as they are and upside down; lines along its height
+    read turned either way. Blob shapes alone mistake stacked vertical headers for a sideways
+    page, so only reading decides, and the page stays as it is unless another way up reads
+    clearly better (``turn_margin`` times the upright score plus ``turn_floor``).
+    """
+    wide = _line_crops(grey, True)
+    score = [0.0] * 4
+    score[0], good = _read_score(engine, wide, 0, settings)
+    score[2], _ = _read_score(engine, wide, 2, settings)
+    if (good >= _ORIENT["sure_lines"] and score[0] >= _ORIENT["sure_score"]
+            and score[0] > _ORIENT["turn_margin"] * score[2] + _ORIENT["turn_floor"]):
+        return 0  # plainly upright: several long lines read well (stacked headers of a sideways page are short)
+    tall = _line_crops(grey, False)
+    score[1], _ = _read_score(engine, tall, 1, settings)
+    score[3], _ = _read_score(engine, tall, 3, settings)
+    best = max(range(4), key=lambda q: score[q])
+    if best and score[best] > _ORIENT["turn_margin"] * score[0] + _ORIENT["turn_floor"]:
+        return best
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """A page as layout cleaned it (upright, flat, seal-free): what cell re-reads must look at."""
+
+    image: np.ndarray
+    dpi: float
+    bilevel: bool = False
+
+
+def clean(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[str]]:
+    """The page image ready for OCR, and warnings saying what was done to it."""
+    grey, dpi, info = imageops.clean_page(np.asarray(page.image), float(page.dpi or 200))
+    quarters = orientation(grey, engine, settings)
     warnings = []
-    if info["quarter_turns"] or flipped:
-        warnings.append(f"page {page.number}: turned upright ({'180' if flipped else '90'}°)")
-    page.image = grey
-    dpi = float(page.dpi)
+    if info["photo"]:
+        warnings.append(f"page {page.number}: photographed page outline found and flattened")
+    if quarters:
+        grey = imageops.turn(grey, quarters)
+        warnings.append(f"page {page.number}: turned upright ({90 * quarters}° clockwise)")
+    return PageImage(grey, dpi, bool(info["bilevel"])), warnings
+
+
+def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
+              ) -> tuple[list[Row], list[str], PageImage | None]:
+    """All rows of one page image in reading order (tables and prose by their top edge), warnings,
+    and the cleaned image the rows were read from (None when the page had no image)."""
+    if page.image is None or page.dpi is None:
+        return [], [f"page {page.number}: no image to OCR"], None
+    engine = engine or get_ocr_engine(settings.ocr.engine)
+    cleaned, warnings = clean(page, engine, settings)
+    grey, dpi = cleaned.image, cleaned.dpi
     words = engine.recognize(grey, dpi, settings.ocr)
     items: list[tuple[float, Row]] = []
-    for table in find_tables(grey, dpi):
+    lines = _word_lines(words, dpi)
+    for table in find_tables(grey, dpi, lines, broken_rules=cleaned.bilevel):
         if table.n_cols < 2:
             continue
+        table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
         reads, words = read_table(grey, dpi, table, words, engine, settings)
         items.extend(table_rows(table, reads, page.number, dpi))
     items.extend(prose_rows(words, page.number, dpi))
     items.sort(key=lambda item: item[0])
-    return [row for _, row in items], warnings
+    return [row for _, row in items], warnings, cleaned
 
 
 def _header_rows(rows: list[Row]) -> list[Row]:
@@ -353,20 +461,28 @@ def drop_repeated_header(previous: list[Row], rows: list[Row]) -> list[Row]:
     return rows[len(head):] if ratio >= _HEADER_SIMILAR else rows
 
 
-def build_scan_document(src: PagedSource, settings: Settings) -> Document:
-    """A Document from a source whose pages are all images (scans, photos, image-only PDFs)."""
+Cleaned = dict[int, PageImage]
+"""Cleaned page images by page number: handed to the cell re-reader (layout.reread)."""
+
+
+def build_scan_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
+    """A Document from a source whose pages are all images (scans, photos, image-only PDFs),
+    and the cleaned page images its cells were read from."""
     engine = get_ocr_engine(settings.ocr.engine)
     doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings))
+    cleaned: Cleaned = {}
     for page in src.pages:
-        rows, warnings = page_rows(page, settings, engine)
+        rows, warnings, image = page_rows(page, settings, engine)
         doc.warnings.extend(warnings)
         doc.rows.extend(drop_repeated_header(doc.rows, rows))
+        if image is not None:
+            cleaned[page.number] = image
     if not any(r.text.strip() for r in doc.rows):
         doc.warnings.append("no text was recognised on any page")
-    return doc
+    return doc, cleaned
 
 
-def build_paged_document(src: PagedSource, settings: Settings) -> Document:
+def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
     """Any paged source (text PDF, mixed PDF, scan, image): text pages through pdf_rows, OCR pages here."""
     from extractor.layout import pdf_rows
 
@@ -379,11 +495,14 @@ def build_paged_document(src: PagedSource, settings: Settings) -> Document:
         by_page.setdefault(row.page, []).append(row)
     doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings) + text_doc.warnings)
     engine = get_ocr_engine(settings.ocr.engine) if any(p.ocr for p in src.pages) else None
+    cleaned: Cleaned = {}
     for page in src.pages:
         if page.ocr:
-            rows, warnings = page_rows(page, settings, engine)
+            rows, warnings, image = page_rows(page, settings, engine)
             doc.warnings.extend(warnings)
             doc.rows.extend(drop_repeated_header(doc.rows, rows))
+            if image is not None:
+                cleaned[page.number] = image
         else:
             doc.rows.extend(by_page.get(page.number, []))
-    return doc
+    return doc, cleaned

@@ -12,12 +12,18 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from extractor.resources import load_json
+
+_CFG = load_json("scan.json")["grid"]
 #: rule kernels as a fraction of an inch: longer than any glyph stroke (10.5 pt ≈ 0.15 in)
-_H_KERNEL_IN = 0.25
-_V_KERNEL_IN = 0.2
+_H_KERNEL_IN = float(_CFG["h_kernel_in"])
+_V_KERNEL_IN = float(_CFG["v_kernel_in"])
 #: share of a slot edge that must be inked for the edge to count as a rule
-_EDGE_INK = 0.6
-_MIN_TABLE_IN = (1.0, 0.25)
+_EDGE_INK = float(_CFG["edge_ink"])
+_MIN_TABLE_IN = tuple(_CFG["min_table_in"])
+#: gaps in a rule bridged before rules are found (fax dropouts, faded toner), in inches
+_BRIDGE_IN = float(_CFG["bridge_in"])
+_FAX_BRIDGE_IN = float(_CFG["fax_bridge_in"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +70,14 @@ def binarize(grey: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 
 
-def rule_masks(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical rules only; small gaps (noise, faded ink) are bridged first."""
+def rule_masks(binary: np.ndarray, dpi: float, bridge_in: float = _BRIDGE_IN) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rules only; gaps up to ``bridge_in`` (noise, faded ink, fax dropouts)
+    are bridged first. Wider bridges also join glyph strokes to rules, so only fax pages get them."""
     hk = max(15, int(_H_KERNEL_IN * dpi))
     vk = max(12, int(_V_KERNEL_IN * dpi))
-    bridged_h = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
-    bridged_v = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
+    bridge = max(5, int(round(bridge_in * dpi)))
+    bridged_h = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
+    bridged_v = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
     h = cv2.morphologyEx(bridged_h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
     v = cv2.morphologyEx(bridged_v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
     reach = max(4, int(dpi / 25))
@@ -164,10 +172,36 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
     return sorted(cells, key=lambda k: (k.row, k.col))
 
 
-def find_tables(grey: np.ndarray, dpi: float) -> list[TableGrid]:
-    """Every ruled table on the page, top to bottom."""
+Box = tuple[float, float, float, float]
+
+
+def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool) -> np.ndarray:
+    """``mask`` without rule pieces that run through the middle of a line of words.
+
+    In a row barely taller than its text, a vertical glyph stroke bridged to the rules above and
+    below looks like a column rule, and the label "规章" falls apart into columns. A real rule
+    never crosses the middle of a word line that OCR found, so rule pixels there are dropped
+    (the line's ends are kept: a rule may touch them); likewise for horizontal strokes.
+    """
+    out = mask.copy()
+    for x0, y0, x1, y1 in boxes:
+        inset = 0.12 * (y1 - y0)
+        if vertical:
+            out[int(y0):int(y1) + 1, int(x0 + inset):max(int(x0 + inset), int(x1 - inset))] = 0
+        else:
+            out[int(y0 + inset):max(int(y0 + inset), int(y1 - inset)), int(x0):int(x1) + 1] = 0
+    return out
+
+
+def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = None,
+                broken_rules: bool = False) -> list[TableGrid]:
+    """Every ruled table on the page, top to bottom; ``text_lines`` (pixel boxes of OCR'd lines of
+    words, digits excluded) cannot hold a column rule; ``broken_rules`` (fax) bridges wider gaps."""
     binary = binarize(grey)
-    h, v = rule_masks(binary, dpi)
+    h, v = rule_masks(binary, dpi, _FAX_BRIDGE_IN if broken_rules else _BRIDGE_IN)
+    if text_lines:
+        v = erase_inside(v, text_lines, vertical=True)
+        h = erase_inside(h, text_lines, vertical=False)
     frame = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(frame)
     tol = max(3.0, dpi / 40)
@@ -186,3 +220,26 @@ def find_tables(grey: np.ndarray, dpi: float) -> list[TableGrid]:
         band = max(2, int(tol))
         tables.append(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band)))
     return sorted(tables, key=lambda t: t.ys[0])
+
+
+def join_under_lines(table: TableGrid, lines: list[Box], inset_share: float = 0.12) -> TableGrid:
+    """Merge cells of one grid row that a line of words runs across (no rule crosses a word line).
+
+    Glyphs stacked in tight rows can still pass for a short column rule; the label they belong
+    to is then one cell again. Only cells of the same row band merge, and only when the boundary
+    lies inside the line by ``inset_share`` of its height (a rule may touch a line's ends).
+    """
+    cells = list(table.cells)
+    for x0, y0, x1, y1 in lines:
+        cy, inset = (y0 + y1) / 2, inset_share * (y1 - y0)
+        hit = [c for c in cells if c.box[1] <= cy < c.box[3] and c.box[0] < x1 - inset and c.box[2] > x0 + inset]
+        if len(hit) < 2 or len({(c.row, c.rowspan) for c in hit}) != 1:
+            continue
+        hit.sort(key=lambda c: c.col)
+        if any(a.col + a.colspan != b.col for a, b in zip(hit, hit[1:])):
+            continue
+        first, last = hit[0], hit[-1]
+        joined = GridCell(first.row, first.col, first.rowspan, last.col + last.colspan - first.col,
+                          (first.box[0], first.box[1], last.box[2], last.box[3]))
+        cells = sorted([c for c in cells if c not in hit] + [joined], key=lambda k: (k.row, k.col))
+    return TableGrid(table.ys, table.xs, cells)
