@@ -66,6 +66,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "remedy_lead": re.compile(
             rf"^[^。；;]{{0,{w['remedy_lead_window']}}}?(?:{_alt(w['remedy_leads'])})"
         ),
+        "clause_remedy": re.compile(rf"(?<=[，,；;])(?=(?:{_alt(w['clause_remedy_leads'])}))"),
         "action_start": re.compile(rf"^(?:{_alt(w['action_starts'])})"),
         "problem_cue": re.compile(_alt(w["problem_cues"])),
         "problem_leadin": re.compile(w["problem_leadin"]),
@@ -140,7 +141,15 @@ def _strip_main_heading(text: str) -> str:
 
 def _sentences(text: str) -> list[str]:
     """Sentences ending in 。！？ (the end mark kept); a trailing fragment counts as one."""
-    return [s for s in re.findall(r"[^。！？!?]+[。！？!?]*", text) if s.strip(_SEPARATORS)]
+    result: list[str] = []
+    for sentence in re.findall(r"[^。！？!?]+[。！？!?]*", text):
+        parts = _patterns()["clause_remedy"].split(sentence)
+        for n, part in enumerate(parts):
+            if n and _is_generic_remedy(part):
+                result[-1] += part
+            else:
+                result.append(part)
+    return [s for s in result if s.strip(_SEPARATORS)]
 
 
 def _enumerated(paragraph: str) -> tuple[str, list[str]]:
@@ -172,6 +181,19 @@ def _segments(paragraph: str) -> list[tuple[str, bool]]:
     return list(zip(pieces, tails))
 
 
+def _at_colon(sentence: str) -> list[str]:
+    """"…存在着不足，主要是：X；Y。" → the announcement up to the colon, then the statement."""
+    match = re.search(r"[:：]", sentence)
+    if match is None or not sentence[match.end():].strip(_SEPARATORS):
+        return [sentence]
+    return [sentence[: match.end()], sentence[match.end():]]
+
+
+def _open(piece: str) -> bool:
+    """A fragment not closed by 。！？ that runs straight into a list: it introduces the list."""
+    return not re.search(r"[。！？!?]\s*$", piece)
+
+
 def units(section_text: str) -> list[Unit]:
     """The section as a stream of headings, enumerated items and plain sentences, in order."""
     result: list[Unit] = []
@@ -184,8 +206,10 @@ def units(section_text: str) -> list[Unit]:
                 result.append(Unit(segment[: match.end()].strip(), "heading", kind))
                 segment = segment[match.end():].strip()
             preamble, items = _enumerated(segment)
-            for n, sentence in enumerate(_sentences(preamble)):
-                result.append(Unit(sentence, "tail" if tail and n == 0 else "sentence"))
+            pieces = [piece for sentence in _sentences(preamble) for piece in _at_colon(sentence)]
+            for n, piece in enumerate(pieces):
+                role = "tail" if tail and n == 0 else "sentence"
+                result.append(Unit(piece, "leadin" if items and n == len(pieces) - 1 and _open(piece) else role))
             result.extend(Unit(item, "enumerated") for item in items)
     return result
 
@@ -229,6 +253,11 @@ def assign(stream: list[Unit]) -> list[tuple[str, str]]:
             continue
         if unit.role == "tail" and state == IMPROVEMENT and out and out[-1][0] == IMPROVEMENT:
             out[-1] = (IMPROVEMENT, out[-1][1] + text)
+            continue
+        if unit.role == "leadin":
+            remedy = _patterns()["remedy_lead"].match(_body(text)) or _patterns()["generic_remedy"].search(text)
+            if not locked:
+                state = IMPROVEMENT if remedy and not _is_problem_leadin(text) else PROBLEM if not remedy else state
             continue
         if _patterns()["remedy_lead"].match(_body(text)) and not (_states_problem(text) and not _acts_later(text)):
             state = IMPROVEMENT
