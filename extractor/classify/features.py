@@ -7,6 +7,7 @@ The transformers are stateless and hold no callables, so the fitted pipeline ser
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -37,7 +38,13 @@ class Segmenter(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, texts: Iterable[str]) -> list[str]:
-        return [" ".join(segment(t)) for t in texts]
+        return [_segmented(t) for t in texts]
+
+
+@lru_cache(maxsize=20000)
+def _segmented(text: str) -> str:
+    """Training refits the features many times on the same texts; jieba is the slow part."""
+    return " ".join(segment(text))
 
 
 def build_features() -> Pipeline:

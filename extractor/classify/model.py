@@ -1,7 +1,13 @@
-"""The trained section-五 tagger: pipeline, label order and per-label thresholds in one skops file.
+"""The trained section-五 tagger: features, one linear scorer per label, per-label thresholds.
 
-Loading never executes code: skops reads only the types listed in TRUSTED_TYPES, anything else in
-the file is a DataError. The label keys must equal the packaged taxonomy's.
+Run time is light: the tf-idf features, then one sparse product and a logistic function. The
+calibration learned in training (Platt's sigmoid on each label's SVM score) is folded into the
+weights, so no calibration object exists at run time.
+
+The bundle (one skops file) is validated on load: only the types in TRUSTED_TYPES are read (no code
+runs), the labels must equal the packaged taxonomy's, there is one finite threshold in (0, 1) per
+label, and the weight matrix must have one row per label and one column per feature the vectorizers
+produce. Any mismatch is a DataError (exit 8), never a wrong answer.
 """
 
 from __future__ import annotations
@@ -13,48 +19,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
-from sklearn.svm import LinearSVC
 
-from extractor.classify.features import build_features
 from extractor.classify.taxonomy import OTHER, label_keys
 from extractor.errors import DataError
 
 MODEL_FILE = "model.skops"
+BUNDLE_FORMAT = 2
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 TRUSTED_TYPES = [
     "extractor.classify.features.Segmenter",
     "extractor.classify.features.TextCleaner",
-    "sklearn.calibration.CalibratedClassifierCV",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.multiclass.OneVsRestClassifier",
     "sklearn.pipeline.FeatureUnion",
     "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._label.LabelBinarizer",
-    "sklearn.svm._classes.LinearSVC",
     "numpy.float64",
+    "numpy.int64",
 ]
-
-
-def build_pipeline(seed: int, c: float = 2.0) -> Pipeline:
-    """Features, then one linear SVM per label with a sigmoid fitted on its 3-fold out-of-fold scores.
-
-    ``ensemble=False`` keeps one SVM per label (fitted on all data) instead of one per fold: a third
-    of the file, and in cross-validation on the train split it scored no worse.
-    """
-    svm = LinearSVC(C=c, class_weight="balanced", max_iter=10000, random_state=seed)
-    calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=3, ensemble=False)
-    return Pipeline([("features", build_features()), ("clf", OneVsRestClassifier(calibrated))])
 
 
 @dataclass(frozen=True)
 class Model:
-    pipeline: Pipeline
+    features: Pipeline
+    coef: np.ndarray  # (labels, features): calibrated logit weights
+    intercept: np.ndarray  # (labels,)
     labels: tuple[str, ...]
     thresholds: tuple[float, ...]
 
@@ -66,7 +55,8 @@ class Model:
         """``proba`` from feature rows already computed by ``vectors`` (segmentation is the slow part)."""
         if vectors.shape[0] == 0:
             return np.zeros((0, len(self.labels)))
-        return np.asarray(self.pipeline.named_steps["clf"].predict_proba(vectors), dtype=float)
+        logits = np.asarray(vectors @ self.coef.T) + self.intercept
+        return 1.0 / (1.0 + np.exp(-logits))
 
     def decide(self, proba: np.ndarray, texts: list[str]) -> list[list[tuple[str, float]]]:
         """Labels over their threshold, best first (see ``decide_row``); text with no Chinese is ``other``."""
@@ -77,8 +67,8 @@ class Model:
         return self.decide(self.proba(texts), texts)
 
     def vectors(self, texts: list[str]):
-        """The tf-idf feature rows (L2-normalised per block): the classifier's input, also used for similarity."""
-        return self.pipeline.named_steps["features"].transform(texts)
+        """The tf-idf feature rows (L2-normalised per block): the scorer's input, also used for similarity."""
+        return self.features.transform(texts)
 
     def save(self, folder: Path) -> Path:
         import skops.io as sio
@@ -87,7 +77,14 @@ class Model:
         path = folder / MODEL_FILE
         if path.is_symlink():
             path = path.resolve()
-        bundle = {"pipeline": _slim(self.pipeline), "labels": list(self.labels), "thresholds": list(self.thresholds)}
+        bundle = {
+            "format": BUNDLE_FORMAT,
+            "features": _slim(self.features),
+            "coef": np.asarray(self.coef, dtype=np.float64),
+            "intercept": np.asarray(self.intercept, dtype=np.float64),
+            "labels": list(self.labels),
+            "thresholds": [float(t) for t in self.thresholds],
+        }
         partial = path.with_name(path.name + ".partial")
         sio.dump(bundle, partial, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         os.replace(partial, path)
@@ -119,17 +116,54 @@ def decide_row(
     return sorted(((lab, round(scores[lab], 4)) for lab in passed), key=lambda pair: (-pair[1], pair[0]))
 
 
-def _slim(pipeline: Pipeline) -> Pipeline:
+def _vectorizers(features: Pipeline) -> list:
+    return [
+        step.steps[-1][1] if isinstance(step, Pipeline) else step
+        for _, step in features.named_steps["union"].transformer_list
+    ]
+
+
+def _slim(features: Pipeline) -> Pipeline:
     """Drop the vectorizers' ``stop_words_`` (every pruned n-gram): introspection only, most of the file."""
-    for step in pipeline.named_steps["features"].named_steps["union"].transformer_list:
-        vectorizer = step[1].steps[-1][1] if isinstance(step[1], Pipeline) else step[1]
+    for vectorizer in _vectorizers(features):
         if hasattr(vectorizer, "stop_words_"):
             del vectorizer.stop_words_
-    return pipeline
+    return features
+
+
+def feature_count(features: Pipeline) -> int:
+    """Columns the fitted vectorizers produce (the weight matrix must have as many)."""
+    return sum(len(v.vocabulary_) for v in _vectorizers(features))
+
+
+def validate_bundle(bundle: object, file: Path) -> Model:
+    """A Model from a loaded bundle, or a DataError naming what does not fit."""
+    if not isinstance(bundle, dict) or bundle.get("format") != BUNDLE_FORMAT:
+        raise DataError(f"model {file} is not a format-{BUNDLE_FORMAT} section-五 bundle (run `nianbao train`)")
+    try:
+        labels = tuple(str(x) for x in bundle["labels"])
+        thresholds = tuple(float(t) for t in bundle["thresholds"])
+        coef = np.asarray(bundle["coef"], dtype=np.float64)
+        intercept = np.asarray(bundle["intercept"], dtype=np.float64)
+        features = bundle["features"]
+        columns = feature_count(features)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DataError(f"model {file} is incomplete: {exc}") from exc
+    if labels != label_keys():
+        raise DataError(f"model {file} labels {list(labels)} do not match taxonomy.json {list(label_keys())}")
+    if len(thresholds) != len(labels) or not all(0.0 < t < 1.0 for t in thresholds):
+        raise DataError(f"model {file} has {len(thresholds)} thresholds for {len(labels)} labels, or one outside (0, 1)")
+    if coef.shape != (len(labels), columns) or intercept.shape != (len(labels),):
+        raise DataError(
+            f"model {file} weights {coef.shape}/{intercept.shape} do not fit {len(labels)} labels x {columns} features"
+        )
+    if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+        raise DataError(f"model {file} has non-finite weights")
+    return Model(features, coef, intercept, labels, thresholds)
 
 
 def load_model(path: Path) -> Model:
-    """Read a skops bundle with the explicit trusted-type list; reject foreign types and label drift."""
+    """Read a skops bundle with the explicit trusted-type list, then validate it (see module docstring)."""
     import skops.io as sio
     from skops.io.exceptions import UntrustedTypesFoundException
 
@@ -140,7 +174,4 @@ def load_model(path: Path) -> Model:
         raise DataError(f"model {file} contains untrusted types: {exc}") from exc
     except Exception as exc:
         raise DataError(f"model {file} is unreadable: {exc}") from exc
-    labels = tuple(bundle["labels"])
-    if labels != label_keys():
-        raise DataError(f"model {file} labels {list(labels)} do not match taxonomy.json {list(label_keys())}")
-    return Model(bundle["pipeline"], labels, tuple(float(t) for t in bundle["thresholds"]))
+    return validate_bundle(bundle, file)

@@ -1,7 +1,15 @@
-"""Rebuild the section-五 model from annotations/: fit, tune thresholds by grouped CV, evaluate, save.
+"""Rebuild the section-五 model from annotations/: real items, split by agency, thresholds on validation.
 
-Everything is seeded and free of timestamps, so two runs on the same corpus give identical files
-and figures.
+- Data: the primary annotation of every real passage (``annotations/real``, hold-out checked); the
+  generated bank (``annotations/items.jsonl``) is extra training data only when it helps on real
+  validation items (out-of-fold on the train side); it is never evaluated on.
+- Split: whole agencies go to test (a hash of the agency name, TEST_SHARE of them), so no passage —
+  and no agency — has items on both sides. The same is repeated with whole passages as the unit.
+- Thresholds: per label, on out-of-fold probabilities of the train side (GroupKFold by passage).
+- Scorer: per label a LinearSVC; Platt's sigmoid fitted on its out-of-fold scores and folded into
+  its weights (see extractor.classify.model).
+
+Seeded and free of timestamps: two runs on the same annotations give identical files and figures.
 """
 
 from __future__ import annotations
@@ -14,21 +22,40 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import f1_score
-from sklearn.model_selection import GroupKFold, cross_val_predict
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import cohen_kappa_score, f1_score
+from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.svm import LinearSVC
 
-from extractor.classify.corpus import Item, read_corpus
+from extractor.classify.corpus import read_corpus
 from extractor.classify.cuewords import cue_tag
-from extractor.classify.evaluate import indicator, scores, table
-from extractor.classify.model import MODEL_FILE, Model, build_pipeline, decide_row, has_chinese
+from extractor.classify.evaluate import indicator, scores
+from extractor.classify.features import build_features
+from extractor.classify.model import MODEL_FILE, Model, decide_row, has_chinese
+from extractor.classify.realcorpus import RealCorpus, read_real
+from extractor.classify.splitcheck import overlap, score_split
 from extractor.classify.taxonomy import label_keys
+from extractor.errors import DataError
 from extractor.resources import data_path
 
 SEED = 13
 CV_FOLDS = 5
+CALIBRATION_FOLDS = 3
+TEST_SHARE = 0.25
+SVM_C = 0.5
 THRESHOLD_GRID = tuple(round(t, 2) for t in np.arange(0.05, 0.951, 0.05))
-MODEL_VERSION = "1"
-COMMAND = "nianbao train --data annotations/items.jsonl --out-dir models/section5"
+MODEL_VERSION = "2"
+COMMAND = "nianbao train --data annotations --out-dir models/section5"
+BANK_FILE = "items.jsonl"
+REAL_DIR = "real"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    labels: tuple[str, ...]
+    passage: str
+    agency: str
 
 
 @dataclass(frozen=True)
@@ -38,8 +65,70 @@ class TrainResult:
     report: str
 
 
+def _unit(key: str, seed: int) -> float:
+    """A stable pseudo-random number in [0, 1) for a split key (agency or passage)."""
+    digest = hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()
+    return int(digest[:12], 16) / float(1 << 48)
+
+
+def split(examples: list[Example], by: str, seed: int) -> tuple[list[Example], list[Example]]:
+    """(train, test): whole agencies (``by='agency'``) or whole passages go to test."""
+    test = [e for e in examples if _unit(getattr(e, by), seed) < TEST_SHARE]
+    return [e for e in examples if _unit(getattr(e, by), seed) >= TEST_SHARE], test
+
+
+def _platt(decision: np.ndarray, y: np.ndarray, seed: int) -> tuple[float, float]:
+    """Slope and offset of a logistic fit of the labels on the SVM scores."""
+    fit = LogisticRegression(C=1e4, random_state=seed).fit(decision.reshape(-1, 1), y)
+    return float(fit.coef_[0, 0]), float(fit.intercept_[0])
+
+
+def fit_scorer(texts: list[str], truth: np.ndarray, seed: int) -> tuple[object, np.ndarray, np.ndarray]:
+    """Features, then per label calibrated logit weights (SVM weights with Platt's sigmoid folded in)."""
+    features = build_features().fit(texts)
+    x = features.transform(texts)
+    coef = np.zeros((truth.shape[1], x.shape[1]))
+    intercept = np.full(truth.shape[1], -8.0)
+    for j in range(truth.shape[1]):
+        y = truth[:, j]
+        positives = int(y.sum())
+        if positives == 0 or positives == len(y):
+            intercept[j] = -8.0 if positives == 0 else 8.0
+            continue
+        svm = LinearSVC(C=SVM_C, class_weight="balanced", max_iter=20000, random_state=seed)
+        folds = min(CALIBRATION_FOLDS, positives, len(y) - positives)
+        if folds >= 2:
+            cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+            decision = cross_val_predict(svm, x, y, cv=cv, method="decision_function")
+        else:
+            decision = svm.fit(x, y).decision_function(x)
+        slope, offset = _platt(decision, y, seed)
+        svm.fit(x, y)
+        coef[j] = slope * svm.coef_.ravel()
+        intercept[j] = slope * float(svm.intercept_[0]) + offset
+    return features, coef, intercept
+
+
+def fit_model(examples: list[Example], extra: list[Example], seed: int, thresholds: tuple[float, ...] | None = None) -> Model:
+    labels = label_keys()
+    data = examples + extra
+    features, coef, intercept = fit_scorer([e.text for e in data], indicator([list(e.labels) for e in data], labels), seed)
+    return Model(features, coef, intercept, labels, thresholds or (0.5,) * len(labels))
+
+
+def oof_proba(examples: list[Example], extra: list[Example], seed: int) -> np.ndarray:
+    """Out-of-fold probabilities of ``examples`` (folds grouped by passage; ``extra`` always in training)."""
+    groups = [e.passage for e in examples]
+    proba = np.zeros((len(examples), len(label_keys())))
+    folds = GroupKFold(n_splits=min(CV_FOLDS, len(set(groups))))
+    for fit_idx, val_idx in folds.split(examples, groups=groups):
+        model = fit_model([examples[i] for i in fit_idx], extra, seed)
+        proba[val_idx] = model.proba([examples[i].text for i in val_idx])
+    return proba
+
+
 def tune_thresholds(proba: np.ndarray, truth: np.ndarray) -> tuple[float, ...]:
-    """Per label, the grid threshold with the best out-of-fold F1 (ties: nearest 0.5, then lowest)."""
+    """Per label, the grid threshold with the best validation F1 (ties: nearest 0.5, then lowest)."""
     chosen = []
     for j in range(truth.shape[1]):
         ranked = sorted(
@@ -50,46 +139,119 @@ def tune_thresholds(proba: np.ndarray, truth: np.ndarray) -> tuple[float, ...]:
     return tuple(chosen)
 
 
-def oof_proba(items: list[Item], labels: tuple[str, ...], seed: int) -> np.ndarray:
-    """Out-of-fold probabilities with folds grouped by source clause (no wording in both sides)."""
-    folds = GroupKFold(n_splits=min(CV_FOLDS, len({i.group for i in items})))
-    return cross_val_predict(
-        build_pipeline(seed),
-        [i.text for i in items],
-        indicator([list(i.labels) for i in items], labels),
-        groups=[i.group for i in items],
-        cv=folds,
-        method="predict_proba",
-    )
-
-
-def fit(items: list[Item], seed: int = SEED) -> tuple[Model, dict]:
-    """Thresholds from grouped CV on ``items``, then the final fit on all of them."""
+def _decided(proba: np.ndarray, examples: list[Example], thresholds: tuple[float, ...]) -> list[list[str]]:
     labels = label_keys()
-    truth = indicator([list(i.labels) for i in items], labels)
-    proba = oof_proba(items, labels, seed)
-    thresholds = tune_thresholds(proba, truth)
-    predicted = [[lab for lab, _ in decide_row(row, labels, thresholds, has_chinese(i.text))] for row, i in zip(proba, items)]
-    cv = scores([list(i.labels) for i in items], predicted, labels)
-    pipeline = build_pipeline(seed).fit([i.text for i in items], truth)
-    return Model(pipeline, labels, thresholds), cv
+    return [[lab for lab, _ in decide_row(row, labels, thresholds, has_chinese(e.text))] for row, e in zip(proba, examples)]
 
 
-def evaluate(model: Model, items: list[Item]) -> tuple[dict, dict]:
-    """The model and the cue-word baseline on the same held-out items."""
-    gold = [list(i.labels) for i in items]
-    texts = [i.text for i in items]
-    predicted = [[lab for lab, _ in row] for row in model.tag(texts)]
-    return scores(gold, predicted, model.labels), scores(gold, [cue_tag(t) for t in texts], model.labels)
+def validate(examples: list[Example], extra: list[Example], seed: int) -> tuple[tuple[float, ...], dict]:
+    """Thresholds and figures from out-of-fold predictions on the train side (the validation split)."""
+    labels = label_keys()
+    proba = oof_proba(examples, extra, seed)
+    thresholds = tune_thresholds(proba, indicator([list(e.labels) for e in examples], labels))
+    return thresholds, scores([list(e.labels) for e in examples], _decided(proba, examples, thresholds), labels)
 
 
-def train(items_path: Path, seed: int = SEED) -> TrainResult:
-    """Fit on the train split, evaluate on the test split; nothing is written."""
-    items = read_corpus(items_path)
-    train_items = [i for i in items if i.split == "train"]
-    test_items = [i for i in items if i.split == "test"]
-    model, cv = fit(train_items, seed)
-    test, baseline = evaluate(model, test_items)
+def run_split(train_side: list[Example], test_side: list[Example], extra: list[Example], seed: int) -> tuple[Model, dict]:
+    """Validate on the train side, fit on it, then score the model and the cue-word tagger on the test side."""
+    labels = label_keys()
+    thresholds, validation = validate(train_side, extra, seed)
+    model = fit_model(train_side, extra, seed, thresholds)
+    gold = [list(e.labels) for e in test_side]
+    predicted = [[lab for lab, _ in row] for row in model.tag([e.text for e in test_side])]
+    figures = {
+        "train_items": len(train_side),
+        "train_passages": len({e.passage for e in train_side}),
+        "test_items": len(test_side),
+        "test_passages": len({e.passage for e in test_side}),
+        "test_agencies": len({e.agency for e in test_side}),
+        "validation": validation,
+        "test": scores(gold, predicted, labels),
+        "cue_baseline_test": scores(gold, [cue_tag(e.text) for e in test_side], labels),
+    }
+    return model, figures
+
+
+def agreement(corpus: RealCorpus) -> dict:
+    """Second labelling pass vs the first on the passages both split: items matched, per-label kappa and F1."""
+    labels = label_keys()
+    first, second = [], []
+    both_items = unmatched = 0
+    for gold, other in corpus.second_pass().values():
+        both_items += len(gold)
+        used: set[int] = set()
+        for g in gold:
+            best = max(((overlap(g.text, o.text), k) for k, o in enumerate(other) if k not in used), default=(0.0, -1))
+            if best[0] < 0.8:
+                unmatched += 1
+                continue
+            used.add(best[1])
+            first.append(list(g.labels))
+            second.append(list(other[best[1]].labels))
+    if not first:
+        return {"items": 0}
+    a, b = indicator(first, labels), indicator(second, labels)
+    per_label = {
+        label: {
+            "kappa": round(float(cohen_kappa_score(a[:, j], b[:, j])), 4) if a[:, j].any() or b[:, j].any() else None,
+            "f1": round(float(f1_score(a[:, j], b[:, j], zero_division=0)), 4),
+            "support": int(a[:, j].sum()),
+        }
+        for j, label in enumerate(labels)
+    }
+    result = scores(first, second, labels)
+    return {
+        "passages": len(corpus.second_pass()),
+        "items_first_pass": both_items,
+        "items_matched": len(first),
+        "items_unmatched": unmatched,
+        "micro_f1": result["micro"]["f1"],
+        "macro_f1": result["macro_f1"],
+        "per_label": per_label,
+    }
+
+
+def _examples(corpus: RealCorpus) -> list[Example]:
+    agencies = {pid: " ".join(p.agency.split()) for pid, p in corpus.passages.items()}
+    return [Example(i.text, i.labels, i.passage, agencies[i.passage]) for i in corpus.primary()]
+
+
+def _bank(path: Path) -> list[Example]:
+    return [Example(i.text, i.labels, f"bank:{i.group}", "bank") for i in read_corpus(path)]
+
+
+def _brief(result: dict) -> dict:
+    return {"micro_f1": result["micro"]["f1"], "macro_f1": result["macro_f1"]}
+
+
+def train(data_dir: Path, seed: int = SEED) -> TrainResult:
+    """Everything above; nothing is written. ``data_dir`` is the annotations folder."""
+    from extractor.classify.card import figures_text
+
+    if not data_dir.is_dir():
+        raise DataError(f"{data_dir}: not an annotations folder (expected {REAL_DIR}/ and {BANK_FILE})")
+    corpus = read_real(data_dir / REAL_DIR)
+    real = _examples(corpus)
+    bank_path = data_dir / BANK_FILE
+    bank = _bank(bank_path) if bank_path.is_file() else []
+    train_side, test_side = split(real, "agency", seed)
+    choice = {"real_only": _brief(validate(train_side, [], seed)[1])}
+    if bank:
+        choice["with_bank"] = _brief(validate(train_side, bank, seed)[1])
+    use_bank = bool(bank) and (choice["with_bank"]["micro_f1"], choice["with_bank"]["macro_f1"]) > (
+        choice["real_only"]["micro_f1"], choice["real_only"]["macro_f1"])
+    extra = bank if use_bank else []
+    model, by_agency = run_split(train_side, test_side, extra, seed)
+    _, by_passage = run_split(*split(real, "passage", seed), extra, seed)
+    other_side = {}
+    if bank:
+        _, other = run_split(train_side, test_side, [] if use_bank else bank, seed)
+        other_side = {"bank_used": not use_bank, **_brief(other["test"])}
+    test_passages = {e.passage for e in test_side}
+    levels: dict[str, int] = {}
+    for p in corpus.passages.values():
+        levels[p.level] = levels.get(p.level, 0) + 1
+    years = sorted(p.year for p in corpus.passages.values())
     meta = {
         "model_version": MODEL_VERSION,
         "task": "section-五 item tagging (multi-label)",
@@ -97,30 +259,46 @@ def train(items_path: Path, seed: int = SEED) -> TrainResult:
         "thresholds": dict(zip(model.labels, model.thresholds)),
         "seed": seed,
         "cv_folds": CV_FOLDS,
+        "test_share": TEST_SHARE,
+        "svm_c": SVM_C,
         "data": {
-            "items": len(items),
-            "train": len(train_items),
-            "test": len(test_items),
-            "sha256": {
-                "annotations/items.jsonl": _sha256(items_path.read_bytes()),
-                "extractor/data/userdict.txt": _sha256(data_path("userdict.txt").read_bytes()),
-                "extractor/data/taxonomy.json": _sha256(data_path("taxonomy.json").read_bytes()),
-            },
+            "passages": len(corpus.passages),
+            "annotated_passages": len({i.passage for i in corpus.primary()}),
+            "items": len(real),
+            "annotators": {ann: len(items) for ann, items in corpus.items.items()},
+            "levels": dict(sorted(levels.items())),
+            "years": [years[0], years[-1]] if years else [],
+            "agencies": len({e.agency for e in real}),
+            "not_verbatim": list(corpus.not_verbatim),
+            "bank_items": len(bank),
+            "bank_used": use_bank,
+            "sha256": _hashes(data_dir),
         },
-        "metrics": {"test": test, "cue_baseline_test": baseline, "train_cv": cv},
+        "bank_choice_validation": choice,
+        "bank_other_choice_test_by_agency": other_side,
+        "split_by_agency": by_agency,
+        "split_by_passage": by_passage,
+        "agreement": agreement(corpus),
+        "splitter": {
+            "all": score_split(corpus.passages, corpus.primary()).figures(),
+            "test_by_agency": score_split(
+                {k: v for k, v in corpus.passages.items() if k in test_passages}, corpus.primary()
+            ).figures(),
+        },
         "libraries": {name: metadata.version(name) for name in ("scikit-learn", "skops", "numpy", "scipy", "jieba")},
         "command": COMMAND,
     }
-    report = "\n\n".join(
-        [
-            table(test, f"trained model, test split ({len(test_items)} items)"),
-            table(baseline, "cue-word baseline, test split"),
-            f"micro-F1 {test['micro']['f1']:.3f} vs baseline {baseline['micro']['f1']:.3f} "
-            f"(+{100 * (test['micro']['f1'] - baseline['micro']['f1']):.1f} points); "
-            f"macro-F1 {test['macro_f1']:.3f} vs {baseline['macro_f1']:.3f}",
-        ]
-    )
-    return TrainResult(model, meta, report)
+    return TrainResult(model, meta, figures_text(meta))
+
+
+def _hashes(data_dir: Path) -> dict[str, str]:
+    files = sorted((data_dir / REAL_DIR).glob("*.jsonl")) + [data_dir / BANK_FILE, data_dir / "holdout.txt"]
+    hashes = {f"annotations/{p.relative_to(data_dir)}": _sha256(p.read_bytes()) for p in files if p.is_file()}
+    passages = sorted((data_dir / REAL_DIR / "passages").glob("*.txt"))
+    hashes["annotations/real/passages/*.txt"] = _sha256(b"".join(p.name.encode() + p.read_bytes() for p in passages))
+    for name in ("userdict.txt", "taxonomy.json", "items.json"):
+        hashes[f"extractor/data/{name}"] = _sha256(data_path(name).read_bytes())
+    return hashes
 
 
 def write(result: TrainResult, out_dir: Path, package_copy: bool = True) -> list[Path]:
