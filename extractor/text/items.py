@@ -61,7 +61,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "sub_heading": re.compile(
             rf"^\s*#*\s*(?:[（(]\s*[{o}\d]{{1,2}}\s*[)）]|[{o}]{{1,2}}\s*[、.．]|\d{{1,2}}\s*[、.．])?\s*"
-            rf"(?P<title>[^。；;:：\n]{{0,16}}?(?:{heading_words})[^。；;:：\n，,]{{0,8}}?)\s*(?:[:：。]|$)"
+            rf"(?P<title>[^。；;:：\n，,]{{0,14}}?(?:{heading_words})[^。；;:：\n，,]{{0,8}}?)\s*(?:[:：。]|$)"
         ),
         "remedy_lead": re.compile(
             rf"^[^。；;]{{0,{w['remedy_lead_window']}}}?(?:{_alt(w['remedy_leads'])})"
@@ -73,7 +73,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "generic_remedy": re.compile(w["generic_remedy"]),
         "marker": re.compile(
             rf"^\s*(?:[（(]\s*(?:[{o}]{{1,2}}|\d{{1,2}})\s*[)）]\s*是?|[{o}]{{1,2}}是|\d{{1,2}}\s*是|其[{o}]{{1,2}}[，,、]?"
-            rf"|第[{o}]{{1,2}}[，,、]|[{o}]{{1,2}}\s*[、.．]|\d{{1,2}}\s*[.．、](?!\d)|(?:{_alt(w['sequence_words'])})[，,])\s*"
+            rf"|第[{o}]{{1,2}}[，,、]|[{o}]{{1,2}}\s*[、.．]|\d{{1,2}}\s*(?:[．、]|\.(?!\d))|(?:{_alt(w['sequence_words'])})[，,])\s*"
         ),
     }
 
@@ -88,7 +88,7 @@ def _enumerations() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ("shi", re.compile(rf"(?:(?<![统唯之第万专同单划])[{o}]{{1,2}}|{start}\d{{1,2}})是(?![否非])")),
         ("paren", re.compile(rf"{start}[（(]\s*[{o}]{{1,2}}\s*[)）]")),
         ("paren_digit", re.compile(rf"{start}[（(]\s*\d{{1,2}}\s*[)）]")),
-        ("digit", re.compile(rf"{start}\d{{1,2}}\s*[.．、](?!\d)")),
+        ("digit", re.compile(rf"{start}\d{{1,2}}\s*(?:[．、]|\.(?!\d))")),
         ("chinese", re.compile(rf"{start}[{o}]{{1,2}}\s*、")),
         ("di", re.compile(rf"{start}(?:第|其)[{o}]{{1,2}}[，,、]")),
         ("sequence", re.compile(rf"{start}(?:{seq})[，,]")),
@@ -127,7 +127,8 @@ def _heading_kind(line: str) -> str | None:
     title = match.group("title").strip()
     w = _words()
     problem = any(k in title for k in w["problem_title_words"])
-    remedy = any(k in title for k in w["improvement_heading_words"]) and not _acts(title) and "将" not in title
+    shortfall = _patterns()["problem_cue"].sub("", title.replace("问题", "").replace("不足", "")) != title.replace("问题", "").replace("不足", "")
+    remedy = any(k in title for k in w["improvement_heading_words"]) and not _acts(title) and "将" not in title and not shortfall
     if problem == remedy:
         return None
     return PROBLEM if problem else IMPROVEMENT
@@ -203,8 +204,12 @@ def units(section_text: str) -> list[Unit]:
             kind = _heading_kind(segment)
             if kind is not None:
                 match = _patterns()["sub_heading"].match(segment)
+                rest = segment[match.end():].strip()
+                if rest and _patterns()["marker"].match(segment) and not _enumerated(rest)[1] and len(_sentences(rest)) == 1:
+                    result.append(Unit(segment, "enumerated", kind))
+                    continue
                 result.append(Unit(segment[: match.end()].strip(), "heading", kind))
-                segment = segment[match.end():].strip()
+                segment = rest
             preamble, items = _enumerated(segment)
             pieces = [piece for sentence in _sentences(preamble) for piece in _at_colon(sentence)]
             for n, piece in enumerate(pieces):
@@ -249,15 +254,17 @@ def assign(stream: list[Unit]) -> list[tuple[str, str]]:
         if unit.role == "heading":
             state, locked = unit.kind or state, True
             continue
-        if len(_body(text)) < _MIN_ITEM_CHARS:
+        if unit.kind is not None:
+            out.append((unit.kind, text))
+            continue
+        if len(_body(text)) < _MIN_ITEM_CHARS and not _nothing(text):
             continue
         if unit.role == "tail" and state == IMPROVEMENT and out and out[-1][0] == IMPROVEMENT:
             out[-1] = (IMPROVEMENT, out[-1][1] + text)
             continue
         if unit.role == "leadin":
-            remedy = _patterns()["remedy_lead"].match(_body(text)) or _patterns()["generic_remedy"].search(text)
             if not locked:
-                state = IMPROVEMENT if remedy and not _is_problem_leadin(text) else PROBLEM if not remedy else state
+                state = _leadin_kind(text) or state
             continue
         if _patterns()["remedy_lead"].match(_body(text)) and not (_states_problem(text) and not _acts_later(text)):
             state = IMPROVEMENT
@@ -271,7 +278,7 @@ def assign(stream: list[Unit]) -> list[tuple[str, str]]:
             if _is_problem_leadin(text):
                 state = state if locked else PROBLEM
                 continue
-            if state == PROBLEM and not _states_problem(text) and not _acts(text):
+            if state == PROBLEM and not _states_problem(text) and not _acts(text) and not _nothing(text):
                 continue
         if not locked:
             if state == PROBLEM and _acts(text) and not _states_problem(_body(text)):
@@ -280,6 +287,20 @@ def assign(stream: list[Unit]) -> list[tuple[str, str]]:
                 state = PROBLEM
         out.append((state, text))
     return out
+
+
+def _leadin_kind(text: str) -> str | None:
+    """The half a lead-in opens: a remedy lead (为此/下一步 …) first, then a shortfall announcement."""
+    if _patterns()["remedy_lead"].match(_body(text)):
+        return IMPROVEMENT
+    if _is_problem_leadin(text):
+        return PROBLEM
+    return IMPROVEMENT if _patterns()["generic_remedy"].search(text) else None
+
+
+def _nothing(text: str) -> bool:
+    """"无。" / "暂无。": the section says there is nothing to report; an item (labelled other)."""
+    return _body(text) in _words()["nothing_to_report"]
 
 
 def _acts_later(text: str) -> bool:
