@@ -263,7 +263,9 @@ def assign(stream: list[Unit]) -> list[tuple[str, str]]:
             out[-1] = (IMPROVEMENT, out[-1][1] + text)
             continue
         if unit.role == "leadin":
-            if not locked:
+            if _patterns()["remedy_lead"].match(_body(text)):
+                state = IMPROVEMENT
+            elif not locked:
                 state = _leadin_kind(text) or state
             continue
         if _patterns()["remedy_lead"].match(_body(text)) and not (_states_problem(text) and not _acts_later(text)):
