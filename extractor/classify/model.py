@@ -55,7 +55,7 @@ class Model:
         """``proba`` from feature rows already computed by ``vectors`` (segmentation is the slow part)."""
         if vectors.shape[0] == 0:
             return np.zeros((0, len(self.labels)))
-        logits = np.asarray(vectors @ self.coef.T) + self.intercept
+        logits = np.clip(np.asarray(vectors @ self.coef.T) + self.intercept, -50.0, 50.0)
         return 1.0 / (1.0 + np.exp(-logits))
 
     def decide(self, proba: np.ndarray, texts: list[str]) -> list[list[tuple[str, float]]]:

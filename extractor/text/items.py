@@ -128,7 +128,8 @@ def _heading_kind(line: str) -> str | None:
     w = _words()
     problem = any(k in title for k in w["problem_title_words"])
     shortfall = _patterns()["problem_cue"].sub("", title.replace("问题", "").replace("不足", "")) != title.replace("问题", "").replace("不足", "")
-    remedy = any(k in title for k in w["improvement_heading_words"]) and not _acts(title) and "将" not in title and not shortfall
+    acts = title.startswith(tuple(w["title_action_starts"]))
+    remedy = any(k in title for k in w["improvement_heading_words"]) and not acts and "将" not in title and not shortfall
     if problem == remedy:
         return None
     return PROBLEM if problem else IMPROVEMENT
@@ -215,7 +216,12 @@ def units(section_text: str) -> list[Unit]:
             for n, piece in enumerate(pieces):
                 role = "tail" if tail and n == 0 else "sentence"
                 result.append(Unit(piece, "leadin" if items and n == len(pieces) - 1 and _open(piece) else role))
-            result.extend(Unit(item, "enumerated") for item in items)
+            for item in items:
+                trailing = re.search(r"(?<=[。；;！？])[^。；;！？]*[:：]\s*$", item)
+                if trailing and _leadin_kind(trailing.group()) is not None:
+                    result += [Unit(item[: trailing.start()], "enumerated"), Unit(trailing.group(), "leadin")]
+                else:
+                    result.append(Unit(item, "enumerated"))
     return result
 
 
@@ -295,9 +301,9 @@ def _leadin_kind(text: str) -> str | None:
     """The half a lead-in opens: a remedy lead (为此/下一步 …) first, then a shortfall announcement."""
     if _patterns()["remedy_lead"].match(_body(text)):
         return IMPROVEMENT
-    if _is_problem_leadin(text):
-        return PROBLEM
-    return IMPROVEMENT if _patterns()["generic_remedy"].search(text) else None
+    if _patterns()["generic_remedy"].search(text):
+        return IMPROVEMENT
+    return PROBLEM if _is_problem_leadin(text) else None
 
 
 def _nothing(text: str) -> bool:
