@@ -57,11 +57,16 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     heading_words = _alt(w["problem_heading_words"] + w["improvement_heading_words"])
     return {
         "main_heading": re.compile(
-            rf"^\s*#*\s*[{o}]{{1,2}}\s*[、.．]\s*[^。；;:：\n]{{0,40}}?(?:{heading_words})[^。；;:：\s]{{0,8}}(?:\s+|$)"
+            rf"^\s*#*\s*[{o}]{{1,2}}\s*[、.．]\s*[^。；;:：\n]{{0,40}}?(?:{heading_words})[^。；;:：\s（(]{{0,8}}[。:：]?(?:\s+|$|(?=[（(][{o}][)）]))"
         ),
         "sub_heading": re.compile(
             rf"^\s*#*\s*(?:[（(]\s*[{o}\d]{{1,2}}\s*[)）]|[{o}]{{1,2}}\s*[、.．]|\d{{1,2}}\s*[、.．])?\s*"
             rf"(?P<title>[^。；;:：\n，,]{{0,14}}?(?:{heading_words})[^。；;:：\n，,]{{0,8}}?)\s*(?:[:：。]|$)"
+        ),
+        "inline_heading": re.compile(
+            rf"(?:(?<=^)|(?<=[^\n]))(?P<enum>[（(][{o}][)）]|(?:(?<=^)|(?<=[。；;！？\s]))[{o}]、)\s*(?P<title>{w['inline_heading']})"
+            rf"\s*[:：。]?",
+            re.M,
         ),
         "remedy_lead": re.compile(
             rf"^[^。；;]{{0,{w['remedy_lead_window']}}}?(?:{_alt(w['remedy_leads'])})"
@@ -101,10 +106,15 @@ def unwrap(text: str) -> str:
     out: list[str] = []
     for line in lines:
         if out and not re.search(r"[。！？；;:：]$", out[-1]) and not _opens_block(line) and not _is_heading(out[-1]):
-            out[-1] += line
+            out[-1] += " " + line if _is_title(out[-1]) else line
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def _is_title(line: str) -> bool:
+    """"（一）加强组织领导": an enumerated short title whose text follows on the next line."""
+    return _opens_block(line) and len(line) <= _words()["group_title_chars"] and not re.search(r"[，,。；;！？]", line)
 
 
 def _opens_block(line: str) -> bool:
@@ -141,6 +151,16 @@ def _strip_main_heading(text: str) -> str:
     return text[match.end():] if match else text
 
 
+def _break_headings(text: str) -> str:
+    """Put sub-headings run into the text on their own line ("…利用率不高。（二）改进措施一是…", as pages
+    copied without line breaks have them); only known heading phrases after an enumerator count."""
+
+    def cut(match: re.Match[str]) -> str:
+        return "\n" + match.group().strip() + "\n"
+
+    return _patterns()["inline_heading"].sub(cut, text)
+
+
 def _sentences(text: str) -> list[str]:
     """Sentences ending in 。！？ (the end mark kept); a trailing fragment counts as one."""
     result: list[str] = []
@@ -173,7 +193,7 @@ def _segments(paragraph: str) -> list[tuple[str, bool]]:
     pieces: list[str] = []
     for sentence in _sentences(paragraph) or [paragraph]:
         head = sentence.strip(_SEPARATORS)
-        if pieces and (_patterns()["remedy_lead"].match(head) or _heading_kind(head) is not None):
+        if pieces and (_patterns()["remedy_lead"].match(head) or _heading_kind(head) is not None or _announces_remedies(head)):
             pieces.append(sentence)
         elif pieces:
             pieces[-1] += sentence
@@ -196,10 +216,24 @@ def _open(piece: str) -> bool:
     return not re.search(r"[。！？!?]\s*$", piece)
 
 
+def _announces_remedies(sentence: str) -> bool:
+    """"因此，我们考虑从以下三个方面作进一步的改进：": a remedy announcement with no shortfall in it."""
+    return _patterns()["generic_remedy"].search(sentence) is not None and not _states_problem(sentence.replace("问题", ""))
+
+
+def _nested(item: str) -> list[str]:
+    """"（一）提高认识 一是…；二是…": a titled group of sub-items is its sub-items (the title is no item)."""
+    body = _patterns()["marker"].sub("", item, count=1)
+    title, subs = _enumerated(body)
+    if len(subs) >= 2 and len(title.strip()) <= _words()["group_title_chars"] and not re.search(r"[。！？；;，,]", title):
+        return subs
+    return [item]
+
+
 def units(section_text: str) -> list[Unit]:
     """The section as a stream of headings, enumerated items and plain sentences, in order."""
     result: list[Unit] = []
-    for paragraph in unwrap(_strip_main_heading(section_text.strip())).splitlines():
+    for paragraph in unwrap(_break_headings(_strip_main_heading(section_text.strip()))).splitlines():
         for segment, tail in _segments(paragraph.strip()):
             segment = segment.strip()
             kind = _heading_kind(segment)
@@ -216,7 +250,7 @@ def units(section_text: str) -> list[Unit]:
             for n, piece in enumerate(pieces):
                 role = "tail" if tail and n == 0 else "sentence"
                 result.append(Unit(piece, "leadin" if items and n == len(pieces) - 1 and _open(piece) else role))
-            for item in items:
+            for item in (sub for whole in items for sub in _nested(whole)):
                 trailing = re.search(r"(?<=[。；;！？])[^。；;！？]*[:：]\s*$", item)
                 if trailing and _leadin_kind(trailing.group()) is not None:
                     result += [Unit(item[: trailing.start()], "enumerated"), Unit(trailing.group(), "leadin")]
@@ -230,7 +264,8 @@ def _body(text: str) -> str:
 
 
 def _states_problem(text: str) -> bool:
-    return _patterns()["problem_cue"].search(text) is not None
+    """A shortfall is named (有待, 不够, 滞后 …); "这些问题/上述问题" only point back at one."""
+    return _patterns()["problem_cue"].search(re.sub(r"(?:这些|上述|以上|此类|前述|存在的)问题", "", text)) is not None
 
 
 def _acts(text: str) -> bool:
@@ -239,10 +274,20 @@ def _acts(text: str) -> bool:
 
 def _is_problem_leadin(text: str) -> bool:
     """"存在以下问题：", "但仍然存在一些问题。": announces shortcomings without stating one."""
-    last = re.split(r"[，,]", text.strip())[-1].strip()
-    return text.rstrip().endswith(("：", ":")) or _patterns()["problem_leadin"].search(last) is not None and not any(
-        cue in last for cue in _words()["problem_cues"] if cue not in ("问题", "差距", "不足")
-    )
+    if text.rstrip().endswith(("：", ":")):
+        return True
+    clauses = re.split(r"[，,]", text.strip().rstrip("。；;"))
+    last = clauses[-1].strip()
+    match = _patterns()["problem_leadin"].search(last)
+    if match is None:
+        return False
+    prefix = last[: match.start()]
+    if len(prefix) > _words()["leadin_prefix_chars"] and not re.search(_words()["leadin_subject"], prefix):
+        return False
+    rest = "".join(clauses[:-1])
+    for generic in _words()["generic_shortfalls"]:
+        rest = rest.replace(generic, "")
+    return not _states_problem(rest)
 
 
 def _is_generic_remedy(text: str) -> bool:
@@ -263,7 +308,7 @@ def assign(stream: list[Unit]) -> list[tuple[str, str]]:
         if unit.kind is not None:
             out.append((unit.kind, text))
             continue
-        if len(_body(text)) < _MIN_ITEM_CHARS and not _nothing(text):
+        if unit.role != "enumerated" and len(_body(text)) < _MIN_ITEM_CHARS and not _nothing(text):
             continue
         if unit.role == "tail" and state == IMPROVEMENT and out and out[-1][0] == IMPROVEMENT:
             out[-1] = (IMPROVEMENT, out[-1][1] + text)
