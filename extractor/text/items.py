@@ -77,7 +77,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "problem_leadin": re.compile(w["problem_leadin"]),
         "generic_remedy": re.compile(w["generic_remedy"]),
         "marker": re.compile(
-            rf"^\s*(?:[（(]\s*(?:[{o}]{{1,2}}|\d{{1,2}})\s*[)）]\s*是?|[{o}]{{1,2}}是|\d{{1,2}}\s*是|其[{o}]{{1,2}}[，,、]?"
+            rf"^\s*(?:[（(]\s*(?:[{o}]{{1,2}}|\d{{1,2}})\s*[)）]\s*是?|[{o}]{{1,2}}[是要]|\d{{1,2}}\s*是|其[{o}]{{1,2}}[，,、]?"
             rf"|第[{o}]{{1,2}}[，,、]|[{o}]{{1,2}}\s*[、.．]|\d{{1,2}}\s*(?:[．、]|\.(?!\d))|(?:{_alt(w['sequence_words'])})[，,])\s*"
         ),
     }
@@ -90,7 +90,7 @@ def _enumerations() -> tuple[tuple[str, re.Pattern[str]], ...]:
     seq = _alt(_words()["sequence_words"])
     start = r"(?:(?<=^)|(?<=[\s。；;：:！？，,]))"
     return (
-        ("shi", re.compile(rf"(?:(?<![统唯之第万专同单划])[{o}]{{1,2}}|{start}\d{{1,2}})是(?![否非])")),
+        ("shi", re.compile(rf"(?:(?<![统唯之第万专同单划])[{o}]{{1,2}}|{start}\d{{1,2}})(?:是(?![否非])|要(?=[\u4e00-\u9fff]))")),
         ("paren", re.compile(rf"{start}[（(]\s*[{o}]{{1,2}}\s*[)）]")),
         ("paren_digit", re.compile(rf"{start}[（(]\s*\d{{1,2}}\s*[)）]")),
         ("digit", re.compile(rf"{start}\d{{1,2}}\s*(?:[．、]|\.(?!\d))")),
@@ -193,7 +193,8 @@ def _segments(paragraph: str) -> list[tuple[str, bool]]:
     pieces: list[str] = []
     for sentence in _sentences(paragraph) or [paragraph]:
         head = sentence.strip(_SEPARATORS)
-        if pieces and (_patterns()["remedy_lead"].match(head) or _heading_kind(head) is not None or _announces_remedies(head)):
+        lead = re.split(r"(?<=[:：])", head, maxsplit=1)[0]
+        if pieces and (_patterns()["remedy_lead"].match(head) or _heading_kind(head) is not None or _announces_remedies(lead)):
             pieces.append(sentence)
         elif pieces:
             pieces[-1] += sentence
@@ -218,7 +219,7 @@ def _open(piece: str) -> bool:
 
 def _announces_remedies(sentence: str) -> bool:
     """"因此，我们考虑从以下三个方面作进一步的改进：": a remedy announcement with no shortfall in it."""
-    return _patterns()["generic_remedy"].search(sentence) is not None and not _states_problem(sentence.replace("问题", ""))
+    return _patterns()["generic_remedy"].search(sentence) is not None and _leadin_kind(sentence) == IMPROVEMENT
 
 
 def _nested(item: str) -> list[str]:
@@ -314,10 +315,9 @@ def assign(stream: list[Unit]) -> list[tuple[str, str]]:
             out[-1] = (IMPROVEMENT, out[-1][1] + text)
             continue
         if unit.role == "leadin":
-            if _patterns()["remedy_lead"].match(_body(text)):
-                state = IMPROVEMENT
-            elif not locked:
-                state = _leadin_kind(text) or state
+            kind = _leadin_kind(text)
+            if kind == IMPROVEMENT or not locked:
+                state = kind or state
             continue
         if _patterns()["remedy_lead"].match(_body(text)) and not (_states_problem(text) and not _acts_later(text)):
             state = IMPROVEMENT
@@ -346,9 +346,9 @@ def _leadin_kind(text: str) -> str | None:
     """The half a lead-in opens: a remedy lead (为此/下一步 …) first, then a shortfall announcement."""
     if _patterns()["remedy_lead"].match(_body(text)):
         return IMPROVEMENT
-    if _patterns()["generic_remedy"].search(text):
-        return IMPROVEMENT
-    return PROBLEM if _is_problem_leadin(text) else None
+    if _is_problem_leadin(text) and not re.search(_words()["remedy_words"], text):
+        return PROBLEM
+    return IMPROVEMENT if _patterns()["generic_remedy"].search(text) else None
 
 
 def _nothing(text: str) -> bool:
