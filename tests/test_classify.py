@@ -67,22 +67,57 @@ def test_no_items_gives_empty_lists() -> None:
     assert classify_items([], []) == ([], [])
 
 
-def test_packaged_model_matches_taxonomy_and_rejects_label_drift(tmp_path: Path) -> None:
+def _bundle(model) -> dict:
+    return {"format": 2, "features": model.features, "coef": model.coef, "intercept": model.intercept,
+            "labels": list(model.labels), "thresholds": list(model.thresholds)}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda b: b.update(labels=b["labels"][:-1] + ["misc"]), "do not match taxonomy"),
+        (lambda b: b.update(thresholds=b["thresholds"][:-1]), "thresholds"),
+        (lambda b: b.update(thresholds=[1.5] * len(b["thresholds"])), "outside"),
+        (lambda b: b.update(coef=b["coef"][:, :-1]), "do not fit"),
+        (lambda b: b.update(intercept=b["intercept"][:-1]), "do not fit"),
+        (lambda b: b.update(coef=b["coef"] * np.nan), "non-finite"),
+        (lambda b: b.pop("features"), "incomplete"),
+        (lambda b: b.update(format=1), "not a format-2"),
+    ],
+)
+def test_model_bundle_is_validated_on_load(tmp_path: Path, change, message: str) -> None:
     import skops.io as sio
 
     model = load_model(ROOT / "models" / "section5")
-    assert model.labels == label_keys()
-    bundle = {"pipeline": model.pipeline, "labels": list(model.labels[:-1]), "thresholds": list(model.thresholds[:-1])}
+    assert model.labels == label_keys() and model.coef.shape[0] == len(label_keys())
+    bundle = _bundle(model)
+    change(bundle)
     sio.dump(bundle, tmp_path / "model.skops")
-    with pytest.raises(DataError, match="do not match taxonomy"):
+    with pytest.raises(DataError, match=message):
         load_model(tmp_path)
+
+
+def test_broken_model_is_exit_8_with_one_line(tmp_path: Path) -> None:
+    import skops.io as sio
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    bundle = _bundle(load_model(ROOT / "models" / "section5"))
+    bundle["thresholds"] = bundle["thresholds"][:3]
+    sio.dump(bundle, tmp_path / "model.skops")
+    section = tmp_path / "s5.txt"
+    section.write_text("五、存在的主要问题及改进情况\n一是信息更新不及时。\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["classify", str(section), "--model", str(tmp_path)])
+    assert result.exit_code == 8
+    assert "Traceback" not in result.output and "thresholds" in result.output
 
 
 def test_model_with_untrusted_type_is_refused(tmp_path: Path) -> None:
     import skops.io as sio
     from sklearn.ensemble import RandomForestClassifier
 
-    sio.dump({"pipeline": RandomForestClassifier(), "labels": [], "thresholds": []}, tmp_path / "model.skops")
+    sio.dump({"format": 2, "features": RandomForestClassifier(), "labels": [], "thresholds": []}, tmp_path / "model.skops")
     with pytest.raises(DataError, match="untrusted"):
         load_model(tmp_path)
 

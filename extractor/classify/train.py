@@ -22,7 +22,6 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import cohen_kappa_score, f1_score
 from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
@@ -77,10 +76,27 @@ def split(examples: list[Example], by: str, seed: int) -> tuple[list[Example], l
     return [e for e in examples if _unit(getattr(e, by), seed) >= TEST_SHARE], test
 
 
-def _platt(decision: np.ndarray, y: np.ndarray, seed: int) -> tuple[float, float]:
-    """Slope and offset of a logistic fit of the labels on the SVM scores."""
-    fit = LogisticRegression(C=1e4, random_state=seed).fit(decision.reshape(-1, 1), y)
-    return float(fit.coef_[0, 0]), float(fit.intercept_[0])
+def _platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Slope and offset of Platt's sigmoid p = 1 / (1 + exp(-(a*d + b))), by Newton's method.
+
+    Targets are Platt's smoothed ones ((n+ + 1)/(n+ + 2), 1/(n- + 2)), so separable scores still
+    give a finite slope (Platt 1999; Lin, Lin and Weng 2007).
+    """
+    positives = float(y.sum())
+    negatives = float(len(y) - positives)
+    target = np.where(y > 0, (positives + 1) / (positives + 2), 1 / (negatives + 2))
+    a, b = 1.0, float(np.log((negatives + 1) / (positives + 1))) * -1.0
+    for _ in range(100):
+        z = np.clip(a * decision + b, -50, 50)
+        p = 1.0 / (1.0 + np.exp(-z))
+        w = np.maximum(p * (1 - p), 1e-12)
+        g = np.array([np.dot(p - target, decision), np.sum(p - target)])
+        h = np.array([[np.dot(w, decision * decision) + 1e-9, np.dot(w, decision)], [np.dot(w, decision), w.sum() + 1e-9]])
+        step = np.linalg.solve(h, g)
+        a, b = a - step[0], b - step[1]
+        if np.abs(step).max() < 1e-9:
+            break
+    return float(a), float(b)
 
 
 def fit_scorer(texts: list[str], truth: np.ndarray, seed: int) -> tuple[object, np.ndarray, np.ndarray]:
@@ -102,7 +118,7 @@ def fit_scorer(texts: list[str], truth: np.ndarray, seed: int) -> tuple[object, 
             decision = cross_val_predict(svm, x, y, cv=cv, method="decision_function")
         else:
             decision = svm.fit(x, y).decision_function(x)
-        slope, offset = _platt(decision, y, seed)
+        slope, offset = _platt(decision, y)
         svm.fit(x, y)
         coef[j] = slope * svm.coef_.ravel()
         intercept[j] = slope * float(svm.intercept_[0]) + offset
@@ -131,12 +147,15 @@ def tune_thresholds(proba: np.ndarray, truth: np.ndarray) -> tuple[float, ...]:
     """Per label, the grid threshold with the best validation F1 (ties: nearest 0.5, then lowest)."""
     chosen = []
     for j in range(truth.shape[1]):
-        ranked = sorted(
-            THRESHOLD_GRID,
-            key=lambda t: (-f1_score(truth[:, j], proba[:, j] >= t, zero_division=0), abs(t - 0.5), t),
-        )
+        ranked = sorted(THRESHOLD_GRID, key=lambda t: (-_f1(truth[:, j] > 0, proba[:, j] >= t), abs(t - 0.5), t))
         chosen.append(float(ranked[0]))
     return tuple(chosen)
+
+
+def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
+    hits = float(np.sum(gold & predicted))
+    total = float(gold.sum() + predicted.sum())
+    return 2 * hits / total if total else 0.0
 
 
 def _decided(proba: np.ndarray, examples: list[Example], thresholds: tuple[float, ...]) -> list[list[str]]:
