@@ -59,6 +59,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "main_heading": re.compile(
             rf"^\s*#*\s*[{o}]{{1,2}}\s*[、.．]\s*[^。；;:：\n]{{0,40}}?(?:{heading_words})[^。；;:：\s（(]{{0,8}}[。:：]?(?:\s+|$|(?=[（(][{o}][)）]))"
         ),
+        "main_heading_both": re.compile(
+            rf"^\s*#*\s*[{o}]{{1,2}}\s*[、.．]\s*[^。；;:：\n]{{0,30}}?(?:{_alt(w['problem_heading_words'])})[^。；;:：\n]{{0,16}}?"
+            rf"(?:{_alt(w['main_heading_ends'])})[。:：]?"
+        ),
         "sub_heading": re.compile(
             rf"^\s*#*\s*(?:[（(]\s*[{o}\d]{{1,2}}\s*[)）]|[{o}]{{1,2}}\s*[、.．]|\d{{1,2}}\s*[、.．])?\s*"
             rf"(?P<title>[^。；;:：\n，,]{{0,14}}?(?:{heading_words})[^。；;:：\n，,]{{0,8}}?)\s*(?:[:：。]|$)"
@@ -147,7 +151,7 @@ def _heading_kind(line: str) -> str | None:
 
 def _strip_main_heading(text: str) -> str:
     """Drop the section's own heading (五、存在的主要问题及改进情况), also when the body follows on its line."""
-    match = _patterns()["main_heading"].match(text)
+    match = _patterns()["main_heading_both"].match(text) or _patterns()["main_heading"].match(text)
     return text[match.end():] if match else text
 
 
@@ -298,21 +302,40 @@ def _is_generic_remedy(text: str) -> bool:
 
 
 def assign(stream: list[Unit]) -> list[tuple[str, str]]:
-    """(kind, text) for every unit that is an item, by the rules in the module docstring."""
+    """(kind, text) for every unit that is an item, by the rules in the module docstring.
+
+    A plain remedy sentence right before an enumerated list of remedies introduces the list
+    ("下一步，我局将针对问题补短板。一是…") and is not an item itself.
+    """
+    out = _assign(stream)
+    return [
+        (kind, text)
+        for n, (kind, text, listed) in enumerate(out)
+        if listed or kind == PROBLEM or n + 1 == len(out) or out[n + 1][0] == PROBLEM or not _opens_list(out[n + 1])
+    ]
+
+
+def _opens_list(item: tuple[str, str, bool]) -> bool:
+    """An enumerated item numbered first (一是, （一）, 1., 第一, 首先): the start of a list."""
+    return item[2] and re.match(r"\s*(?:[（(]\s*[一1]\s*[)）]|[一1]\s*[是要、.．]|第一|其一|首先)", item[1]) is not None
+
+
+def _assign(stream: list[Unit]) -> list[tuple[str, str, bool]]:
+    """(kind, text, enumerated?) of every item, before introductions are dropped."""
     state, locked = PROBLEM, False
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, bool]] = []
     for unit in stream:
         text = unit.text.strip()
         if unit.role == "heading":
             state, locked = unit.kind or state, True
             continue
         if unit.kind is not None:
-            out.append((unit.kind, text))
+            out.append((unit.kind, text, True))
             continue
         if unit.role != "enumerated" and len(_body(text)) < _MIN_ITEM_CHARS and not _nothing(text):
             continue
         if unit.role == "tail" and state == IMPROVEMENT and out and out[-1][0] == IMPROVEMENT:
-            out[-1] = (IMPROVEMENT, out[-1][1] + text)
+            out[-1] = (IMPROVEMENT, out[-1][1] + text, out[-1][2])
             continue
         if unit.role == "leadin":
             kind = _leadin_kind(text)
@@ -322,7 +345,7 @@ def assign(stream: list[Unit]) -> list[tuple[str, str]]:
         if _patterns()["remedy_lead"].match(_body(text)) and not (_states_problem(text) and not _acts_later(text)):
             state = IMPROVEMENT
             if not _is_generic_remedy(text):
-                out.append((IMPROVEMENT, text))
+                out.append((IMPROVEMENT, text, unit.role == "enumerated"))
             continue
         if unit.role != "enumerated":
             if _is_generic_remedy(text) and not _states_problem(text):
@@ -338,7 +361,7 @@ def assign(stream: list[Unit]) -> list[tuple[str, str]]:
                 state = IMPROVEMENT
             elif state == IMPROVEMENT and _states_problem(_body(text)) and not _acts(text):
                 state = PROBLEM
-        out.append((state, text))
+        out.append((state, text, unit.role == "enumerated"))
     return out
 
 
