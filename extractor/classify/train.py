@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import cohen_kappa_score, f1_score
+from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
@@ -212,7 +212,7 @@ def agreement(corpus: RealCorpus) -> dict:
     a, b = indicator(first, labels), indicator(second, labels)
     per_label = {
         label: {
-            "kappa": round(float(cohen_kappa_score(a[:, j], b[:, j])), 4) if a[:, j].any() or b[:, j].any() else None,
+            "kappa": _kappa(a[:, j], b[:, j]),
             "f1": round(float(f1_score(a[:, j], b[:, j], zero_division=0)), 4),
             "support": int(a[:, j].sum()),
         }
@@ -228,6 +228,13 @@ def agreement(corpus: RealCorpus) -> dict:
         "macro_f1": result["macro_f1"],
         "per_label": per_label,
     }
+
+
+def _kappa(a: np.ndarray, b: np.ndarray) -> float | None:
+    """Cohen's kappa of two 0/1 codings; None when chance agreement is total (a label nobody or everybody used)."""
+    observed = float(np.mean(a == b))
+    chance = float(a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean()))
+    return None if chance >= 1.0 else round((observed - chance) / (1.0 - chance), 4)
 
 
 def _examples(corpus: RealCorpus) -> list[Example]:

@@ -1,0 +1,36 @@
+"""The second labelling pass: items matched by overlap, per-label agreement against the first pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from extractor.classify.realcorpus import read_real
+from extractor.classify.train import agreement
+
+TEXT = "五、存在的主要问题及改进情况\n一是信息更新不够及时；二是政策解读形式单一。下一步将加强培训。\n"
+
+
+def _write(folder: Path, annotator: str, rows: list[tuple[str, str, list[str]]]) -> None:
+    lines = [json.dumps({"id": f"a1-{n:02d}", "passage": "a1", "text": text, "kind": kind, "labels": labels},
+                        ensure_ascii=False) for n, (text, kind, labels) in enumerate(rows, 1)]
+    (folder / f"items-{annotator}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_second_pass_agreement_on_matched_items(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    (real / "passages").mkdir(parents=True)
+    (real / "passages" / "a1.txt").write_text(TEXT, encoding="utf-8")
+    (real / "passages.jsonl").write_text(json.dumps({"id": "a1", "source": "test", "agency": "测试局", "level": "city",
+                                                      "year": 2020, "file": "annotations/real/passages/a1.txt",
+                                                      "annotator": "b"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "holdout.txt").write_text("0" * 16 + "\n", encoding="utf-8")
+    _write(real, "a", [("一是信息更新不够及时；", "problem", ["timeliness"]), ("二是政策解读形式单一。", "problem", ["other"]),
+                       ("下一步将加强培训。", "improvement", ["awareness_training"])])
+    _write(real, "b", [("一是信息更新不够及时；", "problem", ["timeliness"]),
+                       ("二是政策解读形式单一。下一步将加强培训。", "problem", ["policy_interpretation"])])
+    corpus = read_real(real)
+    assert [i.annotator for i in corpus.primary()] == ["b", "b"]
+    result = agreement(corpus)
+    assert (result["passages"], result["items_first_pass"], result["items_matched"], result["items_unmatched"]) == (1, 2, 1, 1)
+    assert result["per_label"]["timeliness"]["f1"] == 1.0 and result["micro_f1"] == 1.0
