@@ -152,9 +152,9 @@ is only ever extra training data, used when it improves validation on real items
   the figures are repeated with passages as the unit. Nothing on the test side is used for any choice.
 - Features: tf-idf of jieba words (domain dictionary) and of character 1-2-grams, sublinear tf,
   after width folding and list-marker removal.
-- Scorer: per label a `LinearSVC` (C={meta['svm_c']}, balanced classes); Platt's sigmoid fitted on its
-  3-fold out-of-fold scores and folded into the weights, so inference is one sparse product and a
-  logistic function.
+- Scorer: per label a class-balanced logistic regression (liblinear, C={meta['logreg_c']}); inference
+  is one sparse product and a logistic function, no calibration step. It matched a LinearSVC with
+  Platt's sigmoid folded into its weights on validation, and C was chosen on validation too.
 - Thresholds: per label, the best F1 on out-of-fold probabilities of the train side
   ({meta['cv_folds']}-fold `GroupKFold` by passage): the validation split. If no topical label
   passes, an item with Chinese text keeps its best topical label when it outranks `other`.

@@ -1,8 +1,7 @@
 """The trained section-五 tagger: features, one linear scorer per label, per-label thresholds.
 
-Run time is light: the tf-idf features, then one sparse product and a logistic function. The
-calibration learned in training (Platt's sigmoid on each label's SVM score) is folded into the
-weights, so no calibration object exists at run time.
+Run time is light: the tf-idf features, then one sparse product and a logistic function (the
+per-label logistic regressions' weights; no calibration object exists at run time).
 
 The bundle (one skops file) is validated on load: only the types in TRUSTED_TYPES are read (no code
 runs), the labels must equal the packaged taxonomy's, there is one finite threshold in (0, 1) per
@@ -42,13 +41,13 @@ TRUSTED_TYPES = [
 @dataclass(frozen=True)
 class Model:
     features: Pipeline
-    coef: np.ndarray  # (labels, features): calibrated logit weights
+    coef: np.ndarray  # (labels, features): logit weights
     intercept: np.ndarray  # (labels,)
     labels: tuple[str, ...]
     thresholds: tuple[float, ...]
 
     def proba(self, texts: list[str]) -> np.ndarray:
-        """Calibrated probability per item and label, shape (len(texts), len(labels))."""
+        """Probability per item and label, shape (len(texts), len(labels))."""
         return self.proba_of(self.vectors(texts))
 
     def proba_of(self, vectors) -> np.ndarray:
