@@ -182,7 +182,7 @@ def _sentences(text: str) -> list[str]:
     for sentence in re.findall(r"[^。！？!?]+[。！？!?]*", text):
         parts = _patterns()["clause_remedy"].split(sentence)
         for n, part in enumerate(parts):
-            if n and _is_generic_remedy(part):
+            if n and _is_generic_remedy(part) and not _states_problem(result[-1]):
                 result[-1] += part
             else:
                 result.append(part)
@@ -246,8 +246,29 @@ def _nested(item: str) -> list[str]:
     return [item]
 
 
+def _style(text: str) -> str | None:
+    """Name of the enumeration style that opens ``text``."""
+    return next((name for name, pattern in _enumerations() if pattern.match(text.strip())), None)
+
+
+def _group_titles(stream: list[Unit]) -> list[Unit]:
+    """"2、队伍建设有待加强" alone on its line, then 一是/二是: the line titles the inner items, which are the items."""
+    kept = []
+    for n, unit in enumerate(stream):
+        nxt = stream[n + 1] if n + 1 < len(stream) else None
+        if (unit.role == "enumerated" and unit.kind is None and _is_title(unit.text.strip()) and nxt is not None
+                and nxt.role == "enumerated" and _style(nxt.text) not in (None, _style(unit.text))):
+            continue
+        kept.append(unit)
+    return kept
+
+
 def units(section_text: str) -> list[Unit]:
     """The section as a stream of headings, enumerated items and plain sentences, in order."""
+    return _group_titles(_units(section_text))
+
+
+def _units(section_text: str) -> list[Unit]:
     result: list[Unit] = []
     for paragraph in unwrap(_break_headings(_strip_main_heading(section_text.strip()))).splitlines():
         for segment, tail in _segments(paragraph.strip()):
@@ -316,14 +337,21 @@ def assign(stream: list[Unit]) -> list[tuple[str, str]]:
     """(kind, text) for every unit that is an item, by the rules in the module docstring.
 
     A plain remedy sentence right before an enumerated list of remedies introduces the list
-    ("下一步，我局将针对问题补短板。一是…") and is not an item itself.
+    ("下一步，我局将针对问题补短板。一是…") and is not an item itself, unless it names what it works
+    on (培训, 解读, 依申请公开 …: then it is a remedy of its own).
     """
     out = _assign(stream)
     return [
         (kind, text)
         for n, (kind, text, listed) in enumerate(out)
         if listed or kind == PROBLEM or n + 1 == len(out) or out[n + 1][0] == PROBLEM or not _opens_list(out[n + 1])
+        or _names_topic(text)
     ]
+
+
+def _names_topic(text: str) -> bool:
+    """A remedy sentence naming what it works on (培训, 解读, 依申请公开 …) is an item even before a list."""
+    return any(topic in text for topic in _words()["remedy_topics"])
 
 
 def _opens_list(item: tuple[str, str, bool]) -> bool:
