@@ -108,3 +108,18 @@ def test_next_step_paragraph_and_vague_lead_in_sentences_are_not_items() -> None
 
 def test_section_reporting_nothing_gives_one_item() -> None:
     assert split_items("五、存在的主要问题及改进情况\n无。\n") == (["无"], [])
+
+
+def test_a_title_line_over_an_inner_list_is_no_item() -> None:
+    text = "五、存在的主要问题及改进情况\n存在问题：\n2、政府信息公开工作队伍建设有待加强\n一是工作人员难以确保；\n二是业务能力有待加强。\n"
+    assert _starts(split_items(text)[0]) == ["一是工作人员", "二是业务能力"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "kept"),
+    [("下一步，我局将严格按照要求做好政务公开工作。", False), ("下一步，我市将不断丰富主动公开内容，积极推进依申请公开工作。", True)],
+)
+def test_a_remedy_sentence_introducing_a_list_is_an_item_only_when_it_names_a_topic(lead: str, kept: bool) -> None:
+    text = f"五、存在的主要问题及改进情况\n一是信息更新不及时。\n{lead}一是加强业务培训。二是完善考核机制。\n"
+    improvements = split_items(text)[1]
+    assert _starts(improvements) == ([lead[:6]] if kept else []) + ["一是加强业务", "二是完善考核"]
