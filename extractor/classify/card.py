@@ -158,6 +158,8 @@ is only ever extra training data, used when it improves validation on real items
 - Thresholds: per label, the best F1 on out-of-fold probabilities of the train side
   ({meta['cv_folds']}-fold `GroupKFold` by passage): the validation split. If no topical label
   passes, an item with Chinese text keeps its best topical label when it outranks `other`.
+- Shipped model: the one evaluated, i.e. fitted on the train side of the agency split (plus the
+  bank when chosen); the test-side items are not in it.
 - Bundle checks on load: trusted skops types only; labels equal `taxonomy.json`; one threshold in
   (0, 1) per label; weights of shape labels x features; otherwise exit 8.
 
