@@ -34,3 +34,15 @@ def test_second_pass_agreement_on_matched_items(tmp_path: Path) -> None:
     result = agreement(corpus)
     assert (result["passages"], result["items_first_pass"], result["items_matched"], result["items_unmatched"]) == (1, 2, 1, 1)
     assert result["per_label"]["timeliness"]["f1"] == 1.0 and result["micro_f1"] == 1.0
+
+
+def test_split_score_counts_found_extra_and_kind() -> None:
+    from extractor.classify.realcorpus import Passage, RealItem
+    from extractor.classify.splitcheck import score_passage
+
+    passage = Passage("a1", "test", "测试局", "city", 2020, TEXT, "a")
+    gold = [RealItem("a1-01", "a1", "一是信息更新不够及时；", "problem", ("timeliness",), "a"),
+            RealItem("a1-02", "a1", "下一步将加强培训。", "problem", ("awareness_training",), "a"),
+            RealItem("a1-03", "a1", "全新的一条", "problem", ("other",), "a")]
+    result = score_passage(passage, gold)
+    assert (result.gold, result.found, result.extra, result.kind_right) == (3, 2, 1, 1)
