@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from pathlib import Path
 
 from extractor.errors import DataError
@@ -49,3 +50,16 @@ def is_held_out(text: str, prints: frozenset[str]) -> bool:
             if hits >= MIN_HITS:
                 return True
     return False
+
+
+def main(argv: list[str]) -> int:
+    """``python -m extractor.classify.holdout FILE...``: name every reserved file, exit 1 if any (checkout only)."""
+    prints = read_prints(Path(__file__).resolve().parents[2] / "annotations" / "holdout.txt")
+    reserved = [f for f in argv if is_held_out(Path(f).read_text(encoding="utf-8", errors="replace"), prints)]
+    for name in reserved:
+        print(f"{name}: held-out evaluation passage, do not use")
+    return 1 if reserved else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
