@@ -79,7 +79,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?P<title>[^。；;:：\n，,]{{0,14}}?(?:{heading_words})[^。；;:：\n，,]{{0,8}}?)\s*(?:[:：。]|$)"
         ),
         "inline_heading": re.compile(
-            rf"(?:(?<=^)|(?<=[^\n]))(?P<enum>[（(][{o}][)）]|(?:(?<=^)|(?<=[。；;！？\s]))[{o}]、)\s*(?P<title>{w['inline_heading']})"
+            rf"(?P<enum>[（(][{o}][)）]|(?:(?<=^)|(?<=[。；;！？\s]))[{o}]、)\s*(?P<title>{w['inline_heading']})"
             rf"\s*[:：。]?",
             re.M,
         ),
