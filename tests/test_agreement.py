@@ -46,3 +46,22 @@ def test_split_score_counts_found_extra_and_kind() -> None:
             RealItem("a1-03", "a1", "全新的一条", "problem", ("other",), "a")]
     result = score_passage(passage, gold)
     assert (result.gold, result.found, result.extra, result.kind_right) == (3, 2, 1, 1)
+
+
+def test_near_duplicate_passages_form_one_family(tmp_path: Path) -> None:
+    from extractor.classify.train import families
+
+    real = tmp_path / "real"
+    (real / "passages").mkdir(parents=True)
+    texts = {"m1": TEXT, "m2": TEXT.replace("五、", "六、") + "（转载）", "m3": "五、存在的主要问题\n人员编制偏少，专职人员配备不足，兼职人员流动性较大。\n"}
+    rows = []
+    for n, (pid, text) in enumerate(texts.items()):
+        (real / "passages" / f"{pid}.txt").write_text(text, encoding="utf-8")
+        rows.append(json.dumps({"id": pid, "source": "t", "agency": f"局{n}", "level": "city", "year": 2020,
+                                "file": f"annotations/real/passages/{pid}.txt"}, ensure_ascii=False))
+    (real / "passages.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "holdout.txt").write_text("0" * 16 + "\n", encoding="utf-8")
+    (real / "items-a.jsonl").write_text(json.dumps({"id": "m1-01", "passage": "m1", "text": "一是信息更新不够及时；",
+                                                    "kind": "problem", "labels": ["timeliness"]}, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
+    assert families(read_real(real)) == {"m1": "m1", "m2": "m1", "m3": "m3"}

@@ -149,7 +149,10 @@ is only ever extra training data, used when it improves validation on real items
 ## Method
 
 - Split: {100 * meta['test_share']:.0f}% of agencies (by a seeded hash of the name) form the test side;
-  the figures are repeated with passages as the unit. Nothing on the test side is used for any choice.
+  the figures are repeated with passages as the unit. Near-duplicate passages (half of the smaller
+  one's 16-character windows shared: mirrors, copied reports) count as one passage of one agency
+  ({len(meta['data']['near_duplicate_passages'])} such passages). Nothing on the test side is used
+  for any choice.
 - Features: tf-idf of jieba words (domain dictionary) and of character 1-2-grams, sublinear tf,
   after width folding and list-marker removal.
 - Scorer: per label a class-balanced logistic regression (liblinear, C={meta['logreg_c']}); inference

@@ -5,7 +5,8 @@
   validation items (out-of-fold on the train side); it is never evaluated on.
 - Split: whole agencies go to test (a hash of the agency name, TEST_SHARE of them), so no passage —
   and no agency — has items on both sides. The same is repeated with whole passages as the unit.
-- Thresholds: per label, on out-of-fold probabilities of the train side (GroupKFold by passage).
+  Near-duplicate passages (``families``) count as one passage of one agency for both splits.
+- Thresholds: per label, on out-of-fold probabilities of the train side (GroupKFold by passage family).
 - Scorer: per label a class-balanced logistic regression (its weights are all inference needs).
 
 Seeded and free of timestamps: two runs on the same annotations give identical files and figures.
@@ -29,6 +30,7 @@ from extractor.classify.corpus import read_corpus
 from extractor.classify.cuewords import cue_tag
 from extractor.classify.evaluate import indicator, scores
 from extractor.classify.features import build_features
+from extractor.classify.holdout import windows
 from extractor.classify.model import MODEL_FILE, Model, decide_row, has_chinese
 from extractor.classify.realcorpus import RealCorpus, read_real
 from extractor.classify.splitcheck import overlap, score_split
@@ -39,6 +41,7 @@ from extractor.resources import data_path
 SEED = 13
 CV_FOLDS = 5
 TEST_SHARE = 0.25
+NEAR_DUPLICATE = 0.5
 LOGREG_C = 10.0
 THRESHOLD_GRID = tuple(round(t, 2) for t in np.arange(0.05, 0.951, 0.05))
 MODEL_VERSION = "2"
@@ -52,7 +55,8 @@ class Example:
     text: str
     labels: tuple[str, ...]
     passage: str
-    agency: str
+    agency: str  # of the passage's family (see ``families``)
+    family: str  # the passage, or the first of the near-duplicate passages it belongs with
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ def _unit(key: str, seed: int) -> float:
 
 
 def split(examples: list[Example], by: str, seed: int) -> tuple[list[Example], list[Example]]:
-    """(train, test): whole agencies (``by='agency'``) or whole passages go to test."""
+    """(train, test): whole agencies (``by='agency'``) or whole passage families (``by='family'``) go to test."""
     test = [e for e in examples if _unit(getattr(e, by), seed) < TEST_SHARE]
     return [e for e in examples if _unit(getattr(e, by), seed) >= TEST_SHARE], test
 
@@ -105,7 +109,7 @@ def fit_model(examples: list[Example], extra: list[Example], seed: int, threshol
 
 def oof_proba(examples: list[Example], extra: list[Example], seed: int) -> np.ndarray:
     """Out-of-fold probabilities of ``examples`` (folds grouped by passage; ``extra`` always in training)."""
-    groups = [e.passage for e in examples]
+    groups = [e.family for e in examples]
     proba = np.zeros((len(examples), len(label_keys())))
     folds = GroupKFold(n_splits=min(CV_FOLDS, len(set(groups))))
     for fit_idx, val_idx in folds.split(examples, groups=groups):
@@ -208,13 +212,38 @@ def _kappa(a: np.ndarray, b: np.ndarray) -> float | None:
     return None if chance >= 1.0 else round((observed - chance) / (1.0 - chance), 4)
 
 
+def families(corpus: RealCorpus) -> dict[str, str]:
+    """Passage -> first passage of its family: passages sharing NEAR_DUPLICATE of the smaller one's
+    16-character windows (the same page from two mirrors, a report copied by another agency) always
+    land on the same side of a split, whatever their agency names say."""
+    prints = {pid: set(windows(p.text)) for pid, p in sorted(corpus.passages.items())}
+    parent = {pid: pid for pid in prints}
+
+    def root(pid: str) -> str:
+        while parent[pid] != pid:
+            pid = parent[pid]
+        return pid
+
+    ids = sorted(prints)
+    for n, a in enumerate(ids):
+        for b in ids[n + 1:]:
+            smaller = min(len(prints[a]), len(prints[b]))
+            if smaller and len(prints[a] & prints[b]) >= NEAR_DUPLICATE * smaller:
+                ra, rb = sorted((root(a), root(b)))
+                parent[rb] = ra
+    return {pid: root(pid) for pid in ids}
+
+
 def _examples(corpus: RealCorpus) -> list[Example]:
+    family = families(corpus)
     agencies = {pid: " ".join(p.agency.split()) for pid, p in corpus.passages.items()}
-    return [Example(i.text, i.labels, i.passage, agencies[i.passage]) for i in corpus.primary()]
+    return [
+        Example(i.text, i.labels, i.passage, agencies[family[i.passage]], family[i.passage]) for i in corpus.primary()
+    ]
 
 
 def _bank(path: Path) -> list[Example]:
-    return [Example(i.text, i.labels, f"bank:{i.group}", "bank") for i in read_corpus(path)]
+    return [Example(i.text, i.labels, f"bank:{i.group}", "bank", f"bank:{i.group}") for i in read_corpus(path)]
 
 
 def _brief(result: dict) -> dict:
@@ -239,7 +268,7 @@ def train(data_dir: Path, seed: int = SEED) -> TrainResult:
         choice["real_only"]["micro_f1"], choice["real_only"]["macro_f1"])
     extra = bank if use_bank else []
     model, by_agency = run_split(train_side, test_side, extra, seed)
-    _, by_passage = run_split(*split(real, "passage", seed), extra, seed)
+    _, by_passage = run_split(*split(real, "family", seed), extra, seed)
     other_side = {}
     if bank:
         _, other = run_split(train_side, test_side, [] if use_bank else bank, seed)
@@ -266,6 +295,7 @@ def train(data_dir: Path, seed: int = SEED) -> TrainResult:
             "levels": dict(sorted(levels.items())),
             "years": [years[0], years[-1]] if years else [],
             "agencies": len({e.agency for e in real}),
+            "near_duplicate_passages": sorted(pid for pid, first in families(corpus).items() if pid != first),
             "not_verbatim": list(corpus.not_verbatim),
             "bank_items": len(bank),
             "bank_used": use_bank,
