@@ -6,7 +6,11 @@ The only module that prints or exits. Errors are one line: ``nianbao: <path>: <m
 from __future__ import annotations
 
 import json
+import math
+import os
+import stat
 import sys
+import warnings
 from pathlib import Path
 from collections.abc import Callable
 from typing import Annotated, NoReturn, Optional
@@ -48,6 +52,8 @@ def finish(where: str, action: Callable[[], int]) -> NoReturn:
 @app.callback()
 def main_options(debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False) -> None:
     DEBUG["on"] = debug
+    if not debug:  # libraries' warnings (a corrupt EXIF block) would break the one-line-per-error rule
+        warnings.simplefilter("ignore")
 
 
 def _output_paths(inputs: list[Path], out_dir: Path) -> dict[Path, Path]:
@@ -67,25 +73,55 @@ def _output_paths(inputs: list[Path], out_dir: Path) -> dict[Path, Path]:
     return targets
 
 
-def _settings(no_classify: bool, ocr_engine: str):
-    from extractor.settings import OcrSettings, Settings
+def _settings(no_classify: bool, ocr_engine: str, timeout: float):
+    from typing import get_args
 
+    from extractor.settings import OcrEngineName, OcrSettings, Settings
+
+    if ocr_engine not in get_args(OcrEngineName):
+        raise BadArgsError(f"unknown --ocr-engine {ocr_engine!r}: use {' | '.join(get_args(OcrEngineName))}")
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise BadArgsError(f"--timeout must be a positive number of seconds, not {timeout:g}")
     return Settings(classify=not no_classify, ocr=OcrSettings(engine=ocr_engine))  # type: ignore[arg-type]
+
+
+def _check_stdout() -> None:
+    """Before any work: standard output must not be a device that refuses every write."""
+    try:
+        here, full = os.fstat(sys.stdout.fileno()), os.stat("/dev/full")
+    except (OSError, ValueError):
+        return
+    if stat.S_ISCHR(here.st_mode) and here.st_rdev == full.st_rdev:
+        raise OutputAccessError("standard output is /dev/full")
+
+
+def _write_stdout(text: str) -> None:
+    """Write and flush now, so a full disk or closed pipe is this file's exit 5, not a shutdown traceback."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputAccessError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 def _per_input(inputs: list[Path], out_dir: Optional[Path], render: Callable[[Path], str]) -> int:
     """Render each input to stdout (one input) or DIR/<stem>.json; one bad file never stops the others."""
-    from extractor.output.jsonfile import write_atomic
+    from extractor.output.jsonfile import check_dir, write_atomic
 
     if out_dir is None and len(inputs) > 1:
         raise BadArgsError("several inputs need --out-dir DIR (one JSON file each) or --out FILE.jsonl")
+    if out_dir is None:
+        _check_stdout()
+    else:
+        check_dir(out_dir)
     targets = _output_paths(inputs, out_dir) if out_dir else {}
     codes = []
     for path in inputs:
         try:
             text = render(path)
             if out_dir is None:
-                sys.stdout.write(text)
+                _write_stdout(text)
             else:
                 write_atomic(targets[path], text)
             codes.append(0)
@@ -96,11 +132,20 @@ def _per_input(inputs: list[Path], out_dir: Optional[Path], render: Callable[[Pa
     return int(ExitCode.some_failed) if any(codes) else 0
 
 
-def _extract_files(inputs: list[Path], out_dir: Optional[Path], settings) -> int:
+def _extract_files(inputs: list[Path], out_dir: Optional[Path], settings, timeout: float) -> int:
     from extractor.api import extract
+    from extractor.batch.work import FileTimeout, deadline
+    from extractor.errors import EngineError
     from extractor.output.jsonfile import report_json
 
-    return _per_input(inputs, out_dir, lambda path: report_json(extract(path, settings)))
+    def render(path: Path) -> str:
+        try:
+            with deadline(timeout):
+                return report_json(extract(path, settings))
+        except FileTimeout:
+            raise EngineError(f"timed out after {timeout:g} s (--timeout)") from None
+
+    return _per_input(inputs, out_dir, render)
 
 
 def _extract_batch(inputs: list[Path], out: Optional[Path], settings, *, jobs: Optional[int], dask: Optional[str], timeout: float) -> int:
@@ -123,15 +168,17 @@ def extract(
     out: Annotated[Optional[Path], typer.Option("--out", help="batch: append one JSON line per input to FILE.jsonl (resumable)")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", help="batch: worker processes (default: all cores)")] = None,
     dask: Annotated[Optional[str], typer.Option("--dask", help="batch: run on a Dask scheduler, e.g. tcp://host:8786")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="batch: seconds per file before it is an error record")] = 1800.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="seconds per file before it fails (batch: an error record)")] = 1800.0,
 ) -> None:
     """Extract one JSON record per report (folders or --out: a resumable batch to one JSONL file)."""
 
     def run() -> int:
-        settings = _settings(no_classify, ocr_engine)
+        settings = _settings(no_classify, ocr_engine, timeout)
+        if out is not None and out_dir is not None:
+            raise BadArgsError("give either --out FILE.jsonl (one results file) or --out-dir DIR (one file per input), not both")
         if out is not None or any(path.is_dir() for path in inputs):
             return _extract_batch(inputs, out, settings, jobs=jobs, dask=dask, timeout=timeout)
-        return _extract_files(inputs, out_dir, settings)
+        return _extract_files(inputs, out_dir, settings, timeout)
 
     finish("extract", run)
 
@@ -168,11 +215,15 @@ def schema(out: Annotated[Optional[Path], typer.Option("--out", help="write the 
     from extractor.output.jsonfile import write_atomic
     from extractor.record import json_schema
 
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(out, text)
+    def run() -> int:
+        text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+        if out is None:
+            _write_stdout(text)
+        else:
+            write_atomic(out, text)
+        return 0
+
+    finish("schema", run)
 
 
 @app.command()
@@ -195,9 +246,9 @@ def load(
 def export(
     out_dir: Annotated[Path, typer.Argument(help="folder for one file per table")],
     db: Annotated[str, typer.Option("--db", help="database URL")] = "sqlite:///reports.db",
-    fmt: Annotated[str, typer.Option("--format", help="parquet | csv")] = "parquet",
+    fmt: Annotated[str, typer.Option("--format", help="parquet | csv | xlsx")] = "parquet",
 ) -> None:
-    """Write every table of the database as Parquet or CSV, for pandas and R."""
+    """Write every table of the database as Parquet, CSV or one Excel workbook, for pandas, R and spreadsheets."""
     from extractor.output.db import export as export_tables
 
     def run() -> int:
@@ -206,6 +257,25 @@ def export(
         return 0
 
     finish("export", run)
+
+
+@app.command()
+def check(
+    db: Annotated[str, typer.Option("--db", help="database URL")] = "sqlite:///reports.db",
+    names: Annotated[Optional[Path], typer.Option("--names", help='JSON {"former_names": {old: new}} for agencies renamed')] = None,
+) -> None:
+    """Checks across each agency's years: carries of 表三 and 现行有效件数, duplicates, copied sections (one line each)."""
+    from extractor.output.corpus_checks import check_database, former_names_file
+
+    def run() -> int:
+        findings = check_database(db, former_names_file(names))
+        typer.echo("check\tagency\treport a\treport b\tdetail")
+        for finding in findings:
+            typer.echo(finding.line())
+        typer.echo(f"{len(findings)} findings in {len({f.agency for f in findings})} agencies", err=True)
+        return 0
+
+    finish("check", run)
 
 
 @app.command()
@@ -243,15 +313,9 @@ def classify(
 def _classified_json(path: Path, settings) -> str:
     """Problems and improvements of one input: text files are split here, reports go through extract."""
     if path.suffix.lower() in (".txt", ".md"):
-        from extractor.classify.textinput import classify_text
+        from extractor.classify.textinput import classify_file
 
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            from extractor.errors import InputFileError
-
-            raise InputFileError(f"cannot read: {exc.strerror}") from exc
-        problems, improvements = classify_text(text, settings)
+        problems, improvements = classify_file(path, settings)
     else:
         from extractor.api import extract
 

@@ -11,14 +11,17 @@ from pathlib import Path
 
 from extractor.errors import InputFileError
 from extractor.ingest.document import Document, PagedSource
+from extractor.ingest.normalise import normalise_document
 from extractor.ingest.sniff import sniff
 from extractor.layout.sections import find_headings
-from extractor.record import Improvement, Problem, Report, Source
+from extractor.record import Improvement, Legacy, Problem, Report, Source
 from extractor.settings import Settings
 from extractor.template.correct import Rereader
+from extractor.template.generic import generic_tables
 from extractor.template.regions import has_table_anchor
 from extractor.template.tables import map_tables
 from extractor.text.facts import text_checks
+from extractor.text.legacy import is_legacy, read_legacy, section_at
 from extractor.text.report_text import read_text
 
 
@@ -89,7 +92,8 @@ def load(path: Path, settings: Settings) -> Loaded:
     loader = LOADERS.get(kind)
     if loader is None:
         raise InputFileError(f"{kind} inputs are not supported yet")
-    return loader(path, settings)
+    doc, rereader = loader(path, settings)
+    return normalise_document(doc), rereader
 
 
 def _items(problems: list[str], improvements: list[str], settings: Settings) -> tuple[list[Problem], list[Improvement]]:
@@ -103,10 +107,12 @@ def _items(problems: list[str], improvements: list[str], settings: Settings) -> 
 def run(path: Path, settings: Settings) -> Report:
     """Extract one report; raises NianbaoError when no record can be produced."""
     doc, rereader = load(path, settings)
+    if is_legacy(doc.rows, doc.meta):
+        return _legacy_report(path, doc, settings)
     headings = find_headings(doc.rows)
     if not headings and not has_table_anchor(doc.rows):
         raise InputFileError("not an information-disclosure annual report: no section heading or standard table found")
-    text = read_text(doc.rows, headings)
+    text = read_text(doc.rows, headings, doc.meta)
     tables = map_tables(doc.rows, headings, year=text.metadata.year, rereader=rereader)
     metadata = text.metadata.model_copy(
         update={"format": tables.formats.get("t3"), "table_formats": tables.formats}
@@ -122,4 +128,22 @@ def run(path: Path, settings: Settings) -> Report:
         problems=problems,
         improvements=improvements,
         warnings=[*doc.warnings, *text.warnings, *tables.warnings],
+    )
+
+
+def _legacy_report(path: Path, doc: Document, settings: Settings) -> Report:
+    """A pre-2019 report: never matched against the 2019/2021 template; its own tables kept as printed."""
+    text = read_legacy(doc.rows, doc.meta)
+    tables = generic_tables(doc.rows, section_at(text.headings))
+    if not text.headings and not tables:
+        raise InputFileError("not an information-disclosure annual report: no section heading or statistics table found")
+    problems, improvements = _items(text.problems, text.improvements, settings)
+    return Report(
+        source=Source(path=str(path), sha256=sha256_of(path), kind=doc.kind, pages=doc.pages),  # type: ignore[arg-type]
+        metadata=text.metadata,
+        sections=text.sections,  # type: ignore[arg-type]
+        problems=problems,
+        improvements=improvements,
+        warnings=[*doc.warnings, *text.warnings],
+        legacy=Legacy(tables=tables, facts=text.facts),
     )

@@ -42,6 +42,9 @@ class Metadata(_Model):
     year: int | None = None
     format: FormatVersion | None = None
     published: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) or null")
+    published_source: Literal["meta", "signature", "text"] | None = Field(
+        default=None, description="where `published` was read: the web page's meta tags, the signature line, or the text"
+    )
     table_formats: dict[str, FormatVersion] = Field(
         default_factory=dict, description="template version detected per table (t2, t3); reports mix them"
     )
@@ -102,6 +105,37 @@ class Improvement(_Model):
     addresses: list[int] = Field(default_factory=list)
 
 
+class GenericRow(_Model):
+    label: str
+    values: list[Number | None] = Field(description="one per column of the table's `columns`; null when blank or not a number")
+    raw: list[str] = Field(description="the cells as printed, one per column")
+    unit: str | None = Field(default=None, description="the row's unit (a 单位 column, or a unit printed after its numbers)")
+
+
+class GenericTable(_Model):
+    section: SectionId | None = Field(default=None, description="the section the table stands in")
+    title: str | None = Field(default=None, description="the caption line above the table, if any")
+    columns: list[str] = Field(description="value column labels (header rows joined with '/')")
+    units: list[str | None] = Field(description="unit per column when its header names one, e.g. （万元）")
+    rows: list[GenericRow] = Field(default_factory=list)
+
+
+class Fact(_Model):
+    key: Literal["proactive_total", "applications", "answered", "reviews", "lawsuits"]
+    label: str
+    value: Number
+    unit: str | None = None
+    section: SectionId | None = None
+    sentence: str = Field(description="the sentence the figure was read from, verbatim")
+
+
+class Legacy(_Model):
+    """What a pre-2019 report holds instead of the national template's tables."""
+
+    tables: list[GenericTable] = Field(default_factory=list, description="statistics tables as printed")
+    facts: list[Fact] = Field(default_factory=list, description="key figures stated in the prose")
+
+
 class Report(_Model):
     schema_version: Literal["1"] = SCHEMA_VERSION
     source: Source
@@ -113,6 +147,7 @@ class Report(_Model):
     problems: list[Problem] = Field(default_factory=list)
     improvements: list[Improvement] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    legacy: Legacy | None = Field(default=None, description="format 'legacy' only: generic tables and key figures")
 
 
 def json_schema() -> dict:

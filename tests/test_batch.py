@@ -96,8 +96,8 @@ def test_timeout_turns_into_an_error_record(tmp_path: Path) -> None:
 
 def test_results_file_is_exclusive_and_torn_tail_is_cut(tmp_path: Path) -> None:
     out = tmp_path / "r.jsonl"
-    good = json.dumps({"source": {"sha256": "a" * 64}}) + "\n"
-    out.write_text(good + '{"source": {"sha256": "bbb', encoding="utf-8")
+    good = json.dumps({"schema_version": "1", "source": {"sha256": "a" * 64}}) + "\n"
+    out.write_text(good + '{"schema_version": "1", "source": {"sha256": "bbb', encoding="utf-8")
     with ResultsFile(out) as results:
         assert results.done == {"a" * 64} and results.torn_bytes > 0
         with pytest.raises(OutputAccessError):
@@ -179,3 +179,78 @@ def test_a_worker_killed_mid_file_is_retried_and_the_batch_completes(tmp_path: P
     assert proc.returncode in (0, 10), stderr
     records = read_records(out)
     assert sorted(r["source"]["path"] for r in records) == sorted(made)
+
+
+# issue 9: nothing in a batch folder can block or abort the batch; workers die with their parent
+
+def _batch_beside_good_report(tmp_path: Path, make: dict[str, str]) -> dict[str, dict]:
+    """A folder with one good report and the named links or pipes ("fifo" or a link target), batched."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes(_generated_texts(tmp_path)[0].read_bytes())
+    for name, target in make.items():
+        if target == "fifo":
+            os.mkfifo(folder / name)
+        else:
+            os.symlink(target, folder / name)
+    out = tmp_path / "r.jsonl"
+    done = subprocess.run([sys.executable, "-m", "extractor", "extract", str(folder), "--out", str(out), "--jobs", "1",
+                           "--no-classify"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 10, done.stderr
+    records = {Path(r["source"]["path"]).name: r for r in read_records(out)}
+    assert set(records) == {"good.txt", *make} and "error" not in records["good.txt"]
+    return records
+
+
+def test_pipes_and_devices_in_a_batch_are_error_records_not_a_hang(tmp_path: Path) -> None:
+    records = _batch_beside_good_report(tmp_path, {"pipe.txt": "fifo", "zero.txt": "/dev/zero"})
+    assert "named pipe" in records["pipe.txt"]["error"]["message"]
+    assert "device" in records["zero.txt"]["error"]["message"]
+
+
+def test_a_symlink_loop_in_a_batch_is_an_error_record(tmp_path: Path) -> None:
+    records = _batch_beside_good_report(tmp_path, {"loop.txt": "loop.txt"})
+    assert records["loop.txt"]["error"]["code"] == "input_file" and "link loop" in records["loop.txt"]["error"]["message"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
+def test_a_folder_that_cannot_be_listed_is_an_error_record(tmp_path: Path) -> None:
+    locked = tmp_path / "in" / "locked"
+    locked.mkdir(parents=True)
+    locked.chmod(0)
+    try:
+        run_batch([tmp_path / "in"], tmp_path / "r.jsonl", jobs=1)
+    finally:
+        locked.chmod(0o755)
+    (record,) = read_records(tmp_path / "r.jsonl")
+    assert record["error"]["code"] == "input_file" and "locked" in record["source"]["path"]
+
+
+def test_results_file_is_created_with_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o002)
+    try:
+        with ResultsFile(tmp_path / "r.jsonl"):
+            pass
+    finally:
+        os.umask(old)
+    assert (tmp_path / "r.jsonl").stat().st_mode & 0o777 == 0o664
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_parent_leaves_no_worker(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_mixed(folder, 6, seed=5)
+    proc = subprocess.Popen([NIANBAO, "extract", str(folder), "--out", str(tmp_path / "r.jsonl"), "--jobs", "2"],
+                            start_new_session=True, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    family: list[int] = []
+    while time.monotonic() < deadline and len(family) < 3:
+        family = _descendants(proc.pid)
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    time.sleep(5)
+    alive = [pid for pid in family if Path(f"/proc/{pid}").exists() and " Z " not in Path(f"/proc/{pid}/stat").read_text()]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert len(family) >= 3 and not alive, f"{len(alive)} of {len(family)} processes outlived the parent"

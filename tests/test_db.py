@@ -16,6 +16,7 @@ from extractor.bench.synth import random_report, render_text
 from extractor.output.db import TABLES, engine_for, export, load, row_counts
 
 BULK_DOC = Path(__file__).resolve().parents[1] / "docs" / "BULK.md"
+EXAMPLES = Path(__file__).resolve().parents[1] / "extractor" / "data" / "examples"
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +107,11 @@ def test_export_writes_every_table(results: Path, tmp_path: Path, fmt: str) -> N
     load(results, url)
     counts = row_counts(url)
     files = export(url, fmt, tmp_path / "out")
-    assert sorted(f.stem for f in files) == sorted(TABLES)
+    assert sorted(f.stem for f in files) == sorted([*TABLES, "corpus_checks", "indicator_changes"])
     for path in files:
         frame = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path)
-        assert len(frame) == counts[path.stem]
+        if path.stem in TABLES:
+            assert len(frame) == counts[path.stem]
     reports = pd.read_parquet(tmp_path / "out" / "reports.parquet") if fmt == "parquet" else None
     if reports is not None and len(reports):
         assert set(reports["sha256"]) == {r["source"]["sha256"] for r in read_records(results) if "error" not in r}
@@ -186,3 +188,62 @@ def test_level_of_government_from_agency_name(agency: str, level: str | None) ->
     from extractor.output.levels import government_level
 
     assert government_level(agency) == level
+
+
+def _hostile_record(tmp_path: Path) -> Path:
+    """A real extraction whose agency, a section and an item begin with spreadsheet formula characters."""
+    from extractor.api import extract
+    from extractor.settings import Settings
+
+    example = next(EXAMPLES.glob("002_*.txt"))
+    report = extract(example, Settings(classify=False))
+    report.metadata.agency = '=HYPERLINK("http://evil.invalid","钦州")'
+    report.sections["s6"].text = "+1+2"
+    report.problems[0].text = "@SUM(A1:A9)"
+    report.improvements[0].text = "-2+3"
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(report.model_dump_json() + "\n", encoding="utf-8")
+    return path
+
+
+def test_csv_and_excel_exports_neutralise_formulas(tmp_path: Path) -> None:
+    import openpyxl
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    load(_hostile_record(tmp_path), url)
+    export(url, "csv", tmp_path / "csv")
+    reports = pd.read_csv(tmp_path / "csv" / "reports.csv")
+    assert reports["agency"][0] == "'" + '=HYPERLINK("http://evil.invalid","钦州")'
+    assert pd.read_csv(tmp_path / "csv" / "problems.csv")["text"][0] == "'@SUM(A1:A9)"
+    assert pd.read_csv(tmp_path / "csv" / "improvements.csv")["text"][0] == "'-2+3"
+    [book] = export(url, "xlsx", tmp_path / "xlsx")
+    workbook = openpyxl.load_workbook(book)
+    assert {"reports", "cells", "checks", "indicators", "indicator_changes", "problems", "improvements", "corpus_checks"} <= set(workbook.sheetnames)
+    sheet = workbook["reports"]
+    header = [c.value for c in sheet[1]]
+    agency = sheet.cell(row=2, column=header.index("agency") + 1)
+    assert agency.data_type == "s" and agency.value.startswith("'=")
+    sections = workbook["sections"]
+    texts = [row[3] for row in sections.iter_rows(min_row=2, values_only=True)]
+    assert "'+1+2" in texts and not any(isinstance(t, str) and t.startswith("=") for t in texts)
+    values = [row for row in workbook["cells"].iter_rows(min_row=2, values_only=True)]
+    assert len(values) == len(pd.read_csv(tmp_path / "csv" / "cells.csv"))
+    indicators = {row[1]: row[3] for row in workbook["indicators"].iter_rows(min_row=2, values_only=True)}
+    assert "applications_total" in indicators
+
+
+def test_export_fills_indicators_for_reports_loaded_before_migration_2(tmp_path: Path) -> None:
+    """A database loaded before migration 2 gets its agency keys and indicators on export, from its cells."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    load(_hostile_record(tmp_path), url)
+    engine = engine_for(url)
+    with engine.begin() as conn:
+        expected = conn.execute(text("SELECT indicator, value FROM indicators ORDER BY indicator")).all()
+        conn.execute(text("DELETE FROM indicators"))
+        conn.execute(text("DELETE FROM report_agency"))
+    engine.dispose()
+    export(url, "csv", tmp_path / "out")
+    frame = pd.read_csv(tmp_path / "out" / "indicators.csv").sort_values("indicator")
+    got = [(name, None if pd.isna(value) else value) for name, value in zip(frame["indicator"], frame["value"])]
+    assert got == [(name, value) for name, value in expected]
+    assert len(expected) >= 5

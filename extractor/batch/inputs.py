@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.errors import InputFileError
+from extractor.ingest.sniff import regular_file
 
 _CHUNK = 1 << 20
 
@@ -30,13 +31,13 @@ def walk(paths: Sequence[str | Path], exclude: Iterable[Path] = ()) -> list[str]
     Hidden names (``.DS_Store``, ``.git``) are skipped inside folders; the results file itself is
     excluded so that writing it inside the input folder does not feed it back in.
     """
-    skip = {p.resolve() for p in exclude}
+    skip = {os.path.realpath(p) for p in exclude}
     found: list[str] = []
     for given in paths:
         text = str(given)
         if os.path.isdir(text):
-            found.extend(p for p in _walk_dir(text) if Path(p).resolve() not in skip)
-        elif os.path.exists(text):
+            found.extend(p for p in _walk_dir(text) if os.path.realpath(p) not in skip)
+        elif os.path.lexists(text):
             found.append(text)
         else:
             raise InputFileError(f"{text}: no such file or folder")
@@ -44,11 +45,14 @@ def walk(paths: Sequence[str | Path], exclude: Iterable[Path] = ()) -> list[str]
 
 
 def _walk_dir(root: str) -> Iterable[str]:
-    for dirpath, dirnames, filenames in os.walk(root):
+    """Files under ``root``; a folder that cannot be listed is yielded too, to become an error record."""
+    unlisted: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=lambda exc: unlisted.append(str(exc.filename))):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith("."):
                 yield os.path.join(dirpath, name)
+    yield from unlisted
 
 
 def sha256_file(path: str) -> str:
@@ -60,10 +64,16 @@ def sha256_file(path: str) -> str:
 
 
 def make_task(path: str) -> Task:
-    """Hash one file; an unreadable one becomes a task that carries its error instead."""
+    """Hash one file; an unreadable one, a folder that cannot be listed, a pipe, device or link loop
+    becomes a task that carries its error instead (never opened, so nothing can block)."""
     abspath = os.path.abspath(path)
     try:
+        if os.path.isdir(path):
+            os.listdir(path)
+        regular_file(Path(path))
         return Task(path=path, abspath=abspath, sha256=sha256_file(path))
+    except InputFileError as exc:
+        return Task(path=path, abspath=abspath, sha256=None, error=f"{path}: {exc}")
     except OSError as exc:
         return Task(path=path, abspath=abspath, sha256=None, error=f"{path}: cannot read ({exc.strerror})")
 

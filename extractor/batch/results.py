@@ -5,10 +5,14 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from extractor.errors import OutputAccessError
+
+#: how every line nianbao writes begins (records and error records alike)
+_RECORD_START = b'{"schema_version":'
 
 
 class ResultsFile:
@@ -26,11 +30,16 @@ class ResultsFile:
         self.torn_bytes = 0
 
     def __enter__(self) -> ResultsFile:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o666)
         except OSError as exc:
             raise OutputAccessError(f"cannot open {self.path}: {exc.strerror}") from exc
+        try:
+            _refuse_foreign(fd, self.path)
+        except BaseException:
+            os.close(fd)
+            raise
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -87,6 +96,28 @@ class ResultsFile:
             os.fsync(self._fd)
         except OSError as exc:
             raise OutputAccessError(f"cannot write {self.path}: {exc.strerror}") from exc
+
+
+def _refuse_foreign(fd: int, path: Path) -> None:
+    """Never cut or append to a file nianbao did not write: a results file starts with a record line."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputAccessError(f"{path} is not a regular file")
+    if info.st_size == 0:
+        return
+    head = os.pread(fd, 1 << 16, 0)
+    first, newline, _ = head.partition(b"\n")
+    if first.startswith(_RECORD_START) and (not newline or _is_record(first)):
+        return
+    raise OutputAccessError(f"{path} exists and is not a results file written by nianbao (give a new file name)")
+
+
+def _is_record(line: bytes) -> bool:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and isinstance(record.get("source"), dict)
 
 
 def _line_sha(line: str) -> str | None:

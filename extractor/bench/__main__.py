@@ -1,4 +1,4 @@
-"""``python -m extractor.bench {text|scans|bulk|classify|items} [options]``: the project's benchmarks."""
+"""``python -m extractor.bench {text|scans|bulk|classify|hostile|items} [options]``: the project's benchmarks."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ SUITES = {
     "scans": "extractor.bench.scanbench",
     "bulk": "extractor.bench.batchbench",
     "classify": "extractor.bench.classifybench",
+    "hostile": "extractor.bench.hostilerun",
     "items": "extractor.bench.itemsbench",
 }
 

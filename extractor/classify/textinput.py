@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from extractor.classify.tagging import classify_items
+from extractor.ingest.normalise import ascii_digits
+from extractor.ingest.sniff import read_text_file
 from extractor.record import Improvement, Problem
 from extractor.settings import Settings
 from extractor.text.items import split_items
@@ -19,3 +23,8 @@ def classify_text(text: str, settings: Settings | None = None) -> tuple[list[Pro
     """Split section 五 into problem and improvement items and tag them."""
     problems, improvements = split_items(section_five(text))
     return classify_items(problems, improvements, settings)
+
+
+def classify_file(path: Path, settings: Settings | None = None) -> tuple[list[Problem], list[Improvement]]:
+    """A text file decoded the way ``extract`` decodes it (GBK, UTF-16, …), then split and tagged."""
+    return classify_text(ascii_digits(read_text_file(path)), settings)

@@ -50,6 +50,7 @@ class Document:
     rows: list[Row] = field(default_factory=list)
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # what a web page states about its article (title, published, source)
 
     def text(self) -> str:
         """The plain text, table cells joined by tabs, one row a line."""

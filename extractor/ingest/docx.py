@@ -14,6 +14,7 @@ from typing import Any
 from extractor.errors import EncryptedInputError, InputFileError
 from extractor.ingest.cells import join_cell_text
 from extractor.ingest.document import Document, Row, Span
+from extractor.ingest.limits import MAX_ZIP_MEMBER, MAX_ZIP_MEMBERS, MAX_ZIP_TOTAL, MAX_ZIP_XML_MEMBER
 
 METHOD = "docx"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -35,6 +36,29 @@ def check_container(path: Path) -> None:
         raise InputFileError(f"cannot read ({exc.strerror or exc})") from None
     if not zipfile.is_zipfile(path):
         raise InputFileError("not a .docx file (not a zip container)")
+    check_zip_sizes(path)
+
+
+def check_zip_sizes(path: Path) -> None:
+    """Refuse a zip bomb before python-docx inflates every part into memory: sizes from the directory.
+
+    zipfile stops inflating a member at its declared size, so declared sizes bound what is read.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputFileError(f"corrupt zip container ({exc})") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise InputFileError(f"the .docx holds {len(members)} parts (limit {MAX_ZIP_MEMBERS})")
+    for member in members:
+        xml = member.filename.endswith((".xml", ".rels"))
+        limit = MAX_ZIP_XML_MEMBER if xml else MAX_ZIP_MEMBER
+        if member.file_size > limit:
+            raise InputFileError(f"part {member.filename} inflates to {member.file_size >> 20} MB (limit {limit >> 20} MB)")
+    total = sum(m.file_size for m in members)
+    if total > MAX_ZIP_TOTAL:
+        raise InputFileError(f"the .docx inflates to {total >> 20} MB (limit {MAX_ZIP_TOTAL >> 20} MB)")
 
 
 def load_docx(path: str | Path) -> Document:

@@ -1,14 +1,21 @@
-"""Saved government web pages to a Document: prose lines and table rows in page order.
+"""Saved government web pages to a Document: the article's prose lines and table rows in page order.
 
 Pages come in UTF-8 or the GB family (often declared GB2312 but containing GBK/GB18030 glyphs),
-carry navigation and script boilerplate, and draw the report tables as ``<table>`` with
-rowspan/colspan, as nested layout tables, or flattened into one paragraph per cell.
+and a portal page wraps its article in navigation, header buttons, sidebars and footers. The
+article is the element holding most of the page's non-link text (text density, thresholds in
+``extractor/data/portal.json``); what the page states about it (``<meta>`` ArticleTitle, PubDate,
+ContentSource, the 来源/发布时间 line beside the title) goes to ``Document.meta``. Report tables come
+as ``<table>`` with rowspan/colspan, as nested layout tables, or flattened into one paragraph per
+cell; a report pasted into ``<pre>`` keeps its lines. Every walk is iterative, so deeply nested
+markup cannot exhaust the stack.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag, UnicodeDammit
@@ -16,6 +23,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag, UnicodeDammit
 from extractor.errors import InputFileError
 from extractor.ingest.cells import join_cell_text
 from extractor.ingest.document import Document, Row, Span
+from extractor.resources import load_json
 
 METHOD = "html"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
@@ -24,7 +32,15 @@ _DROP = ("script", "style", "noscript", "nav", "iframe", "form", "select", "butt
 _BLOCK = {"p", "div", "section", "article", "main", "aside", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
           "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "center", "address", "hr", "tr", "td", "th",
           "caption", "figure", "figcaption", "body", "html"}
+_LEAF_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "a", "caption"}
+_REPORT_TITLE = re.compile(r"(?:19|20)\d{2}\s*年.*报告")
+_TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||－|—|--|-\s)\s*")
 LAYOUT_CELL_CHARS = 400
+
+
+@cache
+def _portal() -> dict:
+    return load_json("portal.json")
 
 
 def decode_html(data: bytes) -> str:
@@ -48,25 +64,154 @@ def decode_html(data: bytes) -> str:
 
 
 def load_html(path: str | Path) -> Document:
-    """Read an HTML page into rows: one row per block-level line, one table row per ``<tr>``."""
+    """Read the article of an HTML page into rows: one row per block-level line, one table row per ``<tr>``."""
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise InputFileError(f"cannot read ({exc.strerror or exc})") from None
-    soup = BeautifulSoup(decode_html(data), "lxml")
+    try:
+        return _document(str(p), BeautifulSoup(decode_html(data), "lxml"))
+    except RecursionError:
+        raise InputFileError("the page's markup is nested too deeply to read") from None
+
+
+def _document(path: str, soup: BeautifulSoup) -> Document:
+    meta = page_meta(soup)
     for tag in soup.find_all(_DROP):
         tag.decompose()
-    walker = _Walker()
-    walker.walk(soup.body or soup)
-    walker.flush()
-    if not walker.rows:
+    body = soup.body or soup
+    if _depth(body) > _portal()["max_depth"]:
+        rows = _plain_rows(body)
+        if not rows:
+            raise InputFileError("no text found in the HTML page")
+        warning = f"markup nested deeper than {_portal()['max_depth']} elements: read as plain text, tables not kept"
+        return Document(path=path, kind="html", rows=rows, meta=meta, warnings=[warning])
+    article = find_article(body)
+    rows = _rows(article)
+    if not rows:
         raise InputFileError("no text found in the HTML page")
-    return Document(path=str(p), kind="html", rows=walker.rows)
+    if article is not body:
+        outside = [r.text for r in _rows(body) if not r.table]
+        inside = {r.text for r in rows}
+        outside = [t for t in outside if t not in inside]
+        info = [t for t in outside if len(t) <= 120 and _is_info_line(t)]
+        if info:
+            meta["info"] = " ".join(info)
+        meta.setdefault("title", next((t for t in outside if _REPORT_TITLE.search(t) and len(t) <= 80), ""))
+    if not meta.get("title"):
+        meta.pop("title", None)
+    title = meta.get("title")
+    if title and not any(_flat(title) in _flat(r.text) for r in rows[:8]):
+        rows.insert(0, Row([Span(title, method=METHOD)]))
+    return Document(path=path, kind="html", rows=rows, meta=meta)
+
+
+def _depth(root: Tag) -> int:
+    """How deep elements nest under ``root`` (iteratively: hostile pages nest thousands deep)."""
+    deepest = 0
+    stack: list[tuple[Tag, int]] = [(root, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in tag.children if isinstance(child, Tag))
+    return deepest
+
+
+def _plain_rows(root: Tag) -> list[Row]:
+    """The page's text, one row per line, for markup too deep to walk as structure."""
+    lines = (join_cell_text(line) for line in root.get_text("\n").splitlines())
+    return [Row([Span(line, method=METHOD)]) for line in lines if line]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _is_info_line(text: str) -> bool:
+    return any(re.search(rf"{label}\s*[:：]", text) for label in _portal()["info_labels"])
+
+
+def page_meta(soup: BeautifulSoup) -> dict[str, str]:
+    """Title, publication date and publisher as the page's ``<meta>`` tags (then ``<title>``) state them."""
+    found: dict[str, str] = {}
+    tags = {}
+    for tag in soup.find_all("meta"):
+        name = str(tag.get("name") or tag.get("property") or "").strip().lower()
+        content = str(tag.get("content") or "").strip()
+        if name and content and name not in tags:
+            tags[name] = content
+    for field, names in _portal()["meta"].items():
+        value = next((tags[n.lower()] for n in names if tags.get(n.lower())), None)
+        if value:
+            found[field] = join_cell_text(value)
+    if "title" not in found and soup.title and soup.title.string:
+        head = _TITLE_SEPARATOR.split(join_cell_text(str(soup.title.string)))[0]
+        if _REPORT_TITLE.search(head):
+            found["title"] = head
+    return found
+
+
+def _content_lengths(root: Tag) -> dict[int, tuple[int, int]]:
+    """id(tag) → (text chars, link text chars) for every element under ``root``, in one bottom-up pass."""
+    order = [root, *(d for d in root.descendants if isinstance(d, Tag))]
+    sizes: dict[int, tuple[int, int]] = {}
+    for tag in reversed(order):
+        text = links = 0
+        for child in tag.children:
+            if isinstance(child, Tag):
+                t, l = sizes.get(id(child), (0, 0))
+                text, links = text + t, links + l
+            elif type(child) is NavigableString:
+                text += len(_flat(str(child)))
+        sizes[id(tag)] = (text, text if tag.name == "a" else links)
+    return sizes
+
+
+def find_article(body: Tag) -> Tag:
+    """The smallest element that still holds most of the page's non-link text: the article container.
+
+    From ``<body>`` down, step into the child holding ``descend_share`` of the current element's
+    non-link text; navigation, header buttons and related-link sidebars are mostly links and never
+    win. A data table is not entered (its rows are the article's, not a container).
+    """
+    sizes = _content_lengths(body)
+    share, max_links = _portal()["descend_share"], _portal()["max_link_density"]
+
+    def content(tag: Tag) -> int:
+        text, links = sizes.get(id(tag), (0, 0))
+        return 0 if text and links / text > max_links else text - links
+
+    node = body
+    while True:
+        children = [c for c in node.children if isinstance(c, Tag)]
+        if not children:
+            return node
+        best = max(children, key=content)
+        if content(best) < share * content(node) or content(best) == 0 or best.name in _LEAF_BLOCKS:
+            return node
+        if _is_data_table(best, content) or any(_holds_data_table(c, content) for c in children if c is not best):
+            return node
+        node = best
+
+
+def _is_data_table(tag: Tag, content: Callable[[Tag], int]) -> bool:
+    return tag.name == "table" and content(tag) > 0 and not _is_layout([_own_cells(tr) for tr in _own_rows(tag)])
+
+
+def _holds_data_table(tag: Tag, content: Callable[[Tag], int]) -> bool:
+    return _is_data_table(tag, content) or any(_is_data_table(t, content) for t in tag.find_all("table"))
+
+
+def _rows(root: Tag) -> list[Row]:
+    walker = _Walker()
+    walker.walk(root)
+    walker.flush()
+    return walker.rows
 
 
 class _Walker:
-    """Depth-first walk that turns block boundaries and ``<br>`` into line breaks."""
+    """Depth-first walk (explicit stack) that turns block boundaries and ``<br>`` into line breaks."""
 
     def __init__(self) -> None:
         self.rows: list[Row] = []
@@ -78,25 +223,41 @@ class _Walker:
         if text:
             self.rows.append(Row([Span(text, method=METHOD)]))
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
+    def walk(self, root: Tag) -> None:
+        stack: list[tuple[Iterator, bool]] = [(iter(root.children), False)]
+        while stack:
+            children, is_block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if is_block:
+                    self.flush()
+                continue
             if isinstance(child, NavigableString):
                 if type(child) is NavigableString:
                     self.buffer.append(str(child))
+            elif not isinstance(child, Tag):
                 continue
-            if not isinstance(child, Tag):
-                continue
-            if child.name == "br":
+            elif child.name == "br":
                 self.flush()
+            elif child.name == "pre":
+                self.flush()
+                self.preformatted(child)
             elif child.name == "table":
                 self.flush()
                 self.table(child)
-            elif child.name in _BLOCK:
-                self.flush()
-                self.walk(child)
-                self.flush()
             else:
-                self.walk(child)
+                if child.name in _BLOCK:
+                    self.flush()
+                stack.append((iter(child.children), child.name in _BLOCK))
+
+    def preformatted(self, pre: Tag) -> None:
+        """A report pasted as plain text: each line a row, tab-separated lines table rows."""
+        for line in pre.get_text().splitlines():
+            if "\t" in line.strip():
+                self.rows.append(Row([Span(c.strip(), method=METHOD) for c in line.strip().split("\t")], table=True))
+            elif line.strip():
+                self.rows.append(Row([Span(line.strip(), method=METHOD)]))
 
     def table(self, table: Tag) -> None:
         """A data table becomes table rows; a layout table (one column, or long cells) is walked as flow."""

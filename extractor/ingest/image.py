@@ -15,6 +15,7 @@ from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from extractor.errors import InputFileError
 from extractor.ingest.document import Page, PagedSource
+from extractor.ingest.limits import MAX_PIXELS
 from extractor.ingest.pdf import text_layer_ok
 from extractor.settings import Settings
 
@@ -23,8 +24,6 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 MIN_SIDE_PX = 100
 #: long side kept for OCR (≈ 400 dpi for A4); larger images are shrunk
 MAX_SIDE_PX = 4700
-#: pixels beyond which decoding alone could exhaust memory
-MAX_PIXELS = 400_000_000
 A4_WIDTH_IN = 8.27
 _DPI_RANGE = (100.0, 600.0)
 
@@ -57,6 +56,13 @@ def _page(frame: Image.Image, number: int, dpi: float, warnings: list[str]) -> P
                 image=arr, dpi=dpi, ocr=True)
 
 
+def _check_pixels(frame: Image.Image, number: int) -> None:
+    """Every frame, not just the first (Pillow checks only the first): a small TIFF can hide a huge page."""
+    w, h = frame.size
+    if w * h > MAX_PIXELS:
+        raise InputFileError(f"page {number}: image of {w}×{h} px is too large (limit {MAX_PIXELS:,} px)")
+
+
 def open_image(path: str | Path) -> PagedSource:
     """Every frame of an image file as an OCR page; unusable files raise InputFileError."""
     path = Path(path)
@@ -70,6 +76,7 @@ def open_image(path: str | Path) -> PagedSource:
                 raise InputFileError(f"{path}: image of {img.size[0]}×{img.size[1]} px is too large")
             dpi = _dpi(img)
             for index, frame in enumerate(ImageSequence.Iterator(img)):
+                _check_pixels(frame, index + 1)
                 frame.load()
                 page = _page(frame, index + 1, dpi, warnings)
                 if page is not None:

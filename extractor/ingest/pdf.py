@@ -17,6 +17,7 @@ import pypdfium2.raw as pdfium_c
 from extractor.errors import EncryptedInputError, InputFileError
 from extractor.geometry import Box
 from extractor.ingest.document import Page, PagedSource, Word
+from extractor.ingest.limits import MAX_PIXELS
 
 WORD_GAP_EM = 0.6
 LINE_SHIFT_EM = 0.5
@@ -48,7 +49,10 @@ def _open(path: Path) -> pdfium.PdfDocument:
 
 
 def _read_page(doc: pdfium.PdfDocument, index: int) -> Page:
-    page = doc[index]
+    try:
+        page = doc[index]
+    except pdfium.PdfiumError as exc:  # e.g. a page tree that loops back on itself
+        raise InputFileError(f"page {index + 1} cannot be loaded ({exc})") from None
     try:
         width, height = page.get_size()
         left, bottom, _, _ = page.get_cropbox()
@@ -66,9 +70,15 @@ def _read_page(doc: pdfium.PdfDocument, index: int) -> Page:
 
 
 def _image_cover(page: pdfium.PdfPage, area: float) -> float:
-    """Share of the page covered by image objects (overlaps counted twice, capped at 1)."""
+    """Share of the page covered by image objects (overlaps counted twice, capped at 1).
+
+    Each image's pixel count is checked here, before anything renders or decodes it.
+    """
     total = 0.0
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        width, height = obj.get_px_size()
+        if width * height > MAX_PIXELS:
+            raise InputFileError(f"an image of {width}×{height} px on a page is too large (limit {MAX_PIXELS:,} px)")
         left, bottom, right, top = obj.get_bounds()
         total += max(0.0, right - left) * max(0.0, top - bottom)
     return min(1.0, total / area) if area > 0 else 0.0

@@ -19,7 +19,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from extractor.errors import BadArgsError, OutputAccessError
+from extractor.errors import BadArgsError, InputFileError, OutputAccessError
+from extractor.ingest.sniff import regular_file
+from extractor.output.archive import archive_rows, refresh_derived
 from extractor.output.levels import government_level
 from extractor.output.migrate import migrate
 from extractor.record import Report
@@ -34,6 +36,10 @@ TABLES = (
     "improvement_addresses",
     "item_categories",
     "warnings",
+    "report_agency",
+    "indicators",
+    "legacy_facts",
+    "legacy_cells",
     "failures",
 )
 CHILD_TABLES = TABLES[1:-1]
@@ -43,6 +49,9 @@ _ORDER = {
     "improvement_addresses": "report_id, improvement_idx, problem_idx",
     "item_categories": "report_id, item_kind, item_idx, label",
     "failures": "sha256",
+    "report_agency": "report_id",
+    "indicators": "report_id, indicator",
+    "legacy_cells": "report_id, tbl_idx, row_idx, col_idx",
 }
 CHUNK = 100
 
@@ -129,15 +138,21 @@ def load(jsonl_path: Path, url: str, chunk: int = CHUNK) -> LoadSummary:
 def _latest_by_sha(path: Path, summary: LoadSummary) -> dict[str, dict[str, Any]]:
     """The last line for each sha256 and each path (a resumed or retried batch may hold several)."""
     latest: dict[str, dict[str, Any]] = {}
+    regular_file(path)
     try:
-        handle = open(path, encoding="utf-8")
+        handle = open(path, "rb")
     except OSError as exc:
-        raise OutputAccessError(f"cannot read {path}: {exc.strerror}") from exc
+        raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
     with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
                 continue
             summary.lines += 1
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                summary.invalid.append(f"{path}:{number}: not UTF-8 (byte {exc.start}); line skipped")
+                continue
             try:
                 record = json.loads(line)
                 sha = record["source"]["sha256"]
@@ -272,6 +287,7 @@ def _child_rows(report: Report) -> Iterable[tuple[str, list[dict[str, Any]]]]:
         for label, score in _best_scores(item.categories).items()
     ]
     yield "warnings", [{"idx": i, "text": w} for i, w in enumerate(report.warnings)]
+    yield from archive_rows(report)
 
 
 def _best_scores(categories: Iterable[Any]) -> dict[str, float]:
@@ -313,30 +329,45 @@ def row_counts(url: str) -> dict[str, int]:
 
 
 def export(url: str, fmt: str, out_dir: Path) -> list[Path]:
-    """One file per table (``reports.parquet``, ``cells.csv``, …) for pandas, R or a spreadsheet."""
+    """One file per table (``reports.parquet``, ``cells.csv``, …) or one workbook (``nianbao.xlsx``, a sheet
+    per table), with the year-on-year changes (``indicator_changes``) and the cross-year findings
+    (``corpus_checks``) beside them, for pandas, R or a spreadsheet."""
     import pandas as pd
 
-    if fmt not in ("parquet", "csv"):
-        raise BadArgsError(f"unknown export format {fmt!r}: use parquet or csv")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from extractor.output.corpus_checks import FINDING_COLUMNS, corpus_checks, findings_rows
+    from extractor.output.spreadsheet import FORMATS, write_export
+
+    if fmt not in FORMATS:
+        raise BadArgsError(f"unknown export format {fmt!r}: use {', '.join(FORMATS)}")
+    _existing_sqlite(url)
     engine = connect_db(url)
-    written = []
     try:
+        with engine.begin() as conn:
+            refresh_derived(conn)
         with engine.connect() as conn:
-            for table in TABLES:
-                order = _ORDER.get(table, "report_id, idx")
-                frame = pd.read_sql_query(text(f"SELECT * FROM {table} ORDER BY {order}"), conn)
-                target = out_dir / f"{table}.{fmt}"
-                if fmt == "parquet":
-                    frame.to_parquet(target, index=False)
-                else:
-                    frame.to_csv(target, index=False)
-                written.append(target)
+            frames = {
+                table: pd.read_sql_query(text(f"SELECT * FROM {table} ORDER BY {_ORDER.get(table, 'report_id, idx')}"), conn)
+                for table in TABLES
+            }
+            frames["indicator_changes"] = pd.read_sql_query(
+                text("SELECT * FROM indicator_changes ORDER BY agency_key, year, indicator, report_id, previous_report_id"), conn)
+            frames["corpus_checks"] = pd.DataFrame(findings_rows(corpus_checks(conn)), columns=FINDING_COLUMNS)
+        return write_export(frames, fmt, out_dir)
     except OSError as exc:
         raise OutputAccessError(f"cannot write in {out_dir}: {exc.strerror}") from exc
     finally:
         engine.dispose()
-    return written
+
+
+def _existing_sqlite(url: str) -> None:
+    """Exporting reads a database: a mistyped SQLite path is an error, not a new empty database."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if not Path(parsed.database).is_file():
+            raise InputFileError(f"no SQLite database at {parsed.database} (load results first: nianbao load)")
 
 
 def _safe(url: str) -> str:

@@ -23,9 +23,9 @@ class TextResult:
     stated: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
-def read_text(rows: list[Row], headings: list[Heading]) -> TextResult:
+def read_text(rows: list[Row], headings: list[Heading], page: dict[str, str] | None = None) -> TextResult:
     sections = sections_from_rows(rows, headings)
-    result = TextResult(read_metadata(rows, headings), sections)
+    result = TextResult(read_metadata(rows, headings, page), sections)
     missing = [f"s{i}" for i in range(1, 7) if f"s{i}" not in sections]
     if missing:
         result.warnings.append(f"sections not found: {', '.join(missing)}")

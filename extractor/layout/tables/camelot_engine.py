@@ -15,7 +15,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
-from extractor.errors import EngineError, MissingDependencyError
+from extractor.errors import EncryptedInputError, EngineError, MissingDependencyError
 from extractor.geometry import Box
 from extractor.ingest.document import Page
 from extractor.layout.repair import join_cell_text
@@ -72,6 +72,7 @@ class CamelotEngine:
                 tables = camelot.read_pdf(path, pages=",".join(map(str, numbers)), flavor=flavor,
                                           suppress_stdout=True, **kwargs)
         except Exception as exc:  # camelot raises many unrelated types on odd PDFs
+            _raise_if_encryption(exc)
             raise EngineError(f"{path}: camelot {flavor} failed on pages {numbers}: {exc}") from exc
         out: dict[int, list[RawTable]] = {}
         for table in tables:
@@ -80,6 +81,19 @@ class CamelotEngine:
             if raw.rows:
                 out.setdefault(number, []).append(raw)
         return out
+
+
+def _raise_if_encryption(exc: Exception) -> None:
+    """An encrypted PDF camelot cannot decrypt is never a mere table-detection warning.
+
+    Without the crypto package, an AES PDF would otherwise come out with its tables read as text
+    lines, most cells wrong, and exit 0; such failures stop the file instead.
+    """
+    if not any(kind.__name__ == "PDFEncryptionError" for kind in type(exc).__mro__):
+        return
+    if "cryptography" in str(exc):
+        raise MissingDependencyError("cannot decrypt this encrypted PDF to read its tables", "pip install cryptography") from exc
+    raise EncryptedInputError(f"cannot decrypt the PDF to read its tables ({exc})") from exc
 
 
 def _camelot() -> Any:
