@@ -123,3 +123,8 @@ def test_a_remedy_sentence_introducing_a_list_is_an_item_only_when_it_names_a_to
     text = f"五、存在的主要问题及改进情况\n一是信息更新不及时。\n{lead}一是加强业务培训。二是完善考核机制。\n"
     improvements = split_items(text)[1]
     assert _starts(improvements) == ([lead[:6]] if kept else []) + ["一是加强业务", "二是完善考核"]
+
+
+def test_page_furniture_after_the_last_item_is_no_item() -> None:
+    text = "五、存在的主要问题及改进情况\n一是信息更新不及时。\n下一步改进措施：一是加强平台建设。\n二是加强业务学习。\n【打印本页】【关闭窗口】\n"
+    assert _starts(split_items(text)[1]) == ["一是加强平台", "二是加强业务"]

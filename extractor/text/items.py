@@ -300,6 +300,11 @@ def _body(text: str) -> str:
     return _patterns()["marker"].sub("", text.strip(), count=1).strip(_SEPARATORS)
 
 
+def _prose(text: str) -> str:
+    """The body without bracketed page furniture (【打印本页】【关闭窗口】) and non-Chinese debris."""
+    return re.sub(r"【[^】]*】|\[[^\]]*\]|[^\u4e00-\u9fff]", "", _body(text))
+
+
 def _states_problem(text: str) -> bool:
     """A shortfall is named (有待, 不够, 滞后 …); "这些问题/上述问题" only point back at one."""
     return _patterns()["problem_cue"].search(re.sub(r"(?:这些|上述|以上|此类|前述|存在的)问题", "", text)) is not None
@@ -371,7 +376,7 @@ def _assign(stream: list[Unit]) -> list[tuple[str, str, bool]]:
         if unit.kind is not None:
             out.append((unit.kind, text, True))
             continue
-        if unit.role != "enumerated" and len(_body(text)) < _MIN_ITEM_CHARS and not _nothing(text):
+        if unit.role != "enumerated" and len(_prose(text)) < _MIN_ITEM_CHARS and not _nothing(text):
             continue
         if unit.role == "tail" and state == IMPROVEMENT and out and out[-1][0] == IMPROVEMENT:
             out[-1] = (IMPROVEMENT, out[-1][1] + text, out[-1][2])
