@@ -32,8 +32,13 @@ def test_second_pass_agreement_on_matched_items(tmp_path: Path) -> None:
     corpus = read_real(real)
     assert [i.annotator for i in corpus.primary()] == ["b", "b"]
     result = agreement(corpus)
-    assert (result["passages"], result["items_first_pass"], result["items_matched"], result["items_unmatched"]) == (1, 2, 1, 1)
+    assert (result["double_split_passages"], result["double_split_items"], result["items_matched"], result["items_unmatched"]) == (1, 2, 1, 1)
     assert result["per_label"]["timeliness"]["f1"] == 1.0 and result["micro_f1"] == 1.0
+    (real / "second-pass.jsonl").write_text(json.dumps({"id": "a1-02", "kind": "problem", "labels": ["timeliness"]}) + "\n",
+                                            encoding="utf-8")
+    result = agreement(read_real(real))
+    assert (result["relabelled_items"], result["items_matched"], result["kind_agreement"]) == (1, 2, 2)
+    assert result["per_label"]["timeliness"]["support"] == 1 and result["micro_f1"] == 0.5
 
 
 def test_split_score_counts_found_extra_and_kind() -> None:

@@ -40,18 +40,16 @@ def _kappa(row: dict) -> str:
 
 def _agreement(agr: dict) -> str:
     if not agr.get("items_matched"):
-        return "No passage has a second labelling pass yet: no agreement figure."
-    rows = [
-        f"| `{label}` | {_kappa(row)} | "
-        f"{row['f1']:.3f} | {row['support']} |"
-        for label, row in agr["per_label"].items()
-    ]
+        return "No item has a second labelling pass yet: no agreement figure."
+    rows = [f"| `{label}` | {_kappa(row)} | {row['f1']:.3f} | {row['support']} |" for label, row in agr["per_label"].items()]
     return "\n".join(
         [
-            f"{agr['passages']} passages split and labelled twice, blind: {agr['items_matched']} of "
-            f"{agr['items_first_pass']} first-pass items matched a second-pass item (character overlap >= 0.8), "
-            f"{agr['items_unmatched']} split differently. On matched items, labels of pass 2 against pass 1: "
-            f"micro-F1 {agr['micro_f1']:.3f}, macro-F1 {agr['macro_f1']:.3f}.",
+            f"{agr['items_matched']} items labelled twice, blind to each other: {agr['relabelled_items']} relabelled "
+            f"by id (`annotations/real/second-pass.jsonl`), and the items of {agr['double_split_passages']} passages "
+            f"split twice that matched (character overlap >= 0.8; {agr['items_unmatched']} of "
+            f"{agr['double_split_items']} split differently). Same kind: {agr['kind_agreement']} of "
+            f"{agr['items_matched']}. Labels of pass 2 against pass 1: micro-F1 {agr['micro_f1']:.3f}, "
+            f"macro-F1 {agr['macro_f1']:.3f}: the ceiling for any model on these labels.",
             "",
             "| label | Cohen's kappa | F1 | pass-1 n |",
             "|---|---|---|---|",

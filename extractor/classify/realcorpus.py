@@ -8,7 +8,8 @@ Layout (written by the annotators, read here):
 Every passage is checked against the evaluation hold-out (``annotations/holdout.txt``) as it is
 read: a reserved passage makes the whole corpus a DataError, it is never silently used or dropped.
 A passage split by two annotators has one primary annotation (the annotator named on the passage
-line, else the first file in name order); the other is the blind second pass used for agreement.
+line, else the first file in name order); the other is a second pass used for agreement, as is
+``second-pass.jsonl`` (id, kind, labels: a blind relabelling of a sample of items).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from extractor.errors import DataError
 LEVELS = ("central", "province", "city", "county", "township")
 KINDS = ("problem", "improvement")
 HOLDOUT_FILE = "holdout.txt"
+SECOND_PASS_FILE = "second-pass.jsonl"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class RealCorpus:
     passages: dict[str, Passage]
     items: dict[str, list[RealItem]]  # annotator -> items
     not_verbatim: tuple[str, ...]
+    relabelled: dict[str, tuple[str, tuple[str, ...]]]  # item id -> (kind, labels) of a blind second pass
 
     def primary(self) -> list[RealItem]:
         """Per passage, the items of its primary annotator, in file order."""
@@ -160,4 +163,22 @@ def read_real(folder: Path, holdout: Path | None = None) -> RealCorpus:
         drift += off
     if not any(items.values()):
         raise DataError(f"{folder}: no annotated items (items-<annotator>.jsonl)")
-    return RealCorpus(passages, items, tuple(drift))
+    return RealCorpus(passages, items, tuple(drift), read_second_pass(folder / SECOND_PASS_FILE, items))
+
+
+def read_second_pass(path: Path, items: dict[str, list[RealItem]]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The blind second labelling pass over a sample (id, kind, labels); none when the file is absent."""
+    if not path.is_file():
+        return {}
+    known_ids = {i.id for found in items.values() for i in found}
+    known = set(label_keys())
+    result = {}
+    for number, row in _rows(path):
+        try:
+            item_id, kind, labels = str(row["id"]), str(row["kind"]), tuple(row["labels"])
+        except (KeyError, TypeError) as exc:
+            raise DataError(f"{path}:{number}: malformed second-pass label ({exc})") from exc
+        if item_id not in known_ids or kind not in KINDS or not labels or set(labels) - known:
+            raise DataError(f"{path}:{number}: unknown item {item_id} or kind/labels not in the taxonomy")
+        result[item_id] = (kind, labels)
+    return result

@@ -167,12 +167,18 @@ def run_split(train_side: list[Example], test_side: list[Example], extra: list[E
 
 
 def agreement(corpus: RealCorpus) -> dict:
-    """Second labelling pass vs the first on the passages both split: items matched, per-label kappa and F1."""
+    """Second labelling pass against the first: items relabelled by id (``second-pass.jsonl``) and
+    passages split twice (items matched by overlap); kind agreement, per-label kappa and F1."""
     labels = label_keys()
     first, second = [], []
-    both_items = unmatched = 0
+    kinds = unmatched = double_items = 0
+    by_id = {i.id: i for found in corpus.items.values() for i in found} | {i.id: i for i in corpus.primary()}
+    for item_id, (kind, relabelled) in sorted(corpus.relabelled.items()):
+        first.append(list(by_id[item_id].labels))
+        second.append(list(relabelled))
+        kinds += kind == by_id[item_id].kind
     for gold, other in corpus.second_pass().values():
-        both_items += len(gold)
+        double_items += len(gold)
         used: set[int] = set()
         for g in gold:
             best = max(((overlap(g.text, o.text), k) for k, o in enumerate(other) if k not in used), default=(0.0, -1))
@@ -182,8 +188,9 @@ def agreement(corpus: RealCorpus) -> dict:
             used.add(best[1])
             first.append(list(g.labels))
             second.append(list(other[best[1]].labels))
+            kinds += g.kind == other[best[1]].kind
     if not first:
-        return {"items": 0}
+        return {"items_matched": 0}
     a, b = indicator(first, labels), indicator(second, labels)
     per_label = {
         label: {
@@ -195,10 +202,12 @@ def agreement(corpus: RealCorpus) -> dict:
     }
     result = scores(first, second, labels)
     return {
-        "passages": len(corpus.second_pass()),
-        "items_first_pass": both_items,
+        "relabelled_items": len(corpus.relabelled),
+        "double_split_passages": len(corpus.second_pass()),
+        "double_split_items": double_items,
         "items_matched": len(first),
         "items_unmatched": unmatched,
+        "kind_agreement": kinds,
         "micro_f1": result["micro"]["f1"],
         "macro_f1": result["macro_f1"],
         "per_label": per_label,
