@@ -229,7 +229,7 @@ def _at_colon(sentence: str) -> list[str]:
 
 def _open(piece: str) -> bool:
     """A fragment not closed by 。！？ that runs straight into a list: it introduces the list."""
-    return not re.search(r"[。！？!?]\s*$", piece)
+    return not re.search(r"[。！？!?；;]\s*$", piece)
 
 
 def _announces_remedies(sentence: str) -> bool:
