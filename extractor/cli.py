@@ -185,11 +185,11 @@ def extract(
 
 @app.command()
 def validate(record: Annotated[Path, typer.Argument(help="a JSON record written by `nianbao extract`")]) -> None:
-    """Re-check a record against the JSON Schema and the template's rules."""
+    """Re-check a record against the JSON Schema, the template, and its own cells and rules."""
     from pydantic import ValidationError
 
     from extractor.record import Report
-    from extractor.template.tables import recheck
+    from extractor.template.verify import disagreements
 
     def run() -> int:
         try:
@@ -200,9 +200,9 @@ def validate(record: Annotated[Path, typer.Argument(help="a JSON record written 
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise RecordInvalidError(f"not a valid record: {where}: {first['msg']} ({exc.error_count()} error(s))") from exc
-        problems = recheck(report.tables, report.metadata.table_formats, report.checks)
+        problems = list(disagreements(report))
         if problems:
-            raise RecordInvalidError(f"checks disagree with the tables: {problems[0]} (+{len(problems) - 1} more)")
+            raise RecordInvalidError(f"inconsistent record: {problems[0]} (+{len(problems) - 1} more)")
         typer.echo(f"{record}: valid ({len(report.checks)} checks, {sum(not c.ok for c in report.checks)} failing)")
         return 0
 
@@ -327,6 +327,37 @@ def _classified_json(path: Path, settings) -> str:
         "improvements": [i.model_dump() for i in improvements],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+@app.command()
+def review(
+    results: Annotated[Path, typer.Argument(help="a results file written by `nianbao extract --out`")],
+    db: Annotated[Optional[str], typer.Option("--db", help="also write reviewed records into this database")] = None,
+    host: Annotated[str, typer.Option("--host", help="address to listen on (loopback unless you give --token)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="port to listen on")] = 8765,
+    token: Annotated[Optional[str], typer.Option("--token", help="secret every request must carry")] = None,
+    reviewer: Annotated[str, typer.Option("--reviewer", help="name recorded with each decision")] = "",
+    export_to: Annotated[Optional[Path], typer.Option("--export-decisions", help="write the audit trail as CSV and exit")] = None,
+    apply_from: Annotated[Optional[Path], typer.Option("--apply", help="replay a decisions CSV onto these results and exit")] = None,
+) -> None:
+    """Review flagged cells and unsure labels in a local web page; decisions go to a sidecar file."""
+    from extractor.review.serve import check_exposure, export_decisions, replay, serve
+    from extractor.review.session import ReviewSession
+
+    def run() -> int:
+        check_exposure(host, token)
+        session = ReviewSession(results, db)
+        if export_to is not None or apply_from is not None:
+            if apply_from is not None:
+                typer.echo(replay(session, apply_from), err=True)
+            if export_to is not None:
+                typer.echo(export_decisions(session, export_to), err=True)
+            return 0
+        typer.echo(f"reviewing {len(session.queue)} entries at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+        serve(session, host, port, token, reviewer)
+        return 0
+
+    finish(str(results), run)
 
 
 def main() -> None:

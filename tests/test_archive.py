@@ -227,3 +227,16 @@ def test_item_count_carry_of_the_2019_format_is_checked(series_db: str, tmp_path
     engine.dispose()
     assert [(f.year_a, f.cell_a, f.year_b, f.cell_b, f.expected, f.actual) for f in findings] == [
         (2019, "t2.art20_8.admin_fees.change", 2020, "t2.art20_8.admin_fees.prev_year_items", 3, 5)]
+
+
+def test_legacy_table_with_year_column_headers_keeps_its_header() -> None:
+    from extractor.ingest.document import table_row
+    from extractor.template.generic import generic_tables
+
+    rows = [table_row(["指标名称", "计量单位", "2014年度", "历年累计"]),
+            table_row(["主动公开政府信息数", "条", "2069", "15320"]),
+            table_row(["收到申请数", "件", "1", "12"])]
+    table = generic_tables(rows, lambda _: "s2")[0]
+    assert table.columns == ["2014年度", "历年累计"]
+    assert [(r.label, r.values, r.unit) for r in table.rows] == [
+        ("主动公开政府信息数", [2069, 15320], "条"), ("收到申请数", [1, 12], "件")]

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import random
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from extractor.ingest.document import Row
+from extractor.ingest.textdump import load_text
+from extractor.layout.sections import find_headings
 from extractor.template.spec import template
-from tests.conftest import extract_plain
+from extractor.template.tables import map_tables
+from tests.conftest import EXAMPLES, extract_plain
 
 COLS = ["natural_person", "legal_commercial", "legal_research", "legal_social", "legal_service", "legal_other", "total"]
 
@@ -178,3 +185,174 @@ def test_printed_legal_subtotal_column_is_checked_and_dropped(tmp_path):
     subtotal_checks = [c for c in report.checks if c.rule == "T3_LEGAL_SUBTOTAL"]
     assert subtotal_checks and all(c.ok for c in subtotal_checks)
     assert all(c.ok for c in report.checks if c.severity == "hard")
+
+
+def test_negative_money_fails_nonneg(tmp_path):
+    """Money may be a decimal but never negative: NONNEG_INT names the cell."""
+    t2 = ("二、主动公开政府信息情况\n第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额（万元）\n政府集中采购\t2\t-1.5\n")
+    text = render("2019", t3_values("2019"), tab_row, HEADER).replace("三、收到和处理", t2 + "三、收到和处理")
+    report = extract_plain(write(tmp_path, text))
+    assert report.tables.t2["art20_9"]["central_procurement"]["procurement_amount"] == -15000
+    nonneg = next(c for c in report.checks if c.rule == "NONNEG_INT" and c.scope == "t2")
+    assert not nonneg.ok and nonneg.cells == ["t2.art20_9.central_procurement.procurement_amount"]
+
+
+def test_decimal_money_passes_nonneg(tmp_path):
+    t2 = ("二、主动公开政府信息情况\n第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额（万元）\n政府集中采购\t2\t1.55\n")
+    text = render("2019", t3_values("2019"), tab_row, HEADER).replace("三、收到和处理", t2 + "三、收到和处理")
+    report = extract_plain(write(tmp_path, text))
+    assert next(c for c in report.checks if c.rule == "NONNEG_INT" and c.scope == "t2").ok
+
+
+def test_verified_means_a_passing_hard_rule_covers_the_cell(tmp_path):
+    rows = t3_values("2021")
+    rows["granted"] = [2, 1, 0, 0, 0, 0, 4]  # the row total is wrong: T3_ROW_TOTAL(granted) fails
+    report = extract_plain(write(tmp_path, render("2021", rows, tab_row, HEADER)))
+    cells = {f"{c.table}.{c.row}.{c.col}" if c.row else f"{c.table}.{c.col}": c for c in report.cells}
+    # natural_person of granted: its row rule fails, its column rule (T3_RESULTS_SUM natural_person) passes
+    assert cells["t3.granted.natural_person"].verified
+    # granted.total: in the failing row rule and in the failing T3_RESULTS_SUM(total): no passing rule
+    assert not cells["t3.granted.total"].verified and cells["t3.granted.total"].status == "read"
+    assert cells["t3.new_received.total"].verified
+    assert all(c.verified for c in cells.values() if c.table == "t4")
+    assert all(c.value is not None for c in cells.values() if c.verified)
+
+
+def test_an_inferred_cell_is_verified_only_by_another_rule(tmp_path):
+    rows = t3_values("2021")
+
+    def drop_total_of_new(label, values):
+        return tab_row(label, values[:-1] if values is not None and label.startswith("一、") else values)
+
+    report = extract_plain(write(tmp_path, render("2021", rows, drop_total_of_new, HEADER)))
+    cell = next(c for c in report.cells if c.row == "new_received" and c.col == "total")
+    assert (cell.value, cell.status, cell.verified) == (5, "inferred", True)  # T3_BALANCE(total) also holds
+
+    t4 = "1 2 0 0 1 0 0 0 1 0 0 1 0 1"  # review_total (3) lost; only T4_REVIEW_SUM covers it
+    report = extract_plain(write(tmp_path, render("2021", rows, tab_row, HEADER, t4=t4)))
+    cell = next(c for c in report.cells if c.col == "review_total")
+    assert (cell.value, cell.status, cell.verified) == (3, "inferred", False)
+    assert next(c for c in report.cells if c.col == "review_maintain").verified is False
+
+
+def _mended(rows: list[Row], label: str, index: int, repairs: tuple[str, ...]) -> list[Row]:
+    out = []
+    for row in rows:
+        if row.spans[0].text == label:
+            row = Row([replace(s, repairs=repairs) if i == index else s for i, s in enumerate(row.spans)], row.table)
+        out.append(row)
+    return out
+
+
+def test_a_mended_reading_no_passing_rule_covers_is_suspect(tmp_path):
+    """Span.repairs (joined, split, engines disagree) make a reading weak: it stands only under a passing rule."""
+    t2 = "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n行政许可\t12\t-3\t40\n"
+    text = render("2019", t3_values("2019"), tab_row, HEADER).replace("三、收到和处理", t2 + "三、收到和处理")
+    rows = load_text(write(tmp_path, text)).rows
+    rows = _mended(_mended(rows, "行政许可", 3, ("joined",)), "（一）予以公开", 1, ("split", "engines-disagree"))
+    result = map_tables(rows, find_headings(rows), 2020)
+    weak, covered = result.slots["t2.art20_5.admin_license.decisions"], result.slots["t3.granted.natural_person"]
+    assert (weak.value, weak.status, weak.verified) == (40, "suspect", False)
+    assert any(w == "t2.art20_5.admin_license.decisions: suspect (no passing rule covers it; reading weak: joined)"
+               for w in result.warnings)
+    assert (covered.value, covered.status, covered.verified) == (2, "read", True)
+    plain = result.slots["t2.art20_5.admin_license.prev_year_items"]
+    assert (plain.value, plain.status, plain.verified) == (12, "read", False)
+
+
+def _flattened(version: str, count: int, seed: int) -> str:
+    """A report whose 本年新收 row carries ``count`` numbers (a table flattened onto one line)."""
+    rng = random.Random(seed)
+
+    def long_row(label, values):
+        if values is not None and label.startswith("一、"):
+            return [label + " " + " ".join(str(rng.randint(0, 3000)) for _ in range(count))]
+        return tab_row(label, values)
+
+    return render(version, t3_values(version), long_row, HEADER, t4=" ".join(str(rng.randint(0, 50)) for _ in range(count)))
+
+
+@pytest.mark.parametrize("count", [30, 80, 200])
+def test_a_row_with_too_many_values_is_fast_and_flagged(tmp_path, count):
+    path = write(tmp_path, _flattened("2021", count, count))
+    rows = load_text(path).rows
+    started = time.perf_counter()
+    result = map_tables(rows, find_headings(rows), 2021)
+    assert time.perf_counter() - started < 5
+    row = [s for k, s in result.slots.items() if k.startswith("t3.new_received.")]
+    assert {s.status for s in row} == {"suspect"} and not any(s.verified for s in row)
+    assert {s.status for k, s in result.slots.items() if k.startswith("t4.")} == {"suspect"}
+    assert f"t3.new_received: too many values ({count} for 7 columns): not placed by the arithmetic; " \
+           "the first ones taken, cells suspect" in result.warnings
+
+
+def test_two_hundred_numbers_on_one_line_extract_in_under_5_s(tmp_path):
+    extract_plain(EXAMPLES / "synthetic_text_2021_00010.txt")  # models loaded once, as in a batch
+    path = write(tmp_path, _flattened("2021", 200, 7))
+    started = time.perf_counter()
+    extract_plain(path)
+    assert time.perf_counter() - started < 5
+
+
+def test_extra_values_are_dropped_by_the_arithmetic_when_one_placement_fits(tmp_path):
+    rows = t3_values("2021")
+
+    def page_number_inside(label, values):
+        if values is not None and label.startswith("一、"):
+            return tab_row(label, [3, 1, 0, 17, 0, 1, 0, 5])  # a stray "17" (a page number) mid-row
+        return tab_row(label, values)
+
+    report = extract_plain(write(tmp_path, render("2021", rows, page_number_inside, HEADER)))
+    assert [report.tables.t3["new_received"][c] for c in COLS] == [3, 1, 0, 0, 1, 0, 5]
+    assert {c.status for c in report.cells if c.row == "new_received"} == {"read"}
+    assert "t3.new_received: 1 extra value(s) dropped by the arithmetic" in report.warnings
+
+
+def test_extra_values_two_placements_fit_leave_the_row_suspect(tmp_path):
+    rows = t3_values("2021")
+
+    def ambiguous(label, values):
+        if values is not None and label.startswith("一、"):
+            return tab_row(label, [0, 0, 0, 0, 0, 1, 0, 1])  # the 1 is 社会公益组织 or 法律服务机构: no rule tells
+        return tab_row(label, values)
+
+    report = extract_plain(write(tmp_path, render("2021", rows, ambiguous, HEADER)))
+    assert {c.status for c in report.cells if c.row == "new_received"} == {"suspect"}
+    assert not any(c.verified for c in report.cells if c.row == "new_received")
+    assert "t3.new_received: placement ambiguous; first consistent taken" in report.warnings
+
+
+def test_a_224_kb_one_line_text_is_bounded(tmp_path):
+    """A real report repeated on one line (newlines lost, as in some web copies): was > 200 s in alignment."""
+    extract_plain(EXAMPLES / "synthetic_text_2021_00010.txt")
+    line = " ".join((EXAMPLES / "002_39b0fcea5e7e8854.txt").read_text(encoding="utf-8").split("\n"))
+    path = write(tmp_path, " ".join([line] * (224_000 // len(line.encode()) + 1)))
+    started = time.perf_counter()
+    report = extract_plain(path)
+    assert time.perf_counter() - started < 20
+    assert not any(c.status == "read" and c.value is not None and not c.verified and c.table != "t2"
+                   for c in report.cells if any("too many values" in w for w in report.warnings))
+
+
+def test_a_table_flattened_onto_one_line_is_read_row_by_row(tmp_path):
+    """Web copies lose the line breaks: "一、本年新收… 3 1 0 0 1 0 5 二、上年结转… 1 0 0 0 0 0 1 …" on one line."""
+    rows = t3_values("2019")
+    lines = render("2019", rows, tab_row, HEADER).split("\n")
+    start, stop = lines.index("三、收到和处理政府信息公开申请情况") + 1, next(i for i, x in enumerate(lines) if x.startswith("四、"))
+    lines[start:stop] = [" ".join(" ".join(lines[start:stop]).split())]
+    report = extract_plain(write(tmp_path, "\n".join(lines)))
+    for row_id, values in rows.items():
+        assert [report.tables.t3[row_id][c] for c in COLS] == values, row_id
+    assert all(c.verified and c.status == "read" for c in report.cells if c.table == "t3")
+
+
+def test_prose_with_scattered_numbers_is_not_taken_for_a_flattened_table():
+    from extractor.ingest.document import Span
+    from extractor.template.numbers import tokenize
+
+    tokens = tokenize(Span("注：本表数据截至 2021 年 12 月 31 日"), False)
+    assert [t.kind for t in tokens] == ["text"]
+    tokens = tokenize(Span("规章 0 0 5 规范性文件 3 1.5 万元 12"), False)
+    assert [(t.kind, t.raw) for t in tokens] == [("text", "规章"), ("value", "0"), ("value", "0"), ("value", "5"),
+                                                 ("text", "规范性文件"), ("value", "3"), ("value", "1.5 万元"),
+                                                 ("value", "12")]

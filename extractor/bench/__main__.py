@@ -1,4 +1,4 @@
-"""``python -m extractor.bench {text|scans|bulk|classify|hostile|items} [options]``: the project's benchmarks."""
+"""``python -m extractor.bench {text|scans|bulk|classify|hostile|speed|items} [options]``: the project's benchmarks."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ SUITES = {
     "bulk": "extractor.bench.batchbench",
     "classify": "extractor.bench.classifybench",
     "hostile": "extractor.bench.hostilerun",
+    "speed": "extractor.bench.speed",
     "items": "extractor.bench.itemsbench",
 }
 

@@ -315,6 +315,7 @@ def _cell_row(idx: int, cell: Any) -> dict[str, Any]:
         "engine": cell.engine,
         "confidence": cell.confidence,
         "status": cell.status,
+        "verified": cell.verified,
     }
 
 

@@ -1,14 +1,22 @@
-"""Put a row's tokens into its columns when cells were lost, blank or doubled in extraction."""
+"""Put a row's tokens into its columns when cells were lost, blank or doubled in extraction.
+
+A placement keeps the values in order and must not break the row's own equations. The search is
+dynamic programming over (values used, columns filled, running sums of the open equations), so
+its work is polynomial; a row far longer than its columns (a table flattened onto one line) is not
+searched at all: its first values are taken and its cells flagged.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import combinations
+from decimal import Decimal
 
 from extractor.template.numbers import Number, Token, parse_number
+from extractor.template.rules import Equation
+from extractor.template.spec import threshold
 
-Consistent = Callable[[dict[str, Number | None]], bool | None]
+Outcome = tuple[tuple[Number | None, ...], tuple[int | None, ...]]
+"""Numbers per remaining column and the index of the value placed there (None for a gap)."""
 
 
 @dataclass(slots=True)
@@ -18,45 +26,120 @@ class Aligned:
     notes: list[str] = field(default_factory=list)
 
 
+class _TooMuchWork(Exception):
+    pass
+
+
+class _Search:
+    """Order-keeping placements of ``values`` into ``columns`` that no equation of ``rules`` rejects.
+
+    With more values than columns some are skipped and at least one equation must hold; with fewer,
+    some columns stay empty (an equation with an empty cell is not evaluated). Up to two placements
+    with different numbers are kept: two mean the arithmetic cannot decide.
+    """
+
+    def __init__(self, values: list[Token], columns: list[str], rules: list[Equation]) -> None:
+        self.numbers = [parse_number(t.raw) for t in values]
+        self.m, self.n = len(values), len(columns)
+        self.rules = rules
+        self.terms = [[(e, s) for e, eq in enumerate(rules) for s, k in eq.signed_terms if k == c] for c in columns]
+        last = [max(columns.index(k) for k in eq.keys) for eq in rules]
+        self.closes = [[e for e in range(len(rules)) if last[e] == j] for j in range(self.n)]
+        self.budget = int(threshold("max_alignment_states"))
+        self.memo: dict[tuple, list[Outcome]] = {}
+
+    def run(self) -> list[Outcome]:
+        return self._from(0, 0, (Decimal(0),) * len(self.rules), False)
+
+    def _from(self, i: int, j: int, sums: tuple[Decimal | None, ...], held: bool) -> list[Outcome]:
+        if j == self.n:
+            done = i == self.m if self.m <= self.n else held
+            return [((), ())] if done else []
+        state = (i, j, sums, held)
+        if state in self.memo:
+            return self.memo[state]
+        if len(self.memo) >= self.budget:
+            raise _TooMuchWork
+        found: list[Outcome] = []
+        left, room = self.m - i, self.n - j
+        if i < self.m:
+            found += self._place(i, i, j, sums, held)
+        if left < room:
+            found += self._place(None, i, j, sums, held)
+        if left > room:
+            found += self._from(i + 1, j, sums, held)
+        self.memo[state] = _two_distinct(found)
+        return self.memo[state]
+
+    def _place(self, index: int | None, i: int, j: int, sums: tuple[Decimal | None, ...], held: bool
+               ) -> list[Outcome]:
+        """Value ``index`` (None: a gap) into column ``j``; equations ending at ``j`` are judged."""
+        number = None if index is None else self.numbers[index]
+        after = list(sums)
+        for e, sign in self.terms[j]:
+            total = after[e]
+            after[e] = None if total is None or number is None else total + sign * Decimal(str(number))
+        for e in self.closes[j]:
+            total, after[e] = after[e], Decimal(0)
+            if total is None:
+                continue
+            if not self.rules[e].accepts(total):
+                return []
+            held = True
+        rest = self._from(i if index is None else i + 1, j + 1, tuple(after), held)
+        return [((number, *nums), (index, *idx)) for nums, idx in rest]
+
+
+def _two_distinct(found: list[Outcome]) -> list[Outcome]:
+    out: list[Outcome] = []
+    for outcome in found:
+        if all(outcome[0] != o[0] for o in out):
+            out.append(outcome)
+        if len(out) == 2:
+            break
+    return out
+
+
 def _values(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if t.kind == "value"]
 
 
-def _numbers(cells: dict[str, Token | None]) -> dict[str, Number | None]:
-    return {c: (parse_number(t.raw) if t is not None and t.kind == "value" else None) for c, t in cells.items()}
+def _placed(values: list[Token], columns: list[str], outcome: Outcome) -> dict[str, Token | None]:
+    return {c: (None if i is None else values[i]) for c, i in zip(columns, outcome[1])}
 
 
-def _by_rule(values: list[Token], columns: list[str], consistent: Consistent) -> Aligned | None:
-    """Try every order-keeping placement; take the first the rule accepts if all accepted agree on values."""
-    accepted: list[dict[str, Token | None]] = []
-    for chosen in combinations(range(len(columns)), len(values)):
-        cells: dict[str, Token | None] = dict.fromkeys(columns)
-        for token, index in zip(values, chosen):
-            cells[columns[index]] = token
-        if consistent(_numbers(cells)) is not False:
-            accepted.append(cells)
-    if not accepted:
-        return None
-    first = accepted[0]
-    agree = all(_numbers(a) == _numbers(first) for a in accepted) or len(accepted) == 1
-    note = "placed by the table's arithmetic" if agree else "placement ambiguous; first consistent taken"
-    return Aligned(first, suspect=not agree, notes=[note])
+def _too_many(values: list[Token], columns: list[str]) -> Aligned:
+    cells: dict[str, Token | None] = dict.fromkeys(columns)
+    cells.update(zip(columns, values))
+    return Aligned(cells, suspect=True, notes=[f"too many values ({len(values)} for {len(columns)} columns): "
+                                               "not placed by the arithmetic; the first ones taken, cells suspect"])
 
 
-def _drop_extra(values: list[Token], columns: list[str], consistent: Consistent) -> Aligned:
-    """More values than columns: keep the order-keeping subset the rule accepts, else the first ones."""
-    for kept in combinations(range(len(values)), len(columns)):
-        cells = {c: values[i] for c, i in zip(columns, kept)}
-        if consistent(_numbers(cells)) is True:
-            return Aligned(cells, notes=[f"{len(values) - len(columns)} extra value(s) dropped by the arithmetic"])
-    return Aligned(dict(zip(columns, values)), suspect=True, notes=["extra values; the first ones taken"])
+def _by_rules(values: list[Token], columns: list[str], rules: list[Equation]) -> Aligned:
+    """Place by the row's equations; ambiguous or impossible placements leave the row suspect."""
+    extra = len(values) - len(columns)
+    try:
+        found = _Search(values, columns, rules).run() if rules else []
+    except _TooMuchWork:
+        return _too_many(values, columns)
+    if not found:
+        fallback: dict[str, Token | None] = dict.fromkeys(columns)
+        fallback.update(zip(columns, values))
+        what = "extra values; the first ones taken" if extra > 0 else \
+            "values could not be placed by the arithmetic; left-aligned"
+        return Aligned(fallback, suspect=True, notes=[what])
+    if len(found) > 1:
+        return Aligned(_placed(values, columns, found[0]), suspect=True,
+                       notes=["placement ambiguous; first consistent taken"])
+    note = f"{extra} extra value(s) dropped by the arithmetic" if extra > 0 else "placed by the table's arithmetic"
+    return Aligned(_placed(values, columns, found[0]), notes=[note])
 
 
-def align(tokens: list[Token], columns: list[str], header: list[str], consistent: Consistent) -> Aligned:
-    """Map a row's value/blank tokens onto ``columns``.
+def align(tokens: list[Token], columns: list[str], header: list[str], rules: list[Equation]) -> Aligned:
+    """Map a row's value/blank tokens onto ``columns`` (cell keys, in table order).
 
     ``header`` lists the columns the table's header actually shows (a dropped 总计 column shows as
-    a shorter header); ``consistent`` evaluates the row's own rule for a candidate placement.
+    a shorter header); ``rules`` are the equations over this row's cells alone.
     """
     values = _values(tokens)
     n = len(columns)
@@ -68,15 +151,10 @@ def align(tokens: list[Token], columns: list[str], header: list[str], consistent
         return Aligned(cells, notes=["columns taken from the table header"])
     if len(values) == n:
         return Aligned(dict(zip(columns, values)))
-    if len(values) > n:
-        return _drop_extra(values, columns, consistent)
-    if any(t.kind == "blank" for t in tokens):
+    if len(values) > n + threshold("max_extra_values"):
+        return _too_many(values, columns)
+    if len(values) < n and any(t.kind == "blank" for t in tokens):
         tail = tokens[-n:]
         padded: list[Token | None] = [None] * (n - len(tail)) + list(tail)
         return Aligned(dict(zip(columns, padded)))
-    placed = _by_rule(values, columns, consistent)
-    if placed is not None:
-        return placed
-    cells = dict.fromkeys(columns)
-    cells.update(zip(columns, values))
-    return Aligned(cells, suspect=True, notes=["values could not be placed by the arithmetic; left-aligned"])
+    return _by_rules(values, columns, rules)

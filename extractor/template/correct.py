@@ -6,6 +6,10 @@ whose independent re-read (another engine, another preprocessing, a larger scale
 value. A cell in both a row and a column rule usually has (1) alone; a part of a single sum needs
 (2) to single it out. Anything less leaves the values as read and marks the cells "suspect": a
 wrong number may be flagged, never silently kept.
+
+Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
+weak reading no passing rule covers (low confidence, mended text, engines disagreeing), every OCR
+blank with ink in it.
 """
 
 from __future__ import annotations
@@ -17,21 +21,23 @@ from decimal import Decimal
 
 from extractor.geometry import Box
 from extractor.template.numbers import Number, parse_number
-from extractor.template.rules import Instance
+from extractor.template.rules import Equation, Values
 from extractor.template.slots import Slot
+from extractor.template.spec import threshold
 
 Reading = tuple[str, float, str]
 Rereader = Callable[[int, Box], list[Reading]]
 """(page, cell bbox in points) → readings (digits, confidence, variant label); [] when it cannot re-read."""
-
-MIN_VOTES = 2
-LOW_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
 class Fix:
     key: str
     value: Number
+
+
+def values_of(slots: dict[str, Slot]) -> dict[str, Number | None]:
+    return {k: s.value for k, s in slots.items()}
 
 
 def rereadable(slot: Slot) -> bool:
@@ -41,78 +47,54 @@ def rereadable(slot: Slot) -> bool:
             and span.page is not None and span.bbox is not None)
 
 
-def _total(side: tuple[tuple[int, str], ...], slots: dict[str, Slot], key: str = "", value: Decimal | None = None
-           ) -> Decimal | None:
-    out = Decimal(0)
-    for sign, k in side:
-        v = value if k == key else (slots[k].value if k in slots else None)
-        if v is None:
-            return None
-        out += sign * Decimal(str(v))
-    return out
+def failing(rules: tuple[Equation, ...], values: Values) -> list[Equation]:
+    return [e for e in rules if e.hard and e.holds(values) is False]
 
 
-def holds(inst: Instance, slots: dict[str, Slot], key: str = "", value: Decimal | None = None) -> bool | None:
-    """Whether ``inst`` holds (with ``key`` set to ``value`` if given); None when a cell is empty."""
-    left, right = _total(inst.lhs, slots, key, value), _total(inst.rhs, slots, key, value)
-    if left is None or right is None:
-        return None
-    return left == right if inst.op == "==" else left >= right
-
-
-def failing(instances: list[Instance], slots: dict[str, Slot]) -> list[Instance]:
-    return [i for i in instances if i.severity == "hard" and holds(i, slots) is False]
-
-
-def solve(inst: Instance, key: str, slots: dict[str, Slot]) -> Decimal | None:
-    """The value of ``key`` that makes an equation hold, the other cells as read."""
-    if inst.op != "==":
-        return None
-    on_left = any(k == key for _, k in inst.lhs)
-    side, other = (inst.lhs, inst.rhs) if on_left else (inst.rhs, inst.lhs)
-    sign = next(s for s, k in side if k == key)
-    rest = _total(tuple(t for t in side if t[1] != key), slots)
-    whole = _total(other, slots)
-    return None if rest is None or whole is None else (whole - rest) * sign
-
-
-def groups(bad: list[Instance]) -> list[list[Instance]]:
-    """Failing instances that share cells belong together: one wrong cell breaks them all."""
-    out: list[list[Instance]] = []
-    for inst in bad:
-        linked = [g for g in out if any(set(inst.keys) & set(i.keys) for i in g)]
-        merged = [inst] + [i for g in linked for i in g]
+def groups(bad: list[Equation]) -> list[list[Equation]]:
+    """Failing equations that share cells belong together: one wrong cell breaks them all."""
+    out: list[list[Equation]] = []
+    for eq in bad:
+        linked = [g for g in out if any(set(eq.keys) & set(e.keys) for e in g)]
+        merged = [eq] + [e for g in linked for e in g]
         out = [g for g in out if g not in linked] + [merged]
     return out
 
 
-def solutions(group: list[Instance], instances: list[Instance], slots: dict[str, Slot],
+def _candidate(group: list[Equation], key: str, values: Values) -> Decimal | None:
+    """The one value of ``key`` every failing equation of the group asks for (">=" ones ask nothing)."""
+    asked = {eq.solve(key, values) for eq in group if eq.op == "=="}
+    if len(asked) != 1 or None in asked:
+        return None
+    return asked.pop()
+
+
+def solutions(group: list[Equation], rules: tuple[Equation, ...], slots: dict[str, Slot],
               signed: set[str]) -> list[Fix]:
     """Every (cell, value) that alone satisfies the whole failing group and breaks no rule that held."""
+    values = values_of(slots)
     fixes = []
-    for key in dict.fromkeys(k for inst in group for k in inst.keys):
-        if key not in slots or not rereadable(slots[key]) or not all(key in i.keys for i in group):
+    for key in dict.fromkeys(k for eq in group for k in eq.keys):
+        if key not in slots or not rereadable(slots[key]) or not all(key in eq.keys for eq in group):
             continue
-        values = {solve(i, key, slots) for i in group}
-        if len(values) != 1 or None in values:
-            continue
-        value = values.pop()
+        value = _candidate(group, key, values)
         if value is None or value != value.to_integral_value() or (value < 0 and key not in signed):
             continue
-        if all(holds(i, slots, key, value) is not False for i in instances if key in i.keys):
+        fixed = {**values, key: int(value)}
+        if all(eq.holds(fixed) is not False for eq in rules if key in eq.keys):
             fixes.append(Fix(key, int(value)))
     return fixes
 
 
 def consensus(readings: list[Reading]) -> tuple[Number, Reading] | None:
-    """The value most re-reads give (at least MIN_VOTES of them), with its most confident reading."""
+    """The value most re-reads give (at least ``min_votes`` of them), with its most confident reading."""
     parsed = [(parse_number(r[0]), r) for r in readings]
     votes = Counter(v for v, _ in parsed if v is not None)
     if not votes:
         return None
     ranked = votes.most_common()
     value, count = ranked[0]
-    if count < MIN_VOTES or (len(ranked) > 1 and ranked[1][1] == count):
+    if count < threshold("min_votes") or (len(ranked) > 1 and ranked[1][1] == count):
         return None
     return value, max((r for v, r in parsed if v == value), key=lambda r: r[1])
 
@@ -140,23 +122,23 @@ def _confirmed(fixes: list[Fix], slots: dict[str, Slot], rereader: Rereader) -> 
     return out
 
 
-def correct(instances: list[Instance], slots: dict[str, Slot], rereader: Rereader, signed: set[str]) -> list[str]:
+def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rereader, signed: set[str]) -> list[str]:
     """Correct or mark "suspect" the OCR'd cells of failing hard rules; warnings say which and why."""
     notes: list[str] = []
-    for group in groups(failing(instances, slots)):
-        confirmed = _confirmed(solutions(group, instances, slots, signed), slots, rereader)
+    for group in groups(failing(rules, values_of(slots))):
+        confirmed = _confirmed(solutions(group, rules, slots, signed), slots, rereader)
         if len(confirmed) == 1:
             fix, reading = confirmed[0]
             slot = slots[fix.key]
             notes.append(f"{fix.key} corrected from {slot.value} to {fix.value} "
-                         f"({', '.join(sorted({i.rule for i in group}))}; re-read by {reading[2]})")
+                         f"({', '.join(sorted({e.rule for e in group}))}; re-read by {reading[2]})")
             _apply(slot, fix.value, reading)
             continue
-        doubtful = sorted({k for i in group for k in i.keys if k in slots and rereadable(slots[k])})
+        doubtful = sorted({k for e in group for k in e.keys if k in slots and rereadable(slots[k])})
         for key in doubtful:
             slots[key].status = "suspect"
         if doubtful:
-            notes.append(f"suspect after failing {', '.join(sorted({i.scope for i in group}))}: {', '.join(doubtful)}")
+            notes.append(f"suspect after failing {', '.join(sorted({e.scope for e in group}))}: {', '.join(doubtful)}")
     return notes
 
 
@@ -170,32 +152,60 @@ def _doubt(slot: Slot, readings: list[Reading], signed: bool) -> str:
     return ""
 
 
-def audit_unruled(instances: list[Instance], slots: dict[str, Slot], signed: set[str], rereader: Rereader
-                  ) -> list[str]:
-    """Cells no hard rule covers get a second opinion; one that does not back the reading → suspect.
+def _second_opinion(key: str, slot: Slot, rereader: Rereader, signed: bool) -> str:
+    """Re-read one cell: "" and ``backed`` when the re-reads agree with the reading, else why not."""
+    readings = _reread(slot, rereader)
+    why = _doubt(slot, readings, signed)
+    slot.backed = not why
+    return f"{key}: suspect ({why}; read {slot.raw!r}, re-read {[r[0] for r in readings]})" if why else ""
 
-    Every 本年增/减 cell is re-read (a lost minus goes unseen otherwise); other unruled cells only
-    when OCR's own confidence was low.
-    """
-    ruled = {k for i in instances if i.severity == "hard" for k in i.keys}
-    doubtful = {k for k, s in slots.items() if k not in ruled and s.confidence < LOW_CONFIDENCE}
+
+def audit_signs(slots: dict[str, Slot], signed: set[str], rereader: Rereader) -> list[str]:
+    """Every OCR'd 本年增/减 cell is re-read: no rule covers it, and a lost minus looks like a good reading."""
     notes = []
-    for key in sorted(signed | doubtful):
+    for key in sorted(signed):
         slot = slots.get(key)
         if slot is None or not rereadable(slot):
             continue
-        readings = _reread(slot, rereader)
-        why = _doubt(slot, readings, key in signed)
-        if why:
+        note = _second_opinion(key, slot, rereader, True)
+        if note:
             slot.status = "suspect"
-            notes.append(f"{key}: suspect ({why}; read {slot.raw!r}, re-read {[r[0] for r in readings]})")
+            notes.append(note)
     return notes
 
 
 def audit_blanks(slots: dict[str, Slot]) -> list[str]:
     """An OCR'd cell read as blank although it holds ink (low confidence) may be a lost number."""
     doubtful = sorted(k for k, s in slots.items() if s.status == "read" and s.value is None and not s.raw
-                      and s.span is not None and s.span.method == "ocr" and s.span.confidence < LOW_CONFIDENCE)
+                      and s.span is not None and s.span.method == "ocr" and s.span.confidence < threshold("low_confidence"))
     for key in doubtful:
         slots[key].status = "suspect"
     return [f"suspect: ink but no reading in {', '.join(doubtful)}"] if doubtful else []
+
+
+def weakness(slot: Slot) -> str:
+    """Why a reading cannot stand on its own ("" when it can): low confidence, mended text, disagreement."""
+    span = slot.span
+    if slot.status != "read" or slot.value is None or span is None or slot.backed:
+        return ""
+    if slot.confidence < threshold("low_confidence"):
+        return f"confidence {slot.confidence:.2f}"
+    return "+".join(span.repairs)
+
+
+def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | None) -> list[str]:
+    """A value no passing rule covers and whose reading is weak is "suspect", unless re-reads back it."""
+    notes = []
+    for key, slot in slots.items():
+        why = "" if slot.verified else weakness(slot)
+        if not why:
+            continue
+        if rereader is not None and rereadable(slot):
+            note = _second_opinion(key, slot, rereader, key in signed)
+            if not note:
+                continue
+            notes.append(f"{note}; reading weak: {why}")
+        else:
+            notes.append(f"{key}: suspect (no passing rule covers it; reading weak: {why})")
+        slot.status = "suspect"
+    return notes

@@ -18,6 +18,7 @@ from extractor.resources import load_json
 _NUMBER = re.compile(r"^([-−－]?\d[\d,，]*(?:\.\d+)?)\s*(\S{0,3})$")
 _HEADER_UNIT = re.compile(r"[（(]\s*(?:单位[:：]?)?\s*([^（()）]{1,4})\s*[)）]\s*$")
 _UNIT_COLUMN = re.compile(r"^(?:计量)?单位$")
+_PERIOD = re.compile(r"^(?:年度?|月份?|季度)$")  # "2014年度" heads a column of that year's figures
 
 
 def _parse(raw: str) -> tuple[Number | None, str | None]:
@@ -26,7 +27,7 @@ def _parse(raw: str) -> tuple[Number | None, str | None]:
     if not text or text in load_json("variants.json")["null_tokens"]:
         return None, None
     found = _NUMBER.match(text)
-    if not found:
+    if not found or _PERIOD.match(found.group(2)):
         return None, None
     digits = found.group(1).replace(",", "").replace("，", "").replace("−", "-").replace("－", "-")
     value: Number = float(digits) if "." in digits else int(digits)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extractor.ingest.document import Row
@@ -11,7 +10,8 @@ from extractor.record import Check
 from extractor.resources import load_json
 from extractor.template.align import Aligned, align
 from extractor.template.match import label
-from extractor.template.numbers import Number, Token, parse_number
+from extractor.template.numbers import Token, parse_number
+from extractor.template.rules import Equation, rule_set, within
 from extractor.template.slots import Slot
 from extractor.template.spec import Block, Template, template
 from extractor.template.stream import Stream, read_stream
@@ -47,7 +47,7 @@ def _fill(mapped: Mapped, table: str, row: str | None, cols: list[str], aligned:
           scales: dict[str, int] | None = None) -> None:
     for col in cols:
         slot = Slot(table, row, col)
-        slot.fill(aligned.cells.get(col), (scales or {}).get(col, 1))
+        slot.fill(aligned.cells.get(slot.key), (scales or {}).get(col, 1))
         mapped.slots[slot.key] = slot
     if aligned.suspect:
         mapped.suspect_rows.add(row or table)
@@ -66,71 +66,60 @@ def _header_columns(stream: Stream, tpl: Template) -> list[str]:
     return sorted(shown, key=order.index) if len(shown) >= 4 else order
 
 
-def _sum_rule(total: str, parts: list[str]) -> Callable[[dict[str, Number | None]], bool | None]:
-    def consistent(values: dict[str, Number | None]) -> bool | None:
-        needed = [values.get(total), *(values.get(p) for p in parts)]
-        if any(v is None for v in needed):
-            return None
-        return values[total] == sum(values[p] for p in parts)  # type: ignore[misc]
-    return consistent
+def _own_rules(rules: tuple[Equation, ...], keys: list[str]) -> list[Equation]:
+    """The hard equations over a row's cells alone: what may place its values."""
+    return [e for e in within(rules, keys) if e.hard]
 
 
-def map_t3(rows: list[Row], tpl: Template) -> Mapped:
+def _keys(prefix: str, cols: list[str]) -> list[str]:
+    return [f"{prefix}.{c}" for c in cols]
+
+
+def map_t3(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mapped:
     mapped = Mapped()
     labels = [label(r.id, r.label) for r in tpl.t3_rows]
     stream = read_stream(rows, labels, {r.id for r in tpl.t3_data_rows})
     cols = [c.id for c in tpl.t3_cols]
     header = _header_columns(stream, tpl)
-    row_total = _sum_rule("total", cols[:-1])
     for spec in tpl.t3_data_rows:
         tokens = stream.rows.get(spec.id)
         if tokens is None:
             mapped.warnings.append(f"t3.{spec.id}: row not found")
-        tokens = _split_subtotal(tokens or [], len(cols), spec.id, mapped)
-        _fill(mapped, "t3", spec.id, cols, align(tokens, cols, header, row_total))
+        keys = _keys(f"t3.{spec.id}", cols)
+        tokens = _split_subtotal(tokens or [], keys, rules, mapped)
+        aligned = align(tokens, keys, _keys(f"t3.{spec.id}", header), _own_rules(rules, keys))
+        _fill(mapped, "t3", spec.id, cols, aligned)
     return mapped
 
 
-def _split_subtotal(tokens: list[Token], n: int, row: str, mapped: Mapped) -> list[Token]:
+def _split_subtotal(tokens: list[Token], keys: list[str], rules: tuple[Equation, ...], mapped: Mapped
+                    ) -> list[Token]:
     """A printed 法人或其他组织 subtotal (8 values: person, subtotal, 5 kinds, total) is checked, then dropped.
 
     The official table has no such column (T3_LEGAL_SUBTOTAL applies only where a report prints it);
     it is recognised by its arithmetic, so the column never shifts the five kinds.
     """
     values = [t for t in tokens if t.kind == "value"]
-    numbers = [parse_number(t.raw) for t in values]
-    if len(values) != n + 1 or any(v is None for v in numbers):
+    printed = [keys[0], keys[0].rsplit(".", 1)[0] + ".legal_subtotal", *keys[1:]]
+    subtotal = within(rules, printed, "T3_LEGAL_SUBTOTAL")
+    numbers = dict(zip(printed, (parse_number(t.raw) for t in values)))
+    if len(values) != len(printed) or not subtotal or not any(numbers.values()):
         return tokens
-    person, subtotal, kinds, total = numbers[0], numbers[1], numbers[2:-1], numbers[-1]
-    parts_ok = subtotal == sum(kinds)  # type: ignore[arg-type]
-    whole_ok = total == person + subtotal  # type: ignore[operator]
-    if not (parts_ok and whole_ok) or not any(numbers):
+    if not all(eq.holds(numbers) for eq in subtotal):
         return tokens
-    mapped.checks.append(Check(rule="T3_LEGAL_SUBTOTAL", scope=row, ok=True, expected=sum(kinds),  # type: ignore[arg-type]
-                               actual=subtotal, severity="soft", cells=[f"t3.{row}.legal_subtotal"]))
+    mapped.checks.extend(c for c in (eq.check(numbers) for eq in subtotal) if c is not None)
     return [t for t in tokens if t is not values[1]]
 
 
-def _t4_consistent(groups: list[list[str]]) -> Callable[[dict[str, Number | None]], bool | None]:
-    rules = [_sum_rule(g[-1], g[:-1]) for g in groups]
-
-    def consistent(values: dict[str, Number | None]) -> bool | None:
-        results = [r(values) for r in rules]
-        if False in results:
-            return False
-        return True if True in results else None
-    return consistent
-
-
-def map_t4(rows: list[Row], tpl: Template) -> Mapped:
+def map_t4(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mapped:
     mapped = Mapped()
     stream = read_stream(rows, [], set())
     cols = [c.id for c in tpl.t4_cols]
-    groups = [cols[i:i + 5] for i in range(0, len(cols), 5)]
+    keys = _keys("t4", cols)
     tokens = stream.loose
     if not any(t.kind == "value" for t in tokens):
         mapped.warnings.append("t4: no values found")
-    _fill(mapped, "t4", None, cols, align(tokens, cols, cols, _t4_consistent(groups)))
+    _fill(mapped, "t4", None, cols, align(tokens, keys, keys, _own_rules(rules, keys)))
     return mapped
 
 
@@ -156,7 +145,7 @@ def _t2_scales(block: Block, header: str) -> tuple[dict[str, int], list[str]]:
     return scales, notes
 
 
-def map_t2(rows: list[Row], tpl: Template) -> Mapped:
+def map_t2(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mapped:
     mapped = Mapped()
     owners = [(block, spec) for block in tpl.t2 for spec in block.rows]
     labels = [label(f"{block.id}.{spec.id}", spec.label) for block, spec in owners]
@@ -173,7 +162,8 @@ def map_t2(rows: list[Row], tpl: Template) -> Mapped:
         tokens: list[Token] | None = stream.rows.get(key)
         if tokens is None:
             mapped.warnings.append(f"t2.{key}: row not found")
-        _fill(mapped, "t2", key, cols, align(tokens or [], cols, cols, lambda _: None), scales)
+        keys = _keys(f"t2.{key}", cols)
+        _fill(mapped, "t2", key, cols, align(tokens or [], keys, keys, _own_rules(rules, keys)), scales)
         mapped.warnings.extend(note for note in notes if _unitless_money(mapped.slots, key, note))
     return mapped
 
@@ -189,4 +179,4 @@ MAPPERS = {"t2": map_t2, "t3": map_t3, "t4": map_t4}
 
 
 def map_table(table: str, rows: list[Row], version: str) -> Mapped:
-    return MAPPERS[table](rows, template(version))
+    return MAPPERS[table](rows, template(version), rule_set(version, version))

@@ -8,10 +8,10 @@ from difflib import SequenceMatcher
 from functools import cache
 
 from extractor.layout.sections import squash
+from extractor.template.spec import threshold
 
 _NUMBER_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．,]|\([一二三四五六七八九十]+\)|\d{1,2}[.．、])")
 _PAREN = re.compile(r"\([^()]*\)?")
-MIN_FUZZY = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ def score(fragment: str, target: Label) -> float:
     if target.core.startswith(core) and len(core) >= (1 if same_number else min(4, len(target.core))):
         return 0.85
     ratio = SequenceMatcher(None, core, target.core).ratio()
-    return ratio * 0.9 if ratio >= MIN_FUZZY else 0.0
+    return ratio * 0.9 if ratio >= threshold("min_fuzzy") else 0.0
 
 
 def best_match(fragment: str, candidates: list[Label], floor: float = 0.6) -> Label | None:

@@ -46,6 +46,9 @@ def tokenize(span: Span, in_table: bool) -> list[Token]:
         return [Token("blank", "", span)] if in_table else []
     if many.fullmatch(text):
         return [Token("value", m.group(0).strip(), span) for m in one.finditer(text)]
+    flat = _flattened(text, span, one)
+    if flat:
+        return flat
     split = trailing.match(text)
     if split and not re.search(r"\d\s*[.、]$", split.group("label")):
         values = split.group("values")
@@ -76,3 +79,20 @@ def parse_number(raw: str, scale: int = 1) -> Number | None:
     except InvalidOperation:
         return None
     return int(number) if number == number.to_integral_value() else float(round(number, 2))
+
+
+def _flattened(text: str, span: Span, one: re.Pattern[str]) -> list[Token]:
+    """A table flattened onto one line ("规章 0 0 5 规范性文件 3 1 12 …"): one token per word.
+
+    Taken as such only with two runs of two or more values, which prose ("截至 2021 年 12 月 31 日")
+    does not have; a unit after a space ("1.5 万元") stays with its number.
+    """
+    tokens: list[Token] = []
+    for word in text.split():
+        last = tokens[-1] if tokens else None
+        if last is not None and last.kind == "value" and one.fullmatch(f"{last.raw} {word}"):
+            tokens[-1] = Token("value", f"{last.raw} {word}", span)
+        else:
+            tokens.append(Token("value" if one.fullmatch(word) else "text", word, span))
+    kinds = "".join("v" if t.kind == "value" else "t" for t in tokens)
+    return tokens if len(re.findall("vv+", kinds)) >= 2 else []

@@ -19,6 +19,8 @@ class Slot:
     status: str = "missing"
     method: str | None = None
     confidence: float = 0.0
+    verified: bool = False
+    backed: bool = False  # independent re-reads agreed with the reading
 
     @property
     def key(self) -> str:

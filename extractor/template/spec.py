@@ -90,3 +90,12 @@ def template(version: str) -> Template:
         )
     except (KeyError, TypeError) as exc:
         raise DataError(f"template.json: format {version} lacks {exc}") from exc
+
+
+@cache
+def threshold(name: str) -> float:
+    """A named threshold of the template stage from template_thresholds.json; missing is a DataError."""
+    try:
+        return float(load_json("template_thresholds.json")[name]["value"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"template_thresholds.json: {name} lacks a numeric value") from exc

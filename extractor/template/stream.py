@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from extractor.ingest.document import Row
 from extractor.template.match import Label, best_match
 from extractor.template.numbers import Token, tokenize
-
-HEADER_FLOOR = 0.84
-ROW_FLOOR = 0.6
+from extractor.template.spec import threshold
 
 
 @dataclass(slots=True)
@@ -47,7 +45,7 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str]) -> Str
     for row in rows:
         for token in _physical_row(row):
             if token.kind == "text":
-                found = best_match(token.raw, labels[current + 1:], HEADER_FLOOR if current < 0 else ROW_FLOOR)
+                found = best_match(token.raw, labels[current + 1:], threshold("header_floor" if current < 0 else "row_floor"))
                 if found is None:
                     (stream.header if current < 0 else pending_text).append(token.raw)
                     continue

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
-from extractor.template.correct import Rereader, audit_blanks, audit_unruled, correct
+from extractor.template.correct import Rereader, audit_blanks, audit_signs, audit_weak, correct, values_of
 from extractor.template.mapping import detect_format, map_table
+from extractor.template.numbers import Number
 from extractor.template.regions import table_regions
-from extractor.template.rules import check, check_nonnegative, infer, template_instances
+from extractor.template.rules import checks as rule_checks
+from extractor.template.rules import infer, nonnegative, rule_set, typed_keys, verified
 from extractor.template.slots import Slot
-from extractor.template.spec import template
 
 
 @dataclass(slots=True)
@@ -23,20 +24,6 @@ class TableResult:
     formats: dict[str, str]
     warnings: list[str] = field(default_factory=list)
     slots: dict[str, Slot] = field(default_factory=dict)
-
-
-def _typed_keys(slots: dict[str, Slot], t2_version: str) -> tuple[set[str], set[str]]:
-    """Keys of signed (本年增/减) and money cells, which NONNEG_INT treats apart."""
-    signed, money = set(), set()
-    for block in template(t2_version).t2:
-        for col in block.columns:
-            for spec in block.rows:
-                key = f"t2.{block.id}.{spec.id}.{col.id}"
-                if col.type == "signed_int":
-                    signed.add(key)
-                elif col.type == "money":
-                    money.add(key)
-    return signed & slots.keys(), money & slots.keys()
 
 
 def to_tables(slots: dict[str, Slot]) -> Tables:
@@ -60,7 +47,7 @@ def to_cell(slot: Slot) -> Cell:
         bbox=span.bbox.rounded() if span and span.bbox else None,
         method=slot.method or (span.method if span else "none"),
         engine=span.engine if span else None,
-        confidence=slot.confidence, status=slot.status,  # type: ignore[arg-type]
+        confidence=slot.confidence, status=slot.status, verified=slot.verified,  # type: ignore[arg-type]
     )
 
 
@@ -92,43 +79,29 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     for slot in slots.values():
         if (slot.row or slot.table) in suspect and slot.status == "read":
             slot.status = "suspect"
-    rule_set = template_instances(template(formats["t2"]), template(formats["t3"]))
-    signed, money = _typed_keys(slots, formats["t2"])
+    rules = rule_set(formats["t2"], formats["t3"])
+    signed, money = (keys & slots.keys() for keys in typed_keys(formats["t2"]))
     if rereader is not None:
-        warnings.extend(correct(rule_set, slots, rereader, signed) + audit_unruled(rule_set, slots, signed, rereader)
+        warnings.extend(correct(rules, slots, rereader, signed) + audit_signs(slots, signed, rereader)
                         + audit_blanks(slots))
-    warnings.extend(infer(rule_set, slots))
-    checks = check(rule_set, slots) + check_nonnegative(slots, signed, money) + printed_extra
+    values = values_of(slots)
+    inferred, notes = infer(rules, values, {k for k, s in slots.items() if s.status == "missing"})
+    for key, eq in inferred.items():
+        _infer_slot(slots, key, values[key], eq.keys)
+        notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
+    warnings.extend(notes)
+    covered = verified(rules, values, inferred)
+    for key, slot in slots.items():
+        slot.verified = key in covered and slot.status != "suspect"
+    warnings.extend(audit_weak(slots, signed, rereader))
+    checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
+              + printed_extra)
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
                     if not c.ok and c.severity == "hard" and c.rule != "NONNEG_INT")
     return TableResult(to_tables(slots), [to_cell(s) for s in slots.values()], checks, formats, warnings, slots)
 
 
-def _slots_from_record(tables: Tables) -> dict[str, Slot]:
-    slots: dict[str, Slot] = {}
-    for col, value in tables.t4.items():
-        slots[f"t4.{col}"] = Slot("t4", None, col, value, status="read")
-    for row, cols in tables.t3.items():
-        for col, value in cols.items():
-            slots[f"t3.{row}.{col}"] = Slot("t3", row, col, value, status="read")
-    for block, rows in tables.t2.items():
-        for row, cols in rows.items():
-            for col, value in cols.items():
-                slots[f"t2.{block}.{row}.{col}"] = Slot("t2", f"{block}.{row}", col, value, status="read")
-    return slots
-
-
-def recheck(tables: Tables, formats: dict[str, str], stated: list[Check]) -> list[str]:
-    """Disagreements between the checks a record states and the checks its tables imply."""
-    slots = _slots_from_record(tables)
-    t2v, t3v = formats.get("t2", "2021"), formats.get("t3", "2021")
-    rule_set = template_instances(template(t2v), template(t3v))
-    signed, money = _typed_keys(slots, t2v)
-    implied = {(c.rule, c.scope): c.ok for c in check(rule_set, slots) + check_nonnegative(slots, signed, money)}
-    said = {(c.rule, c.scope): c.ok for c in stated}
-    recomputable = {i.rule for i in rule_set} | {"NONNEG_INT"}
-    problems = [f"{rule} ({scope}): record says ok={said.get((rule, scope))}, tables give ok={ok}"
-                for (rule, scope), ok in implied.items() if said.get((rule, scope)) != ok]
-    problems += [f"{rule} ({scope}): stated but not implied by the tables"
-                 for (rule, scope) in said.keys() - implied.keys() if rule in recomputable]
-    return problems
+def _infer_slot(slots: dict[str, Slot], key: str, value: Number | None, basis: list[str]) -> None:
+    slot = slots[key]
+    slot.value, slot.status, slot.method = value, "inferred", "inferred"
+    slot.confidence = min((slots[k].confidence for k in basis if k != key), default=1.0)

@@ -176,10 +176,11 @@ def contacts(text: str) -> Contacts:
     from spacy.util import filter_spans
 
     nlp = get_nlp()
-    doc = nlp.make_doc(text[:200_000])
+    source = text[:200_000]
+    doc = nlp.make_doc(source)
     spans = []
     for label, pattern in _rules()["entity_patterns"].items():
-        for match in re.finditer(pattern, doc.text):
+        for match in re.finditer(pattern, source):  # not doc.text: spaCy rebuilds that from every token
             start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
             span = doc.char_span(start, match.end(), label=label, alignment_mode="expand")
             if span is not None:

@@ -1,0 +1,194 @@
+"""Speed against the plain engines, in one process tree and one run: ``python -m extractor.bench speed``.
+
+Every figure is a whole process started cold, as a user or a batch worker meets it; CPU is user+sys of
+the process and its children (``os.wait4``), peak memory the largest single process's RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
+PLAIN_CAMELOT = "import sys, camelot; camelot.read_pdf(sys.argv[1], pages='all', flavor='lattice')"
+PLAIN_RAPIDOCR = """
+import sys
+import numpy as np, pypdfium2 as pdfium
+from rapidocr import RapidOCR
+engine = RapidOCR()
+doc = pdfium.PdfDocument(sys.argv[1])
+for page in doc:
+    engine(np.asarray(page.render(scale=float(sys.argv[2]) / 72).to_pil().convert("RGB")))
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _proc_stats() -> dict[int, tuple[int, float, float]]:
+    """pid → (ppid, CPU seconds, RSS MB) for every process now running."""
+    stats = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS,
+                                  int(fields[21]) * PAGE_MB)
+    return stats
+
+
+class TreeSampler(threading.Thread):
+    """Samples a process tree from /proc: workers of a pool are not always reaped by the process we
+    started (a fork server is their parent), so ``wait4`` alone would miss them."""
+
+    def __init__(self, root: int, every: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.root, self.every = root, every
+        self.cpu: dict[int, float] = {}
+        self.peak: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            stats = _proc_stats()
+            tree, grew = {self.root}, True
+            while grew:
+                more = {pid for pid, (ppid, _, _) in stats.items() if ppid in tree} - tree
+                tree |= more
+                grew = bool(more)
+            for pid in tree & stats.keys():
+                self.cpu[pid] = stats[pid][1]
+                self.peak[pid] = max(self.peak.get(pid, 0.0), stats[pid][2])
+            self.done.wait(self.every)
+
+
+def measure(cmd: list[str]) -> Run:
+    """One cold process: wall time, CPU of its whole tree, and the largest RSS of any one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 10):
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.strip()[-300:]}")
+    waited = usage.ru_utime + usage.ru_stime
+    unreaped = sum(cpu for pid, cpu in sampler.cpu.items() if pid != proc.pid)
+    cpu = max(waited, sampler.cpu.get(proc.pid, 0.0) + unreaped)
+    peak = max([usage.ru_maxrss / 1024, *sampler.peak.values()])
+    return Run(wall, cpu, peak)
+
+
+def median(cmd: list[str], runs: int) -> Run:
+    got = [measure(cmd) for _ in range(runs)]
+    return Run(statistics.median(r.wall for r in got), statistics.median(r.cpu for r in got), max(r.peak_mb for r in got))
+
+
+def nianbao(*args: str) -> list[str]:
+    return [sys.executable, "-m", "extractor", *args]
+
+
+def text_pdf(work: Path, pages: int) -> Path:
+    """A text PDF of about ``pages`` pages made the way agencies make them when that generator exists."""
+    try:
+        from extractor.bench.office import build_office_corpus
+    except ImportError:
+        return EXAMPLES / "synthetic_pdf_2021_00007.pdf"
+    items = build_office_corpus(work / "office", 1, 7, "2021")
+    return Path(items[0].pdf)
+
+
+def scan_of(pdf: Path, out: Path, dpi: int) -> Path:
+    """An image-only copy of ``pdf`` at ``dpi``, as a flatbed scan would give."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    images = [page.render(scale=dpi / 72).to_pil().convert("L") for page in doc]
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
+    return out
+
+
+def batch_pdfs(work: Path, n: int) -> Path:
+    from extractor.bench.corpus import write_corpus
+
+    folder = work / "batch"
+    write_corpus(folder, n, kinds=["pdf"], seed=500)
+    return folder
+
+
+def pages_of(pdf: Path) -> int:
+    import pypdfium2 as pdfium
+
+    return len(pdfium.PdfDocument(pdf))
+
+
+def _row(name: str, run: Run, base: Run | None = None) -> str:
+    ratio = f"{run.cpu / base.cpu:5.2f}×" if base else "      "
+    return f"{name:44s} {run.wall:7.2f} {run.cpu:7.2f} {ratio} {run.peak_mb:8.0f}"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m extractor.bench speed")
+    parser.add_argument("--runs", type=int, default=3, help="median of this many cold runs")
+    parser.add_argument("--dpi", type=int, default=200)
+    parser.add_argument("--batch-n", type=int, default=12, help="text PDFs in the batch throughput test")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        pdf = text_pdf(work, 6)
+        scan = scan_of(pdf, work / "scan.pdf", args.dpi)
+        print(f"text PDF: {pdf.name} ({pages_of(pdf)} pages); scan: {args.dpi} dpi; runs: {args.runs}; "
+              f"load average before: {os.getloadavg()[0]:.2f}")
+        print(f"{'':44s} {'wall s':>7s} {'CPU s':>7s} {'ratio':>6s} {'peak MB':>8s}")
+        for label, path in (("text dump", EXAMPLES / "002_39b0fcea5e7e8854.txt"),
+                            ("HTML page", EXAMPLES / "synthetic_html_2021_00009.html"),
+                            ("DOCX", EXAMPLES / "synthetic_docx_2019_00008.docx")):
+            print(_row(f"nianbao extract, {label}", median(nianbao("extract", str(path)), args.runs)))
+        camelot = median([sys.executable, "-c", PLAIN_CAMELOT, str(pdf)], args.runs)
+        print(_row("camelot lattice alone, text PDF", camelot))
+        print(_row("nianbao extract, text PDF (ratio to camelot)", median(nianbao("extract", str(pdf)), args.runs), camelot))
+        ocr = median([sys.executable, "-c", PLAIN_RAPIDOCR, str(scan), str(args.dpi)], 1)
+        print(_row("RapidOCR, one pass per page, scan", ocr))
+        print(_row("nianbao extract, scan (ratio to RapidOCR)", median(nianbao("extract", str(scan)), 1), ocr))
+        folder = batch_pdfs(work, args.batch_n)
+        walls = {}
+        for jobs in (1, 2):
+            run = measure(nianbao("extract", str(folder), "--out", str(work / f"jobs{jobs}.jsonl"), "--jobs", str(jobs)))
+            walls[jobs] = run.wall
+            print(_row(f"batch of {args.batch_n} text PDFs, --jobs {jobs}", run))
+        print(f"batch throughput --jobs 2 / --jobs 1: {walls[1] / walls[2]:.2f}×")
+        scans = work / "scans"
+        scans.mkdir()
+        for i in range(2):
+            scan_of(pdf, scans / f"scan{i}.pdf", args.dpi + 10 * i)
+        run = measure(nianbao("extract", str(scans), "--out", str(work / "scans.jsonl"), "--jobs", "2"))
+        print(_row("batch of 2 scans, --jobs 2 (peak = largest worker)", run))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
