@@ -264,7 +264,7 @@ def train(data_dir: Path, seed: int = SEED) -> TrainResult:
     from extractor.classify.card import figures_text
 
     if not data_dir.is_dir():
-        raise DataError(f"{data_dir}: not an annotations folder (expected {REAL_DIR}/ and {BANK_FILE})")
+        raise DataError(f"not an annotations folder (expected {REAL_DIR}/, {BANK_FILE} and holdout.txt)")
     corpus = read_real(data_dir / REAL_DIR)
     real = _examples(corpus)
     bank_path = data_dir / BANK_FILE
