@@ -301,7 +301,7 @@ def train(
 def classify(
     inputs: Annotated[list[Path], typer.Argument(help="section-五 text (.txt) or whole reports")],
     out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="write DIR/<input stem>.json per input")] = None,
-    model: Annotated[Optional[Path], typer.Option("--model", help="model folder or .skops file")] = None,
+    model: Annotated[Optional[Path], typer.Option("--model", help="model folder or model.npz file")] = None,
 ) -> None:
     """Tag section-五 items: writes {source, problems, improvements} like `extract`."""
     from extractor.settings import Settings

@@ -161,7 +161,7 @@ is only ever extra training data, used when it improves validation on real items
   passes, an item with Chinese text keeps its best topical label when it outranks `other`.
 - Shipped model: the one evaluated, i.e. fitted on the train side of the agency split (plus the
   bank when chosen); the test-side items are not in it.
-- Bundle checks on load: trusted skops types only; labels equal `taxonomy.json`; one threshold in
+- Bundle checks on load: plain arrays only (`numpy.load(allow_pickle=False)`, nothing runs); labels equal `taxonomy.json`; one threshold in
   (0, 1) per label; weights of shape labels x features; otherwise exit 8.
 
 ## Figures

@@ -29,7 +29,7 @@ from sklearn.model_selection import GroupKFold
 from extractor.classify.corpus import read_corpus
 from extractor.classify.cuewords import cue_tag
 from extractor.classify.evaluate import indicator, scores
-from extractor.classify.features import build_features
+from extractor.classify.features import build_features, runtime_model
 from extractor.classify.holdout import windows
 from extractor.classify.model import MODEL_FILE, Model, decide_row, has_chinese
 from extractor.classify.realcorpus import RealCorpus, read_real
@@ -104,7 +104,7 @@ def fit_model(examples: list[Example], extra: list[Example], seed: int, threshol
     labels = label_keys()
     data = examples + extra
     features, coef, intercept = fit_scorer([e.text for e in data], indicator([list(e.labels) for e in data], labels), seed)
-    return Model(features, coef, intercept, labels, thresholds or (0.5,) * len(labels))
+    return runtime_model(features, coef, intercept, labels, thresholds or (0.5,) * len(labels))
 
 
 def oof_proba(examples: list[Example], extra: list[Example], seed: int) -> np.ndarray:
@@ -321,7 +321,7 @@ def train(data_dir: Path, seed: int = SEED) -> TrainResult:
                 {k: v for k, v in corpus.passages.items() if k in test_passages}, corpus.primary()
             ).figures(),
         },
-        "libraries": {name: metadata.version(name) for name in ("scikit-learn", "skops", "numpy", "scipy", "jieba")},
+        "libraries": {name: metadata.version(name) for name in ("scikit-learn", "numpy", "scipy", "jieba")},
         "command": COMMAND,
     }
     return TrainResult(model, meta, figures_text(meta))
@@ -338,9 +338,9 @@ def _hashes(data_dir: Path) -> dict[str, str]:
 
 
 def write(result: TrainResult, out_dir: Path, package_copy: bool = True) -> list[Path]:
-    """model.skops, meta.json and MODEL_CARD.md in ``out_dir``; the package's copy refreshed if writable.
+    """model.npz, meta.json and MODEL_CARD.md in ``out_dir``; the package's copy refreshed if writable.
 
-    In the repository ``models/section5/model.skops`` is a symlink to the packaged file, so the
+    In the repository ``models/section5/model.npz`` is a symlink to the packaged file, so the
     default run writes the one model file once (``Model.save`` writes through the link).
     """
     from extractor.classify.card import model_card
