@@ -1,4 +1,4 @@
-"""``python -m extractor.bench {text|scans|bulk|classify|hostile|speed|items} [options]``: the project's benchmarks."""
+"""``python -m extractor.bench {text|scans|office|bulk|classify|hostile|speed|items} [options]``: the project's benchmarks."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 SUITES = {
     "text": "extractor.bench.textbench",
     "scans": "extractor.bench.scanbench",
+    "office": "extractor.bench.officebench",
     "bulk": "extractor.bench.batchbench",
     "classify": "extractor.bench.classifybench",
     "hostile": "extractor.bench.hostilerun",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -17,9 +18,12 @@ import pypdfium2.raw as pdfium_c
 from extractor.errors import EngineError
 from extractor.geometry import Box
 from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
+from extractor.layout.celltext import retext
+from extractor.layout.continued import join_pages
 from extractor.layout.repair import join_words
 from extractor.layout.tables.base import RawTable, TableEngine
 from extractor.layout.tables.camelot_engine import CamelotEngine
+from extractor.resources import load_json
 from extractor.settings import Settings
 
 _NUMERIC = re.compile(r"^[-−+]?\d[\d,，.]*\s*万?$|^[/／—-]$")
@@ -75,18 +79,36 @@ def _prose_row(line: list[Word], page: int) -> Row:
 def _table_rows(table: RawTable) -> list[tuple[float, Row]]:
     out = []
     for i, cells in enumerate(table.rows):
-        spans = [Span(c.text, page=table.page, bbox=c.bbox, method=table.method, confidence=table.confidence)
-                 for c in cells]
+        spans = [Span(c.text, page=table.page, bbox=c.bbox, method=table.method, confidence=table.confidence,
+                      repairs=c.repairs) for c in cells]
         out.append((table.row_top(i), Row(spans, table=True)))
     return out
 
 
+@cache
+def _furniture() -> tuple[float, tuple[re.Pattern[str], ...]]:
+    data = load_json("page_furniture.json")
+    return float(data["margin_share"]), tuple(re.compile(p) for p in data["page_number_patterns"])
+
+
+def is_page_furniture(line: list[Word], page: Page) -> bool:
+    """A page number in the header or footer band: printed on every page, never report content."""
+    share, patterns = _furniture()
+    top, bottom = min(w.box.y0 for w in line), max(w.box.y1 for w in line)
+    if top > page.height * share and bottom < page.height * (1 - share):
+        return False
+    text = "".join(w.text for w in line).replace(" ", "").lower()
+    return any(p.fullmatch(text) for p in patterns)
+
+
 def page_rows(page: Page, tables: list[RawTable]) -> list[Row]:
-    """One page's rows in reading order: prose lines outside table areas, then merged with table rows."""
+    """One page's rows in reading order: prose lines outside table areas (page numbers dropped),
+    then merged with table rows."""
     areas = [t.bbox for t in tables]
     items: list[tuple[float, Row]] = []
     for line in group_lines(w for w in page.words if not _inside(w, areas)):
-        items.append((min(w.box.y0 for w in line), _prose_row(line, page.number)))
+        if not is_page_furniture(line, page):
+            items.append((min(w.box.y0 for w in line), _prose_row(line, page.number)))
     for table in tables:
         items.extend(_table_rows(table))
     items.sort(key=lambda item: item[0])
@@ -133,7 +155,10 @@ def find_tables(src: PagedSource, engine: TableEngine | None = None,
     found: dict[int, list[RawTable]] = {}
     try:
         if text_pages:
-            found.update((engine or CamelotEngine(stream_pages=numeric)).find_tables(src.path, text_pages))
+            words = {p.number: p.words for p in text_pages}
+            ruled = {number: [retext(t, words[number]) if t.method == "camelot-lattice" else t for t in tables]
+                     for number, tables in (engine or CamelotEngine(stream_pages=numeric)).find_tables(src.path, text_pages).items()}
+            found.update(join_pages(text_pages, ruled))
         if ocr_pages and image_engine is not None:
             found.update(image_engine.find_tables(src.path, ocr_pages))
     except EngineError as exc:  # tables then come through as prose lines; the template stage still reads them

@@ -22,6 +22,7 @@ class RawCell:
     rowspan: int = 1
     colspan: int = 1
     continued: bool = False
+    repairs: tuple[str, ...] = ()  # how the text had to be mended to make one value (see Span.repairs)
 
 
 @dataclass(slots=True)
