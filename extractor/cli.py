@@ -280,11 +280,11 @@ def check(
 
 @app.command()
 def train(
-    data: Annotated[Path, typer.Option("--data", help="labelled corpus (JSONL)")] = Path("annotations/items.jsonl"),
+    data: Annotated[Path, typer.Option("--data", help="annotations folder (real/, items.jsonl, holdout.txt)")] = Path("annotations"),
     out_dir: Annotated[Path, typer.Option("--out-dir", help="model folder")] = Path("models/section5"),
     package_copy: Annotated[bool, typer.Option("--package-copy/--no-package-copy", help="also refresh extractor/data/models")] = True,
 ) -> None:
-    """Rebuild the section-五 classifier from the corpus and print per-label P/R/F1 and the baseline."""
+    """Rebuild the section-五 classifier from annotations/ and print the model card's figures."""
     from extractor.classify.train import train as run_training, write
 
     def run() -> int:
@@ -301,7 +301,7 @@ def train(
 def classify(
     inputs: Annotated[list[Path], typer.Argument(help="section-五 text (.txt) or whole reports")],
     out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="write DIR/<input stem>.json per input")] = None,
-    model: Annotated[Optional[Path], typer.Option("--model", help="model folder or .skops file")] = None,
+    model: Annotated[Optional[Path], typer.Option("--model", help="model folder or model.npz file")] = None,
 ) -> None:
     """Tag section-五 items: writes {source, problems, improvements} like `extract`."""
     from extractor.settings import Settings

@@ -32,14 +32,7 @@ def test_portal_page_metadata_format_and_items(name: str) -> None:
     meta = report.metadata
     assert (meta.agency, meta.year, meta.format) == (gold["agency"], gold["year"], gold["format"])
     assert (meta.published, meta.published_source) == (gold["published"], gold["published_source"])
-    if name != "series/2017.html":  # its "下一步" cue (将重点做好以下工作) is not in items.json yet: see test below
-        assert (len(report.problems), len(report.improvements)) == (gold["problems"], gold["improvements"])
-
-
-@pytest.mark.xfail(strict=True, reason="section 五 cue 将重点做好以下工作 belongs to the items splitter (issue 10 item 3)")
-def test_legacy_2017_improvements_split() -> None:
-    report = extract(PORTAL / "series" / "2017.html", PLAIN)
-    assert (len(report.problems), len(report.improvements)) == (2, 3)
+    assert (len(report.problems), len(report.improvements)) == (gold["problems"], gold["improvements"])
 
 
 @pytest.mark.parametrize("name", sorted(n for n, g in GOLD.items() if "text_dump" in g))

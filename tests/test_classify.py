@@ -67,24 +67,75 @@ def test_no_items_gives_empty_lists() -> None:
     assert classify_items([], []) == ([], [])
 
 
-def test_packaged_model_matches_taxonomy_and_rejects_label_drift(tmp_path: Path) -> None:
-    import skops.io as sio
+def _bundle(model) -> dict:
+    with np.load(ROOT / "models" / "section5" / "model.npz", allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}
 
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda b: b.update(labels=np.array([*b["labels"][:-1], "misc"])), "do not match taxonomy"),
+        (lambda b: b.update(thresholds=b["thresholds"][:-1]), "thresholds"),
+        (lambda b: b.update(thresholds=np.full(len(b["thresholds"]), 1.5)), "outside"),
+        (lambda b: b.update(coef=b["coef"][:, :-1]), "do not fit"),
+        (lambda b: b.update(intercept=b["intercept"][:-1]), "do not fit"),
+        (lambda b: b.update(char_idf=b["char_idf"][:-1]), "do not fit"),
+        (lambda b: b.update(coef=b["coef"] * np.nan), "non-finite"),
+        (lambda b: b.pop("word_vocab"), "incomplete"),
+        (lambda b: b.update(format=np.array(2)), "not a format-3"),
+    ],
+)
+def test_model_bundle_is_validated_on_load(tmp_path: Path, change, message: str) -> None:
     model = load_model(ROOT / "models" / "section5")
-    assert model.labels == label_keys()
-    bundle = {"pipeline": model.pipeline, "labels": list(model.labels[:-1]), "thresholds": list(model.thresholds[:-1])}
-    sio.dump(bundle, tmp_path / "model.skops")
-    with pytest.raises(DataError, match="do not match taxonomy"):
+    assert model.labels == label_keys() and model.coef.shape[0] == len(label_keys())
+    bundle = _bundle(model)
+    change(bundle)
+    np.savez(tmp_path / "model.npz", **bundle)
+    with pytest.raises(DataError, match=message):
         load_model(tmp_path)
 
 
-def test_model_with_untrusted_type_is_refused(tmp_path: Path) -> None:
-    import skops.io as sio
-    from sklearn.ensemble import RandomForestClassifier
+def test_broken_model_is_exit_8_with_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
 
-    sio.dump({"pipeline": RandomForestClassifier(), "labels": [], "thresholds": []}, tmp_path / "model.skops")
-    with pytest.raises(DataError, match="untrusted"):
+    from extractor.cli import app
+
+    bundle = _bundle(load_model(ROOT / "models" / "section5"))
+    bundle["thresholds"] = bundle["thresholds"][:3]
+    np.savez(tmp_path / "model.npz", **bundle)
+    section = tmp_path / "s5.txt"
+    section.write_text("五、存在的主要问题及改进情况\n一是信息更新不及时。\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["classify", str(section), "--model", str(tmp_path)])
+    assert result.exit_code == 8
+    assert "Traceback" not in result.output and "thresholds" in result.output
+
+
+def test_a_bundle_holding_python_objects_is_refused_unread(tmp_path: Path) -> None:
+    bundle = _bundle(load_model(ROOT / "models" / "section5"))
+    bundle["labels"] = np.array([object()] * len(bundle["labels"]), dtype=object)
+    np.savez(tmp_path / "model.npz", **bundle)
+    with pytest.raises(DataError, match="unreadable"):
         load_model(tmp_path)
+
+
+def test_run_time_features_equal_the_training_vectorizers() -> None:
+    """The numpy-only scorer computes exactly the tf-idf rows scikit-learn fitted in training."""
+    from extractor.classify.features import build_features, runtime_model
+    import json
+
+    items = sorted((ROOT / "annotations" / "real").glob("items-*.jsonl"))
+    real = [json.loads(line)["text"] for path in items for line in path.read_text(encoding="utf-8").splitlines()]
+    texts = real[:120] + ["一是  ＡＢＣ 信息公开　　不及时；\n二是 1.2 万元", "", "abc"]
+    features = build_features().fit(texts[:100])
+    model = runtime_model(features, np.zeros((len(label_keys()), 1)), np.zeros(len(label_keys())), label_keys(),
+                          (0.5,) * len(label_keys()))
+    expected = features.transform(texts).toarray()
+    got = np.zeros_like(expected)
+    for i, row in enumerate(model.vectors(texts)):
+        for col, value in row.items():
+            got[i, col] = value
+    assert np.allclose(got, expected, atol=1e-12)
 
 
 def test_cue_baseline_fires_on_cues_only() -> None:
@@ -115,15 +166,15 @@ def test_clause_with_content_keeps_its_best_label_when_no_threshold_passes() -> 
 
 
 def test_one_model_file_and_save_writes_through_the_link(tmp_path: Path) -> None:
-    link = ROOT / "models" / "section5" / "model.skops"
-    assert link.is_symlink() and link.resolve() == data_path("models/model.skops").resolve()
+    link = ROOT / "models" / "section5" / "model.npz"
+    assert link.is_symlink() and link.resolve() == data_path("models/model.npz").resolve()
     model = load_model(link)
-    target = tmp_path / "package" / "model.skops"
+    target = tmp_path / "package" / "model.npz"
     target.parent.mkdir()
     target.write_bytes(b"stale")
     card = tmp_path / "card"
     card.mkdir()
-    (card / "model.skops").symlink_to(Path("..") / "package" / "model.skops")
+    (card / "model.npz").symlink_to(Path("..") / "package" / "model.npz")
     model.save(card)
-    assert (card / "model.skops").is_symlink()
+    assert (card / "model.npz").is_symlink()
     assert load_model(target).thresholds == model.thresholds

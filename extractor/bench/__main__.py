@@ -1,4 +1,4 @@
-"""``python -m extractor.bench {text|scans|office|bulk|classify|hostile|speed} [options]``: the project's benchmarks."""
+"""``python -m extractor.bench {text|scans|office|bulk|classify|hostile|speed|items} [options]``: the project's benchmarks."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ SUITES = {
     "classify": "extractor.bench.classifybench",
     "hostile": "extractor.bench.hostilerun",
     "speed": "extractor.bench.speed",
+    "items": "extractor.bench.itemsbench",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractor.classify.features import clean
+from extractor.classify.model import clean
 from extractor.classify.taxonomy import OTHER, cue_lists
 
 

@@ -19,7 +19,7 @@ from extractor.record import Category, Improvement, Problem
 from extractor.resources import data_path
 from extractor.settings import Settings
 
-PACKAGED_MODEL = "models/model.skops"
+PACKAGED_MODEL = "models/model.npz"
 LINK_SIMILARITY = 0.3
 MAX_ITEM_CHARS = 5000
 
@@ -77,11 +77,13 @@ def _topical(tags: list[tuple[str, float]]) -> set[str]:
     return {label for label, _ in tags if label != OTHER}
 
 
-def _cosine(a, b) -> np.ndarray:
+def _cosine(a: list[dict[int, float]], b: list[dict[int, float]]) -> np.ndarray:
     """Cosine similarity of sparse rows (each block is L2-normalised, so renormalise the union)."""
-    if a.shape[0] == 0 or b.shape[0] == 0:
-        return np.zeros((a.shape[0], b.shape[0]))
-    an = np.sqrt(np.asarray(a.multiply(a).sum(axis=1))).ravel()
-    bn = np.sqrt(np.asarray(b.multiply(b).sum(axis=1))).ravel()
-    dots = np.asarray((a @ b.T).todense())
-    return dots / np.maximum(np.outer(an, bn), 1e-12)
+    out = np.zeros((len(a), len(b)))
+    for i, x in enumerate(a):
+        nx = sum(v * v for v in x.values()) ** 0.5
+        for j, y in enumerate(b):
+            ny = sum(v * v for v in y.values()) ** 0.5
+            dot = sum(v * y[k] for k, v in x.items() if k in y)
+            out[i, j] = dot / max(nx * ny, 1e-12)
+    return out

@@ -1,0 +1,130 @@
+"""The section-五 splitter on the shapes real reports use (excerpts of published passages)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.text.items import split_items
+
+
+def _starts(items: list[str]) -> list[str]:
+    return [item[:6] for item in items]
+
+
+def test_problem_sentence_before_the_first_enumerator_then_unannounced_remedies() -> None:
+    text = (
+        "六、存在主要问题及改进措施\n2015年,我局的信息公开工作虽然取得了一定成绩,但同时也存在公开内容有待深化和规范的问题。\n"
+        "(一)是深入贯彻执行《条例》,重视政府信息公开专栏的管理和建设。\n(二)是健全各项工作制度。进一步完善信息公开工作机制。\n"
+    )
+    problems, improvements = split_items(text)
+    assert problems == ["2015年,我局的信息公开工作虽然取得了一定成绩,但同时也存在公开内容有待深化和规范的问题"]
+    assert _starts(improvements) == ["(一)是深入", "(二)是健全"]
+
+
+def test_problem_and_remedy_sentences_without_any_enumerator() -> None:
+    text = (
+        "五、存在的主要问题及改进情况 我局2020年政府信息公开各项工作进展顺利,但在信息公开范围、时效性等方面仍有待提高。"
+        "下一步我局将继续加强对政府信息公开日常管理,强化信息更新时效性。"
+    )
+    problems, improvements = split_items(text)
+    assert len(problems) == 1 and problems[0].endswith("仍有待提高")
+    assert len(improvements) == 1 and improvements[0].startswith("下一步我局将")
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["在接下来的工作中,我镇将从以下方面进一步推进政府信息公开工作。", "根据存在的问题进行改进：", "因此，我们考虑从以下三个方面作进一步的改进：",
+     "对此,我们将从三个方面改进：", "为此,我局下一步将从以下两个方面改进:"],
+)
+def test_unfamiliar_remedy_lead_ins_switch_to_improvements(lead: str) -> None:
+    text = f"五、存在的主要问题及改进情况\n但也存在一些不足:一是主动公开意识有待进一步加强;二是工作创新能力仍需进一步增强。{lead}(一)加强组织领导,明确责任。(二)丰富公开形式。"
+    problems, improvements = split_items(text)
+    assert _starts(problems) == ["一是主动公开", "二是工作创新"]
+    assert _starts(improvements) == ["(一)加强组", "(二)丰富公"]
+
+
+def test_sub_headings_on_their_own_lines() -> None:
+    text = (
+        "二.存在的主要问题及整改情况\n(一)存在的问题\n1.信息公开内容单一化,信息公开形式有待进一步拓展\n2.部分信息公开不够及时,更新较慢。\n"
+        "(二)整改措施\n1.加强政务公开制度建设健全公开机制,规范公开内容。\n2.加强政务信息公开力度,保证及时准确。\n"
+    )
+    problems, improvements = split_items(text)
+    assert _starts(problems) == ["1.信息公开", "2.部分信息"]
+    assert _starts(improvements) == ["1.加强政务", "2.加强政务"]
+
+
+def test_sub_headings_run_into_the_text_as_copied_from_a_web_page() -> None:
+    text = (
+        "六、主要问题和改进措施\n(一)存在问题虽然我区政府信息公开工作取得了一定成效，但主要还存在以下问题：一是兼职经办，流动性较大；"
+        "二是主动公开内容不够深化。（二）改进措施一是重点推进与群众生活密切相关的政府信息公开。二是建立健全电子公文流转管理机制。"
+    )
+    problems, improvements = split_items(text)
+    assert _starts(problems) == ["一是兼职经办", "二是主动公开"]
+    assert _starts(improvements) == ["一是重点推进", "二是建立健全"]
+
+
+def test_one_numbered_list_restarting_for_the_remedies() -> None:
+    text = (
+        "一是存在形式上公开多的现象。一些单位主动公开的动力不足。\n二是政策解读专业化程度不高。\n"
+        "一是进一步健全完善政务公开工作机制。全面落实五公开工作机制。\n二是加强解读队伍建设。\n"
+    )
+    problems, improvements = split_items(text)
+    assert _starts(problems) == ["一是存在形式", "二是政策解读"]
+    assert _starts(improvements) == ["一是进一步健", "二是加强解读"]
+
+
+def test_numbered_items_each_with_problem_and_remedy() -> None:
+    text = (
+        "五、存在的主要问题及改进情况\n1是政务公开规范性有待提高。下一步将规范申请办理程序。\n"
+        "2是人员紧缺,难以安排专人从事政务公开工作。下一步将优化机构人员配备。\n3．整改措施：明确信息报送时限。\n"
+    )
+    problems, improvements = split_items(text)
+    assert _starts(problems) == ["1是政务公开", "2是人员紧缺"]
+    assert _starts(improvements) == ["下一步将规范", "下一步将优化", "3．整改措施"]
+
+
+def test_improvements_with_their_own_titled_sub_headings() -> None:
+    text = (
+        "五、存在的主要问题及改进情况\n存在问题：一是信息公开内容不够全面；二是更新不及时。\n下一步工作打算：\n"
+        "（一）加强组织领导\n明确分管领导和责任科室，层层压实责任。\n（二）拓宽公开渠道\n充分利用政务新媒体，丰富公开形式。\n"
+        "（三）提高对政府信息公开的认识 一是完善主动公开目录；二是提高信息主动公开的质量。\n"
+    )
+    problems, improvements = split_items(text)
+    assert _starts(problems) == ["一是信息公开", "二是更新不及"]
+    assert improvements[:2] == ["（一）加强组织领导 明确分管领导和责任科室，层层压实责任", "（二）拓宽公开渠道 充分利用政务新媒体，丰富公开形式"]
+    assert _starts(improvements[2:]) == ["一是完善主动", "二是提高信息"]
+
+
+def test_next_step_paragraph_and_vague_lead_in_sentences_are_not_items() -> None:
+    text = (
+        "四、政府信息公开工作存在的主要问题及改进措施\n当然，我们的政务公开工作离群众的要求还存在着一定的差距。"
+        "主要表现在注重对办事程序的公布，对公开办事的结果重视不够。\n"
+        "下一步,我局将在继续做好常规信息公开的基础上,及时、准确、全面公开民众关心的政府信息。\n"
+    )
+    problems, improvements = split_items(text)
+    assert problems == ["主要表现在注重对办事程序的公布，对公开办事的结果重视不够"]
+    assert len(improvements) == 1 and improvements[0].startswith("下一步,我局将")
+
+
+def test_section_reporting_nothing_gives_one_item() -> None:
+    assert split_items("五、存在的主要问题及改进情况\n无。\n") == (["无"], [])
+
+
+def test_a_title_line_over_an_inner_list_is_no_item() -> None:
+    text = "五、存在的主要问题及改进情况\n存在问题：\n2、政府信息公开工作队伍建设有待加强\n一是工作人员难以确保；\n二是业务能力有待加强。\n"
+    assert _starts(split_items(text)[0]) == ["一是工作人员", "二是业务能力"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "kept"),
+    [("下一步，我局将严格按照要求做好政务公开工作。", False), ("下一步，我市将不断丰富主动公开内容，积极推进依申请公开工作。", True)],
+)
+def test_a_remedy_sentence_introducing_a_list_is_an_item_only_when_it_names_a_topic(lead: str, kept: bool) -> None:
+    text = f"五、存在的主要问题及改进情况\n一是信息更新不及时。\n{lead}一是加强业务培训。二是完善考核机制。\n"
+    improvements = split_items(text)[1]
+    assert _starts(improvements) == ([lead[:6]] if kept else []) + ["一是加强业务", "二是完善考核"]
+
+
+def test_page_furniture_after_the_last_item_is_no_item() -> None:
+    text = "五、存在的主要问题及改进情况\n一是信息更新不及时。\n下一步改进措施：一是加强平台建设。\n二是加强业务学习。\n【打印本页】【关闭窗口】\n"
+    assert _starts(split_items(text)[1]) == ["一是加强平台", "二是加强业务"]
