@@ -18,6 +18,9 @@ _LOCK = threading.Lock()
 _ENGINE: object | None = None
 #: long side the detector sees; a 200-dpi A4 page is ~2340 px and must not be shrunk
 _MAX_SIDE = 4000
+#: pixels the detector may see: a 300-dpi A4 page (8.7 MP) passes whole; larger pages are shrunk,
+#: since the detector's memory grows with the area (a 22 MP page peaks above 2.5 GB)
+_MAX_DET_PIXELS = 9_000_000
 
 
 def _engine() -> object:
@@ -57,6 +60,11 @@ class RapidOcrEngine:
         return "pip install rapidocr onnxruntime"
 
     def recognize(self, image: np.ndarray, dpi: float, settings: OcrSettings) -> list[Word]:
+        area = image.shape[0] * image.shape[1]
+        if area > _MAX_DET_PIXELS:
+            k = (_MAX_DET_PIXELS / area) ** 0.5
+            image = cv2.resize(image, (int(image.shape[1] * k), int(image.shape[0] * k)), interpolation=cv2.INTER_AREA)
+            dpi *= k
         try:
             out = _engine()(_bgr(image), use_det=True, use_cls=False, use_rec=True)
         except Exception as exc:  # the engine raises bare errors on odd inputs
