@@ -331,8 +331,9 @@ def _classified_json(path: Path, settings) -> str:
 
 @app.command()
 def review(
-    results: Annotated[Path, typer.Argument(help="a results file written by `nianbao extract --out`")],
-    db: Annotated[Optional[str], typer.Option("--db", help="also write reviewed records into this database")] = None,
+    results: Annotated[Optional[Path], typer.Argument(help="a results file written by `nianbao extract --out`")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="review the records in this database (or, with RESULTS, also write reviewed records into it)")] = None,
+    decisions: Annotated[Path, typer.Option("--decisions", help="with --db alone: the audit trail's base name")] = Path("review"),
     host: Annotated[str, typer.Option("--host", help="address to listen on (loopback unless you give --token)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="port to listen on")] = 8765,
     token: Annotated[Optional[str], typer.Option("--token", help="secret every request must carry")] = None,
@@ -346,7 +347,9 @@ def review(
 
     def run() -> int:
         check_exposure(host, token)
-        session = ReviewSession(results, db)
+        if results is None and db is None:
+            raise BadArgsError("give a results file, or --db URL")
+        session = ReviewSession(results or decisions, db, from_db=results is None)
         if export_to is not None or apply_from is not None:
             if apply_from is not None:
                 typer.echo(replay(session, apply_from), err=True)
@@ -357,7 +360,7 @@ def review(
         serve(session, host, port, token, reviewer)
         return 0
 
-    finish(str(results), run)
+    finish(str(results or db), run)
 
 
 def main() -> None:

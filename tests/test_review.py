@@ -205,3 +205,24 @@ def test_an_unsure_section5_label_is_queued_and_relabelled(tmp_path: Path) -> No
     assert [(c.label, c.score) for c in reviewed.problems[0].categories] == [("staffing", 1.0), ("awareness_training", 1.0)]
     refused = client.post("/e/0", data={"action": "labels", "labels": ["no_such_label"]}, follow_redirects=False)
     assert "unknown+labels" in refused.headers["location"]
+
+
+def test_review_from_the_database_alone(batch, tmp_path: Path) -> None:
+    from extractor.output.db import load
+
+    results, truth = batch
+    db = f"sqlite:///{tmp_path / 'reports.db'}"
+    load(results, db)
+    session = ReviewSession(tmp_path / "review", db, from_db=True)
+    assert [e.target for e in session.queue] == list(truth)
+    client = TestClient(build_app(session, "ana"))
+    for index, value in enumerate(truth.values()):
+        client.post(f"/e/{index}", data={"action": "correct", "value": str(value)})
+    assert (tmp_path / "review.decisions.jsonl").is_file()
+    with sqlite3.connect(tmp_path / "reports.db") as con:
+        for key, value in truth.items():
+            row, col = key.split(".")[1:]
+            assert con.execute("SELECT value, status FROM cells WHERE tbl='t3' AND row_id=? AND col_id=?",
+                               (row, col)).fetchone() == (value, "reviewed")
+    again = ReviewSession(tmp_path / "review", db, from_db=True)
+    assert again.queue == [] and len(again.decisions) == len(truth)

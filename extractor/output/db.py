@@ -230,7 +230,7 @@ def _content_hash(record: dict[str, Any]) -> str:
 
 
 def _delete_report(conn: Connection, report_id: int) -> None:
-    for table in CHILD_TABLES:
+    for table in (*CHILD_TABLES, "records"):
         conn.execute(text(f"DELETE FROM {table} WHERE report_id = :id"), {"id": report_id})
     conn.execute(text("DELETE FROM reports WHERE id = :id"), {"id": report_id})
 
@@ -258,6 +258,8 @@ def _insert_report(conn: Connection, report: Report, digest: str) -> None:
             "n_warnings": len(report.warnings),
         },
     ).scalar_one()
+    conn.execute(text("INSERT INTO records (report_id, record) VALUES (:id, :record)"),
+                 {"id": report_id, "record": report.model_dump_json()})
     for table, rows in _child_rows(report):
         if rows:
             columns = list(rows[0])
@@ -317,6 +319,20 @@ def _cell_row(idx: int, cell: Any) -> dict[str, Any]:
         "status": cell.status,
         "verified": cell.verified,
     }
+
+
+def stored_records(url: str) -> list[Report]:
+    """Every report's record as loaded, oldest first (reports loaded before version 4 have none)."""
+    _existing_sqlite(url)
+    engine = connect_db(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT record FROM records ORDER BY report_id")).scalars().all()
+    except SQLAlchemyError as exc:
+        raise OutputAccessError(f"reading {_safe(url)} failed: {_first_line(exc)}") from exc
+    finally:
+        engine.dispose()
+    return [Report.model_validate_json(row) for row in rows]
 
 
 def row_counts(url: str) -> dict[str, int]:

@@ -58,9 +58,16 @@ def _number(text: str) -> int | float:
 class ReviewSession:
     """Decisions are appended to the sidecar first; the reviewed file and the database follow."""
 
-    def __init__(self, results: Path, db_url: str | None = None) -> None:
+    def __init__(self, results: Path, db_url: str | None = None, from_db: bool = False) -> None:
+        """``results`` is the results file, or with ``from_db`` the sidecar's base name while the
+        records come from the database (``nianbao review --db URL``)."""
         self.results = results
-        self.reports = read_reports(results)
+        if from_db:
+            from extractor.output.db import stored_records
+
+            self.reports = stored_records(db_url or "")
+        else:
+            self.reports = read_reports(results)
         self.by_sha = {r.source.sha256: r for r in self.reports}
         self.log = sidecar_for(results)
         self.decisions = read_log(self.log)
