@@ -65,8 +65,10 @@ def record(outcome: Outcome) -> dict[str, Any]:
 
 
 def _core(rec: dict[str, Any]) -> dict[str, Any]:
-    """What must not depend on how the bytes were encoded: metadata, tables, cell values, checks."""
-    meta = {k: v for k, v in rec["metadata"].items() if k != "contacts"}
+    """What must not depend on how the bytes were encoded: metadata, tables, cell values, checks.
+
+    Where the date was read (``published_source``) may differ when a case moves it, not the date."""
+    meta = {k: v for k, v in rec["metadata"].items() if k not in ("contacts", "published_source")}
     cells = sorted((c["table"], c["row"], c["col"], json.dumps(c["value"]), c["status"]) for c in rec["cells"])
     checks = sorted((c["rule"], json.dumps(c.get("cells")), c["ok"]) for c in rec["checks"])
     return {"metadata": meta, "tables": rec["tables"], "cells": cells, "checks": checks,
