@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
