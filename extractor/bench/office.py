@@ -25,7 +25,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from extractor.bench.synth import Fmt, GCell, Grid, SynthReport, _blocks, physical, random_report, table_grids
+from extractor.bench.synth import (Fmt, GCell, Grid, SynthReport, _blocks, docx_regions, physical, random_report,
+                                   table_grids)
 from extractor.errors import EngineError, MissingDependencyError
 
 SERIF_FONTS = ("AR PL UMing CN", "AR PL UKai CN")  # 宋体-like and 楷/仿宋-like
@@ -304,13 +305,8 @@ def _table(doc: Any, grid: Grid, style: OfficeStyle) -> None:
                 if c is not None and o and _vertical(c, sum(widths[ci:ci + c.cs]), style)]
         if tall:
             _row_height(table.rows[ri], max(tall) * style.table_pt * 1.15 + 2 * CELL_MARGIN_PT)
-        for ci, (cell, origin) in enumerate(line):
-            if cell is None or not origin:
-                continue
-            target = table.cell(ri, ci)
-            if cell.rs > 1 or cell.cs > 1:
-                target = target.merge(table.cell(ri + cell.rs - 1, ci + cell.cs - 1))
-            _fill(target, cell, sum(widths[ci:ci + cell.cs]), style)
+    for _, ci, cell, target in docx_regions(table, grid):
+        _fill(target, cell, sum(widths[ci:ci + cell.cs]), style)
 
 
 def write_office_docx(r: SynthReport, style: OfficeStyle, path: Path) -> Path:

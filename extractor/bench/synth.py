@@ -9,6 +9,7 @@ official table layout (:func:`table_grids`) so a value sits in the same cell wha
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
@@ -476,6 +477,12 @@ def _docx_table(doc: Any, grid: Grid, width: Any) -> None:
     for ci, frac in enumerate(grid.col_widths):
         for cell in table.columns[ci].cells:
             cell.width = int(width * frac)
+    for _, _, cell, target in docx_regions(table, grid):
+        target.text = cell.text
+
+
+def docx_regions(table, grid) -> Iterator[tuple[int, int, Any, Any]]:
+    """Each region of ``grid`` once, at its top-left (row, column), with the python-docx cell it is merged into."""
     for ri, line in enumerate(physical(grid)):
         for ci, (cell, origin) in enumerate(line):
             if cell is None or not origin:
@@ -483,7 +490,7 @@ def _docx_table(doc: Any, grid: Grid, width: Any) -> None:
             target = table.cell(ri, ci)
             if cell.rs > 1 or cell.cs > 1:
                 target = target.merge(table.cell(ri + cell.rs - 1, ci + cell.cs - 1))
-            target.text = cell.text
+            yield ri, ci, cell, target
 
 
 def render_pdf(r: SynthReport, path: str | Path, *, narrow_headers: bool = True, split_rows: bool = True,
