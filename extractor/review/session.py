@@ -12,7 +12,7 @@ from extractor.errors import BadArgsError, InputFileError
 from extractor.output.jsonfile import write_atomic
 from extractor.record import Report
 from extractor.resources import load_json
-from extractor.review.apply import apply, targets
+from extractor.review.apply import apply, cell_key, targets
 from extractor.review.decisions import Decision, append, latest, now, read_log, sidecar_for
 from extractor.review.queue import Entry, build_queue
 
@@ -128,6 +128,4 @@ def _old_value(report: Report, target: str) -> object:
     if kind in ("problems", "improvements"):
         items = report.problems if kind == "problems" else report.improvements
         return [c.label for c in items[int(index)].categories]
-    from extractor.review.apply import cell_key
-
     return next((c.value for c in report.cells if cell_key(c) == target), None)
