@@ -154,7 +154,7 @@ def test_decisions_export_and_replay_onto_a_fresh_extraction(batch, tmp_path: Pa
     assert subprocess.run(run, capture_output=True).returncode == 0
     fresh = tmp_path / "fresh" / "results.jsonl"
     fresh.parent.mkdir()
-    fresh.write_text(results.read_text(encoding="utf-8"), encoding="utf-8")
+    fresh.write_text(extract_plain(PDF).model_dump_json() + "\n", encoding="utf-8")  # a new extraction of the same file
     done = subprocess.run([sys.executable, "-m", "extractor", "review", str(fresh), "--apply", str(csv_path)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
