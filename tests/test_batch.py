@@ -239,14 +239,14 @@ def test_results_file_is_created_with_the_umask(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_kill_9_of_the_parent_leaves_no_worker(tmp_path: Path) -> None:
     folder = tmp_path / "in"
-    write_mixed(folder, 6, seed=5)
+    write_mixed(folder, 24, seed=5)  # enough work that the batch is still running when the workers are seen
     proc = subprocess.Popen([NIANBAO, "extract", str(folder), "--out", str(tmp_path / "r.jsonl"), "--jobs", "2"],
                             start_new_session=True, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     family: list[int] = []
-    while time.monotonic() < deadline and len(family) < 3:
+    while time.monotonic() < deadline and len(family) < 3 and proc.poll() is None:
         family = _descendants(proc.pid)
-        time.sleep(0.2)
+        time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     time.sleep(5)
