@@ -128,3 +128,45 @@ def test_a_remedy_sentence_introducing_a_list_is_an_item_only_when_it_names_a_to
 def test_page_furniture_after_the_last_item_is_no_item() -> None:
     text = "五、存在的主要问题及改进情况\n一是信息更新不及时。\n下一步改进措施：一是加强平台建设。\n二是加强业务学习。\n【打印本页】【关闭窗口】\n"
     assert _starts(split_items(text)[1]) == ["一是加强平台", "二是加强业务"]
+
+
+def test_a_numbered_sub_heading_closed_by_a_full_stop_is_no_item_but_its_sentence_is() -> None:
+    text = (
+        "三、政府信息公开工作存在的主要问题及改进情况1、工作中存在的主要问题和困难。宣传还不够深入，工作流程不够规范等。"
+        "2、具体解决办法和改进措施。一是加强《条例》宣传。二是完善公开工作方案。"
+    )
+    problems, improvements = split_items(text)
+    assert problems == ["宣传还不够深入，工作流程不够规范等"]
+    assert _starts(improvements) == ["一是加强《条", "二是完善公开"]
+
+
+def test_a_remedy_lead_clause_stays_with_the_rest_of_its_sentence() -> None:
+    text = (
+        "五、存在的主要问题及改进措施\n（一）存在的问题\n一是工作人员较少；二是内容不够充实。\n（二）改进措施\n"
+        "针对上述问题，在今后的工作中，我局将加强沟通学习，不断推动工作上新台阶。1.加强组织领导。2.加强舆情研判。\n"
+    )
+    improvements = split_items(text)[1]
+    assert _starts(improvements) == ["针对上述问题", "1.加强组织", "2.加强舆情"]
+
+
+def test_a_shortfall_announcement_after_a_list_of_done_remedies_opens_the_problems() -> None:
+    text = (
+        "五、存在的主要问题及改进情况针对上年存在的问题，我局采取措施加以改进。一是完善制度，重新梳理了公开目录。"
+        "二是加强学习，提升了业务水平。2021年，我局在政府信息公开方面取得了一定的成效，但也存在一些问题。"
+        "一是公开属性界定还不够清晰。二是解读还要加强。下一步，我局将加大学习培训力度。"
+    )
+    problems, improvements = split_items(text)
+    assert problems == ["一是公开属性界定还不够清晰", "二是解读还要加强"]
+    assert improvements[1] == "二是加强学习，提升了业务水平"
+
+
+def test_remedies_that_later_name_the_problems_they_fix_stay_remedies() -> None:
+    text = (
+        "五、存在的主要问题及改进情况2022年，我局工作取得一定成绩，但也存在一些不足之处，主要表现在：公开面还不够广。"
+        "2023年，我局将重点做好三个方面工作：一是公开范围力求“全”。拓宽公开的范围，回应群众关切的问题；"
+        "二是监督保障力求“细”。对检查发现的问题整改工作进行“回头看”。"
+        "三是公开行为力求“严”。及时对巡查存在问题进行整改。"
+    )
+    problems, improvements = split_items(text)
+    assert problems == ["公开面还不够广"]
+    assert _starts(improvements) == ["一是公开范围", "二是监督保障", "三是公开行为"]

@@ -182,11 +182,17 @@ def _sentences(text: str) -> list[str]:
     for sentence in re.findall(r"[^。！？!?]+[。！？!?]*", text):
         parts = _patterns()["clause_remedy"].split(sentence)
         for n, part in enumerate(parts):
-            if n and _is_generic_remedy(part) and not _states_problem(result[-1]):
+            if n and (_is_generic_remedy(part) and not _states_problem(result[-1]) or _leads_remedy(result[-1])):
                 result[-1] += part
             else:
                 result.append(part)
     return [s for s in result if s.strip(_SEPARATORS)]
+
+
+def _leads_remedy(clause: str) -> bool:
+    """"针对上述问题，": a clause that only opens the remedies; what follows in its sentence is a remedy too."""
+    text = clause.strip(_SEPARATORS)
+    return _patterns()["remedy_lead"].match(text) is not None and not _states_problem(text)
 
 
 def _enumerated(paragraph: str) -> tuple[str, list[str]]:
@@ -277,7 +283,8 @@ def _units(section_text: str) -> list[Unit]:
             if kind is not None:
                 match = _patterns()["sub_heading"].match(segment)
                 rest = segment[match.end():].strip()
-                if rest and _patterns()["marker"].match(segment) and not _enumerated(rest)[1] and len(_sentences(rest)) == 1:
+                labelled = segment[: match.end()].rstrip().endswith((":", "："))
+                if rest and labelled and _patterns()["marker"].match(segment) and not _enumerated(rest)[1] and len(_sentences(rest)) == 1:
                     result.append(Unit(segment, "enumerated", kind))
                     continue
                 result.append(Unit(segment[: match.end()].strip(), "heading", kind))
@@ -288,12 +295,20 @@ def _units(section_text: str) -> list[Unit]:
                 role = "tail" if tail and n == 0 else "sentence"
                 result.append(Unit(piece, "leadin" if items and n == len(pieces) - 1 and _open(piece) else role))
             for item in (sub for whole in items for sub in _nested(whole)):
-                trailing = re.search(r"(?<=[。；;！？])[^。；;！？]*[:：]\s*$", item)
+                trailing = re.search(r"(?<=[。；;！？])[^。；;！？]*[:：]\s*$", item) or _trailing_announcement(item)
                 if trailing and _leadin_kind(trailing.group()) is not None:
                     result += [Unit(item[: trailing.start()], "enumerated"), Unit(trailing.group(), "leadin")]
                 else:
                     result.append(Unit(item, "enumerated"))
     return result
+
+
+def _trailing_announcement(item: str) -> re.Match[str] | None:
+    """The item's last sentence when it only announces shortcomings ("…但也存在一些问题。"): it opens the next list."""
+    match = re.search(r"(?<=[。；;！？])[^。；;！？]+[。]?\s*$", item)
+    if match and _is_problem_leadin(match.group()) and not re.search(_words()["remedy_words"], match.group()):
+        return match
+    return None
 
 
 def _body(text: str) -> str:
@@ -403,10 +418,15 @@ def _assign(stream: list[Unit]) -> list[tuple[str, str, bool]]:
         if not locked:
             if state == PROBLEM and _acts(text) and not _states_problem(_body(text)):
                 state = IMPROVEMENT
-            elif state == IMPROVEMENT and _states_problem(_body(text)) and not _acts(text):
+            elif state == IMPROVEMENT and _states_problem(_opening(text)) and not _acts(text):
                 state = PROBLEM
         out.append((state, text, unit.role == "enumerated"))
     return out
+
+
+def _opening(text: str) -> str:
+    """The body's first sentence: a remedy's later sentences often name the 问题 it fixes."""
+    return re.split(r"(?<=[。！？；;])", _body(text), maxsplit=1)[0]
 
 
 def _leadin_kind(text: str) -> str | None:
