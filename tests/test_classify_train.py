@@ -82,11 +82,12 @@ def _small_annotations(tmp_path: Path, passages: int) -> Path:
 
 def test_training_twice_gives_identical_figures(tmp_path: Path) -> None:
     folder = _small_annotations(tmp_path, 16)
-    first, second = train(folder), train(folder)
+    first, second = train(folder, repeats=(1,)), train(folder, repeats=(1,))
     assert first.meta == second.meta and first.report == second.report
     split = first.meta["split_by_agency"]
     assert split["test_items"] and split["train_items"]
     assert first.meta["data"]["bank_items"] == 0 and "cue-word tagger, test" in first.report
+    assert first.meta["repeated_splits"]["seeds"] == [13, 1] and "split seeds" in first.report
 
 
 def test_classify_command_on_section_text(tmp_path: Path) -> None:

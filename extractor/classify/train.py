@@ -41,6 +41,7 @@ from extractor.resources import data_path
 SEED = 13
 CV_FOLDS = 5
 TEST_SHARE = 0.25
+REPEAT_SEEDS = (1, 2, 3, 4, 5, 6, 7)  # further split seeds: how much the test figures move with the draw
 NEAR_DUPLICATE = 0.5
 LOGREG_C = 10.0
 THRESHOLD_GRID = tuple(round(t, 2) for t in np.arange(0.05, 0.951, 0.05))
@@ -166,6 +167,24 @@ def run_split(train_side: list[Example], test_side: list[Example], extra: list[E
     return model, figures
 
 
+def repeated_splits(real: list[Example], extra: list[Example], seed: int, seeds: tuple[int, ...]) -> dict:
+    """Test micro/macro-F1 of both split units over ``seed`` and further split seeds (the model seed stays
+    ``seed``): a few hundred items make one draw's macro-F1 move by several points, so the spread is reported."""
+    out: dict = {"seeds": [seed, *seeds]}
+    for unit, by in (("agency", "agency"), ("passage", "family")):
+        runs = []
+        for split_seed in out["seeds"]:
+            figures = run_split(*split(real, by, split_seed), extra, seed)[1]
+            runs.append({"seed": split_seed, "test_items": figures["test_items"], **_brief(figures["test"])})
+        micro, macro = np.array([r["micro_f1"] for r in runs]), np.array([r["macro_f1"] for r in runs])
+        out[unit] = {
+            "runs": runs,
+            "micro_mean": round(float(micro.mean()), 4), "micro_sd": round(float(micro.std()), 4),
+            "macro_mean": round(float(macro.mean()), 4), "macro_sd": round(float(macro.std()), 4),
+        }
+    return out
+
+
 def agreement(corpus: RealCorpus) -> dict:
     """Second labelling pass against the first: items relabelled by id (``second-pass.jsonl``) and
     passages split twice (items matched by overlap); kind agreement, per-label kappa and F1."""
@@ -259,8 +278,9 @@ def _brief(result: dict) -> dict:
     return {"micro_f1": result["micro"]["f1"], "macro_f1": result["macro_f1"]}
 
 
-def train(data_dir: Path, seed: int = SEED) -> TrainResult:
-    """Everything above; nothing is written. ``data_dir`` is the annotations folder."""
+def train(data_dir: Path, seed: int = SEED, repeats: tuple[int, ...] = REPEAT_SEEDS) -> TrainResult:
+    """Everything above; nothing is written. ``data_dir`` is the annotations folder; ``repeats`` are the
+    further split seeds of the spread figures (none: no spread)."""
     from extractor.classify.card import figures_text
 
     if not data_dir.is_dir():
@@ -314,6 +334,7 @@ def train(data_dir: Path, seed: int = SEED) -> TrainResult:
         "bank_other_choice_test_by_agency": other_side,
         "split_by_agency": by_agency,
         "split_by_passage": by_passage,
+        "repeated_splits": repeated_splits(real, extra, seed, repeats) if repeats else {},
         "agreement": agreement(corpus),
         "splitter": {
             "all": score_split(corpus.passages, corpus.primary()).figures(),
