@@ -170,3 +170,14 @@ def test_remedies_that_later_name_the_problems_they_fix_stay_remedies() -> None:
     problems, improvements = split_items(text)
     assert problems == ["公开面还不够广"]
     assert _starts(improvements) == ["一是公开范围", "二是监督保障", "三是公开行为"]
+
+
+def test_a_shortfall_announcement_inside_the_last_done_remedy_ends_it() -> None:
+    text = (
+        "五、存在的主要问题及改进情况我局针对上年存在的问题，积极整改。一是组织学习《条例》；二是强化审核把关；"
+        "三是强化督查，对属性标注错误的处室予以通报。2021年，我局工作中也仍存在一些不足之处。"
+        "如部分专栏知晓率不够高、公开深度还不能满足群众的期望等。下一步，我局将更加重视与公众的互动沟通。"
+    )
+    problems, improvements = split_items(text)
+    assert problems == ["如部分专栏知晓率不够高、公开深度还不能满足群众的期望等"]
+    assert improvements[2] == "三是强化督查，对属性标注错误的处室予以通报" and improvements[3].startswith("下一步")

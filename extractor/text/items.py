@@ -295,19 +295,27 @@ def _units(section_text: str) -> list[Unit]:
                 role = "tail" if tail and n == 0 else "sentence"
                 result.append(Unit(piece, "leadin" if items and n == len(pieces) - 1 and _open(piece) else role))
             for item in (sub for whole in items for sub in _nested(whole)):
-                trailing = re.search(r"(?<=[。；;！？])[^。；;！？]*[:：]\s*$", item) or _trailing_announcement(item)
+                trailing = re.search(r"(?<=[。；;！？])[^。；;！？]*[:：]\s*$", item)
+                announced = _announcement_inside(item)
                 if trailing and _leadin_kind(trailing.group()) is not None:
                     result += [Unit(item[: trailing.start()], "enumerated"), Unit(trailing.group(), "leadin")]
+                elif announced is not None:
+                    start, end = announced
+                    result += [Unit(item[:start], "enumerated"), Unit(item[start:end], "leadin")]
+                    result += [Unit(rest, "sentence") for rest in _sentences(item[end:])]
                 else:
                     result.append(Unit(item, "enumerated"))
     return result
 
 
-def _trailing_announcement(item: str) -> re.Match[str] | None:
-    """The item's last sentence when it only announces shortcomings ("…但也存在一些问题。"): it opens the next list."""
-    match = re.search(r"(?<=[。；;！？])[^。；;！？]+[。]?\s*$", item)
-    if match and _is_problem_leadin(match.group()) and not re.search(_words()["remedy_words"], match.group()):
-        return match
+def _announcement_inside(item: str) -> tuple[int, int] | None:
+    """Where a later sentence of the item only announces shortcomings ("…提升业务水平。2021年，…但也存在一些问题。
+    如…"): it ends the item and opens what follows. (start, end) of that sentence, or None."""
+    for match in re.finditer(r"(?<=[。；;！？])[^。；;！？]+[。]?", item):
+        text = match.group()
+        if text.strip() and _is_problem_leadin(text) and not text.rstrip().endswith((":", "：")) \
+                and not re.search(_words()["remedy_words"], text):
+            return match.start(), match.end()
     return None
 
 
