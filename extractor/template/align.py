@@ -8,6 +8,7 @@ searched at all: its first values are taken and its cells flagged.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -135,6 +136,62 @@ def _by_rules(values: list[Token], columns: list[str], rules: list[Equation]) ->
     return Aligned(_placed(values, columns, found[0]), notes=[note])
 
 
+def _parts(digits: str, count: int) -> Iterator[list[str]]:
+    """``digits`` cut into ``count`` printed numbers (no number but 0 itself starts with 0)."""
+    if count == 1:
+        if digits == "0" or not digits.startswith("0"):
+            yield [digits]
+        return
+    for cut in range(1, len(digits) - count + 2):
+        head = digits[:cut]
+        if head == "0" or not head.startswith("0"):
+            for rest in _parts(digits[cut:], count - 1):
+                yield [head, *rest]
+
+
+def _readings(runs: list[str], count: int) -> Iterator[list[str]]:
+    """Every way the runs of digits (split only inside a run) make ``count`` cells."""
+    if not runs:
+        if count == 0:
+            yield []
+        return
+    rest_min, rest_max = len(runs) - 1, sum(len(r) for r in runs[1:])
+    for own in range(max(1, count - rest_max), min(len(runs[0]), count - rest_min) + 1):
+        for head in _parts(runs[0], own):
+            for tail in _readings(runs[1:], count - own):
+                yield [*head, *tail]
+
+
+def _run_together(values: list[Token], columns: list[str], rules: list[Equation]) -> Aligned | None:
+    """Cells run together ("713000074" for seven cells, as page text copied from a table has them):
+    the digits are cut into the columns in every possible way, and the one way the row's own
+    equations accept is the reading. Exactly one digit per column needs no equation (every cell
+    printed one digit) but is only taken as read where the equations check it; no accepted way, or
+    more than one, leaves the row to the other placements.
+    """
+    runs = [t.raw for t in values]
+    total = sum(len(r) for r in runs)
+    if (not values or len(values) >= len(columns) or not all(r.isdigit() and r.isascii() for r in runs)
+            or total < len(columns) or total > len(columns) + threshold("max_run_together_extra_digits")):
+        return None
+    span = values[0].span
+    accepted: list[list[str]] = []
+    for n, cells in enumerate(_readings(runs, len(columns))):
+        if n >= threshold("max_run_together_readings"):
+            return None
+        numbers = {c: parse_number(v) for c, v in zip(columns, cells)}
+        if rules and all(e.holds(numbers) for e in rules) and cells not in accepted:
+            accepted.append(cells)
+    if len(accepted) == 1:
+        tokens = [Token("value", v, span) for v in accepted[0]]
+        return Aligned(dict(zip(columns, tokens)), notes=["cells run together: cut where the row's arithmetic holds"])
+    if total == len(columns):
+        tokens = [Token("value", d, span) for d in "".join(runs)]
+        return Aligned(dict(zip(columns, tokens)), suspect=True,
+                       notes=["cells run together: one digit per cell, unchecked"])
+    return None
+
+
 def align(tokens: list[Token], columns: list[str], header: list[str], rules: list[Equation]) -> Aligned:
     """Map a row's value/blank tokens onto ``columns`` (cell keys, in table order).
 
@@ -145,6 +202,9 @@ def align(tokens: list[Token], columns: list[str], header: list[str], rules: lis
     n = len(columns)
     if not tokens:
         return Aligned(dict.fromkeys(columns))
+    run_together = _run_together(values, columns, rules)
+    if run_together is not None:
+        return run_together
     if len(header) < n and len(values) == len(header):
         cells: dict[str, Token | None] = dict.fromkeys(columns)
         cells.update(zip(header, values))

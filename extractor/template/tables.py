@@ -86,9 +86,14 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
                         + audit_blanks(slots))
     values = values_of(slots)
     inferred, notes = infer(rules, values, {k for k, s in slots.items() if s.status == "missing"})
+    doubtful = {k for k, s in slots.items() if s.status == "suspect"}
     for key, eq in inferred.items():
         _infer_slot(slots, key, values[key], eq.keys)
         notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
+        if doubtful & (set(eq.keys) - {key}):
+            slots[key].status = "suspect"
+            doubtful.add(key)
+            notes.append(f"{key}: suspect (inferred from suspect cells)")
     warnings.extend(notes)
     covered = verified(rules, values, inferred)
     for key, slot in slots.items():

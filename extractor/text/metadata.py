@@ -150,9 +150,13 @@ def _published(rows: list[Row], year: int | None, page: dict[str, str]) -> tuple
     beside = _iso(page.get("info", ""))  # the 发布时间/来源 line printed beside the page's title
     if fits(beside):
         return beside, "text"
-    for flat in (squash(r.text) for r in rows[:30]):
-        if any(label in flat for label in _rules()["published_labels"]):
+    flats = [squash(r.text) for r in rows[:31]]
+    labels = _rules()["published_labels"]
+    for n, flat in enumerate(flats[:30]):
+        if any(label in flat for label in labels):
             iso = _iso(flat.split("发布", 1)[-1] if "发布" in flat else flat)
+            if iso is None and n + 1 < len(flats) and re.fullmatch(rf"\W*(?:{'|'.join(labels)})\W*", flat):
+                iso = _iso(flats[n + 1])  # a label/value list: "发布日期" on its line, the date on the next
             if fits(iso):
                 return iso, "text"
     return None, None
