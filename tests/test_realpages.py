@@ -120,3 +120,27 @@ def test_served_portal_page_reads_its_tables_whole() -> None:
     cells = {"/".join(p for p in (c.table, c.row, c.col) if p): c for c in report.cells}
     assert {k: cells[k].value for k in gold["table_cells"]} == gold["table_cells"]
     assert report.sections["s5"].text.startswith("2024年，实验区政府信息公开工作取得了新进展新成果")
+
+
+@pytest.mark.parametrize(("head", "agency", "published"), [
+    (["索引号 abc01/2023-00001 发文字号", "成文日期 2023-01-18 发布日期 2023-01-18",
+      "标   题 县政府办2022年度政府信息公开工作年度报告", "发布机构 县政府办公室"], "县政府办", "2023-01-18"),
+    (["某某镇人民政府2022年政府信息公开工作年度报告 |", "来源: 作者: 时间:2023-01-28 点击率:【 打印 】【 关闭 】 | ||||"],
+     "某某镇人民政府", "2023-01-28"),
+    (["某某县某某镇2022年政府信息公开工作年度报告 | ||||", "2023年01月19日 (点击: ) | ||||"], "某某县某某镇", "2023-01-19"),
+    (["某某市人民政府", "首页 >> 乡镇信息公开 >> 某某镇", "某某镇2022年政府信息公开年度报告",
+      "日期:2023年01月17日   作者:   来源:某某镇    点击:[]"], "某某镇", "2023-01-17"),
+    (["2022年某某市政府信息公开工作年度报告", "字号:"], "某某市", None),
+])
+def test_page_head_forms_of_county_portals(tmp_path: Path, head: list[str], agency: str, published: str | None) -> None:
+    """Title and date lines as several county portals' pages print them (shapes seen on real pages of other
+    sites, wording ours): a 标题 label before the title, a year-first title, 时间/日期 or a bare date with a hit
+    counter under the title. The report that follows has no signature, so the date comes from that line."""
+    body = ["一、总体情况", "本年依法公开政府信息。", "二、主动公开政府信息情况", "规章\t0\t0\t0",
+            "三、收到和处理政府信息公开申请情况", "全年未收到申请。", "四、政府信息公开行政复议、行政诉讼情况", "无。",
+            "五、存在的主要问题及改进情况", "一是公开内容不够全面。下一步，将加强培训。", "六、其他需要报告的事项", "无。"]
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join([*head, *body]), encoding="utf-8")
+    meta = extract(page, PLAIN).metadata
+    assert (meta.agency, meta.year, meta.published) == (agency, 2022, published)
+    assert meta.published_source == ("text" if published else None)
