@@ -22,9 +22,12 @@ Outcome = tuple[tuple[Number | None, ...], tuple[int | None, ...]]
 
 @dataclass(slots=True)
 class Aligned:
+    """Tokens per cell key; ``alternatives``: other placements the row's own arithmetic allows as well."""
+
     cells: dict[str, Token | None]
     suspect: bool = False
     notes: list[str] = field(default_factory=list)
+    alternatives: list[dict[str, Token | None]] = field(default_factory=list)
 
 
 class _TooMuchWork(Exception):
@@ -165,9 +168,9 @@ def _readings(runs: list[str], count: int) -> Iterator[list[str]]:
 def _run_together(values: list[Token], columns: list[str], rules: list[Equation]) -> Aligned | None:
     """Cells run together ("713000074" for seven cells, as page text copied from a table has them):
     the digits are cut into the columns in every possible way, and the one way the row's own
-    equations accept is the reading. Exactly one digit per column needs no equation (every cell
-    printed one digit) but is only taken as read where the equations check it; no accepted way, or
-    more than one, leaves the row to the other placements.
+    equations accept is the reading; a few accepted ways are kept as alternatives for the whole table's
+    equations to choose from (``tables.settle``). Exactly one digit per column needs no equation (every
+    cell printed one digit) but is only taken as read where the equations check it.
     """
     runs = [t.raw for t in values]
     total = sum(len(r) for r in runs)
@@ -182,9 +185,12 @@ def _run_together(values: list[Token], columns: list[str], rules: list[Equation]
         numbers = {c: parse_number(v) for c, v in zip(columns, cells)}
         if rules and all(e.holds(numbers) for e in rules) and cells not in accepted:
             accepted.append(cells)
-    if len(accepted) == 1:
-        tokens = [Token("value", v, span) for v in accepted[0]]
-        return Aligned(dict(zip(columns, tokens)), notes=["cells run together: cut where the row's arithmetic holds"])
+    placed = [dict(zip(columns, (Token("value", v, span) for v in cells))) for cells in accepted]
+    if len(placed) == 1:
+        return Aligned(placed[0], notes=["cells run together: cut where the row's arithmetic holds"])
+    if 1 < len(placed) <= threshold("max_run_together_alternatives"):
+        return Aligned(placed[0], suspect=True, alternatives=placed,
+                       notes=[f"cells run together: {len(placed)} cuts fit the row; the first taken, cells suspect"])
     if total == len(columns):
         tokens = [Token("value", d, span) for d in "".join(runs)]
         return Aligned(dict(zip(columns, tokens)), suspect=True,
