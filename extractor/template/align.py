@@ -168,13 +168,15 @@ def _readings(runs: list[str], count: int) -> Iterator[list[str]]:
 def _run_together(values: list[Token], columns: list[str], rules: list[Equation]) -> Aligned | None:
     """Cells run together ("713000074" for seven cells, as page text copied from a table has them):
     the digits are cut into the columns in every possible way, and the one way the row's own
-    equations accept is the reading; a few accepted ways are kept as alternatives for the whole table's
+    equations accept is the reading (text only: an OCR'd number is a cell's whole reading, and a row with
+    printed blanks has lost nothing); a few accepted ways are kept as alternatives for the whole table's
     equations to choose from (``tables.settle``). Exactly one digit per column needs no equation (every
     cell printed one digit) but is only taken as read where the equations check it.
     """
     runs = [t.raw for t in values]
     total = sum(len(r) for r in runs)
     if (not values or len(values) >= len(columns) or not all(r.isdigit() and r.isascii() for r in runs)
+            or any(t.span.method == "ocr" for t in values)
             or total < len(columns) or total > len(columns) + threshold("max_run_together_extra_digits")):
         return None
     span = values[0].span
@@ -208,9 +210,6 @@ def align(tokens: list[Token], columns: list[str], header: list[str], rules: lis
     n = len(columns)
     if not tokens:
         return Aligned(dict.fromkeys(columns))
-    run_together = _run_together(values, columns, rules)
-    if run_together is not None:
-        return run_together
     if len(header) < n and len(values) == len(header):
         cells: dict[str, Token | None] = dict.fromkeys(columns)
         cells.update(zip(header, values))
@@ -223,4 +222,7 @@ def align(tokens: list[Token], columns: list[str], header: list[str], rules: lis
         tail = tokens[-n:]
         padded: list[Token | None] = [None] * (n - len(tail)) + list(tail)
         return Aligned(dict(zip(columns, padded)))
+    run_together = _run_together(values, columns, rules)
+    if run_together is not None:
+        return run_together
     return _by_rules(values, columns, rules)
