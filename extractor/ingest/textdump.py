@@ -87,11 +87,35 @@ def split_run_on(line: str, body_chars: int) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
+def split_glued_values(piece: str) -> list[str]:
+    """A template table copied as text, values run into labels, cut into one row per label with its
+    values set apart ("（一）予以公开 7000007"); other pieces are left as they are."""
+    rules = _rules()
+    if "。" in piece or not any(word in piece for word in rules["glued_table_words"]):
+        return [piece]
+    runs = list(re.finditer(rules["glued_values"], piece))
+    if not runs:
+        return [piece]
+    rows: list[str] = []
+    start = 0
+    for run in runs:
+        rows.append(piece[start: run.start()].strip() + " " + run.group("run"))
+        start = run.end("run")
+    rows.append(piece[start:])
+    labels = re.compile(rules["glued_labels"])
+    return [part.strip() for row in rows for part in _cut_before(row, labels) if part.strip()]
+
+
+def _cut_before(row: str, pattern: re.Pattern[str]) -> list[str]:
+    starts = [0, *(m.start() for m in pattern.finditer(row) if m.start() > 0), len(row)]
+    return [row[a:b] for a, b in zip(starts, starts[1:], strict=False)]
+
+
 def load_text(path: Path) -> Document:
     """Rows of a text dump, in file order; blank lines and Markdown rules dropped."""
     text = read_text_file(path)
     meta, lines = archive_header(text.splitlines())
     body_chars = sum(len(line) for line in lines)
-    pieces = [piece for line in lines for piece in split_run_on(line, body_chars)]
+    pieces = [row for line in lines for piece in split_run_on(line, body_chars) for row in split_glued_values(piece)]
     rows = [r for r in (_row(piece) for piece in pieces) if r is not None]
     return Document(path=str(path), kind="text", rows=rows, meta=meta)

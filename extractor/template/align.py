@@ -8,6 +8,7 @@ searched at all: its first values are taken and its cells flagged.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,9 +22,12 @@ Outcome = tuple[tuple[Number | None, ...], tuple[int | None, ...]]
 
 @dataclass(slots=True)
 class Aligned:
+    """Tokens per cell key; ``alternatives``: other placements the row's own arithmetic allows as well."""
+
     cells: dict[str, Token | None]
     suspect: bool = False
     notes: list[str] = field(default_factory=list)
+    alternatives: list[dict[str, Token | None]] = field(default_factory=list)
 
 
 class _TooMuchWork(Exception):
@@ -135,6 +139,67 @@ def _by_rules(values: list[Token], columns: list[str], rules: list[Equation]) ->
     return Aligned(_placed(values, columns, found[0]), notes=[note])
 
 
+def _parts(digits: str, count: int) -> Iterator[list[str]]:
+    """``digits`` cut into ``count`` printed numbers (no number but 0 itself starts with 0)."""
+    if count == 1:
+        if digits == "0" or not digits.startswith("0"):
+            yield [digits]
+        return
+    for cut in range(1, len(digits) - count + 2):
+        head = digits[:cut]
+        if head == "0" or not head.startswith("0"):
+            for rest in _parts(digits[cut:], count - 1):
+                yield [head, *rest]
+
+
+def _readings(runs: list[str], count: int) -> Iterator[list[str]]:
+    """Every way the runs of digits (split only inside a run) make ``count`` cells."""
+    if not runs:
+        if count == 0:
+            yield []
+        return
+    rest_min, rest_max = len(runs) - 1, sum(len(r) for r in runs[1:])
+    for own in range(max(1, count - rest_max), min(len(runs[0]), count - rest_min) + 1):
+        for head in _parts(runs[0], own):
+            for tail in _readings(runs[1:], count - own):
+                yield [*head, *tail]
+
+
+def _run_together(values: list[Token], columns: list[str], rules: list[Equation]) -> Aligned | None:
+    """Cells run together ("713000074" for seven cells, as page text copied from a table has them):
+    the digits are cut into the columns in every possible way, and the one way the row's own
+    equations accept is the reading (text only: an OCR'd number is a cell's whole reading, and a row with
+    printed blanks has lost nothing); a few accepted ways are kept as alternatives for the whole table's
+    equations to choose from (``tables.settle``). Exactly one digit per column needs no equation (every
+    cell printed one digit) but is only taken as read where the equations check it.
+    """
+    runs = [t.raw for t in values]
+    total = sum(len(r) for r in runs)
+    if (not values or len(values) >= len(columns) or not all(r.isdigit() and r.isascii() for r in runs)
+            or any(t.span.method == "ocr" for t in values)
+            or total < len(columns) or total > len(columns) + threshold("max_run_together_extra_digits")):
+        return None
+    span = values[0].span
+    accepted: list[list[str]] = []
+    for n, cells in enumerate(_readings(runs, len(columns))):
+        if n >= threshold("max_run_together_readings"):
+            return None
+        numbers = {c: parse_number(v) for c, v in zip(columns, cells)}
+        if rules and all(e.holds(numbers) for e in rules) and cells not in accepted:
+            accepted.append(cells)
+    placed = [dict(zip(columns, (Token("value", v, span) for v in cells))) for cells in accepted]
+    if len(placed) == 1:
+        return Aligned(placed[0], notes=["cells run together: cut where the row's arithmetic holds"])
+    if 1 < len(placed) <= threshold("max_run_together_alternatives"):
+        return Aligned(placed[0], suspect=True, alternatives=placed,
+                       notes=[f"cells run together: {len(placed)} cuts fit the row; the first taken, cells suspect"])
+    if total == len(columns):
+        tokens = [Token("value", d, span) for d in "".join(runs)]
+        return Aligned(dict(zip(columns, tokens)), suspect=True,
+                       notes=["cells run together: one digit per cell, unchecked"])
+    return None
+
+
 def align(tokens: list[Token], columns: list[str], header: list[str], rules: list[Equation]) -> Aligned:
     """Map a row's value/blank tokens onto ``columns`` (cell keys, in table order).
 
@@ -157,4 +222,7 @@ def align(tokens: list[Token], columns: list[str], header: list[str], rules: lis
         tail = tokens[-n:]
         padded: list[Token | None] = [None] * (n - len(tail)) + list(tail)
         return Aligned(dict(zip(columns, padded)))
+    run_together = _run_together(values, columns, rules)
+    if run_together is not None:
+        return run_together
     return _by_rules(values, columns, rules)

@@ -25,6 +25,7 @@ class Mapped:
     warnings: list[str] = field(default_factory=list)
     suspect_rows: set[str] = field(default_factory=set)
     checks: list[Check] = field(default_factory=list)
+    alternatives: dict[str, list[dict[str, Token | None]]] = field(default_factory=dict)
 
 
 def detect_format(rows: list[Row], year: int | None, table: str) -> str:
@@ -51,6 +52,8 @@ def _fill(mapped: Mapped, table: str, row: str | None, cols: list[str], aligned:
         mapped.slots[slot.key] = slot
     if aligned.suspect:
         mapped.suspect_rows.add(row or table)
+    if aligned.alternatives:
+        mapped.alternatives[row or table] = aligned.alternatives
     mapped.warnings.extend(f"{table}.{row or ''}: {note}" for note in aligned.notes if "header" not in note)
 
 

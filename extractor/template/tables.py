@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import product
+from math import prod
 
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
 from extractor.template.correct import Rereader, audit_blanks, audit_signs, audit_weak, correct, values_of
 from extractor.template.mapping import detect_format, map_table
-from extractor.template.numbers import Number
+from extractor.template.numbers import Number, Token, parse_number
 from extractor.template.regions import table_regions
 from extractor.template.rules import checks as rule_checks
-from extractor.template.rules import infer, nonnegative, rule_set, typed_keys, verified
+from extractor.template.rules import Equation, infer, nonnegative, rule_set, typed_keys, verified
 from extractor.template.slots import Slot
+from extractor.template.spec import threshold
 
 
 @dataclass(slots=True)
@@ -62,6 +65,7 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     slots: dict[str, Slot] = {}
     warnings: list[str] = []
     suspect: set[str] = set()
+    alternatives: dict[str, list[dict[str, Token | None]]] = {}
     printed_extra: list[Check] = []
     for table in ("t2", "t3", "t4"):
         region = regions.get(table)
@@ -75,20 +79,29 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         slots.update(mapped.slots)
         warnings.extend(mapped.warnings if region else [])
         suspect |= mapped.suspect_rows
+        alternatives.update(mapped.alternatives)
         printed_extra += mapped.checks
+    rules = rule_set(formats["t2"], formats["t3"])
+    for row in settle(alternatives, slots, suspect, rules):
+        suspect.discard(row)
+        warnings.append(f"{row}: cut settled by the table's equations")
     for slot in slots.values():
         if (slot.row or slot.table) in suspect and slot.status == "read":
             slot.status = "suspect"
-    rules = rule_set(formats["t2"], formats["t3"])
     signed, money = (keys & slots.keys() for keys in typed_keys(formats["t2"]))
     if rereader is not None:
         warnings.extend(correct(rules, slots, rereader, signed) + audit_signs(slots, signed, rereader)
                         + audit_blanks(slots))
     values = values_of(slots)
     inferred, notes = infer(rules, values, {k for k, s in slots.items() if s.status == "missing"})
+    doubtful = {k for k, s in slots.items() if s.status == "suspect"}
     for key, eq in inferred.items():
         _infer_slot(slots, key, values[key], eq.keys)
         notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
+        if doubtful & (set(eq.keys) - {key}):
+            slots[key].status = "suspect"
+            doubtful.add(key)
+            notes.append(f"{key}: suspect (inferred from suspect cells)")
     warnings.extend(notes)
     covered = verified(rules, values, inferred)
     for key, slot in slots.items():
@@ -99,6 +112,33 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
                     if not c.ok and c.severity == "hard" and c.rule != "NONNEG_INT")
     return TableResult(to_tables(slots), [to_cell(s) for s in slots.values()], checks, formats, warnings, slots)
+
+
+def settle(alternatives: dict[str, list[dict[str, Token | None]]], slots: dict[str, Slot], suspect: set[str],
+           rules: tuple[Equation, ...]) -> list[str]:
+    """Rows that several cuts fit (cells run together) settled jointly by the table's hard equations:
+    the one combination of cuts under which no equation fails is taken; cells of other suspect rows
+    count as unknown, so they can neither confirm nor refute a cut. Returns the rows settled."""
+    rows = list(alternatives)
+    if not rows or prod(len(alternatives[r]) for r in rows) > threshold("max_run_together_combinations"):
+        return []
+    doubtful = {k for k, s in slots.items() if (s.row or s.table) in suspect and (s.row or s.table) not in rows}
+    base = {k: None if k in doubtful else s.value for k, s in slots.items()}
+    keys = {k for r in rows for cut in alternatives[r] for k in cut}
+    involved = [e for e in rules if e.hard and keys & set(e.keys)]
+    fitting = []
+    for combination in product(*(alternatives[r] for r in rows)):
+        values = dict(base)
+        for cut in combination:
+            values.update({k: None if t is None else parse_number(t.raw) for k, t in cut.items()})
+        if all(e.holds(values) is not False for e in involved) and any(e.holds(values) for e in involved):
+            fitting.append(combination)
+    if len(fitting) != 1:
+        return []
+    for cut in fitting[0]:
+        for key, token in cut.items():
+            slots[key].fill(token)
+    return rows
 
 
 def _infer_slot(slots: dict[str, Slot], key: str, value: Number | None, basis: list[str]) -> None:

@@ -21,6 +21,7 @@ from extractor.resources import load_json
 from extractor.text.nlp import get_nlp
 
 _TITLE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?(?:政府)?(?:信息公开|政务公开|政府信息)")
+_TITLE_YEAR_FIRST = re.compile(r"^(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^\d，。；]{2,40}?)(?:信息公开|政务公开)")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})")
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0", "O": "0"}
 _CN_DATE = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
@@ -68,12 +69,42 @@ def _title(rows: list[Row], stop: int, page_title: str | None = None) -> tuple[s
     for index, line in enumerate(lines):
         joined = line + (lines[index + 1] if index + 1 < len(lines) else "")
         found = _TITLE.search(line) or (_TITLE.search(joined) if "报告" not in line else None)
+        if (found is None or not found.group("agency").strip("：:，,")) and _is_title_line(line):
+            found = _TITLE_YEAR_FIRST.search(line) or found  # "2022年上海市政府信息公开工作年度报告"
         if found and found.end("year") <= len(line) and any(w in joined for w in _rules()["title_words"]):
-            agency = found.group("agency").strip("：:，,")
+            named = found.group("agency")
+            agency = (_year_first_agency(named) if found.re is _TITLE_YEAR_FIRST else named).strip("：:，,")
             for prefix in _rules()["agency_drop_prefixes"]:
                 agency = agency.removeprefix(prefix)
             return agency or None, int(found.group("year"))
     return None, None
+
+
+def _is_title_line(line: str) -> bool:
+    """A report's title on its own line (not a sentence of the preamble that starts with the year)."""
+    return line.endswith("报告") and len(line) <= 60
+
+
+def _year_first_agency(named: str) -> str:
+    """"上海市政府" before 信息公开 is 上海市 + 政府信息公开; "某县人民政府" keeps its 人民政府."""
+    return named if named.endswith("人民政府") else named.removesuffix("政府")
+
+
+def _info_date(rows: list[Row]) -> str | None:
+    """The date a portal prints under the title before the report begins: "时间：2023-01-28 点击率：",
+    "日期：2023年01月17日 作者：", or a date alone with its hit counter ("2023年01月19日 (点击: )")."""
+    rules = _rules()
+    for flat in (squash(r.text).replace("|", "") for r in rows):
+        for label in rules["info_labels"]:
+            found = re.search(rf"{label}[:：]", flat)
+            if found and (iso := _iso(flat[found.end():found.end() + 12])):
+                return iso
+        rest = _without_date(flat)
+        for word in rules["info_furniture"]:
+            rest = rest.replace(word, "")
+        if _iso(flat) and not re.sub(r"\W", "", rest):
+            return _iso(flat)
+    return None
 
 
 def _agency_fallback(rows: list[Row], stop: int) -> str | None:
@@ -136,7 +167,8 @@ def is_signature_line(text: str) -> bool:
     return (_iso(flat) is not None and (not named or _plausible_agency(named))) or _plausible_agency(flat)
 
 
-def _published(rows: list[Row], year: int | None, page: dict[str, str]) -> tuple[str | None, str | None]:
+def _published(rows: list[Row], year: int | None, page: dict[str, str], stop: int
+               ) -> tuple[str | None, str | None]:
     """(ISO date, source): the page's meta tags, else the signature line, else a labelled date in the text."""
     def fits(iso: str | None) -> bool:
         return iso is not None and (year is None or int(iso[:4]) >= year)
@@ -150,12 +182,17 @@ def _published(rows: list[Row], year: int | None, page: dict[str, str]) -> tuple
     beside = _iso(page.get("info", ""))  # the 发布时间/来源 line printed beside the page's title
     if fits(beside):
         return beside, "text"
-    for flat in (squash(r.text) for r in rows[:30]):
-        if any(label in flat for label in _rules()["published_labels"]):
+    flats = [squash(r.text) for r in rows[:31]]
+    labels = _rules()["published_labels"]
+    for n, flat in enumerate(flats[:30]):
+        if any(label in flat for label in labels):
             iso = _iso(flat.split("发布", 1)[-1] if "发布" in flat else flat)
+            if iso is None and n + 1 < len(flats) and re.fullmatch(rf"\W*(?:{'|'.join(labels)})\W*", flat):
+                iso = _iso(flats[n + 1])  # a label/value list: "发布日期" on its line, the date on the next
             if fits(iso):
                 return iso, "text"
-    return None, None
+    above = _info_date(rows[:stop])
+    return (above, "text") if fits(above) else (None, None)
 
 
 def _agency(rows: list[Row], stop: int, page: dict[str, str], titled: str | None) -> str | None:
@@ -203,7 +240,7 @@ def read_metadata(rows: list[Row], headings: list[Heading], page: dict[str, str]
     titled, year = _title(rows, stop, page.get("title"))
     text = "\n".join(r.text for r in rows)
     year = year or _year_fallback(text)
-    published, source = _published(rows, year, page)
+    published, source = _published(rows, year, page, stop)
     return Metadata(
         agency=_agency(rows, stop, page, titled),
         year=year,
