@@ -59,23 +59,22 @@ def _cache_file(jieba: ModuleType) -> Path:
 
 
 def _read(path: Path) -> tuple[dict[str, int], int] | None:
-    """The dictionary and total from ``path``, or None when it is absent or not a whole file of ours."""
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return None
-    if len(blob) < _HEADER.size:
-        return None
-    count, total, size = _HEADER.unpack_from(blob)
+    """The dictionary and total from ``path``, or None when it is absent or not a whole file of ours.
+
+    Read in parts, so the words' bytes are freed before the dictionary is built (peak memory)."""
     freqs = array("q")
-    if count < 0 or size < 0 or len(blob) != _HEADER.size + size + count * freqs.itemsize:
-        return None
-    view = memoryview(blob)
     try:
-        words = str(view[_HEADER.size:_HEADER.size + size], "utf-8").split("\n")
-    except UnicodeDecodeError:
+        with path.open("rb") as handle:
+            header = handle.read(_HEADER.size)
+            if len(header) != _HEADER.size:
+                return None
+            count, total, size = _HEADER.unpack(header)
+            if count < 0 or size < 0 or path.stat().st_size != _HEADER.size + size + count * freqs.itemsize:
+                return None
+            words = handle.read(size).decode("utf-8").split("\n")
+            freqs.fromfile(handle, count)
+    except (OSError, EOFError, UnicodeDecodeError):
         return None
-    freqs.frombytes(view[_HEADER.size + size:])
     if len(words) != count:
         return None
     return dict(zip(words, freqs)), total
