@@ -59,9 +59,12 @@ def test_cached_dictionary_segments_exactly_as_jieba(tmp_path: Path) -> None:
     built = _python(_SEGMENT, "nianbao", "", userdict, *texts, cache=tmp_path / "cache")
     assert len(list((tmp_path / "cache").glob("jieba-prefix-*.bin"))) == 1
     loaded = _python(_SEGMENT, "nianbao", "", userdict, *texts, cache=tmp_path / "cache")
+    (tmp_path / "a-file").write_text("")
+    unwritable = _python(_SEGMENT, "nianbao", "", userdict, *texts, cache=tmp_path / "a-file" / "cache")
     assert len(json.loads(reference)) == len(TEXTS)
     assert built == reference
     assert loaded == reference
+    assert unwritable == reference
 
 
 def test_a_damaged_cache_is_not_used(tmp_path: Path) -> None:

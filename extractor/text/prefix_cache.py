@@ -7,8 +7,8 @@ which load in about 0.15 s; the result is the very dictionary jieba builds from 
 so segmentation is unchanged (pinned by tests/test_text_startup.py).
 
 The file is built on first use from jieba's ``dict.txt`` (never from the shared temp-folder cache,
-which jieba trusts blindly) and written atomically to the user's cache folder; a missing, foreign or
-unwritable cache only costs time.
+which jieba trusts blindly) and written atomically to the user's cache folder; a damaged cache is
+rebuilt, and where no cache can be written jieba loads its own as before.
 """
 
 from __future__ import annotations
@@ -96,6 +96,14 @@ def _write(path: Path, freq: dict[str, int], total: int) -> None:
         raise
 
 
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
 def initialise(jieba: ModuleType) -> None:
     """Give jieba's default tokenizer its prefix dictionary from the cache, building the cache if needed."""
     tokenizer = jieba.dt
@@ -107,6 +115,8 @@ def initialise(jieba: ModuleType) -> None:
         return
     loaded = _read(path)
     if loaded is None:
+        if not _writable(path.parent):
+            return  # jieba then uses its own cache in the temp folder, as it always did
         with tokenizer.get_dict_file() as source:
             loaded = tokenizer.gen_pfdict(source)
         try:
