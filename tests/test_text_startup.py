@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from extractor.imports import without
 from extractor.text import prefix_cache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +53,22 @@ def test_a_text_report_imports_no_engine_it_does_not_use(tmp_path: Path) -> None
     loaded = set(json.loads(_python(_EXTRACT, str(TEXTS[0]), cache=tmp_path)))
     assert {"spacy", "jieba", "extractor.text.metadata"} <= loaded  # the text stage did its work
     assert sorted(loaded & set(_NOT_FOR_TEXT)) == []
+
+
+def test_a_text_pdf_imports_camelot_but_not_its_plotting_or_ocr(tmp_path: Path) -> None:
+    loaded = set(json.loads(_python(_EXTRACT, str(EXAMPLES / "synthetic_pdf_2021_00007.pdf"), cache=tmp_path)))
+    assert "camelot" in loaded
+    assert sorted(loaded & {"matplotlib", "pkg_resources", "rapidocr", "onnxruntime", "pytesseract", "sklearn"}) == []
+
+
+def test_without_blocks_an_import_only_inside() -> None:
+    sys.modules.pop("tabnanny", None)
+    with without("tabnanny", "json"), pytest.raises(ImportError):
+        import tabnanny  # noqa: F401
+    import json as again  # imported before: never blocked
+    import tabnanny
+
+    assert again is json and callable(tabnanny.check)
 
 
 def test_cached_dictionary_segments_exactly_as_jieba(tmp_path: Path) -> None:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-import sys
 import tempfile
 from array import array
 from pathlib import Path
 from types import ModuleType
+
+from extractor.imports import without
 
 _FORMAT = 1
 _HEADER = struct.Struct("<qqq")  # words, jieba's total frequency, bytes of the word block
@@ -29,15 +30,8 @@ _HEADER = struct.Struct("<qqq")  # words, jieba's total frequency, bytes of the 
 def import_jieba() -> ModuleType:
     """``import jieba`` without pkg_resources: jieba imports it only to open its own ``dict.txt`` and
     falls back to a plain open() when it is absent; importing it costs about 0.1 s of setuptools."""
-    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+    with without("pkg_resources"):
         import jieba
-
-        return jieba
-    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes jieba's `import pkg_resources` fail
-    try:
-        import jieba
-    finally:
-        del sys.modules["pkg_resources"]
     return jieba
 
 
