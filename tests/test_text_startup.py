@@ -18,7 +18,7 @@ EXAMPLES = ROOT / "extractor" / "data" / "examples"
 TEXTS = sorted(EXAMPLES.glob("00*.txt"))
 
 _NOT_FOR_TEXT = ["pkg_resources", "camelot", "cv2", "rapidocr", "onnxruntime", "pytesseract", "sklearn", "scipy",
-                 "pandas", "matplotlib", "pypdfium2", "extractor.batch.runner", "multiprocessing.pool"]
+                 "pandas", "matplotlib", "pypdfium2", "extractor.batch.runner", "extractor.batch.executors"]
 
 _EXTRACT = """
 import json, sys
