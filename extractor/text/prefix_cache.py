@@ -46,7 +46,7 @@ def cache_dir() -> Path:
 
 def _cache_file(jieba: ModuleType) -> Path:
     """Named after jieba's version and its dictionary file, so an upgrade never reads a stale copy."""
-    source = Path(jieba.__file__).parent / "dict.txt"
+    source = Path(jieba.__file__).resolve().parent / "dict.txt"
     stat = source.stat()
     key = f"{_FORMAT}|{jieba.__version__}|{source}|{stat.st_size}|{stat.st_mtime_ns}"
     return cache_dir() / f"jieba-prefix-{hashlib.sha256(key.encode()).hexdigest()[:16]}.bin"
