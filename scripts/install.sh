@@ -20,4 +20,6 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+# jieba's dictionary in the fast cache (~/.cache/nianbao), so that the first extraction is not the slow one
+.venv/bin/python -c "from extractor.text.nlp import segment; segment('政府信息公开')"
 echo "nianbao installed: $(.venv/bin/nianbao --help >/dev/null && echo ok) (.venv/bin/nianbao)"

@@ -12,6 +12,7 @@ import unicodedata
 from functools import cache
 
 from extractor.resources import data_path
+from extractor.text.prefix_cache import import_jieba, initialise
 
 _HARD_BREAK = re.compile(r"(?<=[\u4e00-\u9fff，、；：“”（）《》])\s*\n\s*(?=[\u4e00-\u9fff，、；：“”（）《》0-9])")
 _CJK_OR_PUNCT = r"[\u4e00-\u9fff，、；：。！？“”（）《》]"
@@ -24,9 +25,9 @@ _LIST_MARKER = re.compile(
 
 @cache
 def _jieba():
-    import jieba
-
+    jieba = import_jieba()
     jieba.setLogLevel(logging.WARNING)
+    initialise(jieba)
     with data_path("userdict.txt").open("r", encoding="utf-8") as handle:
         jieba.load_userdict(handle)
     return jieba

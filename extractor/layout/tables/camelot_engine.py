@@ -17,6 +17,7 @@ from PIL import Image
 
 from extractor.errors import EncryptedInputError, EngineError, MissingDependencyError
 from extractor.geometry import Box
+from extractor.imports import without
 from extractor.ingest.document import Page
 from extractor.layout.repair import join_cell_text
 from extractor.layout.tables.base import RawCell, RawTable
@@ -98,7 +99,8 @@ def _raise_if_encryption(exc: Exception) -> None:
 
 def _camelot() -> Any:
     try:
-        import camelot
+        with without("matplotlib"):  # camelot imports it only for plotting (0.4 s when installed)
+            import camelot
     except ImportError as exc:
         raise MissingDependencyError("camelot-py is not installed", "pip install camelot-py==2.0.0") from exc
     logging.getLogger("camelot").setLevel(logging.ERROR)
