@@ -2,7 +2,7 @@ import pytest
 
 from extractor.errors import BadArgsError
 from extractor.ingest.ocr import get_ocr_engine, resolve_engines
-from extractor.ingest.ocr.rapid import det_scale
+from extractor.ingest.ocr.rapid import _glyph_rows, det_scale
 from extractor.layout.scan import number_text, read_cell_crop, read_cells
 from extractor.layout.tables.grid import find_tables
 from extractor.settings import Settings
@@ -76,3 +76,17 @@ def test_detector_sees_pages_at_its_own_resolution():
     assert det_scale(a4_200, 200) == pytest.approx(0.6)
     assert det_scale(a4_200, 100) == 1.0  # never enlarged
     assert det_scale((9000, 6000), 100) < 1.0  # 54 MP: capped by pixels whatever the dpi says
+
+
+def test_word_boxes_are_pulled_in_to_their_glyphs_between_the_row_rules():
+    """A detector box that reaches over the rules (and the row above's glyphs) comes back inside its row."""
+    row_h = 40
+    page = ruled_table([["一、本年新收政府信息公开申请数量"], ["二、上年结转政府信息公开申请数量"]], col_w=560, row_h=row_h)
+    top_rule, mid_rule, low_rule = 100, 100 + row_h, 100 + 2 * row_h
+    sloppy = (105.0, mid_rule - 8.0, 650.0, low_rule + 6.0)
+    x0, y0, x1, y1 = _glyph_rows(page, sloppy, DPI)
+    assert (x0, x1) == (105.0, 650.0)
+    assert mid_rule + 1 < y0 < mid_rule + 12 and low_rule - 12 < y1 <= low_rule
+    ink_rows = (page[mid_rule + 3:low_rule - 2, 110:640] < 128).any(axis=1).nonzero()[0] + mid_rule + 3
+    assert y0 <= ink_rows.min() and y1 >= ink_rows.max()  # every glyph row is kept
+    assert _glyph_rows(page, (120.0, top_rule - 5.0, 150.0, low_rule + 5.0), DPI) == (120.0, top_rule - 5.0, 150.0, low_rule + 5.0)
