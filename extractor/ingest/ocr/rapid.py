@@ -81,8 +81,8 @@ def _glyph_rows(page: np.ndarray, box: tuple[float, float, float, float], dpi: f
         return box
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     long_run = cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, int(0.2 * dpi)), 1))
-    rule = np.count_nonzero(cv2.morphologyEx(ink, cv2.MORPH_OPEN, long_run), axis=1) > 0
-    rule = rule | np.roll(rule, 1) | np.roll(rule, -1)
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, long_run)
+    rule = np.count_nonzero(cv2.dilate(runs, np.ones((3, 1), np.uint8)), axis=1) > 0  # and its anti-aliased edges
     counts = np.where(rule, 0, np.count_nonzero(ink, axis=1))
     stretches, start = [], None
     for y, is_rule in enumerate(list(rule) + [True]):
