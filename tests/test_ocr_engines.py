@@ -2,7 +2,8 @@ import pytest
 
 from extractor.errors import BadArgsError
 from extractor.ingest.ocr import get_ocr_engine, resolve_engines
-from extractor.layout.scan import number_text, read_cell_crop
+from extractor.ingest.ocr.rapid import _glyph_rows, det_scale
+from extractor.layout.scan import number_text, read_cell_crop, read_cells
 from extractor.layout.tables.grid import find_tables
 from extractor.settings import Settings
 from scanhelp import DPI, ruled_table, text_image
@@ -48,3 +49,44 @@ def test_number_text_maps_confusable_glyphs_only_in_numbers():
     assert number_text("l2") == "12"
     assert number_text("予以公开") is None
     assert number_text("1.属于国家秘密") is None
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_cells_read_in_one_batch_as_one_by_one(name):
+    values = ["0", "7", "12", "305", "3050", "48", "91"]
+    page = ruled_table([values, ["予以公开", "部分公开", "不予公开", "1", "2", "3", "4"]])
+    [table] = find_tables(page, DPI)
+    engine = get_ocr_engine(name)
+    jobs = [(c.box, c.row == 0) for c in table.cells]
+    batched = read_cells(engine, page, jobs, DPI, SETTINGS)
+    single = [read_cell_crop(engine, page, box, DPI, SETTINGS, numeric=numeric) for box, numeric in jobs]
+    assert [r.text for r in batched] == [r.text for r in single]
+    assert [number_text(r.text) for r in batched[:7]] == values
+
+
+def test_small_print_is_found_by_the_shrunk_detector():
+    """Detection runs on the page shrunk to ``det_dpi``: 8.6-pt lines half a line apart stay apart and whole."""
+    page = text_image(["第一行政府信息公开工作", "第二行年度报告的说明"], size=24)
+    words = get_ocr_engine("rapidocr").recognize(page, DPI, SETTINGS.ocr)
+    assert [w.text for w in words] == ["第一行政府信息公开工作", "第二行年度报告的说明"]
+
+
+def test_detector_sees_pages_at_its_own_resolution():
+    a4_200 = (2339, 1654)
+    assert det_scale(a4_200, 200) == pytest.approx(0.6)
+    assert det_scale(a4_200, 100) == 1.0  # never enlarged
+    assert det_scale((9000, 6000), 100) < 1.0  # 54 MP: capped by pixels whatever the dpi says
+
+
+def test_word_boxes_are_pulled_in_to_their_glyphs_between_the_row_rules():
+    """A detector box that reaches over the rules (and the row above's glyphs) comes back inside its row."""
+    row_h = 40
+    page = ruled_table([["一、本年新收政府信息公开申请数量"], ["二、上年结转政府信息公开申请数量"]], col_w=560, row_h=row_h)
+    top_rule, mid_rule, low_rule = 100, 100 + row_h, 100 + 2 * row_h
+    sloppy = (105.0, mid_rule - 8.0, 650.0, low_rule + 6.0)
+    x0, y0, x1, y1 = _glyph_rows(page, sloppy, DPI)
+    assert (x0, x1) == (105.0, 650.0)
+    assert mid_rule + 1 < y0 < mid_rule + 12 and low_rule - 12 < y1 <= low_rule
+    ink_rows = (page[mid_rule + 3:low_rule - 2, 110:640] < 128).any(axis=1).nonzero()[0] + mid_rule + 3
+    assert y0 <= ink_rows.min() and y1 >= ink_rows.max()  # every glyph row is kept
+    assert _glyph_rows(page, (120.0, top_rule - 5.0, 150.0, low_rule + 5.0), DPI) == (120.0, top_rule - 5.0, 150.0, low_rule + 5.0)

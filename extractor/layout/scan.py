@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -107,31 +106,55 @@ def _ink(crop: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
 
-def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, int], dpi: float,
-                   settings: Settings, numeric: bool, scale: float = 1.0) -> CellRead:
-    """Read one cell from its crop, band by band; ``scale`` > 1 enlarges it first (re-reads)."""
+def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0) -> list[np.ndarray]:
+    """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
+    paper; ``scale`` > 1 enlarges them (re-reads)."""
     inset = max(3, int(dpi / 50))
     crop = cell_crop(grey, box, inset)
     binary = _ink(crop)
     bands = ink_bands(binary, max(3, int(dpi * 0.03)))
     if not bands:
-        return CellRead("", 0.0, engine.name)
+        return []
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
     pad = max(4, int(dpi / 25))
     x0, x1 = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + pad + 1)
-    texts, confs = [], []
+    pieces = []
     for b0, b1 in bands:
-        piece = crop[max(0, b0 - pad):min(crop.shape[0], b1 + pad), x0:x1]
-        piece = np.pad(piece, pad, constant_values=255)
+        piece = np.pad(crop[max(0, b0 - pad):min(crop.shape[0], b1 + pad), x0:x1], pad, constant_values=255)
         if scale != 1.0:
             piece = cv2.resize(piece, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        text, conf = engine.read_crop(piece, settings.ocr, "digits" if numeric else "text")
-        if text:
-            texts.append(text)
-            confs.append(conf)
+        pieces.append(piece)
+    return pieces
+
+
+def _joined(lines: list[tuple[str, float]], numeric: bool, engine: str) -> CellRead:
+    """A cell's reading from its lines: numbers wrapped in a narrow cell are one number."""
+    texts = [t for t, _ in lines if t]
+    confs = [c for t, c in lines if t]
     text = "".join(texts) if numeric else _join(texts)
     joined = ("joined",) if numeric and len(texts) > 1 else ()
-    return CellRead(text, min(confs) if confs else 0.0, engine.name, joined)
+    return CellRead(text, min(confs) if confs else 0.0, engine, joined)
+
+
+def read_cells(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, int, int, int], bool]],
+               dpi: float, settings: Settings, scale: float = 1.0) -> list[CellRead]:
+    """Cells (box, numeric) read from their crops: all lines of one mode go to the recognition
+    model in one batch, no detection."""
+    lines = [crop_lines(grey, box, dpi, scale) for box, _ in jobs]
+    got: dict[int, list[tuple[str, float]]] = {}
+    for numeric in (True, False):
+        idx = [i for i, (_, n) in enumerate(jobs) if n is numeric and lines[i]]
+        flat = [piece for i in idx for piece in lines[i]]
+        read = iter(engine.read_lines(flat, settings.ocr, "digits" if numeric else "text")) if flat else iter(())
+        for i in idx:
+            got[i] = [next(read) for _ in lines[i]]
+    return [_joined(got.get(i, []), numeric, engine.name) for i, (_, numeric) in enumerate(jobs)]
+
+
+def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, int], dpi: float,
+                   settings: Settings, numeric: bool, scale: float = 1.0) -> CellRead:
+    """Read one cell from its crop, line by line; ``scale`` > 1 enlarges it first (re-reads)."""
+    return read_cells(engine, grey, [(box, numeric)], dpi, settings, scale)[0]
 
 
 def leading_dash(crop: np.ndarray) -> bool:
@@ -240,12 +263,10 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         joined = ("joined",) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
         reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, joined)
-    workers = 2 if engine.name == "tesseract" else 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(lambda job: read_cell_crop(engine, grey, job[0].box, dpi, settings, job[1]), todo)
-        for (cell, numeric), read in zip(todo, list(results)):
-            if read.text or not reads[cell].text:
-                reads[cell] = _second_read(reads[cell], read, numeric)
+    results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings)
+    for (cell, numeric), read in zip(todo, results):
+        if read.text or not reads[cell].text:
+            reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
         if number_text(read.text) is not None:
             reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text), read.confidence, read.engine,
@@ -350,14 +371,20 @@ def _line_crops(grey: np.ndarray, horizontal: bool) -> list[np.ndarray]:
     return crops
 
 
-def _read_score(engine: OcrEngine, crops: list[np.ndarray], q: int, settings: Settings) -> tuple[float, int]:
-    """Summed confidence × length of ``crops`` read as if the page needed ``q`` turns; lines read well."""
-    code, total, good = _CROP_TURN[q], 0.0, 0
-    for crop in crops:
-        text, conf = engine.read_crop(crop if code is None else cv2.rotate(crop, code), settings.ocr)
-        total += conf * min(len(text.strip()), 20)
-        good += conf >= _ORIENT["sure_conf"] and len(text.strip()) >= 3
-    return total, good
+def _read_scores(engine: OcrEngine, crops: list[np.ndarray], turns: tuple[int, ...], settings: Settings
+                 ) -> list[tuple[float, int]]:
+    """For each q in ``turns``: summed confidence × length of ``crops`` read as if the page needed
+    q turns, and how many lines read well; all readings in one batch."""
+    turned = [crop if _CROP_TURN[q] is None else cv2.rotate(crop, _CROP_TURN[q]) for q in turns for crop in crops]
+    read = engine.read_lines(turned, settings.ocr) if turned else []
+    out = []
+    for k in range(len(turns)):
+        total, good = 0.0, 0
+        for text, conf in read[k * len(crops):(k + 1) * len(crops)]:
+            total += conf * min(len(text.strip()), 20)
+            good += conf >= _ORIENT["sure_conf"] and len(text.strip()) >= 3
+        out.append((total, good))
+    return out
 
 
 def orientation(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> int:
@@ -370,14 +397,12 @@ def orientation(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> int:
     """
     wide = _line_crops(grey, True)
     score = [0.0] * 4
-    score[0], good = _read_score(engine, wide, 0, settings)
-    score[2], _ = _read_score(engine, wide, 2, settings)
+    (score[0], good), (score[2], _) = _read_scores(engine, wide, (0, 2), settings)
     if (good >= _ORIENT["sure_lines"] and score[0] >= _ORIENT["sure_score"]
             and score[0] > _ORIENT["turn_margin"] * score[2] + _ORIENT["turn_floor"]):
         return 0  # plainly upright: several long lines read well (stacked headers of a sideways page are short)
     tall = _line_crops(grey, False)
-    score[1], _ = _read_score(engine, tall, 1, settings)
-    score[3], _ = _read_score(engine, tall, 3, settings)
+    (score[1], _), (score[3], _) = _read_scores(engine, tall, (1, 3), settings)
     best = max(range(4), key=lambda q: score[q])
     if best and score[best] > _ORIENT["turn_margin"] * score[0] + _ORIENT["turn_floor"]:
         return best

@@ -41,6 +41,10 @@ class OcrEngine(Protocol):
         """Read one cell crop (no layout): text and confidence in 0..1."""
         ...
 
+    def read_lines(self, crops: list[np.ndarray], settings: OcrSettings, mode: Mode = "text") -> list[tuple[str, float]]:
+        """Read many one-line crops at once (recognition only): what ``read_crop`` gives for each."""
+        ...
+
 
 def word_from_pixels(text: str, box: tuple[float, float, float, float], dpi: float, engine: str,
                      confidence: float, offset: tuple[float, float] = (0.0, 0.0)) -> Word:

@@ -1,4 +1,10 @@
-"""RapidOCR (PP-OCR models shipped in the wheel, run by onnxruntime): offline, loaded once per process."""
+"""RapidOCR (PP-OCR models shipped in the wheel, run by onnxruntime): offline, loaded once per process.
+
+Detection and recognition are run as two steps rather than through the package's one call:
+detection only has to find lines, so it sees the page shrunk to ``det_dpi`` (its cost and memory
+grow with the area), while recognition reads every line from the full-resolution page. Cell
+crops skip detection altogether and go through the recognition model in batches.
+"""
 
 from __future__ import annotations
 
@@ -12,29 +18,36 @@ import numpy as np
 from extractor.errors import EngineError
 from extractor.ingest.document import Word
 from extractor.ingest.ocr.base import Mode, word_from_pixels
+from extractor.resources import load_json
 from extractor.settings import OcrSettings
 
+_CFG = load_json("ocr.json")["rapidocr"]
 _LOCK = threading.Lock()
 _ENGINE: object | None = None
-#: long side the detector sees; a 200-dpi A4 page is ~2340 px and must not be shrunk
+#: long side the package's own preprocessing leaves alone (pages are shrunk here, by ``det_dpi``)
 _MAX_SIDE = 4000
-#: pixels the detector may see: a 300-dpi A4 page (8.7 MP) passes whole; larger pages are shrunk,
-#: since the detector's memory grows with the area (a 22 MP page peaks above 2.5 GB)
-_MAX_DET_PIXELS = 9_000_000
 
 
 def _engine() -> object:
     """The process-wide RapidOCR instance (model load costs ~1 s, so it happens once).
 
-    Its ``__call__`` flags persist between calls, so every call below passes all three.
+    One onnxruntime thread: a batch runs one worker per core, and idle threads spinning on a
+    shared machine burn CPU without reading anything. Its ``__call__`` flags persist between
+    calls, so every call below passes all three.
     """
     global _ENGINE
     with _LOCK:
         if _ENGINE is None:
             from rapidocr import RapidOCR
 
-            _ENGINE = RapidOCR(params={"Global.log_level": "error", "Global.max_side_len": _MAX_SIDE,
-                                       "Global.text_score": 0.3})
+            threads = int(_CFG["threads"])
+            _ENGINE = RapidOCR(params={
+                "Global.log_level": "error", "Global.max_side_len": _MAX_SIDE,
+                "Global.text_score": float(_CFG["text_score"]), "Rec.rec_batch_num": int(_CFG["rec_batch"]),
+                "Rec.rec_img_shape": [3, 48, int(_CFG["rec_min_width"])],
+                "Det.unclip_ratio": float(_CFG["det_unclip"]),
+                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": threads})
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         return _ENGINE
 
@@ -46,6 +59,71 @@ def _bgr(image: np.ndarray) -> np.ndarray:
 def _axis_box(poly: np.ndarray) -> tuple[float, float, float, float]:
     xs, ys = poly[:, 0], poly[:, 1]
     return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
+
+
+def _glyph_rows(page: np.ndarray, box: tuple[float, float, float, float], dpi: float) -> tuple[float, float, float, float]:
+    """``box`` with its top and bottom pulled in to the glyphs' ink (never pushed out).
+
+    The detector's boxes reach a few pixels past the glyphs, by an amount that depends on the
+    resolution it saw; in a table whose rows are barely taller than their text that margin
+    covers the row rules, and layout takes a rule under a line of words for a glyph stroke.
+    Ink runs longer than a fifth of an inch are rules, not glyph strokes; between rules, the
+    stretch with the most ink is the line's own (a neighbouring row's glyphs may reach into the
+    box), and its rows where ink covers 3 % (noise specks do not) are the glyphs. Horizontal
+    lines only: a stacked vertical label keeps its box.
+    """
+    x0, y0, x1, y1 = box
+    if page.ndim != 2 or x1 - x0 <= y1 - y0:
+        return box
+    top = int(y0)
+    crop = page[top:int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
+    if crop.size == 0:
+        return box
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    long_run = cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, int(0.2 * dpi)), 1))
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, long_run)
+    rule = np.count_nonzero(cv2.dilate(runs, np.ones((3, 1), np.uint8)), axis=1) > 0  # and its anti-aliased edges
+    counts = np.where(rule, 0, np.count_nonzero(ink, axis=1))
+    stretches, start = [], None
+    for y, is_rule in enumerate(list(rule) + [True]):
+        if not is_rule and start is None:
+            start = y
+        elif is_rule and start is not None:
+            stretches.append((int(counts[start:y].sum()), start, y))
+            start = None
+    if not stretches:
+        return box
+    _, a, b = max(stretches)
+    glyph = a + np.flatnonzero(counts[a:b] >= max(2, 0.03 * crop.shape[1]))
+    if glyph.size == 0:
+        return box
+    pad = dpi / 100
+    return x0, max(y0, top + glyph[0] - pad), x1, min(y1, top + glyph[-1] + 1 + pad)
+
+
+def det_scale(shape: tuple[int, ...], dpi: float) -> float:
+    """How much to shrink a page for detection: to ``det_dpi``, and below ``max_det_pixels``."""
+    area = shape[0] * shape[1]
+    return min(1.0, float(_CFG["det_dpi"]) / dpi, (float(_CFG["max_det_pixels"]) / area) ** 0.5)
+
+
+def _detect(page: np.ndarray, dpi: float) -> np.ndarray:
+    """Text line polygons (n × 4 × 2) in the page's own pixels."""
+    k = det_scale(page.shape, dpi)
+    small = page if k >= 1.0 else cv2.resize(page, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    out = _engine()(_bgr(small), use_det=True, use_cls=False, use_rec=False)  # type: ignore[operator]
+    boxes = getattr(out, "boxes", None)
+    if boxes is None or len(boxes) == 0:
+        return np.zeros((0, 4, 2), np.float32)
+    return np.asarray(boxes, np.float32) / k
+
+
+def _recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    """Text and score of each one-line crop, through the recognition model in batches."""
+    if not crops:
+        return []
+    out = _engine().recognize_txt([_bgr(c) for c in crops])  # type: ignore[attr-defined]
+    return [(str(t).strip(), float(s)) for t, s in zip(out.txts, out.scores)]
 
 
 class RapidOcrEngine:
@@ -60,31 +138,32 @@ class RapidOcrEngine:
         return "pip install rapidocr onnxruntime"
 
     def recognize(self, image: np.ndarray, dpi: float, settings: OcrSettings) -> list[Word]:
-        area = image.shape[0] * image.shape[1]
-        if area > _MAX_DET_PIXELS:
-            k = (_MAX_DET_PIXELS / area) ** 0.5
-            image = cv2.resize(image, (int(image.shape[1] * k), int(image.shape[0] * k)), interpolation=cv2.INTER_AREA)
-            dpi *= k
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
         try:
-            out = _engine()(_bgr(image), use_det=True, use_cls=False, use_rec=True)
+            polys = _detect(image, dpi)
+            page = _bgr(image)
+            read = _recognise([get_rotate_crop_image(page, p.copy()) for p in polys])
         except Exception as exc:  # the engine raises bare errors on odd inputs
             raise EngineError(f"RapidOCR failed on a page: {exc}") from exc
-        if out.boxes is None or out.txts is None:
-            return []
-        return [word_from_pixels(t, _axis_box(np.asarray(b)), dpi, self.name, s)
-                for b, t, s in zip(out.boxes, out.txts, out.scores) if t.strip()]
+        floor = float(_CFG["text_score"])
+        return [word_from_pixels(t, _glyph_rows(image, _axis_box(p), dpi), dpi, self.name, s)
+                for p, (t, s) in zip(polys, read) if t and s >= floor]
 
-    def read_crop(self, crop: np.ndarray, settings: OcrSettings, mode: Mode = "text") -> tuple[str, float]:
-        """Recognition only (no detection) of a one-line crop; digits mode keeps digit-ish characters."""
-        if crop.size == 0:
-            return "", 0.0
+    def read_lines(self, crops: list[np.ndarray], settings: OcrSettings, mode: Mode = "text") -> list[tuple[str, float]]:
+        """Recognition only (no detection) of one-line crops, batched; digits mode keeps digit-ish characters."""
+        keep = [i for i, c in enumerate(crops) if c.size]
         try:
-            out = _engine()(_bgr(crop), use_det=False, use_cls=False, use_rec=True)
+            read = _recognise([crops[i] for i in keep])
         except Exception as exc:
             raise EngineError(f"RapidOCR failed on a cell: {exc}") from exc
-        if not out.txts:
-            return "", 0.0
-        text, score = str(out.txts[0]).strip(), float(out.scores[0])
-        if mode == "digits":
-            text = "".join(c for c in text if c.isdigit() or c in ".-")
-        return text, score
+        out = [("", 0.0)] * len(crops)
+        for i, (text, score) in zip(keep, read):
+            if mode == "digits":
+                text = "".join(c for c in text if c.isdigit() or c in ".-")
+            out[i] = (text, score) if text else ("", 0.0)
+        return out
+
+    def read_crop(self, crop: np.ndarray, settings: OcrSettings, mode: Mode = "text") -> tuple[str, float]:
+        """One one-line crop (see ``read_lines``)."""
+        return self.read_lines([crop], settings, mode)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import numpy as np
@@ -95,6 +96,12 @@ class TesseractEngine:
             return "", 0.0
         joiner = "" if mode != "text" or not _is_ascii("".join(parts)) else " "
         return joiner.join(parts), float(min(confs))
+
+
+    def read_lines(self, crops: list[np.ndarray], settings: OcrSettings, mode: Mode = "text") -> list[tuple[str, float]]:
+        """Tesseract has no batch mode: one process per crop, two at a time (it is single-threaded)."""
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            return list(pool.map(lambda crop: self.read_crop(crop, settings, mode), crops))
 
 
 def _is_ascii(text: str) -> bool:
