@@ -106,3 +106,22 @@ def test_classify_command_on_section_text(tmp_path: Path) -> None:
     assert all(p["categories"] for p in data["problems"])
     assert all("addresses" in i for i in data["improvements"])
     assert json.loads((tmp_path / "out" / "empty.json").read_text(encoding="utf-8"))["problems"] == []
+
+
+def test_bank_items_weigh_bank_weight_and_real_items_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bank's weight is a validated choice: it must reach the fit, and real items stay at 1."""
+    from extractor.classify import train as training
+
+    seen: list = []
+
+    def recording(texts, truth, seed, weights=None):
+        seen.append(weights)
+        return original(texts, truth, seed, weights)
+
+    original = training.fit_scorer
+    monkeypatch.setattr(training, "fit_scorer", recording)
+    real = [training.Example("信息发布不够及时", ("timeliness",), "p1", "a", "p1"),
+            training.Example("政策解读形式单一", ("policy_interpretation",), "p2", "b", "p2")]
+    bank = [training.Example("信息更新不及时", ("timeliness",), "bank:1", "bank", "bank:1")]
+    training.fit_model(real, bank, seed=13)
+    assert list(seen[0]) == [1.0, 1.0, training.BANK_WEIGHT]
