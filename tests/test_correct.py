@@ -109,6 +109,14 @@ def test_an_ocr_blank_with_ink_is_suspect_and_a_sure_blank_is_not():
     assert audit_blanks(slots) and [s.status for s in slots.values()] == ["suspect", "read", "read"]
 
 
+def test_an_ocr_blank_beside_printed_numbers_in_its_row_is_suspect():
+    lost = Slot("t3", "granted", "legal_person", None, "", replace(OCR_SPAN, confidence=1.0), "read", "ocr", 1.0)
+    printed = Slot("t3", "granted", "natural_person", 4, "4", OCR_SPAN, "read", "ocr", 0.99)
+    alone = Slot("t3", "withdrawn", "legal_person", None, "", replace(OCR_SPAN, confidence=1.0), "read", "ocr", 1.0)
+    slots = {s.key: s for s in (lost, printed, alone)}
+    assert audit_blanks(slots) and [s.status for s in slots.values()] == ["suspect", "read", "read"]
+
+
 def _page_with(pdf: Path, needle: str) -> int:
     doc = pdfium.PdfDocument(str(pdf))
     try:

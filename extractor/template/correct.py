@@ -175,12 +175,16 @@ def audit_signs(slots: dict[str, Slot], signed: set[str], rereader: Rereader) ->
 
 
 def audit_blanks(slots: dict[str, Slot]) -> list[str]:
-    """An OCR'd cell read as blank although it holds ink (low confidence) may be a lost number."""
+    """An OCR'd cell read as blank may be a lost number: when it holds ink (low confidence), or when
+    its row has printed numbers (a faint 0 cleaned away leaves no ink, and a blank stops every rule
+    over the cell from being evaluated, so nothing else would catch it)."""
+    numbered_rows = {(s.table, s.row) for s in slots.values() if s.value is not None}
     doubtful = sorted(k for k, s in slots.items() if s.status == "read" and s.value is None and not s.raw
-                      and s.span is not None and s.span.method == "ocr" and s.span.confidence < threshold("low_confidence"))
+                      and s.span is not None and s.span.method == "ocr"
+                      and (s.span.confidence < threshold("low_confidence") or (s.table, s.row) in numbered_rows))
     for key in doubtful:
         slots[key].status = "suspect"
-    return [f"suspect: ink but no reading in {', '.join(doubtful)}"] if doubtful else []
+    return [f"suspect: blank where a number may have been lost: {', '.join(doubtful)}"] if doubtful else []
 
 
 def weakness(slot: Slot) -> str:
