@@ -134,11 +134,19 @@ def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int
     return CellRead(text, min(confs) if confs else 0.0, engine.name, joined)
 
 
+def _dash_shaped(w: int, h: int, tall: int) -> bool:
+    """Low and no taller than wide: a minus, not a glyph stroke."""
+    return h <= 0.4 * tall and h <= w <= tall
+
+
 def leading_dash(crop: np.ndarray) -> bool:
-    """A minus sign left of the digits: a short flat blob at their mid-height.
+    """A minus sign before the digits: a short flat blob at their mid-height left of them, or alone
+    on the line above them (a narrow cell wraps "-370" as "-" over "370").
 
     At 200 dpi a printed "-" is a few pixels wide, so page OCR drops it or reads a dot; its
-    shape and place tell it from a full stop (on the baseline) and from noise (not flat).
+    shape and place tell it from a full stop (on the baseline) and from noise (not flat). A piece
+    of a digit broken off by faint ink (the bar of a "4") is joined to its digit by lighter ink: a
+    minus is parted from the digits by paper even at a looser threshold.
     """
     if crop.size == 0:
         return False
@@ -149,13 +157,30 @@ def leading_dash(crop: np.ndarray) -> bool:
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     if n < 2:
         return False
+    _, loose = cv2.connectedComponents((crop < paper - 0.2 * (paper - ink)).astype(np.uint8), connectivity=8)
     tall = int(stats[1:, 3].max())
-    digits = [s for s in stats[1:] if s[3] >= 0.6 * tall]
-    left = min(int(s[0]) for s in digits)
-    mid = float(np.median([s[1] + s[3] / 2 for s in digits]))
-    return any(x + w <= left + 1 and left - (x + w) <= 0.8 * tall and h <= 0.4 * tall and h <= w <= tall
-               and abs(y + h / 2 - mid) <= 0.25 * tall and area >= 3
-               for x, y, w, h, area in stats[1:])
+    digits = [i for i in range(1, n) if stats[i][3] >= 0.6 * tall]
+    left = min(int(stats[i][0]) for i in digits)
+    top = min(int(stats[i][1]) for i in digits)
+    mid = float(np.median([stats[i][1] + stats[i][3] / 2 for i in digits]))
+    digit_marks = {int(loose[stats[i][1] + stats[i][3] // 2, stats[i][0]:stats[i][0] + stats[i][2]].max()) for i in digits}
+
+    def apart(i: int) -> bool:
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        return not {int(v) for v in np.unique(loose[y:y + h, x:x + w])} & (digit_marks - {0})
+
+    def before(i: int) -> bool:
+        x, y, w, h, area = (int(v) for v in stats[i])
+        return (x + w <= left + 1 and left - (x + w) <= 0.8 * tall and abs(y + h / 2 - mid) <= 0.25 * tall
+                and area >= 3)
+
+    def above(i: int) -> bool:
+        x, y, w, h, area = (int(v) for v in stats[i])
+        others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
+        return y + h <= top and top - (y + h) <= 1.2 * tall and not others and area >= 3
+
+    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall) and (before(i) or above(i)) and apart(i)
+               for i in range(1, n) if i not in digits)
 
 
 def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str) -> str:

@@ -85,8 +85,10 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         warnings.extend(correct(rules, slots, rereader, signed) + audit_signs(slots, signed, rereader)
                         + audit_blanks(slots))
     values = values_of(slots)
-    inferred, notes = infer(rules, values, {k for k, s in slots.items() if s.status == "missing"})
+    trusted = {k: None if slots[k].status == "suspect" else v for k, v in values.items()}
+    inferred, notes = infer(rules, trusted, {k for k, s in slots.items() if s.status == "missing"})
     for key, eq in inferred.items():
+        values[key] = trusted[key]
         _infer_slot(slots, key, values[key], eq.keys)
         notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
     warnings.extend(notes)
