@@ -20,6 +20,7 @@ from extractor.geometry import Box
 from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
+from extractor.layout.pdf_rows import furniture_line
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
 from extractor.resources import load_json
 from extractor.settings import Settings
@@ -336,9 +337,13 @@ def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi
     return out
 
 
-def prose_rows(words: list[Word], page: int, dpi: float) -> list[tuple[float, Row]]:
+def prose_rows(words: list[Word], page: int, dpi: float, height: float | None = None) -> list[tuple[float, Row]]:
+    """Lines outside tables; with the page ``height`` (points), page numbers in its header and
+    footer bands are dropped (a "- 3 -" between a table's halves would be read as its values)."""
     out = []
     for line in group_lines(words):
+        if height is not None and furniture_line(line, height):
+            continue
         box = line[0].box
         for w in line[1:]:
             box = box.union(w.box)
@@ -449,7 +454,7 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
         reads, words = read_table(grey, dpi, table, words, engine, settings)
         items.extend(table_rows(table, reads, page.number, dpi))
-    items.extend(prose_rows(words, page.number, dpi))
+    items.extend(prose_rows(words, page.number, dpi, grey.shape[0] * 72.0 / dpi))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items], warnings, cleaned
 
