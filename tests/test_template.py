@@ -314,6 +314,25 @@ def test_extra_values_are_dropped_by_the_arithmetic_when_one_placement_fits(tmp_
     assert "t3.new_received: 1 extra value(s) dropped by the arithmetic" in report.warnings
 
 
+def test_extra_values_in_an_ocrd_row_leave_it_suspect_even_when_one_placement_fits(tmp_path):
+    """A ruled grid gives one value per column: on a scan an extra value is a foreign mark (a page
+    number read between a table's halves), and the fit that drops it may hold by chance."""
+    rows = t3_values("2021")
+
+    def page_number_inside(label, values):
+        if values is not None and label.startswith("一、"):
+            return tab_row(label, [3, 1, 0, 17, 0, 1, 0, 5])
+        return tab_row(label, values)
+
+    text = load_text(write(tmp_path, render("2021", rows, page_number_inside, HEADER))).rows
+    ocr = [Row([replace(s, method="ocr") for s in r.spans], r.table) for r in text]
+    result = map_tables(ocr, find_headings(ocr), 2022)
+    cells = [result.slots[f"t3.new_received.{c}"] for c in COLS]
+    assert [(c.value, c.status) for c in cells] == [(v, "suspect") for v in (3, 1, 0, 0, 1, 0, 5)]
+    assert "t3.new_received: 1 extra value(s) in an OCR'd row dropped by the arithmetic; cells suspect" \
+        in result.warnings
+
+
 def test_extra_values_two_placements_fit_leave_the_row_suspect(tmp_path):
     rows = t3_values("2021")
 
