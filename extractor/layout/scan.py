@@ -32,6 +32,8 @@ _HEADER_SIMILAR = 0.8
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+#: paper-to-ink contrast (grey levels) above which a cell crop holds real print
+_CLEAR_INK = 80
 
 
 def number_text(text: str) -> str | None:
@@ -102,9 +104,14 @@ def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], inset: int) -> n
 
 
 def _ink(crop: np.ndarray) -> np.ndarray:
+    """Ink of a cell crop. Faded print (a light scan) stays above a fixed 140 but for its cores,
+    which split a wrapped number's lines into fragments: with clear ink in the crop, anything
+    darker than the middle between paper and that ink counts."""
     if crop.size == 0:
         return np.zeros((0, 0), np.uint8)
-    _, binary = cv2.threshold(crop, 140, 255, cv2.THRESH_BINARY_INV)
+    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
+    level = max(140.0, paper - 0.5 * (paper - ink)) if paper - ink >= _CLEAR_INK else 140.0
+    _, binary = cv2.threshold(crop, level, 255, cv2.THRESH_BINARY_INV)
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
 
@@ -142,7 +149,8 @@ def _dash_shaped(w: int, h: int, tall: int) -> bool:
 
 def leading_dash(crop: np.ndarray) -> bool:
     """A minus sign before the digits: a short flat blob at their mid-height left of them, or alone
-    on the line above them (a narrow cell wraps "-370" as "-" over "370").
+    on the line above them (a narrow cell wraps "-370" as "-" over "370"; a line's gap away, not
+    the broken-off top bar of a 5).
 
     At 200 dpi a printed "-" is a few pixels wide, so page OCR drops it or reads a dot; its
     shape and place tell it from a full stop (on the baseline) and from noise (not flat). A piece
@@ -178,7 +186,7 @@ def leading_dash(crop: np.ndarray) -> bool:
     def above(i: int) -> bool:
         x, y, w, h, area = (int(v) for v in stats[i])
         others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
-        return y + h <= top and top - (y + h) <= 1.2 * tall and not others and area >= 3
+        return y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
 
     return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall) and (before(i) or above(i)) and apart(i)
                for i in range(1, n) if i not in digits)
