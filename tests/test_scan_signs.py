@@ -39,7 +39,7 @@ def office_2019(tmp_path_factory) -> dict[int, Path]:
 def _page_index(pdf: Path, marker: str) -> int:
     doc = pdfium.PdfDocument(str(pdf))
     try:
-        return next(i for i in range(len(doc)) if marker in doc[i].get_textpage().get_text_range())
+        return next(i for i in range(len(doc)) if marker in "".join(doc[i].get_textpage().get_text_range().split()))
     finally:
         doc.close()
 
