@@ -32,8 +32,11 @@ _HEADER_SIMILAR = 0.8
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
-_CLEAR_INK = 80
+_CLEAR_INK = float(_CELL["clear_ink"])
+#: share of a number's word box, each side, that may still hold a rule (loose OCR boxes)
+_CORE_TRIM = float(_CELL["number_core_trim"])
 
 
 def number_text(text: str) -> str | None:
@@ -326,6 +329,17 @@ def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, f
     return [_px(w.box, dpi) for w in words if _ONE_NUMBER.fullmatch(w.text.strip())]
 
 
+def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of one-number words, their sides trimmed: no column rule runs through a number.
+
+    Bridging a fax page's broken rules also bridges digits stacked in one column across the rules
+    between them (the sides of a "0" row after row), which then pass for column rules; the trim
+    keeps a real rule next to a loose word box.
+    """
+    return [(x0 + _CORE_TRIM * (x1 - x0), y0, x1 - _CORE_TRIM * (x1 - x0), y1)
+            for x0, y0, x1, y1 in _single_numbers(words, dpi)]
+
+
 def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> list[tuple[float, Row]]:
     """One Row per grid row, one Span per grid column ("" where a merged cell continues)."""
     origin = {(c.row, c.col): c for c in table.cells}
@@ -456,7 +470,8 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
     words = engine.recognize(grey, dpi, settings.ocr)
     items: list[tuple[float, Row]] = []
     lines = _word_lines(words, dpi)
-    for table in find_tables(grey, dpi, lines, broken_rules=cleaned.bilevel):
+    no_rules = lines + (_number_cores(words, dpi) if cleaned.bilevel else [])
+    for table in find_tables(grey, dpi, no_rules, broken_rules=cleaned.bilevel):
         if table.n_cols < 2:
             continue
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
