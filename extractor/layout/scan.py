@@ -37,6 +37,8 @@ _CELL = load_json("scan.json")["cell"]
 _CLEAR_INK = float(_CELL["clear_ink"])
 #: share of a number's word box, each side, that may still hold a rule (loose OCR boxes)
 _CORE_TRIM = float(_CELL["number_core_trim"])
+#: what ``erase_inside`` leaves at each end of a line, as a share of its height
+_ERASE_INSET = 0.12
 
 
 def number_text(text: str) -> str | None:
@@ -334,10 +336,14 @@ def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, flo
 
     Bridging a fax page's broken rules also bridges digits stacked in one column across the rules
     between them (the sides of a "0" row after row), which then pass for column rules; the trim
-    keeps a real rule next to a loose word box.
+    keeps a real rule next to a loose word box. ``erase_inside`` spares a line's ends (12 % of its
+    height, a rule may touch a word line); a number is narrow, so its box is widened by as much.
     """
-    return [(x0 + _CORE_TRIM * (x1 - x0), y0, x1 - _CORE_TRIM * (x1 - x0), y1)
-            for x0, y0, x1, y1 in _single_numbers(words, dpi)]
+    out = []
+    for x0, y0, x1, y1 in _single_numbers(words, dpi):
+        side = _ERASE_INSET * (y1 - y0) - _CORE_TRIM * (x1 - x0)
+        out.append((x0 - side, y0, x1 + side, y1))
+    return out
 
 
 def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> list[tuple[float, Row]]:
