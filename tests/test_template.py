@@ -333,6 +333,20 @@ def test_extra_values_in_an_ocrd_row_leave_it_suspect_even_when_one_placement_fi
         in result.warnings
 
 
+def test_an_ocrd_row_read_blank_where_its_rule_needs_a_number_is_suspect(tmp_path):
+    """A blank in an OCR'd t4 group leaves its sum unchecked: the values beside it (the feet of a row
+    split by a page break look just like this) are suspect; the same row from a text layer stays read."""
+    t4 = "\t".join(["1", "2", "", "0", "3"] + ["0"] * 10)
+    text = load_text(write(tmp_path, render("2021", t3_values("2021"), tab_row, HEADER, t4=t4))).rows
+    ocr = [Row([replace(s, method="ocr") for s in r.spans], r.table) for r in text]
+    for rows, status in ((ocr, "suspect"), (text, "read")):
+        result = map_tables(rows, find_headings(rows), 2022)
+        review = [result.slots[f"t4.review_{c}"] for c in ("maintain", "correct", "other", "pending", "total")]
+        assert [(c.value, c.status) for c in review] == [(1, status), (2, status), (None, "read"), (0, status),
+                                                         (3, status)]
+        assert result.slots["t4.lit_direct_total"].status == "read"
+
+
 def test_extra_values_two_placements_fit_leave_the_row_suspect(tmp_path):
     rows = t3_values("2021")
 
