@@ -141,3 +141,32 @@ def test_side_by_side_numbers_are_never_one_number():
     assert number_text("12 3") is None
     assert number_text("1 234") == "1234"
     assert number_text("39") == "39"
+
+
+
+@pytest.mark.slow
+def test_no_column_rule_runs_through_a_number_on_a_fax_copy(office_pdf):
+    """Bridging a fax's broken rules also bridges digits stacked down a column into a vertical run;
+    with the OCR'd numbers' cores kept free of rules, no column position crosses a printed number."""
+    from extractor.ingest.pdf import open_pdf
+    from extractor.layout.scan import _number_cores, _word_lines
+    from extractor.layout.tables.grid import find_tables
+
+    pdf, index = office_pdf
+    grey, dpi, info = imageops.clean_page(make_copy(pdf, "fax", 4).pages[index], 150)
+    assert info["bilevel"]
+    k = dpi / 72
+    printed = [(w.box.x0 * k, (w.box.y0 + w.box.y1) / 2 * k, w.box.x1 * k)
+               for w in open_pdf(pdf).pages[index].words if w.text.strip().isdigit()]
+    assert len(printed) >= 100
+
+    def crossed(no_rules: list) -> int:
+        """Printed numbers a column position of their own table runs through."""
+        tables = find_tables(grey, dpi, no_rules, broken_rules=True)
+        return sum(any(x0 + 0.25 * (x1 - x0) < x < x1 - 0.25 * (x1 - x0)
+                       for t in tables if t.ys[0] <= y <= t.ys[-1] for x in t.xs) for x0, y, x1 in printed)
+
+    words = get_ocr_engine("rapidocr").recognize(grey, dpi, SETTINGS.ocr)
+    lines = _word_lines(words, dpi)  # as layout passes them: label lines hold no column rule
+    assert crossed(lines) > 10  # the defect is there on this copy without the cores
+    assert crossed(lines + _number_cores(words, dpi)) == 0

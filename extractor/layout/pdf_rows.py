@@ -93,9 +93,14 @@ def _furniture() -> tuple[float, tuple[re.Pattern[str], ...]]:
 
 def is_page_furniture(line: list[Word], page: Page) -> bool:
     """A page number in the header or footer band: printed on every page, never report content."""
+    return furniture_line(line, page.height)
+
+
+def furniture_line(line: list[Word], height: float) -> bool:
+    """``is_page_furniture`` for a page ``height`` points tall (a scanned page's, after cleaning)."""
     share, patterns = _furniture()
     top, bottom = min(w.box.y0 for w in line), max(w.box.y1 for w in line)
-    if top > page.height * share and bottom < page.height * (1 - share):
+    if top > height * share and bottom < height * (1 - share):
         return False
     text = "".join(w.text for w in line).replace(" ", "").lower()
     return any(p.fullmatch(text) for p in patterns)

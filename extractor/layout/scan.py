@@ -19,6 +19,7 @@ from extractor.geometry import Box
 from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
+from extractor.layout.pdf_rows import furniture_line
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
 from extractor.resources import load_json
 from extractor.settings import Settings
@@ -30,6 +31,13 @@ _HEADER_SIMILAR = 0.8
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_CELL = load_json("scan.json")["cell"]
+#: paper-to-ink contrast (grey levels) above which a cell crop holds real print
+_CLEAR_INK = float(_CELL["clear_ink"])
+#: share of a number's word box, each side, that may still hold a rule (loose OCR boxes)
+_CORE_TRIM = float(_CELL["number_core_trim"])
+#: what ``erase_inside`` leaves at each end of a line, as a share of its height
+_ERASE_INSET = 0.12
 
 
 def number_text(text: str) -> str | None:
@@ -100,9 +108,14 @@ def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], inset: int) -> n
 
 
 def _ink(crop: np.ndarray) -> np.ndarray:
+    """Ink of a cell crop. Faded print (a light scan) stays above a fixed 140 but for its cores,
+    which split a wrapped number's lines into fragments: with clear ink in the crop, anything
+    darker than the middle between paper and that ink counts."""
     if crop.size == 0:
         return np.zeros((0, 0), np.uint8)
-    _, binary = cv2.threshold(crop, 140, 255, cv2.THRESH_BINARY_INV)
+    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
+    level = max(140.0, paper - 0.5 * (paper - ink)) if paper - ink >= _CLEAR_INK else 140.0
+    _, binary = cv2.threshold(crop, level, 255, cv2.THRESH_BINARY_INV)
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
 
@@ -157,11 +170,20 @@ def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int
     return read_cells(engine, grey, [(box, numeric)], dpi, settings, scale)[0]
 
 
+def _dash_shaped(w: int, h: int, tall: int) -> bool:
+    """Low and no taller than wide: a minus, not a glyph stroke."""
+    return h <= 0.4 * tall and h <= w <= tall
+
+
 def leading_dash(crop: np.ndarray) -> bool:
-    """A minus sign left of the digits: a short flat blob at their mid-height.
+    """A minus sign before the digits: a short flat blob at their mid-height left of them, or alone
+    on the line above them (a narrow cell wraps "-370" as "-" over "370"; a line's gap away, not
+    the broken-off top bar of a 5).
 
     At 200 dpi a printed "-" is a few pixels wide, so page OCR drops it or reads a dot; its
-    shape and place tell it from a full stop (on the baseline) and from noise (not flat).
+    shape and place tell it from a full stop (on the baseline) and from noise (not flat). A piece
+    of a digit broken off by faint ink (the bar of a "4") is joined to its digit by lighter ink: a
+    minus is parted from the digits by paper even at a looser threshold.
     """
     if crop.size == 0:
         return False
@@ -172,13 +194,30 @@ def leading_dash(crop: np.ndarray) -> bool:
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     if n < 2:
         return False
+    _, loose = cv2.connectedComponents((crop < paper - 0.2 * (paper - ink)).astype(np.uint8), connectivity=8)
     tall = int(stats[1:, 3].max())
-    digits = [s for s in stats[1:] if s[3] >= 0.6 * tall]
-    left = min(int(s[0]) for s in digits)
-    mid = float(np.median([s[1] + s[3] / 2 for s in digits]))
-    return any(x + w <= left + 1 and left - (x + w) <= 0.8 * tall and h <= 0.4 * tall and h <= w <= tall
-               and abs(y + h / 2 - mid) <= 0.25 * tall and area >= 3
-               for x, y, w, h, area in stats[1:])
+    digits = [i for i in range(1, n) if stats[i][3] >= 0.6 * tall]
+    left = min(int(stats[i][0]) for i in digits)
+    top = min(int(stats[i][1]) for i in digits)
+    mid = float(np.median([stats[i][1] + stats[i][3] / 2 for i in digits]))
+    digit_marks = {int(loose[stats[i][1] + stats[i][3] // 2, stats[i][0]:stats[i][0] + stats[i][2]].max()) for i in digits}
+
+    def apart(i: int) -> bool:
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        return not {int(v) for v in np.unique(loose[y:y + h, x:x + w])} & (digit_marks - {0})
+
+    def before(i: int) -> bool:
+        x, y, w, h, area = (int(v) for v in stats[i])
+        return (x + w <= left + 1 and left - (x + w) <= 0.8 * tall and abs(y + h / 2 - mid) <= 0.25 * tall
+                and area >= 3)
+
+    def above(i: int) -> bool:
+        x, y, w, h, area = (int(v) for v in stats[i])
+        others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
+        return y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
+
+    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall) and (before(i) or above(i)) and apart(i)
+               for i in range(1, n) if i not in digits)
 
 
 def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str) -> str:
@@ -313,6 +352,21 @@ def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, f
     return [_px(w.box, dpi) for w in words if _ONE_NUMBER.fullmatch(w.text.strip())]
 
 
+def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of one-number words, their sides trimmed: no column rule runs through a number.
+
+    Bridging a fax page's broken rules also bridges digits stacked in one column across the rules
+    between them (the sides of a "0" row after row), which then pass for column rules; the trim
+    keeps a real rule next to a loose word box. ``erase_inside`` spares a line's ends (12 % of its
+    height, a rule may touch a word line); a number is narrow, so its box is widened by as much.
+    """
+    out = []
+    for x0, y0, x1, y1 in _single_numbers(words, dpi):
+        side = _ERASE_INSET * (y1 - y0) - _CORE_TRIM * (x1 - x0)
+        out.append((x0 - side, y0, x1 + side, y1))
+    return out
+
+
 def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> list[tuple[float, Row]]:
     """One Row per grid row, one Span per grid column ("" where a merged cell continues)."""
     origin = {(c.row, c.col): c for c in table.cells}
@@ -332,9 +386,13 @@ def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi
     return out
 
 
-def prose_rows(words: list[Word], page: int, dpi: float) -> list[tuple[float, Row]]:
+def prose_rows(words: list[Word], page: int, dpi: float, height: float | None = None) -> list[tuple[float, Row]]:
+    """Lines outside tables; with the page ``height`` (points), page numbers in its header and
+    footer bands are dropped (a "- 3 -" between a table's halves would be read as its values)."""
     out = []
     for line in group_lines(words):
+        if height is not None and furniture_line(line, height):
+            continue
         box = line[0].box
         for w in line[1:]:
             box = box.union(w.box)
@@ -443,13 +501,14 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
     words = engine.recognize(grey, dpi, settings.ocr)
     items: list[tuple[float, Row]] = []
     lines = _word_lines(words, dpi)
-    for table in find_tables(grey, dpi, lines, broken_rules=cleaned.bilevel):
+    no_rules = lines + (_number_cores(words, dpi) if cleaned.bilevel else [])
+    for table in find_tables(grey, dpi, no_rules, broken_rules=cleaned.bilevel):
         if table.n_cols < 2:
             continue
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
         reads, words = read_table(grey, dpi, table, words, engine, settings)
         items.extend(table_rows(table, reads, page.number, dpi))
-    items.extend(prose_rows(words, page.number, dpi))
+    items.extend(prose_rows(words, page.number, dpi, grey.shape[0] * 72.0 / dpi))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items], warnings, cleaned
 

@@ -135,6 +135,11 @@ def _by_rules(values: list[Token], columns: list[str], rules: list[Equation]) ->
     if len(found) > 1:
         return Aligned(_placed(values, columns, found[0]), suspect=True,
                        notes=["placement ambiguous; first consistent taken"])
+    if extra > 0 and any(t.span.method == "ocr" for t in values):
+        # a ruled grid gives one value per column: an extra one is a foreign mark (page number,
+        # seal remnant, a number split in two), and a fit that drops it may hold by chance (0 = 0 + 0)
+        return Aligned(_placed(values, columns, found[0]), suspect=True,
+                       notes=[f"{extra} extra value(s) in an OCR'd row dropped by the arithmetic; cells suspect"])
     note = f"{extra} extra value(s) dropped by the arithmetic" if extra > 0 else "placed by the table's arithmetic"
     return Aligned(_placed(values, columns, found[0]), notes=[note])
 

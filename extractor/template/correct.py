@@ -213,3 +213,23 @@ def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | No
             notes.append(f"{key}: suspect (no passing rule covers it; reading weak: {why})")
         slot.status = "suspect"
     return notes
+
+
+def audit_holes(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str]:
+    """An OCR'd row that reads blank where its rule needs a number cannot be checked: its unverified
+    values are suspect (a row split by a page break leaves its tops on one page and its feet,
+    plausible numbers, on the next; a cell whose print was lost reads blank the same way)."""
+    doubtful: set[str] = set()
+    for eq in rules:
+        cells = [slots[k] for k in eq.keys if k in slots]
+        if not eq.hard or len(cells) != len(eq.keys):
+            continue
+        holes = [c for c in cells if c.status in ("read", "suspect") and c.value is None and c.span is not None
+                 and c.span.method == "ocr"]
+        if holes and any(c.value is not None for c in cells):
+            doubtful |= {c.key for c in cells if c.status == "read" and c.value is not None and not c.verified
+                         and c.span is not None and c.span.method == "ocr"}
+    for key in sorted(doubtful):
+        slots[key].status = "suspect"
+    return [f"suspect: read blank where a rule needs a number, so unchecked: {', '.join(sorted(doubtful))}"] \
+        if doubtful else []

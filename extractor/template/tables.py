@@ -9,7 +9,7 @@ from math import prod
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
-from extractor.template.correct import Rereader, audit_blanks, audit_signs, audit_weak, correct, values_of
+from extractor.template.correct import Rereader, audit_blanks, audit_holes, audit_signs, audit_weak, correct, values_of
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.numbers import Number, Token, parse_number
 from extractor.template.regions import table_regions
@@ -93,20 +93,17 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         warnings.extend(correct(rules, slots, rereader, signed) + audit_signs(slots, signed, rereader)
                         + audit_blanks(slots))
     values = values_of(slots)
-    inferred, notes = infer(rules, values, {k for k, s in slots.items() if s.status == "missing"})
-    doubtful = {k for k, s in slots.items() if s.status == "suspect"}
+    trusted = {k: None if slots[k].status == "suspect" else v for k, v in values.items()}
+    inferred, notes = infer(rules, trusted, {k for k, s in slots.items() if s.status == "missing"})
     for key, eq in inferred.items():
+        values[key] = trusted[key]
         _infer_slot(slots, key, values[key], eq.keys)
         notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
-        if doubtful & (set(eq.keys) - {key}):
-            slots[key].status = "suspect"
-            doubtful.add(key)
-            notes.append(f"{key}: suspect (inferred from suspect cells)")
     warnings.extend(notes)
     covered = verified(rules, values, inferred)
     for key, slot in slots.items():
         slot.verified = key in covered and slot.status != "suspect"
-    warnings.extend(audit_weak(slots, signed, rereader))
+    warnings.extend(audit_holes(rules, slots) + audit_weak(slots, signed, rereader))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks

@@ -157,10 +157,10 @@ def _checks(report: Report, values: dict[str, Any], rules: tuple[Equation, ...],
 def verified_cells(report: Report, values: dict[str, Any], rules: tuple[Equation, ...]) -> tuple[set[str], dict[str, Any]]:
     """The cells the rules verify, and the values the rules give for the record's inferred cells."""
     inferred = {cell_key(c) for c in report.cells if c.status == "inferred"}
-    again = {k: v for k, v in values.items() if k not in inferred}
-    again |= dict.fromkeys(inferred)
-    basis, _ = infer(rules, again, inferred)
     suspect = {cell_key(c) for c in report.cells if c.status == "suspect"}
+    again = {k: v for k, v in values.items() if k not in inferred | suspect}
+    again |= dict.fromkeys(inferred | suspect)
+    basis, _ = infer(rules, again, inferred)
     return verified(rules, values, basis) - suspect, {k: again[k] for k in inferred}
 
 
