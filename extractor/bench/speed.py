@@ -137,7 +137,7 @@ def scan_of(pdf: Path, out: Path, dpi: int) -> Path:
 def batch_pdfs(work: Path, n: int) -> Path:
     from extractor.bench.corpus import write_corpus
 
-    folder = work / "batch"
+    folder = work / f"batch{n}"
     write_corpus(folder, n, kinds=["pdf"], seed=500)
     return folder
 
@@ -179,13 +179,18 @@ def text_part(pdf: Path, work: Path, runs: int, batch_n: int) -> None:
     camelot = median([sys.executable, "-c", PLAIN_CAMELOT, str(pdf)], runs)
     print(_row("camelot lattice alone, text PDF", camelot))
     print(_row("nianbao extract, text PDF (ratio to camelot)", median(nianbao("extract", str(pdf)), runs), camelot))
-    folder = batch_pdfs(work, batch_n)
-    walls = {}
-    for jobs in (1, 2):
-        run = measure(nianbao("extract", str(folder), "--out", str(work / f"jobs{jobs}.jsonl"), "--jobs", str(jobs)))
-        walls[jobs] = run.wall
-        print(_row(f"batch of {batch_n} text PDFs, --jobs {jobs}", run))
-    print(f"batch throughput --jobs 2 / --jobs 1: {walls[1] / walls[2]:.2f}×")
+    walls: dict[tuple[int, int], float] = {}
+    for n in (batch_n, 2 * batch_n):
+        folder = batch_pdfs(work, n)
+        for jobs in (1, 2):
+            run = measure(nianbao("extract", str(folder), "--out", str(work / f"jobs{jobs}-{n}.jsonl"), "--jobs", str(jobs)))
+            walls[jobs, n] = run.wall
+            print(_row(f"batch of {n} text PDFs, --jobs {jobs}", run))
+    print(f"batch throughput --jobs 2 / --jobs 1, whole batch of {batch_n}: "
+          f"{walls[1, batch_n] / walls[2, batch_n]:.2f}×")
+    steady = {jobs: walls[jobs, 2 * batch_n] - walls[jobs, batch_n] for jobs in (1, 2)}
+    print(f"batch throughput --jobs 2 / --jobs 1, steady state (the {batch_n} files a batch of "
+          f"{2 * batch_n} adds, start-up excluded): {steady[1] / steady[2]:.2f}×")
 
 
 def main(argv: list[str]) -> int:
