@@ -6,6 +6,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
 from extractor.bench.synth import FONT_PATH
@@ -53,3 +54,18 @@ def rotated(arr: np.ndarray, angle: float) -> np.ndarray:
     h, w = arr.shape
     rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(arr, rot, (w, h), borderValue=255)
+
+
+def printed_in(pdf: Path, index: int, bbox, share: float) -> str:
+    """The text a PDF page prints in the middle of ``bbox`` (points, top-left origin), whitespace removed:
+    ``share`` of the box's width and height is left out on each side, because a degraded copy's boxes
+    are off by a few points and their edges may reach into the next cell's text."""
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        page = doc[index]
+        h = page.get_height()
+        dx, dy = (bbox.x1 - bbox.x0) * share, (bbox.y1 - bbox.y0) * share
+        text = page.get_textpage().get_text_bounded(bbox.x0 + dx, h - bbox.y1 + dy, bbox.x1 - dx, h - bbox.y0 - dy)
+    finally:
+        doc.close()
+    return "".join(text.split())

@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from extractor.bench.degrade import make_copy, rasterise_rgb, seal_mask, stamp
+from scanhelp import printed_in
 from extractor.ingest.document import Page, Row
 from extractor.ingest.ocr import get_ocr_engine
 from extractor.layout import imageops
@@ -43,18 +44,8 @@ def office_pdf(tmp_path_factory) -> tuple[Path, int]:
 
 
 def _printed(pdf: Path, index: int, bbox) -> str | None:
-    """Digits the PDF prints inside ``bbox`` (points, top-left origin), None if no number is there."""
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        page = doc[index]
-        h = page.get_height()
-        # the middle of the box: a flattened photo's boxes are off by a few points, and a box's
-        # edges may then reach into the next cell's text
-        dx, dy = (bbox.x1 - bbox.x0) / 4, (bbox.y1 - bbox.y0) / 4
-        text = page.get_textpage().get_text_bounded(bbox.x0 + dx, h - bbox.y1 + dy, bbox.x1 - dx, h - bbox.y0 - dy)
-    finally:
-        doc.close()
-    flat = "".join(text.split())
+    """Digits the PDF prints inside ``bbox``, None if no number is there."""
+    flat = printed_in(pdf, index, bbox, 0.25)
     return flat if flat.isdigit() else None
 
 

@@ -14,6 +14,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from extractor.bench.degrade import make_copy
+from scanhelp import printed_in
 from extractor.ingest.document import Page, Row
 from extractor.ingest.ocr import get_ocr_engine
 from extractor.layout import imageops
@@ -45,16 +46,8 @@ def _page_index(pdf: Path, marker: str) -> int:
 
 
 def _printed(pdf: Path, index: int, bbox) -> str | None:
-    """The one number the PDF prints in the middle of ``bbox`` (points, top-left origin), sign included."""
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        page = doc[index]
-        h = page.get_height()
-        dx, dy = (bbox.x1 - bbox.x0) / 5, (bbox.y1 - bbox.y0) / 5
-        text = page.get_textpage().get_text_bounded(bbox.x0 + dx, h - bbox.y1 + dy, bbox.x1 - dx, h - bbox.y0 - dy)
-    finally:
-        doc.close()
-    flat = "".join(text.split())
+    """The one number the PDF prints in the middle of ``bbox``, sign included."""
+    flat = printed_in(pdf, index, bbox, 0.2)
     return flat if NUMBER.fullmatch(flat) else None
 
 
