@@ -26,7 +26,7 @@ from extractor.layout.scan import build_scan_document, signed_text
 from extractor.layout.sections import find_headings
 from extractor.pipeline import run
 from extractor.settings import OcrSettings, Settings
-from extractor.template.correct import Fix, audit_blanks, consensus, correct, failing, groups, solutions, values_of
+from extractor.template.correct import Fix, audit_blanks, audit_money, consensus, correct, failing, groups, solutions, values_of
 from extractor.template.rules import Equation, rule_set
 from extractor.template.slots import Slot
 from extractor.template.tables import map_tables
@@ -115,6 +115,16 @@ def test_an_ocr_blank_beside_printed_numbers_in_its_row_is_suspect():
     alone = Slot("t3", "withdrawn", "legal_person", None, "", replace(OCR_SPAN, confidence=1.0), "read", "ocr", 1.0)
     slots = {s.key: s for s in (lost, printed, alone)}
     assert audit_blanks(slots) and [s.status for s in slots.values()] == ["suspect", "read", "read"]
+
+
+def test_an_ocr_amount_is_suspect_and_a_typed_one_is_not():
+    key = "t2.art20_9.central_procurement.procurement_amount"
+    scanned = {key: Slot("t2", "art20_9.central_procurement", "procurement_amount", 122.26, "122.26", OCR_SPAN,
+                         "read", "ocr", 0.99)}
+    typed = {key: Slot("t2", "art20_9.central_procurement", "procurement_amount", 122.26, "122.26",
+                       replace(OCR_SPAN, method="text"), "read", "text", 1.0)}
+    assert audit_money(scanned, {key}) and scanned[key].status == "suspect"
+    assert not audit_money(typed, {key}) and typed[key].status == "read"
 
 
 def _page_with(pdf: Path, needle: str) -> int:

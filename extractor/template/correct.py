@@ -187,6 +187,16 @@ def audit_blanks(slots: dict[str, Slot]) -> list[str]:
     return [f"suspect: blank where a number may have been lost: {', '.join(doubtful)}"] if doubtful else []
 
 
+def audit_money(slots: dict[str, Slot], money: set[str]) -> list[str]:
+    """An OCR'd amount is "suspect": no rule covers money, and its unit (元 or 万元) comes from a header
+    that a stamp or a fold can cut down to "元", a silent ten-thousandfold error."""
+    doubtful = sorted(k for k in money & slots.keys() if slots[k].status == "read" and slots[k].value
+                      and slots[k].method == "ocr")
+    for key in doubtful:
+        slots[key].status = "suspect"
+    return [f"suspect: OCR'd amount whose unit no rule can confirm: {', '.join(doubtful)}"] if doubtful else []
+
+
 def weakness(slot: Slot) -> str:
     """Why a reading cannot stand on its own ("" when it can): low confidence, mended text, disagreement."""
     span = slot.span
