@@ -76,6 +76,7 @@ def test_detector_sees_pages_at_its_own_resolution():
     assert det_scale(a4_200, 200) == pytest.approx(0.6)
     assert det_scale(a4_200, 100) == 1.0  # never enlarged
     assert det_scale((9000, 6000), 100) < 1.0  # 54 MP: capped by pixels whatever the dpi says
+    assert det_scale(a4_200, 200, bilevel=True) == pytest.approx(0.75)  # a fax keeps more of its pixels
 
 
 def test_word_boxes_are_pulled_in_to_their_glyphs_between_the_row_rules():

@@ -101,15 +101,24 @@ def _glyph_rows(page: np.ndarray, box: tuple[float, float, float, float], dpi: f
     return x0, max(y0, top + glyph[0] - pad), x1, min(y1, top + glyph[-1] + 1 + pad)
 
 
-def det_scale(shape: tuple[int, ...], dpi: float) -> float:
-    """How much to shrink a page for detection: to ``det_dpi``, and below ``max_det_pixels``."""
+def det_scale(shape: tuple[int, ...], dpi: float, bilevel: bool = False) -> float:
+    """How much to shrink a page for detection: to ``det_dpi`` (a bilevel page, a fax, to ``det_bilevel_dpi``:
+    shrunk further, its numbers merge across the gaps its broken rules leave), and below ``max_det_pixels``."""
     area = shape[0] * shape[1]
-    return min(1.0, float(_CFG["det_dpi"]) / dpi, (float(_CFG["max_det_pixels"]) / area) ** 0.5)
+    target = float(_CFG["det_bilevel_dpi" if bilevel else "det_dpi"]) / dpi
+    return min(1.0, target, (float(_CFG["max_det_pixels"]) / area) ** 0.5)
+
+
+def _bilevel(page: np.ndarray) -> bool:
+    """Black and white but for the grey a deskew leaves on stroke edges (a fax or a thresholded copy);
+    a grey scan's paper and ink shades fill far more. Taken for bilevel, a page only costs more time."""
+    grey = page if page.ndim == 2 else page.mean(axis=2)
+    return np.count_nonzero((grey > 40) & (grey < 215)) < float(_CFG["bilevel_mid_share"]) * grey.size
 
 
 def _detect(page: np.ndarray, dpi: float) -> np.ndarray:
     """Text line polygons (n × 4 × 2) in the page's own pixels."""
-    k = det_scale(page.shape, dpi)
+    k = det_scale(page.shape, dpi, _bilevel(page))
     small = page if k >= 1.0 else cv2.resize(page, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
     out = _engine()(_bgr(small), use_det=True, use_cls=False, use_rec=False)  # type: ignore[operator]
     boxes = getattr(out, "boxes", None)
