@@ -40,11 +40,14 @@ def values_of(slots: dict[str, Slot]) -> dict[str, Number | None]:
     return {k: s.value for k, s in slots.items()}
 
 
+def _ocr(slot: Slot) -> bool:
+    return slot.span is not None and slot.span.method == "ocr"
+
+
 def rereadable(slot: Slot) -> bool:
     """Read by OCR on a page image we still hold: text-layer cells are not second-guessed."""
-    span = slot.span
-    return (slot.status == "read" and slot.value is not None and span is not None and span.method == "ocr"
-            and span.page is not None and span.bbox is not None)
+    return (slot.status == "read" and slot.value is not None and _ocr(slot)
+            and slot.span.page is not None and slot.span.bbox is not None)
 
 
 def failing(rules: tuple[Equation, ...], values: Values) -> list[Equation]:
@@ -174,27 +177,28 @@ def audit_signs(slots: dict[str, Slot], signed: set[str], rereader: Rereader) ->
     return notes
 
 
+def _flag(slots: dict[str, Slot], keys: set[str] | list[str], why: str) -> list[str]:
+    """Mark ``keys`` suspect; one warning naming them and why (none when there are none)."""
+    for key in keys:
+        slots[key].status = "suspect"
+    return [f"suspect: {why}: {', '.join(sorted(keys))}"] if keys else []
+
+
 def audit_blanks(slots: dict[str, Slot]) -> list[str]:
     """An OCR'd cell read as blank may be a lost number: when it holds ink (low confidence), or when
     its row has printed numbers (a faint 0 cleaned away leaves no ink, and a blank stops every rule
     over the cell from being evaluated, so nothing else would catch it)."""
     numbered_rows = {(s.table, s.row) for s in slots.values() if s.value is not None}
-    doubtful = sorted(k for k, s in slots.items() if s.status == "read" and s.value is None and not s.raw
-                      and s.span is not None and s.span.method == "ocr"
-                      and (s.span.confidence < threshold("low_confidence") or (s.table, s.row) in numbered_rows))
-    for key in doubtful:
-        slots[key].status = "suspect"
-    return [f"suspect: blank where a number may have been lost: {', '.join(doubtful)}"] if doubtful else []
+    doubtful = [k for k, s in slots.items() if s.status == "read" and s.value is None and not s.raw and _ocr(s)
+                and (s.span.confidence < threshold("low_confidence") or (s.table, s.row) in numbered_rows)]
+    return _flag(slots, doubtful, "blank where a number may have been lost")
 
 
 def audit_money(slots: dict[str, Slot], money: set[str]) -> list[str]:
     """An OCR'd amount is "suspect": no rule covers money, and its unit (元 or 万元) comes from a header
     that a stamp or a fold can cut down to "元", a silent ten-thousandfold error."""
-    doubtful = sorted(k for k in money & slots.keys() if slots[k].status == "read" and slots[k].value
-                      and slots[k].method == "ocr")
-    for key in doubtful:
-        slots[key].status = "suspect"
-    return [f"suspect: OCR'd amount whose unit no rule can confirm: {', '.join(doubtful)}"] if doubtful else []
+    doubtful = [k for k in money & slots.keys() if slots[k].status == "read" and slots[k].value and _ocr(slots[k])]
+    return _flag(slots, doubtful, "OCR'd amount whose unit no rule can confirm")
 
 
 def weakness(slot: Slot) -> str:
@@ -234,12 +238,7 @@ def audit_holes(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str
         cells = [slots[k] for k in eq.keys if k in slots]
         if not eq.hard or len(cells) != len(eq.keys):
             continue
-        holes = [c for c in cells if c.status in ("read", "suspect") and c.value is None and c.span is not None
-                 and c.span.method == "ocr"]
+        holes = [c for c in cells if c.status in ("read", "suspect") and c.value is None and _ocr(c)]
         if holes and any(c.value is not None for c in cells):
-            doubtful |= {c.key for c in cells if c.status == "read" and c.value is not None and not c.verified
-                         and c.span is not None and c.span.method == "ocr"}
-    for key in sorted(doubtful):
-        slots[key].status = "suspect"
-    return [f"suspect: read blank where a rule needs a number, so unchecked: {', '.join(sorted(doubtful))}"] \
-        if doubtful else []
+            doubtful |= {c.key for c in cells if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
+    return _flag(slots, doubtful, "read blank where a rule needs a number, so unchecked")
