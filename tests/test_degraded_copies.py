@@ -157,7 +157,7 @@ def test_no_column_rule_runs_through_a_number_on_a_fax_copy(office_pdf):
         return sum(any(x0 + 0.25 * (x1 - x0) < x < x1 - 0.25 * (x1 - x0)
                        for t in tables if t.ys[0] <= y <= t.ys[-1] for x in t.xs) for x0, y, x1 in printed)
 
-    words = get_ocr_engine("rapidocr").recognize(grey, dpi, SETTINGS.ocr)
+    words = get_ocr_engine("rapidocr").recognize(grey, dpi, SETTINGS.ocr, bilevel=True)  # as layout calls it
     lines = _word_lines(words, dpi)  # as layout passes them: label lines hold no column rule
     assert crossed(lines) > 10  # the defect is there on this copy without the cores
     assert crossed(lines + _number_cores(words, dpi)) == 0

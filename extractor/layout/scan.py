@@ -498,7 +498,7 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
     engine = engine or get_ocr_engine(settings.ocr.engine)
     cleaned, warnings = clean(page, engine, settings)
     grey, dpi = cleaned.image, cleaned.dpi
-    words = engine.recognize(grey, dpi, settings.ocr)
+    words = engine.recognize(grey, dpi, settings.ocr, bilevel=cleaned.bilevel)
     items: list[tuple[float, Row]] = []
     lines = _word_lines(words, dpi)
     no_rules = lines + (_number_cores(words, dpi) if cleaned.bilevel else [])

@@ -33,8 +33,9 @@ class OcrEngine(Protocol):
     def install_hint(self) -> str:
         ...
 
-    def recognize(self, image: np.ndarray, dpi: float, settings: OcrSettings) -> list[Word]:
-        """Detect and read every text line of a page image; boxes in PDF points."""
+    def recognize(self, image: np.ndarray, dpi: float, settings: OcrSettings, bilevel: bool = False) -> list[Word]:
+        """Detect and read every text line of a page image; boxes in PDF points. ``bilevel``: a fax-like
+        page (layout knows), which an engine that shrinks pages for detection must shrink less."""
         ...
 
     def read_crop(self, crop: np.ndarray, settings: OcrSettings, mode: Mode = "text") -> tuple[str, float]:

@@ -109,16 +109,9 @@ def det_scale(shape: tuple[int, ...], dpi: float, bilevel: bool = False) -> floa
     return min(1.0, target, (float(_CFG["max_det_pixels"]) / area) ** 0.5)
 
 
-def _bilevel(page: np.ndarray) -> bool:
-    """Black and white but for the grey a deskew leaves on stroke edges (a fax or a thresholded copy);
-    a grey scan's paper and ink shades fill far more. Taken for bilevel, a page only costs more time."""
-    grey = page if page.ndim == 2 else page.mean(axis=2)
-    return np.count_nonzero((grey > 40) & (grey < 215)) < float(_CFG["bilevel_mid_share"]) * grey.size
-
-
-def _detect(page: np.ndarray, dpi: float) -> np.ndarray:
+def _detect(page: np.ndarray, dpi: float, bilevel: bool) -> np.ndarray:
     """Text line polygons (n × 4 × 2) in the page's own pixels."""
-    k = det_scale(page.shape, dpi, _bilevel(page))
+    k = det_scale(page.shape, dpi, bilevel)
     small = page if k >= 1.0 else cv2.resize(page, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
     out = _engine()(_bgr(small), use_det=True, use_cls=False, use_rec=False)  # type: ignore[operator]
     boxes = getattr(out, "boxes", None)
@@ -146,11 +139,11 @@ class RapidOcrEngine:
     def install_hint(self) -> str:
         return "pip install rapidocr onnxruntime"
 
-    def recognize(self, image: np.ndarray, dpi: float, settings: OcrSettings) -> list[Word]:
+    def recognize(self, image: np.ndarray, dpi: float, settings: OcrSettings, bilevel: bool = False) -> list[Word]:
         from rapidocr.utils.process_img import get_rotate_crop_image
 
         try:
-            polys = _detect(image, dpi)
+            polys = _detect(image, dpi, bilevel)
             page = _bgr(image)
             read = _recognise([get_rotate_crop_image(page, p.copy()) for p in polys])
         except Exception as exc:  # the engine raises bare errors on odd inputs

@@ -58,7 +58,7 @@ class TesseractEngine:
         except pytesseract.TesseractError as exc:
             raise EngineError(f"tesseract failed: {exc}") from exc
 
-    def recognize(self, image: np.ndarray, dpi: float, settings: OcrSettings) -> list[Word]:
+    def recognize(self, image: np.ndarray, dpi: float, settings: OcrSettings, bilevel: bool = False) -> list[Word]:
         """Word boxes from one page pass (psm 3, chi_sim); Chinese words come back as short runs."""
         import pytesseract
 
