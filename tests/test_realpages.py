@@ -137,8 +137,8 @@ def test_other_site_portal_page_cells_items_and_signature_date() -> None:
     assert item_matches(report, gold) == (3, 3)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: the 名称 label of the page's info table is read into the agency")
 def test_other_site_portal_page_agency() -> None:
+    """The info table above the title labels it 名称: the label is not part of the agency."""
     assert extract(REAL / "sy-fgj-2023.html", PLAIN).metadata.agency == GOLD["sy-fgj-2023.html"]["agency"]
 
 
