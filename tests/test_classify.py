@@ -165,6 +165,18 @@ def test_clause_with_content_keeps_its_best_label_when_no_threshold_passes() -> 
     assert [lab for lab, _ in decide_row(row, labels, thresholds)] == ["other"]
 
 
+def test_other_passing_its_threshold_and_outranking_every_topic_wins_over_passed_topics() -> None:
+    labels = label_keys()
+    thresholds = tuple(0.5 if lab == "other" else 0.2 for lab in labels)
+    row = np.full(len(labels), 0.05)
+    row[labels.index("staffing")], row[labels.index("other")] = 0.3, 0.45
+    assert [lab for lab, _ in decide_row(row, labels, thresholds)] == ["staffing"]
+    row[labels.index("other")] = 0.55
+    assert [lab for lab, _ in decide_row(row, labels, thresholds)] == ["other"]
+    row[labels.index("staffing")] = 0.6
+    assert [lab for lab, _ in decide_row(row, labels, thresholds)] == ["staffing"]
+
+
 def test_one_model_file_and_save_writes_through_the_link(tmp_path: Path) -> None:
     link = ROOT / "models" / "section5" / "model.npz"
     assert link.is_symlink() and link.resolve() == data_path("models/model.npz").resolve()

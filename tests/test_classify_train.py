@@ -125,3 +125,26 @@ def test_bank_items_weigh_bank_weight_and_real_items_one(monkeypatch: pytest.Mon
     bank = [training.Example("信息更新不及时", ("timeliness",), "bank:1", "bank", "bank:1")]
     training.fit_model(real, bank, seed=13)
     assert list(seen[0]) == [1.0, 1.0, training.BANK_WEIGHT]
+
+
+def test_naive_bayes_scale_is_folded_into_the_runtime_weights() -> None:
+    """NB-LR: a word seen only with the label is scaled up, and the bundle's plain weights on the unscaled
+    features give exactly the probabilities of the regression fitted on the scaled ones."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    from extractor.classify import train as training
+    from extractor.classify.features import runtime_model
+
+    texts = ["信息发布不够及时", "栏目更新不及时", "发布滞后", "政策解读形式单一", "解读信息较少", "培训不足"]
+    truth = np.array([[1], [1], [1], [0], [0], [0]])
+    features, coef, intercept = training.fit_scorer(texts, truth, seed=13)
+    x = features.transform(texts).tocsr()
+    scale = training.nb_scale(x, truth[:, 0], np.ones(len(texts)))
+    model = runtime_model(features, coef, intercept, ("timeliness",), (0.5,))
+    column = {ch: model.chars.offset + model.chars.terms[ch] for ch in "时信"}
+    assert scale[column["时"]] > scale[column["信"]] >= 1.0 - training.NB_MIX
+    fitted = LogisticRegression(C=training.LOGREG_C, class_weight="balanced", solver="liblinear", random_state=13)
+    fitted.fit(x @ sparse.diags(scale), truth[:, 0])
+    assert np.allclose(model.proba(texts)[:, 0], fitted.predict_proba(x @ sparse.diags(scale))[:, 1])

@@ -177,12 +177,15 @@ is only ever extra training data, used when it improves validation on real items
   for any choice.
 - Features: tf-idf of jieba words (domain dictionary) and of character 1-2-grams, sublinear tf,
   after width folding and list-marker removal.
-- Scorer: per label a class-balanced logistic regression (liblinear, C={meta['logreg_c']}); inference
-  is one sparse product and a logistic function, no calibration step. It matched a LinearSVC with
-  Platt's sigmoid folded into its weights on validation, and C was chosen on validation too.
+- Scorer: per label a class-balanced logistic regression (liblinear, C={meta['logreg_c']}) on the
+  features scaled by the label's naive-Bayes log-count ratio (NB-LR: scale = {meta.get('nb_mix', 0.0)} x |ratio| +
+  {1 - meta.get('nb_mix', 0.0):g}, smoothing {meta.get('nb_alpha', 1.0)}); the scale is folded into the weights, so inference
+  is one sparse product and a logistic function, no calibration step. Plain tf-idf LR matched a
+  LinearSVC with Platt's sigmoid on validation; the NB scaling and C were chosen on validation too.
 - Thresholds: per label, the best F1 on out-of-fold probabilities of the train side
-  ({meta['cv_folds']}-fold `GroupKFold` by passage): the validation split. If no topical label
-  passes, an item with Chinese text keeps its best topical label when it outranks `other`.
+  ({meta['cv_folds']}-fold `GroupKFold` by passage): the validation split. `other` alone when it
+  passes its threshold and outranks every topical label; if no topical label passes, an item with
+  Chinese text keeps its best topical label when it outranks `other`.
 - Generated bank, when used: each bank item weighs {meta.get('bank_weight', 1.0)} against a real item's 1 in the
   fit (chosen on validation averaged over the train sides of the 8 agency split seeds).
 - Shipped model: the one evaluated, i.e. fitted on the train side of the agency split (plus the

@@ -140,18 +140,20 @@ def decide_row(
 ) -> list[tuple[str, float]]:
     """Topical labels over their threshold, best first.
 
-    When none passes, a clause with content keeps its best topical label if that outranks ``other``
-    (a reader tags every substantive clause with something); otherwise the item is ``other``.
+    ``other`` alone when it passes its own threshold and outranks every topical label (a targetless
+    remedy shares words with topical ones, so a low topical threshold is often passed too). When no
+    topical label passes, a clause with content keeps its best topical label if that outranks
+    ``other`` (a reader tags every substantive clause with something); otherwise the item is ``other``.
     """
     scores = {label: float(p) for label, p in zip(labels, row)}
+    other = scores.get(OTHER, 0.0)
     if not content:
-        return [(OTHER, round(scores.get(OTHER, 0.0), 4))]
+        return [(OTHER, round(other, 4))]
+    best = max((lab for lab in labels if lab != OTHER), key=lambda lab: scores[lab])
     passed = [lab for lab, thr in zip(labels, thresholds) if lab != OTHER and scores[lab] >= thr]
-    if not passed:
-        best = max((lab for lab in labels if lab != OTHER), key=lambda lab: scores[lab])
-        if scores[best] < scores.get(OTHER, 0.0):
-            return [(OTHER, round(scores.get(OTHER, 0.0), 4))]
-        passed = [best]
+    if other > scores[best] and (not passed or other >= dict(zip(labels, thresholds)).get(OTHER, 1.0)):
+        return [(OTHER, round(other, 4))]
+    passed = passed or [best]
     return sorted(((lab, round(scores[lab], 4)) for lab in passed), key=lambda pair: (-pair[1], pair[0]))
 
 
