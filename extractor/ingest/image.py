@@ -1,7 +1,10 @@
 """Images and image-only PDF pages as page images ready for OCR (layout.scan reads them).
 
 Photos and scans (PNG, JPEG, TIFF with any number of pages) become a PagedSource of kind
-"image"; PDF pages whose text layer is missing or garbage are rendered and flagged ``ocr``.
+"image"; PDF pages whose text layer is missing or garbage are flagged ``ocr`` and taken as images:
+a page that is one full-page picture (what scanners, fax-to-PDF and phone apps write) at the
+picture's own pixels and resolution, since rendering it would resample it (a bilevel fax
+would come out with grey edges); any other page is rendered.
 Colour pages stay RGB (layout drops red seal ink before OCR); colourless ones become grey.
 Bad images fail with one clear line (InputFileError) or lose only the unusable pages.
 """
@@ -10,8 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from extractor.errors import InputFileError
@@ -30,6 +35,13 @@ A4_WIDTH_IN = 8.27
 COLOUR_SPREAD = 40
 COLOUR_SHARE = 0.0005
 _DPI_RANGE = (100.0, 600.0)
+#: a page is one picture when a single image covers it to within this share of its size on each side
+PAGE_IMAGE_FIT = 0.02
+#: the native picture must match the rendered page to within this mean grey difference (checked small)
+NATIVE_MATCH_GREY = 24.0
+_CHECK_SIDE_PX = 300
+#: a picture up to this factor above the OCR resolution is kept as it is (resampling blurs it)
+NATIVE_DPI_SLACK = 1.25
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -108,11 +120,101 @@ def open_image(path: str | Path) -> PagedSource:
     return PagedSource(path=str(path), kind="image", pages=pages, warnings=warnings)
 
 
+def _page_image(page: pdfium.PdfPage) -> pdfium.PdfImage | None:
+    """The page's only visible object when it is an upright image covering the whole page, else None."""
+    images = []
+    for obj in page.get_objects(max_depth=3):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images.append(obj)
+        elif obj.type != pdfium_c.FPDF_PAGEOBJ_FORM:
+            return None
+    if len(images) != 1 or page.get_rotation() != 0:
+        return None
+    m = images[0].get_matrix()
+    if abs(m.b) > 1e-6 or abs(m.c) > 1e-6 or m.a <= 0 or m.d <= 0:
+        return None
+    left, bottom, right, top = page.get_cropbox()
+    w, h = right - left, top - bottom
+    x0, y0, x1, y1 = images[0].get_bounds()
+    tol_x, tol_y = PAGE_IMAGE_FIT * w, PAGE_IMAGE_FIT * h
+    fits = (abs(x0 - left) <= tol_x and abs(x1 - right) <= tol_x and abs(y0 - bottom) <= tol_y and abs(y1 - top) <= tol_y)
+    return images[0] if fits else None
+
+
+def _decoded(image: pdfium.PdfImage) -> np.ndarray | None:
+    """The image's own pixels (grey or RGB), or None for formats whose meaning needs rendering (alpha)."""
+    w, h = image.get_px_size()
+    if w * h > MAX_PIXELS or max(w, h) > MAX_SIDE_PX or min(w, h) < MIN_SIDE_PX:
+        return None
+    bitmap = image.get_bitmap(render=False)
+    if bitmap.format == pdfium_c.FPDFBitmap_Gray:
+        return bitmap.to_numpy().copy()
+    if bitmap.format in (pdfium_c.FPDFBitmap_BGR, pdfium_c.FPDFBitmap_BGRx):
+        return np.ascontiguousarray(bitmap.to_numpy()[..., 2::-1])
+    return None
+
+
+def _square_pixels(arr: np.ndarray, dpi_x: float, dpi_y: float) -> tuple[np.ndarray, float]:
+    """Pixels made square at the finer of the two resolutions (fax standard mode is 204 × 98 dpi);
+    nearest-neighbour, so a bilevel page stays bilevel."""
+    if abs(dpi_x - dpi_y) <= 0.02 * max(dpi_x, dpi_y):
+        return arr, (dpi_x + dpi_y) / 2
+    dpi = max(dpi_x, dpi_y)
+    size = (round(arr.shape[1] * dpi / dpi_x), round(arr.shape[0] * dpi / dpi_y))
+    return cv2.resize(arr, size, interpolation=cv2.INTER_NEAREST), dpi
+
+
+def _matches_render(page: pdfium.PdfPage, arr: np.ndarray) -> bool:
+    """Whether the decoded picture shows what the page shows (a decode array, mask or colour space
+    pdfium applies only when rendering would make it differ), compared at a small size."""
+    w, h = page.get_size()
+    rendered = page.render(scale=_CHECK_SIDE_PX / max(w, h, 1.0), grayscale=True).to_numpy()
+    rendered = rendered if rendered.ndim == 2 else rendered[..., 0]
+    grey = arr if arr.ndim == 2 else cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
+    small = cv2.resize(grey, (rendered.shape[1], rendered.shape[0]), interpolation=cv2.INTER_AREA)
+    return float(np.mean(cv2.absdiff(small, rendered))) <= NATIVE_MATCH_GREY
+
+
+def _at_most(arr: np.ndarray, dpi: float, target: float, bilevel: bool) -> tuple[np.ndarray, float]:
+    """A picture well above the OCR resolution brought down to it, as rendering would (a 300-dpi scan
+    is read at 200); a one-bit picture is thresholded again so that it stays bilevel."""
+    if dpi <= NATIVE_DPI_SLACK * target:
+        return arr, dpi
+    k = target / dpi
+    small = cv2.resize(arr, (max(1, round(arr.shape[1] * k)), max(1, round(arr.shape[0] * k))),
+                       interpolation=cv2.INTER_AREA)
+    if bilevel:
+        small = np.where(small < 128, 0, 255).astype(np.uint8)
+    return small, small.shape[1] * dpi / arr.shape[1]
+
+
+def native_page_image(page: pdfium.PdfPage, target_dpi: float) -> tuple[np.ndarray, float] | None:
+    """A page that is one full-page picture as that picture's own pixels and resolution (brought down
+    to ``target_dpi`` only when well above it), or None when the picture is not usable as it is."""
+    image = _page_image(page)
+    if image is None:
+        return None
+    arr = _decoded(image)
+    if arr is None:
+        return None
+    x0, y0, x1, y1 = image.get_bounds()
+    arr, dpi = _square_pixels(arr, arr.shape[1] * 72.0 / (x1 - x0), arr.shape[0] * 72.0 / (y1 - y0))
+    if not _DPI_RANGE[0] / 2 <= dpi <= _DPI_RANGE[1] or not _matches_render(page, arr):
+        return None
+    arr, dpi = _at_most(arr, dpi, target_dpi, image.get_metadata().bits_per_pixel == 1)
+    return (colour_or_grey(arr) if arr.ndim == 3 else arr), dpi
+
+
 def render_page(path: str, number: int, dpi: float) -> tuple[np.ndarray, float]:
-    """One PDF page as an array (RGB when coloured, else grey); very large pages render at a lower scale (returned dpi)."""
+    """One PDF page as an array (RGB when coloured, else grey) and its dpi: a full-page picture at its
+    own pixels, anything else rendered (very large pages at a lower scale)."""
     doc = pdfium.PdfDocument(path)
     try:
         page = doc[number - 1]
+        native = native_page_image(page, dpi)
+        if native is not None:
+            page.close()
+            return native
         w, h = page.get_size()
         scale = min(dpi / 72.0, MAX_SIDE_PX / max(w, h, 1.0))
         bitmap = page.render(scale=scale, rev_byteorder=True)
