@@ -42,6 +42,8 @@ NATIVE_MATCH_GREY = 24.0
 _CHECK_SIDE_PX = 300
 #: a picture up to this factor above the OCR resolution is kept as it is (resampling blurs it)
 NATIVE_DPI_SLACK = 1.25
+#: resolutions a page's picture may plausibly have; outside them the page is rendered
+NATIVE_DPI_RANGE = (50.0, 600.0)
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -137,7 +139,8 @@ def _page_image(page: pdfium.PdfPage) -> pdfium.PdfImage | None:
     w, h = right - left, top - bottom
     x0, y0, x1, y1 = images[0].get_bounds()
     tol_x, tol_y = PAGE_IMAGE_FIT * w, PAGE_IMAGE_FIT * h
-    fits = (abs(x0 - left) <= tol_x and abs(x1 - right) <= tol_x and abs(y0 - bottom) <= tol_y and abs(y1 - top) <= tol_y)
+    fits = (abs(x0 - left) <= tol_x and abs(x1 - right) <= tol_x
+            and abs(y0 - bottom) <= tol_y and abs(y1 - top) <= tol_y)
     return images[0] if fits else None
 
 
@@ -191,17 +194,19 @@ def _at_most(arr: np.ndarray, dpi: float, target: float, bilevel: bool) -> tuple
 def native_page_image(page: pdfium.PdfPage, target_dpi: float) -> tuple[np.ndarray, float] | None:
     """A page that is one full-page picture as that picture's own pixels and resolution (brought down
     to ``target_dpi`` only when well above it), or None when the picture is not usable as it is."""
-    image = _page_image(page)
-    if image is None:
+    try:
+        image = _page_image(page)
+        arr = None if image is None else _decoded(image)
+        if image is None or arr is None:
+            return None
+        x0, y0, x1, y1 = image.get_bounds()
+        arr, dpi = _square_pixels(arr, arr.shape[1] * 72.0 / (x1 - x0), arr.shape[0] * 72.0 / (y1 - y0))
+        if (not NATIVE_DPI_RANGE[0] <= dpi <= NATIVE_DPI_RANGE[1] or max(arr.shape[:2]) > MAX_SIDE_PX
+                or not _matches_render(page, arr)):
+            return None
+        arr, dpi = _at_most(arr, dpi, target_dpi, image.get_metadata().bits_per_pixel == 1)
+    except pdfium.PdfiumError:  # a picture pdfium cannot decode on its own: the rendering decides
         return None
-    arr = _decoded(image)
-    if arr is None:
-        return None
-    x0, y0, x1, y1 = image.get_bounds()
-    arr, dpi = _square_pixels(arr, arr.shape[1] * 72.0 / (x1 - x0), arr.shape[0] * 72.0 / (y1 - y0))
-    if not _DPI_RANGE[0] / 2 <= dpi <= _DPI_RANGE[1] or not _matches_render(page, arr):
-        return None
-    arr, dpi = _at_most(arr, dpi, target_dpi, image.get_metadata().bits_per_pixel == 1)
     return (colour_or_grey(arr) if arr.ndim == 3 else arr), dpi
 
 
