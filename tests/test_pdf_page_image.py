@@ -62,12 +62,22 @@ def test_high_resolution_scan_is_brought_down_to_the_ocr_resolution(tmp_path):
     assert imageops.is_bilevel(arr)  # a one-bit picture stays bilevel after the reduction
 
 
-def test_colour_picture_keeps_its_colour(tmp_path):
+def test_grey_and_colour_pictures_are_rendered_as_before(tmp_path):
+    """Only bilevel pictures need their own pixels; grey and colour scans read as well rendered."""
     rgb = np.stack([_bilevel_page()] * 3, axis=2)
     rgb[40:90, 40:200] = (220, 30, 30)  # a red stamp
-    arr, dpi = render_page(str(_pdf(Image.fromarray(rgb), tmp_path / "seal.pdf", 200)), 1, 200.0)
-    assert arr.ndim == 3 and dpi == pytest.approx(200, abs=0.1)
-    assert arr[60, 100, 0] > 150 > arr[60, 100, 1]
+    seal = _pdf(Image.fromarray(rgb), tmp_path / "seal.pdf", 150)
+    grey = (_bilevel_page() // 2 + 70).astype(np.uint8)  # grey paper (197), dark grey print (70)
+    scan = _pdf(Image.fromarray(grey), tmp_path / "scan.pdf", 150)
+    for path in (seal, scan):
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            assert native_page_image(doc[0], 200.0) is None
+        finally:
+            doc.close()
+    arr, dpi = render_page(str(seal), 1, 200.0)
+    assert arr.ndim == 3 and dpi == pytest.approx(200)
+    assert arr[80, 133, 0] > 150 > arr[80, 133, 1]  # the stamp's red kept for layout to drop
 
 
 def test_pages_that_are_not_one_upright_picture_are_rendered(tmp_path):

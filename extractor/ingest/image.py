@@ -2,9 +2,10 @@
 
 Photos and scans (PNG, JPEG, TIFF with any number of pages) become a PagedSource of kind
 "image"; PDF pages whose text layer is missing or garbage are flagged ``ocr`` and taken as images:
-a page that is one full-page picture (what scanners, fax-to-PDF and phone apps write) at the
-picture's own pixels and resolution, since rendering it would resample it (a bilevel fax
-would come out with grey edges); any other page is rendered.
+a page that is one full-page bilevel picture (what fax-to-PDF tools and black-and-white scans
+write) at the picture's own pixels and resolution, since rendering would resample it and its
+edges would turn grey (layout's fax handling needs to see a bilevel page); any other page is
+rendered (for grey and colour scans that reads as well or slightly better: docs/benchmarks/fax.md).
 Colour pages stay RGB (layout drops red seal ink before OCR); colourless ones become grey.
 Bad images fail with one clear line (InputFileError) or lose only the unusable pages.
 """
@@ -22,6 +23,7 @@ from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 from extractor.errors import InputFileError
 from extractor.ingest.document import Page, PagedSource
 from extractor.ingest.limits import MAX_PIXELS
+from extractor.resources import load_json
 from extractor.ingest.pdf import text_layer_ok
 from extractor.settings import Settings
 
@@ -44,6 +46,8 @@ _CHECK_SIDE_PX = 300
 NATIVE_DPI_SLACK = 1.25
 #: resolutions a page's picture may plausibly have; outside them the page is rendered
 NATIVE_DPI_RANGE = (50.0, 600.0)
+#: a picture is bilevel when fewer than this share of its pixels are grey (the share layout uses)
+BILEVEL_GREY_SHARE = float(load_json("scan.json")["image"]["bilevel_grey_share"])
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -144,17 +148,19 @@ def _page_image(page: pdfium.PdfPage) -> pdfium.PdfImage | None:
     return images[0] if fits else None
 
 
-def _decoded(image: pdfium.PdfImage) -> np.ndarray | None:
-    """The image's own pixels (grey or RGB), or None for formats whose meaning needs rendering (alpha)."""
+def _bilevel_pixels(image: pdfium.PdfImage) -> np.ndarray | None:
+    """The image's own pixels when they are black and white (one bit, or grey with almost no grey
+    pixels: a fax stored as JPEG), else None (colour, grey, alpha: the rendering is used)."""
     w, h = image.get_px_size()
     if w * h > MAX_PIXELS or max(w, h) > MAX_SIDE_PX or min(w, h) < MIN_SIDE_PX:
         return None
     bitmap = image.get_bitmap(render=False)
-    if bitmap.format == pdfium_c.FPDFBitmap_Gray:
-        return bitmap.to_numpy().copy()
-    if bitmap.format in (pdfium_c.FPDFBitmap_BGR, pdfium_c.FPDFBitmap_BGRx):
-        return np.ascontiguousarray(bitmap.to_numpy()[..., 2::-1])
-    return None
+    if bitmap.format != pdfium_c.FPDFBitmap_Gray:
+        return None
+    arr = bitmap.to_numpy().copy()
+    sample = arr[::3, ::3]
+    grey = np.count_nonzero((sample > 30) & (sample < 225))
+    return arr if grey < BILEVEL_GREY_SHARE * sample.size else None
 
 
 def _square_pixels(arr: np.ndarray, dpi_x: float, dpi_y: float) -> tuple[np.ndarray, float]:
@@ -173,30 +179,27 @@ def _matches_render(page: pdfium.PdfPage, arr: np.ndarray) -> bool:
     w, h = page.get_size()
     rendered = page.render(scale=_CHECK_SIDE_PX / max(w, h, 1.0), grayscale=True).to_numpy()
     rendered = rendered if rendered.ndim == 2 else rendered[..., 0]
-    grey = arr if arr.ndim == 2 else cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
-    small = cv2.resize(grey, (rendered.shape[1], rendered.shape[0]), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(arr, (rendered.shape[1], rendered.shape[0]), interpolation=cv2.INTER_AREA)
     return float(np.mean(cv2.absdiff(small, rendered))) <= NATIVE_MATCH_GREY
 
 
-def _at_most(arr: np.ndarray, dpi: float, target: float, bilevel: bool) -> tuple[np.ndarray, float]:
+def _at_most(arr: np.ndarray, dpi: float, target: float) -> tuple[np.ndarray, float]:
     """A picture well above the OCR resolution brought down to it, as rendering would (a 300-dpi scan
-    is read at 200); a one-bit picture is thresholded again so that it stays bilevel."""
+    is read at 200), and thresholded again so that it stays bilevel."""
     if dpi <= NATIVE_DPI_SLACK * target:
         return arr, dpi
     k = target / dpi
     small = cv2.resize(arr, (max(1, round(arr.shape[1] * k)), max(1, round(arr.shape[0] * k))),
                        interpolation=cv2.INTER_AREA)
-    if bilevel:
-        small = np.where(small < 128, 0, 255).astype(np.uint8)
-    return small, small.shape[1] * dpi / arr.shape[1]
+    return np.where(small < 128, 0, 255).astype(np.uint8), small.shape[1] * dpi / arr.shape[1]
 
 
 def native_page_image(page: pdfium.PdfPage, target_dpi: float) -> tuple[np.ndarray, float] | None:
-    """A page that is one full-page picture as that picture's own pixels and resolution (brought down
-    to ``target_dpi`` only when well above it), or None when the picture is not usable as it is."""
+    """A page that is one full-page bilevel picture as that picture's own pixels and resolution
+    (brought down to ``target_dpi`` only when well above it), or None when it is to be rendered."""
     try:
         image = _page_image(page)
-        arr = None if image is None else _decoded(image)
+        arr = None if image is None else _bilevel_pixels(image)
         if image is None or arr is None:
             return None
         x0, y0, x1, y1 = image.get_bounds()
@@ -204,10 +207,10 @@ def native_page_image(page: pdfium.PdfPage, target_dpi: float) -> tuple[np.ndarr
         if (not NATIVE_DPI_RANGE[0] <= dpi <= NATIVE_DPI_RANGE[1] or max(arr.shape[:2]) > MAX_SIDE_PX
                 or not _matches_render(page, arr)):
             return None
-        arr, dpi = _at_most(arr, dpi, target_dpi, image.get_metadata().bits_per_pixel == 1)
+        arr, dpi = _at_most(arr, dpi, target_dpi)
     except pdfium.PdfiumError:  # a picture pdfium cannot decode on its own: the rendering decides
         return None
-    return (colour_or_grey(arr) if arr.ndim == 3 else arr), dpi
+    return arr, dpi
 
 
 def render_page(path: str, number: int, dpi: float) -> tuple[np.ndarray, float]:
