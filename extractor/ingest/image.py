@@ -1,7 +1,11 @@
 """Images and image-only PDF pages as page images ready for OCR (layout.scan reads them).
 
 Photos and scans (PNG, JPEG, TIFF with any number of pages) become a PagedSource of kind
-"image"; PDF pages whose text layer is missing or garbage are rendered and flagged ``ocr``.
+"image"; PDF pages whose text layer is missing or garbage are flagged ``ocr`` and taken as images:
+a page that is one full-page bilevel picture (what fax-to-PDF tools and black-and-white scans
+write) at the picture's own pixels and resolution, since rendering would resample it and its
+edges would turn grey (layout's fax handling needs to see a bilevel page); any other page is
+rendered (for grey and colour scans that reads as well or slightly better: docs/benchmarks/fax.md).
 Colour pages stay RGB (layout drops red seal ink before OCR); colourless ones become grey.
 Bad images fail with one clear line (InputFileError) or lose only the unusable pages.
 """
@@ -10,13 +14,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from extractor.errors import InputFileError
 from extractor.ingest.document import Page, PagedSource
 from extractor.ingest.limits import MAX_PIXELS
+from extractor.resources import load_json
 from extractor.ingest.pdf import text_layer_ok
 from extractor.settings import Settings
 
@@ -30,6 +37,17 @@ A4_WIDTH_IN = 8.27
 COLOUR_SPREAD = 40
 COLOUR_SHARE = 0.0005
 _DPI_RANGE = (100.0, 600.0)
+#: a page is one picture when a single image covers it to within this share of its size on each side
+PAGE_IMAGE_FIT = 0.02
+#: the native picture must match the rendered page to within this mean grey difference (checked small)
+NATIVE_MATCH_GREY = 24.0
+_CHECK_SIDE_PX = 300
+#: a picture up to this factor above the OCR resolution is kept as it is (resampling blurs it)
+NATIVE_DPI_SLACK = 1.25
+#: resolutions a page's picture may plausibly have; outside them the page is rendered
+NATIVE_DPI_RANGE = (50.0, 600.0)
+#: a picture is bilevel when fewer than this share of its pixels are grey (the share layout uses)
+BILEVEL_GREY_SHARE = float(load_json("scan.json")["image"]["bilevel_grey_share"])
 
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -108,11 +126,103 @@ def open_image(path: str | Path) -> PagedSource:
     return PagedSource(path=str(path), kind="image", pages=pages, warnings=warnings)
 
 
+def _page_image(page: pdfium.PdfPage) -> pdfium.PdfImage | None:
+    """The page's only visible object when it is an upright image covering the whole page, else None."""
+    images = []
+    for obj in page.get_objects(max_depth=3):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images.append(obj)
+        elif obj.type != pdfium_c.FPDF_PAGEOBJ_FORM:
+            return None
+    if len(images) != 1 or page.get_rotation() != 0:
+        return None
+    m = images[0].get_matrix()
+    if abs(m.b) > 1e-6 or abs(m.c) > 1e-6 or m.a <= 0 or m.d <= 0:
+        return None
+    left, bottom, right, top = page.get_cropbox()
+    w, h = right - left, top - bottom
+    x0, y0, x1, y1 = images[0].get_bounds()
+    tol_x, tol_y = PAGE_IMAGE_FIT * w, PAGE_IMAGE_FIT * h
+    fits = (abs(x0 - left) <= tol_x and abs(x1 - right) <= tol_x
+            and abs(y0 - bottom) <= tol_y and abs(y1 - top) <= tol_y)
+    return images[0] if fits else None
+
+
+def _bilevel_pixels(image: pdfium.PdfImage) -> np.ndarray | None:
+    """The image's own pixels when they are black and white (one bit, or grey with almost no grey
+    pixels: a fax stored as JPEG), else None (colour, grey, alpha: the rendering is used)."""
+    w, h = image.get_px_size()
+    if w * h > MAX_PIXELS or max(w, h) > MAX_SIDE_PX or min(w, h) < MIN_SIDE_PX:
+        return None
+    bitmap = image.get_bitmap(render=False)
+    if bitmap.format != pdfium_c.FPDFBitmap_Gray:
+        return None
+    arr = bitmap.to_numpy().copy()
+    sample = arr[::3, ::3]
+    grey = np.count_nonzero((sample > 30) & (sample < 225))
+    return arr if grey < BILEVEL_GREY_SHARE * sample.size else None
+
+
+def _square_pixels(arr: np.ndarray, dpi_x: float, dpi_y: float) -> tuple[np.ndarray, float]:
+    """Pixels made square at the finer of the two resolutions (fax standard mode is 204 × 98 dpi);
+    nearest-neighbour, so a bilevel page stays bilevel."""
+    if abs(dpi_x - dpi_y) <= 0.02 * max(dpi_x, dpi_y):
+        return arr, (dpi_x + dpi_y) / 2
+    dpi = max(dpi_x, dpi_y)
+    size = (round(arr.shape[1] * dpi / dpi_x), round(arr.shape[0] * dpi / dpi_y))
+    return cv2.resize(arr, size, interpolation=cv2.INTER_NEAREST), dpi
+
+
+def _matches_render(page: pdfium.PdfPage, arr: np.ndarray) -> bool:
+    """Whether the decoded picture shows what the page shows (a decode array, mask or colour space
+    pdfium applies only when rendering would make it differ), compared at a small size."""
+    w, h = page.get_size()
+    rendered = page.render(scale=_CHECK_SIDE_PX / max(w, h, 1.0), grayscale=True).to_numpy()
+    rendered = rendered if rendered.ndim == 2 else rendered[..., 0]
+    small = cv2.resize(arr, (rendered.shape[1], rendered.shape[0]), interpolation=cv2.INTER_AREA)
+    return float(np.mean(cv2.absdiff(small, rendered))) <= NATIVE_MATCH_GREY
+
+
+def _at_most(arr: np.ndarray, dpi: float, target: float) -> tuple[np.ndarray, float]:
+    """A picture well above the OCR resolution brought down to it, as rendering would (a 300-dpi scan
+    is read at 200), and thresholded again so that it stays bilevel."""
+    if dpi <= NATIVE_DPI_SLACK * target:
+        return arr, dpi
+    k = target / dpi
+    small = cv2.resize(arr, (max(1, round(arr.shape[1] * k)), max(1, round(arr.shape[0] * k))),
+                       interpolation=cv2.INTER_AREA)
+    return np.where(small < 128, 0, 255).astype(np.uint8), small.shape[1] * dpi / arr.shape[1]
+
+
+def native_page_image(page: pdfium.PdfPage, target_dpi: float) -> tuple[np.ndarray, float] | None:
+    """A page that is one full-page bilevel picture as that picture's own pixels and resolution
+    (brought down to ``target_dpi`` only when well above it), or None when it is to be rendered."""
+    try:
+        image = _page_image(page)
+        arr = None if image is None else _bilevel_pixels(image)
+        if image is None or arr is None:
+            return None
+        x0, y0, x1, y1 = image.get_bounds()
+        arr, dpi = _square_pixels(arr, arr.shape[1] * 72.0 / (x1 - x0), arr.shape[0] * 72.0 / (y1 - y0))
+        if (not NATIVE_DPI_RANGE[0] <= dpi <= NATIVE_DPI_RANGE[1] or max(arr.shape[:2]) > MAX_SIDE_PX
+                or not _matches_render(page, arr)):
+            return None
+        arr, dpi = _at_most(arr, dpi, target_dpi)
+    except pdfium.PdfiumError:  # a picture pdfium cannot decode on its own: the rendering decides
+        return None
+    return arr, dpi
+
+
 def render_page(path: str, number: int, dpi: float) -> tuple[np.ndarray, float]:
-    """One PDF page as an array (RGB when coloured, else grey); very large pages render at a lower scale (returned dpi)."""
+    """One PDF page as an array (RGB when coloured, else grey) and its dpi: a full-page picture at its
+    own pixels, anything else rendered (very large pages at a lower scale)."""
     doc = pdfium.PdfDocument(path)
     try:
         page = doc[number - 1]
+        native = native_page_image(page, dpi)
+        if native is not None:
+            page.close()
+            return native
         w, h = page.get_size()
         scale = min(dpi / 72.0, MAX_SIDE_PX / max(w, h, 1.0))
         bitmap = page.render(scale=scale, rev_byteorder=True)

@@ -31,6 +31,8 @@ _HEADER_SIMILAR = 0.8
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+#: what OCR makes of a number whose strokes a fax broke: a "0" read as "()", "0)", "(1"
+_BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
 _CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
@@ -359,9 +361,11 @@ def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, flo
     between them (the sides of a "0" row after row), which then pass for column rules; the trim
     keeps a real rule next to a loose word box. ``erase_inside`` spares a line's ends (12 % of its
     height, a rule may touch a word line); a number is narrow, so its box is widened by as much.
+    A "0" whose strokes the fax broke, read as "()" or "0)", is still one number in one cell.
     """
+    broken = [_px(w.box, dpi) for w in words if _BROKEN_NUMBER.fullmatch(w.text.strip())]
     out = []
-    for x0, y0, x1, y1 in _single_numbers(words, dpi):
+    for x0, y0, x1, y1 in _single_numbers(words, dpi) + broken:
         side = _ERASE_INSET * (y1 - y0) - _CORE_TRIM * (x1 - x0)
         out.append((x0 - side, y0, x1 + side, y1))
     return out

@@ -194,6 +194,16 @@ def audit_blanks(slots: dict[str, Slot]) -> list[str]:
     return _flag(slots, doubtful, "blank where a number may have been lost")
 
 
+def audit_row_holes(slots: dict[str, Slot]) -> list[str]:
+    """A row that lost a number (an OCR blank judged suspect above) had its other numbers placed by
+    their count, not their column, so those no passing rule verifies are suspect (a fax "0" read as
+    "()" left its row one number, which went to the neighbouring column)."""
+    holed = {(s.table, s.row) for s in slots.values() if s.status == "suspect" and s.value is None and _ocr(s)}
+    doubtful = [k for k, s in slots.items() if (s.table, s.row) in holed and s.status == "read"
+                and s.value is not None and not s.verified and _ocr(s)]
+    return _flag(slots, doubtful, "placed in a row that lost a number, and no rule checks it")
+
+
 def audit_money(slots: dict[str, Slot], money: set[str]) -> list[str]:
     """An OCR'd amount is "suspect": no rule covers money, and its unit (元 or 万元) comes from a header
     that a stamp or a fold can cut down to "元", a silent ten-thousandfold error."""

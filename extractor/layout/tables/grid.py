@@ -24,6 +24,9 @@ _MIN_TABLE_IN = tuple(_CFG["min_table_in"])
 #: gaps in a rule bridged before rules are found (fax dropouts, faded toner), in inches
 _BRIDGE_IN = float(_CFG["bridge_in"])
 _FAX_BRIDGE_IN = float(_CFG["fax_bridge_in"])
+#: fax rules: how far (across the rule) a dotted rule's pieces may stray, and how thick a rule may be
+_FAX_SLACK_IN = float(_CFG["fax_rule_slack_in"])
+_FAX_THICK_IN = float(_CFG["fax_rule_thick_in"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,18 +73,35 @@ def binarize(grey: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 
 
-def rule_masks(binary: np.ndarray, dpi: float, bridge_in: float = _BRIDGE_IN) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical rules only; gaps up to ``bridge_in`` (noise, faded ink, fax dropouts)
-    are bridged first. Wider bridges also join glyph strokes to rules, so only fax pages get them."""
+def _kernel(w: int, h: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_RECT, (w, h))
+
+
+def rule_masks(binary: np.ndarray, dpi: float, broken: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rules only; small gaps (noise, faded ink) are bridged first.
+
+    ``broken`` (a bilevel fax page): a rule is a dotted line, its dots a pixel above or below each
+    other, with dropouts wider than a stroke gap; those are bridged too, and what the wider bridge
+    also builds out of glyph strokes (a solid block, thicker than any rule) is dropped.
+    """
     hk = max(15, int(_H_KERNEL_IN * dpi))
     vk = max(12, int(_V_KERNEL_IN * dpi))
-    bridge = max(5, int(round(bridge_in * dpi)))
-    bridged_h = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
-    bridged_v = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
-    h = cv2.morphologyEx(bridged_h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
-    v = cv2.morphologyEx(bridged_v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
+    bridge = max(5, int(round((_FAX_BRIDGE_IN if broken else _BRIDGE_IN) * dpi)))
+    slack = max(1, int(round(_FAX_SLACK_IN * dpi))) if broken else 1
+    h = cv2.morphologyEx(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, _kernel(bridge, slack)), cv2.MORPH_OPEN, _kernel(hk, 1))
+    v = cv2.morphologyEx(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, _kernel(slack, bridge)), cv2.MORPH_OPEN, _kernel(1, vk))
+    if broken:
+        thick = max(3, int(round(_FAX_THICK_IN * dpi)))
+        h = cv2.morphologyEx(_thin_only(h, _kernel(1, thick)), cv2.MORPH_OPEN, _kernel(hk, 1))
+        v = cv2.morphologyEx(_thin_only(v, _kernel(thick, 1)), cv2.MORPH_OPEN, _kernel(1, vk))
     reach = max(4, int(dpi / 25))
     return _anchored(h, v, reach, int(1.5 * dpi), True), _anchored(v, h, reach, int(1.5 * dpi), False)
+
+
+def _thin_only(mask: np.ndarray, across: np.ndarray) -> np.ndarray:
+    """``mask`` without the parts (and their rim) that are as thick as ``across``."""
+    thick = cv2.morphologyEx(mask, cv2.MORPH_OPEN, across)
+    return cv2.subtract(mask, cv2.dilate(thick, _kernel(3, 3)))
 
 
 def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int, horizontal: bool) -> np.ndarray:
@@ -198,7 +218,7 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
     """Every ruled table on the page, top to bottom; ``text_lines`` (pixel boxes of OCR'd lines of
     words, digits excluded) cannot hold a column rule; ``broken_rules`` (fax) bridges wider gaps."""
     binary = binarize(grey)
-    h, v = rule_masks(binary, dpi, _FAX_BRIDGE_IN if broken_rules else _BRIDGE_IN)
+    h, v = rule_masks(binary, dpi, broken_rules)
     if text_lines:
         v = erase_inside(v, text_lines, vertical=True)
         h = erase_inside(h, text_lines, vertical=False)
