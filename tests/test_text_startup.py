@@ -70,8 +70,8 @@ print(json.dumps([loaded, spacy.info(silent=True)["spacy_version"] == spacy.__ve
 
 
 def test_spacy_loads_without_its_command_line_which_still_works_afterwards(tmp_path: Path) -> None:
-    loaded, info_works, cli_works = json.loads(_python(_EXTRACT_THEN_INFO, str(EXAMPLES / "synthetic_docx_2019_00008.docx"),
-                                                       cache=tmp_path))
+    docx = str(EXAMPLES / "synthetic_docx_2019_00008.docx")
+    loaded, info_works, cli_works = json.loads(_python(_EXTRACT_THEN_INFO, docx, cache=tmp_path))
     assert {"spacy", "extractor.text.metadata"} <= set(loaded)
     assert sorted(set(loaded) & {"spacy.cli", "spacy.cli.info", "weasel", "httpx", "requests"}) == []
     assert info_works and cli_works
