@@ -199,14 +199,19 @@ def batch_part(work: Path, runs: int, batch_n: int) -> None:
                 out.unlink(missing_ok=True)  # else the batch resumes and skips every file
                 got[jobs, n].append(measure(nianbao("extract", str(folder), "--out", str(out), "--jobs", str(jobs))))
     wall = {key: statistics.median(r.wall for r in runs_) for key, runs_ in got.items()}
+    cpu = {key: statistics.median(r.cpu for r in runs_) for key, runs_ in got.items()}
     for (jobs, n), runs_ in sorted(got.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        run = Run(wall[jobs, n], statistics.median(r.cpu for r in runs_), max(r.peak_mb for r in runs_))
-        print(_row(f"batch of {n} text PDFs, --jobs {jobs}", run))
+        peak = max(r.peak_mb for r in runs_)
+        print(_row(f"batch of {n} text PDFs, --jobs {jobs}", Run(wall[jobs, n], cpu[jobs, n], peak)))
     n = batch_n
     per_file = {jobs: (wall[jobs, 2 * n] - wall[jobs, n]) / n for jobs in (1, 2)}
+    cpu_per_file = {jobs: (cpu[jobs, 2 * n] - cpu[jobs, n]) / n for jobs in (1, 2)}
     for jobs in (1, 2):
         start_up = 2 * wall[jobs, n] - wall[jobs, 2 * n]
-        print(f"--jobs {jobs}: {per_file[jobs]:.2f} s wall per file once started, start-up {start_up:.2f} s")
+        print(f"--jobs {jobs}: once started {per_file[jobs]:.2f} s wall and {cpu_per_file[jobs]:.2f} s CPU per file; "
+              f"start-up {start_up:.2f} s wall")
+    print(f"CPU per file --jobs 1 / --jobs 2: {cpu_per_file[1] / cpu_per_file[2]:.2f} (1.00 = two workers cost no more "
+          f"per file than one: then two free cores give {2 * cpu_per_file[1] / cpu_per_file[2]:.2f}× once started)")
     print(f"batch throughput --jobs 2 / --jobs 1, whole batch of {n}: {wall[1, n] / wall[2, n]:.2f}×, "
           f"of {2 * n}: {wall[1, 2 * n] / wall[2, 2 * n]:.2f}×")
     print(f"batch throughput --jobs 2 / --jobs 1, once started (the {n} files a batch of {2 * n} adds): "
