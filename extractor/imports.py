@@ -32,7 +32,8 @@ def deferred(module: str, *names: str) -> Iterator[None]:
 
     For a library that imports a heavy module at start-up only to re-export functions of it: spaCy's
     ``spacy.info`` loads its whole command line (typer commands, weasel, httpx, requests; 0.25 s CPU),
-    which a pipeline never calls. The re-exported names still work; afterwards MODULE imports normally.
+    which a pipeline never calls. The re-exported names still work; afterwards MODULE imports normally,
+    and the package attribute the library would have set (``spacy.cli``) imports it on first access.
     """
     if module in sys.modules:
         yield
@@ -46,6 +47,25 @@ def deferred(module: str, *names: str) -> Iterator[None]:
     finally:
         if sys.modules.get(module) is stand_in:
             del sys.modules[module]
+        _import_on_access(module)
+
+
+def _import_on_access(module: str) -> None:
+    """For the first package on MODULE's path not imported yet (``spacy.cli``), give its imported parent
+    (``spacy``) a PEP 562 ``__getattr__`` that imports it when ``parent.child`` is first read."""
+    parent, _, child = module.rpartition(".")
+    while parent and parent not in sys.modules:
+        parent, _, child = parent.rpartition(".")
+    package = sys.modules.get(parent) if parent else None
+    if package is None or hasattr(package, child) or "__getattr__" in vars(package):
+        return
+
+    def __getattr__(name: str) -> Any:
+        if name == child:
+            return import_module(f"{parent}.{child}")
+        raise AttributeError(f"module {parent!r} has no attribute {name!r}")
+
+    package.__getattr__ = __getattr__  # type: ignore[method-assign]
 
 
 def _forward(module: str, name: str) -> Callable[..., Any]:

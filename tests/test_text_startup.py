@@ -64,8 +64,7 @@ from extractor.settings import Settings
 extract(Path(sys.argv[1]), Settings())
 loaded = sorted(sys.modules)
 import spacy
-import spacy.cli
-print(json.dumps([loaded, spacy.info(silent=True)["spacy_version"] == spacy.__version__, callable(spacy.cli.app)]))
+print(json.dumps([loaded, spacy.info(silent=True)["spacy_version"] == spacy.__version__, callable(spacy.cli.download)]))
 """
 
 
