@@ -14,7 +14,8 @@ import pytest
 from bulk_helpers import BROKEN, by_sha
 
 from extractor.batch import read_records, run_batch
-from extractor.batch.inputs import sha256_file
+from extractor.batch.executors import largest_first
+from extractor.batch.inputs import Task, make_task, sha256_file
 from extractor.batch.results import ResultsFile
 from extractor.bench.mixed import write_mixed
 from extractor.errors import OutputAccessError
@@ -48,6 +49,15 @@ def test_mixed_folder_gives_one_line_per_input(mixed: tuple[Path, dict[str, str]
     encrypted = [r for r in records if made[r["source"]["path"]] == "encrypted"]
     assert encrypted and all(r["error"]["code"] == "encrypted_input" for r in encrypted)
     assert summary.exit_code() == 10
+
+
+def test_workers_get_the_biggest_files_first(tmp_path: Path) -> None:
+    sizes = {"small.html": 10, "scan.pdf": 3000, "text.pdf": 500}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    tasks = [make_task(str(tmp_path / name)) for name in sizes]
+    gone = Task(path="gone.pdf", abspath=str(tmp_path / "gone.pdf"), sha256="0")
+    assert [Path(t.path).name for t in largest_first([*tasks, gone])] == ["scan.pdf", "text.pdf", "small.html", "gone.pdf"]
 
 
 def test_rerun_does_nothing_and_duplicates_share_one_result(tmp_path: Path) -> None:

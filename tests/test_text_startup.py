@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.imports import without
+from extractor.imports import deferred, without
 from extractor.text import prefix_cache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,7 +18,8 @@ EXAMPLES = ROOT / "extractor" / "data" / "examples"
 TEXTS = sorted(EXAMPLES.glob("00*.txt"))
 
 _NOT_FOR_TEXT = ["pkg_resources", "camelot", "cv2", "rapidocr", "onnxruntime", "pytesseract", "sklearn", "scipy",
-                 "pandas", "matplotlib", "pypdfium2", "extractor.batch.runner", "extractor.batch.executors"]
+                 "pandas", "matplotlib", "pypdfium2", "extractor.batch.runner", "extractor.batch.executors",
+                 "spacy.cli", "weasel", "httpx", "requests"]
 
 _EXTRACT = """
 import json, sys
@@ -55,6 +56,26 @@ def test_a_text_report_imports_no_engine_it_does_not_use(tmp_path: Path) -> None
     assert sorted(loaded & set(_NOT_FOR_TEXT)) == []
 
 
+_EXTRACT_THEN_INFO = """
+import json, sys
+from pathlib import Path
+from extractor.api import extract
+from extractor.settings import Settings
+extract(Path(sys.argv[1]), Settings())
+loaded = sorted(sys.modules)
+import spacy
+print(json.dumps([loaded, spacy.info(silent=True)["spacy_version"] == spacy.__version__, callable(spacy.cli.download)]))
+"""
+
+
+def test_spacy_loads_without_its_command_line_which_still_works_afterwards(tmp_path: Path) -> None:
+    docx = str(EXAMPLES / "synthetic_docx_2019_00008.docx")
+    loaded, info_works, cli_works = json.loads(_python(_EXTRACT_THEN_INFO, docx, cache=tmp_path))
+    assert {"spacy", "extractor.text.metadata"} <= set(loaded)
+    assert sorted(set(loaded) & {"spacy.cli", "spacy.cli.info", "weasel", "httpx", "requests"}) == []
+    assert info_works and cli_works
+
+
 def test_a_text_pdf_imports_camelot_but_not_its_plotting_or_ocr(tmp_path: Path) -> None:
     loaded = set(json.loads(_python(_EXTRACT, str(EXAMPLES / "synthetic_pdf_2021_00007.pdf"), cache=tmp_path)))
     assert "camelot" in loaded
@@ -69,6 +90,15 @@ def test_without_blocks_an_import_only_inside() -> None:
     import tabnanny
 
     assert again is json and callable(tabnanny.check)
+
+
+def test_deferred_names_import_their_module_when_called() -> None:
+    sys.modules.pop("colorsys", None)
+    with deferred("colorsys", "rgb_to_hsv"):
+        from colorsys import rgb_to_hsv
+    assert "colorsys" not in sys.modules
+    assert rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
+    assert "colorsys" in sys.modules
 
 
 def test_cached_dictionary_segments_exactly_as_jieba(tmp_path: Path) -> None:

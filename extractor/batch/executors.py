@@ -6,6 +6,7 @@ Both yield ``(task, line)`` pairs in completion order; neither ever raises for o
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -30,6 +31,19 @@ def _context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
+def largest_first(tasks: Sequence[Task]) -> list[Task]:
+    """Biggest files first (size stands in for work: a scan outweighs a text PDF, which outweighs a page of
+    HTML), so that the batch does not end with one worker on a long file while the others sit idle."""
+
+    def size(task: Task) -> int:
+        try:
+            return os.path.getsize(task.abspath)
+        except OSError:
+            return 0
+
+    return sorted(tasks, key=size, reverse=True)
+
+
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=init_worker)
 
@@ -43,7 +57,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 def local_results(tasks: Sequence[Task], settings: Settings, timeout: float | None, jobs: int) -> Iterator[tuple[Task, Line]]:
     """Run on ``jobs`` processes; the files in flight when a worker dies are retried one by one."""
-    queue = deque(tasks)
+    queue = deque(largest_first(tasks) if jobs > 1 else tasks)
     suspects: list[Task] = []
     while queue:
         pool = _new_pool(jobs)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 def warm() -> None:
     try:
-        from extractor.batch.work import die_with_parent
+        from extractor.batch.work import serve_workers
 
-        die_with_parent()
+        serve_workers()
         from extractor import pipeline
         from extractor.resources import read_text
         from extractor.settings import Settings

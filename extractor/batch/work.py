@@ -22,6 +22,7 @@ from .inputs import Task
 
 HARD_GRACE = 30.0
 _PR_SET_PDEATHSIG = 1
+_fork_server: int | None = None  # set in the fork server; its workers inherit it as their expected parent
 
 
 class FileTimeout(BaseException):
@@ -70,14 +71,23 @@ def init_worker() -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
+    die_with_parent(_fork_server)
+
+
+def serve_workers() -> None:
+    """Called in the fork server: a worker forked from it then knows its parent's pid even if that parent
+    has died by the time the worker starts (its parent is then init, which ``getppid`` cannot tell apart)."""
+    global _fork_server
+    _fork_server = os.getpid()
     die_with_parent()
 
 
-def die_with_parent() -> None:
-    """Linux: SIGKILL this process when its parent exits (then check the parent did not die already)."""
+def die_with_parent(parent: int | None = None) -> None:
+    """Linux: SIGKILL this process when its parent exits (then check the parent, ``parent`` if known, did
+    not die already)."""
     if not sys.platform.startswith("linux"):
         return
-    parent = os.getppid()
+    parent = os.getppid() if parent is None else parent
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:

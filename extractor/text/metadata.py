@@ -210,9 +210,9 @@ def _agency(rows: list[Row], stop: int, page: dict[str, str], titled: str | None
 
 def contacts(text: str) -> Contacts:
     """Phones, e-mails, websites, addresses, postcodes: regex rules turned into spaCy entities."""
+    nlp = get_nlp()  # imports spaCy the light way: before any other spaCy import
     from spacy.util import filter_spans
 
-    nlp = get_nlp()
     source = text[:200_000]
     doc = nlp.make_doc(source)
     spans = []

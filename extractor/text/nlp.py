@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import cache
 
+from extractor.imports import deferred
 from extractor.resources import data_path
 from extractor.text.prefix_cache import import_jieba, initialise
 
@@ -56,8 +57,12 @@ def segment(text: str) -> list[str]:
 
 @cache
 def get_nlp():
-    """A blank ``zh`` pipeline on the jieba segmenter with a sentencizer; no downloaded model."""
-    import spacy
+    """A blank ``zh`` pipeline on the jieba segmenter with a sentencizer; no downloaded model.
+
+    spaCy imports its command line only to re-export ``spacy.info``; it is deferred to that call.
+    """
+    with deferred("spacy.cli.info", "info"):
+        import spacy
 
     _jieba()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
