@@ -1,20 +1,16 @@
 """The scan path's shortcuts (issue 11): each must give what the long way gives, on real drawn pages.
 
 An upright page is shown upright by its own page pass and skips the reading orientation check; a
-page turned by 90, 180 or 270° is not, and is still turned back. Detection looks only at the window
-of the page that holds print, and the words it finds still sit where they are printed.
+page turned by 90, 180 or 270° is not, and is still turned back.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
-from extractor.bench.synth import FONT_PATH
 from extractor.ingest.document import Page
 from extractor.ingest.ocr import get_ocr_engine
-from extractor.ingest.ocr.rapid import content_window
 from extractor.layout import imageops, scan
 from extractor.settings import OcrSettings, Settings
 from scanhelp import DPI, text_image
@@ -72,22 +68,3 @@ def test_turned_page_is_not_taken_for_upright_and_is_turned_back(page, quarters,
     assert cleaned.image.shape == page.shape
     assert sum(w.text in LINES for w in words) >= 5
 
-
-def test_detection_window_holds_the_print_and_words_stay_where_printed():
-    """Two lines in the lower right of an otherwise blank A4 page at 200 dpi."""
-    img = Image.new("L", (1654, 2339), 255)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT_PATH, 40)
-    draw.text((900, 1900), "政府信息公开", font=font, fill=0)
-    draw.text((900, 2000), "年度报告说明", font=font, fill=0)
-    a4 = np.asarray(img).copy()
-    net = np.asarray(Image.fromarray(a4).resize((992, 1408)))  # what the detector sees at 120 dpi
-    x0, y0, x1, y1 = content_window(net)
-    assert all(v % 32 == 0 for v in (x0, y0, x1, y1))
-    assert min(x1 - x0, y1 - y0) >= 736 and (x1 - x0) * (y1 - y0) < 0.6 * net.size
-    assert x0 <= 900 * 0.6 - 32 and y0 <= 1900 * 0.6 - 32 and y1 >= 2050 * 0.6
-    words = get_ocr_engine("rapidocr").recognize(a4, DPI, SETTINGS.ocr)
-    assert [w.text for w in words] == ["政府信息公开", "年度报告说明"]
-    for w, top in zip(words, (1900, 2000)):
-        assert w.box.x0 * DPI / 72 == pytest.approx(900, abs=12)
-        assert w.box.y0 * DPI / 72 == pytest.approx(top + 6, abs=14)

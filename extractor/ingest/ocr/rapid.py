@@ -26,10 +26,6 @@ _LOCK = threading.Lock()
 _ENGINE: object | None = None
 #: long side the package's own preprocessing leaves alone (pages are shrunk here, by ``det_dpi``)
 _MAX_SIDE = 4000
-#: short side below which the package's detector enlarges an image (its ``Det.limit_side_len``)
-_DET_MIN_SIDE = 736
-#: the detector network's stride: sides that are a multiple of it reach it unscaled
-_DET_STRIDE = 32
 
 
 def _engine() -> object:
@@ -113,58 +109,15 @@ def det_scale(shape: tuple[int, ...], dpi: float, bilevel: bool = False) -> floa
     return min(1.0, target, (float(_CFG["max_det_pixels"]) / area) ** 0.5)
 
 
-def _span(ink: np.ndarray, size: int) -> tuple[int, int]:
-    """Where along one axis of ``size`` (a multiple of the stride) the detector must look: the ink's
-    extent plus a margin, on the stride's grid, at least ``_DET_MIN_SIDE`` long."""
-    on = np.flatnonzero(ink >= 2)  # a single dark pixel per line is a speck, not print
-    if on.size == 0:
-        return 0, size
-    step = _DET_STRIDE
-    lo = max(0, (int(on[0]) - step) // step * step)
-    hi = min(size, -(-(int(on[-1]) + 1 + step) // step) * step)
-    while hi - lo < _DET_MIN_SIDE:
-        lo, hi = (lo - step, hi) if lo > 0 and (hi >= size or lo > size - hi) else (lo, hi + step)
-    return lo, hi
-
-
-def content_window(net: np.ndarray) -> tuple[int, int, int, int]:
-    """The part (x0, y0, x1, y1) of a page, as the detector network takes it, that holds all its print.
-
-    Detection costs in proportion to the area it sees, and a report page's margins (a quarter of
-    it) and blank half-pages hold nothing to find. The window keeps a margin round the ink and lies
-    on the network's stride grid, so inside it the network sees what it would see of the whole page.
-    """
-    h, w = net.shape[:2]
-    grey = net if net.ndim == 2 else cv2.cvtColor(net, cv2.COLOR_BGR2GRAY)
-    dark = grey < min(200.0, float(np.median(grey)) - 40.0)
-    x0, x1 = _span(np.count_nonzero(dark, axis=0), w)
-    y0, y1 = _span(np.count_nonzero(dark, axis=1), h)
-    return x0, y0, x1, y1
-
-
 def _detect(page: np.ndarray, dpi: float, bilevel: bool) -> np.ndarray:
-    """Text line polygons (n × 4 × 2) in the page's own pixels.
-
-    The page is shrunk to ``det_scale`` and then, as the package itself would, to sides on the
-    stride (so a window of it needs no further resizing); only its ``content_window`` is detected.
-    A page whose short side the package would enlarge is handed over whole, as it is.
-    """
+    """Text line polygons (n × 4 × 2) in the page's own pixels."""
     k = det_scale(page.shape, dpi, bilevel)
     small = page if k >= 1.0 else cv2.resize(page, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
-    h, w = small.shape[:2]
-    x0 = y0 = 0
-    sx = sy = 1.0
-    if min(h, w) >= _DET_MIN_SIDE:
-        nh, nw = int(round(h / _DET_STRIDE) * _DET_STRIDE), int(round(w / _DET_STRIDE) * _DET_STRIDE)
-        small = small if (nh, nw) == (h, w) else cv2.resize(small, (nw, nh))  # the package's own resize
-        sx, sy = w / nw, h / nh
-        x0, y0, x1, y1 = content_window(small)
-        small = small[y0:y1, x0:x1]
     out = _engine()(_bgr(small), use_det=True, use_cls=False, use_rec=False)  # type: ignore[operator]
     boxes = getattr(out, "boxes", None)
     if boxes is None or len(boxes) == 0:
         return np.zeros((0, 4, 2), np.float32)
-    return (np.asarray(boxes, np.float32) + np.float32([x0, y0])) * np.float32([sx, sy]) / k
+    return np.asarray(boxes, np.float32) / k
 
 
 def _recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
