@@ -420,7 +420,7 @@ def _line_crops(grey: np.ndarray, horizontal: bool) -> list[np.ndarray]:
     found = []
     for x, y, w, h, _ in stats[1:]:
         long, short, room = (w, h, width) if horizontal else (h, w, height)
-        if long >= 3 * short and 12 <= short <= 0.05 * max(height, width) and long < 0.9 * room:
+        if long >= _ORIENT["line_aspect"] * short and 12 <= short <= 0.05 * max(height, width) and long < 0.9 * room:
             found.append((int(long), int(x), int(y), int(w), int(h)))
     found.sort(reverse=True)
     crops = []
@@ -433,20 +433,22 @@ def _line_crops(grey: np.ndarray, horizontal: bool) -> list[np.ndarray]:
     return crops
 
 
+def _line_score(reads: Iterable[tuple[str, float]]) -> tuple[float, int]:
+    """Summed confidence × length (20 characters at most) of line readings, and how many read well."""
+    total, good = 0.0, 0
+    for text, conf in reads:
+        total += conf * min(len(text.strip()), 20)
+        good += conf >= _ORIENT["sure_conf"] and len(text.strip()) >= 3
+    return total, good
+
+
 def _read_scores(engine: OcrEngine, crops: list[np.ndarray], turns: tuple[int, ...], settings: Settings
                  ) -> list[tuple[float, int]]:
-    """For each q in ``turns``: summed confidence × length of ``crops`` read as if the page needed
-    q turns, and how many lines read well; all readings in one batch."""
+    """For each q in ``turns``: ``_line_score`` of ``crops`` read as if the page needed q turns;
+    all readings in one batch."""
     turned = [crop if _CROP_TURN[q] is None else cv2.rotate(crop, _CROP_TURN[q]) for q in turns for crop in crops]
     read = engine.read_lines(turned, settings.ocr) if turned else []
-    out = []
-    for k in range(len(turns)):
-        total, good = 0.0, 0
-        for text, conf in read[k * len(crops):(k + 1) * len(crops)]:
-            total += conf * min(len(text.strip()), 20)
-            good += conf >= _ORIENT["sure_conf"] and len(text.strip()) >= 3
-        out.append((total, good))
-    return out
+    return [_line_score(read[k * len(crops):(k + 1) * len(crops)]) for k in range(len(turns))]
 
 
 def orientation(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> int:
@@ -480,17 +482,49 @@ class PageImage:
     bilevel: bool = False
 
 
-def clean(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[str]]:
-    """The page image ready for OCR, and warnings saying what was done to it."""
+def upright_by_page_pass(grey: np.ndarray, dpi: float, words: list[Word], engine: OcrEngine,
+                         settings: Settings) -> bool:
+    """True when the page pass already shows the page upright, so ``orientation`` need not read anything.
+
+    The test of ``orientation``'s first step on lines the page pass has read anyway: its longest
+    lines along the page's width read well (several and long: a sideways page's stacked headers
+    are short, an upside-down page reads no line well), and the longest of them, cut from the page
+    and turned upside down, reads clearly worse (one crop, recognition only). Anything less sure
+    is left to ``orientation``.
+    """
+    wide = [w for w in words if w.box.x1 - w.box.x0 >= _ORIENT["line_aspect"] * (w.box.y1 - w.box.y0)]
+    longest = sorted(wide, key=lambda w: len(w.text.strip()), reverse=True)[:_ORIENT["lines_per_axis"]]
+    score, good = _line_score((w.text, w.confidence) for w in longest)
+    if good < _ORIENT["sure_lines"] or score < _ORIENT["sure_score"]:
+        return False
+    top = longest[0]
+    x0, y0, x1, y1 = (int(round(v)) for v in _px(top.box, dpi))
+    x1 = min(x1, x0 + _ORIENT["line_chars"] * (y1 - y0))
+    crop = grey[max(0, y0 - 4):y1 + 4, max(0, x0 - 4):x1 + 4]
+    upside_down = _line_score(engine.read_lines([cv2.rotate(crop, cv2.ROTATE_180)], settings.ocr))[0]
+    upright = _line_score([(top.text, top.confidence)])[0]
+    return upright > _ORIENT["turn_margin"] * upside_down + _ORIENT["turn_floor"]
+
+
+def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[Word], list[str]]:
+    """The page image ready for OCR, its page-pass words, and warnings saying what was done to it.
+
+    The page pass runs on the page as scanned; only when it does not show the page upright is the
+    orientation checked by reading, and a turned page read again.
+    """
     grey, dpi, info = imageops.clean_page(np.asarray(page.image), float(page.dpi or 200))
-    quarters = orientation(grey, engine, settings)
+    bilevel = bool(info["bilevel"])
+    words = engine.recognize(grey, dpi, settings.ocr, bilevel=bilevel)
     warnings = []
     if info["photo"]:
         warnings.append(f"page {page.number}: photographed page outline found and flattened")
-    if quarters:
-        grey = imageops.turn(grey, quarters)
-        warnings.append(f"page {page.number}: turned upright ({90 * quarters}° clockwise)")
-    return PageImage(grey, dpi, bool(info["bilevel"])), warnings
+    if not upright_by_page_pass(grey, dpi, words, engine, settings):
+        quarters = orientation(grey, engine, settings)
+        if quarters:
+            grey = imageops.turn(grey, quarters)
+            words = engine.recognize(grey, dpi, settings.ocr, bilevel=bilevel)
+            warnings.append(f"page {page.number}: turned upright ({90 * quarters}° clockwise)")
+    return PageImage(grey, dpi, bilevel), words, warnings
 
 
 def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
@@ -500,9 +534,8 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
     if page.image is None or page.dpi is None:
         return [], [f"page {page.number}: no image to OCR"], None
     engine = engine or get_ocr_engine(settings.ocr.engine)
-    cleaned, warnings = clean(page, engine, settings)
+    cleaned, words, warnings = read_page(page, engine, settings)
     grey, dpi = cleaned.image, cleaned.dpi
-    words = engine.recognize(grey, dpi, settings.ocr, bilevel=cleaned.bilevel)
     items: list[tuple[float, Row]] = []
     lines = _word_lines(words, dpi)
     no_rules = lines + (_number_cores(words, dpi) if cleaned.bilevel else [])
