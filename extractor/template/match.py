@@ -64,6 +64,15 @@ def score(fragment: str, target: Label) -> float:
     return max(ratio * 0.9, threshold("numbered_fuzzy")) if same_number else ratio * 0.9
 
 
+def resembles(fragment: str, target: Label) -> bool:
+    """``fragment`` is a badly read ``target`` (its numbering, if any, agrees and at least
+    ``positional_fuzzy`` of the characters): enough only for the row expected next."""
+    numbering, core = split_label(fragment)
+    if len(core) < 2 or not target.core or (numbering and target.numbering and numbering != target.numbering):
+        return False
+    return SequenceMatcher(None, core, target.core).ratio() >= threshold("positional_fuzzy")
+
+
 def best_match(fragment: str, candidates: list[Label], floor: float = 0.6) -> Label | None:
     """The best-scoring candidate (earliest wins a tie), or None under ``floor``."""
     best, best_score = None, floor
