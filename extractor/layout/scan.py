@@ -303,6 +303,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         # a cell without ink is surely blank; one with ink that nothing read is not
         reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, joined)
     results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings)
+    # a lone short number ("0") read blank in a batch (the model reads it beside wider crops) is read on its own
+    results = [read_cell_crop(engine, grey, cell.box, dpi, settings, True) if numeric and not read.text else read
+               for (cell, numeric), read in zip(todo, results)]
     for (cell, numeric), read in zip(todo, results):
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
