@@ -64,3 +64,10 @@ def test_a_glyph_stroke_touching_a_rule_end_does_not_cost_the_rule():
     got = spans(table)
     assert got[(0, 0)] == (1, 1) and got[(1, 0)] == (1, 1) and got[(1, 1)] == (1, 1)
     assert got[(2, 0)] == (1, 3)
+
+
+def test_a_one_row_table_part_opening_a_page_is_a_table():
+    """The last row of table 二 (政府集中采购, 0.2 in tall at 10.5 pt) can be all that is left of it
+    on the next page; read as prose its label and numbers ran together and the row was lost."""
+    [table] = find_tables(ruled_table([["政府集中采购", "0", "959447.53"]], col_w=220, row_h=40), DPI)
+    assert (table.n_rows, table.n_cols) == (1, 3)
