@@ -50,3 +50,24 @@ def test_repeated_header_on_the_next_page_is_dropped():
     assert [r.text for r in drop_repeated_header(page1, page2)] == ["二、上年结转\t0\t0"]
     fresh = [table_row(["行政复议", "行政诉讼"]), table_row(["0", "1"])]
     assert drop_repeated_header(page1, fresh) == fresh
+
+
+def test_a_glyph_stroke_touching_a_rule_end_does_not_cost_the_rule():
+    """The text of a merged row ("第二十条第（五）项") can run across a column rule's position; a
+    glyph stroke touching the rule's end lengthens it past its last crossing rule. Seen on a
+    rotated scan: the rule was dropped and the label column merged with the first number column."""
+    rows = [["信息内容", "件数", "件数"], ["规章", "4", "3"], ["第二十条", "", ""], ["行政许可", "0", "1"]]
+    page = ruled_table(rows, merges=((2, 0, 1, 3),))
+    x, y = 100 + 160, 100 + 2 * 60  # the first column rule where it meets the merged row
+    page[y:y + 12, x - 1:x + 2] = 0  # a stroke of the merged row's text, touching the rule
+    [table] = find_tables(page, DPI)
+    got = spans(table)
+    assert got[(0, 0)] == (1, 1) and got[(1, 0)] == (1, 1) and got[(1, 1)] == (1, 1)
+    assert got[(2, 0)] == (1, 3)
+
+
+def test_a_one_row_table_part_opening_a_page_is_a_table():
+    """The last row of table 二 (政府集中采购, 0.2 in tall at 10.5 pt) can be all that is left of it
+    on the next page; read as prose its label and numbers ran together and the row was lost."""
+    [table] = find_tables(ruled_table([["政府集中采购", "0", "959447.53"]], col_w=220, row_h=40), DPI)
+    assert (table.n_rows, table.n_cols) == (1, 3)

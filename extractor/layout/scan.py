@@ -305,6 +305,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         # a cell without ink is surely blank; one with ink that nothing read is not
         reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, joined)
     results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings)
+    # a lone short number ("0") read blank in a batch (the model reads it beside wider crops) is read on its own
+    results = [read_cell_crop(engine, grey, cell.box, dpi, settings, True) if numeric and not read.text else read
+               for (cell, numeric), read in zip(todo, results)]
     for (cell, numeric), read in zip(todo, results):
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
@@ -582,6 +585,68 @@ def drop_repeated_header(previous: list[Row], rows: list[Row]) -> list[Row]:
     return rows[len(head):] if ratio >= _HEADER_SIMILAR else rows
 
 
+_SPLIT = load_json("scan.json")["split_row"]
+
+
+def _spread(row: Row, cols: list[int]) -> list[tuple[float, float]]:
+    """Edges of the cells ``cols`` as shares of their joint width (two scans of one table differ in
+    offset and scale)."""
+    boxes = [row.spans[i].bbox for i in cols]
+    left, right = min(b.x0 for b in boxes if b), max(b.x1 for b in boxes if b)
+    width = max(right - left, 1e-6)
+    return [((b.x0 - left) / width, (b.x1 - left) / width) for b in boxes if b]
+
+
+def _same_cells(a: Row, b: Row) -> bool:
+    """Both rows have the same cells: every cell both show (not a merged cell's continuation) at
+    the same place."""
+    if len(a.spans) != len(b.spans):
+        return False
+    cols = [i for i, (x, y) in enumerate(zip(a.spans, b.spans)) if x.bbox is not None and y.bbox is not None]
+    tol = float(_SPLIT["edge_share"])
+    return len(cols) >= 2 and all(abs(x[0] - y[0]) <= tol and abs(x[1] - y[1]) <= tol
+                                  for x, y in zip(_spread(a, cols), _spread(b, cols)))
+
+
+def is_remainder(last: Row, first: Row) -> bool:
+    """``first`` (a page's first table row) finishes ``last`` (the previous page's last table row):
+    it leaves a cell empty under text, which a complete row never does, and each text it holds
+    can be the rest of the cell above (a number only under a number)."""
+    if not (last.table and first.table and _same_cells(last, first)):
+        return False
+    pairs = list(zip(last.spans, first.spans))
+    if not any(b.text for _, b in pairs) or not any(a.text and not b.text and b.bbox is not None for a, b in pairs):
+        return False
+    return all(a.text and (number_text(b.text) is None or number_text(a.text) is not None) for a, b in pairs if b.text)
+
+
+def _mend(a: Span, b: Span) -> Span:
+    """One cell from its two halves: the digits of a number close up like a wrap; marked "split"
+    (the join is layout's guess: it must pass the template's rules or stay suspect)."""
+    if not b.text:
+        return a
+    numeric = number_text(a.text) is not None and number_text(b.text) is not None
+    text = a.text + b.text if numeric else _join([a.text, b.text])
+    repairs = tuple(dict.fromkeys(a.repairs + b.repairs + ("split",)))
+    return Span(text, page=a.page, bbox=a.bbox, method=a.method, engine=a.engine,
+                confidence=min(a.confidence, b.confidence), repairs=repairs)
+
+
+def join_split_row(previous: list[Row], rows: list[Row]) -> list[Row]:
+    """A table row that a page break cut in two (Word and LibreOffice let rows break) is one row:
+    when the previous page ends with a table row and this page opens with its remainder, the
+    remainder's cells are put back into that row (in place) and dropped from ``rows``."""
+    if not previous or not rows or not is_remainder(previous[-1], rows[0]):
+        return rows
+    previous[-1] = Row([_mend(a, b) for a, b in zip(previous[-1].spans, rows[0].spans)], table=True)
+    return rows[1:]
+
+
+def add_page(doc_rows: list[Row], rows: list[Row]) -> None:
+    """Append one OCR'd page's rows: a repeated table header dropped, a row split by the break mended."""
+    doc_rows.extend(join_split_row(doc_rows, drop_repeated_header(doc_rows, rows)))
+
+
 Cleaned = dict[int, PageImage]
 """Cleaned page images by page number: handed to the cell re-reader (layout.reread)."""
 
@@ -595,7 +660,7 @@ def build_scan_document(src: PagedSource, settings: Settings) -> tuple[Document,
     for page in src.pages:
         rows, warnings, image = page_rows(page, settings, engine)
         doc.warnings.extend(warnings)
-        doc.rows.extend(drop_repeated_header(doc.rows, rows))
+        add_page(doc.rows, rows)
         if image is not None:
             cleaned[page.number] = image
     if not any(r.text.strip() for r in doc.rows):
@@ -621,7 +686,7 @@ def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document
         if page.ocr:
             rows, warnings, image = page_rows(page, settings, engine)
             doc.warnings.extend(warnings)
-            doc.rows.extend(drop_repeated_header(doc.rows, rows))
+            add_page(doc.rows, rows)
             if image is not None:
                 cleaned[page.number] = image
         else:

@@ -82,6 +82,7 @@ def map_t3(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     mapped = Mapped()
     labels = [label(r.id, r.label) for r in tpl.t3_rows]
     stream = read_stream(rows, labels, {r.id for r in tpl.t3_data_rows})
+    mapped.suspect_rows |= stream.weak
     cols = [c.id for c in tpl.t3_cols]
     header = _header_columns(stream, tpl)
     for spec in tpl.t3_data_rows:
@@ -153,6 +154,7 @@ def map_t2(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     owners = [(block, spec) for block in tpl.t2 for spec in block.rows]
     labels = [label(f"{block.id}.{spec.id}", spec.label) for block, spec in owners]
     stream = read_stream(rows, labels, {lab.id for lab in labels})
+    mapped.suspect_rows |= stream.weak
     header = ""
     for block, spec in owners:
         key = f"{block.id}.{spec.id}"

@@ -57,7 +57,20 @@ def score(fragment: str, target: Label) -> float:
     if target.core.startswith(core) and len(core) >= (1 if same_number else min(4, len(target.core))):
         return 0.85
     ratio = SequenceMatcher(None, core, target.core).ratio()
-    return ratio * 0.9 if ratio >= threshold("min_fuzzy") else 0.0
+    if ratio < threshold("min_fuzzy"):
+        return 0.0
+    # the numbering survived OCR intact and the words are close: as sure as the words alone
+    # matching, so the first row of a table ("一、" + a mangled 本年新收…) is not taken for header
+    return max(ratio * 0.9, threshold("numbered_fuzzy")) if same_number else ratio * 0.9
+
+
+def resembles(fragment: str, target: Label) -> bool:
+    """``fragment`` is a badly read ``target`` (its numbering, if any, agrees and at least
+    ``positional_fuzzy`` of the characters): enough only for the row expected next."""
+    numbering, core = split_label(fragment)
+    if len(core) < 2 or not target.core or (numbering and target.numbering and numbering != target.numbering):
+        return False
+    return SequenceMatcher(None, core, target.core).ratio() >= threshold("positional_fuzzy")
 
 
 def best_match(fragment: str, candidates: list[Label], floor: float = 0.6) -> Label | None:

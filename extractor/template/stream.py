@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor.ingest.document import Row
-from extractor.template.match import Label, best_match
+from extractor.template.match import Label, best_match, resembles
 from extractor.template.numbers import Token, tokenize
 from extractor.template.spec import threshold
 
@@ -23,6 +23,7 @@ class Stream:
     header: list[str] = field(default_factory=list)
     header_by_row: dict[str, list[str]] = field(default_factory=dict)
     loose: list[Token] = field(default_factory=list)
+    weak: set[str] = field(default_factory=set)  # rows opened by their place only (label badly read)
 
 
 def _physical_row(row: Row) -> list[Token]:
@@ -37,15 +38,29 @@ def _physical_row(row: Row) -> list[Token]:
     return tokens
 
 
+def _expected(token: Token, labels: list[Label], current: int, opens_row: bool) -> Label | None:
+    """The row expected next, when ``token`` opens a table row of values and resembles its label:
+    OCR mangles a short label ("行政处罚" read "行政器") beyond fuzzy matching, but rows come in
+    template order."""
+    if current < 0 or not opens_row or current + 1 >= len(labels):
+        return None
+    return labels[current + 1] if resembles(token.raw, labels[current + 1]) else None
+
+
 def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str]) -> Stream:
     """Assign every value/blank token to the last row label matched before it (in template order)."""
     stream = Stream()
     current = -1
     pending_text: list[str] = []
     for row in rows:
-        for token in _physical_row(row):
+        tokens = _physical_row(row)
+        valued = row.table and any(t.kind == "value" for t in tokens)
+        first_text = next((t for t in tokens if t.kind == "text"), None)
+        for token in tokens:
             if token.kind == "text":
                 found = best_match(token.raw, labels[current + 1:], threshold("header_floor" if current < 0 else "row_floor"))
+                if found is None and (found := _expected(token, labels, current, valued and token is first_text)):
+                    stream.weak.add(found.id)
                 if found is None:
                     (stream.header if current < 0 else pending_text).append(token.raw)
                     continue

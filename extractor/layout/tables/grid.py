@@ -27,6 +27,8 @@ _FAX_BRIDGE_IN = float(_CFG["fax_bridge_in"])
 #: fax rules: how far (across the rule) a dotted rule's pieces may stray, and how thick a rule may be
 _FAX_SLACK_IN = float(_CFG["fax_rule_slack_in"])
 _FAX_THICK_IN = float(_CFG["fax_rule_thick_in"])
+#: how far a glyph stroke touching a rule's end may lengthen it past its last crossing rule
+_OVERHANG_IN = float(_CFG["rule_overhang_in"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,9 @@ def rule_masks(binary: np.ndarray, dpi: float, broken: bool = False) -> tuple[np
         h = cv2.morphologyEx(_thin_only(h, _kernel(1, thick)), cv2.MORPH_OPEN, _kernel(hk, 1))
         v = cv2.morphologyEx(_thin_only(v, _kernel(thick, 1)), cv2.MORPH_OPEN, _kernel(1, vk))
     reach = max(4, int(dpi / 25))
-    return _anchored(h, v, reach, int(1.5 * dpi), True), _anchored(v, h, reach, int(1.5 * dpi), False)
+    overhang = int(_OVERHANG_IN * dpi)
+    return (_anchored(h, v, reach, int(1.5 * dpi), True, overhang),
+            _anchored(v, h, reach, int(1.5 * dpi), False, overhang))
 
 
 def _thin_only(mask: np.ndarray, across: np.ndarray) -> np.ndarray:
@@ -104,26 +108,35 @@ def _thin_only(mask: np.ndarray, across: np.ndarray) -> np.ndarray:
     return cv2.subtract(mask, cv2.dilate(thick, _kernel(3, 3)))
 
 
-def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int, horizontal: bool) -> np.ndarray:
+def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int, horizontal: bool,
+              overhang: int = 0) -> np.ndarray:
     """Keep rule segments whose both ends meet a crossing rule (or that are long anyway).
 
     Strokes of neighbouring glyphs can line up into a short bar inside a merged cell; real
-    separators run from border to border.
+    separators run from border to border. A glyph stroke touching a rule's end (the text of a
+    merged row across the column, "第二十条第（五）项") lengthens it by up to ``overhang`` pixels
+    past its last crossing: that overhang is cut off rather than the rule dropped.
     """
     near = cv2.dilate(cross, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
-    keep = np.zeros(n, dtype=bool)
+    out = np.zeros_like(mask)
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
+        own = labels[y:y + h, x:x + w] == i
         if (w if horizontal else h) >= long_enough:
-            keep[i] = True
+            out[y:y + h, x:x + w][own] = 255
             continue
+        hits = np.flatnonzero((near[y:y + h, x:x + w] > 0).any(axis=0 if horizontal else 1))
+        length = w if horizontal else h
+        if hits.size == 0 or hits[0] > max(1, overhang) or hits[-1] < length - 1 - max(1, overhang) or hits[-1] - hits[0] < length // 2:
+            continue
+        keep = np.zeros_like(own)
         if horizontal:
-            ends = (near[y:y + h, max(0, x - 1):x + 2], near[y:y + h, max(0, x + w - 2):x + w + 1])
+            keep[:, hits[0]:hits[-1] + 1] = own[:, hits[0]:hits[-1] + 1]
         else:
-            ends = (near[max(0, y - 1):y + 2, x:x + w], near[max(0, y + h - 2):y + h + 1, x:x + w])
-        keep[i] = all(e.size and e.any() for e in ends)
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+            keep[hits[0]:hits[-1] + 1, :] = own[hits[0]:hits[-1] + 1, :]
+        out[y:y + h, x:x + w][keep] = 255
+    return out
 
 
 def _cluster(values: list[float], tol: float) -> list[int]:
