@@ -158,9 +158,13 @@ def _bilevel_pixels(image: pdfium.PdfImage) -> np.ndarray | None:
     if bitmap.format != pdfium_c.FPDFBitmap_Gray:
         return None
     arr = bitmap.to_numpy().copy()
-    sample = arr[::3, ::3]
-    grey = np.count_nonzero((sample > 30) & (sample < 225))
-    return arr if grey < BILEVEL_GREY_SHARE * sample.size else None
+    return arr if is_bilevel(arr) else None
+
+
+def is_bilevel(grey: np.ndarray) -> bool:
+    """A fax or a binarised scan: almost every pixel pure black or pure white."""
+    sample = grey[::3, ::3]
+    return np.count_nonzero((sample > 30) & (sample < 225)) < BILEVEL_GREY_SHARE * sample.size
 
 
 def _square_pixels(arr: np.ndarray, dpi_x: float, dpi_y: float) -> tuple[np.ndarray, float]:

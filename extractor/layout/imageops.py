@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from extractor.ingest.image import is_bilevel
 from extractor.resources import load_json
 
 _CFG = load_json("scan.json")["image"]
@@ -184,12 +185,6 @@ def noise_level(grey: np.ndarray) -> float:
     diff = cv2.absdiff(grey, cv2.medianBlur(grey, 3))
     paper = diff[grey > 128]
     return float(np.median(paper)) * 1.4826 if paper.size else 0.0
-
-
-def is_bilevel(grey: np.ndarray) -> bool:
-    """A fax or a binarised scan: almost every pixel pure black or pure white."""
-    sample = grey[::3, ::3]
-    return np.count_nonzero((sample > 30) & (sample < 225)) < _CFG["bilevel_grey_share"] * sample.size
 
 
 def despeckle(grey: np.ndarray) -> np.ndarray:
