@@ -6,10 +6,7 @@ page turned by 90, 180 or 270° is not, and is still turned back.
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
 
 from extractor.ingest.document import Page
@@ -71,26 +68,3 @@ def test_turned_page_is_not_taken_for_upright_and_is_turned_back(page, quarters,
     assert cleaned.image.shape == page.shape
     assert sum(w.text in LINES for w in words) >= 5
 
-
-
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to export the report")
-def test_a_page_of_stacked_column_headers_is_found_upright_in_every_turn(tmp_path):
-    """Table 二 of a Word report exported by LibreOffice fills a page with headers stacked one glyph
-    per line and short labels: read as lines, the stacked columns made the upright page look sideways
-    (and the turned copies wrong too) until a way up also counted the columns it implies."""
-    from extractor.bench.office import build_office_corpus
-    from extractor.bench.scans import rasterise
-
-    item = build_office_corpus(tmp_path, 1, 8, "2019")[0]
-    page = next(p for p, text in zip(rasterise(item.pdf, DPI), _page_texts(item.pdf)) if "第二十条第（五）项" in text
-                and "收到和处理" not in text)
-    engine = get_ocr_engine("rapidocr")
-    assert [scan.orientation(imageops.turn(page, q), engine, SETTINGS) for q in range(4)] == [0, 3, 2, 1]
-
-
-def _page_texts(pdf) -> list[str]:
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
-    finally:
-        doc.close()

@@ -461,12 +461,6 @@ def orientation(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> int:
     read turned either way. Blob shapes alone mistake stacked vertical headers for a sideways
     page, so only reading decides, and the page stays as it is unless another way up reads
     clearly better (``turn_margin`` times the upright score plus ``turn_floor``).
-
-    Headers stacked one glyph per line read well as a line turned a quarter counter-clockwise (the
-    recogniser reads such columns), so on a page whose narrow columns stack their headers the lines
-    across the text read well too, and alone they would turn an upright page. A way up is therefore
-    scored by its own lines plus the stacked columns it implies (the lines one quarter back), the
-    columns counting at most ``column_support`` times the lines: a page always has lines of text.
     """
     wide = _line_crops(grey, True)
     score = [0.0] * 4
@@ -476,9 +470,8 @@ def orientation(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> int:
         return 0  # plainly upright: several long lines read well (stacked headers of a sideways page are short)
     tall = _line_crops(grey, False)
     (score[1], _), (score[3], _) = _read_scores(engine, tall, (1, 3), settings)
-    support = [score[q] + min(score[(q + 3) % 4], _ORIENT["column_support"] * score[q]) for q in range(4)]
-    best = max(range(4), key=lambda q: support[q])
-    if best and support[best] > _ORIENT["turn_margin"] * support[0] + _ORIENT["turn_floor"]:
+    best = max(range(4), key=lambda q: score[q])
+    if best and score[best] > _ORIENT["turn_margin"] * score[0] + _ORIENT["turn_floor"]:
         return best
     return 0
 
