@@ -460,20 +460,29 @@ def orientation(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> int:
     Lines along the page's width are read as they are and upside down; lines along its height
     read turned either way. Blob shapes alone mistake stacked vertical headers for a sideways
     page, so only reading decides, and the page stays as it is unless another way up reads
-    clearly better (``turn_margin`` times the upright score plus ``turn_floor``).
+    clearly better (``turn_margin`` times the upright score plus ``turn_floor``). A portrait image
+    is turned a quarter only when the lines across it read as surely as a page's own text does:
+    reports are printed portrait, and a page of narrow columns whose headers are stacked one glyph per
+    line reads as lines across too (the recogniser reads such columns turned), above its short labels.
     """
     wide = _line_crops(grey, True)
-    score = [0.0] * 4
-    (score[0], good), (score[2], _) = _read_scores(engine, wide, (0, 2), settings)
-    if (good >= _ORIENT["sure_lines"] and score[0] >= _ORIENT["sure_score"]
-            and score[0] > _ORIENT["turn_margin"] * score[2] + _ORIENT["turn_floor"]):
+    score, good = [0.0] * 4, [0] * 4
+    (score[0], good[0]), (score[2], good[2]) = _read_scores(engine, wide, (0, 2), settings)
+    if _sure(score[0], good[0]) and score[0] > _ORIENT["turn_margin"] * score[2] + _ORIENT["turn_floor"]:
         return 0  # plainly upright: several long lines read well (stacked headers of a sideways page are short)
     tall = _line_crops(grey, False)
-    (score[1], _), (score[3], _) = _read_scores(engine, tall, (1, 3), settings)
+    (score[1], good[1]), (score[3], good[3]) = _read_scores(engine, tall, (1, 3), settings)
     best = max(range(4), key=lambda q: score[q])
+    if best % 2 and grey.shape[0] > grey.shape[1] and not _sure(score[best], good[best]):
+        return 0  # a portrait image of a portrait report: its stacked column headers read as lines too
     if best and score[best] > _ORIENT["turn_margin"] * score[0] + _ORIENT["turn_floor"]:
         return best
     return 0
+
+
+def _sure(score: float, good: int) -> bool:
+    """Several long lines read well: what a page's own text gives the way it reads."""
+    return good >= _ORIENT["sure_lines"] and score >= _ORIENT["sure_score"]
 
 
 @dataclass(frozen=True, slots=True)
