@@ -26,7 +26,7 @@ from extractor.layout.scan import build_scan_document, signed_text
 from extractor.layout.sections import find_headings
 from extractor.pipeline import run
 from extractor.settings import OcrSettings, Settings
-from extractor.template.correct import Fix, audit_blanks, audit_money, audit_row_holes, consensus, correct, failing, groups, solutions, values_of
+from extractor.template.correct import Fix, audit_blanks, audit_holes, audit_money, consensus, correct, failing, groups, solutions, values_of
 from extractor.template.rules import Equation, rule_set
 from extractor.template.slots import Slot
 from extractor.template.tables import map_tables
@@ -128,14 +128,14 @@ def test_unverified_numbers_of_a_row_that_lost_a_number_are_suspect():
     gap = Slot("t3", "granted", "legal_person", None, "", replace(OCR_SPAN, confidence=1.0), "read", "ocr", 1.0)
     other = Slot("t2", "art20_7.admin_penalty", "change", 3, "3", OCR_SPAN, "read", "ocr", 0.99)
     slots = {s.key: s for s in (lost, moved, checked, gap, other)}
-    assert not audit_row_holes(slots)  # no blank judged suspect yet: nothing to say
+    assert not audit_holes((), slots)  # no blank judged suspect yet: nothing to say
     audit_blanks(slots)
     assert lost.status == gap.status == "suspect"
-    assert audit_row_holes(slots) and moved.status == "suspect"
+    assert audit_holes((), slots) and moved.status == "suspect"
     assert checked.status == "read" and other.status == "read"
     typed = {k: replace(s, span=replace(s.span, method="text"), method="text", status="read") for k, s in slots.items()}
     typed[lost.key].status = "suspect"
-    assert not audit_row_holes(typed) and typed[moved.key].status == "read"
+    assert not audit_holes((), typed) and typed[moved.key].status == "read"
 
 
 def test_an_ocr_amount_is_suspect_and_a_typed_one_is_not():

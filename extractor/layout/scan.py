@@ -506,8 +506,7 @@ def upright_by_page_pass(grey: np.ndarray, dpi: float, words: list[Word], engine
     """
     wide = [w for w in words if w.box.x1 - w.box.x0 >= _ORIENT["line_aspect"] * (w.box.y1 - w.box.y0)]
     longest = sorted(wide, key=lambda w: len(w.text.strip()), reverse=True)[:_ORIENT["lines_per_axis"]]
-    score, good = _line_score((w.text, w.confidence) for w in longest)
-    if good < _ORIENT["sure_lines"] or score < _ORIENT["sure_score"]:
+    if not _sure(*_line_score((w.text, w.confidence) for w in longest)):
         return False
     top = longest[0]
     x0, y0, x1, y1 = (int(round(v)) for v in _px(top.box, dpi))

@@ -194,16 +194,6 @@ def audit_blanks(slots: dict[str, Slot]) -> list[str]:
     return _flag(slots, doubtful, "blank where a number may have been lost")
 
 
-def audit_row_holes(slots: dict[str, Slot]) -> list[str]:
-    """A row that lost a number (an OCR blank judged suspect above) had its other numbers placed by
-    their count, not their column, so those no passing rule verifies are suspect (a fax "0" read as
-    "()" left its row one number, which went to the neighbouring column)."""
-    holed = {(s.table, s.row) for s in slots.values() if s.status == "suspect" and s.value is None and _ocr(s)}
-    doubtful = [k for k, s in slots.items() if (s.table, s.row) in holed and s.status == "read"
-                and s.value is not None and not s.verified and _ocr(s)]
-    return _flag(slots, doubtful, "placed in a row that lost a number, and no rule checks it")
-
-
 def audit_money(slots: dict[str, Slot], money: set[str]) -> list[str]:
     """An OCR'd amount is "suspect": no rule covers money, and its unit (元 or 万元) comes from a header
     that a stamp or a fold can cut down to "元", a silent ten-thousandfold error."""
@@ -240,15 +230,21 @@ def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | No
 
 
 def audit_holes(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str]:
-    """An OCR'd row that reads blank where its rule needs a number cannot be checked: its unverified
-    values are suspect (a row split by a page break leaves its tops on one page and its feet,
-    plausible numbers, on the next; a cell whose print was lost reads blank the same way)."""
+    """Numbers that stand beside a lost one cannot be trusted unchecked: an OCR'd rule instance that
+    reads blank where it needs a number (a row split by a page break leaves its tops on one page and
+    its feet, plausible numbers, on the next), and an OCR'd row with a blank already judged a lost
+    number (a fax "0" read as "()" left its row one number short, which went to the neighbouring
+    column: the row's numbers were placed by count, not by column). Their unverified values are suspect."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for key, slot in slots.items():
+        rows.setdefault((slot.table, slot.row), []).append(key)
+    groups = [(eq.keys, ("read", "suspect")) for eq in rules if eq.hard] + [(keys, ("suspect",)) for keys in rows.values()]
     doubtful: set[str] = set()
-    for eq in rules:
-        cells = [slots[k] for k in eq.keys if k in slots]
-        if not eq.hard or len(cells) != len(eq.keys):
+    for keys, lost in groups:
+        cells = [slots[k] for k in keys if k in slots]
+        if len(cells) != len(keys):
             continue
-        holes = [c for c in cells if c.status in ("read", "suspect") and c.value is None and _ocr(c)]
+        holes = [c for c in cells if c.status in lost and c.value is None and _ocr(c)]
         if holes and any(c.value is not None for c in cells):
             doubtful |= {c.key for c in cells if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
-    return _flag(slots, doubtful, "read blank where a rule needs a number, so unchecked")
+    return _flag(slots, doubtful, "beside a number read blank or lost, and no rule checks it")

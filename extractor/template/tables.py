@@ -9,7 +9,7 @@ from math import prod
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
-from extractor.template.correct import (Rereader, audit_blanks, audit_holes, audit_money, audit_row_holes, audit_signs,
+from extractor.template.correct import (Rereader, audit_blanks, audit_holes, audit_money, audit_signs,
                                         audit_weak, correct, values_of)
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.numbers import Number, Token, parse_number
@@ -104,7 +104,7 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     covered = verified(rules, values, inferred)
     for key, slot in slots.items():
         slot.verified = key in covered and slot.status != "suspect"
-    warnings.extend(audit_holes(rules, slots) + audit_row_holes(slots) + audit_weak(slots, signed, rereader)
+    warnings.extend(audit_holes(rules, slots) + audit_weak(slots, signed, rereader)
                     + audit_money(slots, money))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)
