@@ -3,6 +3,9 @@
 Whole-page OCR gives words; each word goes to the grid cell holding its centre. A cell is read
 again from its own crop (line by line, digits-only when it holds a number) when the page pass
 missed it, straddled a rule, read stacked glyphs as one tall word, or is not trusted enough.
+The grid with its cells read is one more table engine beside camelot (``grid_table``: RawTables in
+points); a table running over a page break is made one by layout.continued, as for text PDFs, with
+this module's way of weighing OCR'd cells (``OCR_CELLS``).
 """
 
 from __future__ import annotations
