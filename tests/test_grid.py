@@ -40,16 +40,26 @@ def test_no_table_on_prose_or_blank():
     assert find_tables(np.full((1000, 800), 255, np.uint8), DPI) == []
 
 
-def test_repeated_header_on_the_next_page_is_dropped():
-    from extractor.ingest.document import table_row, text_row
-    from extractor.layout.scan import drop_repeated_header
+def _ocr_table(page: int, *rows: list[str]):
+    from extractor.geometry import Box
+    from extractor.layout.tables.base import RawCell, RawTable
 
-    header = [table_row(["", "自然人", "总计"]), table_row(["", "商业企业", ""])]
-    page1 = [text_row("三、收到和处理政府信息公开申请情况"), *header, table_row(["一、本年新收", "3", "3"])]
-    page2 = [table_row(["", "自然人", "总计"]), table_row(["", "商业企业", ""]), table_row(["二、上年结转", "0", "0"])]
-    assert [r.text for r in drop_repeated_header(page1, page2)] == ["二、上年结转\t0\t0"]
-    fresh = [table_row(["行政复议", "行政诉讼"]), table_row(["0", "1"])]
-    assert drop_repeated_header(page1, fresh) == fresh
+    cells = [[RawCell(t, Box(100 * c, 20 * r, 100 * c + 100, 20 * r + 20), confidence=0.99, engine="rapidocr")
+              for c, t in enumerate(row)] for r, row in enumerate(rows)]
+    return RawTable(page, Box(0, 0, 100 * len(rows[0]), 20 * len(rows)), cells, method="ocr")
+
+
+def test_repeated_header_on_the_next_page_is_dropped():
+    from extractor.layout.continued import drop_repeated_header
+    from extractor.layout.scan import OCR_CELLS
+
+    header = [["", "自然人", "总计"], ["", "商业企业", ""]]
+    page1 = _ocr_table(1, *header, ["一、本年新收", "3", "3"])
+    page2 = _ocr_table(2, ["", "自然人", "总计"], ["", "商业企业", ""], ["二、上年结转", "0", "0"])
+    kept = drop_repeated_header(page1.rows, page2, OCR_CELLS)
+    assert ["\t".join(c.text for c in r) for r in kept.rows] == ["二、上年结转\t0\t0"]
+    fresh = _ocr_table(2, ["行政复议", "行政诉讼"], ["0", "1"])
+    assert drop_repeated_header(page1.rows, fresh, OCR_CELLS) == fresh
 
 
 def test_a_glyph_stroke_touching_a_rule_end_does_not_cost_the_rule():

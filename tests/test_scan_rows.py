@@ -115,3 +115,36 @@ def test_lone_zeros_of_a_t3_page_are_read_not_left_blank(tmp_path: Path):
                 assert [int(n) for n in numbers] == list(truth[key].values()), (key, row.text)
                 seen.add(key)
     assert seen == set(wanted.values())
+
+
+def _part(page: int, top: float, *rows: list[str]):
+    from extractor.geometry import Box
+    from extractor.layout.tables.base import RawCell, RawTable
+
+    widths = [0, 300, 360, 420]
+    cells = [[RawCell(t, Box(widths[c], top + 20 * r, widths[c + 1], top + 20 * r + 20), confidence=0.9 - 0.1 * c,
+                      engine="rapidocr") for c, t in enumerate(row)] for r, row in enumerate(rows)]
+    return RawTable(page, Box(0, top, widths[-1], top + 20 * len(rows)), cells, method="ocr")
+
+
+def test_a_scanned_row_cut_by_the_page_break_goes_through_the_one_join():
+    """OCR'd table parts meet in layout.continued like text-layer ones: the remainder "6", "9" closes
+    up with "45", "75" (marked split, the weaker confidence kept); a complete row is left alone, and
+    prose under the first part means the table did not run on."""
+    from extractor.ingest.document import Page, Word
+    from extractor.geometry import Box
+    from extractor.layout.continued import join_pages
+    from extractor.layout.scan import OCR_CELLS
+
+    pages = [Page(1, 595, 842), Page(2, 595, 842)]
+    first = _part(1, 600, ["", "自然人", "总计"], ["1.本机关不掌握相关政府信息", "45", "75"])
+    rest = _part(2, 60, ["", "自然人", "总计"], ["", "6", "9"], ["2.没有现成信息", "3", "3"])
+    joined = join_pages(pages, {1: [first], 2: [rest]}, OCR_CELLS)
+    last = joined[1][0].rows[-1]
+    assert [c.text for c in last] == ["1.本机关不掌握相关政府信息", "456", "759"]
+    assert all("split" in c.repairs for c in last[1:]) and [c.confidence for c in last[1:]] == [0.8, 0.7]
+    assert [[c.text for c in r] for r in joined[2][0].rows] == [["2.没有现成信息", "3", "3"]]
+    complete = _part(2, 60, ["2.没有现成信息", "3", "3"])
+    assert join_pages(pages, {1: [first], 2: [complete]}, OCR_CELLS)[1][0].rows[-1] == first.rows[-1]
+    prose = [Page(1, 595, 842, words=[Word("注：本表数据截至十二月三十一日，含所属部门", Box(0, 700, 400, 712))]), pages[1]]
+    assert join_pages(prose, {1: [first], 2: [rest]}, OCR_CELLS)[1][0].rows[-1] == first.rows[-1]

@@ -7,11 +7,17 @@ sits between the halves. A table part that ends its page and a part with the sam
 opens the next are one table; the next part loses a header that repeats the first part's, and its
 first row is put back into the last row when it is that row's remainder (a cell left empty where
 the row above has text, which a complete row never shows).
+
+This is the one join for every paged source. What differs between a text layer and cells read
+by OCR is only the evidence, passed in as a ``Reading``: words with exact positions tell whether a
+number wrapped (``TEXT_LAYER``); OCR'd cells carry only their text, read with errors, on pages whose
+scale and offset vary (layout.scan's reading).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from extractor.ingest.document import Page, Word
 from extractor.layout.celltext import cell_words, compose, runs_into
@@ -48,22 +54,16 @@ def _content_between(page: Page, top: float, bottom: float) -> bool:
     return False
 
 
-def runs_on(prev_page: Page, prev: RawTable, page: Page, nxt: RawTable) -> bool:
-    """``prev`` ends its page and ``nxt`` opens the next one with the same columns."""
-    return (not _content_between(prev_page, prev.bbox.y1 + 1, prev_page.height)
-            and not _content_between(page, 0, nxt.bbox.y0 - 1) and same_columns(prev, nxt))
-
-
 def _squash(row: list[RawCell]) -> str:
     return "".join(c.text for c in row).replace(" ", "")
 
 
-def drop_repeated_header(head: list[list[RawCell]], table: RawTable) -> RawTable:
-    """``table`` without its leading rows that repeat the first rows of the table's first part."""
+def repeated_rows(head: list[list[RawCell]], table: RawTable) -> int:
+    """How many leading rows of ``table`` repeat the first rows of the table's first part (``head``)."""
     n = 0
     while n < len(table.rows) and n < len(head) and _squash(table.rows[n]) == _squash(head[n]) and _squash(head[n]):
         n += 1
-    return replace(table, rows=table.rows[n:]) if n else table
+    return n
 
 
 def _aligned(a: list[RawCell], b: list[RawCell]) -> bool:
@@ -107,31 +107,62 @@ def _mend(prev: RawTable, cell: RawCell, page_words: list[Word], nxt: RawTable, 
     return replace(cell, text=text, repairs=repairs + (("split",) if cut_a or cut_b else ()))
 
 
-def join_remainder(prev: RawTable, prev_words: list[Word], nxt: RawTable, next_words: list[Word]) -> tuple[RawTable, RawTable]:
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The evidence-specific tests of the join (see module docstring); each takes the two table
+    parts with their pages' words."""
+
+    same_columns: Callable[[RawTable, RawTable], bool]
+    repeated_rows: Callable[[list[list[RawCell]], RawTable], int]
+    is_remainder: Callable[[RawTable, list[Word], RawTable, list[Word]], bool]
+    mend: Callable[[RawTable, RawCell, list[Word], RawTable, RawCell, list[Word]], RawCell]
+
+
+TEXT_LAYER = Reading(same_columns, repeated_rows, is_remainder, _mend)
+
+
+def drop_repeated_header(head: list[list[RawCell]], table: RawTable, reading: Reading = TEXT_LAYER) -> RawTable:
+    """``table`` without its leading rows that repeat the first rows of the table's first part."""
+    n = reading.repeated_rows(head, table)
+    return replace(table, rows=table.rows[n:]) if n else table
+
+
+def join_remainder(prev: RawTable, prev_words: list[Word], nxt: RawTable, next_words: list[Word],
+                   reading: Reading = TEXT_LAYER) -> tuple[RawTable, RawTable]:
     """Put ``nxt``'s first row back into ``prev``'s last row when it is that row's remainder."""
-    if not prev.rows or not nxt.rows or not is_remainder(prev, prev_words, nxt, next_words):
+    if not prev.rows or not nxt.rows or not reading.is_remainder(prev, prev_words, nxt, next_words):
         return prev, nxt
     rows = [list(r) for r in prev.rows]
     for col, tail in enumerate(nxt.rows[0]):
         if not tail.text:
             continue
         r, c = _origin(rows, col) if rows[-1][col].continued else (len(rows) - 1, col)
-        rows[r][c] = _mend(prev, rows[r][c], prev_words, nxt, tail, next_words)
+        rows[r][c] = reading.mend(prev, rows[r][c], prev_words, nxt, tail, next_words)
     return replace(prev, rows=rows), replace(nxt, rows=nxt.rows[1:])
 
 
-def join_pages(pages: list[Page], tables_by_page: dict[int, list[RawTable]]) -> dict[int, list[RawTable]]:
-    """Tables per page with parts continued over page breaks mended (see module docstring)."""
+def runs_on(prev_page: Page, prev: RawTable, page: Page, nxt: RawTable, reading: Reading = TEXT_LAYER) -> bool:
+    """``prev`` ends its page and ``nxt`` opens the next one with the same columns."""
+    return (not _content_between(prev_page, prev.bbox.y1 + 1, prev_page.height)
+            and not _content_between(page, 0, nxt.bbox.y0 - 1) and reading.same_columns(prev, nxt))
+
+
+def join_pages(pages: list[Page], tables_by_page: dict[int, list[RawTable]],
+               reading: Reading = TEXT_LAYER) -> dict[int, list[RawTable]]:
+    """Tables per page with parts continued over page breaks mended (see module docstring).
+
+    Each page gives its height and the words around its tables (prose below a part or above the
+    next means the table did not run on), in points like the tables' boxes."""
     out = {n: list(ts) for n, ts in tables_by_page.items()}
     head: list[list[RawCell]] = []  # first rows of the table the previous page ends with
     prev_page: Page | None = None
     for page in pages:
         here, before = out.get(page.number, []), out.get(page.number - 1, []) if prev_page else []
         continued = bool(here and before and prev_page and prev_page.number == page.number - 1
-                         and runs_on(prev_page, before[-1], page, here[0]))
+                         and runs_on(prev_page, before[-1], page, here[0], reading))
         if continued and prev_page is not None:
-            first = drop_repeated_header(head or before[-1].rows, here[0])
-            before[-1], here[0] = join_remainder(before[-1], prev_page.words, first, page.words)
+            first = drop_repeated_header(head or before[-1].rows, here[0], reading)
+            before[-1], here[0] = join_remainder(before[-1], prev_page.words, first, page.words, reading)
             if len(here) > 1:
                 head = here[-1].rows
             out[page.number] = here = [t for t in here if t.rows]

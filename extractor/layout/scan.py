@@ -3,6 +3,9 @@
 Whole-page OCR gives words; each word goes to the grid cell holding its centre. A cell is read
 again from its own crop (line by line, digits-only when it holds a number) when the page pass
 missed it, straddled a rule, read stacked glyphs as one tall word, or is not trusted enough.
+The grid with its cells read is one more table engine beside camelot (``grid_table``: RawTables in
+points); a table running over a page break is made one by layout.continued, as for text PDFs, with
+this module's way of weighing OCR'd cells (``OCR_CELLS``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -19,7 +22,9 @@ from extractor.geometry import Box
 from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
+from extractor.layout.continued import Reading, join_pages
 from extractor.layout.pdf_rows import furniture_line
+from extractor.layout.tables.base import RawCell, RawTable
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
 from extractor.resources import load_json
 from extractor.settings import Settings
@@ -374,23 +379,37 @@ def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, flo
     return out
 
 
-def table_rows(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> list[tuple[float, Row]]:
-    """One Row per grid row, one Span per grid column ("" where a merged cell continues)."""
+def grid_table(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> RawTable:
+    """The image grid with its cells read, as every table engine returns it (boxes in points): one
+    cell per grid column, ``continued`` where a merged cell continues; rows without text left out."""
     origin = {(c.row, c.col): c for c in table.cells}
-    out = []
+    rows = []
     for r in range(table.n_rows):
-        spans = []
+        cells = []
         for c in range(table.n_cols):
             cell = origin.get((r, c))
             if cell is None:
-                spans.append(Span("", page=page, method="ocr"))
+                slot = (table.xs[c], table.ys[r], table.xs[c + 1], table.ys[r + 1])
+                cells.append(RawCell("", Box.from_pixels(slot, dpi), continued=True))
                 continue
             read = reads[cell]
-            spans.append(Span(read.text, page=page, bbox=Box.from_pixels(cell.box, dpi), method="ocr",
-                              engine=read.engine, confidence=round(read.confidence, 3), repairs=read.repairs))
-        if any(s.text for s in spans):
-            out.append((float(table.ys[r]), Row(spans, table=True)))
-    return out
+            cells.append(RawCell(read.text, Box.from_pixels(cell.box, dpi), cell.rowspan, cell.colspan,
+                                 repairs=read.repairs, confidence=round(read.confidence, 3), engine=read.engine))
+        if any(c.text for c in cells):
+            rows.append(cells)
+    return RawTable(page, Box.from_pixels(table.box, dpi), rows, method="ocr")
+
+
+def _confidence(cell: RawCell) -> float:
+    return 1.0 if cell.confidence is None else cell.confidence
+
+
+def table_rows(table: RawTable) -> list[tuple[float, Row]]:
+    """One Row per table row (top in points), one Span per grid column ("" where a merged cell continues)."""
+    return [(table.row_top(i), Row([Span("", page=table.page, method="ocr") if c.continued else
+                                    Span(c.text, page=table.page, bbox=c.bbox, method="ocr", engine=c.engine,
+                                         confidence=_confidence(c), repairs=c.repairs) for c in cells], table=True))
+            for i, cells in enumerate(table.rows)]
 
 
 def prose_rows(words: list[Word], page: int, dpi: float, height: float | None = None) -> list[tuple[float, Row]]:
@@ -538,16 +557,26 @@ def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageIm
     return PageImage(grey, dpi, bilevel), words, warnings
 
 
-def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
-              ) -> tuple[list[Row], list[str], PageImage | None]:
-    """All rows of one page image in reading order (tables and prose by their top edge), warnings,
-    and the cleaned image the rows were read from (None when the page had no image)."""
+@dataclass(slots=True)
+class ScannedPage:
+    """One page image read: ``layout`` has the cleaned page's size in points and the words outside
+    its tables, ``tables`` the grid engine's cells; the cleaned image (None when the page had none)."""
+
+    layout: Page
+    tables: list[RawTable]
+    image: PageImage | None
+    warnings: list[str]
+
+
+def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None) -> ScannedPage:
+    """Clean one page image, find its ruled tables and read every cell; words outside them are prose."""
     if page.image is None or page.dpi is None:
-        return [], [f"page {page.number}: no image to OCR"], None
+        return ScannedPage(Page(page.number, page.width, page.height, ocr=True), [], None,
+                           [f"page {page.number}: no image to OCR"])
     engine = engine or get_ocr_engine(settings.ocr.engine)
     cleaned, words, warnings = read_page(page, engine, settings)
     grey, dpi = cleaned.image, cleaned.dpi
-    items: list[tuple[float, Row]] = []
+    tables: list[RawTable] = []
     lines = _word_lines(words, dpi)
     no_rules = lines + (_number_cores(words, dpi) if cleaned.bilevel else [])
     for table in find_tables(grey, dpi, no_rules, broken_rules=cleaned.bilevel):
@@ -555,104 +584,119 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
             continue
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
         reads, words = read_table(grey, dpi, table, words, engine, settings)
-        items.extend(table_rows(table, reads, page.number, dpi))
-    items.extend(prose_rows(words, page.number, dpi, grey.shape[0] * 72.0 / dpi))
+        raw = grid_table(table, reads, page.number, dpi)
+        if raw.rows:
+            tables.append(raw)
+    layout = Page(page.number, grey.shape[1] * 72.0 / dpi, grey.shape[0] * 72.0 / dpi, words=words, ocr=True)
+    return ScannedPage(layout, tables, cleaned, warnings)
+
+
+def scanned_rows(scanned: ScannedPage, tables: list[RawTable]) -> list[Row]:
+    """One page's rows in reading order (tables and prose by their top edge)."""
+    if scanned.image is None:
+        return []
+    dpi, page = scanned.image.dpi, scanned.layout
+    items = [(top * dpi / 72.0, row) for table in tables for top, row in table_rows(table)]
+    items.extend(prose_rows(page.words, page.number, dpi, page.height))
     items.sort(key=lambda item: item[0])
-    return [row for _, row in items], warnings, cleaned
+    return [row for _, row in items]
 
 
-def _header_rows(rows: list[Row]) -> list[Row]:
+def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
+              ) -> tuple[list[Row], list[str], PageImage | None]:
+    """All rows of one page image in reading order, warnings, and the cleaned image the rows were
+    read from (None when the page had no image)."""
+    scanned = scan_page(page, settings, engine)
+    return scanned_rows(scanned, scanned.tables), scanned.warnings, scanned.image
+
+
+def _header_rows(rows: list[list[RawCell]]) -> list[list[RawCell]]:
     """Leading table rows without any number: a table's header."""
     out = []
     for row in rows:
-        if not row.table or any(number_text(s.text) for s in row.spans):
+        if any(number_text(c.text) for c in row):
             break
         out.append(row)
     return out
 
 
-def _squash(rows: list[Row]) -> str:
-    return "".join(s.text for r in rows for s in r.spans).replace(" ", "")
+def _squash(rows: list[list[RawCell]]) -> str:
+    return "".join(c.text for r in rows for c in r).replace(" ", "")
 
 
-def _last_table(rows: list[Row]) -> list[Row]:
-    """The rows of the table block the document currently ends with."""
-    start = len(rows)
-    while start > 0 and rows[start - 1].table:
-        start -= 1
-    return rows[start:]
-
-
-def drop_repeated_header(previous: list[Row], rows: list[Row]) -> list[Row]:
-    """A table continued on a new page often repeats its header: keep it only once."""
-    head = _header_rows(rows)
-    earlier = _header_rows(_last_table(previous))
-    if not head or not earlier:
-        return rows
-    ratio = difflib.SequenceMatcher(None, _squash(head), _squash(earlier)).ratio()
-    return rows[len(head):] if ratio >= _HEADER_SIMILAR else rows
+def repeated_rows(head: list[list[RawCell]], table: RawTable) -> int:
+    """A table continued on a new page often repeats its header, read with OCR's errors: its leading
+    rows without a number go when they read nearly as the first part's (``head``) do."""
+    rows = _header_rows(table.rows)
+    earlier = _header_rows(head)
+    if not rows or not earlier:
+        return 0
+    ratio = difflib.SequenceMatcher(None, _squash(rows), _squash(earlier)).ratio()
+    return len(rows) if ratio >= _HEADER_SIMILAR else 0
 
 
 _SPLIT = load_json("scan.json")["split_row"]
 
 
-def _spread(row: Row, cols: list[int]) -> list[tuple[float, float]]:
+def _spread(row: list[RawCell], cols: list[int]) -> list[tuple[float, float]]:
     """Edges of the cells ``cols`` as shares of their joint width (two scans of one table differ in
     offset and scale)."""
-    boxes = [row.spans[i].bbox for i in cols]
-    left, right = min(b.x0 for b in boxes if b), max(b.x1 for b in boxes if b)
+    boxes = [row[i].bbox for i in cols]
+    left, right = min(b.x0 for b in boxes), max(b.x1 for b in boxes)
     width = max(right - left, 1e-6)
-    return [((b.x0 - left) / width, (b.x1 - left) / width) for b in boxes if b]
+    return [((b.x0 - left) / width, (b.x1 - left) / width) for b in boxes]
 
 
-def _same_cells(a: Row, b: Row) -> bool:
+def _same_cells(a: list[RawCell], b: list[RawCell]) -> bool:
     """Both rows have the same cells: every cell both show (not a merged cell's continuation) at
     the same place."""
-    if len(a.spans) != len(b.spans):
+    if len(a) != len(b):
         return False
-    cols = [i for i, (x, y) in enumerate(zip(a.spans, b.spans)) if x.bbox is not None and y.bbox is not None]
+    cols = [i for i, (x, y) in enumerate(zip(a, b)) if not x.continued and not y.continued]
     tol = float(_SPLIT["edge_share"])
     return len(cols) >= 2 and all(abs(x[0] - y[0]) <= tol and abs(x[1] - y[1]) <= tol
                                   for x, y in zip(_spread(a, cols), _spread(b, cols)))
 
 
-def is_remainder(last: Row, first: Row) -> bool:
-    """``first`` (a page's first table row) finishes ``last`` (the previous page's last table row):
-    it leaves a cell empty under text, which a complete row never does, and each text it holds
-    can be the rest of the cell above (a number only under a number)."""
-    if not (last.table and first.table and _same_cells(last, first)):
+def any_columns(a: RawTable, b: RawTable) -> bool:
+    """A scan's grid may miss a column rule on one page: only the cut row's cells are compared (``is_remainder``)."""
+    return True
+
+
+def is_remainder(prev: RawTable, prev_words: list[Word], nxt: RawTable, next_words: list[Word]) -> bool:
+    """``nxt``'s first row finishes ``prev``'s last: it leaves a cell empty under text, which a
+    complete row never does, and each text it holds can be the rest of the cell above (a number
+    only under a number). OCR'd cells are judged on their text alone (the words are not used)."""
+    last, first = prev.rows[-1], nxt.rows[0]
+    if not _same_cells(last, first):
         return False
-    pairs = list(zip(last.spans, first.spans))
-    if not any(b.text for _, b in pairs) or not any(a.text and not b.text and b.bbox is not None for a, b in pairs):
+    pairs = list(zip(last, first))
+    if not any(b.text for _, b in pairs) or not any(a.text and not b.text and not b.continued for a, b in pairs):
         return False
     return all(a.text and (number_text(b.text) is None or number_text(a.text) is not None) for a, b in pairs if b.text)
 
 
-def _mend(a: Span, b: Span) -> Span:
+def mend(prev: RawTable, cell: RawCell, prev_words: list[Word], nxt: RawTable, tail: RawCell,
+         next_words: list[Word]) -> RawCell:
     """One cell from its two halves: the digits of a number close up like a wrap; marked "split"
     (the join is layout's guess: it must pass the template's rules or stay suspect)."""
-    if not b.text:
-        return a
-    numeric = number_text(a.text) is not None and number_text(b.text) is not None
-    text = a.text + b.text if numeric else _join([a.text, b.text])
-    repairs = tuple(dict.fromkeys(a.repairs + b.repairs + ("split",)))
-    return Span(text, page=a.page, bbox=a.bbox, method=a.method, engine=a.engine,
-                confidence=min(a.confidence, b.confidence), repairs=repairs)
+    numeric = number_text(cell.text) is not None and number_text(tail.text) is not None
+    text = cell.text + tail.text if numeric else _join([cell.text, tail.text])
+    repairs = tuple(dict.fromkeys(cell.repairs + tail.repairs + ("split",)))
+    return replace(cell, text=text, confidence=min(_confidence(cell), _confidence(tail)), repairs=repairs)
 
 
-def join_split_row(previous: list[Row], rows: list[Row]) -> list[Row]:
-    """A table row that a page break cut in two (Word and LibreOffice let rows break) is one row:
-    when the previous page ends with a table row and this page opens with its remainder, the
-    remainder's cells are put back into that row (in place) and dropped from ``rows``."""
-    if not previous or not rows or not is_remainder(previous[-1], rows[0]):
-        return rows
-    previous[-1] = Row([_mend(a, b) for a, b in zip(previous[-1].spans, rows[0].spans)], table=True)
-    return rows[1:]
+OCR_CELLS = Reading(any_columns, repeated_rows, is_remainder, mend)
+"""How the join (layout.continued) weighs table parts read by OCR."""
 
 
-def add_page(doc_rows: list[Row], rows: list[Row]) -> None:
-    """Append one OCR'd page's rows: a repeated table header dropped, a row split by the break mended."""
-    doc_rows.extend(join_split_row(doc_rows, drop_repeated_header(doc_rows, rows)))
+def read_ocr_pages(pages: list[Page], settings: Settings, engine: OcrEngine | None
+                   ) -> dict[int, tuple[list[Row], list[str], PageImage | None]]:
+    """Rows, warnings and cleaned image of each OCR page; a table running over a page break is one
+    table (a repeated header dropped, a row the break cut joined: layout.continued)."""
+    scanned = [scan_page(page, settings, engine) for page in pages]
+    tables = join_pages([s.layout for s in scanned], {s.layout.number: s.tables for s in scanned}, OCR_CELLS)
+    return {s.layout.number: (scanned_rows(s, tables.get(s.layout.number, [])), s.warnings, s.image) for s in scanned}
 
 
 Cleaned = dict[int, PageImage]
@@ -665,12 +709,11 @@ def build_scan_document(src: PagedSource, settings: Settings) -> tuple[Document,
     engine = get_ocr_engine(settings.ocr.engine)
     doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings))
     cleaned: Cleaned = {}
-    for page in src.pages:
-        rows, warnings, image = page_rows(page, settings, engine)
+    for number, (rows, warnings, image) in read_ocr_pages(src.pages, settings, engine).items():
         doc.warnings.extend(warnings)
-        add_page(doc.rows, rows)
+        doc.rows.extend(rows)
         if image is not None:
-            cleaned[page.number] = image
+            cleaned[number] = image
     if not any(r.text.strip() for r in doc.rows):
         doc.warnings.append("no text was recognised on any page")
     return doc, cleaned
@@ -689,12 +732,13 @@ def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document
         by_page.setdefault(row.page, []).append(row)
     doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings) + text_doc.warnings)
     engine = get_ocr_engine(settings.ocr.engine) if any(p.ocr for p in src.pages) else None
+    scanned = read_ocr_pages([p for p in src.pages if p.ocr], settings, engine)
     cleaned: Cleaned = {}
     for page in src.pages:
         if page.ocr:
-            rows, warnings, image = page_rows(page, settings, engine)
+            rows, warnings, image = scanned[page.number]
             doc.warnings.extend(warnings)
-            add_page(doc.rows, rows)
+            doc.rows.extend(rows)
             if image is not None:
                 cleaned[page.number] = image
         else:

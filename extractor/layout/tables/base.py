@@ -1,7 +1,9 @@
 """What every table engine returns: tables as rows of cells with boxes in PDF points.
 
 Merged regions are already resolved: a region appears once per row it covers, with its text in
-its top row and "" (``continued``) below, so the caller never sees the same label twice.
+its top row and "" (``continued``) below, so the caller never sees the same label twice. An engine
+that keeps one cell per grid column (the image grid) marks the columns a region covers beyond its
+first ``continued`` as well.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ class RawCell:
     colspan: int = 1
     continued: bool = False
     repairs: tuple[str, ...] = ()  # how the text had to be mended to make one value (see Span.repairs)
+    confidence: float | None = None  # the cell's own reading confidence (OCR); None: the table's
+    engine: str | None = None  # the OCR engine that read it
 
 
 @dataclass(slots=True)
