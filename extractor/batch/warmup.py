@@ -4,9 +4,10 @@ The first report a process extracts pays for importing the engines and loading d
 models (seconds). Doing it once in the forkserver means every worker is forked warm and shares those
 pages copy-on-write. What the warm-up leaves is then frozen out of the garbage collector: a
 worker's full collections would otherwise walk, and write to the headers of, every object it
-inherited (spaCy, pydantic, the dictionaries), copying those shared pages and spending about a
-tenth of each file's CPU. The forkserver only tolerates ImportError from a preloaded module, so
-every failure here is swallowed: a cold worker is slower, never broken.
+inherited (spaCy, pydantic, the dictionaries), copying those shared pages; the collector took
+about a tenth of a warm text PDF's CPU (docs/benchmarks/speed-batch.md). The forkserver only
+tolerates ImportError from a preloaded module, so every failure here is swallowed: a cold worker
+is slower, never broken.
 """
 
 from __future__ import annotations

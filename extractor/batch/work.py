@@ -63,7 +63,7 @@ def _as_given(message: str, task: Task) -> str:
     return message.replace(task.abspath, task.path)
 
 
-def init_worker(threads: int | None = None) -> None:
+def init_worker(threads: int) -> None:
     """Ctrl-C is the parent's business: workers ignore it and are shut down by the parent.
 
     A parent killed outright (``kill -9``) cannot shut them down, so each worker asks the kernel
@@ -72,8 +72,7 @@ def init_worker(threads: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
     die_with_parent(_fork_server)
-    if threads is not None:
-        limit_threads(threads)
+    limit_threads(threads)
 
 
 def limit_threads(threads: int) -> None:
