@@ -14,7 +14,7 @@ import pytest
 from bulk_helpers import BROKEN, by_sha
 
 from extractor.batch import read_records, run_batch
-from extractor.batch.executors import largest_first
+from extractor.batch.executors import _kill, _new_pool, largest_first, threads_per_worker
 from extractor.batch.inputs import Task, make_task, sha256_file
 from extractor.batch.results import ResultsFile
 from extractor.bench.mixed import write_mixed
@@ -58,6 +58,62 @@ def test_workers_get_the_biggest_files_first(tmp_path: Path) -> None:
     tasks = [make_task(str(tmp_path / name)) for name in sizes]
     gone = Task(path="gone.pdf", abspath=str(tmp_path / "gone.pdf"), sha256="0")
     assert [Path(t.path).name for t in largest_first([*tasks, gone])] == ["scan.pdf", "text.pdf", "small.html", "gone.pdf"]
+
+
+def test_workers_start_frozen_and_with_their_share_of_the_cores() -> None:
+    """Two workers on two cores run one OpenCV thread each (OpenCV's default is one per core), and the
+    objects the fork server warmed are frozen out of their garbage collector."""
+    pool = _new_pool(2)
+    try:
+        threads = pool.submit(eval, "__import__('cv2').getNumThreads()").result(timeout=300)
+        frozen = pool.submit(eval, "__import__('gc').get_freeze_count()").result(timeout=60)
+    finally:
+        _kill(pool)
+    assert threads == threads_per_worker(2) == max(1, len(os.sched_getaffinity(0)) // 2)
+    assert frozen > 10_000
+
+
+def test_a_thread_limit_set_by_the_user_is_kept() -> None:
+    probe = "import cv2; from extractor.batch.work import limit_threads; limit_threads(1); print(cv2.getNumThreads())"
+    env = {**os.environ, "OPENCV_FOR_THREADS_NUM": "3"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert done.stdout.strip() == "3", done.stderr
+
+
+_SERVER_AT_HASHING = """
+import os, sys
+from pathlib import Path
+import extractor.batch.runner as runner
+from extractor.batch import run_batch
+
+def forkserver_children():
+    mine = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == os.getpid():
+                mine.append(b"forkserver" in (entry / "cmdline").read_bytes())
+        except OSError:
+            pass
+    return any(mine)
+
+hashing = runner.make_tasks
+def make_tasks(paths):
+    print("server while hashing:", forkserver_children())
+    return hashing(paths)
+runner.make_tasks = make_tasks
+run_batch([sys.argv[1]], Path(sys.argv[2]), jobs=1)
+"""
+
+
+def test_the_fork_server_warms_up_while_inputs_are_hashed_and_only_if_work_is_left(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_bytes(_generated_texts(tmp_path)[0].read_bytes())
+    out = tmp_path / "r.jsonl"
+    seen = [subprocess.run([sys.executable, "-c", _SERVER_AT_HASHING, str(folder), str(out)], capture_output=True,
+                           text=True, timeout=300) for _ in range(2)]
+    assert [run.stdout.strip() for run in seen] == ["server while hashing: True", "server while hashing: False"], seen
+    assert len(read_records(out)) == 1
 
 
 def test_rerun_does_nothing_and_duplicates_share_one_result(tmp_path: Path) -> None:

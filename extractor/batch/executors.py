@@ -5,7 +5,6 @@ Both yield ``(task, line)`` pairs in completion order; neither ever raises for o
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections import deque
@@ -17,18 +16,11 @@ from typing import Any
 from extractor.errors import EngineError, ExitCode
 from extractor.settings import Settings
 
+from . import server
 from .inputs import Task
 from .work import HARD_GRACE, error_record, init_worker, process_one
 
 Line = dict[str, Any]
-_PRELOAD = ["extractor.batch.work", "extractor.batch.warmup"]
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """forkserver: safe beside the progress thread, and workers fork from a server with the pipeline imported."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(_PRELOAD)
-    return ctx
 
 
 def largest_first(tasks: Sequence[Task]) -> list[Task]:
@@ -44,8 +36,15 @@ def largest_first(tasks: Sequence[Task]) -> list[Task]:
     return sorted(tasks, key=size, reverse=True)
 
 
+def threads_per_worker(jobs: int) -> int:
+    """Each worker's share of the cores this process may run on (at least one)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores // jobs)
+
+
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=init_worker)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=server.context(), initializer=init_worker,
+                               initargs=(threads_per_worker(jobs),))
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:

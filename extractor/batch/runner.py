@@ -12,12 +12,11 @@ from typing import Any
 from extractor.errors import BadArgsError, ExitCode
 from extractor.settings import Settings
 
-from .executors import dask_results, local_results
+from . import server
 from .inputs import Task, make_tasks, walk
 from .progress import BatchProgress
 from .results import ResultsFile
 from .summary import Summary
-from .work import error_record
 
 DEFAULT_TIMEOUT = 1800.0
 
@@ -41,6 +40,8 @@ def run_batch(
     start = time.monotonic()
     paths = walk(inputs, exclude=[out])
     with ResultsFile(out) as results:
+        if not dask and len(paths) > len(results.done):
+            server.start()  # it warms up the pipeline (about a second) while this process hashes the inputs
         tasks = make_tasks(paths)
         todo, copies = _plan(tasks, results.done)
         summary = Summary(inputs=len(tasks), skipped=len(tasks) - len(todo) - sum(map(len, copies.values())))
@@ -64,6 +65,9 @@ def _lines(
 
     Closing this generator closes the executor's, which kills its workers: Ctrl-C stops at once.
     """
+    from .executors import dask_results, local_results  # the pool and the record's models: after the server started
+    from .work import error_record
+
     for task in todo:
         if task.error is not None:
             yield task, error_record(task, ExitCode.input_file, task.error)

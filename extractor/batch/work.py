@@ -63,7 +63,7 @@ def _as_given(message: str, task: Task) -> str:
     return message.replace(task.abspath, task.path)
 
 
-def init_worker() -> None:
+def init_worker(threads: int) -> None:
     """Ctrl-C is the parent's business: workers ignore it and are shut down by the parent.
 
     A parent killed outright (``kill -9``) cannot shut them down, so each worker asks the kernel
@@ -72,6 +72,23 @@ def init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
     die_with_parent(_fork_server)
+    limit_threads(threads)
+
+
+def limit_threads(threads: int) -> None:
+    """At most ``threads`` OpenCV threads in this worker (camelot's rule detection, image layout).
+
+    OpenCV starts one thread per core, so a pool with one worker per core would run cores² threads
+    that wait on, and spin for, each other; the pool gives each worker its share of the cores. A
+    limit the user set in the environment is kept. OpenCV reads the variable when it first runs
+    in parallel; ``setNumThreads`` covers a worker forked with OpenCV already imported.
+    """
+    if "OPENCV_FOR_THREADS_NUM" in os.environ:
+        return
+    os.environ["OPENCV_FOR_THREADS_NUM"] = str(threads)
+    cv2 = sys.modules.get("cv2")
+    if cv2 is not None:
+        cv2.setNumThreads(threads)
 
 
 def serve_workers() -> None:
