@@ -230,11 +230,17 @@ def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, di
 
 
 def _has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
+    """Print in the cell: its ink pieces together are as tall as a glyph.
+
+    A faint thin digit (a "2" whose diagonal the threshold loses) leaves only short pieces, none
+    glyph-tall alone; taken one by one the cell passed for blank and was never read.
+    """
     binary = _ink(cell_crop(grey, box, max(3, int(dpi / 50))))
     if binary.size == 0:
         return False
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary)
-    return any(stats[i][3] >= 0.04 * dpi for i in range(1, n))
+    parts = [stats[i] for i in range(1, n) if stats[i][4] >= _CELL["min_ink_px"]]
+    return bool(parts) and max(y + h for _, y, _, h, _ in parts) - min(y for _, y, _, _, _ in parts) >= 0.04 * dpi
 
 
 def _px(box: Box, dpi: float) -> tuple[float, float, float, float]:
