@@ -300,12 +300,15 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
+    broken: set[GridCell] = set()
     for cell in table.cells:
         words_in = per.get(cell, [])
         text, conf, tall = _page_text(words_in)
         inked = not text and _has_ink(grey, cell.box, dpi)
-        if _needs_crop(engine, text, conf, tall, cell in straddled, inked):
-            numeric = number_text(text) is not None or (not text and _narrow_single_line(grey, cell, dpi))
+        if _BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
+            broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
+        if _needs_crop(engine, text, conf, tall, cell in straddled, inked) or cell in broken:
+            numeric = number_text(text) is not None or cell in broken or (not text and _narrow_single_line(grey, cell, dpi))
             todo.append((cell, numeric))
         joined = ("joined",) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
@@ -315,6 +318,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     results = [read_cell_crop(engine, grey, cell.box, dpi, settings, True) if numeric and not read.text else read
                for (cell, numeric), read in zip(todo, results)]
     for (cell, numeric), read in zip(todo, results):
+        if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
+            read = CellRead(read.text, read.confidence, read.engine, read.repairs + ("broken",))
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
