@@ -16,14 +16,16 @@ import pytest
 from extractor.layout.tables.grid import find_tables
 
 
-def _page_of(pdf_path: Path, marker: str) -> int:
+def _page_of(pdf_path: Path, *markers: str) -> int:
+    """Index of the first page whose text layer holds every marker."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
-        return next(i for i in range(len(pdf)) if marker in "".join(pdf[i].get_textpage().get_text_range().split()))
+        texts = ["".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf))]
     finally:
         pdf.close()
+    return next(i for i, text in enumerate(texts) if all(m in text for m in markers))
 
 
 def _numbers(row) -> list[int]:
@@ -90,11 +92,11 @@ def test_a_faint_lone_digit_is_read_not_taken_for_a_blank_cell(tmp_path: Path):
     from extractor.settings import OcrSettings, Settings
 
     item = build_office_corpus(tmp_path, 1, 5, "2021")[0]
-    index = _page_of(item.pdf, "结转下年度继续办理")
+    index = _page_of(item.pdf, "结转下年度继续办理", "其他处理")
     settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
     copy = write_copy(make_copy(item.pdf, "scan200", item.seed, item.report.agency), tmp_path / "scan200")
     rows = page_rows(triage_pdf(open_pdf(copy), settings).pages[index], settings)[0]
-    carried = [r for r in rows if "结转下年度继续办理" in "".join(r.text.split())]
+    carried = [r for r in rows if r.table and "结转下年度继续办理" in "".join(r.text.split())]
     assert len(carried) == 1
     assert _numbers(carried[0]) == list(item.truth["t3"]["carried_forward"].values())
 

@@ -372,7 +372,9 @@ def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, flo
     """Pixel boxes of one-number words, their sides trimmed: no column rule runs through a number.
 
     Bridging a fax page's broken rules also bridges digits stacked in one column across the rules
-    between them (the sides of a "0" row after row), which then pass for column rules; the trim
+    between them (the sides of a "0" row after row), which then pass for column rules; so do the
+    strokes of zeros in rows barely taller than them on a grey scan (a seal's removal leaves
+    them thinned and broken, as a fax does), so the cores are erased on every page; the trim
     keeps a real rule next to a loose word box. ``erase_inside`` spares a line's ends (12 % of its
     height, a rule may touch a word line); a number is narrow, so its box is widened by as much.
     A "0" whose strokes the fax broke, read as "()" or "0)", is still one number in one cell.
@@ -560,7 +562,7 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
     grey, dpi = cleaned.image, cleaned.dpi
     items: list[tuple[float, Row]] = []
     lines = _word_lines(words, dpi)
-    no_rules = lines + (_number_cores(words, dpi) if cleaned.bilevel else [])
+    no_rules = lines + _number_cores(words, dpi)  # zeros stacked down tight rows pass for a rule on any page
     for table in find_tables(grey, dpi, no_rules, broken_rules=cleaned.bilevel):
         if table.n_cols < 2:
             continue
