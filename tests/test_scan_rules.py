@@ -110,3 +110,30 @@ def test_specks_alone_do_not_make_a_cell_inked():
     assert not _has_ink(grey, (0, 0, 60, 60), 200.0)
     cv2.putText(grey, "2", (22, 42), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 120, 1)
     assert _has_ink(grey, (0, 0, 60, 60), 200.0)
+
+
+def _cells(texts: list[str], y: float) -> "Row":
+    from extractor.geometry import Box
+    from extractor.ingest.document import Row, Span
+
+    edges = [40, 80, 120, 260] + [260 + 25 * k for k in range(1, 8)]
+    return Row([Span(t, page=1, bbox=Box(x0, y, x1, y + 12), method="ocr") for t, x0, x1 in zip(texts, edges, edges[1:])],
+               table=True)
+
+
+def test_a_complete_row_under_a_merged_group_label_is_not_the_rest_of_the_row_above():
+    """2021 t3 across a page break: page 3 ends with （六）其他处理 1.…, page 4 opens (after the repeated
+    header) with 2.… under the group label's continuation, empty there. The empty cell under text
+    made it pass for the remainder of row 1; both rows were mended into one ("00" …) and lost."""
+    from extractor.layout.scan import is_remainder, join_split_row
+
+    last = _cells(["", "（六）其他处理", "1.申请人无正当理由逾期不补正"] + ["0"] * 7, 700)
+    first = _cells(["", "", "2.申请人逾期未按收费通知要求缴纳费用"] + ["0"] * 7, 90)
+    assert not is_remainder(last, first)
+    assert len(join_split_row([last], [first])) == 1
+    cut = _cells(["", "", "3.补正后申请", "45", "0", "75", "0", "0", "0", "12"], 700)
+    rest = _cells(["", "", "内容仍不明确", "6", "", "9", "", "", "", "17"], 90)
+    assert is_remainder(cut, rest)
+    doc = [cut]
+    assert join_split_row(doc, [rest]) == []
+    assert [s.text for s in doc[0].spans[3:]] == ["456", "0", "759", "0", "0", "0", "1217"]

@@ -629,16 +629,31 @@ def _same_cells(a: Row, b: Row) -> bool:
                                   for x, y in zip(_spread(a, cols), _spread(b, cols)))
 
 
+#: a label opening with its item number ("2.", "3、", "（二）") starts a row; the rest of a cut label does not
+_ITEM_START = re.compile(r"^\s*(\d{1,2}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）])")
+
+
+def _continues(a: str, b: str) -> bool:
+    """``b`` can be the rest of the cell text ``a`` cut by a page break: a number only under a
+    number that is not "0" (no number goes on after a leading zero), a label only when it does not
+    open with an item number of its own."""
+    if number_text(b) is not None:
+        return number_text(a) not in (None, "0", "-0")
+    return not _ITEM_START.match(b)
+
+
 def is_remainder(last: Row, first: Row) -> bool:
     """``first`` (a page's first table row) finishes ``last`` (the previous page's last table row):
     it leaves a cell empty under text, which a complete row never does, and each text it holds
-    can be the rest of the cell above (a number only under a number)."""
+    can be the rest of the cell above. A complete row under a merged group label (empty on the
+    new page) also leaves a cell empty under text; its zeros under zeros and its numbered label
+    tell it from a remainder."""
     if not (last.table and first.table and _same_cells(last, first)):
         return False
     pairs = list(zip(last.spans, first.spans))
     if not any(b.text for _, b in pairs) or not any(a.text and not b.text and b.bbox is not None for a, b in pairs):
         return False
-    return all(a.text and (number_text(b.text) is None or number_text(a.text) is not None) for a, b in pairs if b.text)
+    return all(a.text and _continues(a.text, b.text) for a, b in pairs if b.text)
 
 
 def _mend(a: Span, b: Span) -> Span:
