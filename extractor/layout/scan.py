@@ -235,11 +235,17 @@ def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, di
 
 
 def _has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
+    """Print in the cell: its ink pieces together are as tall as a glyph.
+
+    A faint thin digit (a "2" whose diagonal the threshold loses) leaves only short pieces, none
+    glyph-tall alone; taken one by one the cell passed for blank and was never read.
+    """
     binary = _ink(cell_crop(grey, box, max(3, int(dpi / 50))))
     if binary.size == 0:
         return False
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary)
-    return any(stats[i][3] >= 0.04 * dpi for i in range(1, n))
+    parts = [stats[i] for i in range(1, n) if stats[i][4] >= _CELL["min_ink_px"]]
+    return bool(parts) and max(y + h for _, y, _, h, _ in parts) - min(y for _, y, _, _, _ in parts) >= 0.04 * dpi
 
 
 def _px(box: Box, dpi: float) -> tuple[float, float, float, float]:
@@ -299,12 +305,15 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
+    broken: set[GridCell] = set()
     for cell in table.cells:
         words_in = per.get(cell, [])
         text, conf, tall = _page_text(words_in)
         inked = not text and _has_ink(grey, cell.box, dpi)
-        if _needs_crop(engine, text, conf, tall, cell in straddled, inked):
-            numeric = number_text(text) is not None or (not text and _narrow_single_line(grey, cell, dpi))
+        if _BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
+            broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
+        if _needs_crop(engine, text, conf, tall, cell in straddled, inked) or cell in broken:
+            numeric = number_text(text) is not None or cell in broken or (not text and _narrow_single_line(grey, cell, dpi))
             todo.append((cell, numeric))
         joined = ("joined",) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
@@ -314,6 +323,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     results = [read_cell_crop(engine, grey, cell.box, dpi, settings, True) if numeric and not read.text else read
                for (cell, numeric), read in zip(todo, results)]
     for (cell, numeric), read in zip(todo, results):
+        if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
+            read = CellRead(read.text, read.confidence, read.engine, read.repairs + ("broken",))
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
@@ -366,7 +377,9 @@ def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, flo
     """Pixel boxes of one-number words, their sides trimmed: no column rule runs through a number.
 
     Bridging a fax page's broken rules also bridges digits stacked in one column across the rules
-    between them (the sides of a "0" row after row), which then pass for column rules; the trim
+    between them (the sides of a "0" row after row), which then pass for column rules; so do the
+    strokes of zeros in rows barely taller than them on a grey scan (a seal's removal leaves
+    them thinned and broken, as a fax does), so the cores are erased on every page; the trim
     keeps a real rule next to a loose word box. ``erase_inside`` spares a line's ends (12 % of its
     height, a rule may touch a word line); a number is narrow, so its box is widened by as much.
     A "0" whose strokes the fax broke, read as "()" or "0)", is still one number in one cell.
@@ -578,7 +591,7 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None) -
     grey, dpi = cleaned.image, cleaned.dpi
     tables: list[RawTable] = []
     lines = _word_lines(words, dpi)
-    no_rules = lines + (_number_cores(words, dpi) if cleaned.bilevel else [])
+    no_rules = lines + _number_cores(words, dpi)  # zeros stacked down tight rows pass for a rule on any page
     for table in find_tables(grey, dpi, no_rules, broken_rules=cleaned.bilevel):
         if table.n_cols < 2:
             continue
@@ -658,6 +671,19 @@ def _same_cells(a: list[RawCell], b: list[RawCell]) -> bool:
                                   for x, y in zip(_spread(a, cols), _spread(b, cols)))
 
 
+#: a label opening with its item number ("2.", "3、", "（二）") starts a row; the rest of a cut label does not
+_ITEM_START = re.compile(r"^\s*(\d{1,2}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）])")
+
+
+def _continues(a: str, b: str) -> bool:
+    """``b`` can be the rest of the cell text ``a`` cut by a page break: a number only under a
+    number that is not "0" (no number goes on after a leading zero), a label only when it does not
+    open with an item number of its own."""
+    if number_text(b) is not None:
+        return number_text(a) not in (None, "0", "-0")
+    return not _ITEM_START.match(b)
+
+
 def any_columns(a: RawTable, b: RawTable) -> bool:
     """A scan's grid may miss a column rule on one page: only the cut row's cells are compared (``is_remainder``)."""
     return True
@@ -665,15 +691,17 @@ def any_columns(a: RawTable, b: RawTable) -> bool:
 
 def is_remainder(prev: RawTable, prev_words: list[Word], nxt: RawTable, next_words: list[Word]) -> bool:
     """``nxt``'s first row finishes ``prev``'s last: it leaves a cell empty under text, which a
-    complete row never does, and each text it holds can be the rest of the cell above (a number
-    only under a number). OCR'd cells are judged on their text alone (the words are not used)."""
+    complete row never does, and each text it holds can be the rest of the cell above
+    (``_continues``: a complete row under a merged group label, empty on the new page, is told
+    apart by its zeros under zeros and its numbered label). OCR'd cells are judged on their text
+    alone (the words are not used)."""
     last, first = prev.rows[-1], nxt.rows[0]
     if not _same_cells(last, first):
         return False
     pairs = list(zip(last, first))
     if not any(b.text for _, b in pairs) or not any(a.text and not b.text and not b.continued for a, b in pairs):
         return False
-    return all(a.text and (number_text(b.text) is None or number_text(a.text) is not None) for a, b in pairs if b.text)
+    return all(a.text and _continues(a.text, b.text) for a, b in pairs if b.text)
 
 
 def mend(prev: RawTable, cell: RawCell, prev_words: list[Word], nxt: RawTable, tail: RawCell,

@@ -29,6 +29,8 @@ _FAX_SLACK_IN = float(_CFG["fax_rule_slack_in"])
 _FAX_THICK_IN = float(_CFG["fax_rule_thick_in"])
 #: how far a glyph stroke touching a rule's end may lengthen it past its last crossing rule
 _OVERHANG_IN = float(_CFG["rule_overhang_in"])
+#: gaps (along the rule, a pixel of drift across it) that still leave pieces of one rule
+_CHAIN_IN = float(_CFG["rule_chain_in"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +100,9 @@ def rule_masks(binary: np.ndarray, dpi: float, broken: bool = False) -> tuple[np
         v = cv2.morphologyEx(_thin_only(v, _kernel(thick, 1)), cv2.MORPH_OPEN, _kernel(1, vk))
     reach = max(4, int(dpi / 25))
     overhang = int(_OVERHANG_IN * dpi)
-    return (_anchored(h, v, reach, int(1.5 * dpi), True, overhang),
-            _anchored(v, h, reach, int(1.5 * dpi), False, overhang))
+    chain = max(1, int(round(_CHAIN_IN * dpi)))
+    return (_anchored(h, v, reach, int(1.5 * dpi), True, overhang, chain),
+            _anchored(v, h, reach, int(1.5 * dpi), False, overhang, chain))
 
 
 def _thin_only(mask: np.ndarray, across: np.ndarray) -> np.ndarray:
@@ -109,20 +112,24 @@ def _thin_only(mask: np.ndarray, across: np.ndarray) -> np.ndarray:
 
 
 def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int, horizontal: bool,
-              overhang: int = 0) -> np.ndarray:
+              overhang: int = 0, chain: int = 1) -> np.ndarray:
     """Keep rule segments whose both ends meet a crossing rule (or that are long anyway).
 
     Strokes of neighbouring glyphs can line up into a short bar inside a merged cell; real
     separators run from border to border. A glyph stroke touching a rule's end (the text of a
     merged row across the column, "第二十条第（五）项") lengthens it by up to ``overhang`` pixels
-    past its last crossing: that overhang is cut off rather than the rule dropped.
+    past its last crossing: that overhang is cut off rather than the rule dropped. Pieces of one
+    rule parted by gaps of up to ``chain`` pixels (a thin rule faded in spots, or thinned under
+    a removed seal, stepping a pixel where the page is not quite level) are judged as one
+    segment: alone, a middle piece meets no crossing rule and the whole rule was lost.
     """
     near = cv2.dilate(cross, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    chained = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _kernel(chain, 3) if horizontal else _kernel(3, chain))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(chained)
     out = np.zeros_like(mask)
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        own = labels[y:y + h, x:x + w] == i
+        own = (labels[y:y + h, x:x + w] == i) & (mask[y:y + h, x:x + w] > 0)
         if (w if horizontal else h) >= long_enough:
             out[y:y + h, x:x + w][own] = 255
             continue
