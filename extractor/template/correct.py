@@ -146,10 +146,18 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
 
 
 def _doubt(slot: Slot, readings: list[Reading], signed: bool) -> str:
-    """Why a cell no rule covers cannot be taken as read ("" when the re-reads back it)."""
+    """Why a cell no rule covers cannot be taken as read ("" when the re-reads back it).
+
+    A weak reading is backed only by confident re-reads: re-reads as unsure as it (a fax "6" read
+    "1" at 0.44 three times) repeat the guess, they do not confirm it.
+    """
     agreed = consensus(readings)
     if agreed is None or agreed[0] != parse_number(slot.raw or ""):
         return "re-reads disagree"
+    low = threshold("low_confidence")
+    sure = consensus([r for r in readings if r[1] >= low])
+    if slot.confidence < low and (sure is None or sure[0] != agreed[0]):
+        return "re-reads as weak as the reading"
     if signed and len({r[0].startswith(("-", ".")) for r in readings} | {str(slot.raw).startswith("-")}) > 1:
         return "sign uncertain"
     return ""
@@ -248,3 +256,15 @@ def audit_holes(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str
         if holes and any(c.value is not None for c in cells):
             doubtful |= {c.key for c in cells if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
     return _flag(slots, doubtful, "beside a number read blank or lost, and no rule checks it")
+
+
+def audit_lost_cells(slots: dict[str, Slot]) -> list[str]:
+    """An OCR'd copy whose tables lost most of their cells (a fax grid with its rules broken: rows not
+    found, rows merged, values placed by count) read the rest no better: what it placed may sit a row
+    or a column off with nothing failing. Its unverified values are suspect. The share is taken over
+    all the tables, so a table the report prints only in part does not count as a broken reading."""
+    lost = sum(s.status == "missing" or (s.status == "suspect" and s.value is None) for s in slots.values())
+    if not any(_ocr(s) for s in slots.values()) or lost <= threshold("lost_cell_share") * len(slots):
+        return []
+    doubtful = {k for k, s in slots.items() if s.status == "read" and s.value is not None and not s.verified and _ocr(s)}
+    return _flag(slots, doubtful, f"the tables lost {lost} of {len(slots)} cells, and no rule checks it")
