@@ -8,8 +8,9 @@ value. A cell in both a row and a column rule usually has (1) alone; a part of a
 wrong number may be flagged, never silently kept.
 
 Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
-weak reading no passing rule covers (low confidence, mended text, engines disagreeing), every OCR
-blank with ink in it.
+weak reading no passing rule covers (low confidence, mended text, engines disagreeing; only confident
+re-reads back it), every OCR blank with ink in it, and every unverified value of a copy whose tables
+lost most of their cells.
 """
 
 from __future__ import annotations
