@@ -105,7 +105,9 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     covered = verified(rules, values, inferred, doubtful)
     for key, slot in slots.items():
         slot.verified = key in covered and key not in doubtful
-    warnings.extend(audit_holes(rules, slots) + audit_lost_cells(slots) + audit_weak(slots, signed, rereader)
+    warnings.extend(audit_holes(rules, slots))
+    # a copy is judged by what its page images gave; rows handed in without them are no copy
+    warnings.extend((audit_lost_cells(slots) if rereader is not None else []) + audit_weak(slots, signed, rereader)
                     + audit_money(slots, money))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)
