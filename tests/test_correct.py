@@ -468,8 +468,13 @@ def test_unverified_values_of_a_copy_that_lost_most_cells_are_suspect():
         cells += [slot(f"r{i}", "total", None, "missing", method) for i in range(lost)]
         return {s.key: s for s in cells}
 
+    def absent(cells: dict[str, Slot]) -> dict[str, Slot]:
+        """Plus a whole table the copy does not hold (a page not scanned): no loss of this copy's reading."""
+        t4 = [Slot("t4", None, f"c{i}", None) for i in range(9)]
+        return cells | {s.key: s for s in t4}
+
     broken = copy(3)
     assert audit_lost_cells(broken) and broken["t3.granted.total"].status == "suspect"
     assert broken["t3.granted.natural_person"].status == "read"
-    for kept in (copy(2), copy(3, "text")):  # half lost (not most), or a text layer: nothing to say
+    for kept in (copy(2), copy(3, "text"), absent(copy(2))):  # half lost, a text layer, a table absent
         assert not audit_lost_cells(kept) and kept["t3.granted.total"].status == "read"

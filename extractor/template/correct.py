@@ -263,9 +263,14 @@ def audit_lost_cells(slots: dict[str, Slot]) -> list[str]:
     """An OCR'd copy whose tables lost most of their cells (a fax grid with its rules broken: rows not
     found, rows merged, values placed by count) read the rest no better: what it placed may sit a row
     or a column off with nothing failing. Its unverified values are suspect. The share is taken over
-    all the tables, so a table the report prints only in part does not count as a broken reading."""
-    lost = sum(s.status == "missing" or (s.status == "suspect" and s.value is None) for s in slots.values())
-    if not any(_ocr(s) for s in slots.values()) or lost <= threshold("lost_cell_share") * len(slots):
+    the tables found, all together: a table the copy does not hold (one page scanned) is no loss, and
+    a report that prints part of a table is not taken for a broken copy."""
+    tables: dict[str, list[Slot]] = {}
+    for slot in slots.values():
+        tables.setdefault(slot.table, []).append(slot)
+    found = [c for cells in tables.values() if any(c.status != "missing" for c in cells) for c in cells]
+    lost = sum(c.status == "missing" or (c.status == "suspect" and c.value is None) for c in found)
+    if not any(_ocr(c) for c in found) or lost <= threshold("lost_cell_share") * len(found):
         return []
-    doubtful = {k for k, s in slots.items() if s.status == "read" and s.value is not None and not s.verified and _ocr(s)}
-    return _flag(slots, doubtful, f"the tables lost {lost} of {len(slots)} cells, and no rule checks it")
+    doubtful = {c.key for c in found if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
+    return _flag(slots, doubtful, f"the tables found lost {lost} of {len(found)} cells, and no rule checks it")
