@@ -76,13 +76,15 @@ class Cell(_Model):
     status: CellStatus = Field(default="read", description=(
         "read: taken as read; inferred: lost in extraction and computed from a hard rule; corrected: an OCR misread "
         "set right by the rules and agreeing re-reads; missing: the document had no such cell; suspect: the value "
-        "is doubtful (a weak reading no passing rule covers, a failing rule it could not be cleared of, an "
+        "is doubtful (a weak reading no passing rule covers and no confident re-read backs, a failing rule it "
+        "could not be cleared of, an OCR'd copy that lost most of its table cells, an "
         "ambiguous placement, too many values in its row, an OCR'd row with values beyond its columns or read "
         "blank where its rule needs a number) - use with "
         "care; reviewed: a person decided the value"))
     verified: bool = Field(default=False, description=(
         "true when at least one evaluated hard rule that passes covers this cell (a rule that filled a lost cell "
-        "verifies nothing; a suspect cell is never verified); false says only that no rule confirms it"))
+        "verifies nothing, nor does one over a suspect cell: it may pass only because two wrong values balance; "
+        "a suspect cell is never verified); false says only that no rule confirms it"))
 
 
 class Check(_Model):

@@ -26,7 +26,7 @@ from extractor.layout.scan import build_scan_document, signed_text
 from extractor.layout.sections import find_headings
 from extractor.pipeline import run
 from extractor.settings import OcrSettings, Settings
-from extractor.template.correct import Fix, audit_blanks, audit_holes, audit_money, consensus, correct, failing, groups, solutions, values_of
+from extractor.template.correct import Fix, audit_blanks, audit_holes, audit_lost_cells, audit_money, consensus, correct, failing, groups, solutions, values_of
 from extractor.template.rules import Equation, rule_set
 from extractor.template.slots import Slot
 from extractor.template.tables import map_tables
@@ -389,3 +389,92 @@ def test_minus_sign_detection_restores_a_dash_ocr_dropped():
         image = Image.new("L", (160, 60), 255)
         ImageDraw.Draw(image).text((40, 12), printed, font=font, fill=0)
         assert signed_text(np.asarray(image), (0, 0, 160, 60), 200, "12") == expected
+
+
+class WeakOcr(FakeOcr):
+    """FakeOcr whose re-reads of the overridden cells come with their own confidences."""
+
+    def __init__(self, rows: list[Row], box: Box, rereads: list[tuple[str, float]]) -> None:
+        super().__init__(rows, {})
+        self.box, self.rereads = box, rereads
+
+    def __call__(self, page: int, bbox: Box) -> list[tuple[str, float, str]]:
+        if bbox != self.box:
+            return super().__call__(page, bbox)
+        self.asked.append(bbox)
+        return [(t, c, f"variant{i}") for i, (t, c) in enumerate(self.rereads)]
+
+
+def _weak_t2(tmp_path: Path, index: int, read: str, confidence: float, rereads: list[tuple[str, float]]):
+    rows = _t2_report(tmp_path)
+    old = _cell(rows, "行政许可", index)
+    rows = _swap_span(rows, old, replace(old, text=read, confidence=confidence))
+    return map_tables(rows, find_headings(rows), 2020, rereader=WeakOcr(rows, old.bbox, rereads))
+
+
+def test_a_weak_reading_that_only_weak_rereads_repeat_is_suspect(tmp_path):
+    """A photo's "6" read "1" at 0.57, and re-read "1" at 0.57, 0.54 and 0.91: two of the three votes
+    are as unsure as the reading, so they repeat the guess rather than back it."""
+    result = _weak_t2(tmp_path, 3, "40", 0.57, [("40", 0.57), ("40", 0.54), ("40", 0.91)])
+    slot = result.slots[KEY_DECISIONS]
+    assert (slot.value, slot.status, slot.backed) == (40, "suspect", False)
+    assert any(w.startswith(f"{KEY_DECISIONS}: suspect (re-reads as weak as the reading") for w in result.warnings)
+
+
+def test_a_weak_reading_confident_rereads_back_stays_read(tmp_path):
+    result = _weak_t2(tmp_path, 3, "40", 0.57, [("40", 0.57), ("40", 0.9), ("40", 0.91)])
+    slot = result.slots[KEY_DECISIONS]
+    assert (slot.value, slot.status, slot.backed) == (40, "read", True)
+
+
+def test_a_weak_signed_reading_that_only_weak_rereads_repeat_is_suspect(tmp_path):
+    """本年增/减 is re-read by the sign audit first; its backing must not let a weak reading pass the
+    weak-reading audit (a fax "6" read "17" at 0.44, three re-reads "17" at 0.44-0.9)."""
+    result = _weak_t2(tmp_path, 2, "-3", 0.44, [("-3", 0.44), ("-3", 0.5), ("-3", 0.9)])
+    slot = result.slots[KEY_CHANGE]
+    assert (slot.value, slot.status) == (-3, "suspect")
+    assert any(w.startswith(f"{KEY_CHANGE}: suspect (re-reads as weak as the reading") for w in result.warnings)
+
+
+def test_a_rule_that_passes_over_a_suspect_cell_verifies_nothing(tmp_path):
+    """Two wrong values of one column balance (a fax row read one column off: +3 in granted, a lost
+    minus −3 in unable_not_held): the column sum holds, but one of its cells is suspect (its row rule
+    fails), so the sum vouches for none of them; granted, whose total was read blank (a lost number),
+    has its unverified values suspect, and the wrong 5 is flagged instead of leaving as read. (Fails
+    when the guard in rules.verified is removed: the column sum then verifies the 5.)"""
+    rows = _ocr_rows(tmp_path, render("2021", t3_values("2021"), tab_row, HEADER))
+    granted = next(r for r in rows if r.spans[0].text.startswith("（一）予以公开"))
+    held = next(r for r in rows if r.spans[0].text.startswith("1.本机关不掌握"))
+    for old, text in ((granted.spans[1], "5"), (granted.spans[-1], "/"), (held.spans[1], "-2")):
+        rows = _swap_span(rows, old, replace(old, text=text))
+    result = map_tables(rows, find_headings(rows), 2020, rereader=FakeOcr(rows, {}))
+    column = next(c for c in result.checks if c.rule == "T3_RESULTS_SUM" and c.scope == "natural_person")
+    assert column.ok and result.slots["t3.unable_not_held.natural_person"].status == "suspect"
+    moved = result.slots["t3.granted.natural_person"]
+    assert (moved.value, moved.verified, moved.status) == (5, False, "suspect")
+    assert result.slots["t3.new_received.natural_person"].verified  # its row rule holds over no suspect cell
+
+
+def test_unverified_values_of_a_copy_that_lost_most_cells_are_suspect():
+    """A fax whose grid lost most rows: what it did place may sit a row off with nothing failing."""
+    def slot(row: str, col: str, value, status: str = "read", method: str = "ocr", verified: bool = False) -> Slot:
+        span = replace(OCR_SPAN, method=method) if status != "missing" else None
+        return Slot("t3", row, col, value, None if value is None else str(value), span, status, method, 0.99,
+                    verified=verified)
+
+    def copy(lost: int, method: str = "ocr") -> dict[str, Slot]:
+        cells = [slot("granted", "total", 1, method=method), slot("granted", "natural_person", 1, method=method,
+                                                                     verified=True)]
+        cells += [slot(f"r{i}", "total", None, "missing", method) for i in range(lost)]
+        return {s.key: s for s in cells}
+
+    def absent(cells: dict[str, Slot]) -> dict[str, Slot]:
+        """Plus a whole table the copy does not hold (a page not scanned): no loss of this copy's reading."""
+        t4 = [Slot("t4", None, f"c{i}", None) for i in range(9)]
+        return cells | {s.key: s for s in t4}
+
+    broken = copy(3)
+    assert audit_lost_cells(broken) and broken["t3.granted.total"].status == "suspect"
+    assert broken["t3.granted.natural_person"].status == "read"
+    for kept in (copy(2), copy(3, "text"), absent(copy(2))):  # half lost, a text layer, a table absent
+        assert not audit_lost_cells(kept) and kept["t3.granted.total"].status == "read"

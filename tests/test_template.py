@@ -218,15 +218,20 @@ def test_verified_means_a_passing_hard_rule_covers_the_cell(tmp_path):
     assert all(c.value is not None for c in cells.values() if c.verified)
 
 
-def test_an_inferred_cell_is_verified_only_by_another_rule(tmp_path):
+def test_an_inferred_cell_is_verified_neither_by_its_rule_nor_by_one_over_suspect_cells(tmp_path):
+    """new_received loses its total: T3_BALANCE(total) infers it (so verifies nothing), and the row's
+    own rule holds only over the cells its ambiguous placement chose (suspect): no verification."""
     rows = t3_values("2021")
 
     def drop_total_of_new(label, values):
         return tab_row(label, values[:-1] if values is not None and label.startswith("一、") else values)
 
     report = extract_plain(write(tmp_path, render("2021", rows, drop_total_of_new, HEADER)))
-    cell = next(c for c in report.cells if c.row == "new_received" and c.col == "total")
-    assert (cell.value, cell.status, cell.verified) == (5, "inferred", True)  # T3_BALANCE(total) also holds
+    cells = {(c.row, c.col): c for c in report.cells if c.table == "t3"}
+    assert (cells["new_received", "total"].value, cells["new_received", "total"].status) == (5, "inferred")
+    assert cells["new_received", "legal_service"].status == "suspect"
+    assert not cells["new_received", "total"].verified
+    assert next(c for c in report.checks if c.rule == "T3_ROW_TOTAL" and c.scope == "new_received").ok
 
 
 def test_a_lost_cell_is_never_inferred_from_suspect_cells(tmp_path):

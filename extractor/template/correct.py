@@ -8,8 +8,9 @@ value. A cell in both a row and a column rule usually has (1) alone; a part of a
 wrong number may be flagged, never silently kept.
 
 Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
-weak reading no passing rule covers (low confidence, mended text, engines disagreeing), every OCR
-blank with ink in it.
+weak reading no passing rule covers (low confidence, mended text, engines disagreeing; only confident
+re-reads back it), every OCR blank with ink in it, and every unverified value of a copy whose tables
+lost most of their cells.
 """
 
 from __future__ import annotations
@@ -146,10 +147,18 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
 
 
 def _doubt(slot: Slot, readings: list[Reading], signed: bool) -> str:
-    """Why a cell no rule covers cannot be taken as read ("" when the re-reads back it)."""
+    """Why a cell no rule covers cannot be taken as read ("" when the re-reads back it).
+
+    A weak reading is backed only by confident re-reads: re-reads as unsure as it (a fax "6" read
+    "1" at 0.44 three times) repeat the guess, they do not confirm it.
+    """
     agreed = consensus(readings)
     if agreed is None or agreed[0] != parse_number(slot.raw or ""):
         return "re-reads disagree"
+    low = threshold("low_confidence")
+    sure = consensus([r for r in readings if r[1] >= low])
+    if slot.confidence < low and (sure is None or sure[0] != agreed[0]):
+        return "re-reads as weak as the reading"
     if signed and len({r[0].startswith(("-", ".")) for r in readings} | {str(slot.raw).startswith("-")}) > 1:
         return "sign uncertain"
     return ""
@@ -248,3 +257,20 @@ def audit_holes(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str
         if holes and any(c.value is not None for c in cells):
             doubtful |= {c.key for c in cells if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
     return _flag(slots, doubtful, "beside a number read blank or lost, and no rule checks it")
+
+
+def audit_lost_cells(slots: dict[str, Slot]) -> list[str]:
+    """An OCR'd copy whose tables lost most of their cells (a fax grid with its rules broken: rows not
+    found, rows merged, values placed by count) read the rest no better: what it placed may sit a row
+    or a column off with nothing failing. Its unverified values are suspect. The share is taken over
+    the tables found, all together: a table the copy does not hold (one page scanned) is no loss, and
+    a report that prints part of a table is not taken for a broken copy."""
+    tables: dict[str, list[Slot]] = {}
+    for slot in slots.values():
+        tables.setdefault(slot.table, []).append(slot)
+    found = [c for cells in tables.values() if any(c.status != "missing" for c in cells) for c in cells]
+    lost = sum(c.status == "missing" or (c.status == "suspect" and c.value is None) for c in found)
+    if not any(_ocr(c) for c in found) or lost <= threshold("lost_cell_share") * len(found):
+        return []
+    doubtful = {c.key for c in found if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
+    return _flag(slots, doubtful, f"the tables found lost {lost} of {len(found)} cells, and no rule checks it")

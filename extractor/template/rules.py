@@ -8,7 +8,7 @@ one piece of arithmetic.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -178,13 +178,17 @@ def checks(rules: tuple[Equation, ...], values: Values) -> list[Check]:
     return [c for c in (eq.check(values) for eq in rules) if c is not None]
 
 
-def verified(rules: tuple[Equation, ...], values: Values, inferred: Mapping[str, Equation]) -> set[str]:
+def verified(rules: tuple[Equation, ...], values: Values, inferred: Mapping[str, Equation],
+             doubtful: Set[str] = frozenset()) -> set[str]:
     """Cells at least one evaluated, passing hard equation covers.
 
-    An equation that filled a lost cell holds by construction, so it verifies none of its cells.
+    An equation that filled a lost cell holds by construction, so it verifies none of its cells;
+    nor does one with a ``doubtful`` (suspect) cell: it may pass only because that wrong value
+    balances another wrong one (a lost minus, −64 for 64, offsetting 128 read in the wrong column).
     """
     used = set(inferred.values())
-    return {k for eq in rules if eq.hard and eq not in used and eq.holds(values) for k in eq.keys}
+    return {k for eq in rules if eq.hard and eq not in used and not doubtful & set(eq.keys) and eq.holds(values)
+            for k in eq.keys}
 
 
 def nonnegative(values: Values, tables: Mapping[str, str], signed: set[str], money: set[str]) -> list[Check]:

@@ -9,8 +9,8 @@ from math import prod
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
-from extractor.template.correct import (Rereader, audit_blanks, audit_holes, audit_money, audit_signs,
-                                        audit_weak, correct, values_of)
+from extractor.template.correct import (Rereader, audit_blanks, audit_holes, audit_lost_cells, audit_money,
+                                        audit_signs, audit_weak, correct, values_of)
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.numbers import Number, Token, parse_number
 from extractor.template.regions import table_regions
@@ -101,10 +101,13 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         _infer_slot(slots, key, values[key], eq.keys)
         notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
     warnings.extend(notes)
-    covered = verified(rules, values, inferred)
+    doubtful = {k for k, s in slots.items() if s.status == "suspect"}
+    covered = verified(rules, values, inferred, doubtful)
     for key, slot in slots.items():
-        slot.verified = key in covered and slot.status != "suspect"
-    warnings.extend(audit_holes(rules, slots) + audit_weak(slots, signed, rereader)
+        slot.verified = key in covered and key not in doubtful
+    warnings.extend(audit_holes(rules, slots))
+    # a copy is judged by what its page images gave; rows handed in without them are no copy
+    warnings.extend((audit_lost_cells(slots) if rereader is not None else []) + audit_weak(slots, signed, rereader)
                     + audit_money(slots, money))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)

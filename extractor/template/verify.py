@@ -161,7 +161,7 @@ def verified_cells(report: Report, values: dict[str, Any], rules: tuple[Equation
     again = {k: v for k, v in values.items() if k not in inferred | suspect}
     again |= dict.fromkeys(inferred | suspect)
     basis, _ = infer(rules, again, inferred)
-    return verified(rules, values, basis) - suspect, {k: again[k] for k in inferred}
+    return verified(rules, values, basis, suspect) - suspect, {k: again[k] for k in inferred}
 
 
 def _verified(report: Report, values: dict[str, Any], rules: tuple[Equation, ...]) -> Iterator[str]:
