@@ -514,11 +514,12 @@ def upright_by_page_pass(grey: np.ndarray, dpi: float, words: list[Word], engine
     The test of ``orientation``'s first step on lines the page pass has read anyway: its longest
     lines along the page's width read well (several and long: a sideways page's stacked headers
     are short, an upside-down page reads no line well), and the longest of them, cut from the page
-    and turned upside down, reads clearly worse (one crop, recognition only). Anything less sure,
-    and any landscape image (reports are printed portrait: its lines across may be a sideways page's
-    headers set in vertical text direction), is left to ``orientation``.
+    and turned upside down, reads clearly worse (one crop, recognition only). Anything less sure
+    is left to ``orientation``, and so is a landscape image whose words run more along its height
+    than across it: reports are printed portrait, and the lines across a sideways table page can be
+    its headers set in vertical text direction, which read well there.
     """
-    if grey.shape[1] > grey.shape[0]:
+    if grey.shape[1] > grey.shape[0] and _along_height(words):
         return False
     wide = [w for w in words if w.box.x1 - w.box.x0 >= _ORIENT["line_aspect"] * (w.box.y1 - w.box.y0)]
     longest = sorted(wide, key=lambda w: len(w.text.strip()), reverse=True)[:_ORIENT["lines_per_axis"]]
@@ -531,6 +532,14 @@ def upright_by_page_pass(grey: np.ndarray, dpi: float, words: list[Word], engine
     upside_down = _line_score(engine.read_lines([cv2.rotate(crop, cv2.ROTATE_180)], settings.ocr))[0]
     upright = _line_score([(top.text, top.confidence)])[0]
     return _better(upright, upside_down)
+
+
+def _along_height(words: list[Word]) -> bool:
+    """The page pass's words run more along the image's height than across it (summed long sides):
+    text boxes are wide when a page is upright or upside down, tall when it lies sideways."""
+    across = sum(w.box.x1 - w.box.x0 for w in words if w.box.x1 - w.box.x0 >= w.box.y1 - w.box.y0)
+    along = sum(w.box.y1 - w.box.y0 for w in words if w.box.y1 - w.box.y0 > w.box.x1 - w.box.x0)
+    return along >= across
 
 
 def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[Word], list[str]]:
