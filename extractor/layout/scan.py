@@ -492,24 +492,37 @@ def orientation(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> int:
     Lines along the page's width are read as they are and upside down; lines along its height
     read turned either way. Blob shapes alone mistake stacked vertical headers for a sideways
     page, so only reading decides, and the page stays as it is unless another way up reads
-    clearly better (``turn_margin`` times the upright score plus ``turn_floor``). A portrait image
-    is turned a quarter only when the lines across it read as surely as a page's own text does:
-    reports are printed portrait, and a page of narrow columns whose headers are stacked one glyph per
-    line reads as lines across too (the recogniser reads such columns turned), above its short labels.
+    clearly better (``turn_margin`` times the upright score plus ``turn_floor``). Reports are printed
+    portrait, and a page of narrow columns (headers stacked one glyph per line, or set in vertical
+    text direction) reads as lines across the columns too, above its short labels: so a portrait
+    image is turned a quarter only when the lines across it read as surely as a page's own text does,
+    and a landscape image is a sideways page, turned whichever quarter reads clearly better than the
+    other, unless its lines along the width read surely and clearly better than either quarter.
     """
+    landscape = grey.shape[1] > grey.shape[0]
     wide = _line_crops(grey, True)
     score, good = [0.0] * 4, [0] * 4
     (score[0], good[0]), (score[2], good[2]) = _read_scores(engine, wide, (0, 2), settings)
-    if _sure(score[0], good[0]) and score[0] > _ORIENT["turn_margin"] * score[2] + _ORIENT["turn_floor"]:
+    if not landscape and _sure(score[0], good[0]) and _better(score[0], score[2]):
         return 0  # plainly upright: several long lines read well (stacked headers of a sideways page are short)
     tall = _line_crops(grey, False)
     (score[1], good[1]), (score[3], good[3]) = _read_scores(engine, tall, (1, 3), settings)
+    if landscape:
+        side, level = max((1, 3), key=lambda q: score[q]), max((0, 2), key=lambda q: score[q])
+        if _better(score[side], score[4 - side]) and not (_sure(score[level], good[level])
+                                                          and _better(score[level], score[side])):
+            return side
     best = max(range(4), key=lambda q: score[q])
     if best % 2 and grey.shape[0] > grey.shape[1] and not _sure(score[best], good[best]):
         return 0  # a portrait image of a portrait report: its stacked column headers read as lines too
-    if best and score[best] > _ORIENT["turn_margin"] * score[0] + _ORIENT["turn_floor"]:
+    if best and _better(score[best], score[0]):
         return best
     return 0
+
+
+def _better(score: float, other: float) -> bool:
+    """One way up reads clearly better than another (by ``turn_margin`` times, plus ``turn_floor``)."""
+    return score > _ORIENT["turn_margin"] * other + _ORIENT["turn_floor"]
 
 
 def _sure(score: float, good: int) -> bool:
@@ -534,8 +547,12 @@ def upright_by_page_pass(grey: np.ndarray, dpi: float, words: list[Word], engine
     lines along the page's width read well (several and long: a sideways page's stacked headers
     are short, an upside-down page reads no line well), and the longest of them, cut from the page
     and turned upside down, reads clearly worse (one crop, recognition only). Anything less sure
-    is left to ``orientation``.
+    is left to ``orientation``, and so is a landscape image whose words run more along its height
+    than across it: reports are printed portrait, and the lines across a sideways table page can be
+    its headers set in vertical text direction, which read well there.
     """
+    if grey.shape[1] > grey.shape[0] and _along_height(words):
+        return False
     wide = [w for w in words if w.box.x1 - w.box.x0 >= _ORIENT["line_aspect"] * (w.box.y1 - w.box.y0)]
     longest = sorted(wide, key=lambda w: len(w.text.strip()), reverse=True)[:_ORIENT["lines_per_axis"]]
     if not _sure(*_line_score((w.text, w.confidence) for w in longest)):
@@ -546,7 +563,15 @@ def upright_by_page_pass(grey: np.ndarray, dpi: float, words: list[Word], engine
     crop = grey[max(0, y0 - 4):y1 + 4, max(0, x0 - 4):x1 + 4]
     upside_down = _line_score(engine.read_lines([cv2.rotate(crop, cv2.ROTATE_180)], settings.ocr))[0]
     upright = _line_score([(top.text, top.confidence)])[0]
-    return upright > _ORIENT["turn_margin"] * upside_down + _ORIENT["turn_floor"]
+    return _better(upright, upside_down)
+
+
+def _along_height(words: list[Word]) -> bool:
+    """The page pass's words run more along the image's height than across it (summed long sides):
+    text boxes are wide when a page is upright or upside down, tall when it lies sideways."""
+    across = sum(w.box.x1 - w.box.x0 for w in words if w.box.x1 - w.box.x0 >= w.box.y1 - w.box.y0)
+    along = sum(w.box.y1 - w.box.y0 for w in words if w.box.y1 - w.box.y0 > w.box.x1 - w.box.x0)
+    return along >= across
 
 
 def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[Word], list[str]]:

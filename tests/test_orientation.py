@@ -1,0 +1,52 @@
+"""Sideways copies of a table page whose narrow columns carry stacked / vertical-direction headers (issue 8).
+
+Reports are printed portrait. Turned a quarter, such a page shows its headers as lines across the
+image that read well upright or upside down, above the short labels that run along its height: the
+orientation check kept the page sideways or turned it 180° (all of table 二 lost on rotated copies).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from extractor.ingest.ocr import get_ocr_engine
+from extractor.layout import imageops, scan
+from extractor.settings import OcrSettings, Settings
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to export the report")]
+SETTINGS = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
+
+
+def _page_texts(pdf) -> list[str]:
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+@pytest.fixture(scope="module")
+def table2_scan(tmp_path_factory) -> np.ndarray:
+    """The 200-dpi scan of the page holding only table 二 of a LibreOffice-exported 2019 report (seed 8)."""
+    from extractor.bench.degrade import make_copy
+    from extractor.bench.office import build_office_corpus
+
+    item = build_office_corpus(tmp_path_factory.mktemp("orient"), 1, 8, "2019")[0]
+    number = next(n for n, text in enumerate(_page_texts(item.pdf))
+                  if "第二十条第（五）项" in text and "收到和处理" not in text)
+    return make_copy(item.pdf, "scan200", item.seed).pages[number]
+
+
+@pytest.mark.parametrize("quarters", [1, 3])
+def test_a_sideways_page_of_stacked_headers_is_turned_upright(table2_scan, quarters):
+    grey, dpi, _ = imageops.clean_page(np.ascontiguousarray(np.rot90(table2_scan, -quarters)), 200)
+    assert grey.shape[1] > grey.shape[0]
+    engine = get_ocr_engine("rapidocr")
+    words = engine.recognize(grey, dpi, SETTINGS.ocr)
+    assert not scan.upright_by_page_pass(grey, dpi, words, engine, SETTINGS)
+    assert scan.orientation(grey, engine, SETTINGS) == 4 - quarters
