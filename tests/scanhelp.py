@@ -69,3 +69,20 @@ def printed_in(pdf: Path, index: int, bbox, share: float) -> str:
     finally:
         doc.close()
     return "".join(text.split())
+
+
+def office_table2_copy(folder: Path, variant: str, seed: int = 8) -> tuple[np.ndarray, int]:
+    """The page holding only table 二 of a LibreOffice-exported 2019 report (narrow columns whose
+    headers stack or run vertically), as one degraded copy ``variant``: the page and its dpi."""
+    from extractor.bench.degrade import make_copy
+    from extractor.bench.office import build_office_corpus
+
+    item = build_office_corpus(folder, 1, seed, "2019")[0]
+    doc = pdfium.PdfDocument(str(item.pdf))
+    try:
+        texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+    number = next(n for n, text in enumerate(texts) if "第二十条第（五）项" in text and "收到和处理" not in text)
+    copy = make_copy(item.pdf, variant, item.seed)
+    return copy.pages[number], copy.dpi

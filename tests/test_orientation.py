@@ -10,36 +10,22 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
 
 from extractor.ingest.ocr import get_ocr_engine
 from extractor.layout import imageops, scan
 from extractor.settings import OcrSettings, Settings
+from scanhelp import office_table2_copy
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to export the report")]
 SETTINGS = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
 
 
-def _page_texts(pdf) -> list[str]:
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
-    finally:
-        doc.close()
-
-
 @pytest.fixture(scope="module")
 def table2_scan(tmp_path_factory) -> np.ndarray:
     """The 200-dpi scan of the page holding only table 二 of a LibreOffice-exported 2019 report (seed 8)."""
-    from extractor.bench.degrade import make_copy
-    from extractor.bench.office import build_office_corpus
-
-    item = build_office_corpus(tmp_path_factory.mktemp("orient"), 1, 8, "2019")[0]
-    number = next(n for n, text in enumerate(_page_texts(item.pdf))
-                  if "第二十条第（五）项" in text and "收到和处理" not in text)
-    return make_copy(item.pdf, "scan200", item.seed).pages[number]
+    return office_table2_copy(tmp_path_factory.mktemp("orient"), "scan200")[0]
 
 
 @pytest.mark.parametrize("quarters", [1, 3])

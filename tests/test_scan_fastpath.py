@@ -9,14 +9,13 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
 
 from extractor.ingest.document import Page
 from extractor.ingest.ocr import get_ocr_engine
 from extractor.layout import imageops, scan
 from extractor.settings import OcrSettings, Settings
-from scanhelp import DPI, text_image
+from scanhelp import DPI, office_table2_copy, text_image
 
 pytestmark = pytest.mark.slow
 SETTINGS = Settings(ocr=OcrSettings(engine="rapidocr", dpi=DPI), classify=False)
@@ -72,26 +71,13 @@ def test_turned_page_is_not_taken_for_upright_and_is_turned_back(page, quarters,
     assert sum(w.text in LINES for w in words) >= 5
 
 
-
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to export the report")
 def test_an_upright_scan_of_a_page_of_stacked_headers_is_not_turned(tmp_path):
     """Table 二 of a Word report exported by LibreOffice fills a page with headers stacked one glyph
     per line and short labels; on a 300-dpi scan the stacked headers read as lines across the page and
     turned it sideways (all of table 二 lost). A portrait image needs sure lines to be turned a quarter."""
-    from extractor.bench.degrade import make_copy
-    from extractor.bench.office import build_office_corpus
-
-    item = build_office_corpus(tmp_path, 1, 8, "2019")[0]
-    copy = make_copy(item.pdf, "scan300", item.seed)
-    number = next(n for n, text in enumerate(_page_texts(item.pdf)) if "第二十条第（五）项" in text and "收到和处理" not in text)
-    grey, dpi, _ = imageops.clean_page(copy.pages[number], copy.dpi)
+    page, dpi = office_table2_copy(tmp_path, "scan300")
+    grey, dpi, _ = imageops.clean_page(page, dpi)
     assert grey.shape[0] > grey.shape[1]
     assert scan.orientation(grey, get_ocr_engine("rapidocr"), SETTINGS) == 0
 
-
-def _page_texts(pdf) -> list[str]:
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
-    finally:
-        doc.close()
