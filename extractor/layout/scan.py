@@ -33,6 +33,8 @@ _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 #: what OCR makes of a number whose strokes a fax broke: a "0" read as "()", "0)", "(1"
 _BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
+#: a lone "0" whose top and bottom arcs a fax dropped: its two sides, or one of them, read as brackets
+_BROKEN_ZERO = re.compile(r"[({\[]?[01OoDlI|]?[)}\]]?")
 _CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
@@ -288,9 +290,20 @@ def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled
     return digits is not None and (conf < engine.number_trust or digits != text.replace(" ", ""))
 
 
+def broken_zero(read: CellRead) -> CellRead:
+    """A fax cell read as brackets ("()", "0)", "(", "{1}") is a "0" whose arcs the fax dropped: read
+    as 0 and marked ``broken-zero``, a weak reading that stays suspect unless a rule verifies it
+    (left as text, the row lost a number and its other numbers moved a column)."""
+    text = read.text.replace(" ", "")
+    if not text or not any(c in "(){}[]" for c in text) or not _BROKEN_ZERO.fullmatch(text):
+        return read
+    return CellRead("0", read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
+
+
 def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
-               settings: Settings) -> tuple[dict[GridCell, CellRead], list[Word]]:
-    """Every cell's text; words that fell outside the table are handed back for prose."""
+               settings: Settings, bilevel: bool = False) -> tuple[dict[GridCell, CellRead], list[Word]]:
+    """Every cell's text; words that fell outside the table are handed back for prose. On a
+    ``bilevel`` page (a fax) a cell read as brackets is a broken 0 (``broken_zero``)."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
@@ -312,6 +325,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
+        if bilevel:
+            read = reads[cell] = broken_zero(read)
         if number_text(read.text) is not None:
             reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text), read.confidence, read.engine,
                                    read.repairs)
@@ -554,7 +569,7 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
         if table.n_cols < 2:
             continue
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
-        reads, words = read_table(grey, dpi, table, words, engine, settings)
+        reads, words = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel)
         items.extend(table_rows(table, reads, page.number, dpi))
     items.extend(prose_rows(words, page.number, dpi, grey.shape[0] * 72.0 / dpi))
     items.sort(key=lambda item: item[0])
