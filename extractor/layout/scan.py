@@ -300,10 +300,20 @@ def broken_zero(read: CellRead) -> CellRead:
     return CellRead("0", read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
 
 
+def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
+    """A short unsure reading with neither a number nor a CJK glyph ("o j"): on a fax, the page pass's
+    guess at broken digits, worth reading again from the cell's own crop (a broken 0 is not: its crop
+    reads as strokes, "1" or "11")."""
+    flat = text.replace(" ", "")
+    return (0 < len(flat) <= 4 and conf < engine.number_trust and number_text(text) is None
+            and not _CJK.search(flat) and not _BROKEN_ZERO.fullmatch(flat))
+
+
 def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
                settings: Settings, bilevel: bool = False) -> tuple[dict[GridCell, CellRead], list[Word]]:
     """Every cell's text; words that fell outside the table are handed back for prose. On a
-    ``bilevel`` page (a fax) a cell read as brackets is a broken 0 (``broken_zero``)."""
+    ``bilevel`` page (a fax) a garbled short reading is read again from its crop, and a cell read as
+    brackets is a broken 0 (``broken_zero``)."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
@@ -311,8 +321,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         words_in = per.get(cell, [])
         text, conf, tall = _page_text(words_in)
         inked = not text and _has_ink(grey, cell.box, dpi)
-        if _needs_crop(engine, text, conf, tall, cell in straddled, inked):
-            numeric = number_text(text) is not None or (not text and _narrow_single_line(grey, cell, dpi))
+        garbled = bilevel and _garbled(engine, text, conf)
+        if garbled or _needs_crop(engine, text, conf, tall, cell in straddled, inked):
+            numeric = number_text(text) is not None or ((garbled or not text) and _narrow_single_line(grey, cell, dpi))
             todo.append((cell, numeric))
         joined = ("joined",) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
