@@ -115,3 +115,16 @@ def test_lone_zeros_of_a_t3_page_are_read_not_left_blank(tmp_path: Path):
                 assert [int(n) for n in numbers] == list(truth[key].values()), (key, row.text)
                 seen.add(key)
     assert seen == set(wanted.values())
+
+
+def test_a_fax_cell_read_as_brackets_is_a_broken_zero_marked_weak():
+    """A fax drops the arcs of a "0": its sides read "()", "0)", "(1" or one "("; left as text the
+    row lost a number. It reads 0, marked ``broken-zero`` so a rule must verify it; numbers and
+    labels are left alone."""
+    from extractor.layout.scan import CellRead, broken_zero
+
+    for text in ("()", "0)", "(1", "{1}", "(", "( )"):
+        read = broken_zero(CellRead(text, 0.7, "rapidocr"))
+        assert (read.text, read.repairs) == ("0", ("broken-zero",)), text
+    for text in ("10", "0", "1", "(一)", "(12)", "", "11"):
+        assert broken_zero(CellRead(text, 0.7, "rapidocr")).text == text
