@@ -32,8 +32,8 @@ _OVERHANG_IN = float(_CFG["rule_overhang_in"])
 
 
 Box = tuple[float, float, float, float]
-#: the middle of a line of words, as a share of its height from each edge: no rule runs through it
-_TEXT_MIDDLE = 0.3
+#: the middle of a line of words, as a share of its height from each edge: no fax row rule runs through it
+_TEXT_MIDDLE = float(_CFG["fax_text_middle"])
 
 
 @dataclass(frozen=True, slots=True)
