@@ -35,6 +35,8 @@ _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
 #: a lone "0" whose top and bottom arcs a fax dropped: its two sides, or one of them, read as brackets
 _BROKEN_ZERO = re.compile(r"[({\[]?[01OoDlI|]?[)}\]]?")
+#: what the sides of such a "0" read as without brackets: a fax "1" or "11" may be a 0 (weak)
+_ZERO_SIDES = ("1", "11")
 _CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
@@ -293,8 +295,11 @@ def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled
 def broken_zero(read: CellRead) -> CellRead:
     """A fax cell read as brackets ("()", "0)", "(", "{1}") is a "0" whose arcs the fax dropped: read
     as 0 and marked ``broken-zero``, a weak reading that stays suspect unless a rule verifies it
-    (left as text, the row lost a number and its other numbers moved a column)."""
+    (left as text, the row lost a number and its other numbers moved a column). A fax "1" or "11"
+    keeps its reading but is marked ``fax-1-or-0``: the same sides read without brackets."""
     text = read.text.replace(" ", "")
+    if text in _ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
+        return CellRead(read.text, read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("fax-1-or-0",))))
     if not text or not any(c in "(){}[]" for c in text) or not _BROKEN_ZERO.fullmatch(text):
         return read
     return CellRead("0", read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
