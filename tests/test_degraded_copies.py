@@ -185,3 +185,34 @@ def test_fax_pdf_reaches_layout_bilevel_and_every_value_is_right_or_flagged(tmp_
     assert tally.cells == 200
     assert tally.silent == 0, tally.failures
     assert tally.wrong + tally.missing <= 0.06 * tally.cells, tally.failures  # measured: 6 of 200
+
+
+@pytest.mark.slow
+def test_fax_label_cells_of_tight_rows_stay_apart_and_merged_labels_stay_merged(tmp_path):
+    """In table 三's tight rows a fax's glyphs touch the dotted row rules; bridged, the rule is too
+    thick to pass the rule mask, and the labels "6.属于四类过程性信息" and "7.属于行政执法案卷" became one
+    merged cell (its row then had no label). Every numbered item label keeps a cell of its own, and
+    a label that really spans several rows ("（四）无法提供", three items) stays one merged cell."""
+    from extractor.bench.office import build_office_corpus
+    from extractor.ingest.pdf import open_pdf
+    from extractor.layout.scan import _number_cores, _word_lines
+    from extractor.layout.tables.grid import find_tables
+
+    item = build_office_corpus(tmp_path, 1, 3, "2021")[0]  # the bench's fourth report
+    index = 2  # its page of table 三's items 3. to (七)
+    grey, dpi, info = imageops.clean_page(make_copy(item.pdf, "fax", item.seed).pages[index], 150)
+    assert info["bilevel"]
+    words = get_ocr_engine("rapidocr").recognize(grey, dpi, SETTINGS.ocr, bilevel=True)
+    lines = _word_lines(words, dpi)
+    [table] = [t for t in find_tables(grey, dpi, lines + _number_cores(words, dpi), broken_rules=True)
+               if t.n_cols >= 8]
+    k = dpi / 72
+    printed = open_pdf(item.pdf).pages[index].words
+    items = [w for w in printed if w.text[:1].isdigit() and w.text[1:2] == "." and not w.text[2:3].isdigit()]
+    assert len(items) >= 15
+    cells = [table.cell_at((w.box.x0 + 6) * k, (w.box.y0 + w.box.y1) / 2 * k) for w in items]
+    assert None not in cells
+    assert len(set(cells)) == len(items), "two item labels share one cell"
+    [unable] = [w for w in printed if w.text.startswith("（四）")]
+    merged = table.cell_at((unable.box.x0 + unable.box.x1) / 2 * k, (unable.box.y0 + unable.box.y1) / 2 * k)
+    assert merged is not None and merged.rowspan == 3

@@ -148,3 +148,39 @@ def test_a_scanned_row_cut_by_the_page_break_goes_through_the_one_join():
     assert join_pages(pages, {1: [first], 2: [complete]}, OCR_CELLS)[1][0].rows[-1] == first.rows[-1]
     prose = [Page(1, 595, 842, words=[Word("注：本表数据截至十二月三十一日，含所属部门", Box(0, 700, 400, 712))]), pages[1]]
     assert join_pages(prose, {1: [first], 2: [rest]}, OCR_CELLS)[1][0].rows[-1] == first.rows[-1]
+
+
+def test_a_fax_cell_read_as_brackets_is_a_broken_zero_marked_weak():
+    """A fax drops the arcs of a "0": its sides read "()", "0)", "(1" or one "("; left as text the
+    row lost a number. It reads 0, marked ``broken-zero`` so a rule must verify it; numbers and
+    labels are left alone."""
+    from extractor.layout.scan import CellRead, broken_zero
+
+    for text in ("()", "0)", "(1", "{1}", "(", "( )"):
+        read = broken_zero(CellRead(text, 0.7, "rapidocr"))
+        assert (read.text, read.repairs) == ("0", ("broken-zero",)), text
+    for text in ("1", "11"):
+        assert broken_zero(CellRead(text, 0.99, "rapidocr")).repairs == ("fax-1-or-0",)
+    for text in ("10", "0", "(一)", "(12)", "", "111", "21"):
+        assert broken_zero(CellRead(text, 0.7, "rapidocr")) == CellRead(text, 0.7, "rapidocr")
+
+
+def test_a_fax_cell_is_reread_once_per_engine_so_one_mistake_never_counts_as_agreement():
+    """Binarised or doubled, a bilevel crop is the same evidence: a fax "0" without its arcs reads
+    "1" in every such variation, and three agreeing variations would back the wrong value."""
+    import numpy as np
+
+    from extractor.geometry import Box
+    from extractor.ingest.ocr import get_ocr_engine
+    from extractor.layout.reread import reread_cell
+    from extractor.settings import OcrSettings, Settings
+    from scanhelp import text_image
+
+    page = np.where(text_image(["2045"], size=40, width=400) < 128, 0, 255).astype(np.uint8)
+    settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
+    engine = get_ocr_engine("rapidocr")
+    box = Box(0, 0, 400 * 72 / 200, page.shape[0] * 72 / 200)
+    grey = reread_cell(page, 200, box, [engine], settings)
+    fax = reread_cell(page, 200, box, [engine], settings, bilevel=True)
+    assert [c[0] for c in grey] == ["2045"] * 3
+    assert [(c[0], c[2]) for c in fax] == [("2045", "rapidocr")]

@@ -399,3 +399,14 @@ def test_prose_with_scattered_numbers_is_not_taken_for_a_flattened_table():
     assert [(t.kind, t.raw) for t in tokens] == [("text", "规章"), ("value", "0"), ("value", "0"), ("value", "5"),
                                                  ("text", "规范性文件"), ("value", "3"), ("value", "1.5 万元"),
                                                  ("value", "12")]
+
+
+def test_a_numbering_whose_closing_bracket_a_fax_lost_still_opens_its_row():
+    """On a fax "（二）部分公开（区分处理的…" came out as "（二部分公开（区分处理的…": the unclosed bracket
+    was taken for an aside and swallowed the whole label, so the row's seven values were lost."""
+    from extractor.template.match import label, score, split_label
+
+    read = "（二部分公开（区分处理的，只计这一情形，不计其他情形"
+    assert split_label(read) == ("(二)", "部分公开")
+    assert score(read, label("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")) == 1.0
+    assert score(read, label("denied", "（三）不予公开")) == 0.0

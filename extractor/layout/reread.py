@@ -32,13 +32,19 @@ def _pixels(box: Box, dpi: float, shape: tuple[int, ...]) -> tuple[int, int, int
             min(h, int(round(box.y1 * k))))
 
 
-def reread_cell(grey: np.ndarray, dpi: float, box: Box, engines: list[OcrEngine], settings: Settings) -> list[Candidate]:
-    """Digit readings of one cell under each variation; unreadable variations are left out."""
+def reread_cell(grey: np.ndarray, dpi: float, box: Box, engines: list[OcrEngine], settings: Settings,
+                bilevel: bool = False) -> list[Candidate]:
+    """Digit readings of one cell under each variation; unreadable variations are left out.
+
+    A ``bilevel`` page (a fax) is read once per engine: binarising it changes nothing, and doubling
+    it restores no stroke the fax lost (a "0" without its arcs reads "1" at any scale), so those
+    variations would repeat one mistake as if it were agreement.
+    """
     px = _pixels(box, dpi, grey.shape)
     variants: list[tuple[OcrEngine, np.ndarray, float, str]] = []
     for engine in engines:
-        variants += [(engine, grey, 1.0, engine.name), (engine, grey, 2.0, f"{engine.name}@2x"),
-                     (engine, _binarised(grey), 1.0, f"{engine.name}+otsu")]
+        variants += [(engine, grey, 1.0, engine.name)] + ([] if bilevel else [
+            (engine, grey, 2.0, f"{engine.name}@2x"), (engine, _binarised(grey), 1.0, f"{engine.name}+otsu")])
     out: list[Candidate] = []
     for engine, image, scale, label in variants:
         read = read_cell_crop(engine, image, px, dpi, settings, numeric=True, scale=scale)
@@ -58,6 +64,6 @@ def make_rereader(pages: Cleaned, settings: Settings) -> Rereader:
         found = pages.get(page)
         if found is None:
             return []
-        return reread_cell(found.image, found.dpi, bbox, engines, settings)
+        return reread_cell(found.image, found.dpi, bbox, engines, settings, found.bilevel)
 
     return reread

@@ -38,6 +38,10 @@ _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 #: what OCR makes of a number whose strokes a fax broke: a "0" read as "()", "0)", "(1"
 _BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
+#: a lone "0" whose top and bottom arcs a fax dropped: its two sides, or one of them, read as brackets
+_BROKEN_ZERO = re.compile(r"[({\[]?[01OoDlI|]?[)}\]]?")
+#: what the sides of such a "0" read as without brackets: a fax "1" or "11" may be a 0 (weak)
+_ZERO_SIDES = ("1", "11")
 _CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
@@ -299,9 +303,34 @@ def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled
     return digits is not None and (conf < engine.number_trust or digits != text.replace(" ", ""))
 
 
+def broken_zero(read: CellRead) -> CellRead:
+    """A fax cell read as brackets ("()", "0)", "(", "{1}") is a "0" whose arcs the fax dropped: read
+    as 0 and marked ``broken-zero``, a weak reading that stays suspect unless a rule verifies it
+    (left as text, the row lost a number and its other numbers moved a column). A fax "1" or "11"
+    keeps its reading but is marked ``fax-1-or-0``: the same sides read without brackets."""
+    text = read.text.replace(" ", "")
+    if text in _ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
+        return CellRead(read.text, read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("fax-1-or-0",))))
+    if not text or not any(c in "(){}[]" for c in text) or not _BROKEN_ZERO.fullmatch(text):
+        return read
+    return CellRead("0", read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
+
+
+def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
+    """A short unsure reading with neither a number nor a CJK glyph ("o j"): on a fax, the page pass's
+    guess at broken digits, worth reading again from the cell's own crop (a broken 0 is not: its crop
+    reads as strokes, "1" or "11")."""
+    flat = text.replace(" ", "")
+    return (0 < len(flat) <= 4 and conf < engine.number_trust and number_text(text) is None
+            and not _CJK.search(flat) and not _BROKEN_ZERO.fullmatch(flat))
+
+
 def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
-               settings: Settings) -> tuple[dict[GridCell, CellRead], list[Word]]:
-    """Every cell's text; words that fell outside the table are handed back for prose."""
+               settings: Settings, bilevel: bool = False) -> tuple[dict[GridCell, CellRead], list[Word]]:
+    """Every cell's text; words that fell outside the table are handed back for prose. A cell the
+    page pass read as brackets ("()": a thin 0 as its two arcs) is read again from its crop, marked
+    "broken". On a ``bilevel`` page (a fax) a garbled short reading is read again too, and a cell
+    still read as brackets is a broken 0 (``broken_zero``)."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
@@ -310,10 +339,12 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         words_in = per.get(cell, [])
         text, conf, tall = _page_text(words_in)
         inked = not text and _has_ink(grey, cell.box, dpi)
+        garbled = bilevel and _garbled(engine, text, conf)
         if _BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
-        if _needs_crop(engine, text, conf, tall, cell in straddled, inked) or cell in broken:
-            numeric = number_text(text) is not None or cell in broken or (not text and _narrow_single_line(grey, cell, dpi))
+        if garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked):
+            numeric = (number_text(text) is not None or cell in broken
+                       or ((garbled or not text) and _narrow_single_line(grey, cell, dpi)))
             todo.append((cell, numeric))
         joined = ("joined",) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
@@ -328,6 +359,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
+        if bilevel:
+            read = reads[cell] = broken_zero(read)
         if number_text(read.text) is not None:
             reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text), read.confidence, read.engine,
                                    read.repairs)
@@ -621,7 +654,7 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None) -
         if table.n_cols < 2:
             continue
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
-        reads, words = read_table(grey, dpi, table, words, engine, settings)
+        reads, words = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel)
         raw = grid_table(table, reads, page.number, dpi)
         if raw.rows:
             tables.append(raw)

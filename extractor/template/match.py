@@ -10,7 +10,8 @@ from functools import cache
 from extractor.layout.sections import squash
 from extractor.template.spec import threshold
 
-_NUMBER_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．,]|\([一二三四五六七八九十]+\)|\d{1,2}[.．、])")
+#: "(二" with its ")" lost (a fax, a faint scan) is still the numbering "(二)", not an aside to drop
+_NUMBER_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．,]|\([一二三四五六七八九十]+\)?|\d{1,2}[.．、])")
 _PAREN = re.compile(r"\([^()]*\)?")
 
 
@@ -29,7 +30,8 @@ def split_label(text: str) -> tuple[str, str]:
     numbered = _NUMBER_PREFIX.match(flat)
     numbering = numbered.group(0) if numbered else ""
     core = _PAREN.sub("", flat[len(numbering):]).strip("、.,，:：;；")
-    return numbering.rstrip("、.．,"), core
+    numbering = numbering.rstrip("、.．,")
+    return numbering + (")" if numbering.startswith("(") and not numbering.endswith(")") else ""), core
 
 
 @cache

@@ -33,6 +33,11 @@ _OVERHANG_IN = float(_CFG["rule_overhang_in"])
 _CHAIN_IN = float(_CFG["rule_chain_in"])
 
 
+Box = tuple[float, float, float, float]
+#: the middle of a line of words, as a share of its height from each edge: no fax row rule runs through it
+_TEXT_MIDDLE = float(_CFG["fax_text_middle"])
+
+
 @dataclass(frozen=True, slots=True)
 class GridCell:
     """One (possibly merged) cell: top-left slot, spans, and its box in pixels."""
@@ -183,8 +188,34 @@ def _edge_inked(mask: np.ndarray, fixed: int, start: int, stop: int, horizontal:
     return covered.size > 0 and float(np.count_nonzero(covered)) / covered.size >= _EDGE_INK
 
 
-def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, band: int) -> list[GridCell]:
-    """Union grid slots not separated by a rule; each union becomes one cell with spans."""
+def _dotted_edge(binary: np.ndarray, y: int, x0: int, x1: int, band: int, lines: list[Box]) -> bool:
+    """A fax's row rule along a slot edge that the rule mask lost: at one height near the row line,
+    ink (a pixel up or down, as a dotted rule strays) covers the edge's middle, and no line of words
+    runs through that height (a label centred in a merged cell is crossed there by the row line).
+
+    In rows barely taller than their text the glyphs touch the rule; bridged, they make it too
+    thick to pass for a rule, and labels of two rows ran together as one merged cell.
+    """
+    lo, hi = x0 + (x1 - x0) // 6, x1 - (x1 - x0) // 6
+    top = max(0, y - band - 1)
+    strip = binary[top:y + band + 2, lo:hi] > 0
+    if hi <= lo or strip.shape[0] < 3:
+        return False
+    near = strip[:-2] | strip[1:-1] | strip[2:]
+    share = near.mean(axis=1)
+    best = int(np.argmax(share))
+    at = top + 1 + best
+    if share[best] < _EDGE_INK:
+        return False
+    return not any(bx0 < hi and bx1 > lo and by0 + _TEXT_MIDDLE * (by1 - by0) <= at <= by1 - _TEXT_MIDDLE * (by1 - by0)
+                   for bx0, by0, bx1, by1 in lines)
+
+
+def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, band: int,
+                 dotted: tuple[np.ndarray, list[Box]] | None = None) -> list[GridCell]:
+    """Union grid slots not separated by a rule; each union becomes one cell with spans.
+    ``dotted`` (a fax page: its binary ink and the lines of words on it) also counts a row rule the
+    rule mask lost (``_dotted_edge``)."""
     rows, cols = len(ys) - 1, len(xs) - 1
     parent = list(range(rows * cols))
 
@@ -198,7 +229,8 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
         for c in range(cols):
             if c + 1 < cols and not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band):
                 parent[find(r * cols + c + 1)] = find(r * cols + c)
-            if r + 1 < rows and not _edge_inked(h, ys[r + 1], xs[c], xs[c + 1], True, band):
+            if r + 1 < rows and not _edge_inked(h, ys[r + 1], xs[c], xs[c + 1], True, band) and not (
+                    dotted is not None and _dotted_edge(dotted[0], ys[r + 1], xs[c], xs[c + 1], band, dotted[1])):
                 parent[find((r + 1) * cols + c)] = find(r * cols + c)
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(rows):
@@ -210,9 +242,6 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
         c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
         cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     return sorted(cells, key=lambda k: (k.row, k.col))
-
-
-Box = tuple[float, float, float, float]
 
 
 def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool) -> np.ndarray:
@@ -258,7 +287,8 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
         if len(ys) < 2 or len(xs) < 2:
             continue
         band = max(2, int(tol))
-        tables.append(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band)))
+        dotted = (binary, text_lines or []) if broken_rules else None
+        tables.append(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band, dotted)))
     return sorted(tables, key=lambda t: t.ys[0])
 
 
