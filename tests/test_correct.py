@@ -478,3 +478,29 @@ def test_unverified_values_of_a_copy_that_lost_most_cells_are_suspect():
     assert broken["t3.granted.natural_person"].status == "read"
     for kept in (copy(2), copy(3, "text"), absent(copy(2))):  # half lost, a text layer, a table absent
         assert not audit_lost_cells(kept) and kept["t3.granted.total"].status == "read"
+
+
+def _weak_t4_pair(tmp_path: Path, rereads: list[str]):
+    """A fax's t4 where 复议 pending and total, both "0", read "1" at 0.5: the sum still holds."""
+    t4 = "\t".join(["0", "0", "0", "1", "1"] + ["0"] * 10)
+    rows = _ocr_rows(tmp_path, render("2021", t3_values("2021"), tab_row, HEADER, t4))
+    row = next(r for r in rows if len(r.spans) == 15)
+    for old in row.spans[3:5]:
+        rows = _swap_span(rows, old, replace(old, confidence=0.5))
+    ocr = FakeOcr(rows, {s.bbox: rereads for s in row.spans[3:5]})
+    return map_tables(rows, find_headings(rows), 2021, rereader=ocr), ocr
+
+
+def test_a_rule_over_two_weak_readings_verifies_neither_until_rereads_back_them(tmp_path):
+    """Two weak readings can be wrong together and still balance (a part and its total, both fax "0"s
+    read "1"): the sum vouches for neither, so both are re-read; re-reads that see "0" leave them
+    suspect, confident re-reads of "1" back them and the sum verifies them. (Fails when the weak-pair
+    guard in rules.verified is removed: the passing sum verifies both and nothing is re-read.)"""
+    keys = ("t4.review_pending", "t4.review_total")
+    result, ocr = _weak_t4_pair(tmp_path, ["0", "0", "1"])
+    assert next(c for c in result.checks if c.rule == "T4_REVIEW_SUM").ok
+    assert [(result.slots[k].value, result.slots[k].status, result.slots[k].verified) for k in keys] == \
+        [(1, "suspect", False)] * 2
+    assert all(result.slots[k].span.bbox in ocr.asked for k in keys)
+    backed, _ = _weak_t4_pair(tmp_path, ["1", "1", "1"])
+    assert [(backed.slots[k].status, backed.slots[k].verified) for k in keys] == [("read", True)] * 2

@@ -220,6 +220,12 @@ def weakness(slot: Slot) -> str:
     return "+".join(span.repairs)
 
 
+def weak_readings(slots: dict[str, Slot]) -> set[str]:
+    """OCR'd values whose reading cannot stand on its own (``weakness``): a rule over two of them
+    verifies neither until re-reads have backed them."""
+    return {k for k, s in slots.items() if _ocr(s) and weakness(s)}
+
+
 def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | None) -> list[str]:
     """A value no passing rule covers and whose reading is weak is "suspect", unless re-reads back it."""
     notes = []

@@ -179,16 +179,18 @@ def checks(rules: tuple[Equation, ...], values: Values) -> list[Check]:
 
 
 def verified(rules: tuple[Equation, ...], values: Values, inferred: Mapping[str, Equation],
-             doubtful: Set[str] = frozenset()) -> set[str]:
+             doubtful: Set[str] = frozenset(), weak: Set[str] = frozenset()) -> set[str]:
     """Cells at least one evaluated, passing hard equation covers.
 
     An equation that filled a lost cell holds by construction, so it verifies none of its cells;
     nor does one with a ``doubtful`` (suspect) cell: it may pass only because that wrong value
-    balances another wrong one (a lost minus, −64 for 64, offsetting 128 read in the wrong column).
+    balances another wrong one (a lost minus, −64 for 64, offsetting 128 read in the wrong column);
+    nor one over two or more ``weak`` readings, which can be wrong together and still balance (two
+    fax "0"s read "1", a part and its total).
     """
     used = set(inferred.values())
-    return {k for eq in rules if eq.hard and eq not in used and not doubtful & set(eq.keys) and eq.holds(values)
-            for k in eq.keys}
+    return {k for eq in rules if eq.hard and eq not in used and not doubtful & set(eq.keys)
+            and len(weak & set(eq.keys)) < 2 and eq.holds(values) for k in eq.keys}
 
 
 def nonnegative(values: Values, tables: Mapping[str, str], signed: set[str], money: set[str]) -> list[Check]:

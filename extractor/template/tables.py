@@ -10,7 +10,7 @@ from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
 from extractor.template.correct import (Rereader, audit_blanks, audit_holes, audit_lost_cells, audit_money,
-                                        audit_signs, audit_weak, correct, values_of)
+                                        audit_signs, audit_weak, correct, values_of, weak_readings)
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.numbers import Number, Token, parse_number
 from extractor.template.regions import table_regions
@@ -101,19 +101,26 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         _infer_slot(slots, key, values[key], eq.keys)
         notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
     warnings.extend(notes)
-    doubtful = {k for k, s in slots.items() if s.status == "suspect"}
-    covered = verified(rules, values, inferred, doubtful)
-    for key, slot in slots.items():
-        slot.verified = key in covered and key not in doubtful
-    warnings.extend(audit_holes(rules, slots))
+    _mark_verified(slots, rules, values, inferred, weak_readings(slots))
+    warnings.extend(audit_holes(rules, slots) + audit_weak(slots, signed, rereader))
+    # every weak reading is now backed by re-reads or suspect: the rules verify what stands
+    _mark_verified(slots, rules, values, inferred)
     # a copy is judged by what its page images gave; rows handed in without them are no copy
-    warnings.extend((audit_lost_cells(slots) if rereader is not None else []) + audit_weak(slots, signed, rereader)
-                    + audit_money(slots, money))
+    warnings.extend((audit_lost_cells(slots) if rereader is not None else []) + audit_money(slots, money))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
                     if not c.ok and c.severity == "hard" and c.rule != "NONNEG_INT")
     return TableResult(to_tables(slots), [to_cell(s) for s in slots.values()], checks, formats, warnings, slots)
+
+
+def _mark_verified(slots: dict[str, Slot], rules: tuple[Equation, ...], values: dict[str, Number | None],
+                   inferred: dict[str, Equation], weak: set[str] | frozenset[str] = frozenset()) -> None:
+    """Set each slot's ``verified`` from the passing rules that can vouch for it (``rules.verified``)."""
+    doubtful = {k for k, s in slots.items() if s.status == "suspect"}
+    covered = verified(rules, values, inferred, doubtful, weak)
+    for key, slot in slots.items():
+        slot.verified = key in covered and key not in doubtful
 
 
 def settle(alternatives: dict[str, list[dict[str, Token | None]]], slots: dict[str, Slot], suspect: set[str],
