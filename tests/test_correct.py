@@ -504,3 +504,16 @@ def test_a_rule_over_two_weak_readings_verifies_neither_until_rereads_back_them(
     assert all(result.slots[k].span.bbox in ocr.asked for k in keys)
     backed, _ = _weak_t4_pair(tmp_path, ["1", "1", "1"])
     assert [(backed.slots[k].status, backed.slots[k].verified) for k in keys] == [("read", True)] * 2
+
+
+def test_a_reading_with_a_leading_zero_no_rule_covers_is_suspect_whatever_the_rereads_say(tmp_path):
+    """No count is printed "05": it is a "0" with a stray "5" read into its box (a rotated copy's 本年新
+    制作 0 left as 5, read at 0.99). Re-reading the same box repeats it, so only a rule can back it.
+    (Fails when the leading-zero weakness is removed: confident re-reads then keep it read.)"""
+    result = _weak_t2(tmp_path, 3, "040", 0.99, [("040", 0.95), ("040", 0.95), ("040", 0.95)])
+    slot = result.slots[KEY_DECISIONS]
+    assert (slot.value, slot.status, slot.verified) == (40, "suspect", False)
+    assert any(w.startswith(f"{KEY_DECISIONS}: suspect (no passing rule covers it; reading weak: leading zero")
+               for w in result.warnings)
+    plain = _weak_t2(tmp_path, 3, "40", 0.99, [("40", 0.95), ("40", 0.95), ("40", 0.95)])
+    assert plain.slots[KEY_DECISIONS].status == "read"

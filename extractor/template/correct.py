@@ -15,6 +15,8 @@ lost most of their cells.
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -210,6 +212,11 @@ def audit_money(slots: dict[str, Slot], money: set[str]) -> list[str]:
     return _flag(slots, doubtful, "OCR'd amount whose unit no rule can confirm")
 
 
+#: no count is printed with a leading zero: "05" is a "0" and a stray "5" read as one (a neighbour's
+#: digit, a speck), or a misread; "0.5" is a decimal
+_LEADING_ZERO = re.compile(r"^[-+]?0\d")
+
+
 def weakness(slot: Slot) -> str:
     """Why a reading cannot stand on its own ("" when it can): low confidence, mended text, disagreement."""
     span = slot.span
@@ -217,6 +224,8 @@ def weakness(slot: Slot) -> str:
         return ""
     if slot.confidence < threshold("low_confidence"):
         return f"confidence {slot.confidence:.2f}"
+    if _LEADING_ZERO.match(slot.raw or ""):
+        return "leading zero"
     return "+".join(span.repairs)
 
 
@@ -233,7 +242,8 @@ def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | No
         why = "" if slot.verified else weakness(slot)
         if not why:
             continue
-        if rereader is not None and rereadable(slot):
+        # a leading zero doubts what the box holds, not how it was read: re-reading the box repeats it
+        if rereader is not None and rereadable(slot) and why != "leading zero":
             note = _second_opinion(key, slot, rereader, key in signed)
             if not note:
                 continue
