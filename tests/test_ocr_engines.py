@@ -105,26 +105,3 @@ def test_tesseract_languages_are_those_the_binary_lists():
     assert _languages() == frozenset(pytesseract.get_languages(config=""))
     assert "chi_sim" in _languages()
 
-
-def test_freed_tensor_sized_blocks_are_reused_without_new_page_faults():
-    """A detector-sized block (~180 MB) freed and asked for again must come back from the heap:
-    unmapped, the kernel hands out and zeroes fresh pages again (~600 faults with huge pages,
-    ~46,000 without)."""
-    import resource
-
-    import numpy as np
-
-    from extractor.ingest.ocr.rapid import _keep_freed_tensors
-
-    _keep_freed_tensors()
-    size = 180 * 2**20
-
-    def faults_of_one_block() -> int:
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-        block = np.empty(size, np.uint8)
-        block[::4096] = 1
-        del block
-        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
-
-    faults_of_one_block()
-    assert faults_of_one_block() < 50

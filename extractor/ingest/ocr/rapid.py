@@ -8,8 +8,6 @@ crops skip detection altogether and go through the recognition model in batches.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import importlib.util
 import logging
 import threading
@@ -30,25 +28,6 @@ _ENGINE: object | None = None
 _MAX_SIDE = 4000
 
 
-def _keep_freed_tensors() -> None:
-    """Let glibc's malloc keep freed blocks up to ``malloc_keep_mb`` for reuse instead of unmapping them.
-
-    onnxruntime's memory arena is off (on, it holds the detector's peak for good: +500 MB per
-    worker), so every run allocates its tensors afresh; those over glibc's 32 MB limit are mapped
-    and unmapped each time, and the kernel zeroes the pages again (≈ 1.3 s of system time on a
-    5-page scan, for ~120 MB more peak). Other C libraries: left as they are.
-    """
-    name = ctypes.util.find_library("c")
-    try:
-        mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name else None
-    except OSError:
-        mallopt = None
-    if mallopt is not None:
-        keep = int(_CFG["malloc_keep_mb"]) * 2**20
-        mallopt(-3, keep)  # M_MMAP_THRESHOLD: blocks this large still come from the heap
-        mallopt(-1, keep)  # M_TRIM_THRESHOLD: free heap top kept up to this much
-
-
 def _engine() -> object:
     """The process-wide RapidOCR instance (model load costs ~1 s, so it happens once).
 
@@ -61,7 +40,6 @@ def _engine() -> object:
         if _ENGINE is None:
             from rapidocr import RapidOCR
 
-            _keep_freed_tensors()
             threads = int(_CFG["threads"])
             _ENGINE = RapidOCR(params={
                 "Global.log_level": "error", "Global.max_side_len": _MAX_SIDE,
