@@ -229,10 +229,16 @@ def weakness(slot: Slot) -> str:
     return "+".join(span.repairs)
 
 
+#: repairs that doubt how layout put a cell's text together, not what its glyphs are
+_ASSEMBLY = frozenset({"joined", "split"})
+
+
 def weak_readings(slots: dict[str, Slot]) -> set[str]:
-    """OCR'd values whose reading cannot stand on its own (``weakness``): a rule over two of them
-    verifies neither until re-reads have backed them."""
-    return {k for k, s in slots.items() if _ocr(s) and weakness(s)}
+    """OCR'd values whose glyphs are in doubt (low confidence, broken strokes, engines disagreeing, a
+    leading zero): a rule over two of them verifies neither until re-reads have backed them, as they
+    can be misread alike and still balance. Halves that layout joined are not: a rule that balances
+    over them is what confirms the join."""
+    return {k for k, s in slots.items() if _ocr(s) and (why := weakness(s)) and not set(why.split("+")) <= _ASSEMBLY}
 
 
 def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | None) -> list[str]:
