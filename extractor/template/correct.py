@@ -16,7 +16,6 @@ lost most of their cells.
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -213,8 +212,10 @@ def audit_money(slots: dict[str, Slot], money: set[str]) -> list[str]:
 
 
 #: no count is printed with a leading zero: "05" is a "0" and a stray "5" read as one (a neighbour's
-#: digit, a speck), or a misread; "0.5" is a decimal
+#: digit, a speck), or a misread; "0.5" is a decimal. It doubts what the box holds, not how it was
+#: read, so re-reading the box cannot back it: only a rule can.
 _LEADING_ZERO = re.compile(r"^[-+]?0\d")
+_LEADING_ZERO_WHY = "leading zero"
 
 
 def weakness(slot: Slot) -> str:
@@ -225,7 +226,7 @@ def weakness(slot: Slot) -> str:
     if slot.confidence < threshold("low_confidence"):
         return f"confidence {slot.confidence:.2f}"
     if _LEADING_ZERO.match(slot.raw or ""):
-        return "leading zero"
+        return _LEADING_ZERO_WHY
     return "+".join(span.repairs)
 
 
@@ -248,8 +249,7 @@ def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | No
         why = "" if slot.verified else weakness(slot)
         if not why:
             continue
-        # a leading zero doubts what the box holds, not how it was read: re-reading the box repeats it
-        if rereader is not None and rereadable(slot) and why != "leading zero":
+        if rereader is not None and rereadable(slot) and why != _LEADING_ZERO_WHY:
             note = _second_opinion(key, slot, rereader, key in signed)
             if not note:
                 continue

@@ -31,11 +31,10 @@ _FAX_THICK_IN = float(_CFG["fax_rule_thick_in"])
 _OVERHANG_IN = float(_CFG["rule_overhang_in"])
 #: gaps (along the rule, a pixel of drift across it) that still leave pieces of one rule
 _CHAIN_IN = float(_CFG["rule_chain_in"])
-
-
-Box = tuple[float, float, float, float]
 #: the middle of a line of words, as a share of its height from each edge: no fax row rule runs through it
 _TEXT_MIDDLE = float(_CFG["fax_text_middle"])
+
+Box = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
