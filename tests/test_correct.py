@@ -22,7 +22,8 @@ from extractor.ingest.document import Row, Span
 from extractor.ingest.image import open_image
 from extractor.layout.reread import make_rereader
 from extractor.ingest.textdump import load_text
-from extractor.layout.scan import build_scan_document, signed_text
+from extractor.layout.paged import build_scan_document
+from extractor.layout.scan import signed_text
 from extractor.layout.sections import find_headings
 from extractor.pipeline import run
 from extractor.settings import OcrSettings, Settings

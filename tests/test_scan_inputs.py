@@ -9,7 +9,7 @@ from extractor.bench.synth import random_report, render_pdf
 from extractor.errors import InputFileError
 from extractor.ingest.image import open_image, triage_pdf
 from extractor.ingest.pdf import open_pdf
-from extractor.layout.scan import build_scan_document
+from extractor.layout.paged import build_scan_document
 from extractor.settings import Settings
 from scanhelp import save_png, text_image
 

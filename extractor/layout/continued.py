@@ -11,7 +11,7 @@ the row above has text, which a complete row never shows).
 This is the one join for every paged source. What differs between a text layer and cells read
 by OCR is only the evidence, passed in as a ``Reading``: words with exact positions tell whether a
 number wrapped (``TEXT_LAYER``); OCR'd cells carry only their text, read with errors, on pages whose
-scale and offset vary (layout.scan's reading).
+scale and offset vary (``OCR_CELLS`` in layout.continued_ocr).
 """
 
 from __future__ import annotations
