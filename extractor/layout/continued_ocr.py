@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from extractor.ingest.document import Word
 from extractor.layout.continued import Reading
-from extractor.layout.scan import _confidence, _join, number_text
+from extractor.layout.scan import _join, number_text
 from extractor.layout.tables.base import RawCell, RawTable
 from extractor.resources import load_json
 
@@ -110,7 +110,7 @@ def mend(prev: RawTable, cell: RawCell, prev_words: list[Word], nxt: RawTable, t
     numeric = number_text(cell.text) is not None and number_text(tail.text) is not None
     text = cell.text + tail.text if numeric else _join([cell.text, tail.text])
     repairs = tuple(dict.fromkeys(cell.repairs + tail.repairs + ("split",)))
-    return replace(cell, text=text, confidence=min(_confidence(cell), _confidence(tail)), repairs=repairs)
+    return replace(cell, text=text, confidence=min(prev.confidence_of(cell), nxt.confidence_of(tail)), repairs=repairs)
 
 
 OCR_CELLS = Reading(any_columns, repeated_rows, is_remainder, mend)

@@ -21,7 +21,7 @@ from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Wo
 from extractor.layout.celltext import retext
 from extractor.layout.continued import join_pages
 from extractor.layout.repair import join_words
-from extractor.layout.tables.base import RawTable, TableEngine
+from extractor.layout.tables.base import RawTable, TableEngine, table_rows
 from extractor.layout.tables.camelot_engine import CamelotEngine
 from extractor.resources import load_json
 from extractor.settings import Settings
@@ -76,15 +76,6 @@ def _prose_row(line: list[Word], page: int) -> Row:
                      engine=line[0].engine, confidence=min(w.confidence for w in line))])
 
 
-def _table_rows(table: RawTable) -> list[tuple[float, Row]]:
-    out = []
-    for i, cells in enumerate(table.rows):
-        spans = [Span(c.text, page=table.page, bbox=c.bbox, method=table.method, confidence=table.confidence,
-                      repairs=c.repairs) for c in cells]
-        out.append((table.row_top(i), Row(spans, table=True)))
-    return out
-
-
 @cache
 def _furniture() -> tuple[float, tuple[re.Pattern[str], ...]]:
     data = load_json("page_furniture.json")
@@ -115,7 +106,7 @@ def page_rows(page: Page, tables: list[RawTable]) -> list[Row]:
         if not is_page_furniture(line, page):
             items.append((min(w.box.y0 for w in line), _prose_row(line, page.number)))
     for table in tables:
-        items.extend(_table_rows(table))
+        items.extend(table_rows(table))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
 

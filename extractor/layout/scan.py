@@ -24,7 +24,7 @@ from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.pdf_rows import furniture_line
-from extractor.layout.tables.base import RawCell, RawTable
+from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
 from extractor.resources import load_json
 from extractor.settings import Settings
@@ -426,7 +426,8 @@ def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, flo
 
 def grid_table(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> RawTable:
     """The image grid with its cells read, as every table engine returns it (boxes in points): one
-    cell per grid column, ``continued`` where a merged cell continues; rows without text left out."""
+    cell per grid column, ``continued`` where a merged cell continues (with only its grid slot for a
+    box: ``own_box`` False); rows without text left out."""
     origin = {(c.row, c.col): c for c in table.cells}
     rows = []
     for r in range(table.n_rows):
@@ -435,7 +436,7 @@ def grid_table(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi
             cell = origin.get((r, c))
             if cell is None:
                 slot = (table.xs[c], table.ys[r], table.xs[c + 1], table.ys[r + 1])
-                cells.append(RawCell("", Box.from_pixels(slot, dpi), continued=True))
+                cells.append(RawCell("", Box.from_pixels(slot, dpi), continued=True, own_box=False))
                 continue
             read = reads[cell]
             cells.append(RawCell(read.text, Box.from_pixels(cell.box, dpi), cell.rowspan, cell.colspan,
@@ -445,19 +446,7 @@ def grid_table(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi
     return RawTable(page, Box.from_pixels(table.box, dpi), rows, method="ocr")
 
 
-def _confidence(cell: RawCell) -> float:
-    return 1.0 if cell.confidence is None else cell.confidence
-
-
-def table_rows(table: RawTable) -> list[tuple[float, Row]]:
-    """One Row per table row (top in points), one Span per grid column ("" where a merged cell continues)."""
-    return [(table.row_top(i), Row([Span("", page=table.page, method="ocr") if c.continued else
-                                    Span(c.text, page=table.page, bbox=c.bbox, method="ocr", engine=c.engine,
-                                         confidence=_confidence(c), repairs=c.repairs) for c in cells], table=True))
-            for i, cells in enumerate(table.rows)]
-
-
-def prose_rows(words: list[Word], page: int, dpi: float, height: float | None = None) -> list[tuple[float, Row]]:
+def prose_rows(words: list[Word], page: int, height: float | None = None) -> list[tuple[float, Row]]:
     """Lines outside tables; with the page ``height`` (points), page numbers in its header and
     footer bands are dropped (a "- 3 -" between a table's halves would be read as its values)."""
     out = []
@@ -469,7 +458,7 @@ def prose_rows(words: list[Word], page: int, dpi: float, height: float | None = 
             box = box.union(w.box)
         span = Span(_join(w.text for w in line), page=page, bbox=box, method="ocr", engine=line[0].engine,
                     confidence=round(min(w.confidence for w in line), 3))
-        out.append((box.y0 * dpi / 72.0, Row([span])))
+        out.append((box.y0, Row([span])))
     return out
 
 
@@ -541,9 +530,9 @@ def scanned_rows(scanned: ScannedPage, tables: list[RawTable]) -> list[Row]:
     """One page's rows in reading order (tables and prose by their top edge)."""
     if scanned.image is None:
         return []
-    dpi, page = scanned.image.dpi, scanned.layout
-    items = [(top * dpi / 72.0, row) for table in tables for top, row in table_rows(table)]
-    items.extend(prose_rows(page.words, page.number, dpi, page.height))
+    page = scanned.layout
+    items = [item for table in tables for item in table_rows(table)]
+    items.extend(prose_rows(page.words, page.number, page.height))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
 
