@@ -22,8 +22,8 @@ from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
+from extractor.layout.furniture import furniture_line
 from extractor.layout.orient import orientation, upright_by_page_pass
-from extractor.layout.pdf_rows import furniture_line
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
 from extractor.resources import load_json
