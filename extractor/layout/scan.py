@@ -251,11 +251,6 @@ def _has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bo
     return bool(parts) and max(y + h for _, y, _, h, _ in parts) - min(y for _, y, _, _, _ in parts) >= 0.04 * dpi
 
 
-def _px(box: Box, dpi: float) -> tuple[float, float, float, float]:
-    k = dpi / 72.0
-    return box.x0 * k, box.y0 * k, box.x1 * k, box.y1 * k
-
-
 def _assign(words: list[Word], table: TableGrid, dpi: float) -> tuple[dict[GridCell, list[Word]], set[GridCell], list[Word]]:
     """Words per cell, cells touched by a word that straddles a rule, and words outside the table."""
     per: dict[GridCell, list[Word]] = {}
@@ -263,7 +258,7 @@ def _assign(words: list[Word], table: TableGrid, dpi: float) -> tuple[dict[GridC
     outside: list[Word] = []
     tx0, ty0, tx1, ty1 = table.box
     for w in words:
-        x0, y0, x1, y1 = _px(w.box, dpi)
+        x0, y0, x1, y1 = w.box.pixels(dpi)
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         if not (tx0 <= cx < tx1 and ty0 <= cy < ty1):
             outside.append(w)
@@ -396,13 +391,13 @@ def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float
     Runs ending in a digit or holding digits side by side are left out: the page pass sometimes
     reads a label and its number, or "0 0", across a rule as one run.
     """
-    return [_px(w.box, dpi) for w in words
+    return [w.box.pixels(dpi) for w in words
             if _CJK.search(w.text) and not w.text.strip()[-1].isdigit() and not _SIDE_BY_SIDE.search(w.text)]
 
 
 def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
     """Pixel boxes of words that are one number: digits stacked in tight rows must not split its cell."""
-    return [_px(w.box, dpi) for w in words if _ONE_NUMBER.fullmatch(w.text.strip())]
+    return [w.box.pixels(dpi) for w in words if _ONE_NUMBER.fullmatch(w.text.strip())]
 
 
 def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
@@ -416,7 +411,7 @@ def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, flo
     height, a rule may touch a word line); a number is narrow, so its box is widened by as much.
     A "0" whose strokes the fax broke, read as "()" or "0)", is still one number in one cell.
     """
-    broken = [_px(w.box, dpi) for w in words if _BROKEN_NUMBER.fullmatch(w.text.strip())]
+    broken = [w.box.pixels(dpi) for w in words if _BROKEN_NUMBER.fullmatch(w.text.strip())]
     out = []
     for x0, y0, x1, y1 in _single_numbers(words, dpi) + broken:
         side = _ERASE_INSET * (y1 - y0) - _CORE_TRIM * (x1 - x0)
