@@ -67,9 +67,9 @@ def _load_pdf(path: Path, settings: Settings) -> Loaded:
 
 def _load_image(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.image import open_image
-    from extractor.layout.paged import build_scan_document
+    from extractor.layout.paged import build_paged_document
 
-    return _with_rereader(build_scan_document(open_image(path), settings), settings)
+    return _with_rereader(build_paged_document(open_image(path), settings), settings)
 
 
 LOADERS: dict[str, Callable[[Path, Settings], Loaded]] = {

@@ -24,42 +24,28 @@ def read_ocr_pages(pages: list[Page], settings: Settings, engine: OcrEngine | No
     return {s.layout.number: (scanned_rows(s, tables.get(s.layout.number, [])), s.warnings, s.image) for s in scanned}
 
 
-def build_scan_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
-    """A Document from a source whose pages are all images (scans, photos, image-only PDFs),
-    and the cleaned page images its cells were read from."""
-    engine = get_ocr_engine(settings.ocr.engine)
+def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
+    """Any paged source (text PDF, mixed PDF, scan, image) as one Document in page order, and the
+    cleaned page images its OCR'd cells were read from (for the re-reader)."""
+    text_pages, ocr_pages = [p for p in src.pages if not p.ocr], [p for p in src.pages if p.ocr]
     doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings))
+    text_rows: dict[int | None, list[Row]] = {}
+    if text_pages:
+        text_doc = pdf_rows.build_document(PagedSource(path=src.path, kind=src.kind, pages=text_pages), settings)
+        doc.warnings.extend(text_doc.warnings)
+        for row in text_doc.rows:
+            text_rows.setdefault(row.page, []).append(row)
+    scanned = read_ocr_pages(ocr_pages, settings, get_ocr_engine(settings.ocr.engine) if ocr_pages else None)
     cleaned: Cleaned = {}
-    for number, (rows, warnings, image) in read_ocr_pages(src.pages, settings, engine).items():
+    for page in src.pages:
+        if not page.ocr:
+            doc.rows.extend(text_rows.get(page.number, []))
+            continue
+        rows, warnings, image = scanned[page.number]
         doc.warnings.extend(warnings)
         doc.rows.extend(rows)
         if image is not None:
-            cleaned[number] = image
-    if not any(r.text.strip() for r in doc.rows):
+            cleaned[page.number] = image
+    if not text_pages and not any(r.text.strip() for r in doc.rows):
         doc.warnings.append("no text was recognised on any page")
-    return doc, cleaned
-
-
-def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
-    """Any paged source (text PDF, mixed PDF, scan, image): text pages through pdf_rows, OCR pages here."""
-    if all(p.ocr for p in src.pages):
-        return build_scan_document(src, settings)
-    text_src = PagedSource(path=src.path, kind=src.kind, pages=[p for p in src.pages if not p.ocr])
-    text_doc = pdf_rows.build_document(text_src, settings)
-    by_page: dict[int | None, list[Row]] = {}
-    for row in text_doc.rows:
-        by_page.setdefault(row.page, []).append(row)
-    doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings) + text_doc.warnings)
-    engine = get_ocr_engine(settings.ocr.engine) if any(p.ocr for p in src.pages) else None
-    scanned = read_ocr_pages([p for p in src.pages if p.ocr], settings, engine)
-    cleaned: Cleaned = {}
-    for page in src.pages:
-        if page.ocr:
-            rows, warnings, image = scanned[page.number]
-            doc.warnings.extend(warnings)
-            doc.rows.extend(rows)
-            if image is not None:
-                cleaned[page.number] = image
-        else:
-            doc.rows.extend(by_page.get(page.number, []))
     return doc, cleaned
