@@ -17,9 +17,7 @@ from extractor.layout.scan import _join, number_text
 from extractor.layout.tables.base import RawCell, RawTable
 from extractor.resources import load_json
 
-#: how alike (difflib ratio) a new page's leading rows without a number must read to the first
-#: part's header to be dropped as its repeat (OCR reads the two copies with different errors)
-_HEADER_SIMILAR = 0.8
+_SPLIT = load_json("scan.json")["split_row"]
 
 
 def _header_rows(rows: list[list[RawCell]]) -> list[list[RawCell]]:
@@ -44,10 +42,7 @@ def repeated_rows(head: list[list[RawCell]], table: RawTable) -> int:
     if not rows or not earlier:
         return 0
     ratio = difflib.SequenceMatcher(None, _squash(rows), _squash(earlier)).ratio()
-    return len(rows) if ratio >= _HEADER_SIMILAR else 0
-
-
-_SPLIT = load_json("scan.json")["split_row"]
+    return len(rows) if ratio >= float(_SPLIT["header_similar"]) else 0
 
 
 def _spread(row: list[RawCell], cols: list[int]) -> list[tuple[float, float]]:
