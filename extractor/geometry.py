@@ -22,3 +22,8 @@ class Box(NamedTuple):
         """Pixel box at ``dpi`` to PDF points (72 per inch)."""
         k = 72.0 / dpi
         return cls(box[0] * k, box[1] * k, box[2] * k, box[3] * k)
+
+    def pixels(self, dpi: float) -> tuple[float, float, float, float]:
+        """This box at ``dpi`` in pixels (the inverse of ``from_pixels``)."""
+        k = dpi / 72.0
+        return self.x0 * k, self.y0 * k, self.x1 * k, self.y1 * k

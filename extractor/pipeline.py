@@ -59,7 +59,7 @@ def _with_rereader(read: tuple[Document, dict[int, Any]], settings: Settings) ->
 def _load_pdf(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.image import triage_pdf
     from extractor.ingest.pdf import open_pdf
-    from extractor.layout.scan import build_paged_document
+    from extractor.layout.paged import build_paged_document
 
     src = triage_pdf(open_pdf(path), settings)
     return _with_rereader(build_paged_document(src, settings), settings)
@@ -67,9 +67,9 @@ def _load_pdf(path: Path, settings: Settings) -> Loaded:
 
 def _load_image(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.image import open_image
-    from extractor.layout.scan import build_scan_document
+    from extractor.layout.paged import build_paged_document
 
-    return _with_rereader(build_scan_document(open_image(path), settings), settings)
+    return _with_rereader(build_paged_document(open_image(path), settings), settings)
 
 
 LOADERS: dict[str, Callable[[Path, Settings], Loaded]] = {

@@ -22,7 +22,8 @@ from extractor.ingest.document import Row, Span
 from extractor.ingest.image import open_image
 from extractor.layout.reread import make_rereader
 from extractor.ingest.textdump import load_text
-from extractor.layout.scan import build_scan_document, signed_text
+from extractor.layout.paged import build_paged_document
+from extractor.layout.scan import signed_text
 from extractor.layout.sections import find_headings
 from extractor.pipeline import run
 from extractor.settings import OcrSettings, Settings
@@ -165,7 +166,7 @@ def t3_page(tmp_path_factory):
     number = _page_with(pdf, "总计")
     page = scan_pages(pdf, 200, 5, level=0.3)[number]
     path = write_scan([page], work / "t3.png", 200)
-    doc, cleaned = build_scan_document(open_image(path), SETTINGS)
+    doc, cleaned = build_paged_document(open_image(path), SETTINGS)
     return report.truth, cleaned, doc.rows, find_headings(doc.rows)
 
 

@@ -20,7 +20,8 @@ from scanhelp import printed_in
 from extractor.ingest.document import Page, Row
 from extractor.ingest.ocr import get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.scan import number_text, orientation, page_rows
+from extractor.layout.orient import orientation
+from extractor.layout.scan import number_text, page_rows
 from extractor.settings import OcrSettings, Settings
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to export the report")

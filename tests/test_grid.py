@@ -51,7 +51,7 @@ def _ocr_table(page: int, *rows: list[str]):
 
 def test_repeated_header_on_the_next_page_is_dropped():
     from extractor.layout.continued import drop_repeated_header
-    from extractor.layout.scan import OCR_CELLS
+    from extractor.layout.continued_ocr import OCR_CELLS
 
     header = [["", "自然人", "总计"], ["", "商业企业", ""]]
     page1 = _ocr_table(1, *header, ["一、本年新收", "3", "3"])

@@ -21,7 +21,8 @@ from extractor.ingest.document import Document, Row, Word
 from extractor.ingest.pdf import open_pdf
 from extractor.layout.celltext import compose, retext
 from extractor.layout.continued import is_remainder
-from extractor.layout.pdf_rows import build_document, is_page_furniture
+from extractor.layout.furniture import is_page_furniture
+from extractor.layout.pdf_rows import build_document
 from extractor.layout.tables.base import RawCell, RawTable
 from extractor.layout.tables.camelot_engine import CamelotEngine
 from extractor.resources import load_json

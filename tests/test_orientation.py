@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from extractor.ingest.ocr import get_ocr_engine
-from extractor.layout import imageops, scan
+from extractor.layout import imageops, orient
 from extractor.settings import OcrSettings, Settings
 from scanhelp import office_table2_copy
 
@@ -34,5 +34,5 @@ def test_a_sideways_page_of_stacked_headers_is_turned_upright(table2_scan, quart
     assert grey.shape[1] > grey.shape[0]
     engine = get_ocr_engine("rapidocr")
     words = engine.recognize(grey, dpi, SETTINGS.ocr)
-    assert not scan.upright_by_page_pass(grey, dpi, words, engine, SETTINGS)
-    assert scan.orientation(grey, engine, SETTINGS) == 4 - quarters
+    assert not orient.upright_by_page_pass(grey, dpi, words, engine, SETTINGS)
+    assert orient.orientation(grey, engine, SETTINGS) == 4 - quarters

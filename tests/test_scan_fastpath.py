@@ -13,7 +13,7 @@ import pytest
 
 from extractor.ingest.document import Page
 from extractor.ingest.ocr import get_ocr_engine
-from extractor.layout import imageops, scan
+from extractor.layout import imageops, orient, scan
 from extractor.settings import OcrSettings, Settings
 from scanhelp import DPI, office_table2_copy, text_image
 
@@ -63,7 +63,7 @@ def test_turned_page_is_not_taken_for_upright_and_is_turned_back(page, quarters,
     turned = imageops.turn(page, quarters)
     engine = get_ocr_engine("rapidocr")
     words = engine.recognize(turned, DPI, SETTINGS.ocr)
-    assert not scan.upright_by_page_pass(turned, DPI, words, engine, SETTINGS)
+    assert not orient.upright_by_page_pass(turned, DPI, words, engine, SETTINGS)
     cleaned, words, warnings, answers = _read_page(turned, monkeypatch)
     assert answers == [(4 - quarters) % 4]
     assert any(f"turned upright ({90 * ((4 - quarters) % 4)}°" in w for w in warnings)
@@ -79,5 +79,5 @@ def test_an_upright_scan_of_a_page_of_stacked_headers_is_not_turned(tmp_path):
     page, dpi = office_table2_copy(tmp_path, "scan300")
     grey, dpi, _ = imageops.clean_page(page, dpi)
     assert grey.shape[0] > grey.shape[1]
-    assert scan.orientation(grey, get_ocr_engine("rapidocr"), SETTINGS) == 0
+    assert orient.orientation(grey, get_ocr_engine("rapidocr"), SETTINGS) == 0
 

@@ -9,7 +9,7 @@ from extractor.bench.synth import random_report, render_pdf
 from extractor.errors import InputFileError
 from extractor.ingest.image import open_image, triage_pdf
 from extractor.ingest.pdf import open_pdf
-from extractor.layout.scan import build_scan_document
+from extractor.layout.paged import build_paged_document
 from extractor.settings import Settings
 from scanhelp import save_png, text_image
 
@@ -54,7 +54,7 @@ def test_multi_page_tiff_gives_one_page_per_frame(tmp_path):
 @pytest.mark.slow
 def test_blank_page_gives_an_empty_document_with_a_warning(tmp_path):
     save_png(np.full((2339, 1654), 250, np.uint8), tmp_path / "blank.png")
-    doc, _ = build_scan_document(open_image(tmp_path / "blank.png"), SETTINGS)
+    doc, _ = build_paged_document(open_image(tmp_path / "blank.png"), SETTINGS)
     assert doc.rows == [] and any("no text" in w for w in doc.warnings)
 
 

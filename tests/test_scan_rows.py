@@ -134,7 +134,7 @@ def test_a_scanned_row_cut_by_the_page_break_goes_through_the_one_join():
     from extractor.ingest.document import Page, Word
     from extractor.geometry import Box
     from extractor.layout.continued import join_pages
-    from extractor.layout.scan import OCR_CELLS
+    from extractor.layout.continued_ocr import OCR_CELLS
 
     pages = [Page(1, 595, 842), Page(2, 595, 842)]
     first = _part(1, 600, ["", "自然人", "总计"], ["1.本机关不掌握相关政府信息", "45", "75"])

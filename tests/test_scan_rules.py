@@ -128,7 +128,7 @@ def test_a_complete_row_under_a_merged_group_label_is_not_the_rest_of_the_row_ab
     made it pass for the remainder of row 1; both rows were mended into one ("00" …) and lost."""
     from extractor.ingest.document import Page
     from extractor.layout.continued import join_pages
-    from extractor.layout.scan import OCR_CELLS
+    from extractor.layout.continued_ocr import OCR_CELLS
 
     pages = [Page(1, 595, 842), Page(2, 595, 842)]
     last = _part(1, 700, ["", "（六）其他处理", "1.申请人无正当理由逾期不补正"] + ["0"] * 7)

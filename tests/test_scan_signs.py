@@ -18,7 +18,7 @@ from scanhelp import printed_in
 from extractor.ingest.document import Page, Row
 from extractor.ingest.ocr import get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.pdf_rows import furniture_line
+from extractor.layout.furniture import furniture_line
 from extractor.layout.scan import number_text, page_rows
 from extractor.settings import OcrSettings, Settings
 

@@ -11,7 +11,7 @@ the row above has text, which a complete row never shows).
 This is the one join for every paged source. What differs between a text layer and cells read
 by OCR is only the evidence, passed in as a ``Reading``: words with exact positions tell whether a
 number wrapped (``TEXT_LAYER``); OCR'd cells carry only their text, read with errors, on pages whose
-scale and offset vary (layout.scan's reading).
+scale and offset vary (``OCR_CELLS`` in layout.continued_ocr).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 
 from extractor.ingest.document import Page, Word
 from extractor.layout.celltext import cell_words, compose, runs_into
+from extractor.layout.furniture import in_margin
 from extractor.layout.tables.base import RawCell, RawTable
-from extractor.resources import load_json
 
 EDGE_TOLERANCE_PT = 2.5  # the same column rule drawn on two pages, after camelot's rasterising
 MARGIN_LINE_CHARS = 12  # a margin line longer than this is content, so the table did not run on
@@ -47,9 +47,7 @@ def _content_between(page: Page, top: float, bottom: float) -> bool:
         cy = (w.box.y0 + w.box.y1) / 2
         if not top < cy < bottom:
             continue
-        share = float(load_json("page_furniture.json")["margin_share"])
-        in_margin = cy > page.height * (1 - share) or cy < page.height * share
-        if not (in_margin and len(w.text) <= MARGIN_LINE_CHARS):
+        if not (in_margin(cy, page.height) and len(w.text) <= MARGIN_LINE_CHARS):
             return True
     return False
 

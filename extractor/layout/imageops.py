@@ -2,7 +2,7 @@
 
 Order used by layout.scan (``clean_page``): ``to_grey`` (red seal ink dropped) → ``flatten_photo``
 (page outline + perspective) → ``normalize_contrast`` → ``denoise`` → ``deskew``. Turning a page by
-90/180° needs OCR and is done in layout.scan. Nothing here reads files or calls OCR. Thresholds
+90/180° needs OCR and is done in layout.orient. Nothing here reads files or calls OCR. Thresholds
 live in extractor/data/scan.json.
 """
 

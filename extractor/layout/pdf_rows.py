@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -20,10 +19,10 @@ from extractor.geometry import Box
 from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
 from extractor.layout.celltext import retext
 from extractor.layout.continued import join_pages
+from extractor.layout.furniture import is_page_furniture
 from extractor.layout.repair import join_words
-from extractor.layout.tables.base import RawTable, TableEngine
+from extractor.layout.tables.base import RawTable, TableEngine, table_rows
 from extractor.layout.tables.camelot_engine import CamelotEngine
-from extractor.resources import load_json
 from extractor.settings import Settings
 
 _NUMERIC = re.compile(r"^[-−+]?\d[\d,，.]*\s*万?$|^[/／—-]$")
@@ -76,36 +75,6 @@ def _prose_row(line: list[Word], page: int) -> Row:
                      engine=line[0].engine, confidence=min(w.confidence for w in line))])
 
 
-def _table_rows(table: RawTable) -> list[tuple[float, Row]]:
-    out = []
-    for i, cells in enumerate(table.rows):
-        spans = [Span(c.text, page=table.page, bbox=c.bbox, method=table.method, confidence=table.confidence,
-                      repairs=c.repairs) for c in cells]
-        out.append((table.row_top(i), Row(spans, table=True)))
-    return out
-
-
-@cache
-def _furniture() -> tuple[float, tuple[re.Pattern[str], ...]]:
-    data = load_json("page_furniture.json")
-    return float(data["margin_share"]), tuple(re.compile(p) for p in data["page_number_patterns"])
-
-
-def is_page_furniture(line: list[Word], page: Page) -> bool:
-    """A page number in the header or footer band: printed on every page, never report content."""
-    return furniture_line(line, page.height)
-
-
-def furniture_line(line: list[Word], height: float) -> bool:
-    """``is_page_furniture`` for a page ``height`` points tall (a scanned page's, after cleaning)."""
-    share, patterns = _furniture()
-    top, bottom = min(w.box.y0 for w in line), max(w.box.y1 for w in line)
-    if top > height * share and bottom < height * (1 - share):
-        return False
-    text = "".join(w.text for w in line).replace(" ", "").lower()
-    return any(p.fullmatch(text) for p in patterns)
-
-
 def page_rows(page: Page, tables: list[RawTable]) -> list[Row]:
     """One page's rows in reading order: prose lines outside table areas (page numbers dropped),
     then merged with table rows."""
@@ -115,7 +84,7 @@ def page_rows(page: Page, tables: list[RawTable]) -> list[Row]:
         if not is_page_furniture(line, page):
             items.append((min(w.box.y0 for w in line), _prose_row(line, page.number)))
     for table in tables:
-        items.extend(_table_rows(table))
+        items.extend(table_rows(table))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
 

@@ -5,26 +5,26 @@ again from its own crop (line by line, digits-only when it holds a number) when 
 missed it, straddled a rule, read stacked glyphs as one tall word, or is not trusted enough.
 The grid with its cells read is one more table engine beside camelot (``grid_table``: RawTables in
 points); a table running over a page break is made one by layout.continued, as for text PDFs, with
-this module's way of weighing OCR'd cells (``OCR_CELLS``).
+the way of weighing OCR'd cells in layout.continued_ocr (layout.paged puts the pages together).
+Which way up a page is: layout.orient.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from extractor.geometry import Box
-from extractor.ingest.document import Document, Page, PagedSource, Row, Span, Word
+from extractor.ingest.document import Page, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.continued import Reading, join_pages
-from extractor.layout.pdf_rows import furniture_line
-from extractor.layout.tables.base import RawCell, RawTable
+from extractor.layout.furniture import furniture_line
+from extractor.layout.orient import orientation, upright_by_page_pass
+from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
 from extractor.resources import load_json
 from extractor.settings import Settings
@@ -32,7 +32,6 @@ from extractor.settings import Settings
 _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "!": "1",
                              "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "g": "9", "，": ",", "。": "."})
 _NUMBERISH = re.compile(r"^[-−]?[0-9OoDQIl|!SsZzBg.,，。]{1,14}$")
-_HEADER_SIMILAR = 0.8
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -252,11 +251,6 @@ def _has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bo
     return bool(parts) and max(y + h for _, y, _, h, _ in parts) - min(y for _, y, _, _, _ in parts) >= 0.04 * dpi
 
 
-def _px(box: Box, dpi: float) -> tuple[float, float, float, float]:
-    k = dpi / 72.0
-    return box.x0 * k, box.y0 * k, box.x1 * k, box.y1 * k
-
-
 def _assign(words: list[Word], table: TableGrid, dpi: float) -> tuple[dict[GridCell, list[Word]], set[GridCell], list[Word]]:
     """Words per cell, cells touched by a word that straddles a rule, and words outside the table."""
     per: dict[GridCell, list[Word]] = {}
@@ -264,7 +258,7 @@ def _assign(words: list[Word], table: TableGrid, dpi: float) -> tuple[dict[GridC
     outside: list[Word] = []
     tx0, ty0, tx1, ty1 = table.box
     for w in words:
-        x0, y0, x1, y1 = _px(w.box, dpi)
+        x0, y0, x1, y1 = w.box.pixels(dpi)
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         if not (tx0 <= cx < tx1 and ty0 <= cy < ty1):
             outside.append(w)
@@ -397,13 +391,13 @@ def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float
     Runs ending in a digit or holding digits side by side are left out: the page pass sometimes
     reads a label and its number, or "0 0", across a rule as one run.
     """
-    return [_px(w.box, dpi) for w in words
+    return [w.box.pixels(dpi) for w in words
             if _CJK.search(w.text) and not w.text.strip()[-1].isdigit() and not _SIDE_BY_SIDE.search(w.text)]
 
 
 def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
     """Pixel boxes of words that are one number: digits stacked in tight rows must not split its cell."""
-    return [_px(w.box, dpi) for w in words if _ONE_NUMBER.fullmatch(w.text.strip())]
+    return [w.box.pixels(dpi) for w in words if _ONE_NUMBER.fullmatch(w.text.strip())]
 
 
 def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
@@ -417,7 +411,7 @@ def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, flo
     height, a rule may touch a word line); a number is narrow, so its box is widened by as much.
     A "0" whose strokes the fax broke, read as "()" or "0)", is still one number in one cell.
     """
-    broken = [_px(w.box, dpi) for w in words if _BROKEN_NUMBER.fullmatch(w.text.strip())]
+    broken = [w.box.pixels(dpi) for w in words if _BROKEN_NUMBER.fullmatch(w.text.strip())]
     out = []
     for x0, y0, x1, y1 in _single_numbers(words, dpi) + broken:
         side = _ERASE_INSET * (y1 - y0) - _CORE_TRIM * (x1 - x0)
@@ -427,7 +421,8 @@ def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, flo
 
 def grid_table(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi: float) -> RawTable:
     """The image grid with its cells read, as every table engine returns it (boxes in points): one
-    cell per grid column, ``continued`` where a merged cell continues; rows without text left out."""
+    cell per grid column, ``continued`` where a merged cell continues (with only its grid slot for a
+    box: ``own_box`` False); rows without text left out."""
     origin = {(c.row, c.col): c for c in table.cells}
     rows = []
     for r in range(table.n_rows):
@@ -436,7 +431,7 @@ def grid_table(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi
             cell = origin.get((r, c))
             if cell is None:
                 slot = (table.xs[c], table.ys[r], table.xs[c + 1], table.ys[r + 1])
-                cells.append(RawCell("", Box.from_pixels(slot, dpi), continued=True))
+                cells.append(RawCell("", Box.from_pixels(slot, dpi), continued=True, own_box=False))
                 continue
             read = reads[cell]
             cells.append(RawCell(read.text, Box.from_pixels(cell.box, dpi), cell.rowspan, cell.colspan,
@@ -446,19 +441,7 @@ def grid_table(table: TableGrid, reads: dict[GridCell, CellRead], page: int, dpi
     return RawTable(page, Box.from_pixels(table.box, dpi), rows, method="ocr")
 
 
-def _confidence(cell: RawCell) -> float:
-    return 1.0 if cell.confidence is None else cell.confidence
-
-
-def table_rows(table: RawTable) -> list[tuple[float, Row]]:
-    """One Row per table row (top in points), one Span per grid column ("" where a merged cell continues)."""
-    return [(table.row_top(i), Row([Span("", page=table.page, method="ocr") if c.continued else
-                                    Span(c.text, page=table.page, bbox=c.bbox, method="ocr", engine=c.engine,
-                                         confidence=_confidence(c), repairs=c.repairs) for c in cells], table=True))
-            for i, cells in enumerate(table.rows)]
-
-
-def prose_rows(words: list[Word], page: int, dpi: float, height: float | None = None) -> list[tuple[float, Row]]:
+def prose_rows(words: list[Word], page: int, height: float | None = None) -> list[tuple[float, Row]]:
     """Lines outside tables; with the page ``height`` (points), page numbers in its header and
     footer bands are dropped (a "- 3 -" between a table's halves would be read as its values)."""
     out = []
@@ -470,97 +453,8 @@ def prose_rows(words: list[Word], page: int, dpi: float, height: float | None = 
             box = box.union(w.box)
         span = Span(_join(w.text for w in line), page=page, bbox=box, method="ocr", engine=line[0].engine,
                     confidence=round(min(w.confidence for w in line), 3))
-        out.append((box.y0 * dpi / 72.0, Row([span])))
+        out.append((box.y0, Row([span])))
     return out
-
-
-_ORIENT = load_json("scan.json")["orientation"]
-#: crop rotation that reads a line the right way up if the page needs ``quarters`` clockwise turns
-_CROP_TURN = {0: None, 1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
-
-
-def _line_crops(grey: np.ndarray, horizontal: bool) -> list[np.ndarray]:
-    """The longest text-line-like blobs running along one axis (ink smeared along that axis)."""
-    binary = imageops.ink_mask(grey)
-    smear = cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3) if horizontal else (3, 9)))
-    _, _, stats, _ = cv2.connectedComponentsWithStats(smear)
-    height, width = grey.shape[:2]
-    found = []
-    for x, y, w, h, _ in stats[1:]:
-        long, short, room = (w, h, width) if horizontal else (h, w, height)
-        if long >= _ORIENT["line_aspect"] * short and 12 <= short <= 0.05 * max(height, width) and long < 0.9 * room:
-            found.append((int(long), int(x), int(y), int(w), int(h)))
-    found.sort(reverse=True)
-    crops = []
-    for _, x, y, w, h in found[:_ORIENT["lines_per_axis"]]:
-        if horizontal:  # a dozen characters tell the way up as well as a whole line
-            w = min(w, _ORIENT["line_chars"] * h)
-        else:
-            h = min(h, _ORIENT["line_chars"] * w)
-        crops.append(grey[max(0, y - 4):y + h + 4, max(0, x - 4):x + w + 4])
-    return crops
-
-
-def _line_score(reads: Iterable[tuple[str, float]]) -> tuple[float, int]:
-    """Summed confidence × length (20 characters at most) of line readings, and how many read well."""
-    total, good = 0.0, 0
-    for text, conf in reads:
-        total += conf * min(len(text.strip()), 20)
-        good += conf >= _ORIENT["sure_conf"] and len(text.strip()) >= 3
-    return total, good
-
-
-def _read_scores(engine: OcrEngine, crops: list[np.ndarray], turns: tuple[int, ...], settings: Settings
-                 ) -> list[tuple[float, int]]:
-    """For each q in ``turns``: ``_line_score`` of ``crops`` read as if the page needed q turns;
-    all readings in one batch."""
-    turned = [crop if _CROP_TURN[q] is None else cv2.rotate(crop, _CROP_TURN[q]) for q in turns for crop in crops]
-    read = engine.read_lines(turned, settings.ocr) if turned else []
-    return [_line_score(read[k * len(crops):(k + 1) * len(crops)]) for k in range(len(turns))]
-
-
-def orientation(grey: np.ndarray, engine: OcrEngine, settings: Settings) -> int:
-    """Clockwise quarter turns (0-3) that make the page upright, decided by reading text lines.
-
-    Lines along the page's width are read as they are and upside down; lines along its height
-    read turned either way. Blob shapes alone mistake stacked vertical headers for a sideways
-    page, so only reading decides, and the page stays as it is unless another way up reads
-    clearly better (``turn_margin`` times the upright score plus ``turn_floor``). Reports are printed
-    portrait, and a page of narrow columns (headers stacked one glyph per line, or set in vertical
-    text direction) reads as lines across the columns too, above its short labels: so a portrait
-    image is turned a quarter only when the lines across it read as surely as a page's own text does,
-    and a landscape image is a sideways page, turned whichever quarter reads clearly better than the
-    other, unless its lines along the width read surely and clearly better than either quarter.
-    """
-    landscape = grey.shape[1] > grey.shape[0]
-    wide = _line_crops(grey, True)
-    score, good = [0.0] * 4, [0] * 4
-    (score[0], good[0]), (score[2], good[2]) = _read_scores(engine, wide, (0, 2), settings)
-    if not landscape and _sure(score[0], good[0]) and _better(score[0], score[2]):
-        return 0  # plainly upright: several long lines read well (stacked headers of a sideways page are short)
-    tall = _line_crops(grey, False)
-    (score[1], good[1]), (score[3], good[3]) = _read_scores(engine, tall, (1, 3), settings)
-    if landscape:
-        side, level = max((1, 3), key=lambda q: score[q]), max((0, 2), key=lambda q: score[q])
-        if _better(score[side], score[4 - side]) and not (_sure(score[level], good[level])
-                                                          and _better(score[level], score[side])):
-            return side
-    best = max(range(4), key=lambda q: score[q])
-    if best % 2 and grey.shape[0] > grey.shape[1] and not _sure(score[best], good[best]):
-        return 0  # a portrait image of a portrait report: its stacked column headers read as lines too
-    if best and _better(score[best], score[0]):
-        return best
-    return 0
-
-
-def _better(score: float, other: float) -> bool:
-    """One way up reads clearly better than another (by ``turn_margin`` times, plus ``turn_floor``)."""
-    return score > _ORIENT["turn_margin"] * other + _ORIENT["turn_floor"]
-
-
-def _sure(score: float, good: int) -> bool:
-    """Several long lines read well: what a page's own text gives the way it reads."""
-    return good >= _ORIENT["sure_lines"] and score >= _ORIENT["sure_score"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,41 +464,6 @@ class PageImage:
     image: np.ndarray
     dpi: float
     bilevel: bool = False
-
-
-def upright_by_page_pass(grey: np.ndarray, dpi: float, words: list[Word], engine: OcrEngine,
-                         settings: Settings) -> bool:
-    """True when the page pass already shows the page upright, so ``orientation`` need not read anything.
-
-    The test of ``orientation``'s first step on lines the page pass has read anyway: its longest
-    lines along the page's width read well (several and long: a sideways page's stacked headers
-    are short, an upside-down page reads no line well), and the longest of them, cut from the page
-    and turned upside down, reads clearly worse (one crop, recognition only). Anything less sure
-    is left to ``orientation``, and so is a landscape image whose words run more along its height
-    than across it: reports are printed portrait, and the lines across a sideways table page can be
-    its headers set in vertical text direction, which read well there.
-    """
-    if grey.shape[1] > grey.shape[0] and _along_height(words):
-        return False
-    wide = [w for w in words if w.box.x1 - w.box.x0 >= _ORIENT["line_aspect"] * (w.box.y1 - w.box.y0)]
-    longest = sorted(wide, key=lambda w: len(w.text.strip()), reverse=True)[:_ORIENT["lines_per_axis"]]
-    if not _sure(*_line_score((w.text, w.confidence) for w in longest)):
-        return False
-    top = longest[0]
-    x0, y0, x1, y1 = (int(round(v)) for v in _px(top.box, dpi))
-    x1 = min(x1, x0 + _ORIENT["line_chars"] * (y1 - y0))
-    crop = grey[max(0, y0 - 4):y1 + 4, max(0, x0 - 4):x1 + 4]
-    upside_down = _line_score(engine.read_lines([cv2.rotate(crop, cv2.ROTATE_180)], settings.ocr))[0]
-    upright = _line_score([(top.text, top.confidence)])[0]
-    return _better(upright, upside_down)
-
-
-def _along_height(words: list[Word]) -> bool:
-    """The page pass's words run more along the image's height than across it (summed long sides):
-    text boxes are wide when a page is upright or upside down, tall when it lies sideways."""
-    across = sum(w.box.x1 - w.box.x0 for w in words if w.box.x1 - w.box.x0 >= w.box.y1 - w.box.y0)
-    along = sum(w.box.y1 - w.box.y0 for w in words if w.box.y1 - w.box.y0 > w.box.x1 - w.box.x0)
-    return along >= across
 
 
 def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[Word], list[str]]:
@@ -666,9 +525,9 @@ def scanned_rows(scanned: ScannedPage, tables: list[RawTable]) -> list[Row]:
     """One page's rows in reading order (tables and prose by their top edge)."""
     if scanned.image is None:
         return []
-    dpi, page = scanned.image.dpi, scanned.layout
-    items = [(top * dpi / 72.0, row) for table in tables for top, row in table_rows(table)]
-    items.extend(prose_rows(page.words, page.number, dpi, page.height))
+    page = scanned.layout
+    items = [item for table in tables for item in table_rows(table)]
+    items.extend(prose_rows(page.words, page.number, page.height))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
 
@@ -681,152 +540,5 @@ def page_rows(page: Page, settings: Settings, engine: OcrEngine | None = None
     return scanned_rows(scanned, scanned.tables), scanned.warnings, scanned.image
 
 
-def _header_rows(rows: list[list[RawCell]]) -> list[list[RawCell]]:
-    """Leading table rows without any number: a table's header."""
-    out = []
-    for row in rows:
-        if any(number_text(c.text) for c in row):
-            break
-        out.append(row)
-    return out
-
-
-def _squash(rows: list[list[RawCell]]) -> str:
-    return "".join(c.text for r in rows for c in r).replace(" ", "")
-
-
-def repeated_rows(head: list[list[RawCell]], table: RawTable) -> int:
-    """A table continued on a new page often repeats its header, read with OCR's errors: its leading
-    rows without a number go when they read nearly as the first part's (``head``) do."""
-    rows = _header_rows(table.rows)
-    earlier = _header_rows(head)
-    if not rows or not earlier:
-        return 0
-    ratio = difflib.SequenceMatcher(None, _squash(rows), _squash(earlier)).ratio()
-    return len(rows) if ratio >= _HEADER_SIMILAR else 0
-
-
-_SPLIT = load_json("scan.json")["split_row"]
-
-
-def _spread(row: list[RawCell], cols: list[int]) -> list[tuple[float, float]]:
-    """Edges of the cells ``cols`` as shares of their joint width (two scans of one table differ in
-    offset and scale)."""
-    boxes = [row[i].bbox for i in cols]
-    left, right = min(b.x0 for b in boxes), max(b.x1 for b in boxes)
-    width = max(right - left, 1e-6)
-    return [((b.x0 - left) / width, (b.x1 - left) / width) for b in boxes]
-
-
-def _same_cells(a: list[RawCell], b: list[RawCell]) -> bool:
-    """Both rows have the same cells: every cell both show (not a merged cell's continuation) at
-    the same place."""
-    if len(a) != len(b):
-        return False
-    cols = [i for i, (x, y) in enumerate(zip(a, b)) if not x.continued and not y.continued]
-    tol = float(_SPLIT["edge_share"])
-    return len(cols) >= 2 and all(abs(x[0] - y[0]) <= tol and abs(x[1] - y[1]) <= tol
-                                  for x, y in zip(_spread(a, cols), _spread(b, cols)))
-
-
-#: a label opening with its item number ("2.", "3、", "（二）") starts a row; the rest of a cut label does not
-_ITEM_START = re.compile(r"^\s*(\d{1,2}\s*[.．、]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）])")
-
-
-def _continues(a: str, b: str) -> bool:
-    """``b`` can be the rest of the cell text ``a`` cut by a page break: a number only under a
-    number that is not "0" (no number goes on after a leading zero), a label only when it does not
-    open with an item number of its own."""
-    if number_text(b) is not None:
-        return number_text(a) not in (None, "0", "-0")
-    return not _ITEM_START.match(b)
-
-
-def any_columns(a: RawTable, b: RawTable) -> bool:
-    """A scan's grid may miss a column rule on one page: only the cut row's cells are compared (``is_remainder``)."""
-    return True
-
-
-def is_remainder(prev: RawTable, prev_words: list[Word], nxt: RawTable, next_words: list[Word]) -> bool:
-    """``nxt``'s first row finishes ``prev``'s last: it leaves a cell empty under text, which a
-    complete row never does, and each text it holds can be the rest of the cell above
-    (``_continues``: a complete row under a merged group label, empty on the new page, is told
-    apart by its zeros under zeros and its numbered label). OCR'd cells are judged on their text
-    alone (the words are not used)."""
-    last, first = prev.rows[-1], nxt.rows[0]
-    if not _same_cells(last, first):
-        return False
-    pairs = list(zip(last, first))
-    if not any(b.text for _, b in pairs) or not any(a.text and not b.text and not b.continued for a, b in pairs):
-        return False
-    return all(a.text and _continues(a.text, b.text) for a, b in pairs if b.text)
-
-
-def mend(prev: RawTable, cell: RawCell, prev_words: list[Word], nxt: RawTable, tail: RawCell,
-         next_words: list[Word]) -> RawCell:
-    """One cell from its two halves: the digits of a number close up like a wrap; marked "split"
-    (the join is layout's guess: it must pass the template's rules or stay suspect)."""
-    numeric = number_text(cell.text) is not None and number_text(tail.text) is not None
-    text = cell.text + tail.text if numeric else _join([cell.text, tail.text])
-    repairs = tuple(dict.fromkeys(cell.repairs + tail.repairs + ("split",)))
-    return replace(cell, text=text, confidence=min(_confidence(cell), _confidence(tail)), repairs=repairs)
-
-
-OCR_CELLS = Reading(any_columns, repeated_rows, is_remainder, mend)
-"""How the join (layout.continued) weighs table parts read by OCR."""
-
-
-def read_ocr_pages(pages: list[Page], settings: Settings, engine: OcrEngine | None
-                   ) -> dict[int, tuple[list[Row], list[str], PageImage | None]]:
-    """Rows, warnings and cleaned image of each OCR page; a table running over a page break is one
-    table (a repeated header dropped, a row the break cut joined: layout.continued)."""
-    scanned = [scan_page(page, settings, engine) for page in pages]
-    tables = join_pages([s.layout for s in scanned], {s.layout.number: s.tables for s in scanned}, OCR_CELLS)
-    return {s.layout.number: (scanned_rows(s, tables.get(s.layout.number, [])), s.warnings, s.image) for s in scanned}
-
-
 Cleaned = dict[int, PageImage]
 """Cleaned page images by page number: handed to the cell re-reader (layout.reread)."""
-
-
-def build_scan_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
-    """A Document from a source whose pages are all images (scans, photos, image-only PDFs),
-    and the cleaned page images its cells were read from."""
-    engine = get_ocr_engine(settings.ocr.engine)
-    doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings))
-    cleaned: Cleaned = {}
-    for number, (rows, warnings, image) in read_ocr_pages(src.pages, settings, engine).items():
-        doc.warnings.extend(warnings)
-        doc.rows.extend(rows)
-        if image is not None:
-            cleaned[number] = image
-    if not any(r.text.strip() for r in doc.rows):
-        doc.warnings.append("no text was recognised on any page")
-    return doc, cleaned
-
-
-def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
-    """Any paged source (text PDF, mixed PDF, scan, image): text pages through pdf_rows, OCR pages here."""
-    from extractor.layout import pdf_rows
-
-    if all(p.ocr for p in src.pages):
-        return build_scan_document(src, settings)
-    text_src = PagedSource(path=src.path, kind=src.kind, pages=[p for p in src.pages if not p.ocr])
-    text_doc = pdf_rows.build_document(text_src, settings)
-    by_page: dict[int | None, list[Row]] = {}
-    for row in text_doc.rows:
-        by_page.setdefault(row.page, []).append(row)
-    doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings) + text_doc.warnings)
-    engine = get_ocr_engine(settings.ocr.engine) if any(p.ocr for p in src.pages) else None
-    scanned = read_ocr_pages([p for p in src.pages if p.ocr], settings, engine)
-    cleaned: Cleaned = {}
-    for page in src.pages:
-        if page.ocr:
-            rows, warnings, image = scanned[page.number]
-            doc.warnings.extend(warnings)
-            doc.rows.extend(rows)
-            if image is not None:
-                cleaned[page.number] = image
-        else:
-            doc.rows.extend(by_page.get(page.number, []))
-    return doc, cleaned

@@ -3,7 +3,8 @@
 Merged regions are already resolved: a region appears once per row it covers, with its text in
 its top row and "" (``continued``) below, so the caller never sees the same label twice. An engine
 that keeps one cell per grid column (the image grid) marks the columns a region covers beyond its
-first ``continued`` as well.
+first ``continued`` as well, and gives those cells only their grid slot (``own_box`` False).
+Every engine's tables become rows the same way (``table_rows``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from extractor.geometry import Box
-from extractor.ingest.document import Page
+from extractor.ingest.document import Page, Row, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,9 @@ class RawCell:
     repairs: tuple[str, ...] = ()  # how the text had to be mended to make one value (see Span.repairs)
     confidence: float | None = None  # the cell's own reading confidence (OCR); None: the table's
     engine: str | None = None  # the OCR engine that read it
+    #: False: ``bbox`` is only the grid slot a merged region covers here, geometry for the join
+    #: across a page break but no place to read (its row span gets no box, so nothing re-reads it)
+    own_box: bool = True
 
 
 @dataclass(slots=True)
@@ -41,6 +45,21 @@ class RawTable:
 
     def row_top(self, index: int) -> float:
         return min(c.bbox.y0 for c in self.rows[index])
+
+    def confidence_of(self, cell: RawCell) -> float:
+        """The cell's own reading confidence, else the table's."""
+        return self.confidence if cell.confidence is None else cell.confidence
+
+    def span(self, cell: RawCell) -> Span:
+        """``cell`` as the span a row carries: found by this table's method, boxed only where it
+        has a box of its own."""
+        return Span(cell.text, page=self.page, bbox=cell.bbox if cell.own_box else None, method=self.method,
+                    engine=cell.engine, confidence=self.confidence_of(cell), repairs=cell.repairs)
+
+
+def table_rows(table: RawTable) -> list[tuple[float, Row]]:
+    """One Row per table row with its top edge (points), one Span per cell: the same for every engine."""
+    return [(table.row_top(i), Row([table.span(c) for c in cells], table=True)) for i, cells in enumerate(table.rows)]
 
 
 class TableEngine(Protocol):

@@ -1,0 +1,51 @@
+"""Any paged source (text PDF, mixed PDF, scan, photo) to one Document and its cleaned page images.
+
+Text pages go through pdf_rows (camelot), OCR pages through scan (the image grid); on both, a
+table running over a page break is made one by layout.continued, with the evidence each gives.
+"""
+
+from __future__ import annotations
+
+from extractor.ingest.document import Document, Page, PagedSource, Row
+from extractor.ingest.ocr import OcrEngine, get_ocr_engine
+from extractor.layout import pdf_rows
+from extractor.layout.continued import join_pages
+from extractor.layout.continued_ocr import OCR_CELLS
+from extractor.layout.scan import Cleaned, PageImage, scan_page, scanned_rows
+from extractor.settings import Settings
+
+
+def read_ocr_pages(pages: list[Page], settings: Settings, engine: OcrEngine | None
+                   ) -> dict[int, tuple[list[Row], list[str], PageImage | None]]:
+    """Rows, warnings and cleaned image of each OCR page; a table running over a page break is one
+    table (a repeated header dropped, a row the break cut joined: layout.continued)."""
+    scanned = [scan_page(page, settings, engine) for page in pages]
+    tables = join_pages([s.layout for s in scanned], {s.layout.number: s.tables for s in scanned}, OCR_CELLS)
+    return {s.layout.number: (scanned_rows(s, tables.get(s.layout.number, [])), s.warnings, s.image) for s in scanned}
+
+
+def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
+    """Any paged source (text PDF, mixed PDF, scan, image) as one Document in page order, and the
+    cleaned page images its OCR'd cells were read from (for the re-reader)."""
+    text_pages, ocr_pages = [p for p in src.pages if not p.ocr], [p for p in src.pages if p.ocr]
+    doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings))
+    text_rows: dict[int | None, list[Row]] = {}
+    if text_pages:
+        text_doc = pdf_rows.build_document(PagedSource(path=src.path, kind=src.kind, pages=text_pages), settings)
+        doc.warnings.extend(text_doc.warnings)
+        for row in text_doc.rows:
+            text_rows.setdefault(row.page, []).append(row)
+    scanned = read_ocr_pages(ocr_pages, settings, get_ocr_engine(settings.ocr.engine) if ocr_pages else None)
+    cleaned: Cleaned = {}
+    for page in src.pages:
+        if not page.ocr:
+            doc.rows.extend(text_rows.get(page.number, []))
+            continue
+        rows, warnings, image = scanned[page.number]
+        doc.warnings.extend(warnings)
+        doc.rows.extend(rows)
+        if image is not None:
+            cleaned[page.number] = image
+    if not text_pages and not any(r.text.strip() for r in doc.rows):
+        doc.warnings.append("no text was recognised on any page")
+    return doc, cleaned
