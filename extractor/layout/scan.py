@@ -24,6 +24,7 @@ from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.continued import Reading, join_pages
 from extractor.layout.pdf_rows import furniture_line
+from extractor.layout.strokes import is_broken_zero
 from extractor.layout.tables.base import RawCell, RawTable
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
 from extractor.resources import load_json
@@ -42,6 +43,8 @@ _BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
 _BROKEN_ZERO = re.compile(r"[({\[]?[01OoDlI|]?[)}\]]?")
 #: what the sides of such a "0" read as without brackets: a fax "1" or "11" may be a 0 (weak)
 _ZERO_SIDES = ("1", "11")
+#: every glyph OCR makes of the two sides of such a "0"
+_ZERO_GUESSES = "1()[]{}|lI!"
 _CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
@@ -181,12 +184,13 @@ def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int
     return read_cells(engine, grey, [(box, numeric)], dpi, settings, scale)[0]
 
 
-def _dash_shaped(w: int, h: int, tall: int) -> bool:
-    """Low and no taller than wide: a minus, not a glyph stroke."""
-    return h <= 0.4 * tall and h <= w <= tall
+def _dash_shaped(w: int, h: int, tall: int, min_width: float = 0.0) -> bool:
+    """Low and no taller than wide (and at least ``min_width`` of the digits' height wide): a minus,
+    not a glyph stroke."""
+    return h <= 0.4 * tall and max(h, min_width * tall) <= w <= tall
 
 
-def leading_dash(crop: np.ndarray) -> bool:
+def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
     """A minus sign before the digits: a short flat blob at their mid-height left of them, or alone
     on the line above them (a narrow cell wraps "-370" as "-" over "370"; a line's gap away, not
     the broken-off top bar of a 5).
@@ -194,7 +198,9 @@ def leading_dash(crop: np.ndarray) -> bool:
     At 200 dpi a printed "-" is a few pixels wide, so page OCR drops it or reads a dot; its
     shape and place tell it from a full stop (on the baseline) and from noise (not flat). A piece
     of a digit broken off by faint ink (the bar of a "4") is joined to its digit by lighter ink: a
-    minus is parted from the digits by paper even at a looser threshold.
+    minus is parted from the digits by paper even at a looser threshold. A ``bilevel`` page (a fax)
+    has no lighter ink; what it breaks off a digit (the bar of a "4", the tail of a "3") is a few
+    pixels long, a minus is as long as a third of the digits' height (``fax_dash_width``).
     """
     if crop.size == 0:
         return False
@@ -227,13 +233,15 @@ def leading_dash(crop: np.ndarray) -> bool:
         others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
         return y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
 
-    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall) and (before(i) or above(i)) and apart(i)
+    min_width = float(_CELL["fax_dash_width"]) if bilevel else 0.0
+    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall, min_width) and (before(i) or above(i)) and apart(i)
                for i in range(1, n) if i not in digits)
 
 
-def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str) -> str:
+def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str,
+                bilevel: bool = False) -> str:
     """``digits`` with the minus sign the ink shows and OCR missed."""
-    if not digits or digits.startswith("-") or not leading_dash(cell_crop(grey, box, max(3, int(dpi / 50)))):
+    if not digits or digits.startswith("-") or not leading_dash(cell_crop(grey, box, max(3, int(dpi / 50))), bilevel):
         return digits
     return "-" + digits.lstrip(".")
 
@@ -316,6 +324,19 @@ def broken_zero(read: CellRead) -> CellRead:
     return CellRead("0", read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
 
 
+def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read: CellRead,
+              trust: float) -> CellRead:
+    """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR read
+    it as what such sides give ("1", "11", brackets, nothing) or read it unsure (below ``trust``:
+    "17", "12"): marked ``broken-zero``, a weak reading. Anything else goes through ``broken_zero``."""
+    text = read.text.replace(" ", "")
+    if text != "0" and (not text.strip(_ZERO_GUESSES) or (len(text) <= 4 and read.confidence < trust)):
+        if is_broken_zero(cell_crop(grey, box, max(3, int(dpi / 50))), dpi):
+            return CellRead("0", read.confidence if text else 0.0, read.engine,
+                            tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
+    return broken_zero(read)
+
+
 def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
     """A short unsure reading with neither a number nor a CJK glyph ("o j"): on a fax, the page pass's
     guess at broken digits, worth reading again from the cell's own crop (a broken 0 is not: its crop
@@ -360,9 +381,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
         if bilevel:
-            read = reads[cell] = broken_zero(read)
+            read = reads[cell] = fax_zero(grey, cell.box, dpi, read, engine.number_trust)
         if number_text(read.text) is not None:
-            reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text), read.confidence, read.engine,
+            reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text, bilevel), read.confidence, read.engine,
                                    read.repairs)
     return reads, outside
 
