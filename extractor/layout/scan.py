@@ -37,10 +37,10 @@ _HEADER_SIMILAR = 0.8
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-#: what OCR makes of a number whose strokes a fax broke: a "0" read as "()", "0)", "(1"
+#: what OCR makes of a number whose strokes a fax (or a seal's removal) broke: a "0" read as "()", "0)", "(1"
 _BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
-#: a lone "0" whose top and bottom arcs a fax dropped: its two sides, or one of them, read as brackets
-_BROKEN_ZERO = re.compile(r"[({\[]?[01OoDlI|]?[)}\]]?")
+#: square brackets and glyphs OCR confuses with 0 and 1, as ``_BROKEN_NUMBER`` spells them
+_AS_BROKEN = str.maketrans({"[": "(", "]": ")", "O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
 #: what the sides of such a "0" read as without brackets: a fax "1" or "11" may be a 0 (weak)
 _ZERO_SIDES = ("1", "11")
 #: every glyph OCR makes of the two sides of such a "0"
@@ -319,7 +319,7 @@ def broken_zero(read: CellRead) -> CellRead:
     text = read.text.replace(" ", "")
     if text in _ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
         return CellRead(read.text, read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("fax-1-or-0",))))
-    if not text or not any(c in "(){}[]" for c in text) or not _BROKEN_ZERO.fullmatch(text):
+    if not _zero_in_brackets(text):
         return read
     return CellRead("0", read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
 
@@ -337,21 +337,29 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
     return broken_zero(read)
 
 
+def _zero_in_brackets(flat: str) -> bool:
+    """A reading with brackets (``_BROKEN_NUMBER``, the one test of a broken number) around at most
+    one "0" or "1": the two sides of a "0", or one of them."""
+    text = flat.translate(_AS_BROKEN)
+    return bool(_BROKEN_NUMBER.fullmatch(text)) and text.strip("(){}") in ("", "0", "1")
+
+
 def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
     """A short unsure reading with neither a number nor a CJK glyph ("o j"): on a fax, the page pass's
     guess at broken digits, worth reading again from the cell's own crop (a broken 0 is not: its crop
     reads as strokes, "1" or "11")."""
     flat = text.replace(" ", "")
     return (0 < len(flat) <= 4 and conf < engine.number_trust and number_text(text) is None
-            and not _CJK.search(flat) and not _BROKEN_ZERO.fullmatch(flat))
+            and not _CJK.search(flat) and not _zero_in_brackets(flat))
 
 
 def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
                settings: Settings, bilevel: bool = False) -> tuple[dict[GridCell, CellRead], list[Word]]:
     """Every cell's text; words that fell outside the table are handed back for prose. A cell the
-    page pass read as brackets ("()": a thin 0 as its two arcs) is read again from its crop, marked
-    "broken". On a ``bilevel`` page (a fax) a garbled short reading is read again too, and a cell
-    still read as brackets is a broken 0 (``broken_zero``)."""
+    page pass read as brackets (``_BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
+    from its crop, marked "broken". On a ``bilevel`` page (a fax) a garbled short reading is read
+    again too, and a cell whose ink is the two sides of a 0, or still read as brackets around at
+    most a 0 or 1, is a broken 0 (``fax_zero``)."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
