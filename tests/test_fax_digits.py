@@ -69,3 +69,14 @@ def test_a_bit_a_fax_broke_off_a_digit_is_no_minus(name, digits):
 def test_a_printed_minus_on_a_fax_still_counts(name, digits):
     grey, box = _cell(name)
     assert signed_text(grey, box, DPI, digits, bilevel=True) == "-" + digits
+
+
+def test_brackets_in_any_order_around_at_most_a_zero_or_one_are_a_broken_zero():
+    """The one test of a broken number (``_BROKEN_NUMBER``) decides the fax zero too: the sides of a
+    "0" read in any order, square or curly, with an O or l between them; a number in brackets is not."""
+    from extractor.layout.scan import broken_zero
+
+    for text in (")(", "[0]", "(O)", "{l", "]"):
+        assert broken_zero(CellRead(text, 0.7, "rapidocr")).text == "0", text
+    for text in ("(12)", "2(", "(一)", "0"):
+        assert broken_zero(CellRead(text, 0.7, "rapidocr")).text == text, text
