@@ -82,8 +82,8 @@ def glyph_strokes(crop: np.ndarray) -> list[Stroke]:
 
 def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
     """The crop's ink is a "0" without its arcs: exactly two strokes as tall as a digit, side by
-    side at one height, near each other, the left bowed left and the right bowed right (a "1" is one straight stem; the
-    stems of "11" are straight and a digit's advance apart)."""
+    side at one height, near each other, the left bowed left and the right bowed right (a "1" is
+    one straight stem; the stems of "11" are straight, and so bowed neither way)."""
     found = glyph_strokes(crop)
     tallest = max((s.height for s in found), default=0)
     strokes = [s for s in found if s.height >= _CFG["piece_height"] * tallest]  # bits of a broken arc, specks
@@ -96,8 +96,8 @@ def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
         return False
     if abs(left.middle() - right.middle()) > _CFG["max_offset"] * line:  # a "6": its loop is low
         return False
-    gap = right.x0 - left.x1
-    if not 0 < gap <= _CFG["max_gap"] * line or max(left.x1 - left.x0, right.x1 - right.x0) > _CFG["max_side_width"] * line:
+    gap, widest = right.x0 - left.x1, max(left.x1 - left.x0, right.x1 - right.x0)
+    if not 0 < gap <= _CFG["max_gap"] * line or widest > _CFG["max_side_width"] * line:
         return False
     scale = line / 16.0
     bow = float(_CFG["min_bow_px16"]) * scale
