@@ -26,7 +26,7 @@ def _names(prefix: str) -> list[str]:
 
 
 def test_the_fixture_cells_are_there():
-    assert len(_names("zero-read-")) == 10 and len(_names("one-read-")) == 4
+    assert len(_names("zero-read-")) == 11 and len(_names("one-read-")) == 4
 
 
 @pytest.mark.parametrize("name", _names("zero-read-"))

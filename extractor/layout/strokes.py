@@ -83,7 +83,9 @@ def glyph_strokes(crop: np.ndarray) -> list[Stroke]:
 def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
     """The crop's ink is a "0" without its arcs: exactly two strokes as tall as a digit, side by
     side at one height, near each other, the left bowed left and the right bowed right (a "1" is
-    one straight stem; the stems of "11" are straight, and so bowed neither way)."""
+    one straight stem; the stems of "11" are straight, and so bowed neither way). The left side
+    must bow: the flag of a "1" bows its stem the way of a ")", never of a "(" (so a clearly bowed
+    "(" may stand beside a ")" the fax straightened)."""
     found = glyph_strokes(crop)
     tallest = max((s.height for s in found), default=0)
     strokes = [s for s in found if s.height >= _CFG["piece_height"] * tallest]  # bits of a broken arc, specks
@@ -101,4 +103,7 @@ def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
         return False
     scale = line / 16.0
     bow = float(_CFG["min_bow_px16"]) * scale
-    return left.bow <= -bow and right.bow >= bow and right.bow - left.bow >= float(_CFG["min_bow_sum_px16"]) * scale
+    if left.bow <= -float(_CFG["strong_bow_px16"]) * scale:  # a clear "(": its ")" may have lost its bow
+        bow = -float(_CFG["straight_px16"]) * scale
+    return left.bow <= -float(_CFG["min_bow_px16"]) * scale and right.bow >= bow and (
+        right.bow - left.bow >= float(_CFG["min_bow_sum_px16"]) * scale)
