@@ -37,7 +37,7 @@ _HEADER_SIMILAR = 0.8
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-#: what OCR makes of a number whose strokes a fax (or a seal's removal) broke: a "0" read as "()", "0)", "(1"
+#: what OCR makes of a number whose strokes a fax (or a seal's removal) broke: "0" read "()", "0)", "(1"
 _BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
 #: square brackets and glyphs OCR confuses with 0 and 1, as ``_BROKEN_NUMBER`` spells them
 _AS_BROKEN = str.maketrans({"[": "(", "]": ")", "O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
@@ -234,14 +234,16 @@ def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
         return y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
 
     min_width = float(_CELL["fax_dash_width"]) if bilevel else 0.0
-    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall, min_width) and (before(i) or above(i)) and apart(i)
-               for i in range(1, n) if i not in digits)
+    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall, min_width)
+               and (before(i) or above(i)) and apart(i) for i in range(1, n) if i not in digits)
 
 
 def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str,
                 bilevel: bool = False) -> str:
     """``digits`` with the minus sign the ink shows and OCR missed."""
-    if not digits or digits.startswith("-") or not leading_dash(cell_crop(grey, box, max(3, int(dpi / 50))), bilevel):
+    if not digits or digits.startswith("-"):
+        return digits
+    if not leading_dash(cell_crop(grey, box, max(3, int(dpi / 50))), bilevel):
         return digits
     return "-" + digits.lstrip(".")
 
@@ -330,7 +332,8 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
     it as what such sides give ("1", "11", brackets, nothing) or read it unsure (below ``trust``:
     "17", "12"): marked ``broken-zero``, a weak reading. Anything else goes through ``broken_zero``."""
     text = read.text.replace(" ", "")
-    if text != "0" and (not text.strip(_ZERO_GUESSES) or (len(text) <= 4 and read.confidence < trust)):
+    unsure = len(text) <= 4 and read.confidence < trust and not _CJK.search(text)
+    if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
         if is_broken_zero(cell_crop(grey, box, max(3, int(dpi / 50))), dpi):
             return CellRead("0", read.confidence if text else 0.0, read.engine,
                             tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
@@ -391,8 +394,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if bilevel:
             read = reads[cell] = fax_zero(grey, cell.box, dpi, read, engine.number_trust)
         if number_text(read.text) is not None:
-            reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text, bilevel), read.confidence, read.engine,
-                                   read.repairs)
+            signed = signed_text(grey, cell.box, dpi, read.text, bilevel)
+            reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs)
     return reads, outside
 
 
