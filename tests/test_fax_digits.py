@@ -80,3 +80,13 @@ def test_brackets_in_any_order_around_at_most_a_zero_or_one_are_a_broken_zero():
         assert broken_zero(CellRead(text, 0.7, "rapidocr")).text == "0", text
     for text in ("(12)", "2(", "(一)", "0"):
         assert broken_zero(CellRead(text, 0.7, "rapidocr")).text == text, text
+
+
+def test_one_stray_glyph_over_a_broken_zero_reads_zero_but_a_word_stays():
+    """A light fax 0 is read as a stray kana or hanzi ("い", "行") at low confidence: the ink
+    decides. A word stays a word, and a sure reading of another digit is not second-guessed."""
+    grey, box = _cell("zero-read-1-s14-0")
+    for text in ("い", "行", "17"):
+        assert fax_zero(grey, box, DPI, CellRead(text, 0.4, "rapidocr"), 0.95).text == "0", text
+    assert fax_zero(grey, box, DPI, CellRead("其他", 0.4, "rapidocr"), 0.95).text == "其他"
+    assert fax_zero(grey, box, DPI, CellRead("17", 0.99, "rapidocr"), 0.95).text == "17"

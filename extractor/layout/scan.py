@@ -330,9 +330,10 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
               trust: float) -> CellRead:
     """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR read
     it as what such sides give ("1", "11", brackets, nothing) or read it unsure (below ``trust``:
-    "17", "12"): marked ``broken-zero``, a weak reading. Anything else goes through ``broken_zero``."""
+    "17", "12", one stray glyph "い" or "行"; never a word): marked ``broken-zero``, a weak reading.
+    Anything else goes through ``broken_zero``."""
     text = read.text.replace(" ", "")
-    unsure = len(text) <= 4 and read.confidence < trust and not _CJK.search(text)
+    unsure = len(text) <= 4 and read.confidence < trust and len(_CJK.findall(text)) <= 1
     if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
         if is_broken_zero(cell_crop(grey, box, max(3, int(dpi / 50))), dpi):
             return CellRead("0", read.confidence if text else 0.0, read.engine,
