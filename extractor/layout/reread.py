@@ -50,7 +50,7 @@ def reread_cell(grey: np.ndarray, dpi: float, box: Box, engines: list[OcrEngine]
         read = read_cell_crop(engine, image, px, dpi, settings, numeric=True, scale=scale)
         digits = number_text(read.text)
         if digits is not None:
-            out.append((signed_text(grey, px, dpi, digits), read.confidence, label))
+            out.append((signed_text(grey, px, dpi, digits, bilevel), read.confidence, label))
     return out
 
 

@@ -24,6 +24,7 @@ from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.furniture import furniture_line
 from extractor.layout.orient import orientation, upright_by_page_pass
+from extractor.layout.strokes import is_broken_zero
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
 from extractor.resources import load_json
@@ -35,12 +36,14 @@ _NUMBERISH = re.compile(r"^[-−]?[0-9OoDQIl|!SsZzBg.,，。]{1,14}$")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-#: what OCR makes of a number whose strokes a fax broke: a "0" read as "()", "0)", "(1"
+#: what OCR makes of a number whose strokes a fax (or a seal's removal) broke: "0" read "()", "0)", "(1"
 _BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
-#: a lone "0" whose top and bottom arcs a fax dropped: its two sides, or one of them, read as brackets
-_BROKEN_ZERO = re.compile(r"[({\[]?[01OoDlI|]?[)}\]]?")
+#: square brackets and glyphs OCR confuses with 0 and 1, as ``_BROKEN_NUMBER`` spells them
+_AS_BROKEN = str.maketrans({"[": "(", "]": ")", "O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
 #: what the sides of such a "0" read as without brackets: a fax "1" or "11" may be a 0 (weak)
 _ZERO_SIDES = ("1", "11")
+#: every glyph OCR makes of the two sides of such a "0"
+_ZERO_GUESSES = "1()[]{}|lI!"
 _CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
@@ -180,12 +183,13 @@ def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int
     return read_cells(engine, grey, [(box, numeric)], dpi, settings, scale)[0]
 
 
-def _dash_shaped(w: int, h: int, tall: int) -> bool:
-    """Low and no taller than wide: a minus, not a glyph stroke."""
-    return h <= 0.4 * tall and h <= w <= tall
+def _dash_shaped(w: int, h: int, tall: int, min_width: float = 0.0) -> bool:
+    """Low and no taller than wide (and at least ``min_width`` of the digits' height wide): a minus,
+    not a glyph stroke."""
+    return h <= 0.4 * tall and max(h, min_width * tall) <= w <= tall
 
 
-def leading_dash(crop: np.ndarray) -> bool:
+def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
     """A minus sign before the digits: a short flat blob at their mid-height left of them, or alone
     on the line above them (a narrow cell wraps "-370" as "-" over "370"; a line's gap away, not
     the broken-off top bar of a 5).
@@ -193,7 +197,9 @@ def leading_dash(crop: np.ndarray) -> bool:
     At 200 dpi a printed "-" is a few pixels wide, so page OCR drops it or reads a dot; its
     shape and place tell it from a full stop (on the baseline) and from noise (not flat). A piece
     of a digit broken off by faint ink (the bar of a "4") is joined to its digit by lighter ink: a
-    minus is parted from the digits by paper even at a looser threshold.
+    minus is parted from the digits by paper even at a looser threshold. A ``bilevel`` page (a fax)
+    has no lighter ink; what it breaks off a digit (the bar of a "4", the tail of a "3") is a few
+    pixels long, a minus is as long as a third of the digits' height (``fax_dash_width``).
     """
     if crop.size == 0:
         return False
@@ -226,13 +232,17 @@ def leading_dash(crop: np.ndarray) -> bool:
         others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
         return y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
 
-    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall) and (before(i) or above(i)) and apart(i)
-               for i in range(1, n) if i not in digits)
+    min_width = float(_CELL["fax_dash_width"]) if bilevel else 0.0
+    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall, min_width)
+               and (before(i) or above(i)) and apart(i) for i in range(1, n) if i not in digits)
 
 
-def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str) -> str:
+def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str,
+                bilevel: bool = False) -> str:
     """``digits`` with the minus sign the ink shows and OCR missed."""
-    if not digits or digits.startswith("-") or not leading_dash(cell_crop(grey, box, max(3, int(dpi / 50)))):
+    if not digits or digits.startswith("-"):
+        return digits
+    if not leading_dash(cell_crop(grey, box, max(3, int(dpi / 50))), bilevel):
         return digits
     return "-" + digits.lstrip(".")
 
@@ -305,9 +315,31 @@ def broken_zero(read: CellRead) -> CellRead:
     text = read.text.replace(" ", "")
     if text in _ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
         return CellRead(read.text, read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("fax-1-or-0",))))
-    if not text or not any(c in "(){}[]" for c in text) or not _BROKEN_ZERO.fullmatch(text):
+    if not _zero_in_brackets(text):
         return read
     return CellRead("0", read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
+
+
+def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read: CellRead,
+              trust: float) -> CellRead:
+    """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR read
+    it as what such sides give ("1", "11", brackets, nothing) or read it unsure (below ``trust``:
+    "17", "12", one stray glyph "い" or "行"; never a word): marked ``broken-zero``, a weak reading.
+    Anything else goes through ``broken_zero``."""
+    text = read.text.replace(" ", "")
+    unsure = len(text) <= 4 and read.confidence < trust and len(_CJK.findall(text)) <= 1
+    if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
+        if is_broken_zero(cell_crop(grey, box, max(3, int(dpi / 50))), dpi):
+            return CellRead("0", read.confidence if text else 0.0, read.engine,
+                            tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
+    return broken_zero(read)
+
+
+def _zero_in_brackets(flat: str) -> bool:
+    """A reading with brackets (``_BROKEN_NUMBER``, the one test of a broken number) around at most
+    one "0" or "1": the two sides of a "0", or one of them."""
+    text = flat.translate(_AS_BROKEN)
+    return bool(_BROKEN_NUMBER.fullmatch(text)) and text.strip("(){}") in ("", "0", "1")
 
 
 def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
@@ -316,15 +348,16 @@ def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
     reads as strokes, "1" or "11")."""
     flat = text.replace(" ", "")
     return (0 < len(flat) <= 4 and conf < engine.number_trust and number_text(text) is None
-            and not _CJK.search(flat) and not _BROKEN_ZERO.fullmatch(flat))
+            and not _CJK.search(flat) and not _zero_in_brackets(flat))
 
 
 def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
                settings: Settings, bilevel: bool = False) -> tuple[dict[GridCell, CellRead], list[Word]]:
     """Every cell's text; words that fell outside the table are handed back for prose. A cell the
-    page pass read as brackets ("()": a thin 0 as its two arcs) is read again from its crop, marked
-    "broken". On a ``bilevel`` page (a fax) a garbled short reading is read again too, and a cell
-    still read as brackets is a broken 0 (``broken_zero``)."""
+    page pass read as brackets (``_BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
+    from its crop, marked "broken". On a ``bilevel`` page (a fax) a garbled short reading is read
+    again too, and a cell whose ink is the two sides of a 0, or still read as brackets around at
+    most a 0 or 1, is a broken 0 (``fax_zero``)."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
@@ -354,10 +387,10 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
         if bilevel:
-            read = reads[cell] = broken_zero(read)
+            read = reads[cell] = fax_zero(grey, cell.box, dpi, read, engine.number_trust)
         if number_text(read.text) is not None:
-            reads[cell] = CellRead(signed_text(grey, cell.box, dpi, read.text), read.confidence, read.engine,
-                                   read.repairs)
+            signed = signed_text(grey, cell.box, dpi, read.text, bilevel)
+            reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs)
     return reads, outside
 
 

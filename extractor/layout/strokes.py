@@ -1,0 +1,109 @@
+"""What a fax cell's ink shows, stroke by stroke, where OCR guesses.
+
+A fax (150 dpi, binarised) drops thin strokes: a "0" loses its top and bottom arcs and what is
+left is its two sides, "(" and ")". OCR reads them as brackets, or as "1", "11", "17"; a real "1"
+is one straight stem. The ink tells them apart: two strokes side by side, about as tall as the
+line, the left one bowed out to the left and the right one to the right, and nothing else in the
+cell, is a broken "0". Pure functions over bilevel crops (255 paper, 0 ink); thresholds in
+extractor/data/scan.json ("strokes").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from extractor.resources import load_json
+
+_CFG = load_json("scan.json")["strokes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stroke:
+    """One column run of a glyph line's ink: where it stands, how tall, and how it bows
+    (pixels its middle rows lie right of its ends: < 0 bowed left, "(", > 0 bowed right, ")")."""
+
+    x0: int
+    x1: int
+    y0: int
+    height: int
+    bow: float
+
+    def middle(self) -> float:
+        return self.y0 + self.height / 2
+
+
+def _glyph_mask(crop: np.ndarray) -> np.ndarray:
+    """The crop's glyph ink: pieces touching its edge (rules, a neighbour's print) and specks left out."""
+    ink = (crop < 128).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = ink.shape
+    keep = np.zeros(n, bool)
+    for i in range(1, n):
+        x, y, cw, ch, area = (int(v) for v in stats[i])
+        inside = x > 0 and y > 0 and x + cw < w and y + ch < h
+        keep[i] = inside and area >= int(_CFG["min_piece_px"])
+    return keep[labels]
+
+
+def _bow(mask: np.ndarray) -> float:
+    """How far the middle rows of a stroke lie right of its top and bottom quarters (mean ink x)."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    xs = np.array([np.flatnonzero(mask[r]).mean() for r in rows])
+    k = max(1, len(xs) // 4)
+    ends = (xs[:k].mean() + xs[-k:].mean()) / 2
+    middle = xs[len(xs) // 2 - k // 2:len(xs) // 2 - k // 2 + k].mean()
+    return float(middle - ends)
+
+
+def glyph_strokes(crop: np.ndarray) -> list[Stroke]:
+    """The column runs of a cell crop's glyph ink, left to right (specks and edge pieces left out)."""
+    if crop.size == 0:
+        return []
+    mask = _glyph_mask(crop)
+    if not mask.any():
+        return []
+    rows = np.flatnonzero(mask.any(axis=1))
+    band = mask[rows[0]:rows[-1] + 1]
+    cols = list(np.count_nonzero(band, axis=0) > 0) + [False]
+    out, start = [], None
+    for x, on in enumerate(cols):
+        if on and start is None:
+            start = x
+        elif not on and start is not None:
+            part = band[:, start:x]
+            tall = np.flatnonzero(part.any(axis=1))
+            out.append(Stroke(start, x, int(tall[0]), int(tall[-1] - tall[0] + 1), _bow(part)))
+            start = None
+    return out
+
+
+def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
+    """The crop's ink is a "0" without its arcs: exactly two strokes as tall as a digit, side by
+    side at one height, near each other, the left bowed left and the right bowed right (a "1" is
+    one straight stem; the stems of "11" are straight, and so bowed neither way). The left side
+    must bow: the flag of a "1" bows its stem the way of a ")", never of a "(" (so a clearly bowed
+    "(" may stand beside a ")" the fax straightened)."""
+    found = glyph_strokes(crop)
+    tallest = max((s.height for s in found), default=0)
+    strokes = [s for s in found if s.height >= _CFG["piece_height"] * tallest]  # bits of a broken arc, specks
+    if len(strokes) != 2:
+        return False
+    left, right = strokes
+    line = max(left.height, right.height)
+    lo, hi = _CFG["digit_height_in"]
+    if not lo * dpi <= line <= hi * dpi or min(left.height, right.height) < _CFG["side_height"] * line:
+        return False
+    if abs(left.middle() - right.middle()) > _CFG["max_offset"] * line:  # a "6": its loop is low
+        return False
+    gap, widest = right.x0 - left.x1, max(left.x1 - left.x0, right.x1 - right.x0)
+    if not 0 < gap <= _CFG["max_gap"] * line or widest > _CFG["max_side_width"] * line:
+        return False
+    scale = line / 16.0
+    bow = float(_CFG["min_bow_px16"]) * scale
+    if left.bow <= -float(_CFG["strong_bow_px16"]) * scale:  # a clear "(": its ")" may have lost its bow
+        bow = -float(_CFG["straight_px16"]) * scale
+    return left.bow <= -float(_CFG["min_bow_px16"]) * scale and right.bow >= bow and (
+        right.bow - left.bow >= float(_CFG["min_bow_sum_px16"]) * scale)

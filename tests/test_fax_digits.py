@@ -1,0 +1,92 @@
+"""Number cells of fax copies: cell crops cut from the bench's fax copies of LibreOffice-exported
+reports (``extractor.bench.degrade`` "fax", 150 dpi binarised, as layout cleaned it at 200 dpi),
+named by what the cell truly holds and what OCR read."""
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from extractor.layout.scan import CellRead, cell_crop, fax_zero, signed_text
+from extractor.layout.strokes import is_broken_zero
+
+CELLS = Path(__file__).parent / "fixtures" / "faxcells"
+DPI = 200.0
+
+
+def _cell(name: str) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    grey = cv2.imread(str(CELLS / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
+    assert grey is not None, name
+    return grey, (0, 0, grey.shape[1], grey.shape[0])
+
+
+def _names(prefix: str) -> list[str]:
+    return sorted(p.stem for p in CELLS.glob(f"{prefix}*.png"))
+
+
+def test_the_fixture_cells_are_there():
+    assert len(_names("zero-read-")) == 11 and len(_names("one-read-")) == 4
+
+
+@pytest.mark.parametrize("name", _names("zero-read-"))
+def test_a_fax_zero_without_its_arcs_is_two_bowed_sides(name):
+    grey, box = _cell(name)
+    assert is_broken_zero(cell_crop(grey, box, 4), DPI)
+
+
+@pytest.mark.parametrize("name", _names("one-read-") + ["six-broken-s16", "four-bar-s3", "minus7-s8"])
+def test_a_one_a_broken_six_and_other_digits_are_not_a_broken_zero(name):
+    grey, box = _cell(name)
+    assert not is_broken_zero(cell_crop(grey, box, 4), DPI)
+
+
+def test_a_fax_cell_read_one_whose_ink_is_a_zero_reads_zero_marked_weak():
+    """What OCR made of the two sides ("1", "11"), even sure of it, gives way to the ink; a real "1"
+    keeps its reading and its ``fax-1-or-0`` mark, a confident "6" is left alone."""
+    for name in _names("zero-read-"):
+        grey, box = _cell(name)
+        read = fax_zero(grey, box, DPI, CellRead(name.split("-")[2], 0.99, "rapidocr"), 0.95)
+        assert (read.text, read.repairs) == ("0", ("broken-zero",)), name
+    for name in _names("one-read-"):
+        grey, box = _cell(name)
+        read = fax_zero(grey, box, DPI, CellRead("1", 0.99, "rapidocr"), 0.95)
+        assert (read.text, read.repairs) == ("1", ("fax-1-or-0",)), name
+    grey, box = _cell("six-broken-s16")
+    assert fax_zero(grey, box, DPI, CellRead("6", 0.99, "rapidocr"), 0.95) == CellRead("6", 0.99, "rapidocr")
+
+
+@pytest.mark.parametrize("name,digits", [("four-bar-s3", "4"), ("thirtyfive-tail-s3", "35"), ("two24-s16", "224")])
+def test_a_bit_a_fax_broke_off_a_digit_is_no_minus(name, digits):
+    """The bar of a "4", the tail of a "3" broken off by the fax sit left of the digits like a
+    minus (on a grey page lighter ink would join them to their digit); they are a few pixels long."""
+    grey, box = _cell(name)
+    assert signed_text(grey, box, DPI, digits) == "-" + digits  # the grey-page test alone is fooled
+    assert signed_text(grey, box, DPI, digits, bilevel=True) == digits
+
+
+@pytest.mark.parametrize("name,digits", [("minus370-s2", "370"), ("minus7-s8", "7")])
+def test_a_printed_minus_on_a_fax_still_counts(name, digits):
+    grey, box = _cell(name)
+    assert signed_text(grey, box, DPI, digits, bilevel=True) == "-" + digits
+
+
+def test_brackets_in_any_order_around_at_most_a_zero_or_one_are_a_broken_zero():
+    """The one test of a broken number (``_BROKEN_NUMBER``) decides the fax zero too: the sides of a
+    "0" read in any order, square or curly, with an O or l between them; a number in brackets is not."""
+    from extractor.layout.scan import broken_zero
+
+    for text in (")(", "[0]", "(O)", "{l", "]"):
+        assert broken_zero(CellRead(text, 0.7, "rapidocr")).text == "0", text
+    for text in ("(12)", "2(", "(一)", "0"):
+        assert broken_zero(CellRead(text, 0.7, "rapidocr")).text == text, text
+
+
+def test_one_stray_glyph_over_a_broken_zero_reads_zero_but_a_word_stays():
+    """A light fax 0 is read as a stray kana or hanzi ("い", "行") at low confidence: the ink
+    decides. A word stays a word, and a sure reading of another digit is not second-guessed."""
+    grey, box = _cell("zero-read-1-s14-0")
+    for text in ("い", "行", "17"):
+        assert fax_zero(grey, box, DPI, CellRead(text, 0.4, "rapidocr"), 0.95).text == "0", text
+    assert fax_zero(grey, box, DPI, CellRead("其他", 0.4, "rapidocr"), 0.95).text == "其他"
+    assert fax_zero(grey, box, DPI, CellRead("17", 0.99, "rapidocr"), 0.95).text == "17"
