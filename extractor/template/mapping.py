@@ -81,7 +81,7 @@ def _keys(prefix: str, cols: list[str]) -> list[str]:
 def map_t3(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mapped:
     mapped = Mapped()
     labels = [label(r.id, r.label) for r in tpl.t3_rows]
-    stream = read_stream(rows, labels, {r.id for r in tpl.t3_data_rows})
+    stream = read_stream(rows, labels, {r.id for r in tpl.t3_data_rows}, len(tpl.t3_cols))
     mapped.suspect_rows |= stream.weak
     cols = [c.id for c in tpl.t3_cols]
     header = _header_columns(stream, tpl)

@@ -47,8 +47,31 @@ def _expected(token: Token, labels: list[Label], current: int, opens_row: bool) 
     return labels[current + 1] if resembles(token.raw, labels[current + 1]) else None
 
 
-def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str]) -> Stream:
-    """Assign every value/blank token to the last row label matched before it (in template order)."""
+def _full(tokens: list[Token], width: int) -> bool:
+    """A row's worth of cells: ``width`` cells, at least half of them read as numbers."""
+    values = sum(t.kind == "value" for t in tokens)
+    return values * 2 >= width and values + sum(t.kind == "blank" for t in tokens) >= width
+
+
+def _by_place(stream: Stream, labels: list[Label], current: int, data_ids: set[str], width: int,
+              tokens: list[Token]) -> Label | None:
+    """The data row after ``current`` in template order, when a ruled row of values (``tokens``)
+    whose label matched nothing follows a row that already holds all its ``width`` cells, or a
+    heading of rows ("(三)不予公开", no values of its own): a grid row is one template row, and a
+    label the copy garbled ("部分公开" read "百分公1") must not pour its values into the row above
+    or be dropped under a heading. Opened by its place only, so its values stay suspect."""
+    if current < 0 or width <= 0 or not _full(tokens, width):
+        return None
+    if labels[current].id in data_ids and not _full(stream.rows.get(labels[current].id, []), width):
+        return None
+    return next((lab for lab in labels[current + 1:] if lab.id in data_ids), None)
+
+
+def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width: int = 0) -> Stream:
+    """Assign every value/blank token to the last row label matched before it (in template order).
+
+    ``width`` (a table whose rows all have that many columns): a ruled row of values with no label
+    matched opens the next row once the current one is full (``_by_place``)."""
     stream = Stream()
     current = -1
     pending_text: list[str] = []
@@ -56,7 +79,16 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str]) -> Str
         tokens = _physical_row(row)
         valued = row.table and any(t.kind == "value" for t in tokens)
         first_text = next((t for t in tokens if t.kind == "text"), None)
+        opened = False
         for token in tokens:
+            if token.kind == "value" and valued and not opened:
+                opened = True
+                if (placed := _by_place(stream, labels, current, data_ids, width, tokens)) is not None:
+                    current = labels.index(placed)
+                    stream.weak.add(placed.id)
+                    stream.header_by_row[placed.id] = pending_text
+                    pending_text = []
+                    stream.rows.setdefault(placed.id, [])
             if token.kind == "text":
                 found = best_match(token.raw, labels[current + 1:], threshold("header_floor" if current < 0 else "row_floor"))
                 if found is None and (found := _expected(token, labels, current, valued and token is first_text)):
@@ -64,7 +96,7 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str]) -> Str
                 if found is None:
                     (stream.header if current < 0 else pending_text).append(token.raw)
                     continue
-                current = labels.index(found)
+                current, opened = labels.index(found), found.id in data_ids
                 stream.header_by_row[found.id] = pending_text
                 pending_text = []
                 stream.rows.setdefault(found.id, [])
