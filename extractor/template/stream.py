@@ -48,21 +48,23 @@ def _expected(token: Token, labels: list[Label], current: int, opens_row: bool) 
 
 
 def _full(tokens: list[Token], width: int) -> bool:
-    """A row's worth of cells: ``width`` cells, at least half of them read as numbers."""
+    """A row's worth of cells: from its first number on, ``width`` cells but one (a lost last cell
+    leaves no blank), a garbled cell ("ü") counting as one, at least half of them numbers."""
+    first = next((i for i, t in enumerate(tokens) if t.kind == "value"), None)
     values = sum(t.kind == "value" for t in tokens)
-    return values * 2 >= width and values + sum(t.kind == "blank" for t in tokens) >= width
+    return first is not None and values * 2 >= width and len(tokens) - first >= width - 1
 
 
 def _by_place(stream: Stream, labels: list[Label], current: int, data_ids: set[str], width: int,
               tokens: list[Token]) -> Label | None:
     """The data row after ``current`` in template order, when a ruled row of values (``tokens``)
-    whose label matched nothing follows a row that already holds all its ``width`` cells, or a
-    heading of rows ("(三)不予公开", no values of its own): a grid row is one template row, and a
-    label the copy garbled ("部分公开" read "百分公1") must not pour its values into the row above
-    or be dropped under a heading. Opened by its place only, so its values stay suspect."""
-    if current < 0 or width <= 0 or not _full(tokens, width):
+    whose label matched nothing follows a row that already holds its ``width`` cells, a heading of
+    rows ("(三)不予公开", no values of its own) or the table's header: a grid row is one template
+    row, and a label the copy garbled ("部分公开" read "百分公1") must not pour its values into the
+    row above or be dropped. Opened by its place only, so its values stay suspect."""
+    if width <= 0 or not _full(tokens, width):
         return None
-    if labels[current].id in data_ids and not _full(stream.rows.get(labels[current].id, []), width):
+    if current >= 0 and labels[current].id in data_ids and not _full(stream.rows.get(labels[current].id, []), width):
         return None
     return next((lab for lab in labels[current + 1:] if lab.id in data_ids), None)
 
