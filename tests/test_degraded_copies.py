@@ -136,11 +136,13 @@ def test_side_by_side_numbers_are_never_one_number():
 
 
 @pytest.mark.slow
-def test_no_column_rule_runs_through_a_number_on_a_fax_copy(office_pdf):
+def test_no_column_rule_runs_through_a_number_on_a_fax_copy(office_pdf, monkeypatch):
     """Bridging a fax's broken rules also bridges digits stacked down a column into a vertical run;
-    with the OCR'd numbers' cores kept free of rules, no column position crosses a printed number."""
+    with the OCR'd numbers' cores kept free of rules, no column position crosses a printed number.
+    Columns placed only by drawn lines keep them out too; each guard is shown on its own."""
     from extractor.ingest.pdf import open_pdf
     from extractor.layout.scan import _number_cores, _word_lines
+    from extractor.layout.tables import grid
     from extractor.layout.tables.grid import find_tables
 
     pdf, index = office_pdf
@@ -159,7 +161,9 @@ def test_no_column_rule_runs_through_a_number_on_a_fax_copy(office_pdf):
 
     words = get_ocr_engine("rapidocr").recognize(grey, dpi, SETTINGS.ocr, bilevel=True)  # as layout calls it
     lines = _word_lines(words, dpi)  # as layout passes them: label lines hold no column rule
-    assert crossed(lines) > 10  # the defect is there on this copy without the cores
+    assert crossed(lines) == 0  # every segment judged as a drawn line or not
+    monkeypatch.setattr(grid, "_FAX_SOLID", float("-inf"))  # any segment places a column
+    assert crossed(lines) > 10  # the defect is there on this copy without either guard
     assert crossed(lines + _number_cores(words, dpi)) == 0
 
 
