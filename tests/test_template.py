@@ -471,3 +471,15 @@ def test_a_2021_table_three_whose_long_markers_a_fax_garbled_is_still_2021(tmp_p
     assert result.slots["t3.other_no_correction.total"].value == 1
     old = load_text(write(tmp_path, render("2019", t3_values("2019"), tab_row, HEADER))).rows
     assert map_tables(old, find_headings(old), 2019).formats["t3"] == "2019"
+
+
+def test_a_header_row_of_column_numbers_opens_no_row(tmp_path):
+    """Some tables number their columns under the header ("1 2 3 4 5 6 7"): a ruled row of values
+    with no label is no template row, or every row after it would be taken one row down."""
+    rows = t3_values("2021")
+    text = load_text(write(tmp_path, render("2021", rows, tab_row, HEADER + "\n\t1\t2\t3\t4\t5\t6\t7"))).rows
+    ocr = [Row([replace(s, method="ocr") for s in r.spans], r.table) for r in text]
+    result = map_tables(ocr, find_headings(ocr), 2022)
+    for row in ("new_received", "carried_over", "granted"):
+        assert [result.slots[f"t3.{row}.{c}"].value for c in COLS] == rows[row]
+        assert {result.slots[f"t3.{row}.{c}"].status for c in COLS} == {"read"}

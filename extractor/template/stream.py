@@ -59,9 +59,11 @@ def _by_place(stream: Stream, labels: list[Label], current: int, data_ids: set[s
               tokens: list[Token]) -> Label | None:
     """The data row after ``current`` in template order, when a ruled row of values (``tokens``)
     whose label matched nothing follows a row that already holds its ``width`` cells, a heading of
-    rows ("(三)不予公开", no values of its own) or the table's header: a grid row is one template
-    row, and a label the copy garbled ("部分公开" read "百分公1") must not pour its values into the
-    row above or be dropped. Opened by its place only, so its values stay suspect."""
+    rows ("(三)不予公开", no values of its own) or, with a label read however badly, the table's
+    header: a grid row is one template row, and a label the copy garbled ("部分公开" read "百分公1")
+    or lost to a label column whose row rules the fax broke must not pour its values into the row
+    above or be dropped. Under the header a row with no label at all is the columns' numbers
+    ("1 2 3 …"), no template row. Opened by its place only, so its values stay suspect."""
     if width <= 0 or not _full(tokens, width):
         return None
     if current >= 0 and labels[current].id in data_ids and not _full(stream.rows.get(labels[current].id, []), width):
@@ -81,11 +83,11 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
         tokens = _physical_row(row)
         valued = row.table and any(t.kind == "value" for t in tokens)
         first_text = next((t for t in tokens if t.kind == "text"), None)
-        opened = False
+        opened, garbled = False, False
         for token in tokens:
             if token.kind == "value" and valued and not opened:
                 opened = True
-                if (placed := _by_place(stream, labels, current, data_ids, width, tokens)) is not None:
+                if (garbled or current >= 0) and (placed := _by_place(stream, labels, current, data_ids, width, tokens)) is not None:
                     current = labels.index(placed)
                     stream.weak.add(placed.id)
                     stream.header_by_row[placed.id] = pending_text
@@ -97,6 +99,7 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
                     stream.weak.add(found.id)
                 if found is None:
                     (stream.header if current < 0 else pending_text).append(token.raw)
+                    garbled = True
                     continue
                 current, opened = labels.index(found), found.id in data_ids
                 stream.header_by_row[found.id] = pending_text
