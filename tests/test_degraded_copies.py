@@ -137,11 +137,13 @@ def test_side_by_side_numbers_are_never_one_number():
 
 
 @pytest.mark.slow
-def test_no_column_rule_runs_through_a_number_on_a_fax_copy(office_pdf):
+def test_no_column_rule_runs_through_a_number_on_a_fax_copy(office_pdf, monkeypatch):
     """Bridging a fax's broken rules also bridges digits stacked down a column into a vertical run;
-    with the OCR'd numbers' cores kept free of rules, no column position crosses a printed number."""
+    with the OCR'd numbers' cores kept free of rules, no column position crosses a printed number.
+    Columns placed only by drawn lines keep them out too; each guard is shown on its own."""
     from extractor.ingest.pdf import open_pdf
     from extractor.layout.scan import _number_cores, _word_lines
+    from extractor.layout.tables import grid
     from extractor.layout.tables.grid import find_tables
 
     pdf, index = office_pdf
@@ -160,7 +162,9 @@ def test_no_column_rule_runs_through_a_number_on_a_fax_copy(office_pdf):
 
     words = get_ocr_engine("rapidocr").recognize(grey, dpi, SETTINGS.ocr, bilevel=True)  # as layout calls it
     lines = _word_lines(words, dpi)  # as layout passes them: label lines hold no column rule
-    assert crossed(lines) > 10  # the defect is there on this copy without the cores
+    assert crossed(lines) == 0  # every segment judged as a drawn line or not
+    monkeypatch.setattr(grid, "_FAX_SOLID", float("-inf"))  # any segment places a column
+    assert crossed(lines) > 10  # the defect is there on this copy without either guard
     assert crossed(lines + _number_cores(words, dpi)) == 0
 
 
@@ -217,3 +221,28 @@ def test_fax_label_cells_of_tight_rows_stay_apart_and_merged_labels_stay_merged(
     [unable] = [w for w in printed if w.text.startswith("（四）")]
     merged = table.cell_at((unable.box.x0 + unable.box.x1) / 2 * k, (unable.box.y0 + unable.box.y1) / 2 * k)
     assert merged is not None and merged.rowspan == 3
+
+
+@pytest.mark.slow
+def test_fax_columns_come_from_drawn_rules_not_from_glyph_strokes_stacked_row_over_row(tmp_path):
+    """On a lightly binarised fax the upright strokes of label glyphs stacked row over row ("属于" in
+    eight rows), bridged across the dotted row rules, passed for column rules: table 三 of the
+    bench's first report (2019) came out with 61 columns for its 10. A column is placed only by a
+    drawn line (ink along it, paper beside it); every rule between two printed numbers is kept."""
+    from extractor.bench.office import build_office_corpus
+    from extractor.ingest.pdf import open_pdf
+    from extractor.layout.tables.grid import find_tables
+
+    item = build_office_corpus(tmp_path, 1, 0, "2019")[0]
+    index = 2  # the page of table 三
+    grey, dpi, info = imageops.clean_page(make_copy(item.pdf, "fax", item.seed).pages[index], 150)
+    assert info["bilevel"]
+    [table] = [t for t in find_tables(grey, dpi, None, broken_rules=True) if t.n_rows >= 20]
+    assert 10 <= table.n_cols <= 15  # measured 14 without the page's OCR lines (61 before)
+    k = dpi / 72
+    numbers = [w for w in open_pdf(item.pdf).pages[index].words if number_text(w.text) is not None
+               and table.ys[0] < w.box.y0 * k < table.ys[-1] and table.xs[0] < w.box.x0 * k]
+    pairs = [(a, b) for a in numbers for b in numbers
+             if abs(a.box.y0 - b.box.y0) < 2 and a.box.x1 < b.box.x0 and b.box.x0 - a.box.x1 < 60]
+    assert len(pairs) >= 40
+    assert all(any(a.box.x1 * k <= x <= b.box.x0 * k for x in table.xs) for a, b in pairs)

@@ -410,3 +410,76 @@ def test_a_numbering_whose_closing_bracket_a_fax_lost_still_opens_its_row():
     assert split_label(read) == ("(二)", "部分公开")
     assert score(read, label("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")) == 1.0
     assert score(read, label("denied", "（三）不予公开")) == 0.0
+
+
+def _garbled(labels: dict[str, str]):
+    """Tab rows of table 三 with the labels starting with a key of ``labels`` read as its value."""
+    def row_line(label, values):
+        return tab_row(next((v for k, v in labels.items() if label.startswith(k)), label), values)
+    return row_line
+
+
+def test_a_ruled_row_whose_label_a_fax_garbled_is_placed_by_its_place_and_stays_suspect(tmp_path):
+    """A fax garbles "（二）部分公开…" past any fuzzy match and "（三）不予公开 1.属于国家秘密" with it: each
+    ruled row of values still is the next template row (the row above holds its seven cells), not
+    seven more values for "(一)予以公开" or values dropped under the heading; placed by their place,
+    the values are suspect, and the rows whose labels were read stay as they were."""
+    rows = t3_values("2021")
+    rows["partial"] = [1, 0, 0, 0, 0, 0, 1]
+    rows["denied_state_secret"] = [0, 0, 1, 0, 0, 0, 1]
+    rows["total_processed"] = [4, 1, 1, 0, 0, 0, 6]
+    rows["new_received"] = [4, 1, 1, 0, 1, 0, 7]
+    row_line = _garbled({"（二）": "百分公1区处理", "1.属于国家秘密": "1.周干田宋"})
+    text = load_text(write(tmp_path, render("2021", rows, row_line, HEADER))).rows
+    ocr = [Row([replace(s, method="ocr") for s in r.spans], r.table) for r in text]
+    result = map_tables(ocr, find_headings(ocr), 2022)
+    for row in ("partial", "denied_state_secret"):
+        cells = [result.slots[f"t3.{row}.{c}"] for c in COLS]
+        assert [(c.value, c.status, c.verified) for c in cells] == [(v, "suspect", False) for v in rows[row]]
+    granted = [result.slots[f"t3.granted.{c}"] for c in COLS]
+    assert [(c.value, c.status) for c in granted] == [(v, "read") for v in rows["granted"]]
+    assert not any("too many values" in w for w in result.warnings)
+
+
+def test_a_row_of_a_few_values_after_a_full_row_is_not_taken_for_the_next_row(tmp_path):
+    """Only a row's worth of cells opens a row by its place: two values with no label after a full
+    row are no template row (they go with the row above, which then has too many and is suspect)."""
+    rows = t3_values("2021")
+
+    def stray(label, values):
+        lines = tab_row(label, values)
+        return lines + ["\t".join(["", "7", "7"])] if label.startswith("（一）") else lines
+
+    text = load_text(write(tmp_path, render("2021", rows, stray, HEADER))).rows
+    ocr = [Row([replace(s, method="ocr") for s in r.spans], r.table) for r in text]
+    result = map_tables(ocr, find_headings(ocr), 2022)
+    assert [result.slots[f"t3.partial.{c}"].value for c in COLS] == rows["partial"]
+    assert all(result.slots[f"t3.granted.{c}"].status == "suspect" for c in COLS)
+
+
+def test_a_2021_table_three_whose_long_markers_a_fax_garbled_is_still_2021(tmp_path):
+    """"申请人无正当理由逾期不补正" read "申请人尤止当理由通期不补正" (3 glyphs of 13 wrong): table 三 is
+    still 2021 and keeps its three (六) rows; a 2019 table with nothing like it stays 2019."""
+    rows = t3_values("2021")
+    rows["other_no_correction"] = [1, 0, 0, 0, 0, 0, 1]
+    rows["unable_not_held"] = [0, 0, 0, 0, 0, 0, 0]
+    mangled = {"1.申请人无正当理由逾期不补正": "1.申请人尤止当理由通期不补正、行政机关不再处理其政府信息公开申请",
+               "2.申请人逾期未按收费通知": "2.中请人逾期未按收费通如要求缴纳费用、行政机关不再处理其政府信息公开申请"}
+    text = load_text(write(tmp_path, render("2021", rows, _garbled(mangled), HEADER))).rows
+    result = map_tables(text, find_headings(text), 2022)
+    assert result.formats["t3"] == "2021"
+    assert result.slots["t3.other_no_correction.total"].value == 1
+    old = load_text(write(tmp_path, render("2019", t3_values("2019"), tab_row, HEADER))).rows
+    assert map_tables(old, find_headings(old), 2019).formats["t3"] == "2019"
+
+
+def test_a_header_row_of_column_numbers_opens_no_row(tmp_path):
+    """Some tables number their columns under the header ("1 2 3 4 5 6 7"): a ruled row of values
+    with no label is no template row, or every row after it would be taken one row down."""
+    rows = t3_values("2021")
+    text = load_text(write(tmp_path, render("2021", rows, tab_row, HEADER + "\n\t1\t2\t3\t4\t5\t6\t7"))).rows
+    ocr = [Row([replace(s, method="ocr") for s in r.spans], r.table) for r in text]
+    result = map_tables(ocr, find_headings(ocr), 2022)
+    for row in ("new_received", "carried_over", "granted"):
+        assert [result.slots[f"t3.{row}.{c}"].value for c in COLS] == rows[row]
+        assert {result.slots[f"t3.{row}.{c}"].status for c in COLS} == {"read"}

@@ -13,7 +13,7 @@ from extractor.template.match import label
 from extractor.template.numbers import Token, parse_number
 from extractor.template.rules import Equation, rule_set, within
 from extractor.template.slots import Slot
-from extractor.template.spec import Block, Template, template
+from extractor.template.spec import Block, Template, template, threshold
 from extractor.template.stream import Stream, read_stream
 
 
@@ -32,12 +32,24 @@ def detect_format(rows: list[Row], year: int | None, table: str) -> str:
     """2019 or 2021 for one table, by the markers its own text carries; the year decides a tie."""
     text = squash("".join(r.text for r in rows))
     data = load_json("template.json")["format_detection"]
-    hits = {v: sum(squash(m) in text for m in data[f"{v}_markers"]) for v in ("2019", "2021")}
+    hits = {v: sum(_shows(text, squash(m)) for m in data[f"{v}_markers"]) for v in ("2019", "2021")}
     if table == "t3":
         return "2021" if hits["2021"] else ("2019" if rows else _by_year(year))
     if hits["2019"] != hits["2021"]:
         return max(hits, key=hits.__getitem__)
     return _by_year(year)
+
+
+def _shows(text: str, marker: str) -> bool:
+    """``marker`` is in ``text``, or (a long one) a stretch of it has ``marker_fuzzy`` of its characters
+    in place: OCR of a poor copy swaps single glyphs but keeps the length of a printed phrase."""
+    if marker in text:
+        return True
+    if len(marker) < threshold("marker_fuzzy_chars"):
+        return False
+    need = threshold("marker_fuzzy") * len(marker)
+    return any(sum(a == b for a, b in zip(text[i:i + len(marker)], marker)) >= need
+               for i in range(len(text) - len(marker) + 1))
 
 
 def _by_year(year: int | None) -> str:
@@ -81,7 +93,7 @@ def _keys(prefix: str, cols: list[str]) -> list[str]:
 def map_t3(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mapped:
     mapped = Mapped()
     labels = [label(r.id, r.label) for r in tpl.t3_rows]
-    stream = read_stream(rows, labels, {r.id for r in tpl.t3_data_rows})
+    stream = read_stream(rows, labels, {r.id for r in tpl.t3_data_rows}, len(tpl.t3_cols))
     mapped.suspect_rows |= stream.weak
     cols = [c.id for c in tpl.t3_cols]
     header = _header_columns(stream, tpl)

@@ -47,8 +47,35 @@ def _expected(token: Token, labels: list[Label], current: int, opens_row: bool) 
     return labels[current + 1] if resembles(token.raw, labels[current + 1]) else None
 
 
-def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str]) -> Stream:
-    """Assign every value/blank token to the last row label matched before it (in template order)."""
+def _full(tokens: list[Token], width: int) -> bool:
+    """A row's worth of cells: from its first number on, ``width`` cells but one (a lost last cell
+    leaves no blank), a garbled cell ("ü") counting as one, at least half of them numbers."""
+    first = next((i for i, t in enumerate(tokens) if t.kind == "value"), None)
+    values = sum(t.kind == "value" for t in tokens)
+    return first is not None and values * 2 >= width and len(tokens) - first >= width - 1
+
+
+def _by_place(stream: Stream, labels: list[Label], current: int, data_ids: set[str], width: int,
+              tokens: list[Token]) -> Label | None:
+    """The data row after ``current`` in template order, when a ruled row of values (``tokens``)
+    whose label matched nothing follows a row that already holds its ``width`` cells, a heading of
+    rows ("(三)不予公开", no values of its own) or, with a label read however badly, the table's
+    header: a grid row is one template row, and a label the copy garbled ("部分公开" read "百分公1")
+    or lost to a label column whose row rules the fax broke must not pour its values into the row
+    above or be dropped. Under the header a row with no label at all is the columns' numbers
+    ("1 2 3 …"), no template row. Opened by its place only, so its values stay suspect."""
+    if width <= 0 or not _full(tokens, width):
+        return None
+    if current >= 0 and labels[current].id in data_ids and not _full(stream.rows.get(labels[current].id, []), width):
+        return None
+    return next((lab for lab in labels[current + 1:] if lab.id in data_ids), None)
+
+
+def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width: int = 0) -> Stream:
+    """Assign every value/blank token to the last row label matched before it (in template order).
+
+    ``width`` (a table whose rows all have that many columns): a ruled row of values with no label
+    matched opens the next row once the current one is full (``_by_place``)."""
     stream = Stream()
     current = -1
     pending_text: list[str] = []
@@ -56,15 +83,25 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str]) -> Str
         tokens = _physical_row(row)
         valued = row.table and any(t.kind == "value" for t in tokens)
         first_text = next((t for t in tokens if t.kind == "text"), None)
+        opened, garbled = False, False
         for token in tokens:
+            if token.kind == "value" and valued and not opened:
+                opened = True
+                if (garbled or current >= 0) and (placed := _by_place(stream, labels, current, data_ids, width, tokens)) is not None:
+                    current = labels.index(placed)
+                    stream.weak.add(placed.id)
+                    stream.header_by_row[placed.id] = pending_text
+                    pending_text = []
+                    stream.rows.setdefault(placed.id, [])
             if token.kind == "text":
                 found = best_match(token.raw, labels[current + 1:], threshold("header_floor" if current < 0 else "row_floor"))
                 if found is None and (found := _expected(token, labels, current, valued and token is first_text)):
                     stream.weak.add(found.id)
                 if found is None:
                     (stream.header if current < 0 else pending_text).append(token.raw)
+                    garbled = True
                     continue
-                current = labels.index(found)
+                current, opened = labels.index(found), found.id in data_ids
                 stream.header_by_row[found.id] = pending_text
                 pending_text = []
                 stream.rows.setdefault(found.id, [])

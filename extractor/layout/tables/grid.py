@@ -33,6 +33,10 @@ _OVERHANG_IN = float(_CFG["rule_overhang_in"])
 _CHAIN_IN = float(_CFG["rule_chain_in"])
 #: the middle of a line of words, as a share of its height from each edge: no fax row rule runs through it
 _TEXT_MIDDLE = float(_CFG["fax_text_middle"])
+#: fax column rules: the side band (from, to; inches off the line) where a rule has paper and a glyph
+#: stroke has the rest of its glyph, and the least ink-along minus twice ink-beside a rule keeps
+_FAX_SIDE_IN = tuple(float(v) for v in _CFG["fax_side_in"])
+_FAX_SOLID = float(_CFG["fax_solid"])
 
 Box = tuple[float, float, float, float]
 
@@ -161,16 +165,51 @@ def _cluster(values: list[float], tol: float) -> list[int]:
     return [int(round(sum(g) / len(g))) for g in out]
 
 
-def _positions(mask: np.ndarray, axis: int, min_len: int, tol: float) -> list[int]:
-    """Centres of rule segments (axis 0: horizontal rules → y; 1: vertical rules → x)."""
-    n, _, stats, centroids = cv2.connectedComponentsWithStats(mask)
+def _positions(mask: np.ndarray, axis: int, min_len: int, tol: float,
+               solid: tuple[np.ndarray, np.ndarray, float] | None = None) -> list[int]:
+    """Centres of rule segments (axis 0: horizontal rules → y; 1: vertical rules → x).
+    ``solid`` (a fax page's vertical rules: its ink, its horizontal rules, dpi): only segments that
+    are drawn lines (``_solid_line``) place a column."""
+    n, labels, stats, centroids = cv2.connectedComponentsWithStats(mask)
     found = []
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
         length = w if axis == 0 else h
-        if length >= min_len:
+        if length >= min_len and (solid is None or _solid_line(labels[y:y + h, x:x + w] == i, x, y, *solid)):
             found.append(float(centroids[i][1] if axis == 0 else centroids[i][0]))
     return _cluster(found, tol)
+
+
+def _solid_line(own: np.ndarray, x: int, y: int, binary: np.ndarray, across: np.ndarray, dpi: float) -> bool:
+    """Is this vertical segment of a fax page's rule mask a drawn line rather than glyph strokes?
+
+    Bridging a fax's dotted rules also chains the upright strokes of glyphs stacked row over row
+    (labels that all begin "属于", the sides of a "0" in every row) into bars as long as a rule. A
+    rule is ink along nearly its whole length with paper beside it (the cell's margin) except where
+    a row rule crosses; a chain of strokes is ink only where a glyph is, and the rest of each glyph
+    lies beside it. Judged on the page's own ink, a pixel either way (a dotted rule strays).
+    """
+    along, beside = line_ink(own, x, y, binary, across, dpi)
+    return along - 2.0 * beside >= _FAX_SOLID
+
+
+def line_ink(own: np.ndarray, x: int, y: int, binary: np.ndarray, across: np.ndarray, dpi: float) -> tuple[float, float]:
+    """Share of a vertical segment's rows inked on the line (a pixel either way), and share inked
+    beside it (past its own width and a pixel of stray; rows a horizontal rule crosses left out)."""
+    rows = np.flatnonzero(own.any(axis=1))
+    if rows.size == 0:
+        return 0.0, 1.0
+    gap, far = max(2, int(round(_FAX_SIDE_IN[0] * dpi))), max(4, int(round(_FAX_SIDE_IN[1] * dpi)))
+    width = binary.shape[1]
+    along, beside = 0, 0
+    for r in rows:
+        cols = np.flatnonzero(own[r])
+        left, right, yy = x + int(cols[0]), x + int(cols[-1]), y + int(r)
+        along += bool(binary[yy, max(0, left - 1):right + 2].any())
+        crossed = across[yy, max(0, left - far):min(width, right + far + 1)].any()
+        beside += bool(not crossed and (binary[yy, max(0, left - far):max(0, left - gap)].any()
+                                        or binary[yy, min(width, right + gap + 1):min(width, right + far + 1)].any()))
+    return along / rows.size, beside / rows.size
 
 
 def _edge_inked(mask: np.ndarray, fixed: int, start: int, stop: int, horizontal: bool, band: int) -> bool:
@@ -282,7 +321,8 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
         hr = np.where(region, h[y:y + hh, x:x + w], 0).astype(np.uint8)
         vr = np.where(region, v[y:y + hh, x:x + w], 0).astype(np.uint8)
         ys = [y + p for p in _positions(hr, 0, int(0.2 * w), tol)]
-        xs = [x + p for p in _positions(vr, 1, int(min(hh * 0.5, 0.15 * dpi)), tol)]
+        solid = (binary[y:y + hh, x:x + w], hr, dpi) if broken_rules else None
+        xs = [x + p for p in _positions(vr, 1, int(min(hh * 0.5, 0.15 * dpi)), tol, solid)]
         if len(ys) < 2 or len(xs) < 2:
             continue
         band = max(2, int(tol))
