@@ -27,7 +27,7 @@ from extractor.layout.scan import signed_text
 from extractor.layout.sections import find_headings
 from extractor.pipeline import run
 from extractor.settings import OcrSettings, Settings
-from extractor.template.correct import Fix, audit_blanks, audit_holes, audit_lost_cells, audit_money, consensus, correct, failing, groups, solutions, values_of
+from extractor.template.correct import Fix, audit_blanks, audit_holes, audit_inferred, audit_lost_cells, audit_money, consensus, correct, failing, groups, solutions, values_of
 from extractor.template.rules import Equation, rule_set
 from extractor.template.slots import Slot
 from extractor.template.tables import map_tables
@@ -137,6 +137,25 @@ def test_unverified_numbers_of_a_row_that_lost_a_number_are_suspect():
     typed = {k: replace(s, span=replace(s.span, method="text"), method="text", status="read") for k, s in slots.items()}
     typed[lost.key].status = "suspect"
     assert not audit_holes((), typed) and typed[moved.key].status == "read"
+
+
+def test_a_value_inferred_from_a_reading_judged_doubtful_afterwards_is_suspect():
+    """A fax t4 row: 维持 lost, the rest read; inference gives 维持 = total − parts, and only then
+    does the audit of weak readings find 纠正 doubtful. The inferred value rests on it, so it is
+    suspect too; an inferred value resting on that one (a chain) as well; one resting on sure
+    readings stays inferred."""
+    review = next(e for e in RULES if e.rule == "T4_REVIEW_SUM")
+    direct = next(e for e in RULES if e.rule == "T4_LIT_DIRECT_SUM")
+    slots = {k: Slot("t4", None, k[3:], 1, "1", OCR_SPAN, "read", "ocr", 0.99) for k in review.keys + direct.keys}
+    for key in ("t4.review_maintain", "t4.lit_direct_maintain"):
+        slots[key].status, slots[key].method = "inferred", "inferred"
+    chained = Equation("CHAIN", "hard", "test", "==", ((1, "t4.lit_after_review_total"),), ((1, "t4.review_maintain"),))
+    slots["t4.lit_after_review_total"] = Slot("t4", None, "lit_after_review_total", 1, "", None, "inferred", "inferred", 0.99)
+    inferred = {"t4.lit_after_review_total": chained, "t4.review_maintain": review, "t4.lit_direct_maintain": direct}
+    assert not audit_inferred(slots, inferred)  # every basis sure: nothing to say
+    slots["t4.review_correct"].status = "suspect"
+    assert audit_inferred(slots, inferred)
+    assert [slots[k].status for k in inferred] == ["suspect", "suspect", "inferred"]
 
 
 def test_an_ocr_amount_is_suspect_and_a_typed_one_is_not():

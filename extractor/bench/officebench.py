@@ -2,7 +2,7 @@
 
     python -m extractor.bench office --n 20 --fmt both
 
-A *silent* error is a wrong value whose cell says "read" or "corrected" while no failing hard
+A *silent* error is a wrong value whose cell says "read", "corrected" or "inferred" while no failing hard
 check names it: the defect a user cannot see. *missing* and *suspect* count cells with that
 status, right or wrong (a flagged cell is not an error the user is left alone with).
 """
@@ -50,7 +50,7 @@ def score(report: Report, truth: dict, tally: OfficeTally, name: str) -> None:
     tally.suspect += sum(status.get(k) == "suspect" for k in keys)
     for key, want, got in compare_tables(truth, report.tables.model_dump()):
         said = status.get(key, "missing")
-        silent = said in ("read", "corrected") and key not in failing
+        silent = said in ("read", "corrected", "inferred") and key not in failing
         tally.wrong += 1
         tally.silent += silent
         tally.lines.append(f"{name}: {key} want {want} got {got} ({'SILENT ' if silent else ''}{said})")

@@ -7,7 +7,7 @@
 scans); ``--source office`` writes them as Word files exported by LibreOffice (extractor.bench.office)
 and ``--variant`` picks the copy made of them (extractor.bench.degrade). Every truth value is one
 cell: *right* (value equal), *missing* (no value), else *wrong*; a *silent* error is a wrong value
-whose cell says "read" or "corrected" while no failing check names it; *suspect* counts cells the
+whose cell says "read", "corrected" or "inferred" while no failing check names it; *suspect* counts cells the
 record itself marks suspect.
 """
 
@@ -85,7 +85,7 @@ def score(report: Report, truth: dict[str, Any], tally: Tally) -> None:
             tally.failures.append(f"{Path(report.source.path).name}:{cid} want {want} got None ({said})")
             continue
         tally.wrong += 1
-        silent = said in ("read", "corrected") and cid not in failing
+        silent = said in ("read", "corrected", "inferred") and cid not in failing
         tally.silent += silent
         tally.flagged += not silent
         tally.failures.append(f"{Path(report.source.path).name}:{cid} want {want} got {got.get(key)} "

@@ -281,6 +281,21 @@ def audit_holes(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str
     return _flag(slots, doubtful, "beside a number read blank or lost, and no rule checks it")
 
 
+def audit_inferred(slots: dict[str, Slot], inferred: dict[str, Equation]) -> list[str]:
+    """An inferred value is only as sure as the cells it was computed from: inference runs before the
+    audits that judge weak readings, so a basis found doubtful afterwards makes the value suspect
+    too (and one inferred value may rest on another: repeat until nothing changes)."""
+    doubtful: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for key, eq in inferred.items():
+            if key not in doubtful and any(slots[k].status == "suspect" or k in doubtful for k in eq.keys if k != key):
+                doubtful.add(key)
+                changed = True
+    return _flag(slots, doubtful, "inferred from a value judged doubtful afterwards")
+
+
 def audit_lost_cells(slots: dict[str, Slot]) -> list[str]:
     """An OCR'd copy whose tables lost most of their cells (a fax grid with its rules broken: rows not
     found, rows merged, values placed by count) read the rest no better: what it placed may sit a row

@@ -9,8 +9,8 @@ from math import prod
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
-from extractor.template.correct import (Rereader, audit_blanks, audit_holes, audit_lost_cells, audit_money,
-                                        audit_signs, audit_weak, correct, values_of, weak_readings)
+from extractor.template.correct import (Rereader, audit_blanks, audit_holes, audit_inferred, audit_lost_cells,
+                                        audit_money, audit_signs, audit_weak, correct, values_of, weak_readings)
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.numbers import Number, Token, parse_number
 from extractor.template.regions import table_regions
@@ -107,6 +107,9 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     _mark_verified(slots, rules, values, inferred)
     # a copy is judged by what its page images gave; rows handed in without them are no copy
     warnings.extend((audit_lost_cells(slots) if rereader is not None else []) + audit_money(slots, money))
+    if notes := audit_inferred(slots, inferred):
+        warnings.extend(notes)
+        _mark_verified(slots, rules, values, inferred)
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
