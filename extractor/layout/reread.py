@@ -13,7 +13,8 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.ocr import OcrEngine, resolve_engines
-from extractor.layout.scan import Cleaned, number_text, read_cell_crop, signed_text
+from extractor.layout.cellread import number_text, read_cell_crop, signed_text
+from extractor.layout.scan import Cleaned
 from extractor.settings import Settings
 
 Candidate = tuple[str, float, str]
