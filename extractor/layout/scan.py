@@ -229,9 +229,7 @@ def prose_rows(words: list[Word], page: int, height: float | None = None) -> lis
     for line in group_lines(words):
         if height is not None and furniture_line(line, height):
             continue
-        box = line[0].box
-        for w in line[1:]:
-            box = box.union(w.box)
+        box = Box.around(w.box for w in line)
         span = Span(_join(w.text for w in line), page=page, bbox=box, method="ocr", engine=line[0].engine,
                     confidence=round(min(w.confidence for w in line), 3))
         out.append((box.y0, Row([span])))
