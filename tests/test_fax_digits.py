@@ -32,13 +32,13 @@ def test_the_fixture_cells_are_there():
 @pytest.mark.parametrize("name", _names("zero-read-"))
 def test_a_fax_zero_without_its_arcs_is_two_bowed_sides(name):
     grey, box = _cell(name)
-    assert is_broken_zero(cell_crop(grey, box, 4), DPI)
+    assert is_broken_zero(cell_crop(grey, box, DPI), DPI)
 
 
 @pytest.mark.parametrize("name", _names("one-read-") + ["six-broken-s16", "four-bar-s3", "minus7-s8"])
 def test_a_one_a_broken_six_and_other_digits_are_not_a_broken_zero(name):
     grey, box = _cell(name)
-    assert not is_broken_zero(cell_crop(grey, box, 4), DPI)
+    assert not is_broken_zero(cell_crop(grey, box, DPI), DPI)
 
 
 def test_a_fax_cell_read_one_whose_ink_is_a_zero_reads_zero_marked_weak():

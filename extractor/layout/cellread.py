@@ -71,9 +71,16 @@ class CellRead:
     engine: str
     repairs: tuple[str, ...] = ()
 
+    def marked(self, repair: str, text: str | None = None, confidence: float | None = None) -> CellRead:
+        """This reading with ``repair`` added once, and its text or confidence replaced where given."""
+        return CellRead(self.text if text is None else text, self.confidence if confidence is None else confidence,
+                        self.engine, tuple(dict.fromkeys(self.repairs + (repair,))))
 
-def ink_bands(binary: np.ndarray, min_height: int) -> list[tuple[int, int]]:
-    """Text line bands of a cell crop from its row ink profile (stacked glyphs: one band each)."""
+
+def ink_bands(binary: np.ndarray, dpi: float) -> list[tuple[int, int]]:
+    """Text line bands of a cell crop from its row ink profile (stacked glyphs: one band each);
+    anything lower than 3 % of an inch is a speck."""
+    min_height = max(3, int(dpi * 0.03))
     rows = np.count_nonzero(binary, axis=1) > 0
     bands, start = [], None
     for y, on in enumerate(list(rows) + [False]):
@@ -86,7 +93,9 @@ def ink_bands(binary: np.ndarray, min_height: int) -> list[tuple[int, int]]:
     return bands
 
 
-def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], inset: int) -> np.ndarray:
+def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
+    """The inside of a cell at ``dpi``: inset by a 50th of an inch, so its rules stay out."""
+    inset = max(3, int(dpi / 50))
     x0, y0, x1, y1 = box
     return grey[y0 + inset:max(y0 + inset, y1 - inset), x0 + inset:max(x0 + inset, x1 - inset)]
 
@@ -106,10 +115,9 @@ def _ink(crop: np.ndarray) -> np.ndarray:
 def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0) -> list[np.ndarray]:
     """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
     paper; ``scale`` > 1 enlarges them (re-reads)."""
-    inset = max(3, int(dpi / 50))
-    crop = cell_crop(grey, box, inset)
+    crop = cell_crop(grey, box, dpi)
     binary = _ink(crop)
-    bands = ink_bands(binary, max(3, int(dpi * 0.03)))
+    bands = ink_bands(binary, dpi)
     if not bands:
         return []
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
@@ -213,7 +221,7 @@ def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, di
     """``digits`` with the minus sign the ink shows and OCR missed."""
     if not digits or digits.startswith("-"):
         return digits
-    if not leading_dash(cell_crop(grey, box, max(3, int(dpi / 50))), bilevel):
+    if not leading_dash(cell_crop(grey, box, dpi), bilevel):
         return digits
     return "-" + digits.lstrip(".")
 
@@ -224,7 +232,7 @@ def _has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bo
     A faint thin digit (a "2" whose diagonal the threshold loses) leaves only short pieces, none
     glyph-tall alone; taken one by one the cell passed for blank and was never read.
     """
-    binary = _ink(cell_crop(grey, box, max(3, int(dpi / 50))))
+    binary = _ink(cell_crop(grey, box, dpi))
     if binary.size == 0:
         return False
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary)
@@ -239,10 +247,10 @@ def broken_zero(read: CellRead) -> CellRead:
     keeps its reading but is marked ``fax-1-or-0``: the same sides read without brackets."""
     text = read.text.replace(" ", "")
     if text in _ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
-        return CellRead(read.text, read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("fax-1-or-0",))))
+        return read.marked("fax-1-or-0")
     if not _zero_in_brackets(text):
         return read
-    return CellRead("0", read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
+    return read.marked("broken-zero", "0")
 
 
 def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read: CellRead,
@@ -254,9 +262,8 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
     text = read.text.replace(" ", "")
     unsure = len(text) <= 4 and read.confidence < trust and len(_CJK.findall(text)) <= 1
     if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
-        if is_broken_zero(cell_crop(grey, box, max(3, int(dpi / 50))), dpi):
-            return CellRead("0", read.confidence if text else 0.0, read.engine,
-                            tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
+        if is_broken_zero(cell_crop(grey, box, dpi), dpi):
+            return read.marked("broken-zero", "0", read.confidence if text else 0.0)
     return broken_zero(read)
 
 
@@ -269,8 +276,8 @@ def _zero_in_brackets(flat: str) -> bool:
 
 def _narrow_single_line(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
     """An unread cell whose ink is one short line: most likely a number."""
-    binary = _ink(cell_crop(grey, box, max(3, int(dpi / 50))))
-    bands = ink_bands(binary, max(3, int(dpi * 0.03)))
+    binary = _ink(cell_crop(grey, box, dpi))
+    bands = ink_bands(binary, dpi)
     if len(bands) != 1:
         return False
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))

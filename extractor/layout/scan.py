@@ -141,7 +141,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                for (cell, numeric), read in zip(todo, results)]
     for (cell, numeric), read in zip(todo, results):
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
-            read = CellRead(read.text, read.confidence, read.engine, read.repairs + ("broken",))
+            read = read.marked("broken")
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
@@ -157,13 +157,10 @@ def _second_read(first: CellRead, crop: CellRead, numeric: bool) -> CellRead:
     """The crop's reading replaces the page pass's; when both read a different number, the cell
     says so and keeps the lower confidence (neither reading is sure)."""
     text = number_text(crop.text) or crop.text if numeric else crop.text
-    repairs = crop.repairs
-    confidence = crop.confidence
     before, after = number_text(first.text), number_text(text)
     if before is not None and after is not None and before != after:
-        repairs = tuple(dict.fromkeys(repairs + ("engines-disagree",)))
-        confidence = min(confidence, first.confidence)
-    return CellRead(text, confidence, crop.engine, repairs)
+        return crop.marked("engines-disagree", text, min(crop.confidence, first.confidence))
+    return CellRead(text, crop.confidence, crop.engine, crop.repairs)
 
 
 def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
