@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import reduce
 from typing import NamedTuple
 
 
@@ -13,6 +15,11 @@ class Box(NamedTuple):
 
     def union(self, other: "Box") -> "Box":
         return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
+
+    @classmethod
+    def around(cls, boxes: Iterable["Box"]) -> "Box":
+        """The smallest box holding all ``boxes`` (a line's words, a merged cell's slots); at least one."""
+        return reduce(cls.union, boxes)
 
     def rounded(self) -> list[float]:
         return [round(v, 1) for v in self]

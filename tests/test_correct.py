@@ -23,7 +23,7 @@ from extractor.ingest.image import open_image
 from extractor.layout.reread import make_rereader
 from extractor.ingest.textdump import load_text
 from extractor.layout.paged import build_paged_document
-from extractor.layout.scan import signed_text
+from extractor.layout.cellread import signed_text
 from extractor.layout.sections import find_headings
 from extractor.pipeline import run
 from extractor.settings import OcrSettings, Settings

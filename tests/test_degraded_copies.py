@@ -21,7 +21,8 @@ from extractor.ingest.document import Page, Row
 from extractor.ingest.ocr import get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.orient import orientation
-from extractor.layout.scan import number_text, page_rows
+from extractor.layout.cellread import number_text
+from extractor.layout.scan import page_rows
 from extractor.settings import OcrSettings, Settings
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is needed to export the report")

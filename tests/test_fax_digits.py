@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from extractor.layout.scan import CellRead, cell_crop, fax_zero, signed_text
+from extractor.layout.cellread import CellRead, cell_crop, fax_zero, signed_text
 from extractor.layout.strokes import is_broken_zero
 
 CELLS = Path(__file__).parent / "fixtures" / "faxcells"
@@ -32,13 +32,13 @@ def test_the_fixture_cells_are_there():
 @pytest.mark.parametrize("name", _names("zero-read-"))
 def test_a_fax_zero_without_its_arcs_is_two_bowed_sides(name):
     grey, box = _cell(name)
-    assert is_broken_zero(cell_crop(grey, box, 4), DPI)
+    assert is_broken_zero(cell_crop(grey, box, DPI), DPI)
 
 
 @pytest.mark.parametrize("name", _names("one-read-") + ["six-broken-s16", "four-bar-s3", "minus7-s8"])
 def test_a_one_a_broken_six_and_other_digits_are_not_a_broken_zero(name):
     grey, box = _cell(name)
-    assert not is_broken_zero(cell_crop(grey, box, 4), DPI)
+    assert not is_broken_zero(cell_crop(grey, box, DPI), DPI)
 
 
 def test_a_fax_cell_read_one_whose_ink_is_a_zero_reads_zero_marked_weak():
@@ -74,7 +74,7 @@ def test_a_printed_minus_on_a_fax_still_counts(name, digits):
 def test_brackets_in_any_order_around_at_most_a_zero_or_one_are_a_broken_zero():
     """The one test of a broken number (``_BROKEN_NUMBER``) decides the fax zero too: the sides of a
     "0" read in any order, square or curly, with an O or l between them; a number in brackets is not."""
-    from extractor.layout.scan import broken_zero
+    from extractor.layout.cellread import broken_zero
 
     for text in (")(", "[0]", "(O)", "{l", "]"):
         assert broken_zero(CellRead(text, 0.7, "rapidocr")).text == "0", text

@@ -3,7 +3,7 @@ import pytest
 from extractor.errors import BadArgsError
 from extractor.ingest.ocr import get_ocr_engine, resolve_engines
 from extractor.ingest.ocr.rapid import _glyph_rows, det_scale
-from extractor.layout.scan import number_text, read_cell_crop, read_cells
+from extractor.layout.cellread import number_text, read_cell_crop, read_cells
 from extractor.layout.tables.grid import find_tables
 from extractor.settings import Settings
 from scanhelp import DPI, ruled_table, text_image

@@ -92,7 +92,8 @@ def test_lone_zeros_of_a_t3_page_are_read_not_left_blank(tmp_path: Path):
     from extractor.bench.degrade import make_copy, write_copy
     from extractor.ingest.image import triage_pdf
     from extractor.ingest.pdf import open_pdf
-    from extractor.layout.scan import number_text, page_rows
+    from extractor.layout.cellread import number_text
+    from extractor.layout.scan import page_rows
     from extractor.settings import OcrSettings, Settings
     from extractor.bench.office import build_office_corpus
 
@@ -154,7 +155,7 @@ def test_a_fax_cell_read_as_brackets_is_a_broken_zero_marked_weak():
     """A fax drops the arcs of a "0": its sides read "()", "0)", "(1" or one "("; left as text the
     row lost a number. It reads 0, marked ``broken-zero`` so a rule must verify it; numbers and
     labels are left alone."""
-    from extractor.layout.scan import CellRead, broken_zero
+    from extractor.layout.cellread import CellRead, broken_zero
 
     for text in ("()", "0)", "(1", "{1}", "(", "( )"):
         read = broken_zero(CellRead(text, 0.7, "rapidocr"))

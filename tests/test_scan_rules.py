@@ -29,7 +29,7 @@ def _page_of(pdf_path: Path, *markers: str) -> int:
 
 
 def _numbers(row) -> list[int]:
-    from extractor.layout.scan import number_text
+    from extractor.layout.cellread import number_text
 
     return [int(n) for n in (number_text(s.text) for s in row.spans) if n is not None]
 
@@ -103,7 +103,7 @@ def test_a_faint_lone_digit_is_read_not_taken_for_a_blank_cell(tmp_path: Path):
 
 def test_specks_alone_do_not_make_a_cell_inked():
     """The joint-height test of print must not take scattered specks for a glyph."""
-    from extractor.layout.scan import _has_ink
+    from extractor.layout.cellread import _has_ink
 
     grey = np.full((60, 60), 240, np.uint8)
     grey[12, 30] = grey[40, 20] = 60  # one-pixel specks, far apart

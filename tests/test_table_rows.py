@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from extractor.geometry import Box
-from extractor.layout.scan import CellRead, grid_table
+from extractor.layout.cellread import CellRead
+from extractor.layout.scan import grid_table
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from extractor.ingest.document import Word
 from extractor.layout.continued import Reading
-from extractor.layout.scan import _join, number_text
+from extractor.layout.cellread import _join, number_text
 from extractor.layout.tables.base import RawCell, RawTable
 from extractor.resources import load_json
 

@@ -68,11 +68,8 @@ def _inside(word: Word, boxes: list[Box]) -> bool:
 
 
 def _prose_row(line: list[Word], page: int) -> Row:
-    box = line[0].box
-    for w in line[1:]:
-        box = box.union(w.box)
-    return Row([Span(join_words([w.text for w in line]), page=page, bbox=box, method=line[0].method,
-                     engine=line[0].engine, confidence=min(w.confidence for w in line))])
+    return Row([Span(join_words([w.text for w in line]), page=page, bbox=Box.around(w.box for w in line),
+                     method=line[0].method, engine=line[0].engine, confidence=min(w.confidence for w in line))])
 
 
 def page_rows(page: Page, tables: list[RawTable]) -> list[Row]:

@@ -13,7 +13,8 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.ocr import OcrEngine, resolve_engines
-from extractor.layout.scan import Cleaned, number_text, read_cell_crop, signed_text
+from extractor.layout.cellread import number_text, read_cell_crop, signed_text
+from extractor.layout.scan import Cleaned
 from extractor.settings import Settings
 
 Candidate = tuple[str, float, str]
@@ -26,10 +27,10 @@ def _binarised(grey: np.ndarray) -> np.ndarray:
 
 
 def _pixels(box: Box, dpi: float, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    k = dpi / 72.0
+    """``box`` as a whole-pixel crop of an image of ``shape``, kept inside it."""
+    x0, y0, x1, y1 = box.pixels(dpi)
     h, w = shape[:2]
-    return (max(0, int(box.x0 * k)), max(0, int(box.y0 * k)), min(w, int(round(box.x1 * k))),
-            min(h, int(round(box.y1 * k))))
+    return max(0, int(x0)), max(0, int(y0)), min(w, round(x1)), min(h, round(y1))
 
 
 def reread_cell(grey: np.ndarray, dpi: float, box: Box, engines: list[OcrEngine], settings: Settings,

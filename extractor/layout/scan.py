@@ -1,8 +1,9 @@
 """OCR'd pages to Document rows: clean the image, find ruled tables, read every cell, order prose.
 
 Whole-page OCR gives words; each word goes to the grid cell holding its centre. A cell is read
-again from its own crop (line by line, digits-only when it holds a number) when the page pass
-missed it, straddled a rule, read stacked glyphs as one tall word, or is not trusted enough.
+again from its own crop (layout.cellread: line by line, digits-only when it holds a number) when
+the page pass missed it, straddled a rule, read stacked glyphs as one tall word, or is not trusted
+enough.
 The grid with its cells read is one more table engine beside camelot (``grid_table``: RawTables in
 points); a table running over a page break is made one by layout.continued, as for text PDFs, with
 the way of weighing OCR'd cells in layout.continued_ocr (layout.paged puts the pages together).
@@ -12,70 +13,31 @@ Which way up a page is: layout.orient.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
+from extractor.layout.cellread import (_BROKEN_NUMBER, _CJK, CellRead, _has_ink, _join, _narrow_single_line,
+                                       _zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
+                                       signed_text)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.orient import orientation, upright_by_page_pass
-from extractor.layout.strokes import is_broken_zero
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
 from extractor.resources import load_json
 from extractor.settings import Settings
 
-_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "!": "1",
-                             "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "g": "9", "，": ",", "。": "."})
-_NUMBERISH = re.compile(r"^[-−]?[0-9OoDQIl|!SsZzBg.,，。]{1,14}$")
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-#: what OCR makes of a number whose strokes a fax (or a seal's removal) broke: "0" read "()", "0)", "(1"
-_BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
-#: square brackets and glyphs OCR confuses with 0 and 1, as ``_BROKEN_NUMBER`` spells them
-_AS_BROKEN = str.maketrans({"[": "(", "]": ")", "O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
-#: what the sides of such a "0" read as without brackets: a fax "1" or "11" may be a 0 (weak)
-_ZERO_SIDES = ("1", "11")
-#: every glyph OCR makes of the two sides of such a "0"
-_ZERO_GUESSES = "1()[]{}|lI!"
 _CELL = load_json("scan.json")["cell"]
-#: paper-to-ink contrast (grey levels) above which a cell crop holds real print
-_CLEAR_INK = float(_CELL["clear_ink"])
 #: share of a number's word box, each side, that may still hold a rule (loose OCR boxes)
 _CORE_TRIM = float(_CELL["number_core_trim"])
 #: what ``erase_inside`` leaves at each end of a line, as a share of its height
 _ERASE_INSET = 0.12
-
-
-def number_text(text: str) -> str | None:
-    """The digits a numeric-looking OCR string stands for (O→0, l→1 …), or None if it is words.
-
-    Spaces inside are allowed only as thousands separators ("1 234"): "53 0 0 61 4" is several
-    numbers side by side (a column rule was lost), never the one number 530061 4.
-    """
-    groups = text.split()
-    if len(groups) > 1 and not all(len(g) == 3 for g in groups[1:]):
-        return None
-    flat = "".join(groups)
-    if not _NUMBERISH.match(flat) or not any(c.isdigit() or c in "OoDQ" for c in flat):
-        return None
-    return flat.translate(_CONFUSABLE).replace("−", "-")
-
-
-def _join(parts: Iterable[str]) -> str:
-    """Join OCR pieces of one line: no space between CJK pieces, one between Latin/digit pieces."""
-    out = ""
-    for part in parts:
-        if out and not (_CJK.search(out[-1]) or _CJK.search(part[0])):
-            out += " "
-        out += part
-    return out
 
 
 def group_lines(words: list[Word]) -> list[list[Word]]:
@@ -91,174 +53,6 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
         else:
             lines.append([w])
     return [sorted(line, key=lambda k: k.box.x0) for line in lines]
-
-
-@dataclass(slots=True)
-class CellRead:
-    text: str
-    confidence: float
-    engine: str
-    repairs: tuple[str, ...] = ()
-
-
-def ink_bands(binary: np.ndarray, min_height: int) -> list[tuple[int, int]]:
-    """Text line bands of a cell crop from its row ink profile (stacked glyphs: one band each)."""
-    rows = np.count_nonzero(binary, axis=1) > 0
-    bands, start = [], None
-    for y, on in enumerate(list(rows) + [False]):
-        if on and start is None:
-            start = y
-        elif not on and start is not None:
-            if y - start >= min_height:
-                bands.append((start, y))
-            start = None
-    return bands
-
-
-def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], inset: int) -> np.ndarray:
-    x0, y0, x1, y1 = box
-    return grey[y0 + inset:max(y0 + inset, y1 - inset), x0 + inset:max(x0 + inset, x1 - inset)]
-
-
-def _ink(crop: np.ndarray) -> np.ndarray:
-    """Ink of a cell crop. Faded print (a light scan) stays above a fixed 140 but for its cores,
-    which split a wrapped number's lines into fragments: with clear ink in the crop, anything
-    darker than the middle between paper and that ink counts."""
-    if crop.size == 0:
-        return np.zeros((0, 0), np.uint8)
-    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
-    level = max(140.0, paper - 0.5 * (paper - ink)) if paper - ink >= _CLEAR_INK else 140.0
-    _, binary = cv2.threshold(crop, level, 255, cv2.THRESH_BINARY_INV)
-    return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-
-
-def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0) -> list[np.ndarray]:
-    """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
-    paper; ``scale`` > 1 enlarges them (re-reads)."""
-    inset = max(3, int(dpi / 50))
-    crop = cell_crop(grey, box, inset)
-    binary = _ink(crop)
-    bands = ink_bands(binary, max(3, int(dpi * 0.03)))
-    if not bands:
-        return []
-    cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
-    pad = max(4, int(dpi / 25))
-    x0, x1 = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + pad + 1)
-    pieces = []
-    for b0, b1 in bands:
-        piece = np.pad(crop[max(0, b0 - pad):min(crop.shape[0], b1 + pad), x0:x1], pad, constant_values=255)
-        if scale != 1.0:
-            piece = cv2.resize(piece, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        pieces.append(piece)
-    return pieces
-
-
-def _joined(lines: list[tuple[str, float]], numeric: bool, engine: str) -> CellRead:
-    """A cell's reading from its lines: numbers wrapped in a narrow cell are one number."""
-    texts = [t for t, _ in lines if t]
-    confs = [c for t, c in lines if t]
-    text = "".join(texts) if numeric else _join(texts)
-    joined = ("joined",) if numeric and len(texts) > 1 else ()
-    return CellRead(text, min(confs) if confs else 0.0, engine, joined)
-
-
-def read_cells(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, int, int, int], bool]],
-               dpi: float, settings: Settings, scale: float = 1.0) -> list[CellRead]:
-    """Cells (box, numeric) read from their crops: all lines of one mode go to the recognition
-    model in one batch, no detection."""
-    lines = [crop_lines(grey, box, dpi, scale) for box, _ in jobs]
-    got: dict[int, list[tuple[str, float]]] = {}
-    for numeric in (True, False):
-        idx = [i for i, (_, n) in enumerate(jobs) if n is numeric and lines[i]]
-        flat = [piece for i in idx for piece in lines[i]]
-        read = iter(engine.read_lines(flat, settings.ocr, "digits" if numeric else "text")) if flat else iter(())
-        for i in idx:
-            got[i] = [next(read) for _ in lines[i]]
-    return [_joined(got.get(i, []), numeric, engine.name) for i, (_, numeric) in enumerate(jobs)]
-
-
-def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, int], dpi: float,
-                   settings: Settings, numeric: bool, scale: float = 1.0) -> CellRead:
-    """Read one cell from its crop, line by line; ``scale`` > 1 enlarges it first (re-reads)."""
-    return read_cells(engine, grey, [(box, numeric)], dpi, settings, scale)[0]
-
-
-def _dash_shaped(w: int, h: int, tall: int, min_width: float = 0.0) -> bool:
-    """Low and no taller than wide (and at least ``min_width`` of the digits' height wide): a minus,
-    not a glyph stroke."""
-    return h <= 0.4 * tall and max(h, min_width * tall) <= w <= tall
-
-
-def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
-    """A minus sign before the digits: a short flat blob at their mid-height left of them, or alone
-    on the line above them (a narrow cell wraps "-370" as "-" over "370"; a line's gap away, not
-    the broken-off top bar of a 5).
-
-    At 200 dpi a printed "-" is a few pixels wide, so page OCR drops it or reads a dot; its
-    shape and place tell it from a full stop (on the baseline) and from noise (not flat). A piece
-    of a digit broken off by faint ink (the bar of a "4") is joined to its digit by lighter ink: a
-    minus is parted from the digits by paper even at a looser threshold. A ``bilevel`` page (a fax)
-    has no lighter ink; what it breaks off a digit (the bar of a "4", the tail of a "3") is a few
-    pixels long, a minus is as long as a third of the digits' height (``fax_dash_width``).
-    """
-    if crop.size == 0:
-        return False
-    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
-    if paper - ink < 40:
-        return False
-    binary = (crop < paper - 0.4 * (paper - ink)).astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    if n < 2:
-        return False
-    _, loose = cv2.connectedComponents((crop < paper - 0.2 * (paper - ink)).astype(np.uint8), connectivity=8)
-    tall = int(stats[1:, 3].max())
-    digits = [i for i in range(1, n) if stats[i][3] >= 0.6 * tall]
-    left = min(int(stats[i][0]) for i in digits)
-    top = min(int(stats[i][1]) for i in digits)
-    mid = float(np.median([stats[i][1] + stats[i][3] / 2 for i in digits]))
-    digit_marks = {int(loose[stats[i][1] + stats[i][3] // 2, stats[i][0]:stats[i][0] + stats[i][2]].max()) for i in digits}
-
-    def apart(i: int) -> bool:
-        x, y, w, h = (int(v) for v in stats[i][:4])
-        return not {int(v) for v in np.unique(loose[y:y + h, x:x + w])} & (digit_marks - {0})
-
-    def before(i: int) -> bool:
-        x, y, w, h, area = (int(v) for v in stats[i])
-        return (x + w <= left + 1 and left - (x + w) <= 0.8 * tall and abs(y + h / 2 - mid) <= 0.25 * tall
-                and area >= 3)
-
-    def above(i: int) -> bool:
-        x, y, w, h, area = (int(v) for v in stats[i])
-        others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
-        return y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
-
-    min_width = float(_CELL["fax_dash_width"]) if bilevel else 0.0
-    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall, min_width)
-               and (before(i) or above(i)) and apart(i) for i in range(1, n) if i not in digits)
-
-
-def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str,
-                bilevel: bool = False) -> str:
-    """``digits`` with the minus sign the ink shows and OCR missed."""
-    if not digits or digits.startswith("-"):
-        return digits
-    if not leading_dash(cell_crop(grey, box, max(3, int(dpi / 50))), bilevel):
-        return digits
-    return "-" + digits.lstrip(".")
-
-
-def _has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
-    """Print in the cell: its ink pieces together are as tall as a glyph.
-
-    A faint thin digit (a "2" whose diagonal the threshold loses) leaves only short pieces, none
-    glyph-tall alone; taken one by one the cell passed for blank and was never read.
-    """
-    binary = _ink(cell_crop(grey, box, max(3, int(dpi / 50))))
-    if binary.size == 0:
-        return False
-    n, _, stats, _ = cv2.connectedComponentsWithStats(binary)
-    parts = [stats[i] for i in range(1, n) if stats[i][4] >= _CELL["min_ink_px"]]
-    return bool(parts) and max(y + h for _, y, _, h, _ in parts) - min(y for _, y, _, _, _ in parts) >= 0.04 * dpi
 
 
 def _assign(words: list[Word], table: TableGrid, dpi: float) -> tuple[dict[GridCell, list[Word]], set[GridCell], list[Word]]:
@@ -307,41 +101,6 @@ def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled
     return digits is not None and (conf < engine.number_trust or digits != text.replace(" ", ""))
 
 
-def broken_zero(read: CellRead) -> CellRead:
-    """A fax cell read as brackets ("()", "0)", "(", "{1}") is a "0" whose arcs the fax dropped: read
-    as 0 and marked ``broken-zero``, a weak reading that stays suspect unless a rule verifies it
-    (left as text, the row lost a number and its other numbers moved a column). A fax "1" or "11"
-    keeps its reading but is marked ``fax-1-or-0``: the same sides read without brackets."""
-    text = read.text.replace(" ", "")
-    if text in _ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
-        return CellRead(read.text, read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("fax-1-or-0",))))
-    if not _zero_in_brackets(text):
-        return read
-    return CellRead("0", read.confidence, read.engine, tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
-
-
-def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read: CellRead,
-              trust: float) -> CellRead:
-    """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR read
-    it as what such sides give ("1", "11", brackets, nothing) or read it unsure (below ``trust``:
-    "17", "12", one stray glyph "い" or "行"; never a word): marked ``broken-zero``, a weak reading.
-    Anything else goes through ``broken_zero``."""
-    text = read.text.replace(" ", "")
-    unsure = len(text) <= 4 and read.confidence < trust and len(_CJK.findall(text)) <= 1
-    if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
-        if is_broken_zero(cell_crop(grey, box, max(3, int(dpi / 50))), dpi):
-            return CellRead("0", read.confidence if text else 0.0, read.engine,
-                            tuple(dict.fromkeys(read.repairs + ("broken-zero",))))
-    return broken_zero(read)
-
-
-def _zero_in_brackets(flat: str) -> bool:
-    """A reading with brackets (``_BROKEN_NUMBER``, the one test of a broken number) around at most
-    one "0" or "1": the two sides of a "0", or one of them."""
-    text = flat.translate(_AS_BROKEN)
-    return bool(_BROKEN_NUMBER.fullmatch(text)) and text.strip("(){}") in ("", "0", "1")
-
-
 def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
     """A short unsure reading with neither a number nor a CJK glyph ("o j"): on a fax, the page pass's
     guess at broken digits, worth reading again from the cell's own crop (a broken 0 is not: its crop
@@ -371,7 +130,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         if garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked):
             numeric = (number_text(text) is not None or cell in broken
-                       or ((garbled or not text) and _narrow_single_line(grey, cell, dpi)))
+                       or ((garbled or not text) and _narrow_single_line(grey, cell.box, dpi)))
             todo.append((cell, numeric))
         joined = ("joined",) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
@@ -382,7 +141,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                for (cell, numeric), read in zip(todo, results)]
     for (cell, numeric), read in zip(todo, results):
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
-            read = CellRead(read.text, read.confidence, read.engine, read.repairs + ("broken",))
+            read = read.marked("broken")
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     for cell, read in reads.items():
@@ -398,24 +157,10 @@ def _second_read(first: CellRead, crop: CellRead, numeric: bool) -> CellRead:
     """The crop's reading replaces the page pass's; when both read a different number, the cell
     says so and keeps the lower confidence (neither reading is sure)."""
     text = number_text(crop.text) or crop.text if numeric else crop.text
-    repairs = crop.repairs
-    confidence = crop.confidence
     before, after = number_text(first.text), number_text(text)
     if before is not None and after is not None and before != after:
-        repairs = tuple(dict.fromkeys(repairs + ("engines-disagree",)))
-        confidence = min(confidence, first.confidence)
-    return CellRead(text, confidence, crop.engine, repairs)
-
-
-def _narrow_single_line(grey: np.ndarray, cell: GridCell, dpi: float) -> bool:
-    """An unread cell whose ink is one short line: most likely a number."""
-    binary = _ink(cell_crop(grey, cell.box, max(3, int(dpi / 50))))
-    bands = ink_bands(binary, max(3, int(dpi * 0.03)))
-    if len(bands) != 1:
-        return False
-    cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
-    height = bands[0][1] - bands[0][0]
-    return cols.size > 0 and (cols[-1] - cols[0]) <= 3.2 * height
+        return crop.marked("engines-disagree", text, min(crop.confidence, first.confidence))
+    return CellRead(text, crop.confidence, crop.engine, crop.repairs)
 
 
 def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
@@ -481,9 +226,7 @@ def prose_rows(words: list[Word], page: int, height: float | None = None) -> lis
     for line in group_lines(words):
         if height is not None and furniture_line(line, height):
             continue
-        box = line[0].box
-        for w in line[1:]:
-            box = box.union(w.box)
+        box = Box.around(w.box for w in line)
         span = Span(_join(w.text for w in line), page=page, bbox=box, method="ocr", engine=line[0].engine,
                     confidence=round(min(w.confidence for w in line), 3))
         out.append((box.y0, Row([span])))

@@ -144,10 +144,7 @@ def _convert(table: Any, page: int, height: float, flavor: str) -> RawTable:
     regions: dict[int, tuple[str, Box, int, int, int]] = {}
     for rid, pos in members.items():
         text = join_cell_text("\n".join(cells[r][c].text for r, c in pos if cells[r][c].text.strip()))
-        boxes = [_box(cells[r][c].x1, cells[r][c].y1, cells[r][c].x2, cells[r][c].y2, height) for r, c in pos]
-        box = boxes[0]
-        for b in boxes[1:]:
-            box = box.union(b)
+        box = Box.around(_box(cells[r][c].x1, cells[r][c].y1, cells[r][c].x2, cells[r][c].y2, height) for r, c in pos)
         rows_, cols_ = {r for r, _ in pos}, {c for _, c in pos}
         regions[rid] = (text, box, min(rows_), len(rows_), len(cols_))
     rows: list[list[RawCell]] = []

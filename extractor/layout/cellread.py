@@ -1,0 +1,285 @@
+"""A grid cell read from its own crop, and what OCR's text of a cell stands for.
+
+The page pass reads words; a cell it missed, read across a rule, or read unsure is read again from
+its crop: the crop's ink split into lines (``crop_lines``), all lines of a batch read by the
+recognition model without detection (``read_cells``), a wrapped number joined. What OCR drops at
+200 dpi or on a fax the ink still shows: a minus before the digits (``signed_text``), print in a
+cell read blank (``_has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``).
+layout.scan decides which cells to read so; layout.reread reads doubtful ones again later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from extractor.ingest.ocr import OcrEngine
+from extractor.layout.strokes import is_broken_zero
+from extractor.resources import load_json
+from extractor.settings import Settings
+
+_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "!": "1",
+                             "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "g": "9", "，": ",", "。": "."})
+_NUMBERISH = re.compile(r"^[-−]?[0-9OoDQIl|!SsZzBg.,，。]{1,14}$")
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+#: what OCR makes of a number whose strokes a fax (or a seal's removal) broke: "0" read "()", "0)", "(1"
+_BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
+#: square brackets and glyphs OCR confuses with 0 and 1, as ``_BROKEN_NUMBER`` spells them
+_AS_BROKEN = str.maketrans({"[": "(", "]": ")", "O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+#: what the sides of such a "0" read as without brackets: a fax "1" or "11" may be a 0 (weak)
+_ZERO_SIDES = ("1", "11")
+#: every glyph OCR makes of the two sides of such a "0"
+_ZERO_GUESSES = "1()[]{}|lI!"
+_CELL = load_json("scan.json")["cell"]
+#: paper-to-ink contrast (grey levels) above which a cell crop holds real print
+_CLEAR_INK = float(_CELL["clear_ink"])
+
+
+def number_text(text: str) -> str | None:
+    """The digits a numeric-looking OCR string stands for (O→0, l→1 …), or None if it is words.
+
+    Spaces inside are allowed only as thousands separators ("1 234"): "53 0 0 61 4" is several
+    numbers side by side (a column rule was lost), never the one number 530061 4.
+    """
+    groups = text.split()
+    if len(groups) > 1 and not all(len(g) == 3 for g in groups[1:]):
+        return None
+    flat = "".join(groups)
+    if not _NUMBERISH.match(flat) or not any(c.isdigit() or c in "OoDQ" for c in flat):
+        return None
+    return flat.translate(_CONFUSABLE).replace("−", "-")
+
+
+def _join(parts: Iterable[str]) -> str:
+    """Join OCR pieces of one line: no space between CJK pieces, one between Latin/digit pieces."""
+    out = ""
+    for part in parts:
+        if out and not (_CJK.search(out[-1]) or _CJK.search(part[0])):
+            out += " "
+        out += part
+    return out
+
+
+@dataclass(slots=True)
+class CellRead:
+    text: str
+    confidence: float
+    engine: str
+    repairs: tuple[str, ...] = ()
+
+    def marked(self, repair: str, text: str | None = None, confidence: float | None = None) -> CellRead:
+        """This reading with ``repair`` added once, and its text or confidence replaced where given."""
+        return CellRead(self.text if text is None else text, self.confidence if confidence is None else confidence,
+                        self.engine, tuple(dict.fromkeys(self.repairs + (repair,))))
+
+
+def ink_bands(binary: np.ndarray, dpi: float) -> list[tuple[int, int]]:
+    """Text line bands of a cell crop from its row ink profile (stacked glyphs: one band each);
+    anything lower than 3 % of an inch is a speck."""
+    min_height = max(3, int(dpi * 0.03))
+    rows = np.count_nonzero(binary, axis=1) > 0
+    bands, start = [], None
+    for y, on in enumerate(list(rows) + [False]):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            if y - start >= min_height:
+                bands.append((start, y))
+            start = None
+    return bands
+
+
+def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
+    """The inside of a cell at ``dpi``: inset by a 50th of an inch, so its rules stay out."""
+    inset = max(3, int(dpi / 50))
+    x0, y0, x1, y1 = box
+    return grey[y0 + inset:max(y0 + inset, y1 - inset), x0 + inset:max(x0 + inset, x1 - inset)]
+
+
+def _ink(crop: np.ndarray) -> np.ndarray:
+    """Ink of a cell crop. Faded print (a light scan) stays above a fixed 140 but for its cores,
+    which split a wrapped number's lines into fragments: with clear ink in the crop, anything
+    darker than the middle between paper and that ink counts."""
+    if crop.size == 0:
+        return np.zeros((0, 0), np.uint8)
+    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
+    level = max(140.0, paper - 0.5 * (paper - ink)) if paper - ink >= _CLEAR_INK else 140.0
+    _, binary = cv2.threshold(crop, level, 255, cv2.THRESH_BINARY_INV)
+    return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+
+
+def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0) -> list[np.ndarray]:
+    """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
+    paper; ``scale`` > 1 enlarges them (re-reads)."""
+    crop = cell_crop(grey, box, dpi)
+    binary = _ink(crop)
+    bands = ink_bands(binary, dpi)
+    if not bands:
+        return []
+    cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
+    pad = max(4, int(dpi / 25))
+    x0, x1 = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + pad + 1)
+    pieces = []
+    for b0, b1 in bands:
+        piece = np.pad(crop[max(0, b0 - pad):min(crop.shape[0], b1 + pad), x0:x1], pad, constant_values=255)
+        if scale != 1.0:
+            piece = cv2.resize(piece, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        pieces.append(piece)
+    return pieces
+
+
+def _joined(lines: list[tuple[str, float]], numeric: bool, engine: str) -> CellRead:
+    """A cell's reading from its lines: numbers wrapped in a narrow cell are one number."""
+    texts = [t for t, _ in lines if t]
+    confs = [c for t, c in lines if t]
+    text = "".join(texts) if numeric else _join(texts)
+    joined = ("joined",) if numeric and len(texts) > 1 else ()
+    return CellRead(text, min(confs) if confs else 0.0, engine, joined)
+
+
+def read_cells(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, int, int, int], bool]],
+               dpi: float, settings: Settings, scale: float = 1.0) -> list[CellRead]:
+    """Cells (box, numeric) read from their crops: all lines of one mode go to the recognition
+    model in one batch, no detection."""
+    lines = [crop_lines(grey, box, dpi, scale) for box, _ in jobs]
+    got: dict[int, list[tuple[str, float]]] = {}
+    for numeric in (True, False):
+        idx = [i for i, (_, n) in enumerate(jobs) if n is numeric and lines[i]]
+        flat = [piece for i in idx for piece in lines[i]]
+        read = iter(engine.read_lines(flat, settings.ocr, "digits" if numeric else "text")) if flat else iter(())
+        for i in idx:
+            got[i] = [next(read) for _ in lines[i]]
+    return [_joined(got.get(i, []), numeric, engine.name) for i, (_, numeric) in enumerate(jobs)]
+
+
+def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, int], dpi: float,
+                   settings: Settings, numeric: bool, scale: float = 1.0) -> CellRead:
+    """Read one cell from its crop, line by line; ``scale`` > 1 enlarges it first (re-reads)."""
+    return read_cells(engine, grey, [(box, numeric)], dpi, settings, scale)[0]
+
+
+def _dash_shaped(w: int, h: int, tall: int, min_width: float = 0.0) -> bool:
+    """Low and no taller than wide (and at least ``min_width`` of the digits' height wide): a minus,
+    not a glyph stroke."""
+    return h <= 0.4 * tall and max(h, min_width * tall) <= w <= tall
+
+
+def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
+    """A minus sign before the digits: a short flat blob at their mid-height left of them, or alone
+    on the line above them (a narrow cell wraps "-370" as "-" over "370"; a line's gap away, not
+    the broken-off top bar of a 5).
+
+    At 200 dpi a printed "-" is a few pixels wide, so page OCR drops it or reads a dot; its
+    shape and place tell it from a full stop (on the baseline) and from noise (not flat). A piece
+    of a digit broken off by faint ink (the bar of a "4") is joined to its digit by lighter ink: a
+    minus is parted from the digits by paper even at a looser threshold. A ``bilevel`` page (a fax)
+    has no lighter ink; what it breaks off a digit (the bar of a "4", the tail of a "3") is a few
+    pixels long, a minus is as long as a third of the digits' height (``fax_dash_width``).
+    """
+    if crop.size == 0:
+        return False
+    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
+    if paper - ink < 40:
+        return False
+    binary = (crop < paper - 0.4 * (paper - ink)).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if n < 2:
+        return False
+    _, loose = cv2.connectedComponents((crop < paper - 0.2 * (paper - ink)).astype(np.uint8), connectivity=8)
+    tall = int(stats[1:, 3].max())
+    digits = [i for i in range(1, n) if stats[i][3] >= 0.6 * tall]
+    left = min(int(stats[i][0]) for i in digits)
+    top = min(int(stats[i][1]) for i in digits)
+    mid = float(np.median([stats[i][1] + stats[i][3] / 2 for i in digits]))
+    digit_marks = {int(loose[stats[i][1] + stats[i][3] // 2, stats[i][0]:stats[i][0] + stats[i][2]].max()) for i in digits}
+
+    def apart(i: int) -> bool:
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        return not {int(v) for v in np.unique(loose[y:y + h, x:x + w])} & (digit_marks - {0})
+
+    def before(i: int) -> bool:
+        x, y, w, h, area = (int(v) for v in stats[i])
+        return (x + w <= left + 1 and left - (x + w) <= 0.8 * tall and abs(y + h / 2 - mid) <= 0.25 * tall
+                and area >= 3)
+
+    def above(i: int) -> bool:
+        x, y, w, h, area = (int(v) for v in stats[i])
+        others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
+        return y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
+
+    min_width = float(_CELL["fax_dash_width"]) if bilevel else 0.0
+    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall, min_width)
+               and (before(i) or above(i)) and apart(i) for i in range(1, n) if i not in digits)
+
+
+def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str,
+                bilevel: bool = False) -> str:
+    """``digits`` with the minus sign the ink shows and OCR missed."""
+    if not digits or digits.startswith("-"):
+        return digits
+    if not leading_dash(cell_crop(grey, box, dpi), bilevel):
+        return digits
+    return "-" + digits.lstrip(".")
+
+
+def _has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
+    """Print in the cell: its ink pieces together are as tall as a glyph.
+
+    A faint thin digit (a "2" whose diagonal the threshold loses) leaves only short pieces, none
+    glyph-tall alone; taken one by one the cell passed for blank and was never read.
+    """
+    binary = _ink(cell_crop(grey, box, dpi))
+    if binary.size == 0:
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(binary)
+    parts = [stats[i] for i in range(1, n) if stats[i][4] >= _CELL["min_ink_px"]]
+    return bool(parts) and max(y + h for _, y, _, h, _ in parts) - min(y for _, y, _, _, _ in parts) >= 0.04 * dpi
+
+
+def broken_zero(read: CellRead) -> CellRead:
+    """A fax cell read as brackets ("()", "0)", "(", "{1}") is a "0" whose arcs the fax dropped: read
+    as 0 and marked ``broken-zero``, a weak reading that stays suspect unless a rule verifies it
+    (left as text, the row lost a number and its other numbers moved a column). A fax "1" or "11"
+    keeps its reading but is marked ``fax-1-or-0``: the same sides read without brackets."""
+    text = read.text.replace(" ", "")
+    if text in _ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
+        return read.marked("fax-1-or-0")
+    if not _zero_in_brackets(text):
+        return read
+    return read.marked("broken-zero", "0")
+
+
+def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read: CellRead,
+              trust: float) -> CellRead:
+    """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR read
+    it as what such sides give ("1", "11", brackets, nothing) or read it unsure (below ``trust``:
+    "17", "12", one stray glyph "い" or "行"; never a word): marked ``broken-zero``, a weak reading.
+    Anything else goes through ``broken_zero``."""
+    text = read.text.replace(" ", "")
+    unsure = len(text) <= 4 and read.confidence < trust and len(_CJK.findall(text)) <= 1
+    if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
+        if is_broken_zero(cell_crop(grey, box, dpi), dpi):
+            return read.marked("broken-zero", "0", read.confidence if text else 0.0)
+    return broken_zero(read)
+
+
+def _zero_in_brackets(flat: str) -> bool:
+    """A reading with brackets (``_BROKEN_NUMBER``, the one test of a broken number) around at most
+    one "0" or "1": the two sides of a "0", or one of them."""
+    text = flat.translate(_AS_BROKEN)
+    return bool(_BROKEN_NUMBER.fullmatch(text)) and text.strip("(){}") in ("", "0", "1")
+
+
+def _narrow_single_line(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
+    """An unread cell whose ink is one short line: most likely a number."""
+    binary = _ink(cell_crop(grey, box, dpi))
+    bands = ink_bands(binary, dpi)
+    if len(bands) != 1:
+        return False
+    cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
+    height = bands[0][1] - bands[0][0]
+    return cols.size > 0 and (cols[-1] - cols[0]) <= 3.2 * height
