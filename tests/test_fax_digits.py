@@ -72,7 +72,7 @@ def test_a_printed_minus_on_a_fax_still_counts(name, digits):
 
 
 def test_brackets_in_any_order_around_at_most_a_zero_or_one_are_a_broken_zero():
-    """The one test of a broken number (``_BROKEN_NUMBER``) decides the fax zero too: the sides of a
+    """The one test of a broken number (``BROKEN_NUMBER``) decides the fax zero too: the sides of a
     "0" read in any order, square or curly, with an O or l between them; a number in brackets is not."""
     from extractor.layout.cellread import broken_zero
 

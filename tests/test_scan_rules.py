@@ -103,13 +103,13 @@ def test_a_faint_lone_digit_is_read_not_taken_for_a_blank_cell(tmp_path: Path):
 
 def test_specks_alone_do_not_make_a_cell_inked():
     """The joint-height test of print must not take scattered specks for a glyph."""
-    from extractor.layout.cellread import _has_ink
+    from extractor.layout.cellread import has_ink
 
     grey = np.full((60, 60), 240, np.uint8)
     grey[12, 30] = grey[40, 20] = 60  # one-pixel specks, far apart
-    assert not _has_ink(grey, (0, 0, 60, 60), 200.0)
+    assert not has_ink(grey, (0, 0, 60, 60), 200.0)
     cv2.putText(grey, "2", (22, 42), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 120, 1)
-    assert _has_ink(grey, (0, 0, 60, 60), 200.0)
+    assert has_ink(grey, (0, 0, 60, 60), 200.0)
 
 
 def _part(page: int, top: float, *rows: list[str]):

@@ -4,7 +4,7 @@ The page pass reads words; a cell it missed, read across a rule, or read unsure 
 its crop: the crop's ink split into lines (``crop_lines``), all lines of a batch read by the
 recognition model without detection (``read_cells``), a wrapped number joined. What OCR drops at
 200 dpi or on a fax the ink still shows: a minus before the digits (``signed_text``), print in a
-cell read blank (``_has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``).
+cell read blank (``has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``).
 layout.scan decides which cells to read so; layout.reread reads doubtful ones again later.
 """
 
@@ -25,10 +25,10 @@ from extractor.settings import Settings
 _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "!": "1",
                              "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "g": "9", "，": ",", "。": "."})
 _NUMBERISH = re.compile(r"^[-−]?[0-9OoDQIl|!SsZzBg.,，。]{1,14}$")
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 #: what OCR makes of a number whose strokes a fax (or a seal's removal) broke: "0" read "()", "0)", "(1"
-_BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
-#: square brackets and glyphs OCR confuses with 0 and 1, as ``_BROKEN_NUMBER`` spells them
+BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
+#: square brackets and glyphs OCR confuses with 0 and 1, as ``BROKEN_NUMBER`` spells them
 _AS_BROKEN = str.maketrans({"[": "(", "]": ")", "O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
 #: what the sides of such a "0" read as without brackets: a fax "1" or "11" may be a 0 (weak)
 _ZERO_SIDES = ("1", "11")
@@ -54,11 +54,11 @@ def number_text(text: str) -> str | None:
     return flat.translate(_CONFUSABLE).replace("−", "-")
 
 
-def _join(parts: Iterable[str]) -> str:
+def join_parts(parts: Iterable[str]) -> str:
     """Join OCR pieces of one line: no space between CJK pieces, one between Latin/digit pieces."""
     out = ""
     for part in parts:
-        if out and not (_CJK.search(out[-1]) or _CJK.search(part[0])):
+        if out and not (CJK.search(out[-1]) or CJK.search(part[0])):
             out += " "
         out += part
     return out
@@ -136,7 +136,7 @@ def _joined(lines: list[tuple[str, float]], numeric: bool, engine: str) -> CellR
     """A cell's reading from its lines: numbers wrapped in a narrow cell are one number."""
     texts = [t for t, _ in lines if t]
     confs = [c for t, c in lines if t]
-    text = "".join(texts) if numeric else _join(texts)
+    text = "".join(texts) if numeric else join_parts(texts)
     joined = ("joined",) if numeric and len(texts) > 1 else ()
     return CellRead(text, min(confs) if confs else 0.0, engine, joined)
 
@@ -226,7 +226,7 @@ def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, di
     return "-" + digits.lstrip(".")
 
 
-def _has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
+def has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
     """Print in the cell: its ink pieces together are as tall as a glyph.
 
     A faint thin digit (a "2" whose diagonal the threshold loses) leaves only short pieces, none
@@ -248,7 +248,7 @@ def broken_zero(read: CellRead) -> CellRead:
     text = read.text.replace(" ", "")
     if text in _ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
         return read.marked("fax-1-or-0")
-    if not _zero_in_brackets(text):
+    if not zero_in_brackets(text):
         return read
     return read.marked("broken-zero", "0")
 
@@ -260,21 +260,21 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
     "17", "12", one stray glyph "い" or "行"; never a word): marked ``broken-zero``, a weak reading.
     Anything else goes through ``broken_zero``."""
     text = read.text.replace(" ", "")
-    unsure = len(text) <= 4 and read.confidence < trust and len(_CJK.findall(text)) <= 1
+    unsure = len(text) <= 4 and read.confidence < trust and len(CJK.findall(text)) <= 1
     if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
         if is_broken_zero(cell_crop(grey, box, dpi), dpi):
             return read.marked("broken-zero", "0", read.confidence if text else 0.0)
     return broken_zero(read)
 
 
-def _zero_in_brackets(flat: str) -> bool:
-    """A reading with brackets (``_BROKEN_NUMBER``, the one test of a broken number) around at most
+def zero_in_brackets(flat: str) -> bool:
+    """A reading with brackets (``BROKEN_NUMBER``, the one test of a broken number) around at most
     one "0" or "1": the two sides of a "0", or one of them."""
     text = flat.translate(_AS_BROKEN)
-    return bool(_BROKEN_NUMBER.fullmatch(text)) and text.strip("(){}") in ("", "0", "1")
+    return bool(BROKEN_NUMBER.fullmatch(text)) and text.strip("(){}") in ("", "0", "1")
 
 
-def _narrow_single_line(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
+def narrow_single_line(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
     """An unread cell whose ink is one short line: most likely a number."""
     binary = _ink(cell_crop(grey, box, dpi))
     bands = ink_bands(binary, dpi)

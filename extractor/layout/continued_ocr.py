@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from extractor.ingest.document import Word
 from extractor.layout.continued import Reading
-from extractor.layout.cellread import _join, number_text
+from extractor.layout.cellread import join_parts, number_text
 from extractor.layout.tables.base import RawCell, RawTable
 from extractor.resources import load_json
 
@@ -103,7 +103,7 @@ def mend(prev: RawTable, cell: RawCell, prev_words: list[Word], nxt: RawTable, t
     """One cell from its two halves: the digits of a number close up like a wrap; marked "split"
     (the join is layout's guess: it must pass the template's rules or stay suspect)."""
     numeric = number_text(cell.text) is not None and number_text(tail.text) is not None
-    text = cell.text + tail.text if numeric else _join([cell.text, tail.text])
+    text = cell.text + tail.text if numeric else join_parts([cell.text, tail.text])
     repairs = tuple(dict.fromkeys(cell.repairs + tail.repairs + ("split",)))
     return replace(cell, text=text, confidence=min(prev.confidence_of(cell), nxt.confidence_of(tail)), repairs=repairs)
 

@@ -21,8 +21,8 @@ from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.cellread import (_BROKEN_NUMBER, _CJK, CellRead, _has_ink, _join, _narrow_single_line,
-                                       _zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
+                                       zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
                                        signed_text)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.orient import orientation, upright_by_page_pass
@@ -89,7 +89,7 @@ def _page_text(words: list[Word]) -> tuple[str, float, bool]:
     if not words:
         return "", 0.0, False
     lines = group_lines(words)
-    text = "".join(_join(w.text for w in line) for line in lines)
+    text = "".join(join_parts(w.text for w in line) for line in lines)
     tall = any((w.box.y1 - w.box.y0) > 1.8 * (w.box.x1 - w.box.x0) and len(w.text) < 3 for w in words)
     return text, min(w.confidence for w in words), tall
 
@@ -107,13 +107,13 @@ def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
     reads as strokes, "1" or "11")."""
     flat = text.replace(" ", "")
     return (0 < len(flat) <= 4 and conf < engine.number_trust and number_text(text) is None
-            and not _CJK.search(flat) and not _zero_in_brackets(flat))
+            and not CJK.search(flat) and not zero_in_brackets(flat))
 
 
 def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
                settings: Settings, bilevel: bool = False) -> tuple[dict[GridCell, CellRead], list[Word]]:
     """Every cell's text; words that fell outside the table are handed back for prose. A cell the
-    page pass read as brackets (``_BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
+    page pass read as brackets (``BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
     from its crop, marked "broken". On a ``bilevel`` page (a fax) a garbled short reading is read
     again too, and a cell whose ink is the two sides of a 0, or still read as brackets around at
     most a 0 or 1, is a broken 0 (``fax_zero``)."""
@@ -124,13 +124,13 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     for cell in table.cells:
         words_in = per.get(cell, [])
         text, conf, tall = _page_text(words_in)
-        inked = not text and _has_ink(grey, cell.box, dpi)
+        inked = not text and has_ink(grey, cell.box, dpi)
         garbled = bilevel and _garbled(engine, text, conf)
-        if _BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
+        if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         if garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked):
             numeric = (number_text(text) is not None or cell in broken
-                       or ((garbled or not text) and _narrow_single_line(grey, cell.box, dpi)))
+                       or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi)))
             todo.append((cell, numeric))
         joined = ("joined",) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
@@ -170,7 +170,7 @@ def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float
     reads a label and its number, or "0 0", across a rule as one run.
     """
     return [w.box.pixels(dpi) for w in words
-            if _CJK.search(w.text) and not w.text.strip()[-1].isdigit() and not _SIDE_BY_SIDE.search(w.text)]
+            if CJK.search(w.text) and not w.text.strip()[-1].isdigit() and not _SIDE_BY_SIDE.search(w.text)]
 
 
 def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
@@ -189,7 +189,7 @@ def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, flo
     height, a rule may touch a word line); a number is narrow, so its box is widened by as much.
     A "0" whose strokes the fax broke, read as "()" or "0)", is still one number in one cell.
     """
-    broken = [w.box.pixels(dpi) for w in words if _BROKEN_NUMBER.fullmatch(w.text.strip())]
+    broken = [w.box.pixels(dpi) for w in words if BROKEN_NUMBER.fullmatch(w.text.strip())]
     out = []
     for x0, y0, x1, y1 in _single_numbers(words, dpi) + broken:
         side = _ERASE_INSET * (y1 - y0) - _CORE_TRIM * (x1 - x0)
@@ -227,7 +227,7 @@ def prose_rows(words: list[Word], page: int, height: float | None = None) -> lis
         if height is not None and furniture_line(line, height):
             continue
         box = Box.around(w.box for w in line)
-        span = Span(_join(w.text for w in line), page=page, bbox=box, method="ocr", engine=line[0].engine,
+        span = Span(join_parts(w.text for w in line), page=page, bbox=box, method="ocr", engine=line[0].engine,
                     confidence=round(min(w.confidence for w in line), 3))
         out.append((box.y0, Row([span])))
     return out
