@@ -75,8 +75,8 @@ def _sessions(threads: int) -> tuple[object, object]:
     import rapidocr
 
     cpu = ort.OrtMemoryInfo("Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT)
-    ort.create_and_register_allocator(cpu, ort.OrtArenaCfg({
-        "arena_extend_strategy": 0, "initial_chunk_size_bytes": int(_CFG["arena_mb"]) * 2**20}))
+    first_region = int(_CFG["arena_mb"]) * 2**20  # honoured with growth by powers of two (strategy 0)
+    ort.create_and_register_allocator(cpu, ort.OrtArenaCfg(0, 0, first_region, -1))  # max_mem, strategy, first, dead
     models = Path(rapidocr.__file__).parent / "models"
 
     def session(model: str) -> object:
