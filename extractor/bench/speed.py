@@ -106,7 +106,10 @@ def measure(cmd: list[str]) -> Run:
 
 
 def median(cmd: list[str], runs: int) -> Run:
-    got = [measure(cmd) for _ in range(runs)]
+    return median_of([measure(cmd) for _ in range(runs)])
+
+
+def median_of(got: list[Run]) -> Run:
     return Run(statistics.median(r.wall for r in got), statistics.median(r.cpu for r in got), max(r.peak_mb for r in got))
 
 
@@ -153,15 +156,27 @@ def _row(name: str, run: Run, base: Run | None = None) -> str:
     return f"{name:44s} {run.wall:7.2f} {run.cpu:7.2f} {ratio} {run.peak_mb:8.0f}"
 
 
-def scan_part(pdf: Path, work: Path, dpi: int) -> None:
+def scan_part(pdf: Path, work: Path, dpi: int, runs: int) -> None:
     """A scan against one plain RapidOCR pass per page (its defaults; and on one thread, as nianbao
-    runs it), then the peak memory of a batch worker on scans."""
+    runs it), then the peak memory of a batch worker on scans.
+
+    The three are run in turn, ``runs`` rounds, so that each round meets the same load: the plain
+    pass's own CPU moves by several seconds from run to run (its default threads spin while they
+    wait), so a ratio is only worth its median over rounds.
+    """
     scan = scan_of(pdf, work / "scan.pdf", dpi)
-    ocr = median([sys.executable, "-c", PLAIN_RAPIDOCR, str(scan), str(dpi)], 1)
+    plain = [sys.executable, "-c", PLAIN_RAPIDOCR, str(scan), str(dpi)]
+    cmds = {"plain": plain, "one": [*plain, "1"], "ours": nianbao("extract", str(scan))}
+    got: dict[str, list[Run]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            got[name].append(measure(cmd))
+    ocr = median_of(got["plain"])
     print(_row("RapidOCR, one pass per page, scan", ocr))
-    print(_row("RapidOCR on one thread (ratio to above)",
-               median([sys.executable, "-c", PLAIN_RAPIDOCR, str(scan), str(dpi), "1"], 1), ocr))
-    print(_row("nianbao extract, scan (ratio to RapidOCR)", median(nianbao("extract", str(scan)), 1), ocr))
+    print(_row("RapidOCR on one thread (ratio to above)", median_of(got["one"]), ocr))
+    print(_row("nianbao extract, scan (ratio to RapidOCR)", median_of(got["ours"]), ocr))
+    rounds = " ".join(f"{o.cpu / p.cpu:.2f}" for o, p in zip(got["ours"], got["plain"]))
+    print(f"nianbao / RapidOCR CPU, round by round: {rounds}")
     scans = work / "scans"
     scans.mkdir()
     for i in range(2):
@@ -236,7 +251,7 @@ def main(argv: list[str]) -> int:
         if args.only == "batch":
             batch_part(work, args.runs, args.batch_n)
         if args.only in ("all", "scan"):
-            scan_part(pdf, work, args.dpi)
+            scan_part(pdf, work, args.dpi, args.runs)
         print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 
