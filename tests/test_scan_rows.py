@@ -185,3 +185,19 @@ def test_a_fax_cell_is_reread_once_per_engine_so_one_mistake_never_counts_as_agr
     fax = reread_cell(page, 200, box, [engine], settings, bilevel=True)
     assert [c[0] for c in grey] == ["2045"] * 3
     assert [(c[0], c[2]) for c in fax] == [("2045", "rapidocr")]
+
+
+def test_a_garbled_row_between_the_header_and_the_row_after_it_is_the_row_between():
+    """A fax read 2021's first t2 row "规章" as "现幸" (nothing alike): its values were dropped as
+    header. The next label read is "行政规范性文件", the row after it, so the row is 规章's: its
+    values land there, suspect; a garbled row whose next label is not the row after stays unplaced."""
+    tpl = template("2021")
+    labels = [label(f"{b.id}.{s.id}", s.label) for b in tpl.t2 for s in b.rows]
+    head = [_row("第二十条第（一）项", "", "", ""), _row("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")]
+    rows = [*head, _row("现幸", "0", "309", "10"), _row("行政规范性文件", "0", "0", "0")]
+    stream = read_stream(rows, labels, {lab.id for lab in labels})
+    assert [t.raw for t in stream.rows["art20_1.regulations"]] == ["0", "309", "10"]
+    assert stream.weak == {"art20_1.regulations"}
+    assert [t.raw for t in stream.rows["art20_1.normative_docs"]] == ["0", "0", "0"]
+    skipped = read_stream([*head, _row("现幸", "0", "309", "10"), _row("行政许可", "5")], labels, {lab.id for lab in labels})
+    assert "art20_1.regulations" not in skipped.rows and not skipped.weak

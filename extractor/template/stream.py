@@ -71,15 +71,32 @@ def _by_place(stream: Stream, labels: list[Label], current: int, data_ids: set[s
     return next((lab for lab in labels[current + 1:] if lab.id in data_ids), None)
 
 
+def _between(stream: Stream, labels: list[Label], current: int, data_ids: set[str], after: list[Row]) -> Label | None:
+    """The data row after ``current`` in template order, when a ruled row of values whose label
+    matched nothing (a fax reads 规章 "现幸") stands after the table's header or a row that already
+    holds values, and the next label read is the row after that one: rows come in template order,
+    so the row between is the one skipped. Opened by its place only, so its values stay suspect."""
+    if current + 2 >= len(labels) or labels[current + 1].id not in data_ids:
+        return None
+    if current >= 0 and not any(t.kind == "value" for t in stream.rows.get(labels[current].id, [])):
+        return None
+    following = next((t for row in after for t in _physical_row(row) if t.kind == "text"), None)
+    if following is None:
+        return None
+    found = best_match(following.raw, labels[current + 1:], threshold("row_floor"))
+    return labels[current + 1] if found is labels[current + 2] else None
+
+
 def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width: int = 0) -> Stream:
     """Assign every value/blank token to the last row label matched before it (in template order).
 
     ``width`` (a table whose rows all have that many columns): a ruled row of values with no label
-    matched opens the next row once the current one is full (``_by_place``)."""
+    matched opens the next row once the current one is full (``_by_place``). In any table such a
+    row opens the next row when the next label read is the row after it (``_between``)."""
     stream = Stream()
     current = -1
     pending_text: list[str] = []
-    for row in rows:
+    for index, row in enumerate(rows):
         tokens = _physical_row(row)
         valued = row.table and any(t.kind == "value" for t in tokens)
         first_text = next((t for t in tokens if t.kind == "text"), None)
@@ -87,7 +104,10 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
         for token in tokens:
             if token.kind == "value" and valued and not opened:
                 opened = True
-                if (garbled or current >= 0) and (placed := _by_place(stream, labels, current, data_ids, width, tokens)) is not None:
+                placed = _by_place(stream, labels, current, data_ids, width, tokens) if garbled or current >= 0 else None
+                if placed is None and garbled:
+                    placed = _between(stream, labels, current, data_ids, rows[index + 1:])
+                if placed is not None:
                     current = labels.index(placed)
                     stream.weak.add(placed.id)
                     stream.header_by_row[placed.id] = pending_text
