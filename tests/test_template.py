@@ -483,3 +483,20 @@ def test_a_header_row_of_column_numbers_opens_no_row(tmp_path):
     for row in ("new_received", "carried_over", "granted"):
         assert [result.slots[f"t3.{row}.{c}"].value for c in COLS] == rows[row]
         assert {result.slots[f"t3.{row}.{c}"].status for c in COLS} == {"read"}
+
+
+def test_the_first_row_of_table_two_whose_short_label_a_fax_garbled_opens_by_its_place_and_stays_suspect(tmp_path):
+    """"规章" read "规章一" (a cell rule taken for a glyph) matches no label exactly, and the
+    header's stricter floor let no row of table 二 open at all: every row after it was lost. The
+    first ruled row of values whose label resembles the first label is that row, weak (suspect)."""
+    lines = ["某某县统计局2021年政府信息公开工作年度报告", "一、总体情况", "本年度工作平稳。",
+             "二、主动公开政府信息情况", "第二十条第（一）项", "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+             "规章一\t0\t6\t10", "行政规范性文件\t0\t10\t12",
+             "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况"]
+    text = load_text(write(tmp_path, "\n".join(lines))).rows
+    ocr = [Row([replace(s, method="ocr") for s in r.spans], r.table) for r in text]
+    slots = map_tables(ocr, find_headings(ocr), 2022).slots
+    cols = ("issued", "abolished", "in_force")
+    assert [(slots[f"t2.art20_1.regulations.{c}"].value, slots[f"t2.art20_1.regulations.{c}"].status)
+            for c in cols] == [(0, "suspect"), (6, "suspect"), (10, "suspect")]
+    assert [slots[f"t2.art20_1.normative_docs.{c}"].value for c in cols] == [0, 10, 12]

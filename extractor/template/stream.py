@@ -40,9 +40,10 @@ def _physical_row(row: Row) -> list[Token]:
 
 def _expected(token: Token, labels: list[Label], current: int, opens_row: bool) -> Label | None:
     """The row expected next, when ``token`` opens a table row of values and resembles its label:
-    OCR mangles a short label ("行政处罚" read "行政器") beyond fuzzy matching, but rows come in
-    template order."""
-    if current < 0 or not opens_row or current + 1 >= len(labels):
+    OCR mangles a short label ("行政处罚" read "行政器", "规章" read "规章一" off a cell rule) beyond
+    fuzzy matching, but rows come in template order — the table's first row too, since the header
+    text before it holds no values."""
+    if not opens_row or current + 1 >= len(labels):
         return None
     return labels[current + 1] if resembles(token.raw, labels[current + 1]) else None
 
