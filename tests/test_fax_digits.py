@@ -65,7 +65,7 @@ def test_a_bit_a_fax_broke_off_a_digit_is_no_minus(name, digits):
     assert signed_text(grey, box, DPI, digits, bilevel=True) == digits
 
 
-@pytest.mark.parametrize("name,digits", [("minus370-s2", "370"), ("minus7-s8", "7")])
+@pytest.mark.parametrize("name,digits", [("minus370-s2", "370"), ("minus7-s8", "7"), ("minus134-wrapped-s17", "134")])
 def test_a_printed_minus_on_a_fax_still_counts(name, digits):
     grey, box = _cell(name)
     assert signed_text(grey, box, DPI, digits, bilevel=True) == "-" + digits

@@ -178,7 +178,9 @@ def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
     of a digit broken off by faint ink (the bar of a "4") is joined to its digit by lighter ink: a
     minus is parted from the digits by paper even at a looser threshold. A ``bilevel`` page (a fax)
     has no lighter ink; what it breaks off a digit (the bar of a "4", the tail of a "3") is a few
-    pixels long, a minus is as long as a third of the digits' height (``fax_dash_width``).
+    pixels long, so a minus beside the digits must be as long as a third of their height
+    (``fax_dash_width``); one wrapped onto the line above, a line's gap from any digit, need only be
+    flat and a fifth of their height long (``fax_wrapped_dash_width``; a speck is round and short).
     """
     if crop.size == 0:
         return False
@@ -211,9 +213,16 @@ def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
         others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
         return y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
 
-    min_width = float(_CELL["fax_dash_width"]) if bilevel else 0.0
-    return any(_dash_shaped(int(stats[i][2]), int(stats[i][3]), tall, min_width)
-               and (before(i) or above(i)) and apart(i) for i in range(1, n) if i not in digits)
+    floor = float(_CELL["fax_dash_width"]) if bilevel else 0.0
+
+    def dash(i: int) -> bool:
+        w, h = int(stats[i][2]), int(stats[i][3])
+        if before(i):
+            return _dash_shaped(w, h, tall, floor)
+        return above(i) and _dash_shaped(w, h, tall, float(_CELL["fax_wrapped_dash_width"]) if bilevel else 0.0) \
+            and (not bilevel or w >= 1.5 * h)
+
+    return any(dash(i) and apart(i) for i in range(1, n) if i not in digits)
 
 
 def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, digits: str,
