@@ -9,6 +9,7 @@ Every engine's tables become rows the same way (``table_rows``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -70,3 +71,25 @@ class TableEngine(Protocol):
     def find_tables(self, path: str, pages: list[Page]) -> dict[int, list[RawTable]]:
         """Tables per 1-based page number, only for the pages passed in."""
         ...
+
+
+def slot_regions(n_rows: int, n_cols: int, open_right: Callable[[int, int], bool],
+                 open_below: Callable[[int, int], bool]) -> list[list[int]]:
+    """Region id per grid slot: a slot joins its right / lower neighbour where no rule parts them
+    (``open_right`` / ``open_below``). Camelot's cells and the image grid merge regions alike."""
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            here = r * n_cols + c
+            if c + 1 < n_cols and open_right(r, c):
+                parent[find(here + 1)] = find(here)
+            if r + 1 < n_rows and open_below(r, c):
+                parent[find(here + n_cols)] = find(here)
+    return [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]

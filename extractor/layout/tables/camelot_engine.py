@@ -20,7 +20,7 @@ from extractor.geometry import Box
 from extractor.imports import without
 from extractor.ingest.document import Page
 from extractor.layout.repair import join_cell_text
-from extractor.layout.tables.base import RawCell, RawTable
+from extractor.layout.tables.base import RawCell, RawTable, slot_regions
 
 LATTICE_RESOLUTION = 150
 
@@ -114,23 +114,9 @@ def _box(x1: float, y1: float, x2: float, y2: float, height: float) -> Box:
 def _regions(cells: list[list[Any]], flavor: str) -> list[list[int]]:
     """Region id per grid cell: cells joined where camelot found no rule between them (lattice)."""
     n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
-    parent = list(range(n_rows * n_cols))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    if flavor == "lattice":
-        for r in range(n_rows):
-            for c in range(n_cols):
-                here = r * n_cols + c
-                if c + 1 < n_cols and not cells[r][c].right:
-                    parent[find(here + 1)] = find(here)
-                if r + 1 < n_rows and not cells[r][c].bottom:
-                    parent[find(here + n_cols)] = find(here)
-    return [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
+    lattice = flavor == "lattice"
+    return slot_regions(n_rows, n_cols, lambda r, c: lattice and not cells[r][c].right,
+                        lambda r, c: lattice and not cells[r][c].bottom)
 
 
 def _convert(table: Any, page: int, height: float, flavor: str) -> RawTable:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from extractor.layout.tables.base import slot_regions
 from extractor.resources import load_json
 
 _CFG = load_json("scan.json")["grid"]
@@ -255,25 +256,15 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
     ``dotted`` (a fax page: its binary ink and the lines of words on it) also counts a row rule the
     rule mask lost (``_dotted_edge``)."""
     rows, cols = len(ys) - 1, len(xs) - 1
-    parent = list(range(rows * cols))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for r in range(rows):
-        for c in range(cols):
-            if c + 1 < cols and not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band):
-                parent[find(r * cols + c + 1)] = find(r * cols + c)
-            if r + 1 < rows and not _edge_inked(h, ys[r + 1], xs[c], xs[c + 1], True, band) and not (
-                    dotted is not None and _dotted_edge(dotted[0], ys[r + 1], xs[c], xs[c + 1], band, dotted[1])):
-                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    ids = slot_regions(
+        rows, cols,
+        lambda r, c: not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band),
+        lambda r, c: not _edge_inked(h, ys[r + 1], xs[c], xs[c + 1], True, band) and not (
+            dotted is not None and _dotted_edge(dotted[0], ys[r + 1], xs[c], xs[c + 1], band, dotted[1])))
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(rows):
         for c in range(cols):
-            groups.setdefault(find(r * cols + c), []).append((r, c))
+            groups.setdefault(ids[r][c], []).append((r, c))
     cells = []
     for slots in groups.values():
         r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
