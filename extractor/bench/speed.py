@@ -202,7 +202,8 @@ def batch_part(work: Path, rounds: int, n: int) -> None:
         print(f"round {index + 1}: " + "; ".join(
             f"--jobs {r.jobs} first line {r.arrivals[0]:.2f} s, {r.steady_files} files in {r.window:.2f} s "
             f"({r.rate:.2f}/s), CPU {r.cpu_per_file:.3f} s/file, runqueue wait {_share(r.worker_wait, r.window)}, "
-            f"asleep {_share(r.worker_sleep, r.window)}, load {r.load:.1f}" for r in pair))
+            f"asleep {_share(r.worker_sleep, r.window)}, last line to exit {r.wall - r.arrivals[-1]:.2f} s, "
+            f"load {r.load:.1f}" for r in pair))
     ratios = {
         f"whole batch of {n} (files/s)": [a.wall / b.wall for a, b in zip(got[1], got[2])],
         f"once started ({n} - jobs files)": [b.rate / a.rate for a, b in zip(got[1], got[2])],
@@ -212,7 +213,20 @@ def batch_part(work: Path, rounds: int, n: int) -> None:
     for name, values in ratios.items():
         print(f"batch throughput --jobs 2 / --jobs 1, {name:40s} median {statistics.median(values):.2f}x, "
               f"range {min(values):.2f}-{max(values):.2f} over {len(values)} rounds")
+    print(_whole_batch_model(got))
     print(f"load average now {os.getloadavg()[0]:.2f}")
+
+
+def _whole_batch_model(got: dict[int, list[BatchRun]]) -> str:
+    """A whole command is a start-up S (its wall less its files at the steady rate) plus n files at that
+    rate: the ratio of whole commands reaches 1.8x only from n = (1.8 S2 - S1) / (1/r1 - 1.8/r2) files."""
+    start = {jobs: statistics.median(r.wall - r.files / r.rate for r in runs_) for jobs, runs_ in got.items()}
+    rate = {jobs: statistics.median(r.rate for r in runs_) for jobs, runs_ in got.items()}
+    text = f"start-up (wall less the files at the steady rate): --jobs 1 {start[1]:.2f} s, --jobs 2 {start[2]:.2f} s"
+    slope = 1 / rate[1] - 1.8 / rate[2]
+    if slope <= 0:
+        return text + "; once started below 1.8x, so no batch size reaches 1.8x whole"
+    return text + f"; whole commands reach 1.8x from about {max(0.0, (1.8 * start[2] - start[1]) / slope):.0f} files"
 
 
 def _share(seconds: tuple[float, ...], window: float) -> str:
