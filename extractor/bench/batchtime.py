@@ -10,7 +10,9 @@ finished in that window per second of it, tail imbalance included.
 Each worker's threads are read from ``/proc/PID/task/*/schedstat`` at the window's edges: time on a
 core, time runnable but waiting for one (other processes' load), and the rest, asleep (waiting for
 work or I/O: structural idleness). Runqueue wait is what a loaded machine adds; scaling the window by
-the share of their runnable time the workers actually ran estimates it on idle cores.
+the share of their runnable time the workers actually ran estimates it on idle cores. (With the
+kernel's autogroups, a loaded machine gives a batch command about one session's share of the cores
+however many workers it runs, so wall ratios under load mean nothing.)
 """
 
 from __future__ import annotations

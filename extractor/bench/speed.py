@@ -186,9 +186,9 @@ def batch_part(work: Path, rounds: int, n: int) -> None:
     Two figures, both files per second: the whole command (a fixed start-up included, which ``--jobs 2``
     cannot halve, so this ratio grows with n) and once started (``batchtime``: the files after each
     worker's first, timed from the results file inside the same run). Each ratio is per round, printed
-    as median and range. On a loaded machine the walls are shared with other processes; the ratio with
-    the workers' runqueue wait taken out, and two cores' worth of the CPU per file, say what idle cores
-    would give.
+    as median and range. Under load the walls say nothing (the kernel shares the cores by session, so a
+    batch gets about one session's share whatever its workers); the idle-core estimate and two cores'
+    worth of the CPU per file say what idle cores would give.
     """
     folder = batch_pdfs(work, n)
     got: dict[int, list[BatchRun]] = {1: [], 2: []}
