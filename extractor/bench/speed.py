@@ -222,7 +222,8 @@ def _whole_batch_model(got: dict[int, list[BatchRun]]) -> str:
     rate: the ratio of whole commands reaches 1.8x only from n = (1.8 S2 - S1) / (1/r1 - 1.8/r2) files."""
     start = {jobs: statistics.median(r.wall - r.files / r.rate for r in runs_) for jobs, runs_ in got.items()}
     rate = {jobs: statistics.median(r.rate for r in runs_) for jobs, runs_ in got.items()}
-    text = f"start-up (wall less the files at the steady rate): --jobs 1 {start[1]:.2f} s, --jobs 2 {start[2]:.2f} s"
+    text = (f"start-up (wall less the files at the steady rate; walls: idle cores only): --jobs 1 {start[1]:.2f} s, "
+            f"--jobs 2 {start[2]:.2f} s")
     slope = 1 / rate[1] - 1.8 / rate[2]
     if slope <= 0:
         return text + "; once started below 1.8x, so no batch size reaches 1.8x whole"
@@ -231,7 +232,7 @@ def _whole_batch_model(got: dict[int, list[BatchRun]]) -> str:
 
 def _share(seconds: tuple[float, ...], window: float) -> str:
     """Each worker's part of the window, in per cent."""
-    return "/".join(f"{100 * s / window:.0f}%" for s in seconds)
+    return "/".join(f"{max(0.0, 100 * s / window):.0f}%" for s in seconds)  # a few ms below 0: the reads lag
 
 
 def main(argv: list[str]) -> int:
