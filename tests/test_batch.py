@@ -73,6 +73,16 @@ def test_workers_start_frozen_and_with_their_share_of_the_cores() -> None:
     assert frozen > 10_000
 
 
+def test_a_killed_pool_has_closed_its_pipes_before_interpreter_exit() -> None:
+    """After ``_kill`` the pool's manager thread is gone: left running, it raced Python's exit hook (a write
+    to a pipe it had just closed, printed as an "Exception ignored" traceback after the batch summary)."""
+    pool = _new_pool(1)
+    assert pool.submit(eval, "1 + 1").result(timeout=300) == 2
+    manager = pool._executor_manager_thread
+    _kill(pool)
+    assert manager is not None and not manager.is_alive()
+
+
 def test_a_thread_limit_set_by_the_user_is_kept() -> None:
     probe = "import cv2; from extractor.batch.work import limit_threads; limit_threads(1); print(cv2.getNumThreads())"
     env = {**os.environ, "OPENCV_FOR_THREADS_NUM": "3"}

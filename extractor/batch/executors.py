@@ -47,11 +47,20 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
                                initargs=(threads_per_worker(jobs),))
 
 
-def _kill(pool: ProcessPoolExecutor) -> None:
-    """Stop at once: a plain shutdown would wait for files that may run for minutes."""
+def _kill(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
+    """Stop at once: a plain shutdown would wait for files that may run for minutes.
+
+    Then wait (briefly) for the pool's manager thread, which notices the dead workers and closes its
+    pipes: left running into interpreter exit, it raced Python's own exit hook, which could write to a
+    pipe the thread had just closed and print an "Exception ignored" traceback (Python 3.11).
+    """
+    manager = getattr(pool, "_executor_manager_thread", None)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
         process.terminate()
+    if manager is not None:
+        manager.join(grace)
 
 
 def local_results(tasks: Sequence[Task], settings: Settings, timeout: float | None, jobs: int) -> Iterator[tuple[Task, Line]]:

@@ -22,7 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractor.bench.speed import _proc_stats, batch_pdfs
+from extractor.bench.batchtime import proc_stats
+from extractor.bench.speed import batch_pdfs
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ def run_roles(tree: Path, folder: Path, out: Path, jobs: int) -> Roles:
     parent_of: dict[int, int] = {}
     before_server: float | None = None
     while proc.poll() is None:
-        stats = _proc_stats()
+        stats = proc_stats()
         for pid in _family(proc.pid, stats):
             parent_of[pid], cpu[pid] = stats[pid][0], stats[pid][1]
         if before_server is None and any(ppid == proc.pid for ppid in parent_of.values()):
