@@ -273,7 +273,18 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
     if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
         if is_broken_zero(cell_crop(grey, box, dpi), dpi):
             return read.marked("broken-zero", "0", read.confidence if text else 0.0)
-    return broken_zero(read)
+    return fax_stem(broken_zero(read))
+
+
+def fax_stem(read: CellRead) -> CellRead:
+    """A fax number with a "1" in it is marked ``fax-stem``: a "4" whose bar and diagonal the threshold
+    dropped is a bare stem, as a "1" whose flag it dropped is, and OCR reads both "1" with confidence
+    (1064 read 1061). Re-reads see the same ink, so only a passing rule over no other weak reading
+    can vouch for it (layout cannot tell them apart: on a fax their difference is a pixel or two)."""
+    digits = number_text(read.text)
+    if digits is None or "1" not in digits or "broken-zero" in read.repairs:
+        return read
+    return read.marked("fax-stem")
 
 
 def zero_in_brackets(flat: str) -> bool:
