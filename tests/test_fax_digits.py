@@ -91,3 +91,15 @@ def test_one_stray_glyph_over_a_broken_zero_reads_zero_but_a_word_stays():
         assert fax_zero(grey, box, DPI, CellRead(text, 0.4, "rapidocr"), 0.95).text == "0", text
     assert fax_zero(grey, box, DPI, CellRead("其他", 0.4, "rapidocr"), 0.95).text == "其他"
     assert fax_zero(grey, box, DPI, CellRead("17", 0.99, "rapidocr"), 0.95).text == "17"
+
+
+def test_a_fax_number_with_a_one_is_marked_fax_stem_as_a_four_that_lost_its_bar_reads_one():
+    """office_2021_00015's "354" reads "351" at 0.998: the "4" kept only its stem. The ink cannot say
+    which it is, so every fax number with a "1" carries ``fax-stem`` (weak, and re-reads cannot back
+    it); a broken zero read 0 and a number without a "1" do not."""
+    grey, box = _cell("four-read-351-s15")
+    read = fax_zero(grey, box, DPI, CellRead("351", 0.998, "rapidocr"), 0.95)
+    assert (read.text, read.repairs) == ("351", ("fax-stem",))
+    assert fax_zero(grey, box, DPI, CellRead("355", 0.998, "rapidocr"), 0.95).repairs == ()
+    grey, box = _cell("zero-read-11-s14-0")
+    assert fax_zero(grey, box, DPI, CellRead("11", 0.99, "rapidocr"), 0.95).repairs == ("broken-zero",)
