@@ -537,3 +537,46 @@ def test_a_reading_with_a_leading_zero_no_rule_covers_is_suspect_whatever_the_re
                for w in result.warnings)
     plain = _weak_t2(tmp_path, 3, "40", 0.99, [("40", 0.95), ("40", 0.95), ("40", 0.95)])
     assert plain.slots[KEY_DECISIONS].status == "read"
+
+
+def _with_repairs(rows: list[Row], cells: list[Span], text: str, repairs: tuple[str, ...]) -> list[Row]:
+    for old in cells:
+        rows = _swap_span(rows, old, replace(old, text=text, repairs=repairs))
+    return rows
+
+
+def test_a_fax_stem_change_the_rereads_repeat_is_suspect(tmp_path):
+    """A fax "4" that lost its bar reads "1" in every re-read of the same ink: re-reads cannot back a
+    doubt about the ink (``fax-stem``), and no rule covers 本年增/减, so it is suspect, not read."""
+    rows = _t2_report(tmp_path)
+    rows = _with_repairs(rows, [_cell(rows, "行政许可", 2)], "1", ("fax-stem",))
+    result = map_tables(rows, find_headings(rows), 2020, rereader=FakeOcr(rows, {}))
+    slot = result.slots[KEY_CHANGE]
+    assert (slot.value, slot.status, slot.verified) == (1, "suspect", False)
+    assert any(w.startswith(f"{KEY_CHANGE}: suspect") and "fax-stem" in w for w in result.warnings)
+
+
+def test_two_fax_stems_that_balance_a_rule_verify_neither(tmp_path):
+    """t4 of a fax: 1064 read 1061 both in 直接起诉·纠正 and its total; the sum rule balances over the
+    two identical misreadings, so it must verify neither, and re-reads of the same ink cannot back them."""
+    printed = _t2_report(tmp_path)
+    t4 = next(r for r in printed if r.table and len(r.spans) == 15)
+    rows = _with_repairs(printed, [t4.spans[6], t4.spans[9]], "1", ("fax-stem",))
+    result = map_tables(rows, find_headings(rows), 2020, rereader=FakeOcr(rows, {}))
+    for key in ("t4.lit_direct_correct", "t4.lit_direct_total"):
+        slot = result.slots[key]
+        assert (slot.value, slot.status, slot.verified) == (1, "suspect", False), key
+    rows = _with_repairs(printed, [t4.spans[6], t4.spans[9]], "1", ())
+    result = map_tables(rows, find_headings(rows), 2020, rereader=FakeOcr(rows, {}))
+    assert (result.slots["t4.lit_direct_total"].status, result.slots["t4.lit_direct_total"].verified) == ("read", True)
+
+
+def test_one_fax_stem_a_passing_rule_covers_is_verified(tmp_path):
+    """The mark costs only where no rule or a rule over two marked readings: one "1" among sure
+    readings that balance is vouched for by its rule."""
+    rows = _t2_report(tmp_path)
+    t4 = next(r for r in rows if r.table and len(r.spans) == 15)
+    rows = _with_repairs(_with_repairs(rows, [t4.spans[6]], "1", ("fax-stem",)), [t4.spans[9]], "1", ())
+    result = map_tables(rows, find_headings(rows), 2020, rereader=FakeOcr(rows, {}))
+    slot = result.slots["t4.lit_direct_correct"]
+    assert (slot.value, slot.status, slot.verified) == (1, "read", True)

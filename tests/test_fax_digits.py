@@ -26,7 +26,7 @@ def _names(prefix: str) -> list[str]:
 
 
 def test_the_fixture_cells_are_there():
-    assert len(_names("zero-read-")) == 11 and len(_names("one-read-")) == 4
+    assert len(_names("zero-read-")) == 14 and len(_names("one-read-")) == 4
 
 
 @pytest.mark.parametrize("name", _names("zero-read-"))
@@ -35,7 +35,7 @@ def test_a_fax_zero_without_its_arcs_is_two_bowed_sides(name):
     assert is_broken_zero(cell_crop(grey, box, DPI), DPI)
 
 
-@pytest.mark.parametrize("name", _names("one-read-") + ["six-broken-s16", "four-bar-s3", "minus7-s8"])
+@pytest.mark.parametrize("name", _names("one-read-") + ["six-broken-s16", "six-read-1-s15-hook", "four-bar-s3", "minus7-s8"])
 def test_a_one_a_broken_six_and_other_digits_are_not_a_broken_zero(name):
     grey, box = _cell(name)
     assert not is_broken_zero(cell_crop(grey, box, DPI), DPI)
@@ -43,7 +43,8 @@ def test_a_one_a_broken_six_and_other_digits_are_not_a_broken_zero(name):
 
 def test_a_fax_cell_read_one_whose_ink_is_a_zero_reads_zero_marked_weak():
     """What OCR made of the two sides ("1", "11"), even sure of it, gives way to the ink; a real "1"
-    keeps its reading and its ``fax-1-or-0`` mark, a confident "6" is left alone."""
+    keeps its reading and its ``fax-1-or-0`` mark (and ``fax-stem``: it may be a "4" without its bar),
+    a confident "6" is left alone."""
     for name in _names("zero-read-"):
         grey, box = _cell(name)
         read = fax_zero(grey, box, DPI, CellRead(name.split("-")[2], 0.99, "rapidocr"), 0.95)
@@ -51,7 +52,7 @@ def test_a_fax_cell_read_one_whose_ink_is_a_zero_reads_zero_marked_weak():
     for name in _names("one-read-"):
         grey, box = _cell(name)
         read = fax_zero(grey, box, DPI, CellRead("1", 0.99, "rapidocr"), 0.95)
-        assert (read.text, read.repairs) == ("1", ("fax-1-or-0",)), name
+        assert (read.text, read.repairs) == ("1", ("fax-1-or-0", "fax-stem")), name
     grey, box = _cell("six-broken-s16")
     assert fax_zero(grey, box, DPI, CellRead("6", 0.99, "rapidocr"), 0.95) == CellRead("6", 0.99, "rapidocr")
 
@@ -90,3 +91,15 @@ def test_one_stray_glyph_over_a_broken_zero_reads_zero_but_a_word_stays():
         assert fax_zero(grey, box, DPI, CellRead(text, 0.4, "rapidocr"), 0.95).text == "0", text
     assert fax_zero(grey, box, DPI, CellRead("其他", 0.4, "rapidocr"), 0.95).text == "其他"
     assert fax_zero(grey, box, DPI, CellRead("17", 0.99, "rapidocr"), 0.95).text == "17"
+
+
+def test_a_fax_number_with_a_one_is_marked_fax_stem_as_a_four_that_lost_its_bar_reads_one():
+    """office_2021_00015's "354" reads "351" at 0.998: the "4" kept only its stem. The ink cannot say
+    which it is, so every fax number with a "1" carries ``fax-stem`` (weak, and re-reads cannot back
+    it); a broken zero read 0 and a number without a "1" do not."""
+    grey, box = _cell("four-read-351-s15")
+    read = fax_zero(grey, box, DPI, CellRead("351", 0.998, "rapidocr"), 0.95)
+    assert (read.text, read.repairs) == ("351", ("fax-stem",))
+    assert fax_zero(grey, box, DPI, CellRead("355", 0.998, "rapidocr"), 0.95).repairs == ()
+    grey, box = _cell("zero-read-11-s14-0")
+    assert fax_zero(grey, box, DPI, CellRead("11", 0.99, "rapidocr"), 0.95).repairs == ("broken-zero",)

@@ -4,7 +4,8 @@ The page pass reads words; a cell it missed, read across a rule, or read unsure 
 its crop: the crop's ink split into lines (``crop_lines``), all lines of a batch read by the
 recognition model without detection (``read_cells``), a wrapped number joined. What OCR drops at
 200 dpi or on a fax the ink still shows: a minus before the digits (``signed_text``), print in a
-cell read blank (``has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``).
+cell read blank (``has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``); a fax
+"1" that may be a "4" stripped to its stem is marked weak (``fax_stem``).
 layout.scan decides which cells to read so; layout.reread reads doubtful ones again later.
 """
 
@@ -267,13 +268,24 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
     """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR read
     it as what such sides give ("1", "11", brackets, nothing) or read it unsure (below ``trust``:
     "17", "12", one stray glyph "い" or "行"; never a word): marked ``broken-zero``, a weak reading.
-    Anything else goes through ``broken_zero``."""
+    Anything else goes through ``broken_zero`` and ``fax_stem``."""
     text = read.text.replace(" ", "")
     unsure = len(text) <= 4 and read.confidence < trust and len(CJK.findall(text)) <= 1
     if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
         if is_broken_zero(cell_crop(grey, box, dpi), dpi):
             return read.marked("broken-zero", "0", read.confidence if text else 0.0)
-    return broken_zero(read)
+    return fax_stem(broken_zero(read))
+
+
+def fax_stem(read: CellRead) -> CellRead:
+    """A fax number with a "1" in it is marked ``fax-stem``: a "4" whose bar and diagonal the threshold
+    dropped is a bare stem, as a "1" whose flag it dropped is, and OCR reads both "1" with confidence
+    (1064 read 1061). Re-reads see the same ink, so only a passing rule over no other weak reading
+    can vouch for it (layout cannot tell them apart: on a fax their difference is a pixel or two)."""
+    digits = number_text(read.text)
+    if digits is None or "1" not in digits or "broken-zero" in read.repairs:
+        return read
+    return read.marked("fax-stem")
 
 
 def zero_in_brackets(flat: str) -> bool:

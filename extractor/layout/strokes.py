@@ -30,6 +30,7 @@ class Stroke:
     y0: int
     height: int
     bow: float
+    solid: bool = True  # no row without ink between its ends (a "6"'s hook over its bowl is not)
 
     def middle(self) -> float:
         return self.y0 + self.height / 2
@@ -75,7 +76,8 @@ def glyph_strokes(crop: np.ndarray) -> list[Stroke]:
         elif not on and start is not None:
             part = band[:, start:x]
             tall = np.flatnonzero(part.any(axis=1))
-            out.append(Stroke(start, x, int(tall[0]), int(tall[-1] - tall[0] + 1), _bow(part)))
+            height = int(tall[-1] - tall[0] + 1)
+            out.append(Stroke(start, x, int(tall[0]), height, _bow(part), tall.size == height))
             start = None
     return out
 
@@ -85,7 +87,9 @@ def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
     side at one height, near each other, the left bowed left and the right bowed right (a "1" is
     one straight stem; the stems of "11" are straight, and so bowed neither way). The left side
     must bow: the flag of a "1" bows its stem the way of a ")", never of a "(" (so a clearly bowed
-    "(" may stand beside a ")" the fax straightened)."""
+    "(" may stand beside a ")" the fax straightened, or even bent a little inwards). A ")" bowed
+    beyond any "1"'s flag may stand beside a straight "(", when both are whole strokes (the hook of
+    a broken "6" over its bowl leaves a row without ink in its right column)."""
     found = glyph_strokes(crop)
     tallest = max((s.height for s in found), default=0)
     strokes = [s for s in found if s.height >= _CFG["piece_height"] * tallest]  # bits of a broken arc, specks
@@ -102,8 +106,11 @@ def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
     if not 0 < gap <= _CFG["max_gap"] * line or widest > _CFG["max_side_width"] * line:
         return False
     scale = line / 16.0
-    bow = float(_CFG["min_bow_px16"]) * scale
+    least = float(_CFG["min_bow_px16"]) * scale
+    left_bow, right_bow = -least, least
     if left.bow <= -float(_CFG["strong_bow_px16"]) * scale:  # a clear "(": its ")" may have lost its bow
-        bow = -float(_CFG["straight_px16"]) * scale
-    return left.bow <= -float(_CFG["min_bow_px16"]) * scale and right.bow >= bow and (
+        right_bow = -float(_CFG["inward_px16"]) * scale
+    elif right.bow >= float(_CFG["strong_right_bow_px16"]) * scale and left.solid and right.solid:
+        left_bow = float(_CFG["straight_px16"]) * scale  # a whole ")" bowed beyond any "1"'s flag
+    return left.bow <= left_bow and right.bow >= right_bow and (
         right.bow - left.bow >= float(_CFG["min_bow_sum_px16"]) * scale)

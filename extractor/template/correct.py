@@ -216,12 +216,24 @@ def audit_money(slots: dict[str, Slot], money: set[str]) -> list[str]:
 #: read, so re-reading the box cannot back it: only a rule can.
 _LEADING_ZERO = re.compile(r"^[-+]?0\d")
 _LEADING_ZERO_WHY = "leading zero"
+#: repairs that doubt the ink itself, not how it was read (a fax "1" may be a "4" whose bar and diagonal
+#: the threshold dropped: the same bare stem): re-reads of the box see the same ink and cannot back it
+_INK_DOUBT = frozenset({"fax-stem"})
+
+
+def _unbackable(why: str) -> bool:
+    return why == _LEADING_ZERO_WHY or bool(_INK_DOUBT & set(why.split("+")))
 
 
 def weakness(slot: Slot) -> str:
-    """Why a reading cannot stand on its own ("" when it can): low confidence, mended text, disagreement."""
+    """Why a reading cannot stand on its own ("" when it can): low confidence, mended text, disagreement;
+    a doubt about the ink itself stands even when re-reads agreed."""
     span = slot.span
-    if slot.status != "read" or slot.value is None or span is None or slot.backed:
+    if slot.status != "read" or slot.value is None or span is None:
+        return ""
+    if _INK_DOUBT & set(span.repairs):
+        return "+".join(span.repairs)
+    if slot.backed:
         return ""
     if slot.confidence < threshold("low_confidence"):
         return f"confidence {slot.confidence:.2f}"
@@ -249,7 +261,7 @@ def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | No
         why = "" if slot.verified else weakness(slot)
         if not why:
             continue
-        if rereader is not None and rereadable(slot) and why != _LEADING_ZERO_WHY:
+        if rereader is not None and rereadable(slot) and not _unbackable(why):
             note = _second_opinion(key, slot, rereader, key in signed)
             if not note:
                 continue
