@@ -151,7 +151,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             read = reads[cell] = fax_zero(grey, cell.box, dpi, read, engine.number_trust)
         if number_text(read.text) is not None:
             signed = signed_text(grey, cell.box, dpi, read.text, bilevel)
-            reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + (("light-page",) if light else ()))
+            weak = ("light-page",) if light else ()
+            reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside
 
 
@@ -264,7 +265,8 @@ def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageIm
             words = engine.recognize(grey, dpi, settings.ocr, bilevel=bilevel)
             warnings.append(f"page {page.number}: turned upright ({90 * quarters}° clockwise)")
     if info["light"]:
-        warnings.append(f"page {page.number}: binarised so lightly that its glyphs fell apart; its numbers are weak readings")
+        warnings.append(f"page {page.number}: binarised so lightly that its glyphs fell apart; "
+                        "its numbers are weak readings")
     return PageImage(grey, dpi, bilevel, bool(info["light"])), words, warnings
 
 
