@@ -254,11 +254,37 @@ def turn(grey: np.ndarray, quarters: int) -> np.ndarray:
     return cv2.rotate(grey, codes[q])
 
 
+_LIGHT = load_json("scan.json")["light"]
+
+
+def glyph_fragments(grey: np.ndarray, dpi: float) -> tuple[float, float]:
+    """Ink pieces per 1000 pixels of glyph ink (rules left out, specks too), and that ink in square
+    inches. Print binarised too lightly keeps the upright strokes of its glyphs and loses most
+    of the horizontal ones (and the arcs of its digits): each glyph falls into many small pieces."""
+    ink = (grey < 128).astype(np.uint8)
+    k = max(3, int(round(float(_LIGHT["rule_in"]) * dpi)))
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1))) | \
+        cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    glyphs = cv2.subtract(ink, rules)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(glyphs, connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    areas = areas[areas >= int(_LIGHT["min_piece_px"])]
+    total = int(areas.sum())
+    return (1000.0 * areas.size / total if total else 0.0), total / (dpi * dpi)
+
+
+def is_light(grey: np.ndarray, dpi: float) -> bool:
+    """A bilevel page binarised so lightly that its glyphs fell apart (``glyph_fragments``), with
+    enough print on it to tell (a near-empty page of a few words is all small pieces anyway)."""
+    pieces, area = glyph_fragments(grey, dpi)
+    return area >= float(_LIGHT["min_glyph_in2"]) and pieces >= float(_LIGHT["pieces_per_kpx"])
+
+
 def clean_page(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float, dict[str, float]]:
     """Seal-free, perspective-corrected, flattened, denoised, levelled grey page, its resolution,
-    and what was done (for warnings)."""
+    and what was done (for warnings); ``light`` says a bilevel page's glyphs fell apart (``is_light``)."""
     grey = to_grey(image)
-    info = {"photo": 0.0, "skew": 0.0, "bilevel": float(is_bilevel(grey))}
+    info = {"photo": 0.0, "skew": 0.0, "bilevel": float(is_bilevel(grey)), "light": 0.0}
     if dpi < _CFG["min_dpi"]:  # fax: thresholds and OCR models want at least this much
         k = _CFG["min_dpi"] / dpi
         bilevel = is_bilevel(grey)
@@ -273,4 +299,6 @@ def clean_page(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float, dict[s
         info["photo"] = 1.0
     grey = denoise(normalize_contrast(grey))
     grey, info["skew"] = deskew(grey)
+    if info["bilevel"]:
+        info["light"] = float(is_light(grey, dpi))
     return grey, dpi, info

@@ -57,13 +57,14 @@ def reread_cell(grey: np.ndarray, dpi: float, box: Box, engines: list[OcrEngine]
 
 def make_rereader(pages: Cleaned, settings: Settings) -> Rereader:
     """A function (page number, bbox in points) → candidate readings from the cleaned page images
-    the layout read (``pages``); [] for pages without one."""
+    the layout read (``pages``); [] for pages without one, and for a light page (``PageImage.light``:
+    re-reading strokes the fax lost repeats the layout's guess, it would back it as agreement)."""
     primary, other = resolve_engines(settings.ocr.engine)
     engines = [primary] + ([other] if other is not None else [])
 
     def reread(page: int, bbox: Box) -> list[Candidate]:
         found = pages.get(page)
-        if found is None:
+        if found is None or found.light:  # a light page's broken strokes read the same way again: no second opinion
             return []
         return reread_cell(found.image, found.dpi, bbox, engines, settings, found.bilevel)
 

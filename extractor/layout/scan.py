@@ -111,12 +111,14 @@ def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
 
 
 def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
-               settings: Settings, bilevel: bool = False) -> tuple[dict[GridCell, CellRead], list[Word]]:
+               settings: Settings, bilevel: bool = False, light: bool = False
+               ) -> tuple[dict[GridCell, CellRead], list[Word]]:
     """Every cell's text; words that fell outside the table are handed back for prose. A cell the
     page pass read as brackets (``BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
     from its crop, marked "broken". On a ``bilevel`` page (a fax) a garbled short reading is read
     again too, and a cell whose ink is the two sides of a 0, or still read as brackets around at
-    most a 0 or 1, is a broken 0 (``fax_zero``)."""
+    most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) every
+    number is marked ``light-page``: a weak reading, suspect unless a rule verifies it."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
@@ -149,7 +151,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             read = reads[cell] = fax_zero(grey, cell.box, dpi, read, engine.number_trust)
         if number_text(read.text) is not None:
             signed = signed_text(grey, cell.box, dpi, read.text, bilevel)
-            reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs)
+            weak = ("light-page",) if light else ()
+            reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside
 
 
@@ -240,6 +243,7 @@ class PageImage:
     image: np.ndarray
     dpi: float
     bilevel: bool = False
+    light: bool = False
 
 
 def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[Word], list[str]]:
@@ -260,7 +264,10 @@ def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageIm
             grey = imageops.turn(grey, quarters)
             words = engine.recognize(grey, dpi, settings.ocr, bilevel=bilevel)
             warnings.append(f"page {page.number}: turned upright ({90 * quarters}° clockwise)")
-    return PageImage(grey, dpi, bilevel), words, warnings
+    if info["light"]:
+        warnings.append(f"page {page.number}: binarised so lightly that its glyphs fell apart; "
+                        "its numbers are weak readings")
+    return PageImage(grey, dpi, bilevel, bool(info["light"])), words, warnings
 
 
 @dataclass(slots=True)
@@ -289,7 +296,7 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None) -
         if table.n_cols < 2:
             continue
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
-        reads, words = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel)
+        reads, words = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel, cleaned.light)
         raw = grid_table(table, reads, page.number, dpi)
         if raw.rows:
             tables.append(raw)

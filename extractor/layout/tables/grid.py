@@ -7,6 +7,7 @@ slots belong to one merged cell when the rule between them is missing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -256,21 +257,56 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
     ``dotted`` (a fax page: its binary ink and the lines of words on it) also counts a row rule the
     rule mask lost (``_dotted_edge``)."""
     rows, cols = len(ys) - 1, len(xs) - 1
-    ids = slot_regions(
-        rows, cols,
-        lambda r, c: not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band),
-        lambda r, c: not _edge_inked(h, ys[r + 1], xs[c], xs[c + 1], True, band) and not (
-            dotted is not None and _dotted_edge(dotted[0], ys[r + 1], xs[c], xs[c + 1], band, dotted[1])))
+
+    def open_right(r: int, c: int) -> bool:
+        return not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band)
+
+    def open_below(r: int, c: int) -> bool:
+        return not _edge_inked(h, ys[r + 1], xs[c], xs[c + 1], True, band) and not (
+            dotted is not None and _dotted_edge(dotted[0], ys[r + 1], xs[c], xs[c + 1], band, dotted[1]))
+
+    ids = slot_regions(rows, cols, open_right, open_below)
     groups: dict[int, list[tuple[int, int]]] = {}
     for r in range(rows):
         for c in range(cols):
             groups.setdefault(ids[r][c], []).append((r, c))
-    cells = []
+    spans = []
     for slots in groups.values():
         r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
         c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
-        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+        if dotted is not None and len(slots) < (r1 - r0 + 1) * (c1 - c0 + 1):
+            spans.extend(_rectangles(set(slots), open_right, open_below))
+        else:
+            spans.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
+    cells = [GridCell(r, c, rs, cs, (xs[c], ys[r], xs[c + cs], ys[r + rs])) for r, c, rs, cs in spans]
     return sorted(cells, key=lambda k: (k.row, k.col))
+
+
+def _rectangles(slots: set[tuple[int, int]], open_right: Callable[[int, int], bool],
+                open_below: Callable[[int, int], bool]) -> list[tuple[int, int, int, int]]:
+    """A region of slots that is no rectangle, as rectangular cells (row, col, rowspan, colspan).
+
+    A fax's broken rules let a merged cell run on into its neighbours ("三、本年度办理结果" down its
+    column into the labels beside it, through a stretch of column rule the fax lost); taken as one
+    cell, its box covered twenty rows of labels and their text ran together. A cell is never any
+    shape but a rectangle, so the region is cut back into runs along each row (slots with no column
+    rule between them), and runs of the same columns one under the other join where no row rule
+    parts any of their slots.
+    """
+    runs: list[list[int]] = []  # [row, col, rowspan, colspan]
+    for r in sorted({s[0] for s in slots}):
+        cols = sorted(c for rr, c in slots if rr == r)
+        start = cols[0]
+        for a, b in zip(cols, [*cols[1:], -1]):
+            if b == a + 1 and open_right(r, a):
+                continue
+            above = next((k for k in runs if k[0] + k[2] == r and k[1] == start and k[3] == a - start + 1), None)
+            if above is not None and all(open_below(r - 1, c) for c in range(start, a + 1)):
+                above[2] += 1
+            else:
+                runs.append([r, start, 1, a - start + 1])
+            start = b
+    return [(r, c, rs, cs) for r, c, rs, cs in runs]
 
 
 def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool) -> np.ndarray:
