@@ -9,10 +9,14 @@ searched at all: its first values are taken and its cells flagged.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import product
+from statistics import median
 
-from extractor.template.numbers import Number, Token, parse_number
+from extractor.geometry import Box
+from extractor.ingest.document import Span
+from extractor.template.numbers import Number, Token, parse_number, tokenize
 from extractor.template.rules import Equation
 from extractor.template.spec import threshold
 
@@ -205,6 +209,124 @@ def _run_together(values: list[Token], columns: list[str], rules: list[Equation]
     return None
 
 
+def _cells(tokens: list[Token]) -> list[Span]:
+    """The cells a row's tokens were read from, in order, each once."""
+    spans: list[Span] = []
+    for token in tokens:
+        if not spans or spans[-1] is not token.span:
+            spans.append(token.span)
+    return spans
+
+
+def _whole(share: float) -> int | None:
+    """``share`` (a length in column widths) as a whole number of columns, None when it is not one."""
+    count = round(share)
+    return count if abs(share - count) <= threshold("slot_width_slack") else None
+
+
+def _pieces(span: Span) -> list[Token]:
+    """What one cell holds, left to right: numbers and unreadable bits ("0." off a speck), no blanks."""
+    return [t for t in tokenize(span, True) if t.kind != "blank"]
+
+
+def _unit(cells: list[Span]) -> float | None:
+    """The width of one column: the median width of the cells holding at most one thing, when most do."""
+    single = [s.bbox.x1 - s.bbox.x0 for s in cells if s.bbox is not None and len(_pieces(s)) <= 1]
+    return median(single) if len(single) >= 2 and 2 * len(single) >= len(cells) else None
+
+
+def _one_grid_row(cells: list[Span]) -> list[Box] | None:
+    """The cells' boxes when they are cells of one row of one OCR'd page grid, left to right."""
+    boxes = [s.bbox for s in cells if s.bbox is not None]
+    if (len(boxes) != len(cells) or any(s.method != "ocr" for s in cells) or len({s.page for s in cells}) != 1
+            or max(b.y0 for b in boxes) >= min(b.y1 for b in boxes)):
+        return None
+    return boxes if all(a.x0 < b.x0 for a, b in zip(boxes, boxes[1:])) else None
+
+
+def _split_off(token: Token, box: Box, index: int, count: int) -> Token:
+    """The ``index``-th of ``count`` numbers a merged region held, boxed by its own column slot."""
+    step = (box.x1 - box.x0) / count
+    own = Box(box.x0 + index * step, box.y0, box.x0 + (index + 1) * step, box.y1)
+    repairs = tuple(dict.fromkeys((*token.span.repairs, "split")))
+    return Token(token.kind, token.raw, replace(token.span, bbox=own, repairs=repairs))
+
+
+def _doubt(pieces: list[Token], width: int) -> list[list[Token | None]]:
+    """What a region of ``width`` columns holding other than ``width`` things may mean, as readings
+    of its columns: each number alone (a speck or a neighbour's digit beside it), and all its numbers
+    closed up (a number wrapped inside its cell and read as two)."""
+    values = [t for t in pieces if t.kind == "value"]
+    options: list[list[Token | None]] = []
+    if width == 1:
+        options += [[t] for t in values]
+        if len(values) > 1 and all(t.raw.isdigit() for t in values):
+            options.append([Token("value", "".join(t.raw for t in values), values[0].span)])
+    else:
+        padded: list[Token | None] = [*values, *([None] * width)]
+        options.append(padded[:width])
+    return options or [[None] * width]
+
+
+def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> Aligned | None:
+    """Place an OCR'd grid row's values by where their cells stand, not by their rank among the values.
+
+    A cell read empty, a number lost as an unreadable bit ("0." off a speck, then no value) or a
+    column rule the copy lost (two cells read as one region, "(0) 189") would otherwise shift every
+    value after it a column. Each cell covers a whole number of column widths and the cells of a
+    row stand side by side, so the cells' places give each value its column; taken only when the
+    row's cells so counted fill exactly its columns. A region whose count of things differs from its
+    columns is in doubt: the readings the row's own equations single out are taken, else the first,
+    and the row is suspect either way; numbers split out of one region are marked "split".
+    """
+    cells = _cells([t for t in tokens if t.span.bbox is not None or t.kind == "value"])
+    boxes = _one_grid_row(cells) if cells else None
+    unit = _unit(cells) if boxes else None
+    if boxes is None or unit is None:
+        return None
+    placed: list[Token | None] = []
+    doubtful: dict[int, list[list[Token | None]]] = {}
+    edge, moved = boxes[0].x0, False
+    for span, box in zip(cells, boxes):
+        gap, width = _whole((box.x0 - edge) / unit), _whole((box.x1 - box.x0) / unit)
+        if gap is None or width is None or gap < 0 or width < 1:
+            return None
+        placed += [None] * gap
+        pieces = _pieces(span)
+        moved = moved or gap > 0 or width > 1 or len(pieces) > 1 or any(t.kind != "value" for t in pieces)
+        if width > 1:
+            pieces = [_split_off(t, box, i, width) for i, t in enumerate(pieces)]
+        if len(pieces) in (0, width):
+            placed += [t if t.kind == "value" else None for t in pieces] or [None] * width
+        else:
+            doubtful[len(placed)] = _doubt(pieces, width)
+            placed += doubtful[len(placed)][0]
+        edge = box.x1
+    if len(placed) != len(columns):
+        return None
+    if not doubtful:
+        return Aligned(dict(zip(columns, placed)), notes=["placed by the cells' places in the grid"] if moved else [])
+    return Aligned(_settled(placed, doubtful, columns, rules), suspect=True,
+                   notes=["placed by the cells' places in the grid; a cell held other than one number per column: "
+                          "cells suspect"])
+
+
+def _settled(placed: list[Token | None], doubtful: dict[int, list[list[Token | None]]], columns: list[str],
+             rules: list[Equation]) -> dict[str, Token | None]:
+    """The readings of the doubtful regions under which the row's equations hold, when just one
+    combination makes them hold; else the first readings."""
+    fitting = []
+    for combination in product(*doubtful.values()):
+        trial = list(placed)
+        for at, reading in zip(doubtful, combination):
+            trial[at:at + len(reading)] = reading
+        numbers = {c: None if t is None else parse_number(t.raw) for c, t in zip(columns, trial)}
+        verdicts = [e.holds(numbers) for e in rules]
+        if any(verdicts) and all(v is not False for v in verdicts):
+            fitting.append(trial)
+    return dict(zip(columns, fitting[0] if len(fitting) == 1 else placed))
+
+
 def align(tokens: list[Token], columns: list[str], header: list[str], rules: list[Equation]) -> Aligned:
     """Map a row's value/blank tokens onto ``columns`` (cell keys, in table order).
 
@@ -215,6 +337,9 @@ def align(tokens: list[Token], columns: list[str], header: list[str], rules: lis
     n = len(columns)
     if not tokens:
         return Aligned(dict.fromkeys(columns))
+    by_slot = _by_slot(tokens, columns, rules) if values else None
+    if by_slot is not None:
+        return by_slot
     if len(header) < n and len(values) == len(header):
         cells: dict[str, Token | None] = dict.fromkeys(columns)
         cells.update(zip(header, values))
