@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from itertools import product
+from itertools import combinations, product
+from math import prod
 from statistics import median
 
 from extractor.geometry import Box
@@ -252,20 +253,29 @@ def _split_off(token: Token, box: Box, index: int, count: int) -> Token:
     return Token(token.kind, token.raw, replace(token.span, bbox=own, repairs=repairs))
 
 
-def _doubt(pieces: list[Token], width: int) -> list[list[Token | None]]:
+def _doubt(span: Span, box: Box, width: int) -> list[list[Token | None]]:
     """What a region of ``width`` columns holding other than ``width`` things may mean, as readings
-    of its columns: each number alone (a speck or a neighbour's digit beside it), and all its numbers
+    of its columns, the plain one (its numbers from the left) first: fewer numbers than columns,
+    the digits of cells run together cut into the columns ("018" as 0 and 18); more, each choice of
+    them in order (a speck or a neighbour's digit beside a number), and in one column all of them
     closed up (a number wrapped inside its cell and read as two)."""
-    values = [t for t in pieces if t.kind == "value"]
-    options: list[list[Token | None]] = []
+    values = [t for t in _pieces(span) if t.kind == "value"]
+    runs = [t.raw for t in values]
+    plain: list[Token | None] = [*values, *([None] * width)]
+    options: list[list[Token | None]] = [plain[:width]]
+    if values and all(r.isdigit() and r.isascii() for r in runs):
+        if len(values) < width:
+            for n, cut in enumerate(_readings(runs, width)):
+                if n >= threshold("max_run_together_readings"):
+                    break
+                options.append([Token("value", c, span) for c in cut])
+        elif width == 1:
+            options.append([Token("value", "".join(runs), span)])
+    if len(values) > width:
+        options += [list(choice) for choice in combinations(values, width)]
     if width == 1:
-        options += [[t] for t in values]
-        if len(values) > 1 and all(t.raw.isdigit() for t in values):
-            options.append([Token("value", "".join(t.raw for t in values), values[0].span)])
-    else:
-        padded: list[Token | None] = [*values, *([None] * width)]
-        options.append(padded[:width])
-    return options or [[None] * width]
+        return options
+    return [[None if t is None else _split_off(t, box, i, width) for i, t in enumerate(o)] for o in options]
 
 
 def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> Aligned | None:
@@ -276,8 +286,8 @@ def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> 
     value after it a column. Each cell covers a whole number of column widths and the cells of a
     row stand side by side, so the cells' places give each value its column; taken only when the
     row's cells so counted fill exactly its columns. A region whose count of things differs from its
-    columns is in doubt: the readings the row's own equations single out are taken, else the first,
-    and the row is suspect either way; numbers split out of one region are marked "split".
+    columns is in doubt: the reading the row's own equations single out is taken, else its columns
+    are left empty, and the row is suspect either way; numbers split out of one region are "split".
     """
     cells = _cells([t for t in tokens if t.span.bbox is not None or t.kind == "value"])
     boxes = _one_grid_row(cells) if cells else None
@@ -294,12 +304,11 @@ def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> 
         placed += [None] * gap
         pieces = _pieces(span)
         moved = moved or gap > 0 or width > 1 or len(pieces) > 1 or any(t.kind != "value" for t in pieces)
-        if width > 1:
-            pieces = [_split_off(t, box, i, width) for i, t in enumerate(pieces)]
         if len(pieces) in (0, width):
+            pieces = [_split_off(t, box, i, width) for i, t in enumerate(pieces)] if width > 1 else pieces
             placed += [t if t.kind == "value" else None for t in pieces] or [None] * width
         else:
-            doubtful[len(placed)] = _doubt(pieces, width)
+            doubtful[len(placed)] = _doubt(span, box, width)
             placed += doubtful[len(placed)][0]
         edge = box.x1
     if len(placed) != len(columns):
@@ -314,7 +323,13 @@ def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> 
 def _settled(placed: list[Token | None], doubtful: dict[int, list[list[Token | None]]], columns: list[str],
              rules: list[Equation]) -> dict[str, Token | None]:
     """The readings of the doubtful regions under which the row's equations hold, when just one
-    combination makes them hold; else the first readings."""
+    combination makes them hold; else those regions' columns are left empty (unknown, for the
+    table's other equations to infer), never filled by a guess at which column a number is in."""
+    unknown = list(placed)
+    for at, options in doubtful.items():
+        unknown[at:at + len(options[0])] = [None] * len(options[0])
+    if prod(len(o) for o in doubtful.values()) > threshold("max_run_together_combinations"):
+        return dict(zip(columns, unknown))
     fitting = []
     for combination in product(*doubtful.values()):
         trial = list(placed)
@@ -323,8 +338,9 @@ def _settled(placed: list[Token | None], doubtful: dict[int, list[list[Token | N
         numbers = {c: None if t is None else parse_number(t.raw) for c, t in zip(columns, trial)}
         verdicts = [e.holds(numbers) for e in rules]
         if any(verdicts) and all(v is not False for v in verdicts):
-            fitting.append(trial)
-    return dict(zip(columns, fitting[0] if len(fitting) == 1 else placed))
+            fitting.append((tuple(numbers.values()), trial))
+    distinct = {found for found, _ in fitting}
+    return dict(zip(columns, fitting[0][1] if len(distinct) == 1 else unknown))
 
 
 def align(tokens: list[Token], columns: list[str], header: list[str], rules: list[Equation]) -> Aligned:
