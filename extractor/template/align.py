@@ -3,7 +3,9 @@
 A placement keeps the values in order and must not break the row's own equations. The search is
 dynamic programming over (values used, columns filled, running sums of the open equations), so
 its work is polynomial; a row far longer than its columns (a table flattened onto one line) is not
-searched at all: its first values are taken and its cells flagged.
+searched at all: its first values are taken and its cells flagged. A row of an OCR'd page grid
+whose cells' places fill its columns is placed by those places first (``_by_slot``): there a
+value's column is where its cell stands, not its rank among the values read.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import combinations, product
-from math import prod
+from math import comb, prod
 from statistics import median
 
 from extractor.geometry import Box
@@ -271,7 +273,7 @@ def _doubt(span: Span, box: Box, width: int) -> list[list[Token | None]]:
                 options.append([Token("value", c, span) for c in cut])
         elif width == 1:
             options.append([Token("value", "".join(runs), span)])
-    if len(values) > width:
+    if len(values) > width and comb(len(values), width) <= threshold("max_run_together_combinations"):
         options += [list(choice) for choice in combinations(values, width)]
     if width == 1:
         return options
