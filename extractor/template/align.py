@@ -255,7 +255,20 @@ def _split_off(token: Token, box: Box, index: int, count: int) -> Token:
     return Token(token.kind, token.raw, replace(token.span, bbox=own, repairs=repairs))
 
 
-def _doubt(span: Span, box: Box, width: int) -> list[list[Token | None]]:
+def _hole(token: Token | None, span: Span) -> Token:
+    """A column whose cell gave no number (read empty, or only an unreadable bit) as a cell read
+    blank: a lost number there keeps the audits of blanks and of their neighbours (``correct``)."""
+    return token if token is not None and token.kind == "value" else Token("blank", "", token.span if token else span)
+
+
+def _gap(span: Span, edge: float, unit: float, index: int) -> Token:
+    """The ``index``-th cell of a gap between two cells of a row: a cell whose text was no number
+    (dropped before alignment), read as nothing sure (confidence 0)."""
+    box = Box(edge + index * unit, span.bbox.y0, edge + (index + 1) * unit, span.bbox.y1) if span.bbox else None
+    return Token("blank", "", replace(span, text="", bbox=box, confidence=0.0, repairs=()))
+
+
+def _doubt(span: Span, box: Box, width: int) -> list[list[Token]]:
     """What a region of ``width`` columns holding other than ``width`` things may mean, as readings
     of its columns, the plain one (its numbers from the left) first: fewer numbers than columns,
     the digits of cells run together cut into the columns ("018" as 0 and 18); more, each choice of
@@ -275,9 +288,9 @@ def _doubt(span: Span, box: Box, width: int) -> list[list[Token | None]]:
             options.append([Token("value", "".join(runs), span)])
     if len(values) > width and comb(len(values), width) <= threshold("max_run_together_combinations"):
         options += [list(choice) for choice in combinations(values, width)]
-    if width == 1:
-        return options
-    return [[None if t is None else _split_off(t, box, i, width) for i, t in enumerate(o)] for o in options]
+    if width > 1:
+        options = [[None if t is None else _split_off(t, box, i, width) for i, t in enumerate(o)] for o in options]
+    return [[_hole(t, span) for t in o] for o in options]
 
 
 def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> Aligned | None:
@@ -296,19 +309,19 @@ def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> 
     unit = _unit(cells) if boxes else None
     if boxes is None or unit is None:
         return None
-    placed: list[Token | None] = []
-    doubtful: dict[int, list[list[Token | None]]] = {}
+    placed: list[Token] = []
+    doubtful: dict[int, list[list[Token]]] = {}
     edge, moved = boxes[0].x0, False
     for span, box in zip(cells, boxes):
         gap, width = _whole((box.x0 - edge) / unit), _whole((box.x1 - box.x0) / unit)
         if gap is None or width is None or gap < 0 or width < 1:
             return None
-        placed += [None] * gap
-        pieces = _pieces(span)
+        placed += [_gap(span, edge, unit, i) for i in range(gap)]
+        pieces = _pieces(span) or [Token("blank", "", span)] * width
         moved = moved or gap > 0 or width > 1 or len(pieces) > 1 or any(t.kind != "value" for t in pieces)
-        if len(pieces) in (0, width):
+        if len(pieces) == width:
             pieces = [_split_off(t, box, i, width) for i, t in enumerate(pieces)] if width > 1 else pieces
-            placed += [t if t.kind == "value" else None for t in pieces] or [None] * width
+            placed += [_hole(t, span) for t in pieces]
         else:
             doubtful[len(placed)] = _doubt(span, box, width)
             placed += doubtful[len(placed)][0]
@@ -322,14 +335,14 @@ def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> 
                           "cells suspect"])
 
 
-def _settled(placed: list[Token | None], doubtful: dict[int, list[list[Token | None]]], columns: list[str],
+def _settled(placed: list[Token], doubtful: dict[int, list[list[Token]]], columns: list[str],
              rules: list[Equation]) -> dict[str, Token | None]:
     """The readings of the doubtful regions under which the row's equations hold, when just one
     combination makes them hold; else those regions' columns are left empty (unknown, for the
     table's other equations to infer), never filled by a guess at which column a number is in."""
     unknown = list(placed)
     for at, options in doubtful.items():
-        unknown[at:at + len(options[0])] = [None] * len(options[0])
+        unknown[at:at + len(options[0])] = [_hole(None, t.span) for t in options[0]]
     if prod(len(o) for o in doubtful.values()) > threshold("max_run_together_combinations"):
         return dict(zip(columns, unknown))
     fitting = []
@@ -337,7 +350,7 @@ def _settled(placed: list[Token | None], doubtful: dict[int, list[list[Token | N
         trial = list(placed)
         for at, reading in zip(doubtful, combination):
             trial[at:at + len(reading)] = reading
-        numbers = {c: None if t is None else parse_number(t.raw) for c, t in zip(columns, trial)}
+        numbers = {c: parse_number(t.raw) if t.kind == "value" else None for c, t in zip(columns, trial)}
         verdicts = [e.holds(numbers) for e in rules]
         if any(verdicts) and all(v is not False for v in verdicts):
             fitting.append((tuple(numbers.values()), trial))
