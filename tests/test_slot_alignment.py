@@ -128,3 +128,17 @@ def test_a_blank_cell_placed_by_its_place_keeps_the_numbers_beside_it_from_passi
     # read blank (audited as a lost number where page images can be re-read), not an absent cell
     assert cells["legal_research"].status == "read" and cells["legal_research"].value is None
     assert cells["total"].status == "suspect" and not cells["total"].verified
+
+
+def test_a_count_read_with_a_fraction_is_suspect_wherever_it_stands():
+    """office_2021_00003 (seed 3), t2 行政规范性文件 现行有效件数: 494 read "19.1"; placed by its
+    place the row no longer looks odd, and a count with a fraction must not leave as read."""
+    tpl = template("2021")
+    block = tpl.t2[0]
+    rows = [Row([Span("二、主动公开政府信息情况", page=2, bbox=Box(69, 80, 241, 95), method="ocr")]),
+            _grid_row([(block.rows[0].label, 37, 97), ("0", 97, 131), ("10", 131, 165), ("0", 165, 199)], top=120),
+            _grid_row([(block.rows[1].label, 37, 97), ("5", 97, 131), ("山", 131, 165), ("19.1", 165, 199)], top=140)]
+    result = map_tables(rows, find_headings(rows), 2021)
+    cell = next(c for c in result.cells if c.table == "t2" and c.row == f"{block.id}.{block.rows[1].id}" and c.col == "in_force")
+    assert cell.value == 19.1 and cell.status == "suspect"
+    assert any("a count read with a fraction" in w for w in result.warnings)
