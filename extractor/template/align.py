@@ -3,16 +3,23 @@
 A placement keeps the values in order and must not break the row's own equations. The search is
 dynamic programming over (values used, columns filled, running sums of the open equations), so
 its work is polynomial; a row far longer than its columns (a table flattened onto one line) is not
-searched at all: its first values are taken and its cells flagged.
+searched at all: its first values are taken and its cells flagged. A row of an OCR'd page grid
+whose cells' places fill its columns is placed by those places first (``_by_slot``): there a
+value's column is where its cell stands, not its rank among the values read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import combinations, product
+from math import comb, prod
+from statistics import median
 
-from extractor.template.numbers import Number, Token, parse_number
+from extractor.geometry import Box
+from extractor.ingest.document import Span
+from extractor.template.numbers import Number, Token, parse_number, tokenize
 from extractor.template.rules import Equation
 from extractor.template.spec import threshold
 
@@ -205,6 +212,152 @@ def _run_together(values: list[Token], columns: list[str], rules: list[Equation]
     return None
 
 
+def _cells(tokens: list[Token]) -> list[Span]:
+    """The cells a row's tokens were read from, in order, each once."""
+    spans: list[Span] = []
+    for token in tokens:
+        if not spans or spans[-1] is not token.span:
+            spans.append(token.span)
+    return spans
+
+
+def _whole(share: float) -> int | None:
+    """``share`` (a length in column widths) as a whole number of columns, None when it is not one."""
+    count = round(share)
+    return count if abs(share - count) <= threshold("slot_width_slack") else None
+
+
+def _pieces(span: Span) -> list[Token]:
+    """What one cell holds, left to right: numbers and unreadable bits ("0." off a speck), no blanks."""
+    return [t for t in tokenize(span, True) if t.kind != "blank"]
+
+
+def _unit(cells: list[Span]) -> float | None:
+    """The width of one column: the median width of the cells holding at most one thing, when most do."""
+    single = [s.bbox.x1 - s.bbox.x0 for s in cells if s.bbox is not None and len(_pieces(s)) <= 1]
+    return median(single) if len(single) >= 2 and 2 * len(single) >= len(cells) else None
+
+
+def _one_grid_row(cells: list[Span]) -> list[Box] | None:
+    """The cells' boxes when they are cells of one row of one OCR'd page grid, left to right."""
+    boxes = [s.bbox for s in cells if s.bbox is not None]
+    if (len(boxes) != len(cells) or any(s.method != "ocr" for s in cells) or len({s.page for s in cells}) != 1
+            or max(b.y0 for b in boxes) >= min(b.y1 for b in boxes)):
+        return None
+    return boxes if all(a.x0 < b.x0 for a, b in zip(boxes, boxes[1:])) else None
+
+
+def _split_off(token: Token, box: Box, index: int, count: int) -> Token:
+    """The ``index``-th of ``count`` numbers a merged region held, boxed by its own column slot."""
+    step = (box.x1 - box.x0) / count
+    own = Box(box.x0 + index * step, box.y0, box.x0 + (index + 1) * step, box.y1)
+    repairs = tuple(dict.fromkeys((*token.span.repairs, "split")))
+    return Token(token.kind, token.raw, replace(token.span, bbox=own, repairs=repairs))
+
+
+def _hole(token: Token | None, span: Span) -> Token:
+    """A column whose cell gave no number (read empty, or only an unreadable bit) as a cell read
+    blank: a lost number there keeps the audits of blanks and of their neighbours (``correct``)."""
+    return token if token is not None and token.kind == "value" else Token("blank", "", token.span if token else span)
+
+
+def _gap(span: Span, edge: float, unit: float, index: int) -> Token:
+    """The ``index``-th cell of a gap between two cells of a row: a cell whose text was no number
+    (dropped before alignment), read as nothing sure (confidence 0)."""
+    box = Box(edge + index * unit, span.bbox.y0, edge + (index + 1) * unit, span.bbox.y1) if span.bbox else None
+    return Token("blank", "", replace(span, text="", bbox=box, confidence=0.0, repairs=()))
+
+
+def _doubt(span: Span, box: Box, width: int) -> list[list[Token]]:
+    """What a region of ``width`` columns holding other than ``width`` things may mean, as readings
+    of its columns, the plain one (its numbers from the left) first: fewer numbers than columns,
+    the digits of cells run together cut into the columns ("018" as 0 and 18); more, each choice of
+    them in order (a speck or a neighbour's digit beside a number), and in one column all of them
+    closed up (a number wrapped inside its cell and read as two)."""
+    values = [t for t in _pieces(span) if t.kind == "value"]
+    runs = [t.raw for t in values]
+    plain: list[Token | None] = [*values, *([None] * width)]
+    options: list[list[Token | None]] = [plain[:width]]
+    if values and all(r.isdigit() and r.isascii() for r in runs):
+        if len(values) < width:
+            for n, cut in enumerate(_readings(runs, width)):
+                if n >= threshold("max_run_together_readings"):
+                    break
+                options.append([Token("value", c, span) for c in cut])
+        elif width == 1:
+            options.append([Token("value", "".join(runs), span)])
+    if len(values) > width and comb(len(values), width) <= threshold("max_run_together_combinations"):
+        options += [list(choice) for choice in combinations(values, width)]
+    if width > 1:
+        options = [[None if t is None else _split_off(t, box, i, width) for i, t in enumerate(o)] for o in options]
+    return [[_hole(t, span) for t in o] for o in options]
+
+
+def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> Aligned | None:
+    """Place an OCR'd grid row's values by where their cells stand, not by their rank among the values.
+
+    A cell read empty, a number lost as an unreadable bit ("0." off a speck, then no value) or a
+    column rule the copy lost (two cells read as one region, "(0) 189") would otherwise shift every
+    value after it a column. Each cell covers a whole number of column widths and the cells of a
+    row stand side by side, so the cells' places give each value its column; taken only when the
+    row's cells so counted fill exactly its columns. A region whose count of things differs from its
+    columns is in doubt: the reading the row's own equations single out is taken, else its columns
+    are left empty, and the row is suspect either way; numbers split out of one region are "split".
+    """
+    cells = _cells([t for t in tokens if t.span.bbox is not None or t.kind == "value"])
+    boxes = _one_grid_row(cells) if cells else None
+    unit = _unit(cells) if boxes else None
+    if boxes is None or unit is None:
+        return None
+    placed: list[Token] = []
+    doubtful: dict[int, list[list[Token]]] = {}
+    edge, moved = boxes[0].x0, False
+    for span, box in zip(cells, boxes):
+        gap, width = _whole((box.x0 - edge) / unit), _whole((box.x1 - box.x0) / unit)
+        if gap is None or width is None or gap < 0 or width < 1:
+            return None
+        placed += [_gap(span, edge, unit, i) for i in range(gap)]
+        pieces = _pieces(span) or [Token("blank", "", span)] * width
+        moved = moved or gap > 0 or width > 1 or len(pieces) > 1 or any(t.kind != "value" for t in pieces)
+        if len(pieces) == width:
+            pieces = [_split_off(t, box, i, width) for i, t in enumerate(pieces)] if width > 1 else pieces
+            placed += [_hole(t, span) for t in pieces]
+        else:
+            doubtful[len(placed)] = _doubt(span, box, width)
+            placed += doubtful[len(placed)][0]
+        edge = box.x1
+    if len(placed) != len(columns):
+        return None
+    if not doubtful:
+        return Aligned(dict(zip(columns, placed)), notes=["placed by the cells' places in the grid"] if moved else [])
+    return Aligned(_settled(placed, doubtful, columns, rules), suspect=True,
+                   notes=["placed by the cells' places in the grid; a cell held other than one number per column: "
+                          "cells suspect"])
+
+
+def _settled(placed: list[Token], doubtful: dict[int, list[list[Token]]], columns: list[str],
+             rules: list[Equation]) -> dict[str, Token | None]:
+    """The readings of the doubtful regions under which the row's equations hold, when just one
+    combination makes them hold; else those regions' columns are left empty (unknown, for the
+    table's other equations to infer), never filled by a guess at which column a number is in."""
+    unknown = list(placed)
+    for at, options in doubtful.items():
+        unknown[at:at + len(options[0])] = [_hole(None, t.span) for t in options[0]]
+    if prod(len(o) for o in doubtful.values()) > threshold("max_run_together_combinations"):
+        return dict(zip(columns, unknown))
+    fitting = []
+    for combination in product(*doubtful.values()):
+        trial = list(placed)
+        for at, reading in zip(doubtful, combination):
+            trial[at:at + len(reading)] = reading
+        numbers = {c: parse_number(t.raw) if t.kind == "value" else None for c, t in zip(columns, trial)}
+        verdicts = [e.holds(numbers) for e in rules]
+        if any(verdicts) and all(v is not False for v in verdicts):
+            fitting.append((tuple(numbers.values()), trial))
+    distinct = {found for found, _ in fitting}
+    return dict(zip(columns, fitting[0][1] if len(distinct) == 1 else unknown))
+
+
 def align(tokens: list[Token], columns: list[str], header: list[str], rules: list[Equation]) -> Aligned:
     """Map a row's value/blank tokens onto ``columns`` (cell keys, in table order).
 
@@ -215,6 +368,9 @@ def align(tokens: list[Token], columns: list[str], header: list[str], rules: lis
     n = len(columns)
     if not tokens:
         return Aligned(dict.fromkeys(columns))
+    by_slot = _by_slot(tokens, columns, rules) if values else None
+    if by_slot is not None:
+        return by_slot
     if len(header) < n and len(values) == len(header):
         cells: dict[str, Token | None] = dict.fromkeys(columns)
         cells.update(zip(header, values))

@@ -90,6 +90,7 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         if (slot.row or slot.table) in suspect and slot.status == "read":
             slot.status = "suspect"
     signed, money = (keys & slots.keys() for keys in typed_keys(formats["t2"]))
+    warnings.extend(_fractional_counts(slots, money))
     if rereader is not None:
         warnings.extend(correct(rules, slots, rereader, signed) + audit_signs(slots, signed, rereader)
                         + audit_blanks(slots))
@@ -115,6 +116,15 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
                     if not c.ok and c.severity == "hard" and c.rule != "NONNEG_INT")
     return TableResult(to_tables(slots), [to_cell(s) for s in slots.values()], checks, formats, warnings, slots)
+
+
+def _fractional_counts(slots: dict[str, Slot], money: set[str]) -> list[str]:
+    """A count read with a fraction ("1.75" for 175, a speck taken for a point; "19.1" for 494) is no
+    count: suspect, whatever its place says. Money may have cents."""
+    doubtful = sorted(k for k, s in slots.items() if k not in money and s.status == "read" and isinstance(s.value, float))
+    for key in doubtful:
+        slots[key].status = "suspect"
+    return [f"suspect: a count read with a fraction: {', '.join(doubtful)}"] if doubtful else []
 
 
 def _mark_verified(slots: dict[str, Slot], rules: tuple[Equation, ...], values: dict[str, Number | None],
