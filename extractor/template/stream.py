@@ -71,14 +71,6 @@ def _full(tokens: list[Token], width: int) -> bool:
             and len(tokens) - first >= width - threshold("full_row_lost_cells"))
 
 
-def _cells_from(tokens: list[Token]) -> int:
-    """Where a row of values starts its cells: after the last label text before its first number,
-    so a blank cell ("部分公开 | (merged) | 1 | 1 …") is the row's own, not the row above's."""
-    first = next(i for i, t in enumerate(tokens) if t.kind == "value")
-    last_text = max((i for i, t in enumerate(tokens[:first]) if t.kind == "text"), default=-1)
-    return last_text + 1
-
-
 def _before(stream: Stream, table: Table, current: int) -> str:
     """What stands before the row: the table's "header", a "heading" of rows (no values of its
     own), a "full" row (all its cells), a row that "holds" values, or an "empty" one."""
@@ -168,9 +160,8 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
         above, under_values = under_values, bool(valued)
         opened = False
         unread: list[Token] = []
-        cells_from = _cells_from(tokens) if valued else -1
-        for position, token in enumerate(tokens):
-            if position == cells_from and not opened:
+        for token in tokens:
+            if token.kind == "value" and valued and not opened:
                 opened = True
                 placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above))
                 if placed is not None:
