@@ -38,6 +38,14 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class Placement:
+    """The row a ruled row of values opens by its place, and whether its label resembles that row's."""
+
+    label: Label
+    alike: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Unopened:
     """A ruled row of values that no label read opened: its tokens, the text before its first value
     that matched no label (its label, however garbled), the rows after it and whether it stands
@@ -107,7 +115,7 @@ def _starts_row(tokens: list[Token], under_values: bool) -> bool:
     return any(t.kind == "text" for t in tokens) or not under_values
 
 
-def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) -> Label | None:
+def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) -> Placement | None:
     """The data row after ``current`` in template order for a ruled row of values that no label
     read opened: rows come in template order, so a label the copy garbled ("规章" read "现幸" or
     "规章一", "部分公开" read "百分公1") or lost with its cell's rules must neither pour its values
@@ -123,25 +131,37 @@ def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) ->
       label read is ``k`` rows on with exactly ``k - 2`` such rows between (at most
       ``place_in_order_rows`` rows in all): the rows skipped are these, in order.
 
-    Opened by its place only, the row is weak: its values stay suspect, never verified."""
+    Opened by its place only, the row is weak: its values stay suspect, never verified. A row placed
+    by likeness opens at its label, as if the label were read (its blank cells are its own); one
+    placed by its cells or by order opens at its first number, the blank cells before it (the
+    label's merged column, or a lost cell: its place cannot tell) staying with the row above."""
     upcoming = table.labels[current + 1:]
     following = next((lab for lab in upcoming if lab.id in table.data_ids), None)
     if following is None:
         return None
     label = row.unread[0] if row.unread and row.unread[0] is next(t for t in row.tokens if t.kind == "text") else None
     if label is not None and upcoming[0] is following and resembles(label.raw, following):
-        return following
+        return Placement(following, alike=True)
     before = _before(stream, table, current)
     if table.width and _full(row.tokens, table.width) and (before in ("heading", "full") or (before == "header" and row.unread)):
-        return following
+        return Placement(following, alike=False)
     if not _starts_row(row.unread, row.under_values) or upcoming[0] is not following or before not in ("header", "full", "holds"):
         return None
     ahead = _rows_on(table, current, row.after)
     if ahead is None:
         return None
     k, between = ahead
-    return following if (2 <= k <= threshold("place_in_order_rows") + 1 and between == k - 2
-                         and all(lab.id in table.data_ids for lab in upcoming[:k - 1])) else None
+    in_order = (2 <= k <= threshold("place_in_order_rows") + 1 and between == k - 2
+                and all(lab.id in table.data_ids for lab in upcoming[:k - 1]))
+    return Placement(following, alike=False) if in_order else None
+
+
+def _put(stream: Stream, table: Table, current: int, tokens: list[Token]) -> None:
+    """Value/blank tokens to the current row (before the first row: loose; under a heading: none)."""
+    if current < 0:
+        stream.loose.extend(tokens)
+    elif table.labels[current].id in table.data_ids:
+        stream.rows[table.labels[current].id].extend(tokens)
 
 
 def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width: int = 0) -> Stream:
@@ -160,19 +180,27 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
         above, under_values = under_values, bool(valued)
         opened = False
         unread: list[Token] = []
+        held: list[Token] = []  # blank cells after a label that matched nothing, before the first number
         for token in tokens:
             if token.kind == "value" and valued and not opened:
                 opened = True
                 placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above))
+                if placed is None or not placed.alike:
+                    _put(stream, table, current, held)
                 if placed is not None:
-                    current = labels.index(placed)
-                    stream.weak.add(placed.id)
-                    stream.header_by_row[placed.id] = pending_text
+                    current = labels.index(placed.label)
+                    stream.weak.add(placed.label.id)
+                    stream.header_by_row[placed.label.id] = pending_text
                     pending_text = []
-                    stream.rows.setdefault(placed.id, [])
+                    stream.rows.setdefault(placed.label.id, [])
+                    if placed.alike:
+                        _put(stream, table, current, held)
                 else:
                     (stream.header if current < 0 else pending_text).extend(t.raw for t in unread)
-                unread = []
+                unread, held = [], []
+            if token.kind == "blank" and unread and not opened:
+                held.append(token)
+                continue
             if token.kind == "text":
                 found = best_match(token.raw, labels[current + 1:], threshold("header_floor" if current < 0 else "row_floor"))
                 if found is None:
@@ -182,14 +210,12 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
                         unread.append(token)
                     continue
                 (stream.header if current < 0 else pending_text).extend(t.raw for t in unread)
-                unread = []
+                _put(stream, table, current, held)
+                unread, held = [], []
                 current, opened = labels.index(found), found.id in data_ids
                 stream.header_by_row[found.id] = pending_text
                 pending_text = []
                 stream.rows.setdefault(found.id, [])
                 continue
-            if current < 0:
-                stream.loose.append(token)
-            elif labels[current].id in data_ids:
-                stream.rows[labels[current].id].append(token)
+            _put(stream, table, current, [token])
     return stream
