@@ -143,9 +143,11 @@ def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) ->
     if label is not None and upcoming[0] is following and resembles(label.raw, following):
         return Placement(following, alike=True)
     before = _before(stream, table, current)
-    if table.width and _full(row.tokens, table.width) and (before in ("heading", "full") or (before == "header" and row.unread)):
+    after_full = before in ("heading", "full") or (before == "header" and bool(row.unread))
+    if table.width and _full(row.tokens, table.width) and after_full:
         return Placement(following, alike=False)
-    if not _starts_row(row.unread, row.under_values) or upcoming[0] is not following or before not in ("header", "full", "holds"):
+    starts = _starts_row(row.unread, row.under_values)
+    if not starts or upcoming[0] is not following or before not in ("header", "full", "holds"):
         return None
     ahead = _rows_on(table, current, row.after)
     if ahead is None:
