@@ -201,3 +201,48 @@ def test_a_garbled_row_between_the_header_and_the_row_after_it_is_the_row_betwee
     assert [t.raw for t in stream.rows["art20_1.normative_docs"]] == ["0", "0", "0"]
     skipped = read_stream([*head, _row("现幸", "0", "309", "10"), _row("行政许可", "5")], labels, {lab.id for lab in labels})
     assert "art20_1.regulations" not in skipped.rows and not skipped.weak
+
+
+def _t2_labels(version: str):
+    tpl = template(version)
+    return [label(f"{b.id}.{s.id}", s.label) for b in tpl.t2 for s in b.rows]
+
+
+def test_two_garbled_rows_in_a_row_are_placed_in_order_when_the_rows_between_match():
+    """A fax of a 2021 report read both rows of 第二十条第（一）项 beyond any likeness ("规章" as
+    "印立", "行政规范性文件" as "行政规总性工件", rows as read from that copy): the next label read is
+    "行政许可", three rows on, and exactly one garbled row of values stands between, so the two rows
+    are 规章 and 行政规范性文件 in order, both weak. With the second row gone (the count no longer
+    matches) or the next label read four rows on, nothing is placed."""
+    labels = _t2_labels("2021")
+    head = [_row("第二十亲第（一）项", "", "", ""), _row("信息内容", "本年制发件数", "本年成止件数", "現行有效件数")]
+    first, second = _row("印立", "0", "30", "0"), _row("行政规总性工件", "3", "18", "0")
+    block5 = [_row("第二十条第五项", "", "", ""), _row("信息内花", "本年於理決定數量", "", ""), _row("行政许可", "0", "", "")]
+    stream = read_stream([*head, first, second, *block5], labels, {lab.id for lab in labels})
+    assert [t.raw for t in stream.rows["art20_1.regulations"]] == ["0", "30", "0"]
+    assert [t.raw for t in stream.rows["art20_1.normative_docs"]] == ["3", "18", "0"]
+    assert stream.weak == {"art20_1.regulations", "art20_1.normative_docs"}
+    assert [t.raw for t in stream.rows["art20_5.admin_license"]] == ["0"]
+    alone = read_stream([*head, first, *block5], labels, {lab.id for lab in labels})
+    assert "art20_1.regulations" not in alone.rows and not alone.weak
+    penalty = [_row("第二十条第六项", "", "", ""), _row("行政处罚", "5", "", "")]
+    far = read_stream([*head, first, second, *penalty], labels, {lab.id for lab in labels})
+    assert "art20_1.regulations" not in far.rows and "art20_1.normative_docs" not in far.rows
+
+
+def test_a_row_whose_label_a_fax_lost_under_a_block_header_is_the_row_between():
+    """A 2019 fax lost the label cell of 行政许可 (rows as read from that copy: the block's heading
+    "第系第 1" even came with a stray "1"): the row of values with no label stands under the block's
+    column header, and the next label read is the row after it, so it is 行政许可's, weak. A row
+    with no label right under a row of values may be that row's second line: it stays there."""
+    labels = _t2_labels("2019")
+    rows = [_row("规章", "", "0", "0", "0"), _row("规范性文件", "", "0", "0", "11"), _row("第系第 1", "", "", "", ""),
+            _row("信息内容", "", "上一年项目數量", "本年增/減", "处理決定數故"), _row("", "", "0", "0", ""),
+            _row("其他对外管即服务事", "", "11", "1", "")]
+    stream = read_stream(rows, labels, {lab.id for lab in labels})
+    assert [t.raw for t in stream.rows["art20_5.admin_license"]] == ["0", "0"]
+    assert stream.weak == {"art20_5.admin_license"}
+    assert [t.raw for t in stream.rows["art20_1.normative_docs"]] == ["", "0", "0", "11", "1"]
+    second_line = read_stream([_row("规章", "0", "0"), _row("", "0"), _row("规范性文件", "1", "1", "1")], labels,
+                              {lab.id for lab in labels})
+    assert [t.raw for t in second_line.rows["art20_1.regulations"]] == ["0", "0", "0"] and not second_line.weak

@@ -500,3 +500,22 @@ def test_the_first_row_of_table_two_whose_short_label_a_fax_garbled_opens_by_its
     assert [(slots[f"t2.art20_1.regulations.{c}"].value, slots[f"t2.art20_1.regulations.{c}"].status)
             for c in cols] == [(0, "suspect"), (6, "suspect"), (10, "suspect")]
     assert [slots[f"t2.art20_1.normative_docs.{c}"].value for c in cols] == [0, 10, 12]
+
+
+def test_two_rows_of_table_two_whose_labels_a_fax_garbled_are_placed_in_order_and_stay_suspect(tmp_path):
+    """Both rows of 第二十条第（一）项 garbled beyond any likeness (as a fax read them: "印立",
+    "行政规总性工件"): the next label read, 行政许可, is three rows on with one garbled row of values
+    between, so the two rows are placed in order, by their place only: suspect, never verified."""
+    lines = ["某某县统计局2021年政府信息公开工作年度报告", "一、总体情况", "本年度工作平稳。",
+             "二、主动公开政府信息情况", "第二十条第（一）项", "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+             "印立\t0\t30\t0", "行政规总性工件\t3\t18\t0", "第二十条第（五）项", "信息内容\t本年处理决定数量",
+             "行政许可\t7", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况",
+             "五、存在的主要问题及改进情况"]
+    text = load_text(write(tmp_path, "\n".join(lines))).rows
+    ocr = [Row([replace(s, method="ocr") for s in r.spans], r.table) for r in text]
+    slots = map_tables(ocr, find_headings(ocr), 2022).slots
+    cols = ("issued", "abolished", "in_force")
+    for row, want in (("regulations", [0, 30, 0]), ("normative_docs", [3, 18, 0])):
+        cells = [slots[f"t2.art20_1.{row}.{c}"] for c in cols]
+        assert [(c.value, c.status, c.verified) for c in cells] == [(v, "suspect", False) for v in want]
+    assert (slots["t2.art20_5.admin_license.decisions"].value, slots["t2.art20_5.admin_license.decisions"].status) == (7, "read")

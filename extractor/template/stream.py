@@ -2,7 +2,8 @@
 
 This is what makes every layout look alike: one cell per line, tab rows, grids with blanks,
 labels stacked or split over lines or pages — row labels come in template order, and the
-numbers that follow a label belong to that row until the next label.
+numbers that follow a label belong to that row until the next label. A ruled row of values whose
+label was read too badly to match opens the next row by its place (``_next_by_place``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,36 @@ class Stream:
     weak: set[str] = field(default_factory=set)  # rows opened by their place only (label badly read)
 
 
+@dataclass(frozen=True, slots=True)
+class Table:
+    """What the stream knows of the table it walks: its labels in template order, which of them
+    hold values (the others are headings of rows), and how many cells each row has (0: varies)."""
+
+    labels: list[Label]
+    data_ids: set[str]
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """The row a ruled row of values opens by its place, and whether its label resembles that row's."""
+
+    label: Label
+    alike: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Unopened:
+    """A ruled row of values that no label read opened: its tokens, the text before its first value
+    that matched no label (its label, however garbled), the rows after it and whether it stands
+    right under a row of values."""
+
+    tokens: list[Token]
+    unread: list[Token]
+    after: list[Row]
+    under_values: bool  # the physical row above holds values: a row with no label may be its second line
+
+
 def _physical_row(row: Row) -> list[Token]:
     """Tokens of one physical row; blanks count only between real tokens of a row that holds values."""
     tokens = [t for span in row.spans for t in tokenize(span, row.table)]
@@ -38,97 +69,155 @@ def _physical_row(row: Row) -> list[Token]:
     return tokens
 
 
-def _expected(token: Token, labels: list[Label], current: int, opens_row: bool) -> Label | None:
-    """The row expected next, when ``token`` opens a table row of values and resembles its label:
-    OCR mangles a short label ("行政处罚" read "行政器", "规章" read "规章一" off a cell rule) beyond
-    fuzzy matching, but rows come in template order — the table's first row too, since the header
-    text before it holds no values."""
-    if not opens_row or current + 1 >= len(labels):
-        return None
-    return labels[current + 1] if resembles(token.raw, labels[current + 1]) else None
-
-
 def _full(tokens: list[Token], width: int) -> bool:
-    """A row's worth of cells: from its first number on, ``width`` cells but one (a lost last cell
-    leaves no blank), a garbled cell ("ü") counting as one, at least half of them numbers."""
+    """A row's worth of cells: from its first number on, ``width`` cells but ``full_row_lost_cells``
+    (a lost last cell leaves no blank), a garbled cell ("ü") counting as one, at least
+    ``full_row_value_share`` of them numbers."""
     first = next((i for i, t in enumerate(tokens) if t.kind == "value"), None)
     values = sum(t.kind == "value" for t in tokens)
-    return first is not None and values * 2 >= width and len(tokens) - first >= width - 1
+    return (first is not None and values >= threshold("full_row_value_share") * width
+            and len(tokens) - first >= width - threshold("full_row_lost_cells"))
 
 
-def _by_place(stream: Stream, labels: list[Label], current: int, data_ids: set[str], width: int,
-              tokens: list[Token]) -> Label | None:
-    """The data row after ``current`` in template order, when a ruled row of values (``tokens``)
-    whose label matched nothing follows a row that already holds its ``width`` cells, a heading of
-    rows ("(三)不予公开", no values of its own) or, with a label read however badly, the table's
-    header: a grid row is one template row, and a label the copy garbled ("部分公开" read "百分公1")
-    or lost to a label column whose row rules the fax broke must not pour its values into the row
-    above or be dropped. Under the header a row with no label at all is the columns' numbers
-    ("1 2 3 …"), no template row. Opened by its place only, so its values stay suspect."""
-    if width <= 0 or not _full(tokens, width):
-        return None
-    if current >= 0 and labels[current].id in data_ids and not _full(stream.rows.get(labels[current].id, []), width):
-        return None
-    return next((lab for lab in labels[current + 1:] if lab.id in data_ids), None)
+def _before(stream: Stream, table: Table, current: int) -> str:
+    """What stands before the row: the table's "header", a "heading" of rows (no values of its
+    own), a "full" row (all its cells), a row that "holds" values, or an "empty" one."""
+    if current < 0:
+        return "header"
+    if table.labels[current].id not in table.data_ids:
+        return "heading"
+    tokens = stream.rows.get(table.labels[current].id, [])
+    if table.width and _full(tokens, table.width):
+        return "full"
+    return "holds" if any(t.kind == "value" for t in tokens) else "empty"
 
 
-def _between(stream: Stream, labels: list[Label], current: int, data_ids: set[str], after: list[Row]) -> Label | None:
-    """The data row after ``current`` in template order, when a ruled row of values whose label
-    matched nothing (a fax reads 规章 "现幸") stands after the table's header or a row that already
-    holds values, and the next label read is the row after that one: rows come in template order,
-    so the row between is the one skipped. Opened by its place only, so its values stay suspect."""
-    if current + 2 >= len(labels) or labels[current + 1].id not in data_ids:
-        return None
-    if current >= 0 and not any(t.kind == "value" for t in stream.rows.get(labels[current].id, [])):
-        return None
-    following = next((t for row in after for t in _physical_row(row) if t.kind == "text"), None)
+def _rows_on(table: Table, current: int, after: list[Row]) -> tuple[int, int] | None:
+    """(k, n): the next label read after a row is the one ``k`` rows on from ``current``, and ``n``
+    rows that start a template row (``_starts_row``) stand between; None when none is read."""
+    between, above = 0, True
+    for row in after:
+        tokens = _physical_row(row)
+        for token in (t for t in tokens if t.kind == "text"):
+            found = best_match(token.raw, table.labels[current + 1:], threshold("row_floor"))
+            if found is not None:
+                return table.labels.index(found) - current, between
+        valued = row.table and any(t.kind == "value" for t in tokens)
+        between += valued and _starts_row(tokens, above)
+        above = valued
+    return None
+
+
+def _starts_row(tokens: list[Token], under_values: bool) -> bool:
+    """A ruled row of values starts a template row when it shows a label, however garbled, or stands
+    under a row with no values (a block's column header): a row with neither, right under a row of
+    values, may be that row's second line (a fax's broken rule cuts one row in two)."""
+    return any(t.kind == "text" for t in tokens) or not under_values
+
+
+def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) -> Placement | None:
+    """The data row after ``current`` in template order for a ruled row of values that no label
+    read opened: rows come in template order, so a label the copy garbled ("规章" read "现幸" or
+    "规章一", "部分公开" read "百分公1") or lost with its cell's rules must neither pour its values
+    into the row above nor be dropped. Any one of three kinds of evidence places it:
+
+    - *likeness*: its label resembles the row expected next (``positional_fuzzy``), whatever stands
+      before it — the table's first row too, since the header text before it holds no values;
+    - *a full grid row* (tables whose rows all have ``width`` cells): it holds a row's worth of cells
+      and follows a full row or a heading of rows, or the table's header when a label was read
+      (under the header a row with no label is the columns' numbers "1 2 3 …", no template row);
+    - *order*: it starts a template row (a label read however badly, or none under a block's
+      column header: ``_starts_row``), it follows the header or a row holding values, and the next
+      label read is ``k`` rows on with exactly ``k - 2`` such rows between (at most
+      ``place_in_order_rows`` rows in all): the rows skipped are these, in order.
+
+    Opened by its place only, the row is weak: its values stay suspect, never verified. A row placed
+    by likeness opens at its label, as if the label were read (its blank cells are its own); one
+    placed by its cells or by order opens at its first number, the blank cells before it (the
+    label's merged column, or a lost cell: its place cannot tell) staying with the row above."""
+    upcoming = table.labels[current + 1:]
+    following = next((lab for lab in upcoming if lab.id in table.data_ids), None)
     if following is None:
         return None
-    found = best_match(following.raw, labels[current + 1:], threshold("row_floor"))
-    return labels[current + 1] if found is labels[current + 2] else None
+    label = row.unread[0] if row.unread and row.unread[0] is next(t for t in row.tokens if t.kind == "text") else None
+    if label is not None and upcoming[0] is following and resembles(label.raw, following):
+        return Placement(following, alike=True)
+    before = _before(stream, table, current)
+    after_full = before in ("heading", "full") or (before == "header" and bool(row.unread))
+    if table.width and _full(row.tokens, table.width) and after_full:
+        return Placement(following, alike=False)
+    starts = _starts_row(row.unread, row.under_values)
+    if not starts or upcoming[0] is not following or before not in ("header", "full", "holds"):
+        return None
+    ahead = _rows_on(table, current, row.after)
+    if ahead is None:
+        return None
+    k, between = ahead
+    in_order = (2 <= k <= threshold("place_in_order_rows") + 1 and between == k - 2
+                and all(lab.id in table.data_ids for lab in upcoming[:k - 1]))
+    return Placement(following, alike=False) if in_order else None
+
+
+def _put(stream: Stream, table: Table, current: int, tokens: list[Token]) -> None:
+    """Value/blank tokens to the current row (before the first row: loose; under a heading: none)."""
+    if current < 0:
+        stream.loose.extend(tokens)
+    elif table.labels[current].id in table.data_ids:
+        stream.rows[table.labels[current].id].extend(tokens)
 
 
 def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width: int = 0) -> Stream:
     """Assign every value/blank token to the last row label matched before it (in template order).
 
-    ``width`` (a table whose rows all have that many columns): a ruled row of values with no label
-    matched opens the next row once the current one is full (``_by_place``). In any table such a
-    row opens the next row when the next label read is the row after it (``_between``)."""
+    ``width`` (a table whose rows all have that many columns, 0 when they vary): a ruled row of
+    values that no label read opened may open the next row by its place (``_next_by_place``)."""
+    table = Table(labels, data_ids, width)
     stream = Stream()
     current = -1
     pending_text: list[str] = []
+    under_values = False
     for index, row in enumerate(rows):
         tokens = _physical_row(row)
         valued = row.table and any(t.kind == "value" for t in tokens)
-        first_text = next((t for t in tokens if t.kind == "text"), None)
-        opened, garbled = False, False
+        above, under_values = under_values, bool(valued)
+        opened = False
+        unread: list[Token] = []
+        held: list[Token] = []  # blank cells after a label that matched nothing, before the first number
         for token in tokens:
             if token.kind == "value" and valued and not opened:
                 opened = True
-                placed = _by_place(stream, labels, current, data_ids, width, tokens) if garbled or current >= 0 else None
-                if placed is None and garbled:
-                    placed = _between(stream, labels, current, data_ids, rows[index + 1:])
+                placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above))
+                if placed is None or not placed.alike:
+                    _put(stream, table, current, held)
                 if placed is not None:
-                    current = labels.index(placed)
-                    stream.weak.add(placed.id)
-                    stream.header_by_row[placed.id] = pending_text
+                    current = labels.index(placed.label)
+                    stream.weak.add(placed.label.id)
+                    stream.header_by_row[placed.label.id] = pending_text
                     pending_text = []
-                    stream.rows.setdefault(placed.id, [])
+                    stream.rows.setdefault(placed.label.id, [])
+                    if placed.alike:
+                        _put(stream, table, current, held)
+                else:
+                    (stream.header if current < 0 else pending_text).extend(t.raw for t in unread)
+                unread, held = [], []
+            if token.kind == "blank" and unread and not opened:
+                held.append(token)
+                continue
             if token.kind == "text":
                 found = best_match(token.raw, labels[current + 1:], threshold("header_floor" if current < 0 else "row_floor"))
-                if found is None and (found := _expected(token, labels, current, valued and token is first_text)):
-                    stream.weak.add(found.id)
                 if found is None:
-                    (stream.header if current < 0 else pending_text).append(token.raw)
-                    garbled = True
+                    if opened or not valued:
+                        (stream.header if current < 0 else pending_text).append(token.raw)
+                    else:
+                        unread.append(token)
                     continue
+                (stream.header if current < 0 else pending_text).extend(t.raw for t in unread)
+                _put(stream, table, current, held)
+                unread, held = [], []
                 current, opened = labels.index(found), found.id in data_ids
                 stream.header_by_row[found.id] = pending_text
                 pending_text = []
                 stream.rows.setdefault(found.id, [])
                 continue
-            if current < 0:
-                stream.loose.append(token)
-            elif labels[current].id in data_ids:
-                stream.rows[labels[current].id].append(token)
+            _put(stream, table, current, [token])
     return stream
