@@ -79,7 +79,8 @@ class Cell(_Model):
         "is doubtful (a weak reading no passing rule covers and no confident re-read backs, a failing rule it "
         "could not be cleared of, an OCR'd copy that lost most of its table cells, an "
         "ambiguous placement, too many values in its row, an OCR'd row with values beyond its columns or read "
-        "blank where its rule needs a number, or inferred from a cell later found doubtful) - use with "
+        "blank where its rule needs a number, a row placed by its template position for want of a legible "
+        "label, a count read with a fraction, or inferred from a cell later found doubtful) - use with "
         "care; reviewed: a person decided the value"))
     verified: bool = Field(default=False, description=(
         "true when at least one evaluated hard rule that passes covers this cell (a rule that filled a lost cell "
