@@ -71,6 +71,20 @@ def printed_in(pdf: Path, index: int, bbox, share: float) -> str:
     return "".join(text.split())
 
 
+def item_label_cells(pdf: Path, index: int, table, dpi: float) -> list:
+    """The grid cells of ``table`` (found on a copy of page ``index`` of ``pdf`` at ``dpi``) in which
+    the page's numbered item labels ("3.危及…") start: one per label, each found."""
+    from extractor.ingest.pdf import open_pdf
+
+    k = dpi / 72
+    printed = open_pdf(pdf).pages[index].words
+    items = [w for w in printed if w.text[:1].isdigit() and w.text[1:2] == "." and not w.text[2:3].isdigit()]
+    assert len(items) >= 15
+    cells = [table.cell_at((w.box.x0 + 6) * k, (w.box.y0 + w.box.y1) / 2 * k) for w in items]
+    assert None not in cells
+    return cells
+
+
 def office_table2_copy(folder: Path, variant: str, seed: int = 8) -> tuple[np.ndarray, int]:
     """The page holding only table 二 of a LibreOffice-exported 2019 report (narrow columns whose
     headers stack or run vertically), as one degraded copy ``variant``: the page and its dpi."""

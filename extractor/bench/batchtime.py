@@ -107,6 +107,19 @@ def sched(pid: int) -> Sched | None:
     return Sched(cpu, *main)
 
 
+def sample_tree(root: int, stats: dict[int, tuple[int, float, float]], cpu: dict[int, float],
+                peak: dict[int, float]) -> None:
+    """Note the CPU and the largest RSS so far of ``root`` and every process below it."""
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, (ppid, _, _) in stats.items() if ppid in tree} - tree
+        tree |= more
+        grew = bool(more)
+    for pid in tree & stats.keys():
+        cpu[pid] = stats[pid][1]
+        peak[pid] = max(peak.get(pid, 0.0), stats[pid][2])
+
+
 def workers_of(root: int, stats: dict[int, tuple[int, float, float]]) -> set[int]:
     """Pool workers: grandchildren of the command (children of its fork server)."""
     children = {pid for pid, (ppid, _, _) in stats.items() if ppid == root}
@@ -151,14 +164,7 @@ class Watcher(threading.Thread):
 
     def _scan(self) -> None:
         stats = proc_stats()
-        tree, grew = {self.root}, True
-        while grew:
-            more = {pid for pid, (ppid, _, _) in stats.items() if ppid in tree} - tree
-            tree |= more
-            grew = bool(more)
-        for pid in tree & stats.keys():
-            self.cpu[pid] = stats[pid][1]
-            self.peak[pid] = max(self.peak.get(pid, 0.0), stats[pid][2])
+        sample_tree(self.root, stats, self.cpu, self.peak)
         self.workers |= workers_of(self.root, stats)
 
 

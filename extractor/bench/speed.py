@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractor.bench.batchtime import BatchRun, proc_stats, run_batch
+from extractor.bench.batchtime import BatchRun, proc_stats, run_batch, sample_tree
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 PLAIN_CAMELOT = "import sys, camelot; camelot.read_pdf(sys.argv[1], pages='all', flavor='lattice')"
@@ -54,15 +54,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.is_set():
-            stats = proc_stats()
-            tree, grew = {self.root}, True
-            while grew:
-                more = {pid for pid, (ppid, _, _) in stats.items() if ppid in tree} - tree
-                tree |= more
-                grew = bool(more)
-            for pid in tree & stats.keys():
-                self.cpu[pid] = stats[pid][1]
-                self.peak[pid] = max(self.peak.get(pid, 0.0), stats[pid][2])
+            sample_tree(self.root, proc_stats(), self.cpu, self.peak)
             self.done.wait(self.every)
 
 
