@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from extractor.ingest.ocr import OcrEngine
-from extractor.layout.strokes import is_broken_zero
+from extractor.layout.strokes import is_broken_zero, is_light_zero, zero_width
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -36,6 +36,8 @@ _ZERO_SIDES = ("1", "11")
 #: every glyph OCR makes of the two sides of such a "0"
 _ZERO_GUESSES = "1()[]{}|lI!"
 _CELL = load_json("scan.json")["cell"]
+#: how many cells read "0" a light page needs to measure its zeros' width
+_MIN_ZEROS = int(load_json("scan.json")["strokes"]["light"]["min_zeros"])
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
 
@@ -263,18 +265,46 @@ def broken_zero(read: CellRead) -> CellRead:
     return read.marked("broken-zero", "0")
 
 
-def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read: CellRead,
-              trust: float) -> CellRead:
-    """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR read
-    it as what such sides give ("1", "11", brackets, nothing) or read it unsure (below ``trust``:
-    "17", "12", one stray glyph "い" or "行"; never a word): marked ``broken-zero``, a weak reading.
-    Anything else goes through ``broken_zero`` and ``fax_stem``."""
+def _zero_guess(read: CellRead, trust: float) -> bool:
+    """OCR's reading of a cell is what the two sides of a broken "0" give ("1", "11", brackets,
+    nothing) or unsure (below ``trust``: "17", "12", one stray glyph "い" or "行"; never a word)."""
     text = read.text.replace(" ", "")
     unsure = len(text) <= 4 and read.confidence < trust and len(CJK.findall(text)) <= 1
-    if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
-        if is_broken_zero(cell_crop(grey, box, dpi), dpi):
-            return read.marked("broken-zero", "0", read.confidence if text else 0.0)
+    return text != "0" and (not text.strip(_ZERO_GUESSES) or unsure)
+
+
+def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read: CellRead,
+              trust: float) -> CellRead:
+    """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR's
+    reading is a guess at such sides (``_zero_guess``): marked ``broken-zero``, a weak reading.
+    Anything else goes through ``broken_zero`` and ``fax_stem``."""
+    if _zero_guess(read, trust) and is_broken_zero(cell_crop(grey, box, dpi), dpi):
+        return read.marked("broken-zero", "0", read.confidence if read.text.strip() else 0.0)
     return fax_stem(broken_zero(read))
+
+
+def light_zeros(grey: np.ndarray, dpi: float, cells: list[tuple[tuple[int, int, int, int], CellRead]],
+                trust: float) -> list[CellRead]:
+    """The cells (box, reading) of a table on a light page, with its zeros that OCR guessed at read 0.
+
+    Such a page keeps neither the arcs nor the bow of a zero's sides (``fax_zero`` cannot tell
+    them from "11"), but the sides keep their places: the page's own zeros (cells read "0" whose
+    ink is two strokes; at least ``min_zeros``) show how wide a zero stands there
+    (``strokes.zero_width``), and a cell OCR guessed at whose ink is two short strokes that wide
+    apart (``strokes.is_light_zero``) is 0, marked ``broken-zero`` (weak), its "1" marks dropped.
+    """
+    found = [zero_width(cell_crop(grey, box, dpi)) for box, read in cells if read.text == "0"]
+    widths = [w for w in found if w is not None]
+    if len(widths) < _MIN_ZEROS:
+        return [read for _, read in cells]
+    width = float(np.median(widths))
+    out = []
+    for box, read in cells:
+        if _zero_guess(read, trust) and is_light_zero(cell_crop(grey, box, dpi), width):
+            kept = tuple(r for r in read.repairs if r not in ("fax-stem", "fax-1-or-0"))
+            read = CellRead("0", read.confidence if read.text.strip() else 0.0, read.engine, kept).marked("broken-zero")
+        out.append(read)
+    return out
 
 
 def fax_stem(read: CellRead) -> CellRead:

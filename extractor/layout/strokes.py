@@ -114,3 +114,40 @@ def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
         left_bow = float(_CFG["straight_px16"]) * scale  # a whole ")" bowed beyond any "1"'s flag
     return left.bow <= left_bow and right.bow >= right_bow and (
         right.bow - left.bow >= float(_CFG["min_bow_sum_px16"]) * scale)
+
+
+
+def _sides(crop: np.ndarray, least: float) -> list[Stroke]:
+    """The crop's strokes at least ``least`` pixels tall (shorter ones: specks, bits of an arc)."""
+    return [s for s in glyph_strokes(crop) if s.height >= least]
+
+
+def zero_width(crop: np.ndarray) -> int | None:
+    """How wide (pixels, outer edge to outer edge) the two sides of a "0" stand in a crop OCR read
+    "0": None unless its ink is two strokes side by side (a light page's measure of its digits)."""
+    found = glyph_strokes(crop)
+    tallest = max((s.height for s in found), default=0)
+    sides = [s for s in found if s.height >= _CFG["piece_height"] * tallest]
+    return sides[1].x1 - sides[0].x0 if len(sides) == 2 else None
+
+
+def is_light_zero(crop: np.ndarray, width: float) -> bool:
+    """On a light page (its glyphs fell apart), the crop's ink is what is left of a "0": two short
+    strokes side by side at one height, as wide apart as the zeros OCR read on the page (``width``,
+    outer edge to outer edge). Such a page keeps neither the arcs nor the bow of a zero's sides,
+    but a digit's width stays: "11" spans two digits (~2 widths) and its stems are as tall as the
+    line (~1.5 widths), where a zero's sides have lost their ends."""
+    cfg = _CFG["light"]
+    sides = _sides(crop, float(cfg["min_side"]) * width)
+    if len(sides) != 2:
+        return False
+    left, right = sides
+    low, high = sorted((left.height, right.height))
+    if high > float(cfg["max_side"]) * width or low < float(cfg["side_ratio"]) * high:
+        return False
+    if abs(left.middle() - right.middle()) > float(cfg["max_offset"]) * width:
+        return False
+    near, far = cfg["width_range"]
+    widest = max(left.x1 - left.x0, right.x1 - right.x0)
+    return (near * width <= right.x1 - left.x0 <= far * width and right.x0 > left.x1
+            and widest <= float(cfg["max_side_width"]) * width)
