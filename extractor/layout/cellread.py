@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from extractor.ingest.ocr import OcrEngine
-from extractor.layout.strokes import is_broken_zero, is_light_zero, zero_width
+from extractor.layout.strokes import glyph_box, glyph_strokes, is_broken_zero, is_light_zero, zero_width
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -35,9 +35,14 @@ _AS_BROKEN = str.maketrans({"[": "(", "]": ")", "O": "0", "o": "0", "D": "0", "l
 _ZERO_SIDES = ("1", "11")
 #: every glyph OCR makes of the two sides of such a "0"
 _ZERO_GUESSES = "1()[]{}|lI!"
+#: a digit OCR would not make of the sides of a broken "0"
+_OTHER_DIGIT = re.compile(r"[2-9]")
 _CELL = load_json("scan.json")["cell"]
 #: how many cells read "0" a light page needs to measure its zeros' width
-_MIN_ZEROS = int(load_json("scan.json")["strokes"]["light"]["min_zeros"])
+_LIGHT = load_json("scan.json")["strokes"]["light"]
+_MIN_ZEROS = int(_LIGHT["min_zeros"])
+#: strokes shorter than this many zero widths are specks; a "1" is at least ``_LIGHT_ONE`` of them tall
+_LIGHT_SPECK, _LIGHT_ONE = float(_LIGHT["min_side"]), float(_LIGHT["min_one"])
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
 
@@ -283,28 +288,79 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
     return fax_stem(broken_zero(read))
 
 
-def light_zeros(grey: np.ndarray, dpi: float, cells: list[tuple[tuple[int, int, int, int], CellRead]],
-                trust: float) -> list[CellRead]:
-    """The cells (box, reading) of a table on a light page, with its zeros that OCR guessed at read 0.
+def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
+                cells: list[tuple[tuple[int, int, int, int], CellRead]], settings: Settings) -> list[CellRead]:
+    """The cells (box, reading) of a table on a light page, with its zeros that OCR guessed at read 0
+    (``light_zero``) and the numbers it left unread read from their own strokes (``light_number``).
 
     Such a page keeps neither the arcs nor the bow of a zero's sides (``fax_zero`` cannot tell
     them from "11"), but the sides keep their places: the page's own zeros (cells read "0" whose
     ink is two strokes; at least ``min_zeros``) show how wide a zero stands there
-    (``strokes.zero_width``), and a cell OCR guessed at whose ink is two short strokes that wide
-    apart (``strokes.is_light_zero``) is 0, marked ``broken-zero`` (weak), its "1" marks dropped.
+    (``strokes.zero_width``). Everything read here stays weak (``light-page``, set by the caller).
     """
     found = [zero_width(cell_crop(grey, box, dpi)) for box, read in cells if read.text == "0"]
     widths = [w for w in found if w is not None]
     if len(widths) < _MIN_ZEROS:
         return [read for _, read in cells]
     width = float(np.median(widths))
+    numeric = _number_columns(cells, dpi)
     out = []
-    for box, read in cells:
-        if _zero_guess(read, trust) and is_light_zero(cell_crop(grey, box, dpi), width):
-            kept = tuple(r for r in read.repairs if r not in ("fax-stem", "fax-1-or-0"))
-            read = CellRead("0", read.confidence if read.text.strip() else 0.0, read.engine, kept).marked("broken-zero")
+    for i, (box, read) in enumerate(cells):
+        read = light_zero(cell_crop(grey, box, dpi), read, width, engine.number_trust)
+        if i in numeric:
+            read = light_number(engine, grey, box, dpi, read, width, settings)
         out.append(read)
     return out
+
+
+def light_zero(crop: np.ndarray, read: CellRead, width: float, trust: float) -> CellRead:
+    """A cell OCR guessed at (``_zero_guess``) whose ink is two short strokes as wide apart as the
+    page's zeros (``strokes.is_light_zero``) is 0, marked ``broken-zero`` (weak), its "1" marks
+    dropped. Not when OCR saw another digit there ("6i", "17"): a "6" that lost its arcs is two
+    such strokes."""
+    if not _zero_guess(read, trust) or _OTHER_DIGIT.search(read.text) or not is_light_zero(crop, width):
+        return read
+    kept = tuple(r for r in read.repairs if r not in ("fax-stem", "fax-1-or-0"))
+    return CellRead("0", read.confidence if read.text.strip() else 0.0, read.engine, kept).marked("broken-zero")
+
+
+def _number_columns(cells: list[tuple[tuple[int, int, int, int], CellRead]], dpi: float) -> set[int]:
+    """Indexes of the cells standing in a column (same left and right edge, within a 50th of an
+    inch) where at least two thirds of the cells with text, and three or more, read a number."""
+    slack = dpi / 50
+    out = set()
+    for i, (box, _) in enumerate(cells):
+        peers = [read for other, read in cells
+                 if abs(other[0] - box[0]) <= slack and abs(other[2] - box[2]) <= slack and read.text]
+        numbers = sum(number_text(read.text) is not None for read in peers)
+        if numbers >= 3 and numbers >= 2 * len(peers) / 3:
+            out.add(i)
+    return out
+
+
+def light_number(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, int], dpi: float,
+                 read: CellRead, width: float, settings: Settings) -> CellRead:
+    """A number cell of a light page that OCR left unread (nothing, or a short guess without a
+    digit or a CJK glyph) whose ink is one upright stroke as tall as a digit line (1.2 zero widths
+    or more; a zero's sides are shorter) is read from a tight crop of it: the page's strokes are
+    one or two pixels wide, and the cell's crop erased them as specks (a "1" read blank). Only a
+    "1" is taken (marked ``broken`` and ``fax-stem``: it may be a "4" that lost its bar); what OCR
+    makes of a light page's broken digits beyond that is a guess ("31" for a zero)."""
+    if read.text and (number_text(read.text) is not None or CJK.search(read.text) or len(read.text) > 4
+                      or any(c.isdigit() for c in read.text)):
+        return read
+    crop = cell_crop(grey, box, dpi)
+    strokes = [s for s in glyph_strokes(crop) if s.height >= _LIGHT_SPECK * width]
+    found = glyph_box(crop)
+    if len(strokes) != 1 or strokes[0].height < _LIGHT_ONE * width or found is None:
+        return read
+    x0, y0, x1, y1 = found
+    pad = max(4, int(dpi / 25))
+    piece = np.pad(crop[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad], pad, constant_values=255)
+    text, conf = engine.read_lines([piece], settings.ocr, "digits")[0]
+    if number_text(text) != "1":
+        return read
+    return fax_stem(CellRead("1", conf, engine.name, read.repairs + ("broken",)))
 
 
 def fax_stem(read: CellRead) -> CellRead:

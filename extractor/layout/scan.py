@@ -22,7 +22,7 @@ from extractor.ingest.document import Page, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
-                                       zero_in_brackets, fax_zero, light_zeros, number_text, read_cell_crop,
+                                       zero_in_brackets, fax_zero, light_cells, number_text, read_cell_crop,
                                        read_cells, signed_text)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.orient import orientation, upright_by_page_pass
@@ -149,8 +149,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
     if light:
-        reads = dict(zip(reads, light_zeros(grey, dpi, [(cell.box, read) for cell, read in reads.items()],
-                                            engine.number_trust)))
+        reads = dict(zip(reads, light_cells(engine, grey, dpi, [(cell.box, read) for cell, read in reads.items()],
+                                            settings)))
     for cell, read in reads.items():
         if number_text(read.text) is not None:
             signed = signed_text(grey, cell.box, dpi, read.text, bilevel)

@@ -49,6 +49,16 @@ def _glyph_mask(crop: np.ndarray) -> np.ndarray:
     return keep[labels]
 
 
+def glyph_box(crop: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1) around a crop's glyph ink (``_glyph_mask``), None without any: a
+    light page's strokes, one or two pixels wide, that an opening would erase."""
+    mask = _glyph_mask(crop) if crop.size else np.zeros((0, 0), bool)
+    if not mask.any():
+        return None
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
 def _bow(mask: np.ndarray) -> float:
     """How far the middle rows of a stroke lie right of its top and bottom quarters (mean ink x)."""
     rows = np.flatnonzero(mask.any(axis=1))
