@@ -146,14 +146,16 @@ def is_light_zero(crop: np.ndarray, width: float) -> bool:
     strokes side by side at one height, as wide apart as the zeros OCR read on the page (``width``,
     outer edge to outer edge). Such a page keeps neither the arcs nor the bow of a zero's sides,
     but a digit's width stays: "11" spans two digits (~2 widths) and its stems are as tall as the
-    line (~1.5 widths), where a zero's sides have lost their ends."""
+    line (~1.5 widths), where a zero's sides have lost their ends; the taller side keeps at least
+    ``min_tall`` of a width (what a "6" keeps of its hook and bowl is shorter)."""
     cfg = _CFG["light"]
     sides = _sides(crop, float(cfg["min_side"]) * width)
     if len(sides) != 2:
         return False
     left, right = sides
     low, high = sorted((left.height, right.height))
-    if high > float(cfg["max_side"]) * width or low < float(cfg["side_ratio"]) * high:
+    if not float(cfg["min_tall"]) * width <= high <= float(cfg["max_side"]) * width \
+            or low < float(cfg["side_ratio"]) * high:
         return False
     if abs(left.middle() - right.middle()) > float(cfg["max_offset"]) * width:
         return False
