@@ -5,7 +5,8 @@ its crop: the crop's ink split into lines (``crop_lines``), all lines of a batch
 recognition model without detection (``read_cells``), a wrapped number joined. What OCR drops at
 200 dpi or on a fax the ink still shows: a minus before the digits (``signed_text``), print in a
 cell read blank (``has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``); a fax
-"1" that may be a "4" stripped to its stem is marked weak (``fax_stem``).
+"1" that may be a "4" stripped to its stem is marked weak (``fax_stem``); on a light fax page, zeros
+measured by the page's own and a "1" of hairline strokes (``light_cells``).
 layout.scan decides which cells to read so; layout.reread reads doubtful ones again later.
 """
 
@@ -38,8 +39,8 @@ _ZERO_GUESSES = "1()[]{}|lI!"
 #: a digit OCR would not make of the sides of a broken "0"
 _OTHER_DIGIT = re.compile(r"[2-9]")
 _CELL = load_json("scan.json")["cell"]
-#: how many cells read "0" a light page needs to measure its zeros' width
 _LIGHT = load_json("scan.json")["strokes"]["light"]
+#: how many cells read "0" a light page needs to measure its zeros' width
 _MIN_ZEROS = int(_LIGHT["min_zeros"])
 #: strokes shorter than this many zero widths are specks; a "1" is at least ``_LIGHT_ONE`` of them tall
 _LIGHT_SPECK, _LIGHT_ONE = float(_LIGHT["min_side"]), float(_LIGHT["min_one"])

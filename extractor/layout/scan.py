@@ -117,8 +117,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     page pass read as brackets (``BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
     from its crop, marked "broken". On a ``bilevel`` page (a fax) a garbled short reading is read
     again too, and a cell whose ink is the two sides of a 0, or still read as brackets around at
-    most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) every
-    number is marked ``light-page``: a weak reading, suspect unless a rule verifies it."""
+    most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) zeros
+    and lone "1"s OCR missed are read from their strokes (``light_cells``), and every number is
+    marked ``light-page``: a weak reading, suspect unless a rule verifies it."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []

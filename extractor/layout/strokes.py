@@ -4,8 +4,9 @@ A fax (150 dpi, binarised) drops thin strokes: a "0" loses its top and bottom ar
 left is its two sides, "(" and ")". OCR reads them as brackets, or as "1", "11", "17"; a real "1"
 is one straight stem. The ink tells them apart: two strokes side by side, about as tall as the
 line, the left one bowed out to the left and the right one to the right, and nothing else in the
-cell, is a broken "0". Pure functions over bilevel crops (255 paper, 0 ink); thresholds in
-extractor/data/scan.json ("strokes").
+cell, is a broken "0". A page binarised lighter still loses the bow too; there a zero is told by
+how far apart its sides stand, against the page's own zeros (``is_light_zero``). Pure functions
+over bilevel crops (255 paper, 0 ink); thresholds in extractor/data/scan.json ("strokes").
 """
 
 from __future__ import annotations
