@@ -36,6 +36,49 @@ def test_a_light_page_gets_no_second_opinion_from_its_own_broken_strokes():
     assert light == []
 
 
+#: table 三 of the bench's first report as a fax, page 3 (light), items 7-13 of its refusals and
+#: non-processing rows, columns 自然人 … 总计 as layout cleaned it: each cell's box in the strip,
+#: what OCR (and the stroke test of darker pages) made of it, and what it truly holds
+LIGHT_ROWS = [
+    ((0, 0, 76, 33), "IF", 0), ((76, 0, 153, 33), "11", 0), ((153, 0, 230, 33), "1", 0),
+    ((230, 0, 306, 33), "0", 0), ((306, 0, 383, 33), "1", 0), ((383, 0, 460, 33), "", 0), ((460, 0, 499, 33), "", 0),
+    ((0, 33, 76, 65), "1", 1), ((76, 33, 153, 65), "0", 0), ((153, 33, 230, 65), "0", 0), ((230, 33, 306, 65), "0", 0),
+    ((306, 33, 383, 65), "0", 0), ((383, 33, 460, 65), "0", 0), ((460, 33, 536, 65), "", 1),
+    ((0, 65, 153, 127), "{:", 346), ((153, 65, 230, 127), "1", 0), ((230, 65, 306, 127), "11", 0),
+    ((306, 65, 383, 127), "1", 0), ((383, 65, 460, 127), "0", 0), ((460, 65, 536, 127), "1n", 346),
+] + [((x, y0, x + 77, y1), "0", 0) for y0, y1 in ((127, 190), (253, 285)) for x in (0, 76, 153, 230, 306, 383, 460)] + [
+    ((0, 190, 76, 253), "0", 0), ((76, 190, 153, 253), "13", 0), ((153, 190, 230, 253), "I", 0),
+    ((230, 190, 306, 253), "0", 0), ((306, 190, 383, 253), "0", 0), ((383, 190, 460, 253), "0", 0),
+    ((460, 190, 536, 253), "0", 0), ((0, 285, 76, 317), "0", 0), ((76, 285, 153, 317), "0", 0),
+    ((153, 285, 230, 317), "", 1), ((230, 285, 306, 317), "0", 0), ((306, 285, 383, 317), "0", 0),
+    ((383, 285, 460, 317), "0", 0), ((460, 285, 536, 317), "1", 1),
+]
+
+
+def test_a_light_page_reads_its_zeros_by_their_width_and_a_lone_stroke_one():
+    """On a light page a zero keeps two short strokes that bow neither way, which OCR reads "1",
+    "11" or a stray glyph, and the stroke test of darker pages cannot tell from "11"; a "1" of one
+    pixel wide strokes was erased as specks and read blank. The page's own zeros read "0" give the
+    measure (how wide a zero stands): 7 zeros and 2 ones read right, every other cell as OCR had
+    it, nothing read a value it does not hold; all of them weak (broken-zero / fax-stem)."""
+    from extractor.ingest.ocr import get_ocr_engine
+    from extractor.layout.cellread import CellRead, light_cells
+
+    strip = cv2.imread(str(CELLS / "light-t3-rows-s0.png"), cv2.IMREAD_GRAYSCALE)
+    reads = [CellRead(text, 0.5 if text and not text.isdigit() else 0.95, "rapidocr") for _, text, _ in LIGHT_ROWS]
+    got = light_cells(get_ocr_engine("rapidocr"), strip, 200.0, [(box, r) for (box, _, _), r in zip(LIGHT_ROWS, reads)],
+                      SETTINGS)
+    changed = [(before, after.text, want) for (_, before, want), after in zip(LIGHT_ROWS, got) if after.text != before]
+    assert all(after == str(want) for _, after, want in changed)
+    assert sorted(after for _, after, _ in changed) == ["0"] * 7 + ["1"] * 2
+    assert all({"broken-zero"} <= set(r.repairs) if r.text == "0" else {"broken", "fax-stem"} <= set(r.repairs)
+               for (_, before, _), r in zip(LIGHT_ROWS, got) if r.text != before)
+    few = [(box, CellRead(text if text != "0" else "", 0.95, "rapidocr")) for box, text, _ in LIGHT_ROWS]
+    few[3] = (few[3][0], CellRead("0", 0.95, "rapidocr"))
+    assert [r.text for r in light_cells(get_ocr_engine("rapidocr"), strip, 200.0, few, SETTINGS)] == \
+        [r.text for _, r in few]  # one zero read "0" is no measure: nothing changes
+
+
 @pytest.fixture(scope="module")
 def light_fax(tmp_path_factory):
     """The bench's first report, its LibreOffice PDF and its fax copy's pages."""

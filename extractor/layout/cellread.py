@@ -5,7 +5,8 @@ its crop: the crop's ink split into lines (``crop_lines``), all lines of a batch
 recognition model without detection (``read_cells``), a wrapped number joined. What OCR drops at
 200 dpi or on a fax the ink still shows: a minus before the digits (``signed_text``), print in a
 cell read blank (``has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``); a fax
-"1" that may be a "4" stripped to its stem is marked weak (``fax_stem``).
+"1" that may be a "4" stripped to its stem is marked weak (``fax_stem``); on a light fax page, zeros
+measured by the page's own and a "1" of hairline strokes (``light_cells``).
 layout.scan decides which cells to read so; layout.reread reads doubtful ones again later.
 """
 
@@ -19,7 +20,7 @@ import cv2
 import numpy as np
 
 from extractor.ingest.ocr import OcrEngine
-from extractor.layout.strokes import is_broken_zero
+from extractor.layout.strokes import glyph_box, glyph_strokes, is_broken_zero, is_light_zero, zero_width
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -35,7 +36,14 @@ _AS_BROKEN = str.maketrans({"[": "(", "]": ")", "O": "0", "o": "0", "D": "0", "l
 _ZERO_SIDES = ("1", "11")
 #: every glyph OCR makes of the two sides of such a "0"
 _ZERO_GUESSES = "1()[]{}|lI!"
+#: a digit OCR would not make of the sides of a broken "0"
+_OTHER_DIGIT = re.compile(r"[2-9]")
 _CELL = load_json("scan.json")["cell"]
+_LIGHT = load_json("scan.json")["strokes"]["light"]
+#: how many cells read "0" a light page needs to measure its zeros' width
+_MIN_ZEROS = int(_LIGHT["min_zeros"])
+#: strokes shorter than this many zero widths are specks; a "1" is at least ``_LIGHT_ONE`` of them tall
+_LIGHT_SPECK, _LIGHT_ONE = float(_LIGHT["min_side"]), float(_LIGHT["min_one"])
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
 
@@ -263,18 +271,97 @@ def broken_zero(read: CellRead) -> CellRead:
     return read.marked("broken-zero", "0")
 
 
-def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read: CellRead,
-              trust: float) -> CellRead:
-    """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR read
-    it as what such sides give ("1", "11", brackets, nothing) or read it unsure (below ``trust``:
-    "17", "12", one stray glyph "い" or "行"; never a word): marked ``broken-zero``, a weak reading.
-    Anything else goes through ``broken_zero`` and ``fax_stem``."""
+def _zero_guess(read: CellRead, trust: float) -> bool:
+    """OCR's reading of a cell is what the two sides of a broken "0" give ("1", "11", brackets,
+    nothing) or unsure (below ``trust``: "17", "12", one stray glyph "い" or "行"; never a word)."""
     text = read.text.replace(" ", "")
     unsure = len(text) <= 4 and read.confidence < trust and len(CJK.findall(text)) <= 1
-    if text != "0" and (not text.strip(_ZERO_GUESSES) or unsure):
-        if is_broken_zero(cell_crop(grey, box, dpi), dpi):
-            return read.marked("broken-zero", "0", read.confidence if text else 0.0)
+    return text != "0" and (not text.strip(_ZERO_GUESSES) or unsure)
+
+
+def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read: CellRead,
+              trust: float) -> CellRead:
+    """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR's
+    reading is a guess at such sides (``_zero_guess``): marked ``broken-zero``, a weak reading.
+    Anything else goes through ``broken_zero`` and ``fax_stem``."""
+    if _zero_guess(read, trust) and is_broken_zero(cell_crop(grey, box, dpi), dpi):
+        return read.marked("broken-zero", "0", read.confidence if read.text.strip() else 0.0)
     return fax_stem(broken_zero(read))
+
+
+def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
+                cells: list[tuple[tuple[int, int, int, int], CellRead]], settings: Settings) -> list[CellRead]:
+    """The cells (box, reading) of a table on a light page, with its zeros that OCR guessed at read 0
+    (``light_zero``) and the numbers it left unread read from their own strokes (``light_number``).
+
+    Such a page keeps neither the arcs nor the bow of a zero's sides (``fax_zero`` cannot tell
+    them from "11"), but the sides keep their places: the page's own zeros (cells read "0" whose
+    ink is two strokes; at least ``min_zeros``) show how wide a zero stands there
+    (``strokes.zero_width``). Everything read here stays weak (``light-page``, set by the caller).
+    """
+    found = [zero_width(cell_crop(grey, box, dpi)) for box, read in cells if read.text == "0"]
+    widths = [w for w in found if w is not None]
+    if len(widths) < _MIN_ZEROS:
+        return [read for _, read in cells]
+    width = float(np.median(widths))
+    numeric = _number_columns(cells, dpi)
+    out = []
+    for i, (box, read) in enumerate(cells):
+        read = light_zero(cell_crop(grey, box, dpi), read, width, engine.number_trust)
+        if i in numeric:
+            read = light_number(engine, grey, box, dpi, read, width, settings)
+        out.append(read)
+    return out
+
+
+def light_zero(crop: np.ndarray, read: CellRead, width: float, trust: float) -> CellRead:
+    """A cell OCR guessed at (``_zero_guess``) whose ink is two short strokes as wide apart as the
+    page's zeros (``strokes.is_light_zero``) is 0, marked ``broken-zero`` (weak), its "1" marks
+    dropped. Not when OCR saw another digit there ("6i", "17"): a "6" that lost its arcs is two
+    such strokes."""
+    if not _zero_guess(read, trust) or _OTHER_DIGIT.search(read.text) or not is_light_zero(crop, width):
+        return read
+    kept = tuple(r for r in read.repairs if r not in ("fax-stem", "fax-1-or-0"))
+    return CellRead("0", read.confidence if read.text.strip() else 0.0, read.engine, kept).marked("broken-zero")
+
+
+def _number_columns(cells: list[tuple[tuple[int, int, int, int], CellRead]], dpi: float) -> set[int]:
+    """Indexes of the cells standing in a column (same left and right edge, within a 50th of an
+    inch) where at least two thirds of the cells with text, and three or more, read a number."""
+    slack = dpi / 50
+    out = set()
+    for i, (box, _) in enumerate(cells):
+        peers = [read for other, read in cells
+                 if abs(other[0] - box[0]) <= slack and abs(other[2] - box[2]) <= slack and read.text]
+        numbers = sum(number_text(read.text) is not None for read in peers)
+        if numbers >= 3 and numbers >= 2 * len(peers) / 3:
+            out.add(i)
+    return out
+
+
+def light_number(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, int], dpi: float,
+                 read: CellRead, width: float, settings: Settings) -> CellRead:
+    """A number cell of a light page that OCR left unread (nothing, or a short guess without a
+    digit or a CJK glyph) whose ink is one upright stroke as tall as a digit line (1.2 zero widths
+    or more; a zero's sides are shorter) is read from a tight crop of it: the page's strokes are
+    one or two pixels wide, and the cell's crop erased them as specks (a "1" read blank). Only a
+    "1" is taken (marked ``broken`` and ``fax-stem``: it may be a "4" that lost its bar); what OCR
+    makes of a light page's broken digits beyond that is a guess ("31" for a zero)."""
+    if read.text and (number_text(read.text) is not None or CJK.search(read.text) or len(read.text) > 4
+                      or any(c.isdigit() for c in read.text)):
+        return read
+    crop = cell_crop(grey, box, dpi)
+    strokes = [s for s in glyph_strokes(crop) if s.height >= _LIGHT_SPECK * width]
+    found = glyph_box(crop)
+    if len(strokes) != 1 or strokes[0].height < _LIGHT_ONE * width or found is None:
+        return read
+    x0, y0, x1, y1 = found
+    pad = max(4, int(dpi / 25))
+    piece = np.pad(crop[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad], pad, constant_values=255)
+    text, conf = engine.read_lines([piece], settings.ocr, "digits")[0]
+    if number_text(text) != "1":
+        return read
+    return fax_stem(CellRead("1", conf, engine.name, read.repairs + ("broken",)))
 
 
 def fax_stem(read: CellRead) -> CellRead:

@@ -22,8 +22,8 @@ from extractor.ingest.document import Page, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
-                                       zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
-                                       signed_text)
+                                       zero_in_brackets, fax_zero, light_cells, number_text, read_cell_crop,
+                                       read_cells, signed_text)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
@@ -117,8 +117,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     page pass read as brackets (``BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
     from its crop, marked "broken". On a ``bilevel`` page (a fax) a garbled short reading is read
     again too, and a cell whose ink is the two sides of a 0, or still read as brackets around at
-    most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) every
-    number is marked ``light-page``: a weak reading, suspect unless a rule verifies it."""
+    most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) zeros
+    and lone "1"s OCR missed are read from their strokes (``light_cells``), and every number is
+    marked ``light-page``: a weak reading, suspect unless a rule verifies it."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
@@ -146,9 +147,12 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             read = read.marked("broken")
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
+    if bilevel:
+        reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
+    if light:
+        reads = dict(zip(reads, light_cells(engine, grey, dpi, [(cell.box, read) for cell, read in reads.items()],
+                                            settings)))
     for cell, read in reads.items():
-        if bilevel:
-            read = reads[cell] = fax_zero(grey, cell.box, dpi, read, engine.number_trust)
         if number_text(read.text) is not None:
             signed = signed_text(grey, cell.box, dpi, read.text, bilevel)
             weak = ("light-page",) if light else ()

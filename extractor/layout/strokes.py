@@ -4,8 +4,9 @@ A fax (150 dpi, binarised) drops thin strokes: a "0" loses its top and bottom ar
 left is its two sides, "(" and ")". OCR reads them as brackets, or as "1", "11", "17"; a real "1"
 is one straight stem. The ink tells them apart: two strokes side by side, about as tall as the
 line, the left one bowed out to the left and the right one to the right, and nothing else in the
-cell, is a broken "0". Pure functions over bilevel crops (255 paper, 0 ink); thresholds in
-extractor/data/scan.json ("strokes").
+cell, is a broken "0". A page binarised lighter still loses the bow too; there a zero is told by
+how far apart its sides stand, against the page's own zeros (``is_light_zero``). Pure functions
+over bilevel crops (255 paper, 0 ink); thresholds in extractor/data/scan.json ("strokes").
 """
 
 from __future__ import annotations
@@ -47,6 +48,16 @@ def _glyph_mask(crop: np.ndarray) -> np.ndarray:
         inside = x > 0 and y > 0 and x + cw < w and y + ch < h
         keep[i] = inside and area >= int(_CFG["min_piece_px"])
     return keep[labels]
+
+
+def glyph_box(crop: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1) around a crop's glyph ink (``_glyph_mask``), None without any: a
+    light page's strokes, one or two pixels wide, that an opening would erase."""
+    mask = _glyph_mask(crop) if crop.size else np.zeros((0, 0), bool)
+    if not mask.any():
+        return None
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
 
 
 def _bow(mask: np.ndarray) -> float:
@@ -114,3 +125,42 @@ def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
         left_bow = float(_CFG["straight_px16"]) * scale  # a whole ")" bowed beyond any "1"'s flag
     return left.bow <= left_bow and right.bow >= right_bow and (
         right.bow - left.bow >= float(_CFG["min_bow_sum_px16"]) * scale)
+
+
+
+def _sides(crop: np.ndarray, least: float) -> list[Stroke]:
+    """The crop's strokes at least ``least`` pixels tall (shorter ones: specks, bits of an arc)."""
+    return [s for s in glyph_strokes(crop) if s.height >= least]
+
+
+def zero_width(crop: np.ndarray) -> int | None:
+    """How wide (pixels, outer edge to outer edge) the two sides of a "0" stand in a crop OCR read
+    "0": None unless its ink is two strokes side by side (a light page's measure of its digits)."""
+    found = glyph_strokes(crop)
+    tallest = max((s.height for s in found), default=0)
+    sides = [s for s in found if s.height >= _CFG["piece_height"] * tallest]
+    return sides[1].x1 - sides[0].x0 if len(sides) == 2 else None
+
+
+def is_light_zero(crop: np.ndarray, width: float) -> bool:
+    """On a light page (its glyphs fell apart), the crop's ink is what is left of a "0": two short
+    strokes side by side at one height, as wide apart as the zeros OCR read on the page (``width``,
+    outer edge to outer edge). Such a page keeps neither the arcs nor the bow of a zero's sides,
+    but a digit's width stays: "11" spans two digits (~2 widths) and its stems are as tall as the
+    line (~1.5 widths), where a zero's sides have lost their ends; the taller side keeps at least
+    ``min_tall`` of a width (what a "6" keeps of its hook and bowl is shorter)."""
+    cfg = _CFG["light"]
+    sides = _sides(crop, float(cfg["min_side"]) * width)
+    if len(sides) != 2:
+        return False
+    left, right = sides
+    low, high = sorted((left.height, right.height))
+    if not float(cfg["min_tall"]) * width <= high <= float(cfg["max_side"]) * width \
+            or low < float(cfg["side_ratio"]) * high:
+        return False
+    if abs(left.middle() - right.middle()) > float(cfg["max_offset"]) * width:
+        return False
+    near, far = cfg["width_range"]
+    widest = max(left.x1 - left.x0, right.x1 - right.x0)
+    return (near * width <= right.x1 - left.x0 <= far * width and right.x0 > left.x1
+            and widest <= float(cfg["max_side_width"]) * width)
