@@ -9,6 +9,7 @@ label was read too badly to match opens the next row by its place (``_next_by_pl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from statistics import median
 
 from extractor.ingest.document import Row
 from extractor.template.match import Label, best_match, resembles
@@ -39,10 +40,12 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """The row a ruled row of values opens by its place, and whether its label resembles that row's."""
+    """The row a ruled row of values opens by its place, whether its label resembles that row's, and
+    whether the grid's count of rows placed it (its cells are then its own, not the row above's)."""
 
     label: Label
     alike: bool
+    counted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,45 @@ def _starts_row(tokens: list[Token], under_values: bool) -> bool:
     return any(t.kind == "text" for t in tokens) or not under_values
 
 
+def _counted(table: Table, current: int, after: list[Row]) -> bool:
+    """A grid's rows come one ruled row of values per template row: from a ruled row of values no
+    label read opened up to the next label read (or the table's end) stand exactly as many ruled rows
+    of values as the template has data rows between, so each of them is the next one's, in order.
+
+    This is what places the rows of a page whose labels the copy made unreadable (a light fax: many
+    labels read as specks, some not at all), where no single row's label, cells or neighbours tell;
+    a count off by one (a row cut in two by a broken rule, a row whose values were all lost) places
+    none of them."""
+    bands = 1
+    for row in after:
+        tokens = _physical_row(row)
+        for token in (t for t in tokens if t.kind == "text"):
+            found = best_match(token.raw, table.labels[current + 1:], threshold("row_floor"))
+            if found is not None:
+                return bands == _data_rows(table, current, table.labels.index(found))
+        bands += bool(row.table and any(t.kind == "value" for t in tokens))
+    return bands == _data_rows(table, current, len(table.labels))
+
+
+def _data_rows(table: Table, current: int, stop: int) -> int:
+    """How many data rows the template has after ``current`` and before ``stop``."""
+    return sum(lab.id in table.data_ids for lab in table.labels[current + 1:stop])
+
+
+def _held_cells(held: list[Token], row: Row, width: int) -> tuple[list[Token], list[Token]]:
+    """(value cells, unplaced cells) of the blank cells before a placed row's first number. A grid
+    row's cells have places: its value columns are its last ``width`` column widths (a column as wide
+    as its cells holding a number, their median), so a blank standing there is a value the copy lost,
+    the row's own, and one left of them is a cell of its label, no value of any row. Cells without a
+    place (or a table of varying width) cannot tell: they are left to the kind of placement."""
+    numbers = [s.bbox for s in row.spans if s.bbox is not None and any(t.kind == "value" for t in tokenize(s, True))]
+    if not width or not numbers:
+        return [], held
+    left = max(s.bbox.x1 for s in row.spans if s.bbox is not None) - width * median(b.x1 - b.x0 for b in numbers)
+    boxed = [t for t in held if t.span.bbox is not None]
+    return [t for t in boxed if (t.span.bbox.x0 + t.span.bbox.x1) / 2 > left], [t for t in held if t.span.bbox is None]
+
+
 def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) -> Placement | None:
     """The data row after ``current`` in template order for a ruled row of values that no label
     read opened: rows come in template order, so a label the copy garbled ("规章" read "现幸" or
@@ -146,16 +188,26 @@ def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) ->
     after_full = before in ("heading", "full") or (before == "header" and bool(row.unread))
     if table.width and _full(row.tokens, table.width) and after_full:
         return Placement(following, alike=False)
+    if _in_order(table, current, row, before):
+        return Placement(following, alike=False)
+    if table.width and _counted(table, current, row.after):
+        return Placement(following, alike=False, counted=True)
+    return None
+
+
+def _in_order(table: Table, current: int, row: Unopened, before: str) -> bool:
+    """The *order* evidence of ``_next_by_place``."""
+    upcoming = table.labels[current + 1:]
+    following = next(lab for lab in upcoming if lab.id in table.data_ids)
     starts = _starts_row(row.unread, row.under_values)
     if not starts or upcoming[0] is not following or before not in ("header", "full", "holds"):
-        return None
+        return False
     ahead = _rows_on(table, current, row.after)
     if ahead is None:
-        return None
+        return False
     k, between = ahead
-    in_order = (2 <= k <= threshold("place_in_order_rows") + 1 and between == k - 2
-                and all(lab.id in table.data_ids for lab in upcoming[:k - 1]))
-    return Placement(following, alike=False) if in_order else None
+    return (2 <= k <= threshold("place_in_order_rows") + 1 and between == k - 2
+            and all(lab.id in table.data_ids for lab in upcoming[:k - 1]))
 
 
 def _put(stream: Stream, table: Table, current: int, tokens: list[Token]) -> None:
@@ -187,7 +239,10 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
             if token.kind == "value" and valued and not opened:
                 opened = True
                 placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above))
-                if placed is None or not placed.alike:
+                own: list[Token] = []
+                if placed is not None:
+                    own, held = _held_cells(held, row, width)
+                if placed is None or not (placed.alike or placed.counted):
                     _put(stream, table, current, held)
                 if placed is not None:
                     current = labels.index(placed.label)
@@ -195,8 +250,7 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
                     stream.header_by_row[placed.label.id] = pending_text
                     pending_text = []
                     stream.rows.setdefault(placed.label.id, [])
-                    if placed.alike:
-                        _put(stream, table, current, held)
+                    _put(stream, table, current, own + held if placed.alike or placed.counted else own)
                 else:
                     (stream.header if current < 0 else pending_text).extend(t.raw for t in unread)
                 unread, held = [], []
