@@ -58,6 +58,7 @@ class Unopened:
     unread: list[Token]
     after: list[Row]
     under_values: bool  # the physical row above holds values: a row with no label may be its second line
+    first: bool  # no ruled row of values joined the current row since it opened
 
 
 def _physical_row(row: Row) -> list[Token]:
@@ -120,8 +121,9 @@ def _starts_row(tokens: list[Token], under_values: bool) -> bool:
 
 def _counted(table: Table, current: int, after: list[Row]) -> bool:
     """A grid's rows come one ruled row of values per template row: from a ruled row of values no
-    label read opened up to the next label read (or the table's end) stand exactly as many ruled rows
-    of values as the template has data rows between, so each of them is the next one's, in order.
+    label read opened, the first after the current row's own, up to the next label read (or the
+    table's end) stand exactly as many ruled rows of values as the template has data rows between,
+    so each of them is the next one's, in order.
 
     This is what places the rows of a page whose labels the copy made unreadable (a light fax: many
     labels read as specks, some not at all), where no single row's label, cells or neighbours tell;
@@ -190,7 +192,7 @@ def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) ->
         return Placement(following, alike=False)
     if _in_order(table, current, row, before):
         return Placement(following, alike=False)
-    if table.width and _counted(table, current, row.after):
+    if table.width and row.first and _counted(table, current, row.after):
         return Placement(following, alike=False, counted=True)
     return None
 
@@ -210,6 +212,15 @@ def _in_order(table: Table, current: int, row: Unopened, before: str) -> bool:
             and all(lab.id in table.data_ids for lab in upcoming[:k - 1]))
 
 
+def _astray(table: Table, current: int, row: Row, unread: list[Token], under_values: bool) -> bool:
+    """A row of a page grid (cells with places, a table of fixed width) that nothing placed keeps
+    its values to itself: it is a ruled row of its own, and only a row with no label right under a
+    row of values may be that row's second line (``_starts_row``); any other would mix two rows'
+    values in one (a fax's next page under its repeated header poured into the last row placed)."""
+    return (bool(table.width) and current >= 0 and any(s.bbox is not None and s.method == "ocr" for s in row.spans)
+            and _starts_row(unread, under_values))
+
+
 def _put(stream: Stream, table: Table, current: int, tokens: list[Token]) -> None:
     """Value/blank tokens to the current row (before the first row: loose; under a heading: none)."""
     if current < 0:
@@ -227,7 +238,7 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
     stream = Stream()
     current = -1
     pending_text: list[str] = []
-    under_values = False
+    under_values, first = False, True
     for index, row in enumerate(rows):
         tokens = _physical_row(row)
         valued = row.table and any(t.kind == "value" for t in tokens)
@@ -235,14 +246,17 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
         opened = False
         unread: list[Token] = []
         held: list[Token] = []  # blank cells after a label that matched nothing, before the first number
+        astray = False  # a grid row no label or place opened, and no second line of the row above
         for token in tokens:
             if token.kind == "value" and valued and not opened:
                 opened = True
-                placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above))
+                placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above, first))
                 own: list[Token] = []
                 if placed is not None:
                     own, held = _held_cells(held, row, width)
-                if placed is None or not (placed.alike or placed.counted):
+                astray = placed is None and _astray(table, current, row, unread, above)
+                first = placed is not None
+                if not astray and (placed is None or not (placed.alike or placed.counted)):
                     _put(stream, table, current, held)
                 if placed is not None:
                     current = labels.index(placed.label)
@@ -268,10 +282,11 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
                 (stream.header if current < 0 else pending_text).extend(t.raw for t in unread)
                 _put(stream, table, current, held)
                 unread, held = [], []
-                current, opened = labels.index(found), found.id in data_ids
+                current, opened, astray, first = labels.index(found), found.id in data_ids, False, True
                 stream.header_by_row[found.id] = pending_text
                 pending_text = []
                 stream.rows.setdefault(found.id, [])
                 continue
-            _put(stream, table, current, [token])
+            if not astray:
+                _put(stream, table, current, [token])
     return stream
