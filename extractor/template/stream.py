@@ -36,6 +36,7 @@ class Table:
     labels: list[Label]
     data_ids: set[str]
     width: int
+    edges: dict[int | None, float] = field(default_factory=dict)  # per page: where a grid's label columns end
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +62,16 @@ class Unopened:
     first: bool  # no ruled row of values joined the current row since it opened
 
 
-def _physical_row(row: Row) -> list[Token]:
-    """Tokens of one physical row; blanks count only between real tokens of a row that holds values."""
-    tokens = [t for span in row.spans for t in tokenize(span, row.table)]
+def _physical_row(row: Row, table: Table) -> list[Token]:
+    """Tokens of one physical row; blanks count only between real tokens of a row that holds values.
+    In a page grid whose label columns' edge is known, a cell standing wholly in the label columns
+    holds no value: a blank there is the label's lost text, a number there the label's misread."""
+    edge = table.edges.get(row.page) if row.table else None
+    tokens = [t for span in row.spans for t in tokenize(span, row.table)
+              if edge is None or span.bbox is None or span.bbox.x1 > edge or t.kind != "blank"]
+    if edge is not None:
+        tokens = [Token("text", t.raw, t.span) if t.kind == "value" and t.span.bbox is not None and t.span.bbox.x1 <= edge
+                  else t for t in tokens]
     if not any(t.kind == "value" for t in tokens):
         return [t for t in tokens if t.kind != "blank"]
     while tokens and tokens[0].kind == "blank":
@@ -101,7 +109,7 @@ def _rows_on(table: Table, current: int, after: list[Row]) -> tuple[int, int] | 
     rows that start a template row (``_starts_row``) stand between; None when none is read."""
     between, above = 0, True
     for row in after:
-        tokens = _physical_row(row)
+        tokens = _physical_row(row, table)
         for token in (t for t in tokens if t.kind == "text"):
             found = best_match(token.raw, table.labels[current + 1:], threshold("row_floor"))
             if found is not None:
@@ -131,7 +139,7 @@ def _counted(table: Table, current: int, after: list[Row]) -> bool:
     none of them."""
     bands = 1
     for row in after:
-        tokens = _physical_row(row)
+        tokens = _physical_row(row, table)
         for token in (t for t in tokens if t.kind == "text"):
             found = best_match(token.raw, table.labels[current + 1:], threshold("row_floor"))
             if found is not None:
@@ -145,18 +153,38 @@ def _data_rows(table: Table, current: int, stop: int) -> int:
     return sum(lab.id in table.data_ids for lab in table.labels[current + 1:stop])
 
 
-def _held_cells(held: list[Token], row: Row, width: int) -> tuple[list[Token], list[Token]]:
-    """(value cells, unplaced cells) of the blank cells before a placed row's first number. A grid
-    row's cells have places: its value columns are its last ``width`` column widths (a column as wide
-    as its cells holding a number, their median), so a blank standing there is a value the copy lost,
-    the row's own, and one left of them is a cell of its label, no value of any row. Cells without a
-    place (or a table of varying width) cannot tell: they are left to the kind of placement."""
-    numbers = [s.bbox for s in row.spans if s.bbox is not None and any(t.kind == "value" for t in tokenize(s, True))]
-    if not width or not numbers:
+def _held_cells(held: list[Token], row: Row, table: Table) -> tuple[list[Token], list[Token]]:
+    """(value cells, unplaced cells) of the blank cells before a placed row's first number. In a page
+    grid whose label columns' edge is known the cells with a place are value cells (``_physical_row``
+    dropped the label's): a value the copy lost, the row's own. Cells without a place cannot tell:
+    they are left to the kind of placement."""
+    if row.page not in table.edges:
         return [], held
-    left = max(s.bbox.x1 for s in row.spans if s.bbox is not None) - width * median(b.x1 - b.x0 for b in numbers)
-    boxed = [t for t in held if t.span.bbox is not None]
-    return [t for t in boxed if (t.span.bbox.x0 + t.span.bbox.x1) / 2 > left], [t for t in held if t.span.bbox is None]
+    return [t for t in held if t.span.bbox is not None], [t for t in held if t.span.bbox is None]
+
+
+def _label_edges(rows: list[Row], width: int) -> dict[int | None, float]:
+    """Per page, where an OCR'd grid's label columns end: the left edge of its first value column,
+    the leftmost place where the first number of at least ``grid_label_edge_share`` of its ruled
+    rows of values stands (within a quarter column); label cells misread as numbers stand left of it
+    one here, one there, rows that lost their first number start a column or more right of it.
+    None for a table of varying width (t2's blocks differ) or rows without places."""
+    firsts: dict[int | None, list[float]] = {}
+    widths: dict[int | None, list[float]] = {}
+    for row in rows:
+        spans = [s for s in row.spans if s.bbox is not None and s.method == "ocr"] if row.table and width else []
+        numbered = [s for s in spans if any(t.kind == "value" for t in tokenize(s, True))]
+        if numbered:
+            firsts.setdefault(row.page, []).append(numbered[0].bbox.x0)
+            widths.setdefault(row.page, []).extend(s.bbox.x1 - s.bbox.x0 for s in numbered)
+    edges = {}
+    for page, xs in firsts.items():
+        slack = median(widths[page]) / 4
+        need = max(threshold("grid_label_edge_rows"), threshold("grid_label_edge_share") * len(xs))
+        shared = [x for x in sorted(xs) if sum(abs(y - x) <= slack for y in xs) >= need]
+        if shared:
+            edges[page] = shared[0] + slack
+    return edges
 
 
 def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) -> Placement | None:
@@ -234,13 +262,13 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
 
     ``width`` (a table whose rows all have that many columns, 0 when they vary): a ruled row of
     values that no label read opened may open the next row by its place (``_next_by_place``)."""
-    table = Table(labels, data_ids, width)
+    table = Table(labels, data_ids, width, _label_edges(rows, width))
     stream = Stream()
     current = -1
     pending_text: list[str] = []
     under_values, first = False, True
     for index, row in enumerate(rows):
-        tokens = _physical_row(row)
+        tokens = _physical_row(row, table)
         valued = row.table and any(t.kind == "value" for t in tokens)
         above, under_values = under_values, bool(valued)
         opened = False
@@ -253,7 +281,7 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
                 placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above, first))
                 own: list[Token] = []
                 if placed is not None:
-                    own, held = _held_cells(held, row, width)
+                    own, held = _held_cells(held, row, table)
                 astray = placed is None and _astray(table, current, row, unread, above)
                 first = placed is not None
                 if not astray and (placed is None or not (placed.alike or placed.counted)):
