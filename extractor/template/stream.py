@@ -240,13 +240,14 @@ def _in_order(table: Table, current: int, row: Unopened, before: str) -> bool:
             and all(lab.id in table.data_ids for lab in upcoming[:k - 1]))
 
 
-def _astray(table: Table, current: int, row: Row, unread: list[Token], under_values: bool) -> bool:
+def _astray(table: Table, current: int, row: Row, unread: list[Token], under_values: bool, page_top: bool) -> bool:
     """A row of a page grid (cells with places, a table of fixed width) that nothing placed keeps
     its values to itself: it is a ruled row of its own, and only a row with no label right under a
-    row of values may be that row's second line (``_starts_row``); any other would mix two rows'
-    values in one (a fax's next page under its repeated header poured into the last row placed)."""
-    return (bool(table.width) and current >= 0 and any(s.bbox is not None and s.method == "ocr" for s in row.spans)
-            and _starts_row(unread, under_values))
+    row of values may be that row's second line (``_starts_row``), or the first ruled row of a page
+    the rest of a row the page break cut; any other would mix two rows' values in one (a fax's next
+    page under its repeated header poured into the last row placed)."""
+    return (bool(table.width) and current >= 0 and not page_top
+            and any(s.bbox is not None and s.method == "ocr" for s in row.spans) and _starts_row(unread, under_values))
 
 
 def _put(stream: Stream, table: Table, current: int, tokens: list[Token]) -> None:
@@ -266,8 +267,9 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
     stream = Stream()
     current = -1
     pending_text: list[str] = []
-    under_values, first = False, True
+    under_values, first, page = False, True, None
     for index, row in enumerate(rows):
+        page_top, page = row.table and row.page != page, row.page if row.table else page
         tokens = _physical_row(row, table)
         valued = row.table and any(t.kind == "value" for t in tokens)
         above, under_values = under_values, bool(valued)
@@ -282,7 +284,7 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
                 own: list[Token] = []
                 if placed is not None:
                     own, held = _held_cells(held, row, table)
-                astray = placed is None and _astray(table, current, row, unread, above)
+                astray = placed is None and _astray(table, current, row, unread, above, page_top)
                 first = placed is not None
                 if not astray and (placed is None or not (placed.alike or placed.counted)):
                     _put(stream, table, current, held)
