@@ -3,7 +3,8 @@
 This is what makes every layout look alike: one cell per line, tab rows, grids with blanks,
 labels stacked or split over lines or pages — row labels come in template order, and the
 numbers that follow a label belong to that row until the next label. A ruled row of values whose
-label was read too badly to match opens the next row by its place (``_next_by_place``).
+label was read too badly to match opens the next row by its place (``_next_by_place``); one that
+nothing places keeps its values to itself unless it may be the row above's second line (``_astray``).
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) ->
     """The data row after ``current`` in template order for a ruled row of values that no label
     read opened: rows come in template order, so a label the copy garbled ("规章" read "现幸" or
     "规章一", "部分公开" read "百分公1") or lost with its cell's rules must neither pour its values
-    into the row above nor be dropped. Any one of three kinds of evidence places it:
+    into the row above nor be dropped. Any one of four kinds of evidence places it:
 
     - *likeness*: its label resembles the row expected next (``positional_fuzzy``), whatever stands
       before it — the table's first row too, since the header text before it holds no values;
@@ -201,12 +202,17 @@ def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) ->
     - *order*: it starts a template row (a label read however badly, or none under a block's
       column header: ``_starts_row``), it follows the header or a row holding values, and the next
       label read is ``k`` rows on with exactly ``k - 2`` such rows between (at most
-      ``place_in_order_rows`` rows in all): the rows skipped are these, in order.
+      ``place_in_order_rows`` rows in all): the rows skipped are these, in order;
+    - *count* (tables of fixed width): it is the first ruled row of values after the current row's
+      own, and as many such rows stand up to the next label read as the template has data rows
+      between (``_counted``): each is the next one's, however many labels the copy lost.
 
     Opened by its place only, the row is weak: its values stay suspect, never verified. A row placed
-    by likeness opens at its label, as if the label were read (its blank cells are its own); one
-    placed by its cells or by order opens at its first number, the blank cells before it (the
-    label's merged column, or a lost cell: its place cannot tell) staying with the row above."""
+    by likeness or by count opens at its label, as if the label were read (its blank cells are its
+    own); one placed by its cells or by order opens at its first number, the blank cells before it
+    (the label's merged column, or a lost cell: its place cannot tell) staying with the row above —
+    but in a page grid whose label columns' edge is known a blank cell with a place is a lost value,
+    its row's own (``_held_cells``)."""
     upcoming = table.labels[current + 1:]
     following = next((lab for lab in upcoming if lab.id in table.data_ids), None)
     if following is None:
