@@ -287,3 +287,19 @@ def test_rows_of_a_light_fax_grid_whose_labels_are_unreadable_are_placed_one_rul
     def holders(row: Row) -> list[str]:
         return [r.id for r in tpl.t3_data_rows if any(t.raw and any(t.span is c for c in row.spans) for t in cut.rows.get(r.id, []))]
     assert len(holders(wrapped)) == 1 and holders(wrapped) == holders(lone)  # a second line stays with its row
+
+
+def test_a_fax_grid_row_nothing_places_keeps_its_values_unless_it_tops_a_page():
+    """office_2021_00009's fax: table 三 runs on to a page binarised so lightly that its last rows
+    read blank or as specks (rows as the layout read them). Under that page's header and three rows
+    read blank, two rows of specks were poured into 无正当理由大量反复申请, the last row placed: a
+    ruled row no label or place opened and no second line of the row above keeps its values now.
+    The first ruled row of a page may be the rest of a row the page break cut: it still joins."""
+    tpl = template("2021")
+    labels = [label(r.id, r.label) for r in tpl.t3_rows]
+    data_ids = {r.id for r in tpl.t3_data_rows}
+    rows = _fax_rows("office_2021_00009-fax-t3.json")
+    stream = read_stream(rows, labels, data_ids, len(tpl.t3_cols))
+    assert {(t.span.page, t.span.bbox.y0) for t in stream.rows["notproc_massive"] if t.span.bbox} == {(3, 752.0)}
+    topped = read_stream(rows[:23] + rows[29:], labels, data_ids, len(tpl.t3_cols))
+    assert {t.span.page for t in topped.rows["notproc_massive"] if t.raw} == {3, 4}
