@@ -169,7 +169,7 @@ def _label_edges(rows: list[Row], width: int) -> dict[int | None, float]:
     the leftmost place where the first number of at least ``grid_label_edge_share`` of its ruled
     rows of values stands (within a quarter column); label cells misread as numbers stand left of it
     one here, one there, rows that lost their first number start a column or more right of it.
-    None for a table of varying width (t2's blocks differ) or rows without places."""
+    No edge for a table of varying width (t2's blocks differ) or for rows without places."""
     firsts: dict[int | None, list[float]] = {}
     widths: dict[int | None, list[float]] = {}
     for row in rows:
