@@ -7,11 +7,14 @@ row "1.本机关不掌握相关政府信息" breaks over pages 3 and 4, the tops
 
 from __future__ import annotations
 
+import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from extractor.geometry import Box
 from extractor.ingest.document import Row, Span
 from extractor.layout.sections import find_headings
 from extractor.template.match import label, resembles, score
@@ -246,3 +249,57 @@ def test_a_row_whose_label_a_fax_lost_under_a_block_header_is_the_row_between():
     second_line = read_stream([_row("规章", "0", "0"), _row("", "0"), _row("规范性文件", "1", "1", "1")], labels,
                               {lab.id for lab in labels})
     assert [t.raw for t in second_line.rows["art20_1.regulations"]] == ["0", "0", "0"] and not second_line.weak
+
+
+def _fax_rows(name: str) -> list[Row]:
+    """Rows of a table as the layout read them from a generated fax copy (tests/fixtures/faxrows)."""
+    data = json.loads((Path(__file__).parent / "fixtures" / "faxrows" / name).read_text(encoding="utf-8"))
+    return [Row([Span(text, page=page, bbox=None if box is None else Box(*box), method=method, confidence=conf)
+                 for text, page, box, method, conf in row["cells"]], table=row["table"]) for row in data]
+
+
+def _bands(tokens) -> list[float]:
+    return sorted({t.span.bbox.y0 for t in tokens if t.span.bbox is not None})
+
+
+def test_rows_of_a_light_fax_grid_whose_labels_are_unreadable_are_placed_one_ruled_row_each():
+    """office_2019_00000's fax page 3 (binarised so lightly that most of table 三's labels are specks
+    or nothing; rows as the layout read them): 22 ruled rows of values, of which two labels are read
+    (其他法律行政法规禁止公开, 无正当理由大量反复申请). Between them and the table's ends the grid holds
+    exactly as many ruled rows as the template data rows, so each row gets its own ruled row, in
+    order, weak; before, a row with no label under a row of values ran two rows into one and every
+    row after it was one off. Blank cells of a label's columns are no value of any row."""
+    tpl = template("2019")
+    labels = [label(r.id, r.label) for r in tpl.t3_rows]
+    data_ids = {r.id for r in tpl.t3_data_rows}
+    rows = _fax_rows("office_2019_00000-fax-t3.json")
+    stream = read_stream(rows, labels, data_ids, len(tpl.t3_cols))
+    tops = [b.y0 for b in (next(s.bbox for s in r.spans if s.bbox is not None) for r in rows if r.table)][2:]
+    placed = [_bands(stream.rows[r.id]) for r in tpl.t3_data_rows]
+    assert all(len(bands) == 1 for bands in placed[:-4] + placed[-3:])
+    assert [bands[0] for bands in placed] == tops
+    assert stream.weak == data_ids - {"denied_law_prohibited", "notproc_massive"}
+    assert all(t.span.bbox.x0 >= 283 for t in stream.rows["new_received"] if t.span.bbox is not None)
+    lone = rows[6]  # 授予公开's ruled row: its label cell read blank, right under a row of values
+    assert not any(c.text for c in lone.spans[:5]) and _bands(stream.rows["granted"]) == [tops[2]]
+    wrapped = Row([replace(c, text=c.text if c.text == "51" else "") for c in lone.spans], table=True)
+    cut = read_stream(rows[:7] + [wrapped] + rows[7:], labels, data_ids, len(tpl.t3_cols))
+    def holders(row: Row) -> list[str]:
+        return [r.id for r in tpl.t3_data_rows if any(t.raw and any(t.span is c for c in row.spans) for t in cut.rows.get(r.id, []))]
+    assert len(holders(wrapped)) == 1 and holders(wrapped) == holders(lone)  # a second line stays with its row
+
+
+def test_a_fax_grid_row_nothing_places_keeps_its_values_unless_it_tops_a_page():
+    """office_2021_00009's fax: table 三 runs on to a page binarised so lightly that its last rows
+    read blank or as specks (rows as the layout read them). Under that page's header and three rows
+    read blank, two rows of specks were poured into 无正当理由大量反复申请, the last row placed: a
+    ruled row no label or place opened and no second line of the row above keeps its values now.
+    The first ruled row of a page may be the rest of a row the page break cut: it still joins."""
+    tpl = template("2021")
+    labels = [label(r.id, r.label) for r in tpl.t3_rows]
+    data_ids = {r.id for r in tpl.t3_data_rows}
+    rows = _fax_rows("office_2021_00009-fax-t3.json")
+    stream = read_stream(rows, labels, data_ids, len(tpl.t3_cols))
+    assert {(t.span.page, t.span.bbox.y0) for t in stream.rows["notproc_massive"] if t.span.bbox} == {(3, 752.0)}
+    topped = read_stream(rows[:23] + rows[29:], labels, data_ids, len(tpl.t3_cols))
+    assert {t.span.page for t in topped.rows["notproc_massive"] if t.raw} == {3, 4}

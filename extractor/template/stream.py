@@ -3,12 +3,14 @@
 This is what makes every layout look alike: one cell per line, tab rows, grids with blanks,
 labels stacked or split over lines or pages — row labels come in template order, and the
 numbers that follow a label belong to that row until the next label. A ruled row of values whose
-label was read too badly to match opens the next row by its place (``_next_by_place``).
+label was read too badly to match opens the next row by its place (``_next_by_place``); one that
+nothing places keeps its values to itself unless it may be the row above's second line (``_astray``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from statistics import median
 
 from extractor.ingest.document import Row
 from extractor.template.match import Label, best_match, resembles
@@ -35,14 +37,17 @@ class Table:
     labels: list[Label]
     data_ids: set[str]
     width: int
+    edges: dict[int | None, float] = field(default_factory=dict)  # per page: where a grid's label columns end
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """The row a ruled row of values opens by its place, and whether its label resembles that row's."""
+    """The row a ruled row of values opens by its place, whether its label resembles that row's, and
+    whether the grid's count of rows placed it (its cells are then its own, not the row above's)."""
 
     label: Label
     alike: bool
+    counted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +60,19 @@ class Unopened:
     unread: list[Token]
     after: list[Row]
     under_values: bool  # the physical row above holds values: a row with no label may be its second line
+    first: bool  # no ruled row of values joined the current row since it opened
 
 
-def _physical_row(row: Row) -> list[Token]:
-    """Tokens of one physical row; blanks count only between real tokens of a row that holds values."""
-    tokens = [t for span in row.spans for t in tokenize(span, row.table)]
+def _physical_row(row: Row, table: Table) -> list[Token]:
+    """Tokens of one physical row; blanks count only between real tokens of a row that holds values.
+    In a page grid whose label columns' edge is known, a cell standing wholly in the label columns
+    holds no value: a blank there is the label's lost text, a number there the label's misread."""
+    edge = table.edges.get(row.page) if row.table else None
+    tokens = [t for span in row.spans for t in tokenize(span, row.table)
+              if edge is None or span.bbox is None or span.bbox.x1 > edge or t.kind != "blank"]
+    if edge is not None:
+        tokens = [Token("text", t.raw, t.span) if t.kind == "value" and t.span.bbox is not None and t.span.bbox.x1 <= edge
+                  else t for t in tokens]
     if not any(t.kind == "value" for t in tokens):
         return [t for t in tokens if t.kind != "blank"]
     while tokens and tokens[0].kind == "blank":
@@ -97,7 +110,7 @@ def _rows_on(table: Table, current: int, after: list[Row]) -> tuple[int, int] | 
     rows that start a template row (``_starts_row``) stand between; None when none is read."""
     between, above = 0, True
     for row in after:
-        tokens = _physical_row(row)
+        tokens = _physical_row(row, table)
         for token in (t for t in tokens if t.kind == "text"):
             found = best_match(token.raw, table.labels[current + 1:], threshold("row_floor"))
             if found is not None:
@@ -115,11 +128,71 @@ def _starts_row(tokens: list[Token], under_values: bool) -> bool:
     return any(t.kind == "text" for t in tokens) or not under_values
 
 
+def _counted(table: Table, current: int, after: list[Row]) -> bool:
+    """A grid's rows come one ruled row of values per template row: from a ruled row of values no
+    label read opened, the first after the current row's own, up to the next label read (or the
+    table's end) stand exactly as many ruled rows of values as the template has data rows between,
+    so each of them is the next one's, in order.
+
+    This is what places the rows of a page whose labels the copy made unreadable (a light fax: many
+    labels read as specks, some not at all), where no single row's label, cells or neighbours tell;
+    a count off by one (a row cut in two by a broken rule, a row whose values were all lost) places
+    none of them."""
+    bands = 1
+    for row in after:
+        tokens = _physical_row(row, table)
+        for token in (t for t in tokens if t.kind == "text"):
+            found = best_match(token.raw, table.labels[current + 1:], threshold("row_floor"))
+            if found is not None:
+                return bands == _data_rows(table, current, table.labels.index(found))
+        bands += bool(row.table and any(t.kind == "value" for t in tokens))
+    return bands == _data_rows(table, current, len(table.labels))
+
+
+def _data_rows(table: Table, current: int, stop: int) -> int:
+    """How many data rows the template has after ``current`` and before ``stop``."""
+    return sum(lab.id in table.data_ids for lab in table.labels[current + 1:stop])
+
+
+def _held_cells(held: list[Token], row: Row, table: Table) -> tuple[list[Token], list[Token]]:
+    """(value cells, unplaced cells) of the blank cells before a placed row's first number. In a page
+    grid whose label columns' edge is known the cells with a place are value cells (``_physical_row``
+    dropped the label's): a value the copy lost, the row's own. Cells without a place cannot tell:
+    they are left to the kind of placement."""
+    if row.page not in table.edges:
+        return [], held
+    return [t for t in held if t.span.bbox is not None], [t for t in held if t.span.bbox is None]
+
+
+def _label_edges(rows: list[Row], width: int) -> dict[int | None, float]:
+    """Per page, where an OCR'd grid's label columns end: the left edge of its first value column,
+    the leftmost place where the first number of at least ``grid_label_edge_share`` of its ruled
+    rows of values stands (within a quarter column); label cells misread as numbers stand left of it
+    one here, one there, rows that lost their first number start a column or more right of it.
+    No edge for a table of varying width (t2's blocks differ) or for rows without places."""
+    firsts: dict[int | None, list[float]] = {}
+    widths: dict[int | None, list[float]] = {}
+    for row in rows:
+        spans = [s for s in row.spans if s.bbox is not None and s.method == "ocr"] if row.table and width else []
+        numbered = [s for s in spans if any(t.kind == "value" for t in tokenize(s, True))]
+        if numbered:
+            firsts.setdefault(row.page, []).append(numbered[0].bbox.x0)
+            widths.setdefault(row.page, []).extend(s.bbox.x1 - s.bbox.x0 for s in numbered)
+    edges = {}
+    for page, xs in firsts.items():
+        slack = median(widths[page]) / 4
+        need = max(threshold("grid_label_edge_rows"), threshold("grid_label_edge_share") * len(xs))
+        shared = [x for x in sorted(xs) if sum(abs(y - x) <= slack for y in xs) >= need]
+        if shared:
+            edges[page] = shared[0] + slack
+    return edges
+
+
 def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) -> Placement | None:
     """The data row after ``current`` in template order for a ruled row of values that no label
     read opened: rows come in template order, so a label the copy garbled ("规章" read "现幸" or
     "规章一", "部分公开" read "百分公1") or lost with its cell's rules must neither pour its values
-    into the row above nor be dropped. Any one of three kinds of evidence places it:
+    into the row above nor be dropped. Any one of four kinds of evidence places it:
 
     - *likeness*: its label resembles the row expected next (``positional_fuzzy``), whatever stands
       before it — the table's first row too, since the header text before it holds no values;
@@ -129,12 +202,17 @@ def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) ->
     - *order*: it starts a template row (a label read however badly, or none under a block's
       column header: ``_starts_row``), it follows the header or a row holding values, and the next
       label read is ``k`` rows on with exactly ``k - 2`` such rows between (at most
-      ``place_in_order_rows`` rows in all): the rows skipped are these, in order.
+      ``place_in_order_rows`` rows in all): the rows skipped are these, in order;
+    - *count* (tables of fixed width): it is the first ruled row of values after the current row's
+      own, and as many such rows stand up to the next label read as the template has data rows
+      between (``_counted``): each is the next one's, however many labels the copy lost.
 
     Opened by its place only, the row is weak: its values stay suspect, never verified. A row placed
-    by likeness opens at its label, as if the label were read (its blank cells are its own); one
-    placed by its cells or by order opens at its first number, the blank cells before it (the
-    label's merged column, or a lost cell: its place cannot tell) staying with the row above."""
+    by likeness or by count opens at its label, as if the label were read (its blank cells are its
+    own); one placed by its cells or by order opens at its first number, the blank cells before it
+    (the label's merged column, or a lost cell: its place cannot tell) staying with the row above —
+    but in a page grid whose label columns' edge is known a blank cell with a place is a lost value,
+    its row's own (``_held_cells``)."""
     upcoming = table.labels[current + 1:]
     following = next((lab for lab in upcoming if lab.id in table.data_ids), None)
     if following is None:
@@ -146,16 +224,36 @@ def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) ->
     after_full = before in ("heading", "full") or (before == "header" and bool(row.unread))
     if table.width and _full(row.tokens, table.width) and after_full:
         return Placement(following, alike=False)
+    if _in_order(table, current, row, before):
+        return Placement(following, alike=False)
+    if table.width and row.first and _counted(table, current, row.after):
+        return Placement(following, alike=False, counted=True)
+    return None
+
+
+def _in_order(table: Table, current: int, row: Unopened, before: str) -> bool:
+    """The *order* evidence of ``_next_by_place``."""
+    upcoming = table.labels[current + 1:]
+    following = next(lab for lab in upcoming if lab.id in table.data_ids)
     starts = _starts_row(row.unread, row.under_values)
     if not starts or upcoming[0] is not following or before not in ("header", "full", "holds"):
-        return None
+        return False
     ahead = _rows_on(table, current, row.after)
     if ahead is None:
-        return None
+        return False
     k, between = ahead
-    in_order = (2 <= k <= threshold("place_in_order_rows") + 1 and between == k - 2
-                and all(lab.id in table.data_ids for lab in upcoming[:k - 1]))
-    return Placement(following, alike=False) if in_order else None
+    return (2 <= k <= threshold("place_in_order_rows") + 1 and between == k - 2
+            and all(lab.id in table.data_ids for lab in upcoming[:k - 1]))
+
+
+def _astray(table: Table, current: int, row: Row, unread: list[Token], under_values: bool, page_top: bool) -> bool:
+    """A row of a page grid (cells with places, a table of fixed width) that nothing placed keeps
+    its values to itself: it is a ruled row of its own, and only a row with no label right under a
+    row of values may be that row's second line (``_starts_row``), or the first ruled row of a page
+    the rest of a row the page break cut; any other would mix two rows' values in one (a fax's next
+    page under its repeated header poured into the last row placed)."""
+    return (bool(table.width) and current >= 0 and not page_top
+            and any(s.bbox is not None and s.method == "ocr" for s in row.spans) and _starts_row(unread, under_values))
 
 
 def _put(stream: Stream, table: Table, current: int, tokens: list[Token]) -> None:
@@ -171,23 +269,30 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
 
     ``width`` (a table whose rows all have that many columns, 0 when they vary): a ruled row of
     values that no label read opened may open the next row by its place (``_next_by_place``)."""
-    table = Table(labels, data_ids, width)
+    table = Table(labels, data_ids, width, _label_edges(rows, width))
     stream = Stream()
     current = -1
     pending_text: list[str] = []
-    under_values = False
+    under_values, first, page = False, True, None
     for index, row in enumerate(rows):
-        tokens = _physical_row(row)
+        page_top, page = row.table and row.page != page, row.page if row.table else page
+        tokens = _physical_row(row, table)
         valued = row.table and any(t.kind == "value" for t in tokens)
         above, under_values = under_values, bool(valued)
         opened = False
         unread: list[Token] = []
         held: list[Token] = []  # blank cells after a label that matched nothing, before the first number
+        astray = False  # a grid row no label or place opened, and no second line of the row above
         for token in tokens:
             if token.kind == "value" and valued and not opened:
                 opened = True
-                placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above))
-                if placed is None or not placed.alike:
+                placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above, first))
+                own: list[Token] = []
+                if placed is not None:
+                    own, held = _held_cells(held, row, table)
+                astray = placed is None and _astray(table, current, row, unread, above, page_top)
+                first = placed is not None
+                if not astray and (placed is None or not (placed.alike or placed.counted)):
                     _put(stream, table, current, held)
                 if placed is not None:
                     current = labels.index(placed.label)
@@ -195,8 +300,7 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
                     stream.header_by_row[placed.label.id] = pending_text
                     pending_text = []
                     stream.rows.setdefault(placed.label.id, [])
-                    if placed.alike:
-                        _put(stream, table, current, held)
+                    _put(stream, table, current, own + held if placed.alike or placed.counted else own)
                 else:
                     (stream.header if current < 0 else pending_text).extend(t.raw for t in unread)
                 unread, held = [], []
@@ -214,10 +318,11 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
                 (stream.header if current < 0 else pending_text).extend(t.raw for t in unread)
                 _put(stream, table, current, held)
                 unread, held = [], []
-                current, opened = labels.index(found), found.id in data_ids
+                current, opened, astray, first = labels.index(found), found.id in data_ids, False, True
                 stream.header_by_row[found.id] = pending_text
                 pending_text = []
                 stream.rows.setdefault(found.id, [])
                 continue
-            _put(stream, table, current, [token])
+            if not astray:
+                _put(stream, table, current, [token])
     return stream
