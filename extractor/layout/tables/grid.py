@@ -379,3 +379,51 @@ def join_under_lines(table: TableGrid, lines: list[Box], inset_share: float = 0.
                           (first.box[0], first.box[1], last.box[2], last.box[3]))
         cells = sorted([c for c in cells if c not in hit] + [joined], key=lambda k: (k.row, k.col))
     return TableGrid(table.ys, table.xs, cells)
+
+
+def split_under_text(table: TableGrid, texts: list[Box], numbers: list[Box], slack: float
+                     ) -> tuple[TableGrid, set[GridCell]]:
+    """Cut a cell that runs down over a row rule its neighbour has, where its text stands above that
+    rule and its numbers alone below it; returns the grid and the lower halves (values to mark).
+
+    A fax that loses the rule under a column header ("本年处理决定数量") merges it with the value
+    cell below ("834"): read as one cell, the number stuck to the header and its row had none. The
+    rule stands in the next column (the label "行政许可" has its own row), so the cell is cut there
+    when nothing but numbers lies below the rule and nothing but text above it (``slack`` pixels
+    of a glyph may hang over it). A number wrapped over the rule, or a label over two rows, stays
+    whole: only text above and numbers below cut a cell.
+    """
+    cells = list(table.cells)
+    lower: set[GridCell] = set()
+    for cell in table.cells:
+        for k in range(cell.row + 1, cell.row + cell.rowspan):
+            cut = _cut_at(table, cell, k, texts, numbers, slack)
+            if cut is not None:
+                cells = [c for c in cells if c != cell] + list(cut)
+                lower.add(cut[1])
+                break
+    return TableGrid(table.ys, table.xs, sorted(cells, key=lambda k: (k.row, k.col))), lower
+
+
+def _cut_at(table: TableGrid, cell: GridCell, k: int, texts: list[Box], numbers: list[Box], slack: float
+            ) -> tuple[GridCell, GridCell] | None:
+    """``cell`` cut at row line ``k`` when a neighbour starts a row there, text alone lies above the
+    line and numbers alone below it; None otherwise."""
+    y, (x0, y0, x1, y1) = table.ys[k], cell.box
+    if not any(c.row == k and c.box[1] == y and (c.box[2] == x0 or c.box[0] == x1) for c in table.cells):
+        return None
+
+    def inside(b: Box) -> bool:
+        cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        return x0 <= cx < x1 and y0 <= cy < y1
+
+    words = [(b, False) for b in texts if inside(b)] + [(b, True) for b in numbers if inside(b)]
+    above = [(b, number) for b, number in words if (b[1] + b[3]) / 2 < y]
+    below = [(b, number) for b, number in words if (b[1] + b[3]) / 2 >= y]
+    if not above or not below or any(not number or b[1] < y - slack for b, number in below):
+        return None
+    if any(number or b[3] > y + slack for b, number in above):
+        return None
+    top = GridCell(cell.row, cell.col, k - cell.row, cell.colspan, (x0, y0, x1, y))
+    bottom = GridCell(k, cell.col, cell.row + cell.rowspan - k, cell.colspan, (x0, y, x1, y1))
+    return top, bottom
