@@ -52,3 +52,14 @@ def test_a_value_read_stuck_to_its_label_goes_to_the_labels_row_suspect():
     text_layer = Span("行政事业性收费344.00", page=2, method="pdf-text")
     assert [t.kind for t in tokenize(text_layer, True)] == ["text"]
     assert split_fused("截至2021年12月31日") is None and split_fused("第二十条第（五）项") is None
+
+
+def test_a_last_row_alone_at_the_top_of_a_page_is_a_table_row_on_a_fax():
+    """2019 report, seed 4, page 3: table 二's last row (政府集中采购 | 0 | 959447.53) opens the page,
+    a strip as tall as the column-rule kernel whose short rules the fax broke; read as prose, its
+    label and numbers ran together and the row was lost."""
+    grey = cv2.imread(str(CELLS / "t2-last-row-strip-s4.png"), cv2.IMREAD_GRAYSCALE)
+    page = Page(3, grey.shape[1] * 72 / 150, grey.shape[0] * 72 / 150, image=grey, dpi=150)
+    rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
+    [strip] = [r for r in rows if r.table]
+    assert [s.text for s in strip.spans][1:] == ["0", "959447.53"]

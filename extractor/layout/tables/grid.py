@@ -39,6 +39,9 @@ _TEXT_MIDDLE = float(_CFG["fax_text_middle"])
 #: stroke has the rest of its glyph, and the least ink-along minus twice ink-beside a rule keeps
 _FAX_SIDE_IN = tuple(float(v) for v in _CFG["fax_side_in"])
 _FAX_SOLID = float(_CFG["fax_solid"])
+#: a one-row strip's column rule: the least share of the row's height it inks, the most share
+#: of that height with ink just beside it (glyph strokes have the rest of their glyph there)
+_STRIP_ALONG, _STRIP_BESIDE = (float(v) for v in _CFG["strip_rule"])
 
 Box = tuple[float, float, float, float]
 
@@ -327,6 +330,29 @@ def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool) -> np.ndarr
     return out
 
 
+def _strip_columns(binary: np.ndarray, y0: int, y1: int, x0: int, x1: int, dpi: float, tol: float) -> list[int]:
+    """Column rules of a one-row strip (two row rules) on a fax: lines of ink from rule to rule with
+    paper beside them.
+
+    A table's last row alone at the top of the next page (政府集中采购 under table 二) is a strip
+    about as tall as the column-rule kernel; a fax breaks its short column rules below it, and
+    without them the row was no table: read as prose its label and numbers ran together.
+    """
+    band = max(2, int(tol))
+    inner = binary[y0 + band:y1 - band + 1, x0:x1] > 0
+    if inner.shape[0] < 3:
+        return []
+    gap, far = max(2, int(round(_FAX_SIDE_IN[0] * dpi))), max(4, int(round(_FAX_SIDE_IN[1] * dpi)))
+    found = []
+    for x in np.flatnonzero(inner.mean(axis=0) >= _STRIP_ALONG):
+        left = inner[:, max(0, x - far):max(0, x - gap)]
+        right = inner[:, x + gap + 1:x + far + 1]
+        beside = (left.any(axis=1) if left.size else False) | (right.any(axis=1) if right.size else False)
+        if float(np.mean(beside)) <= _STRIP_BESIDE:
+            found.append(float(x0 + x))
+    return _cluster(found, tol)
+
+
 def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = None,
                 broken_rules: bool = False) -> list[TableGrid]:
     """Every ruled table on the page, top to bottom; ``text_lines`` (pixel boxes of OCR'd lines of
@@ -350,6 +376,11 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
         ys = [y + p for p in _positions(hr, 0, int(0.2 * w), tol)]
         solid = (binary[y:y + hh, x:x + w], hr, dpi) if broken_rules else None
         xs = [x + p for p in _positions(vr, 1, int(min(hh * 0.5, 0.15 * dpi)), tol, solid)]
+        if broken_rules and len(ys) == 2:
+            xs = _cluster([*xs, *_strip_columns(binary, ys[0], ys[1], x, x + w, dpi, tol)], tol)
+            v = v.copy()
+            for col in xs:
+                v[ys[0]:ys[1] + 1, max(0, col - 1):col + 2] = 255
         if len(ys) < 2 or len(xs) < 2:
             continue
         band = max(2, int(tol))
