@@ -63,3 +63,15 @@ def test_a_last_row_alone_at_the_top_of_a_page_is_a_table_row_on_a_fax():
     rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
     [strip] = [r for r in rows if r.table]
     assert [s.text for s in strip.spans][1:] == ["0", "959447.53"]
+
+
+def test_a_one_at_a_rows_end_is_no_column_rule():
+    """2019 report, seed 16, page 3: the stem of the "1" ending 行政处罚's row and the "4" under it
+    bridged into a bar a sliver from the border, taken for a column rule: the "1" fell out of its
+    cell and each row had a fifth, empty, cell."""
+    grey = cv2.imread(str(CELLS / "t2-row-end-one-s16.png"), cv2.IMREAD_GRAYSCALE)
+    page = Page(3, grey.shape[1] * 72 / 150, grey.shape[0] * 72 / 150, image=grey, dpi=150)
+    rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
+    assert all(len(r.spans) == 4 for r in rows if r.table)
+    penalty = next(r for r in rows if r.spans[0].text == "行政处罚")
+    assert penalty.spans[-1].text == "1"

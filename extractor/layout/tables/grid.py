@@ -42,6 +42,8 @@ _FAX_SOLID = float(_CFG["fax_solid"])
 #: a one-row strip's column rule: the least share of the row's height it inks, the most share
 #: of that height with ink just beside it (glyph strokes have the rest of their glyph there)
 _STRIP_ALONG, _STRIP_BESIDE = (float(v) for v in _CFG["strip_rule"])
+#: a first or last column narrower than this (inches) holds no text: its inner line is a glyph's stem
+_MIN_END_COLUMN_IN = float(_CFG["min_end_column_in"])
 
 Box = tuple[float, float, float, float]
 
@@ -353,6 +355,17 @@ def _strip_columns(binary: np.ndarray, y0: int, y1: int, x0: int, x1: int, dpi: 
     return _cluster(found, tol)
 
 
+def _without_sliver_ends(xs: list[int], least: float) -> list[int]:
+    """Column lines without one that leaves a sliver of a first or last column (under ``least``
+    pixels): on a fax the stem of a "1" at a row's end and the stem of the digit under it bridge into
+    a short bar beside the border, taken for a column rule; the number then fell out of its cell."""
+    if len(xs) > 2 and xs[-1] - xs[-2] < least:
+        xs = [*xs[:-2], xs[-1]]
+    if len(xs) > 2 and xs[1] - xs[0] < least:
+        xs = [xs[0], *xs[2:]]
+    return xs
+
+
 def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = None,
                 broken_rules: bool = False) -> list[TableGrid]:
     """Every ruled table on the page, top to bottom; ``text_lines`` (pixel boxes of OCR'd lines of
@@ -381,6 +394,7 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
             v = v.copy()
             for col in xs:
                 v[ys[0]:ys[1] + 1, max(0, col - 1):col + 2] = 255
+        xs = _without_sliver_ends(xs, _MIN_END_COLUMN_IN * dpi)
         if len(ys) < 2 or len(xs) < 2:
             continue
         band = max(2, int(tol))
