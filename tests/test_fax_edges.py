@@ -75,3 +75,16 @@ def test_a_one_at_a_rows_end_is_no_column_rule():
     assert all(len(r.spans) == 4 for r in rows if r.table)
     penalty = next(r for r in rows if r.spans[0].text == "行政处罚")
     assert penalty.spans[-1].text == "1"
+
+
+def test_two_rows_whose_rule_the_fax_lost_across_the_table_are_parted():
+    """2021 report, seed 5, page 2 (table 二): the rule between a block's header row and its row
+    行政许可 is lost across the whole table; the grid row held "信息内容行政许可" beside
+    "本年处理决定数量" over a lone number, so the value stuck to the header text."""
+    grey = cv2.imread(str(CELLS / "t2-rows-run-together-s5.png"), cv2.IMREAD_GRAYSCALE)
+    page = Page(2, grey.shape[1] * 72 / 150, grey.shape[0] * 72 / 150, image=grey, dpi=150)
+    rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
+    texts = [[s.text for s in r.spans][:2] for r in rows if r.table]
+    assert ["信息内容", "本年处理决定数量"] in texts
+    license_row = next(r for r in rows if r.spans[0].text == "行政许可")
+    assert "rule-lost" in license_row.spans[1].repairs and license_row.spans[1].text

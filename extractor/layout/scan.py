@@ -27,7 +27,8 @@ from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, jo
 from extractor.layout.furniture import furniture_line
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
-from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines, split_under_text
+from extractor.layout.tables.grid import (GridCell, TableGrid, find_tables, join_under_lines, split_lost_rows,
+                                          split_under_text)
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -306,6 +307,9 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None) -
             continue
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
         table, cut = split_under_text(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
+        if cleaned.bilevel:
+            table, parted = split_lost_rows(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
+            cut |= parted
         reads, words = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel, cleaned.light)
         reads.update({cell: reads[cell].marked(RULE_LOST) for cell in cut if reads[cell].text})
         raw = grid_table(table, reads, page.number, dpi)

@@ -472,3 +472,65 @@ def _cut_at(table: TableGrid, cell: GridCell, k: int, texts: list[Box], numbers:
     top = GridCell(cell.row, cell.col, k - cell.row, cell.colspan, (x0, y0, x1, y))
     bottom = GridCell(k, cell.col, cell.row + cell.rowspan - k, cell.colspan, (x0, y, x1, y1))
     return top, bottom
+
+
+def split_lost_rows(table: TableGrid, texts: list[Box], numbers: list[Box], slack: float
+                    ) -> tuple[TableGrid, set[GridCell]]:
+    """Part a grid row holding two rows whose rule the fax lost across the whole table; returns the
+    grid and the cells below the new line that hold numbers (values to mark).
+
+    Rows of a header and its first data row run together ("信息内容" over "行政许可" in the label
+    column, "本年处理决定数量" over "834" beside it): a row is parted at the gap where one cell
+    holds text above and numbers alone below, and the row has words beside it, none of them across
+    the gap (``slack`` pixels of a glyph may). A label the fax made illegible leaves its part of the
+    row without one: the stream places such a row by order.
+    """
+    lower: set[GridCell] = set()
+    r = 0
+    while r < table.n_rows:
+        y = _lost_row_line(table, r, texts, numbers, slack)
+        if y is not None:
+            table, cut = _parted(table, r, y, numbers)
+            lower |= cut
+            r += 1
+        r += 1
+    return table, lower
+
+
+def _lost_row_line(table: TableGrid, r: int, texts: list[Box], numbers: list[Box], slack: float) -> int | None:
+    """The height of a row rule lost inside grid row ``r`` (see ``split_lost_rows``), or None."""
+    y0, y1 = table.ys[r], table.ys[r + 1]
+    row = [c for c in table.cells if c.row == r and c.rowspan == 1]
+    words = [(b, n) for group, n in ((texts, False), (numbers, True)) for b in group if y0 <= (b[1] + b[3]) / 2 < y1]
+    for cell in row:
+        inside = [(b, n) for b, n in words if cell.box[0] <= (b[0] + b[2]) / 2 < cell.box[2]]
+        lows = [b for b, n in inside if n]
+        highs = [b for b, n in inside if not n]
+        if not lows or not highs or max(b[3] for b in highs) > min(b[1] for b in lows) + slack:
+            continue
+        y = int(round((max(b[3] for b in highs) + min(b[1] for b in lows)) / 2))
+        if min(b[3] for b in lows) <= y or any(b[1] > y - slack for b in highs):
+            continue
+        beside = [b for b, _ in words if not cell.box[0] <= (b[0] + b[2]) / 2 < cell.box[2]]
+        if beside and not any(b[1] < y - slack and b[3] > y + slack for b in beside):
+            return y
+    return None
+
+
+def _parted(table: TableGrid, r: int, y: int, numbers: list[Box]) -> tuple[TableGrid, set[GridCell]]:
+    """``table`` with a row line at ``y`` inside grid row ``r``: its one-row cells cut in two, cells
+    spanning it one row longer, later rows one further down."""
+    cells, lower = [], set()
+    for c in table.cells:
+        x0, y0, x1, y1 = c.box
+        if c.row == r and c.rowspan == 1:
+            bottom = GridCell(r + 1, c.col, 1, c.colspan, (x0, y, x1, y1))
+            cells += [GridCell(r, c.col, 1, c.colspan, (x0, y0, x1, y)), bottom]
+            if any(x0 <= (b[0] + b[2]) / 2 < x1 and y <= (b[1] + b[3]) / 2 < y1 for b in numbers):
+                lower.add(bottom)
+        elif c.row <= r < c.row + c.rowspan:
+            cells.append(GridCell(c.row, c.col, c.rowspan + 1, c.colspan, c.box))
+        else:
+            cells.append(GridCell(c.row + (c.row > r), c.col, c.rowspan, c.colspan, c.box))
+    ys = [*table.ys[:r + 1], y, *table.ys[r + 1:]]
+    return TableGrid(ys, table.xs, sorted(cells, key=lambda k: (k.row, k.col))), lower
