@@ -40,7 +40,7 @@ _CORE_TRIM = float(_CELL["number_core_trim"])
 #: what ``erase_inside`` leaves at each end of a line, as a share of its height
 _ERASE_INSET = 0.12
 #: how far (inches) a glyph may hang over a row rule a fax lost (``split_under_text``)
-_SLACK_IN = float(_CELL["lost_rule_slack_in"])
+_SLACK_IN = float(load_json("scan.json")["grid"]["lost_rule_slack_in"])
 #: repair mark of a value cut off a cell above it along a row rule the fax lost there
 RULE_LOST = "rule-lost"
 
