@@ -27,7 +27,8 @@ from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, jo
 from extractor.layout.furniture import furniture_line
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
-from extractor.layout.tables.grid import GridCell, TableGrid, find_tables, join_under_lines
+from extractor.layout.tables.grid import (GridCell, TableGrid, find_tables, join_under_lines, split_lost_rows,
+                                          split_under_text)
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -38,6 +39,10 @@ _CELL = load_json("scan.json")["cell"]
 _CORE_TRIM = float(_CELL["number_core_trim"])
 #: what ``erase_inside`` leaves at each end of a line, as a share of its height
 _ERASE_INSET = 0.12
+#: how far (inches) a glyph may hang over a row rule a fax lost (``split_under_text``)
+_SLACK_IN = float(load_json("scan.json")["grid"]["lost_rule_slack_in"])
+#: repair mark of a value cut off a cell above it along a row rule the fax lost there
+RULE_LOST = "rule-lost"
 
 
 def group_lines(words: list[Word]) -> list[list[Word]]:
@@ -185,6 +190,11 @@ def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, f
     return [w.box.pixels(dpi) for w in words if _ONE_NUMBER.fullmatch(w.text.strip())]
 
 
+def _other_words(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of the words that are not one number (labels, headers, garbles)."""
+    return [w.box.pixels(dpi) for w in words if not _ONE_NUMBER.fullmatch(w.text.strip())]
+
+
 def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
     """Pixel boxes of one-number words, their sides trimmed: no column rule runs through a number.
 
@@ -300,7 +310,12 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None) -
         if table.n_cols < 2:
             continue
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
+        table, cut = split_under_text(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
+        if cleaned.bilevel:
+            table, parted = split_lost_rows(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
+            cut |= parted
         reads, words = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel, cleaned.light)
+        reads.update({cell: reads[cell].marked(RULE_LOST) for cell in cut if reads[cell].text})
         raw = grid_table(table, reads, page.number, dpi)
         if raw.rows:
             tables.append(raw)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from extractor.ingest.document import Row
+from extractor.geometry import Box
+from extractor.ingest.document import Row, Span
 from extractor.layout.sections import squash
 from extractor.record import Check
 from extractor.resources import load_json
 from extractor.template.align import Aligned, align
-from extractor.template.match import label
-from extractor.template.numbers import Token, parse_number
+from extractor.template.match import Label, best_match, label
+from extractor.template.numbers import Token, parse_number, split_fused
 from extractor.template.rules import Equation, rule_set, within
 from extractor.template.slots import Slot
 from extractor.template.spec import Block, Template, template, threshold
@@ -165,8 +166,9 @@ def map_t2(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     mapped = Mapped()
     owners = [(block, spec) for block in tpl.t2 for spec in block.rows]
     labels = [label(f"{block.id}.{spec.id}", spec.label) for block, spec in owners]
-    stream = read_stream(rows, labels, {lab.id for lab in labels})
-    mapped.suspect_rows |= stream.weak
+    stream = read_stream([_unfused(row, labels) for row in rows], labels, {lab.id for lab in labels})
+    mapped.suspect_rows |= stream.weak | {key for key, tokens in stream.rows.items()
+                                          if any(_PLACE_DOUBT & set(t.span.repairs) for t in tokens)}
     header = ""
     for block, spec in owners:
         key = f"{block.id}.{spec.id}"
@@ -183,6 +185,39 @@ def map_t2(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
         _fill(mapped, "t2", key, cols, align(tokens or [], keys, keys, _own_rules(rules, keys)), scales)
         mapped.warnings.extend(note for note in notes if _unitless_money(mapped.slots, key, note))
     return mapped
+
+
+#: repair mark of a value split off the label it was read stuck to
+FUSED = "fused"
+#: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
+#: (``layout.scan.RULE_LOST``: cut off a header cell along the rule its neighbour has)
+_PLACE_DOUBT = frozenset({FUSED, "rule-lost"})
+
+
+def _unfused(row: Row, labels: list[Label]) -> Row:
+    """``row`` with each OCR'd "label+number" region ("行政事业性收费344.00": a fax lost the rule between
+    the label's cell and its value's, and OCR read both as one) cut in two, but only where the text
+    before the number is a data row's label (the template says a value stands after it). The
+    value is marked ``FUSED``: its row is suspect, as where the label ends was guessed."""
+    spans: list[Span] = []
+    for span in row.spans:
+        fused = split_fused(span.text) if span.method == "ocr" else None
+        if fused is None or best_match(fused[0], labels, threshold("row_floor")) is None:
+            spans.append(span)
+            continue
+        head, tail = _cut_box(span.bbox, *fused)
+        spans += [replace(span, text=fused[0], bbox=head),
+                  replace(span, text=fused[1], bbox=tail, repairs=tuple(dict.fromkeys((*span.repairs, FUSED))))]
+    return Row(spans, row.table) if len(spans) != len(row.spans) else row
+
+
+def _cut_box(box: Box | None, head: str, tail: str) -> tuple[Box | None, Box | None]:
+    """``box`` cut where ``head`` ends, a CJK glyph taken twice as wide as a digit."""
+    if box is None:
+        return None, None
+    width = [sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in part) for part in (head, tail)]
+    x = box.x0 + (box.x1 - box.x0) * width[0] / max(1, sum(width))
+    return Box(box.x0, box.y0, x, box.y1), Box(x, box.y0, box.x1, box.y1)
 
 
 def _unitless_money(slots: dict[str, Slot], row_key: str, note: str) -> bool:

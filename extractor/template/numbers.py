@@ -57,6 +57,23 @@ def tokenize(span: Span, in_table: bool) -> list[Token]:
     return [Token("text", text, span)]
 
 
+#: a label's last glyph: CJK or a closing bracket, never a digit, sign or separator
+_FUSED = re.compile(r"^(?P<label>.*[\u4e00-\u9fff）)])(?P<values>\d.*)$")
+
+
+def split_fused(text: str) -> tuple[str, str] | None:
+    """(label, values) of a label with its numbers stuck to it ("行政事业性收费344.00", "政府集中采购0 95.3"),
+    as OCR reads across a rule a fax lost between a label's cell and its value's; None otherwise.
+
+    Only the split is offered: whether a value stands there is for the caller (the template) to say.
+    """
+    _, many, _, _ = _patterns()
+    found = _FUSED.match(unicodedata.normalize("NFKC", text).strip())
+    if found is None or re.search(r"\d", found.group("label")) or not many.fullmatch(found.group("values")):
+        return None
+    return found.group("label"), found.group("values")
+
+
 def is_null(raw: str) -> bool:
     return raw in _patterns()[3] or raw == ""
 

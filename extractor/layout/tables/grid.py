@@ -39,6 +39,11 @@ _TEXT_MIDDLE = float(_CFG["fax_text_middle"])
 #: stroke has the rest of its glyph, and the least ink-along minus twice ink-beside a rule keeps
 _FAX_SIDE_IN = tuple(float(v) for v in _CFG["fax_side_in"])
 _FAX_SOLID = float(_CFG["fax_solid"])
+#: a one-row strip's column rule: the least share of the row's height it inks, the most share
+#: of that height with ink just beside it (glyph strokes have the rest of their glyph there)
+_STRIP_ALONG, _STRIP_BESIDE = (float(v) for v in _CFG["strip_rule"])
+#: a first or last column narrower than this (inches) holds no text: its inner line is a glyph's stem
+_MIN_END_COLUMN_IN = float(_CFG["min_end_column_in"])
 
 Box = tuple[float, float, float, float]
 
@@ -327,6 +332,40 @@ def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool) -> np.ndarr
     return out
 
 
+def _strip_columns(binary: np.ndarray, y0: int, y1: int, x0: int, x1: int, dpi: float, tol: float) -> list[int]:
+    """Column rules of a one-row strip (two row rules) on a fax: lines of ink from rule to rule with
+    paper beside them.
+
+    A table's last row alone at the top of the next page (政府集中采购 under table 二) is a strip
+    about as tall as the column-rule kernel; a fax breaks its short column rules below it, and
+    without them the row was no table: read as prose its label and numbers ran together.
+    """
+    band = max(2, int(tol))
+    inner = binary[y0 + band:y1 - band + 1, x0:x1] > 0
+    if inner.shape[0] < 3:
+        return []
+    gap, far = max(2, int(round(_FAX_SIDE_IN[0] * dpi))), max(4, int(round(_FAX_SIDE_IN[1] * dpi)))
+    found = []
+    for x in np.flatnonzero(inner.mean(axis=0) >= _STRIP_ALONG):
+        left = inner[:, max(0, x - far):max(0, x - gap)]
+        right = inner[:, x + gap + 1:x + far + 1]
+        beside = (left.any(axis=1) if left.size else False) | (right.any(axis=1) if right.size else False)
+        if float(np.mean(beside)) <= _STRIP_BESIDE:
+            found.append(float(x0 + x))
+    return _cluster(found, tol)
+
+
+def _without_sliver_ends(xs: list[int], least: float) -> list[int]:
+    """Column lines without one that leaves a sliver of a first or last column (under ``least``
+    pixels): on a fax the stem of a "1" at a row's end and the stem of the digit under it bridge into
+    a short bar beside the border, taken for a column rule; the number then fell out of its cell."""
+    if len(xs) > 2 and xs[-1] - xs[-2] < least:
+        xs = [*xs[:-2], xs[-1]]
+    if len(xs) > 2 and xs[1] - xs[0] < least:
+        xs = [xs[0], *xs[2:]]
+    return xs
+
+
 def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = None,
                 broken_rules: bool = False) -> list[TableGrid]:
     """Every ruled table on the page, top to bottom; ``text_lines`` (pixel boxes of OCR'd lines of
@@ -350,6 +389,12 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
         ys = [y + p for p in _positions(hr, 0, int(0.2 * w), tol)]
         solid = (binary[y:y + hh, x:x + w], hr, dpi) if broken_rules else None
         xs = [x + p for p in _positions(vr, 1, int(min(hh * 0.5, 0.15 * dpi)), tol, solid)]
+        if broken_rules and len(ys) == 2:
+            xs = _cluster([*xs, *_strip_columns(binary, ys[0], ys[1], x, x + w, dpi, tol)], tol)
+            v = v.copy()
+            for col in xs:
+                v[ys[0]:ys[1] + 1, max(0, col - 1):col + 2] = 255
+        xs = _without_sliver_ends(xs, _MIN_END_COLUMN_IN * dpi)
         if len(ys) < 2 or len(xs) < 2:
             continue
         band = max(2, int(tol))
@@ -379,3 +424,113 @@ def join_under_lines(table: TableGrid, lines: list[Box], inset_share: float = 0.
                           (first.box[0], first.box[1], last.box[2], last.box[3]))
         cells = sorted([c for c in cells if c not in hit] + [joined], key=lambda k: (k.row, k.col))
     return TableGrid(table.ys, table.xs, cells)
+
+
+def split_under_text(table: TableGrid, texts: list[Box], numbers: list[Box], slack: float
+                     ) -> tuple[TableGrid, set[GridCell]]:
+    """Cut a cell that runs down over a row rule its neighbour has, where its text stands above that
+    rule and its numbers alone below it; returns the grid and the lower halves (values to mark).
+
+    A fax that loses the rule under a column header ("本年处理决定数量") merges it with the value
+    cell below ("834"): read as one cell, the number stuck to the header and its row had none. The
+    rule stands in the next column (the label "行政许可" has its own row), so the cell is cut there
+    when nothing but numbers lies below the rule and nothing but text above it (``slack`` pixels
+    of a glyph may hang over it). A number wrapped over the rule, or a label over two rows, stays
+    whole: only text above and numbers below cut a cell.
+    """
+    cells = list(table.cells)
+    lower: set[GridCell] = set()
+    for cell in table.cells:
+        for k in range(cell.row + 1, cell.row + cell.rowspan):
+            cut = _cut_at(table, cell, k, texts, numbers, slack)
+            if cut is not None:
+                cells = [c for c in cells if c != cell] + list(cut)
+                lower.add(cut[1])
+                break
+    return TableGrid(table.ys, table.xs, sorted(cells, key=lambda k: (k.row, k.col))), lower
+
+
+def _cut_at(table: TableGrid, cell: GridCell, k: int, texts: list[Box], numbers: list[Box], slack: float
+            ) -> tuple[GridCell, GridCell] | None:
+    """``cell`` cut at row line ``k`` when a neighbour starts a row there, text alone lies above the
+    line and numbers alone below it; None otherwise."""
+    y, (x0, y0, x1, y1) = table.ys[k], cell.box
+    if not any(c.row == k and c.box[1] == y and (c.box[2] == x0 or c.box[0] == x1) for c in table.cells):
+        return None
+
+    def inside(b: Box) -> bool:
+        cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        return x0 <= cx < x1 and y0 <= cy < y1
+
+    words = [(b, False) for b in texts if inside(b)] + [(b, True) for b in numbers if inside(b)]
+    above = [(b, number) for b, number in words if (b[1] + b[3]) / 2 < y]
+    below = [(b, number) for b, number in words if (b[1] + b[3]) / 2 >= y]
+    if not above or not below or any(not number or b[1] < y - slack for b, number in below):
+        return None
+    if any(number or b[3] > y + slack for b, number in above):
+        return None
+    top = GridCell(cell.row, cell.col, k - cell.row, cell.colspan, (x0, y0, x1, y))
+    bottom = GridCell(k, cell.col, cell.row + cell.rowspan - k, cell.colspan, (x0, y, x1, y1))
+    return top, bottom
+
+
+def split_lost_rows(table: TableGrid, texts: list[Box], numbers: list[Box], slack: float
+                    ) -> tuple[TableGrid, set[GridCell]]:
+    """Part a grid row holding two rows whose rule the fax lost across the whole table; returns the
+    grid and the cells below the new line that hold numbers (values to mark).
+
+    Rows of a header and its first data row run together ("信息内容" over "行政许可" in the label
+    column, "本年处理决定数量" over "834" beside it): a row is parted at the gap where one cell
+    holds text above and numbers alone below, and the row has words beside it, none of them across
+    the gap (``slack`` pixels of a glyph may). A label the fax made illegible leaves its part of the
+    row without one: the stream places such a row by order.
+    """
+    lower: set[GridCell] = set()
+    r = 0
+    while r < table.n_rows:
+        y = _lost_row_line(table, r, texts, numbers, slack)
+        if y is not None:
+            table, cut = _parted(table, r, y, numbers)
+            lower |= cut
+            r += 1
+        r += 1
+    return table, lower
+
+
+def _lost_row_line(table: TableGrid, r: int, texts: list[Box], numbers: list[Box], slack: float) -> int | None:
+    """The height of a row rule lost inside grid row ``r`` (see ``split_lost_rows``), or None."""
+    y0, y1 = table.ys[r], table.ys[r + 1]
+    row = [c for c in table.cells if c.row == r and c.rowspan == 1]
+    words = [(b, n) for group, n in ((texts, False), (numbers, True)) for b in group if y0 <= (b[1] + b[3]) / 2 < y1]
+    for cell in row:
+        inside = [(b, n) for b, n in words if cell.box[0] <= (b[0] + b[2]) / 2 < cell.box[2]]
+        lows = [b for b, n in inside if n]
+        highs = [b for b, n in inside if not n]
+        if not lows or not highs or max(b[3] for b in highs) > min(b[1] for b in lows) + slack:
+            continue
+        y = int(round((max(b[3] for b in highs) + min(b[1] for b in lows)) / 2))
+        if min(b[3] for b in lows) <= y or any(b[1] > y - slack for b in highs):
+            continue
+        beside = [b for b, _ in words if not cell.box[0] <= (b[0] + b[2]) / 2 < cell.box[2]]
+        if beside and not any(b[1] < y - slack and b[3] > y + slack for b in beside):
+            return y
+    return None
+
+
+def _parted(table: TableGrid, r: int, y: int, numbers: list[Box]) -> tuple[TableGrid, set[GridCell]]:
+    """``table`` with a row line at ``y`` inside grid row ``r``: its one-row cells cut in two, cells
+    spanning it one row longer, later rows one further down."""
+    cells, lower = [], set()
+    for c in table.cells:
+        x0, y0, x1, y1 = c.box
+        if c.row == r and c.rowspan == 1:
+            bottom = GridCell(r + 1, c.col, 1, c.colspan, (x0, y, x1, y1))
+            cells += [GridCell(r, c.col, 1, c.colspan, (x0, y0, x1, y)), bottom]
+            if any(x0 <= (b[0] + b[2]) / 2 < x1 and y <= (b[1] + b[3]) / 2 < y1 for b in numbers):
+                lower.add(bottom)
+        elif c.row <= r < c.row + c.rowspan:
+            cells.append(GridCell(c.row, c.col, c.rowspan + 1, c.colspan, c.box))
+        else:
+            cells.append(GridCell(c.row + (c.row > r), c.col, c.rowspan, c.colspan, c.box))
+    ys = [*table.ys[:r + 1], y, *table.ys[r + 1:]]
+    return TableGrid(ys, table.xs, sorted(cells, key=lambda k: (k.row, k.col))), lower

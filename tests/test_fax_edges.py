@@ -1,0 +1,90 @@
+"""Fax cells lost at the edges of cells: a value read stuck to the text of a cell whose rule the fax
+lost (table 二 of the bench's fax copies of LibreOffice-exported reports, ``extractor.bench`` "fax")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+
+from extractor.ingest.document import Page, Row, Span
+from extractor.layout.scan import page_rows
+from extractor.layout.sections import find_headings
+from extractor.settings import OcrSettings, Settings
+from extractor.template.numbers import split_fused, tokenize
+from extractor.template.tables import map_tables
+
+CELLS = Path(__file__).parent / "fixtures" / "faxcells"
+
+
+def test_a_value_under_a_header_whose_rule_the_fax_lost_is_its_rows():
+    """2021 report, seed 17, page 2 (as the fax gave it, 150 dpi): the rule under 本年处理决定数量 is
+    lost in the value column but stands beside it (行政许可 has its own row); read as one cell, the
+    header ended "…数量834" and the row 行政许可 had no value."""
+    grey = cv2.imread(str(CELLS / "t2-header-over-value-s17.png"), cv2.IMREAD_GRAYSCALE)
+    page = Page(1, grey.shape[1] * 72 / 150, grey.shape[0] * 72 / 150, image=grey, dpi=150)
+    rows, _, image = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
+    assert image is not None and image.bilevel
+    texts = [[s.text for s in r.spans] for r in rows]
+    assert ["信息内容", "本年处理决定数量"] in texts and ["行政许可", "834"] in texts
+    value = next(r.spans[1] for r in rows if r.spans[0].text == "行政许可")
+    assert value.repairs == ("rule-lost",)
+
+
+def _row(*texts: str, table: bool = True) -> Row:
+    return Row([Span(t, page=2, method="ocr", engine="rapidocr", confidence=0.99) for t in texts], table=table)
+
+
+def test_a_value_read_stuck_to_its_label_goes_to_the_labels_row_suspect():
+    """2021 report, seed 13: the fax lost the rule between 行政事业性收费 and its amount; OCR read
+    "行政事业性收费344.00" as one region (rows as that copy gave them). Cut where the label ends, the
+    amount is the row's, suspect; stuck to a header, or read from a text layer, nothing is cut."""
+    rows = [Row([Span("二、主动公开政府信息情况", page=2)]),
+            _row("第二十条第（八）项", "", "", ""), _row("本年收费金额信息内容(单位：万元)", "", "", ""),
+            _row("行政事业性收费344.00", "", "", ""), Row([Span("三、收到和处理政府信息公开申请情况", page=2)])]
+    result = map_tables(rows, find_headings(rows), 2021)
+    fee = next(c for c in result.cells if c.table == "t2" and c.row == "art20_8.admin_fees")
+    assert (fee.value, fee.status) == (3440000, "suspect")
+    assert split_fused("本年处理决定数量834") == ("本年处理决定数量", "834")
+    header = [_row("第二十条第（五）项", "", "", ""), _row("信息内容", "本年处理决定数量834", "", ""), _row("行政许可", "", "", "")]
+    page = [rows[0], *header, rows[-1]]
+    assert all(c.value is None for c in map_tables(page, find_headings(page), 2021).cells if c.row == "art20_5.admin_license")
+    text_layer = Span("行政事业性收费344.00", page=2, method="pdf-text")
+    assert [t.kind for t in tokenize(text_layer, True)] == ["text"]
+    assert split_fused("截至2021年12月31日") is None and split_fused("第二十条第（五）项") is None
+
+
+def test_a_last_row_alone_at_the_top_of_a_page_is_a_table_row_on_a_fax():
+    """2019 report, seed 4, page 3: table 二's last row (政府集中采购 | 0 | 959447.53) opens the page,
+    a strip as tall as the column-rule kernel whose short rules the fax broke; read as prose, its
+    label and numbers ran together and the row was lost."""
+    grey = cv2.imread(str(CELLS / "t2-last-row-strip-s4.png"), cv2.IMREAD_GRAYSCALE)
+    page = Page(3, grey.shape[1] * 72 / 150, grey.shape[0] * 72 / 150, image=grey, dpi=150)
+    rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
+    [strip] = [r for r in rows if r.table]
+    assert [s.text for s in strip.spans][1:] == ["0", "959447.53"]
+
+
+def test_a_one_at_a_rows_end_is_no_column_rule():
+    """2019 report, seed 16, page 3: the stem of the "1" ending 行政处罚's row and the "4" under it
+    bridged into a bar a sliver from the border, taken for a column rule: the "1" fell out of its
+    cell and each row had a fifth, empty, cell."""
+    grey = cv2.imread(str(CELLS / "t2-row-end-one-s16.png"), cv2.IMREAD_GRAYSCALE)
+    page = Page(3, grey.shape[1] * 72 / 150, grey.shape[0] * 72 / 150, image=grey, dpi=150)
+    rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
+    assert all(len(r.spans) == 4 for r in rows if r.table)
+    penalty = next(r for r in rows if r.spans[0].text == "行政处罚")
+    assert penalty.spans[-1].text == "1"
+
+
+def test_two_rows_whose_rule_the_fax_lost_across_the_table_are_parted():
+    """2021 report, seed 5, page 2 (table 二): the rule between a block's header row and its row
+    行政许可 is lost across the whole table; the grid row held "信息内容行政许可" beside
+    "本年处理决定数量" over a lone number, so the value stuck to the header text."""
+    grey = cv2.imread(str(CELLS / "t2-rows-run-together-s5.png"), cv2.IMREAD_GRAYSCALE)
+    page = Page(2, grey.shape[1] * 72 / 150, grey.shape[0] * 72 / 150, image=grey, dpi=150)
+    rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
+    texts = [[s.text for s in r.spans][:2] for r in rows if r.table]
+    assert ["信息内容", "本年处理决定数量"] in texts
+    license_row = next(r for r in rows if r.spans[0].text == "行政许可")
+    assert "rule-lost" in license_row.spans[1].repairs and license_row.spans[1].text
