@@ -22,10 +22,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extractor.geometry import Box
+from extractor.template.misreads import Suggestion, suggest
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
 from extractor.template.slots import Slot
 from extractor.template.spec import threshold
+
+#: ``method`` of a cell whose value the arithmetic suggested from a known misreading (it stays suspect)
+SUGGESTED = "suggested"
 
 Reading = tuple[str, float, str]
 Rereader = Callable[[int, Box], list[Reading]]
@@ -140,11 +144,23 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
             _apply(slot, fix.value, reading)
             continue
         doubtful = sorted({k for e in group for k in e.keys if k in slots and rereadable(slots[k])})
+        ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
+               and slots[k].status in ("read", "suspect")}
+        suggested = suggest(group, rules, slots, ocr, signed)
         for key in doubtful:
             slots[key].status = "suspect"
         if doubtful:
             notes.append(f"suspect after failing {', '.join(sorted({e.scope for e in group}))}: {', '.join(doubtful)}")
+        notes.extend(_suggested(slots[s.key], s) for s in suggested)
     return notes
+
+
+def _suggested(slot: Slot, suggestion: Suggestion) -> str:
+    """Set a suspect cell to the value the arithmetic suggests; ``raw`` keeps what was read."""
+    note = (f"{slot.key}: suspect, {suggestion.value} suggested for {slot.raw!r} "
+            f"(the failing rules' one explanation by a known fax misreading: {suggestion.confusion})")
+    slot.value, slot.method = suggestion.value, SUGGESTED
+    return note
 
 
 def _doubt(slot: Slot, readings: list[Reading], signed: bool) -> str:
