@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extractor.geometry import Box
-from extractor.template.misreads import Suggestion, suggest
+from extractor.template.misreads import Suggestion, settled, suggest
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
 from extractor.template.slots import Slot
@@ -262,12 +262,14 @@ def weakness(slot: Slot) -> str:
 _ASSEMBLY = frozenset({"joined", "split"})
 
 
-def weak_readings(slots: dict[str, Slot]) -> set[str]:
+def weak_readings(slots: dict[str, Slot], rules: tuple[Equation, ...] = ()) -> set[str]:
     """OCR'd values whose glyphs are in doubt (low confidence, broken strokes, engines disagreeing, a
-    leading zero): a rule over two of them verifies neither until re-reads have backed them, as they
-    can be misread alike and still balance. Halves that layout joined are not: a rule that balances
-    over them is what confirms the join."""
-    return {k for k, s in slots.items() if _ocr(s) and (why := weakness(s)) and not set(why.split("+")) <= _ASSEMBLY}
+    leading zero, a fax "1"): a rule over two of them verifies neither until re-reads have backed them,
+    as they can be misread alike and still balance. Halves that layout joined are not: a rule that
+    balances over them is what confirms the join. Nor are fax "1"s that ``rules`` pin: no combination
+    of known misreadings (a "4" read "1") would keep every passing rule balanced (``misreads.settled``)."""
+    weak = {k for k, s in slots.items() if _ocr(s) and (why := weakness(s)) and not set(why.split("+")) <= _ASSEMBLY}
+    return weak - settled(rules, slots, weak)
 
 
 def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | None) -> list[str]:
