@@ -115,7 +115,8 @@ def test_a_balanced_pair_of_fax_stems_stays_suspect_and_pinned_fax_ones_are_veri
     for key in ("t4.lit_direct_correct", "t4.lit_direct_total"):
         slot = result.slots[key]
         assert (slot.value, slot.status, slot.verified) == (1, "suspect", False), key
-    marked = [s for s in result.slots.values() if s.table == "t3" and s.span is not None and "fax-stem" in s.span.repairs]
+    marked = [s for s in result.slots.values()
+              if s.table == "t3" and s.span is not None and "fax-stem" in s.span.repairs]
     assert marked and all(s.value == truth["t3"][s.row][s.col] for s in marked)
     verified = [s for s in marked if s.verified]
     assert len(verified) > len(marked) // 2
