@@ -158,7 +158,7 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
 def _suggested(slot: Slot, suggestion: Suggestion) -> str:
     """Set a suspect cell to the value the arithmetic suggests; ``raw`` keeps what was read."""
     note = (f"{slot.key}: suspect, {suggestion.value} suggested for {slot.raw!r} "
-            f"(the failing rules' one explanation by a known fax misreading: {suggestion.confusion})")
+            f"(the failing rules' one explanation by a known misreading: {suggestion.confusion})")
     slot.value, slot.method = suggestion.value, SUGGESTED
     return note
 
