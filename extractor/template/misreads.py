@@ -1,4 +1,4 @@
-"""Known fax misreadings (data/misreadings.json) and what the template's rules say about them.
+"""Known misreadings of printed digits (data/misreadings.json) and what the template's rules say about them.
 
 A fax misreads digits in known ways: a "4" stripped to its stem reads "1", a "0" whose arcs broke
 reads "11" or "1", an unsure reading may have lost a digit. Two uses:
