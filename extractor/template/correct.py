@@ -4,8 +4,9 @@ A cell is corrected only when (1) changing it alone satisfies every failing rule
 without breaking a rule that held, and (2) of all cells for which (1) holds, it is the only one
 whose independent re-read (another engine, another preprocessing, a larger scale) gives that very
 value. A cell in both a row and a column rule usually has (1) alone; a part of a single sum needs
-(2) to single it out. Anything less leaves the values as read and marks the cells "suspect": a
-wrong number may be flagged, never silently kept.
+(2) to single it out. Anything less marks the cells "suspect": a wrong number may be flagged, never
+silently kept. Their values stay as read unless exactly one combination of known misreadings (a fax
+"4" read "1", ``misreads.suggest``) explains the group: then those values are suggested, still suspect.
 
 Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
 weak reading no passing rule covers (low confidence, mended text, engines disagreeing; only confident
