@@ -70,7 +70,10 @@ class Cell(_Model):
     raw: str | None = None
     page: int | None = None
     bbox: list[float] | None = Field(default=None, description="[x0, y0, x1, y1] in PDF points, top-left origin")
-    method: str = "text"
+    method: str = Field(default="text", description=(
+        "how the value was obtained: text, camelot, ocr, inferred (computed from a hard rule), suggested (an OCR'd "
+        "cell of failing rules set to the value that the one combination of known misreadings balancing them gives, "
+        "e.g. a fax '4' stripped to its stem and read '1'; it stays suspect and `raw` keeps the reading)"))
     engine: str | None = None
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
     status: CellStatus = Field(default="read", description=(
@@ -80,8 +83,8 @@ class Cell(_Model):
         "could not be cleared of, an OCR'd copy that lost most of its table cells, an "
         "ambiguous placement, too many values in its row, an OCR'd row with values beyond its columns or read "
         "blank where its rule needs a number, a row placed by its template position for want of a legible "
-        "label, a count read with a fraction, or inferred from a cell later found doubtful) - use with "
-        "care; reviewed: a person decided the value"))
+        "label, a count read with a fraction, inferred from a cell later found doubtful, or a value suggested from a "
+        "known misreading, method 'suggested') - use with care; reviewed: a person decided the value"))
     verified: bool = Field(default=False, description=(
         "true when at least one evaluated hard rule that passes covers this cell (a rule that filled a lost cell "
         "verifies nothing, nor does one over a suspect cell: it may pass only because two wrong values balance; "

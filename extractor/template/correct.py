@@ -4,8 +4,9 @@ A cell is corrected only when (1) changing it alone satisfies every failing rule
 without breaking a rule that held, and (2) of all cells for which (1) holds, it is the only one
 whose independent re-read (another engine, another preprocessing, a larger scale) gives that very
 value. A cell in both a row and a column rule usually has (1) alone; a part of a single sum needs
-(2) to single it out. Anything less leaves the values as read and marks the cells "suspect": a
-wrong number may be flagged, never silently kept.
+(2) to single it out. Anything less marks the cells "suspect": a wrong number may be flagged, never
+silently kept. Their values stay as read unless exactly one combination of known misreadings (a fax
+"4" read "1", ``misreads.suggest``) explains the group: then those values are suggested, still suspect.
 
 Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
 weak reading no passing rule covers (low confidence, mended text, engines disagreeing; only confident
@@ -22,10 +23,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extractor.geometry import Box
+from extractor.template.misreads import Suggestion, settled, suggest
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
 from extractor.template.slots import Slot
 from extractor.template.spec import threshold
+
+#: ``method`` of a cell whose value the arithmetic suggested from a known misreading (it stays suspect)
+SUGGESTED = "suggested"
 
 Reading = tuple[str, float, str]
 Rereader = Callable[[int, Box], list[Reading]]
@@ -140,11 +145,23 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
             _apply(slot, fix.value, reading)
             continue
         doubtful = sorted({k for e in group for k in e.keys if k in slots and rereadable(slots[k])})
+        ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
+               and slots[k].status in ("read", "suspect")}
+        suggested = suggest(group, rules, slots, ocr, signed)
         for key in doubtful:
             slots[key].status = "suspect"
         if doubtful:
             notes.append(f"suspect after failing {', '.join(sorted({e.scope for e in group}))}: {', '.join(doubtful)}")
+        notes.extend(_suggested(slots[s.key], s) for s in suggested)
     return notes
+
+
+def _suggested(slot: Slot, suggestion: Suggestion) -> str:
+    """Set a suspect cell to the value the arithmetic suggests; ``raw`` keeps what was read."""
+    note = (f"{slot.key}: suspect, {suggestion.value} suggested for {slot.raw!r} "
+            f"(the failing rules' one explanation by a known misreading: {suggestion.confusion})")
+    slot.value, slot.method = suggestion.value, SUGGESTED
+    return note
 
 
 def _doubt(slot: Slot, readings: list[Reading], signed: bool) -> str:
@@ -246,12 +263,14 @@ def weakness(slot: Slot) -> str:
 _ASSEMBLY = frozenset({"joined", "split"})
 
 
-def weak_readings(slots: dict[str, Slot]) -> set[str]:
+def weak_readings(slots: dict[str, Slot], rules: tuple[Equation, ...] = ()) -> set[str]:
     """OCR'd values whose glyphs are in doubt (low confidence, broken strokes, engines disagreeing, a
-    leading zero): a rule over two of them verifies neither until re-reads have backed them, as they
-    can be misread alike and still balance. Halves that layout joined are not: a rule that balances
-    over them is what confirms the join."""
-    return {k for k, s in slots.items() if _ocr(s) and (why := weakness(s)) and not set(why.split("+")) <= _ASSEMBLY}
+    leading zero, a fax "1"): a rule over two of them verifies neither until re-reads have backed them,
+    as they can be misread alike and still balance. Halves that layout joined are not: a rule that
+    balances over them is what confirms the join. Nor are fax "1"s that ``rules`` pin: no combination
+    of known misreadings (a "4" read "1") would keep every passing rule balanced (``misreads.settled``)."""
+    weak = {k for k, s in slots.items() if _ocr(s) and (why := weakness(s)) and not set(why.split("+")) <= _ASSEMBLY}
+    return weak - settled(rules, slots, weak)
 
 
 def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | None) -> list[str]:

@@ -102,7 +102,7 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         _infer_slot(slots, key, values[key], eq.keys)
         notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
     warnings.extend(notes)
-    _mark_verified(slots, rules, values, inferred, weak_readings(slots))
+    _mark_verified(slots, rules, values, inferred, weak_readings(slots, rules))
     warnings.extend(audit_holes(rules, slots) + audit_weak(slots, signed, rereader))
     # every weak reading is now backed by re-reads or suspect: the rules verify what stands
     _mark_verified(slots, rules, values, inferred)

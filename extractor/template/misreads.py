@@ -1,0 +1,227 @@
+"""Known misreadings of printed digits (data/misreadings.json) and what the template's rules say about them.
+
+A fax misreads digits in known ways: a "4" stripped to its stem reads "1", a "0" whose arcs broke
+reads "11" or "1", an unsure reading may have lost a digit. Two uses:
+
+- ``suggest``: a group of failing rules that exactly one combination of such misreadings of its
+  suspect cells explains (every failing rule then holds, none that held breaks, no other
+  combination of at most ``max_cells`` cells does, nor any arbitrary value of an unsure or already
+  suspect cell) gets those values suggested. The cells stay suspect: the arithmetic found the
+  values, no reading did.
+- ``settled``: marked readings whose only doubt is such a misreading (a fax "1") count as sure
+  when no combination of their misreadings would keep every passing rule balanced: two "1061"s
+  balancing a sum stay in doubt (both may be 1064), a "13" and a "1143" in one column sum do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from itertools import combinations
+from typing import Any
+
+from extractor.resources import load_json
+from extractor.template.numbers import Number, parse_number
+from extractor.template.rules import Equation, Values
+from extractor.template.slots import Slot
+from extractor.template.spec import threshold
+
+#: what layout mends when it assembles a cell's text: no doubt about its glyphs
+_ASSEMBLY = frozenset({"joined", "split"})
+#: a value no known misreading gives: an unsure or already suspect cell may hold anything
+_ANY = "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    key: str
+    value: Number
+    confusion: str
+
+
+class _Exhausted(Exception):
+    """The search ran past its work bound."""
+
+
+@cache
+def _table() -> dict[str, Any]:
+    return load_json("misreadings.json")
+
+
+def _limit(name: str) -> int:
+    return int(_table()[name]["value"])
+
+
+@cache
+def _modelled_marks() -> frozenset[str]:
+    return frozenset(m for c in _table()["confusions"] for m in c.get("marks", ()))
+
+
+def _repairs(slot: Slot) -> set[str]:
+    return set(slot.span.repairs) if slot.span is not None else set()
+
+
+def unsure(slot: Slot) -> bool:
+    """A reading in doubt beyond the marks the table models: low confidence, a leading zero, or a mark
+    such as ``engines-disagree``, ``broken``, ``broken-zero``, ``light-page``."""
+    raw = (slot.raw or "").lstrip("-")
+    return (slot.confidence < threshold("low_confidence") or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit())
+            or bool(_repairs(slot) - _modelled_marks() - _ASSEMBLY))
+
+
+def _digit_swaps(raw: str, read: str, printed: str) -> Iterable[str]:
+    """``raw`` with every non-empty set of its ``read`` digits printed as ``printed``."""
+    spots = [i for i, ch in enumerate(raw) if ch == read]
+    for size in range(1, len(spots) + 1):
+        for chosen in combinations(spots, size):
+            yield "".join(printed if i in chosen else ch for i, ch in enumerate(raw))
+
+
+def _insertions(raw: str) -> Iterable[str]:
+    """``raw`` with one digit more anywhere among its digits (never a leading zero)."""
+    for i in range(len(raw) + 1):
+        if (i > 0 and not raw[i - 1].isdigit()) and (i < len(raw) and not raw[i].isdigit()):
+            continue
+        for digit in "0123456789":
+            text = raw[:i] + digit + raw[i:]
+            if not (text.lstrip("-")[:1] == "0" and len(text.lstrip("-")) > 1):
+                yield text
+
+
+def alternatives(slot: Slot) -> dict[Number, str]:
+    """Values the cell's printed number may have had by a misreading of its marks (first wins); the
+    lost digit of an unsure reading is not listed (any digit anywhere: see ``lost_digit``)."""
+    raw = (slot.raw or "").strip()
+    marks = _repairs(slot)
+    out: dict[Number, str] = {}
+    for confusion in _table()["confusions"]:
+        if confusion["kind"] == "digit" and marks & set(confusion["marks"]):
+            texts: Iterable[str] = _digit_swaps(raw, confusion["read"], confusion["printed"])
+        elif confusion["kind"] == "whole" and marks & set(confusion["marks"]) and raw in confusion["read"]:
+            texts = [confusion["printed"]]
+        elif confusion["kind"] == "point" and "." in raw and not set(raw) - set("0123456789.-"):
+            texts = [raw.replace(".", "")]
+        else:
+            continue
+        for text in texts:
+            value = parse_number(text)
+            if value is not None and value != slot.value:
+                out.setdefault(value, confusion["name"])
+    return out
+
+
+def lost_digit(slot: Slot, value: Number) -> bool:
+    """Whether ``value`` is the cell's unsure reading with one digit it lost put back."""
+    return unsure(slot) and any(parse_number(t) == value for t in _insertions((slot.raw or "").strip()))
+
+
+def _valid(value: Decimal | None, signed: bool) -> bool:
+    return value is not None and value == value.to_integral_value() and (signed or value >= 0)
+
+
+def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
+            candidates: Iterable[str], signed: set[str]) -> list[Suggestion]:
+    """The one combination of known misreadings of ``candidates`` that makes every rule of the failing
+    ``group`` hold and breaks none that held; [] when there is none, or more than one, or when an
+    unsure or already suspect cell of the group could balance it with some other value."""
+    values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
+    candidates = set(candidates)
+    options = {k: alternatives(slots[k]) for k in candidates}
+    group_keys = {k for eq in group for k in eq.keys}
+    free = {k for k in group_keys if k in slots and slots[k].value is not None and slots[k].span is not None
+            and (slots[k].status == "suspect" or k in candidates and unsure(slots[k]))}
+    if not any(options.values()) and not free & candidates:
+        return []
+    held = {id(e) for e in rules if e.holds(values) is not False}
+    touching: dict[str, list[Equation]] = {}
+    for eq in rules:
+        for key in eq.keys:
+            if id(eq) in held and (key in candidates or key in free):
+                touching.setdefault(key, []).append(eq)
+    found: set[frozenset[tuple[str, Number, str]]] = set()
+    budget = [_limit("max_nodes")]
+
+    def choices(key: str, eq: Equation, now: Values) -> dict[Number, str]:
+        out = dict(options.get(key, {}))
+        needed = eq.solve(key, now) if key in free else None
+        if needed is not None and _valid(needed, key in signed) and int(needed) != now.get(key):
+            why = "lost-digit" if key in candidates and lost_digit(slots[key], int(needed)) else _ANY
+            out.setdefault(int(needed), why)
+        return out
+
+    def visit(changed: dict[str, tuple[Number, str]]) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _Exhausted
+        now = {**values, **{k: v for k, (v, _) in changed.items()}}
+        pending = [*group, *(e for k in changed for e in touching.get(k, ()))]
+        bad = next((e for e in pending if e.holds(now) is not True and (e in group or e.holds(now) is False)), None)
+        if bad is None:
+            found.add(frozenset((k, v, why) for k, (v, why) in changed.items()))
+            return
+        if len(changed) >= _limit("max_cells"):
+            return
+        for key in bad.keys:
+            if key not in changed:
+                for value, why in choices(key, bad, now).items():
+                    visit({**changed, key: (value, why)})
+
+    try:
+        visit({})
+    except _Exhausted:
+        return []
+    cells = [frozenset(k for k, _, _ in combo) for combo in found]
+    minimal = [combo for combo, keys in zip(found, cells) if not any(other < keys for other in cells)]
+    if len(minimal) != 1 or any(why == _ANY for _, _, why in minimal[0]):
+        return []
+    return sorted(Suggestion(k, v, why) for k, v, why in minimal[0])
+
+
+def shifts(slot: Slot) -> list[Decimal]:
+    """How much a marked reading's known misreadings may have changed it (printed − read); [] when the
+    reading is in doubt beyond them, or has none."""
+    if unsure(slot) or slot.value is None:
+        return []
+    read = Decimal(str(slot.value))
+    return [Decimal(str(v)) - read for v in alternatives(slot)]
+
+
+def settled(rules: tuple[Equation, ...], slots: Mapping[str, Slot], weak: set[str]) -> set[str]:
+    """The ``weak`` readings whose only doubt is a known misreading and that no combination of known
+    misreadings of the weak readings would leave every passing equation balanced: the passing rules
+    pin them. Equations over a suspect, inferred or otherwise weak cell pin nothing (that cell could
+    absorb any shift); a search past its bound leaves the reading in doubt."""
+    values = {k: s.value for k, s in slots.items()}
+    moves = {k: d for k in weak if (d := shifts(slots[k]))}
+    loose = {k for k, s in slots.items() if s.status in ("suspect", "inferred") or (k in weak and k not in moves)}
+    binding = [e for e in rules if e.hard and e.op == "==" and e.holds(values) and not loose & set(e.keys)]
+    touching: dict[str, list[Equation]] = {}
+    for eq in binding:
+        for key in eq.keys:
+            if key in moves:
+                touching.setdefault(key, []).append(eq)
+    return {k for k in touching if not any(_balances(k, d, moves, touching) for d in moves[k])}
+
+
+def _balances(key: str, delta: Decimal, moves: Mapping[str, list[Decimal]],
+              touching: Mapping[str, list[Equation]]) -> bool:
+    """Whether shifting ``key`` by ``delta`` can be balanced by known shifts of other marked readings
+    in every binding equation (True too when the search runs past its bound: in doubt)."""
+    budget = [_limit("max_nodes")]
+
+    def residual(eq: Equation, shifted: Mapping[str, Decimal]) -> Decimal:
+        return sum((sign * shifted.get(k, Decimal(0)) for sign, k in eq.signed_terms), Decimal(0))
+
+    def visit(shifted: dict[str, Decimal]) -> bool:
+        budget[0] -= 1
+        if budget[0] < 0 or len(shifted) > _limit("guard_cells"):
+            return True
+        open_ = next((e for k in shifted for e in touching.get(k, ()) if residual(e, shifted)), None)
+        if open_ is None:
+            return True
+        return any(visit({**shifted, other: d}) for other in open_.keys
+                   if other in moves and other not in shifted for d in moves[other])
+
+    return visit({key: delta})
