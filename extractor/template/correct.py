@@ -26,7 +26,7 @@ from extractor.geometry import Box
 from extractor.template.misreads import Suggestion, settled, suggest
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
-from extractor.template.slots import Slot
+from extractor.template.slots import ASSEMBLY, Slot
 from extractor.template.spec import threshold
 
 #: ``method`` of a cell whose value the arithmetic suggested from a known misreading (it stays suspect)
@@ -259,17 +259,13 @@ def weakness(slot: Slot) -> str:
     return "+".join(span.repairs)
 
 
-#: repairs that doubt how layout put a cell's text together, not what its glyphs are
-_ASSEMBLY = frozenset({"joined", "split"})
-
-
 def weak_readings(slots: dict[str, Slot], rules: tuple[Equation, ...] = ()) -> set[str]:
     """OCR'd values whose glyphs are in doubt (low confidence, broken strokes, engines disagreeing, a
     leading zero, a fax "1"): a rule over two of them verifies neither until re-reads have backed them,
     as they can be misread alike and still balance. Halves that layout joined are not: a rule that
     balances over them is what confirms the join. Nor are fax "1"s that ``rules`` pin: no combination
     of known misreadings (a "4" read "1") would keep every passing rule balanced (``misreads.settled``)."""
-    weak = {k for k, s in slots.items() if _ocr(s) and (why := weakness(s)) and not set(why.split("+")) <= _ASSEMBLY}
+    weak = {k for k, s in slots.items() if _ocr(s) and (why := weakness(s)) and not set(why.split("+")) <= ASSEMBLY}
     return weak - settled(rules, slots, weak)
 
 

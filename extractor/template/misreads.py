@@ -25,11 +25,9 @@ from typing import Any
 from extractor.resources import load_json
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
-from extractor.template.slots import Slot
+from extractor.template.slots import ASSEMBLY, Slot
 from extractor.template.spec import threshold
 
-#: what layout mends when it assembles a cell's text: no doubt about its glyphs
-_ASSEMBLY = frozenset({"joined", "split"})
 #: a value no known misreading gives: an unsure or already suspect cell may hold anything
 _ANY = "any"
 
@@ -68,7 +66,7 @@ def unsure(slot: Slot) -> bool:
     such as ``engines-disagree``, ``broken``, ``broken-zero``, ``light-page``."""
     raw = (slot.raw or "").lstrip("-")
     return (slot.confidence < threshold("low_confidence") or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit())
-            or bool(_repairs(slot) - _modelled_marks() - _ASSEMBLY))
+            or bool(_repairs(slot) - _modelled_marks() - ASSEMBLY))
 
 
 def _digit_swaps(raw: str, read: str, printed: str) -> Iterable[str]:
