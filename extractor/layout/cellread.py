@@ -289,21 +289,32 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
     return fax_stem(broken_zero(read))
 
 
-def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
-                cells: list[tuple[tuple[int, int, int, int], CellRead]], settings: Settings) -> list[CellRead]:
-    """The cells (box, reading) of a table on a light page, with its zeros that OCR guessed at read 0
-    (``light_zero``) and the numbers it left unread read from their own strokes (``light_number``).
-
-    Such a page keeps neither the arcs nor the bow of a zero's sides (``fax_zero`` cannot tell
-    them from "11"), but the sides keep their places: the page's own zeros (cells read "0" whose
-    ink is two strokes; at least ``min_zeros``) show how wide a zero stands there
-    (``strokes.zero_width``). Everything read here stays weak (``light-page``, set by the caller).
-    """
+def zero_measure(grey: np.ndarray, dpi: float, cells: list[tuple[tuple[int, int, int, int], CellRead]]
+                 ) -> float | None:
+    """How wide a zero stands on a light page: the median width of its cells read "0" whose ink is
+    two strokes (``strokes.zero_width``), or None with fewer than ``min_zeros`` of them."""
     found = [zero_width(cell_crop(grey, box, dpi)) for box, read in cells if read.text == "0"]
     widths = [w for w in found if w is not None]
-    if len(widths) < _MIN_ZEROS:
-        return [read for _, read in cells]
-    width = float(np.median(widths))
+    return float(np.median(widths)) if len(widths) >= _MIN_ZEROS else None
+
+
+def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
+                cells: list[tuple[tuple[int, int, int, int], CellRead]], settings: Settings,
+                borrowed: float | None = None) -> tuple[list[CellRead], float | None]:
+    """The cells (box, reading) of a table on a light page, with its zeros that OCR guessed at read 0
+    (``light_zero``) and the numbers it left unread read from their own strokes (``light_number``),
+    and the zero width they were read by.
+
+    Such a page keeps neither the arcs nor the bow of a zero's sides (``fax_zero`` cannot tell
+    them from "11"), but the sides keep their places: the table's own zeros show how wide a zero
+    stands there (``zero_measure``). A table with too few of them (a page whose zeros OCR read as
+    "11" or nothing) reads by the ``borrowed`` width, measured on another light page of the same
+    document: a report is printed in one font at one size. Everything read here stays weak
+    (``light-page``, set by the caller).
+    """
+    width = zero_measure(grey, dpi, cells) or borrowed
+    if width is None:
+        return [read for _, read in cells], None
     numeric = _number_columns(cells, dpi)
     out = []
     for i, (box, read) in enumerate(cells):
@@ -311,7 +322,7 @@ def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
         if i in numeric:
             read = light_number(engine, grey, box, dpi, read, width, settings)
         out.append(read)
-    return out
+    return out, width
 
 
 def light_zero(crop: np.ndarray, read: CellRead, width: float, trust: float) -> CellRead:
