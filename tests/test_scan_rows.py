@@ -327,3 +327,16 @@ def test_ruled_rows_a_light_fax_emptied_under_unreadable_labels_count_as_data_ro
     assert {t.span.page for t in stream.rows["notproc_massive"] if t.span.bbox} == {3}
     fewer = read_stream(rows[:-5] + rows[-4:], labels, data_ids, len(tpl.t3_cols))
     assert not any(key in fewer.rows for key in last)
+
+
+def test_a_light_fax_t3_without_a_readable_2021_marker_is_told_2021_by_its_ruled_rows():
+    """office_2021_00009's fax table 三: its light last page lost the labels that mark the 2021 layout
+    (申请人无正当理由逾期不补正 …), so it was mapped as 2019 (其他处理 one row). Its grid holds 25 ruled
+    rows of values or emptied rows, the 2021 layout's data rows (2019: 23): with the year saying 2021
+    it is 2021; the year alone (2021 reports may keep the 2019 table) or a count off by one is not."""
+    from extractor.template.mapping import detect_format
+
+    rows = _fax_rows("office_2021_00009-fax-t3.json")
+    assert detect_format(rows, 2024, "t3") == "2021"
+    assert detect_format(rows, 2020, "t3") == "2019"
+    assert detect_format(rows[:-5] + rows[-4:], 2024, "t3") == "2019"

@@ -100,6 +100,16 @@ def _emptied(row: Row, table: Table) -> bool:
             and all(0.5 * wide <= s.bbox.x1 - s.bbox.x0 <= 1.5 * wide for s in cells))
 
 
+def grid_rows(rows: list[Row], width: int) -> int:
+    """How many ruled rows of a page grid (OCR'd cells with places, ``width`` columns) hold values
+    or are rows a light copy emptied (``_emptied``): a grid comes one ruled row per data row, so
+    this tells the template's layouts apart where the copy left no label to tell them by."""
+    table = Table([], set(), width, _label_edges(rows, width))
+    return sum(row.table and any(s.bbox is not None and s.method == "ocr" for s in row.spans)
+               and (any(t.kind == "value" for t in _physical_row(row, table)) or _emptied(row, table))
+               for row in rows)
+
+
 def _full(tokens: list[Token], width: int) -> bool:
     """A row's worth of cells: from its first number on, ``width`` cells but ``full_row_lost_cells``
     (a lost last cell leaves no blank), a garbled cell ("ü") counting as one, at least
