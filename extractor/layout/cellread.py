@@ -318,7 +318,8 @@ def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
     numeric = _number_columns(cells, dpi)
     out = []
     for i, (box, read) in enumerate(cells):
-        read = light_zero(cell_crop(grey, box, dpi), read, width, engine.number_trust)
+        crop = cell_crop(grey, box, dpi)
+        read = light_ones(crop, light_zero(crop, read, width, engine.number_trust), width)
         if i in numeric:
             read = light_number(engine, grey, box, dpi, read, width, settings)
         out.append(read)
@@ -334,6 +335,19 @@ def light_zero(crop: np.ndarray, read: CellRead, width: float, trust: float) -> 
         return read
     kept = tuple(r for r in read.repairs if r not in ("fax-stem", "fax-1-or-0"))
     return CellRead("0", read.confidence if read.text.strip() else 0.0, read.engine, kept).marked("broken-zero")
+
+
+def light_ones(crop: np.ndarray, read: CellRead, width: float) -> CellRead:
+    """A light page's cell read "1" or "11" whose strokes are all shorter than a digit line (``min_one``
+    zero widths; a real "1" keeps 1.4-1.6 W there, a zero's sides at most 1.2 W) holds no "1" a reader
+    could defend: it is a zero's sides too short to tell by (``light_zero``) or specks. Left unread
+    (missing), not a number the ink does not show."""
+    if number_text(read.text) not in _ZERO_SIDES:
+        return read
+    strokes = [s for s in glyph_strokes(crop) if s.height >= _LIGHT_SPECK * width]
+    if any(s.height >= _LIGHT_ONE * width for s in strokes):
+        return read
+    return CellRead("", 0.0, read.engine)
 
 
 def _number_columns(cells: list[tuple[tuple[int, int, int, int], CellRead]], dpi: float) -> set[int]:
