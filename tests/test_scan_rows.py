@@ -303,3 +303,40 @@ def test_a_fax_grid_row_nothing_places_keeps_its_values_unless_it_tops_a_page():
     assert {(t.span.page, t.span.bbox.y0) for t in stream.rows["notproc_massive"] if t.span.bbox} == {(3, 752.0)}
     topped = read_stream(rows[:23] + rows[29:], labels, data_ids, len(tpl.t3_cols))
     assert {t.span.page for t in topped.rows["notproc_massive"] if t.raw} == {3, 4}
+
+
+def test_ruled_rows_a_light_fax_emptied_under_unreadable_labels_count_as_data_rows():
+    """office_2021_00009's fax, table 三 (rows as the layout read them): on its light last page the
+    six last data rows (要求行政机关确认… to 结转下年度继续办理) stand under the repeated header, their
+    labels specks ("一學小人以书子卿口美重新出具URC0", "MIT三", nothing), three of them with every value
+    cell blank. A ruled row whose cells stand one per value column, all blank, under a label however
+    garbled, is a data row the copy emptied: it counts, so the six ruled rows are the six data rows,
+    each weak, the blank ones holding blanks only. The header rows (cells spanning columns, column
+    names) are none; a count off by one (one emptied row fewer) places none of them."""
+    tpl = template("2021")
+    labels = [label(r.id, r.label) for r in tpl.t3_rows]
+    data_ids = {r.id for r in tpl.t3_data_rows}
+    rows = _fax_rows("office_2021_00009-fax-t3.json")
+    stream = read_stream(rows, labels, data_ids, len(tpl.t3_cols))
+    last = ["notproc_confirm", "other_no_correction", "other_no_fee", "other_other", "total_processed",
+            "carried_forward"]
+    assert all(stream.rows.get(key) and all(any(t.span is c for c in row.spans) for t in stream.rows[key])
+               for key, row in zip(last, rows[-6:]))
+    assert set(last) <= stream.weak
+    assert all(not t.raw for key in last[:3] for t in stream.rows[key])
+    assert {t.span.page for t in stream.rows["notproc_massive"] if t.span.bbox} == {3}
+    fewer = read_stream(rows[:-5] + rows[-4:], labels, data_ids, len(tpl.t3_cols))
+    assert not any(key in fewer.rows for key in last)
+
+
+def test_a_light_fax_t3_without_a_readable_2021_marker_is_told_2021_by_its_ruled_rows():
+    """office_2021_00009's fax table 三: its light last page lost the labels that mark the 2021 layout
+    (申请人无正当理由逾期不补正 …), so it was mapped as 2019 (其他处理 one row). Its grid holds 25 ruled
+    rows of values or emptied rows, the 2021 layout's data rows (2019: 23): with the year saying 2021
+    it is 2021; the year alone (2021 reports may keep the 2019 table) or a count off by one is not."""
+    from extractor.template.mapping import detect_format
+
+    rows = _fax_rows("office_2021_00009-fax-t3.json")
+    assert detect_format(rows, 2024, "t3") == "2021"
+    assert detect_format(rows, 2020, "t3") == "2019"
+    assert detect_format(rows[:-5] + rows[-4:], 2024, "t3") == "2019"

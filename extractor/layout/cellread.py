@@ -289,29 +289,41 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
     return fax_stem(broken_zero(read))
 
 
-def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
-                cells: list[tuple[tuple[int, int, int, int], CellRead]], settings: Settings) -> list[CellRead]:
-    """The cells (box, reading) of a table on a light page, with its zeros that OCR guessed at read 0
-    (``light_zero``) and the numbers it left unread read from their own strokes (``light_number``).
-
-    Such a page keeps neither the arcs nor the bow of a zero's sides (``fax_zero`` cannot tell
-    them from "11"), but the sides keep their places: the page's own zeros (cells read "0" whose
-    ink is two strokes; at least ``min_zeros``) show how wide a zero stands there
-    (``strokes.zero_width``). Everything read here stays weak (``light-page``, set by the caller).
-    """
+def zero_measure(grey: np.ndarray, dpi: float, cells: list[tuple[tuple[int, int, int, int], CellRead]]
+                 ) -> float | None:
+    """How wide a zero stands on a light page: the median width of its cells read "0" whose ink is
+    two strokes (``strokes.zero_width``), or None with fewer than ``min_zeros`` of them."""
     found = [zero_width(cell_crop(grey, box, dpi)) for box, read in cells if read.text == "0"]
     widths = [w for w in found if w is not None]
-    if len(widths) < _MIN_ZEROS:
-        return [read for _, read in cells]
-    width = float(np.median(widths))
+    return float(np.median(widths)) if len(widths) >= _MIN_ZEROS else None
+
+
+def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
+                cells: list[tuple[tuple[int, int, int, int], CellRead]], settings: Settings,
+                borrowed: float | None = None) -> tuple[list[CellRead], float | None]:
+    """The cells (box, reading) of a table on a light page, with its zeros that OCR guessed at read 0
+    (``light_zero``) and the numbers it left unread read from their own strokes (``light_number``),
+    and the zero width they were read by.
+
+    Such a page keeps neither the arcs nor the bow of a zero's sides (``fax_zero`` cannot tell
+    them from "11"), but the sides keep their places: the table's own zeros show how wide a zero
+    stands there (``zero_measure``). A table with too few of them (a page whose zeros OCR read as
+    "11" or nothing) reads by the ``borrowed`` width, measured on another light page of the same
+    document: a report is printed in one font at one size. Everything read here stays weak
+    (``light-page``, set by the caller).
+    """
+    width = zero_measure(grey, dpi, cells) or borrowed
+    if width is None:
+        return [read for _, read in cells], None
     numeric = _number_columns(cells, dpi)
     out = []
     for i, (box, read) in enumerate(cells):
-        read = light_zero(cell_crop(grey, box, dpi), read, width, engine.number_trust)
+        crop = cell_crop(grey, box, dpi)
+        read = light_ones(crop, light_zero(crop, read, width, engine.number_trust), width)
         if i in numeric:
             read = light_number(engine, grey, box, dpi, read, width, settings)
         out.append(read)
-    return out
+    return out, width
 
 
 def light_zero(crop: np.ndarray, read: CellRead, width: float, trust: float) -> CellRead:
@@ -323,6 +335,19 @@ def light_zero(crop: np.ndarray, read: CellRead, width: float, trust: float) -> 
         return read
     kept = tuple(r for r in read.repairs if r not in ("fax-stem", "fax-1-or-0"))
     return CellRead("0", read.confidence if read.text.strip() else 0.0, read.engine, kept).marked("broken-zero")
+
+
+def light_ones(crop: np.ndarray, read: CellRead, width: float) -> CellRead:
+    """A light page's cell read "1" or "11" whose strokes are all shorter than a digit line (``min_one``
+    zero widths; a real "1" keeps 1.4-1.6 W there, a zero's sides at most 1.2 W) holds no "1" a reader
+    could defend: it is a zero's sides too short to tell by (``light_zero``) or specks. Left unread
+    (missing), not a number the ink does not show."""
+    if number_text(read.text) not in _ZERO_SIDES:
+        return read
+    strokes = [s for s in glyph_strokes(crop) if s.height >= _LIGHT_SPECK * width]
+    if any(s.height >= _LIGHT_ONE * width for s in strokes):
+        return read
+    return CellRead("", 0.0, read.engine)
 
 
 def _number_columns(cells: list[tuple[tuple[int, int, int, int], CellRead]], dpi: float) -> set[int]:

@@ -11,15 +11,19 @@ from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import pdf_rows
 from extractor.layout.continued import join_pages
 from extractor.layout.continued_ocr import OCR_CELLS
-from extractor.layout.scan import Cleaned, PageImage, scan_page, scanned_rows
+from extractor.layout.scan import Cleaned, PageImage, ScannedPage, scan_page, scanned_rows
 from extractor.settings import Settings
 
 
 def read_ocr_pages(pages: list[Page], settings: Settings, engine: OcrEngine | None
                    ) -> dict[int, tuple[list[Row], list[str], PageImage | None]]:
     """Rows, warnings and cleaned image of each OCR page; a table running over a page break is one
-    table (a repeated header dropped, a row the break cut joined: layout.continued)."""
-    scanned = [scan_page(page, settings, engine) for page in pages]
+    table (a repeated header dropped, a row the break cut joined: layout.continued). A light page
+    reads by the zero width an earlier light page measured when it has too few zeros of its own
+    (a report is printed in one font at one size)."""
+    scanned: list[ScannedPage] = []
+    for page in pages:
+        scanned.append(scan_page(page, settings, engine, scanned[-1].zero_width if scanned else None))
     tables = join_pages([s.layout for s in scanned], {s.layout.number: s.tables for s in scanned}, OCR_CELLS)
     return {s.layout.number: (scanned_rows(s, tables.get(s.layout.number, [])), s.warnings, s.image) for s in scanned}
 

@@ -116,15 +116,17 @@ def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
 
 
 def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
-               settings: Settings, bilevel: bool = False, light: bool = False
-               ) -> tuple[dict[GridCell, CellRead], list[Word]]:
+               settings: Settings, bilevel: bool = False, light: bool = False, zero_width: float | None = None
+               ) -> tuple[dict[GridCell, CellRead], list[Word], float | None]:
     """Every cell's text; words that fell outside the table are handed back for prose. A cell the
     page pass read as brackets (``BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
     from its crop, marked "broken". On a ``bilevel`` page (a fax) a garbled short reading is read
     again too, and a cell whose ink is the two sides of a 0, or still read as brackets around at
     most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) zeros
-    and lone "1"s OCR missed are read from their strokes (``light_cells``), and every number is
-    marked ``light-page``: a weak reading, suspect unless a rule verifies it."""
+    and lone "1"s OCR missed are read from their strokes (``light_cells``; by the ``zero_width`` an
+    earlier light page of the document measured when this table has too few zeros to measure by),
+    and every number is marked ``light-page``: a weak reading, suspect unless a rule verifies it.
+    Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
@@ -154,15 +156,17 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             reads[cell] = _second_read(reads[cell], read, numeric)
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
+    width = None
     if light:
-        reads = dict(zip(reads, light_cells(engine, grey, dpi, [(cell.box, read) for cell, read in reads.items()],
-                                            settings)))
+        lit, width = light_cells(engine, grey, dpi, [(cell.box, read) for cell, read in reads.items()],
+                                 settings, zero_width)
+        reads = dict(zip(reads, lit))
     for cell, read in reads.items():
         if number_text(read.text) is not None:
             signed = signed_text(grey, cell.box, dpi, read.text, bilevel)
             weak = ("light-page",) if light else ()
             reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
-    return reads, outside
+    return reads, outside, width
 
 
 def _second_read(first: CellRead, crop: CellRead, numeric: bool) -> CellRead:
@@ -293,13 +297,17 @@ class ScannedPage:
     tables: list[RawTable]
     image: PageImage | None
     warnings: list[str]
+    zero_width: float | None = None  # a light page's zero width (``read_table``), or the one it borrowed
 
 
-def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None) -> ScannedPage:
-    """Clean one page image, find its ruled tables and read every cell; words outside them are prose."""
+def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
+              zero_width: float | None = None) -> ScannedPage:
+    """Clean one page image, find its ruled tables and read every cell; words outside them are prose.
+    A light page's tables with too few zeros to measure a zero's width by read by ``zero_width``,
+    the width an earlier table (of this page or an earlier light page of the document) was read by."""
     if page.image is None or page.dpi is None:
         return ScannedPage(Page(page.number, page.width, page.height, ocr=True), [], None,
-                           [f"page {page.number}: no image to OCR"])
+                           [f"page {page.number}: no image to OCR"], zero_width)
     engine = engine or get_ocr_engine(settings.ocr.engine)
     cleaned, words, warnings = read_page(page, engine, settings)
     grey, dpi = cleaned.image, cleaned.dpi
@@ -314,13 +322,15 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None) -
         if cleaned.bilevel:
             table, parted = split_lost_rows(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
             cut |= parted
-        reads, words = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel, cleaned.light)
+        reads, words, measured = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel,
+                                            cleaned.light, zero_width)
+        zero_width = measured or zero_width
         reads.update({cell: reads[cell].marked(RULE_LOST) for cell in cut if reads[cell].text})
         raw = grid_table(table, reads, page.number, dpi)
         if raw.rows:
             tables.append(raw)
     layout = Page(page.number, grey.shape[1] * 72.0 / dpi, grey.shape[0] * 72.0 / dpi, words=words, ocr=True)
-    return ScannedPage(layout, tables, cleaned, warnings)
+    return ScannedPage(layout, tables, cleaned, warnings, zero_width)
 
 
 def scanned_rows(scanned: ScannedPage, tables: list[RawTable]) -> list[Row]:

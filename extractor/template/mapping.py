@@ -15,7 +15,7 @@ from extractor.template.numbers import Token, parse_number, split_fused
 from extractor.template.rules import Equation, rule_set, within
 from extractor.template.slots import Slot
 from extractor.template.spec import Block, Template, template, threshold
-from extractor.template.stream import Stream, read_stream
+from extractor.template.stream import Stream, grid_rows, read_stream
 
 
 @dataclass(slots=True)
@@ -30,15 +30,26 @@ class Mapped:
 
 
 def detect_format(rows: list[Row], year: int | None, table: str) -> str:
-    """2019 or 2021 for one table, by the markers its own text carries; the year decides a tie."""
+    """2019 or 2021 for one table, by the markers its own text carries; the year decides a tie. A t3
+    showing no 2021 marker is 2019 unless the year says 2021 and it is a page grid with exactly as
+    many ruled rows as the 2021 layout's data rows (``stream.grid_rows``: a light copy whose labels
+    are specks; some 2021 reports keep the 2019 layout, and a fax's broken rule may cut a row in two,
+    so neither the year nor the count alone tells)."""
     text = squash("".join(r.text for r in rows))
     data = load_json("template.json")["format_detection"]
     hits = {v: sum(_shows(text, squash(m)) for m in data[f"{v}_markers"]) for v in ("2019", "2021")}
     if table == "t3":
-        return "2021" if hits["2021"] else ("2019" if rows else _by_year(year))
+        counted = _by_year(year) == "2021" and _counted_2021(rows)
+        return "2021" if hits["2021"] or counted else ("2019" if rows else _by_year(year))
     if hits["2019"] != hits["2021"]:
         return max(hits, key=hits.__getitem__)
     return _by_year(year)
+
+
+def _counted_2021(rows: list[Row]) -> bool:
+    """A t3 grid's ruled rows are the 2021 layout's data rows in number, not the 2019 one's."""
+    new, old = template("2021"), template("2019")
+    return grid_rows(rows, len(new.t3_cols)) == len(new.t3_data_rows) != len(old.t3_data_rows)
 
 
 def _shows(text: str, marker: str) -> bool:

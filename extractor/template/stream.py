@@ -74,12 +74,40 @@ def _physical_row(row: Row, table: Table) -> list[Token]:
         tokens = [Token("text", t.raw, t.span) if t.kind == "value" and t.span.bbox is not None and t.span.bbox.x1 <= edge
                   else t for t in tokens]
     if not any(t.kind == "value" for t in tokens):
-        return [t for t in tokens if t.kind != "blank"]
+        return tokens if _emptied(row, table) else [t for t in tokens if t.kind != "blank"]
     while tokens and tokens[0].kind == "blank":
         tokens.pop(0)
     while tokens and tokens[-1].kind == "blank":
         tokens.pop()
     return tokens
+
+
+def _emptied(row: Row, table: Table) -> bool:
+    """A ruled row of a page grid (a table of fixed width) whose value cells all read blank, under a
+    label however garbled: a data row a light copy emptied (its digits fell apart into specks or
+    nothing). Its last ``width`` cells each have a place of their own about one column wide and no
+    text; the cell before them holds text. A heading or a repeated column header has cells spanning
+    columns or holding the columns' names, and a row of blanks with no label may be the second line
+    of the row above: neither is one."""
+    if not row.table or not table.width:
+        return False
+    placed = [s for s in row.spans if s.bbox is not None and s.method == "ocr"]
+    if len(placed) <= table.width:
+        return False
+    cells, label = placed[-table.width:], placed[-table.width - 1]
+    wide = median(s.bbox.x1 - s.bbox.x0 for s in cells)
+    return (bool(label.text.strip()) and all(not s.text.strip() for s in cells)
+            and all(0.5 * wide <= s.bbox.x1 - s.bbox.x0 <= 1.5 * wide for s in cells))
+
+
+def grid_rows(rows: list[Row], width: int) -> int:
+    """How many ruled rows of a page grid (OCR'd cells with places, ``width`` columns) hold values
+    or are rows a light copy emptied (``_emptied``): a grid comes one ruled row per data row, so
+    this tells the template's layouts apart where the copy left no label to tell them by."""
+    table = Table([], set(), width, _label_edges(rows, width))
+    return sum(row.table and any(s.bbox is not None and s.method == "ocr" for s in row.spans)
+               and (any(t.kind == "value" for t in _physical_row(row, table)) or _emptied(row, table))
+               for row in rows)
 
 
 def _full(tokens: list[Token], width: int) -> bool:
@@ -145,7 +173,7 @@ def _counted(table: Table, current: int, after: list[Row]) -> bool:
             found = best_match(token.raw, table.labels[current + 1:], threshold("row_floor"))
             if found is not None:
                 return bands == _data_rows(table, current, table.labels.index(found))
-        bands += bool(row.table and any(t.kind == "value" for t in tokens))
+        bands += bool(row.table and any(t.kind == "value" for t in tokens)) or _emptied(row, table)
     return bands == _data_rows(table, current, len(table.labels))
 
 
@@ -278,19 +306,20 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
         page_top, page = row.table and row.page != page, row.page if row.table else page
         tokens = _physical_row(row, table)
         valued = row.table and any(t.kind == "value" for t in tokens)
+        emptied = not valued and _emptied(row, table)  # opens a row by its place only, or places nothing
         above, under_values = under_values, bool(valued)
         opened = False
         unread: list[Token] = []
         held: list[Token] = []  # blank cells after a label that matched nothing, before the first number
         astray = False  # a grid row no label or place opened, and no second line of the row above
         for token in tokens:
-            if token.kind == "value" and valued and not opened:
+            if (token.kind == "value" and valued or token.kind == "blank" and emptied) and not opened:
                 opened = True
                 placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above, first))
                 own: list[Token] = []
                 if placed is not None:
                     own, held = _held_cells(held, row, table)
-                astray = placed is None and _astray(table, current, row, unread, above, page_top)
+                astray = placed is None and (emptied or _astray(table, current, row, unread, above, page_top))
                 first = placed is not None
                 if not astray and (placed is None or not (placed.alike or placed.counted)):
                     _put(stream, table, current, held)
@@ -310,7 +339,7 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
             if token.kind == "text":
                 found = best_match(token.raw, labels[current + 1:], threshold("header_floor" if current < 0 else "row_floor"))
                 if found is None:
-                    if opened or not valued:
+                    if opened or not (valued or emptied):
                         (stream.header if current < 0 else pending_text).append(token.raw)
                     else:
                         unread.append(token)
