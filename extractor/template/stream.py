@@ -284,12 +284,97 @@ def _astray(table: Table, current: int, row: Row, unread: list[Token], under_val
             and any(s.bbox is not None and s.method == "ocr" for s in row.spans) and _starts_row(unread, under_values))
 
 
-def _put(stream: Stream, table: Table, current: int, tokens: list[Token]) -> None:
-    """Value/blank tokens to the current row (before the first row: loose; under a heading: none)."""
-    if current < 0:
-        stream.loose.extend(tokens)
-    elif table.labels[current].id in table.data_ids:
-        stream.rows[table.labels[current].id].extend(tokens)
+@dataclass(slots=True)
+class _Walk:
+    """Where the walk through a table's physical rows stands: the row tokens go to (``current``, -1
+    before the first), the text seen since it opened, and what the rows before said."""
+
+    table: Table
+    stream: Stream = field(default_factory=Stream)
+    current: int = -1
+    pending_text: list[str] = field(default_factory=list)
+    under_values: bool = False  # the physical row before held values
+    first: bool = True  # no ruled row of values joined the current row since it opened
+    page: int | None = None  # page of the last ruled row
+
+    def note(self, texts: list[str]) -> None:
+        """Text that opened no row: the table's header before the first row, else the next row's."""
+        (self.stream.header if self.current < 0 else self.pending_text).extend(texts)
+
+    def put(self, tokens: list[Token]) -> None:
+        """Value/blank tokens to the current row (before the first row: loose; under a heading: none)."""
+        if self.current < 0:
+            self.stream.loose.extend(tokens)
+        elif self.table.labels[self.current].id in self.table.data_ids:
+            self.stream.rows[self.table.labels[self.current].id].extend(tokens)
+
+    def open(self, label: Label, weak: bool) -> None:
+        """Make ``label``'s row the current one; ``weak``: opened by its place, not by its label read."""
+        self.current = self.table.labels.index(label)
+        if weak:
+            self.stream.weak.add(label.id)
+        self.stream.header_by_row[label.id] = self.pending_text
+        self.pending_text = []
+        self.stream.rows.setdefault(label.id, [])
+
+    def by_place(self, row: Row, unopened: Unopened, held: list[Token], emptied: bool, page_top: bool) -> bool:
+        """Open the row a ruled row of values no label opened stands for (``_next_by_place``), with the
+        blank cells ``held`` before its first value; True when nothing placed it and it keeps its values
+        to itself (``_astray``, or a row of blanks only)."""
+        placed = _next_by_place(self.stream, self.table, self.current, unopened)
+        own: list[Token] = []
+        if placed is not None:
+            own, held = _held_cells(held, row, self.table)
+        astray = placed is None and (emptied or _astray(self.table, self.current, row, unopened.unread,
+                                                        unopened.under_values, page_top))
+        claims = placed is not None and (placed.alike or placed.counted)
+        self.first = placed is not None
+        if not astray and not claims:
+            self.put(held)
+        if placed is None:
+            self.note([t.raw for t in unopened.unread])
+            return astray
+        self.open(placed.label, weak=True)
+        self.put(own + held if claims else own)
+        return False
+
+    def row(self, row: Row, after: list[Row]) -> None:
+        """Walk one physical row: labels it shows open rows, its values and blanks fill the current one."""
+        table = self.table
+        page_top = row.table and row.page != self.page
+        self.page = row.page if row.table else self.page
+        tokens = _physical_row(row, table)
+        valued = row.table and any(t.kind == "value" for t in tokens)
+        emptied = not valued and _emptied(row, table)  # opens a row by its place only, or places nothing
+        above, self.under_values = self.under_values, bool(valued)
+        opened = astray = False  # astray: a grid row no label or place opened, no second line of the row above
+        unread: list[Token] = []
+        held: list[Token] = []  # blank cells after a label that matched nothing, before the first number
+        for token in tokens:
+            if (token.kind == "value" and valued or token.kind == "blank" and emptied) and not opened:
+                opened = True
+                astray = self.by_place(row, Unopened(tokens, unread, after, above, self.first), held, emptied, page_top)
+                unread, held = [], []
+            if token.kind == "blank" and unread and not opened:
+                held.append(token)
+                continue
+            if token.kind == "text":
+                floor = threshold("header_floor" if self.current < 0 else "row_floor")
+                found = best_match(token.raw, table.labels[self.current + 1:], floor)
+                if found is None:
+                    if opened or not (valued or emptied):
+                        self.note([token.raw])
+                    else:
+                        unread.append(token)
+                    continue
+                self.note([t.raw for t in unread])
+                self.put(held)
+                unread, held = [], []
+                self.open(found, weak=False)
+                opened, astray, self.first = found.id in table.data_ids, False, True
+                continue
+            if not astray:
+                self.put([token])
 
 
 def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width: int = 0) -> Stream:
@@ -297,61 +382,7 @@ def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width:
 
     ``width`` (a table whose rows all have that many columns, 0 when they vary): a ruled row of
     values that no label read opened may open the next row by its place (``_next_by_place``)."""
-    table = Table(labels, data_ids, width, _label_edges(rows, width))
-    stream = Stream()
-    current = -1
-    pending_text: list[str] = []
-    under_values, first, page = False, True, None
+    walk = _Walk(Table(labels, data_ids, width, _label_edges(rows, width)))
     for index, row in enumerate(rows):
-        page_top, page = row.table and row.page != page, row.page if row.table else page
-        tokens = _physical_row(row, table)
-        valued = row.table and any(t.kind == "value" for t in tokens)
-        emptied = not valued and _emptied(row, table)  # opens a row by its place only, or places nothing
-        above, under_values = under_values, bool(valued)
-        opened = False
-        unread: list[Token] = []
-        held: list[Token] = []  # blank cells after a label that matched nothing, before the first number
-        astray = False  # a grid row no label or place opened, and no second line of the row above
-        for token in tokens:
-            if (token.kind == "value" and valued or token.kind == "blank" and emptied) and not opened:
-                opened = True
-                placed = _next_by_place(stream, table, current, Unopened(tokens, unread, rows[index + 1:], above, first))
-                own: list[Token] = []
-                if placed is not None:
-                    own, held = _held_cells(held, row, table)
-                astray = placed is None and (emptied or _astray(table, current, row, unread, above, page_top))
-                first = placed is not None
-                if not astray and (placed is None or not (placed.alike or placed.counted)):
-                    _put(stream, table, current, held)
-                if placed is not None:
-                    current = labels.index(placed.label)
-                    stream.weak.add(placed.label.id)
-                    stream.header_by_row[placed.label.id] = pending_text
-                    pending_text = []
-                    stream.rows.setdefault(placed.label.id, [])
-                    _put(stream, table, current, own + held if placed.alike or placed.counted else own)
-                else:
-                    (stream.header if current < 0 else pending_text).extend(t.raw for t in unread)
-                unread, held = [], []
-            if token.kind == "blank" and unread and not opened:
-                held.append(token)
-                continue
-            if token.kind == "text":
-                found = best_match(token.raw, labels[current + 1:], threshold("header_floor" if current < 0 else "row_floor"))
-                if found is None:
-                    if opened or not (valued or emptied):
-                        (stream.header if current < 0 else pending_text).append(token.raw)
-                    else:
-                        unread.append(token)
-                    continue
-                (stream.header if current < 0 else pending_text).extend(t.raw for t in unread)
-                _put(stream, table, current, held)
-                unread, held = [], []
-                current, opened, astray, first = labels.index(found), found.id in data_ids, False, True
-                stream.header_by_row[found.id] = pending_text
-                pending_text = []
-                stream.rows.setdefault(found.id, [])
-                continue
-            if not astray:
-                _put(stream, table, current, [token])
-    return stream
+        walk.row(row, rows[index + 1:])
+    return walk.stream
