@@ -1,7 +1,8 @@
 """Known misreadings of printed digits (data/misreadings.json) and what the template's rules say about them.
 
 A fax misreads digits in known ways: a "4" stripped to its stem reads "1", a "0" whose arcs broke
-reads "11" or "1", an unsure reading may have lost a digit. Two uses:
+reads "11" or "1", a speck reads as a point (or is all a thinned digit left: "3.6" for 356), an
+unsure reading may have lost a digit. Two uses:
 
 - ``suggest``: a group of failing rules that exactly one combination of such misreadings of its
   suspect cells explains (every failing rule then holds, none that held breaks, no other
@@ -88,6 +89,12 @@ def _insertions(raw: str) -> Iterable[str]:
                 yield text
 
 
+def _count_with_point(raw: str) -> bool:
+    """Whether ``raw`` is digits with one point between two of them (a count has no fraction)."""
+    head, dot, tail = raw.lstrip("-").partition(".")
+    return bool(dot) and head.isdigit() and tail.isdigit()
+
+
 def alternatives(slot: Slot) -> dict[Number, str]:
     """Values the cell's printed number may have had by a misreading of its marks (first wins); the
     lost digit of an unsure reading is not listed (any digit anywhere: see ``lost_digit``)."""
@@ -99,8 +106,10 @@ def alternatives(slot: Slot) -> dict[Number, str]:
             texts: Iterable[str] = _digit_swaps(raw, confusion["read"], confusion["printed"])
         elif confusion["kind"] == "whole" and marks & set(confusion["marks"]) and raw in confusion["read"]:
             texts = [confusion["printed"]]
-        elif confusion["kind"] == "point" and "." in raw and not set(raw) - set("0123456789.-"):
+        elif confusion["kind"] == "point" and _count_with_point(raw):
             texts = [raw.replace(".", "")]
+        elif confusion["kind"] == "point-digit" and _count_with_point(raw) and raw.lstrip("-")[0] != "0":
+            texts = [raw.replace(".", digit) for digit in "0123456789"]
         else:
             continue
         for text in texts:
