@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extractor.geometry import Box
-from extractor.template.misreads import Suggestion, settled, suggest
+from extractor.template.misreads import Suggestion, settled, suggest, suggest_crossings
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
 from extractor.template.slots import ASSEMBLY, Slot
@@ -147,7 +147,7 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
         doubtful = sorted({k for e in group for k in e.keys if k in slots and rereadable(slots[k])})
         ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
                and slots[k].status in ("read", "suspect")}
-        suggested = suggest(group, rules, slots, ocr, signed)
+        suggested = suggest(group, rules, slots, ocr, signed) or suggest_crossings(group, rules, slots, ocr, signed)
         for key in doubtful:
             slots[key].status = "suspect"
         if doubtful:

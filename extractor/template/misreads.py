@@ -129,7 +129,7 @@ def _valid(value: Decimal | None, signed: bool) -> bool:
 
 
 def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
-            candidates: Iterable[str], signed: set[str]) -> list[Suggestion]:
+            candidates: Iterable[str], signed: set[str], budget: list[int] | None = None) -> list[Suggestion]:
     """The one combination of known misreadings of ``candidates`` that makes every rule of the failing
     ``group`` hold and breaks none that held; [] when there is none, or more than one, or when an
     unsure or already suspect cell of the group could balance it with some other value."""
@@ -148,7 +148,7 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
             if id(eq) in held and (key in candidates or key in free):
                 touching.setdefault(key, []).append(eq)
     found: set[frozenset[tuple[str, Number, str]]] = set()
-    budget = [_limit("max_nodes")]
+    budget = [_limit("max_nodes")] if budget is None else budget
 
     def choices(key: str, eq: Equation, now: Values) -> dict[Number, str]:
         out = dict(options.get(key, {}))
@@ -183,7 +183,7 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
     minimal = [combo for combo, keys in zip(found, cells) if not any(other < keys for other in cells)]
     if len(minimal) != 1 or any(why == _ANY for _, _, why in minimal[0]):
         return []
-    return sorted(Suggestion(k, v, why) for k, v, why in minimal[0])
+    return sorted((Suggestion(k, v, why) for k, v, why in minimal[0]), key=lambda s: s.key)
 
 
 def shifts(slot: Slot) -> list[Decimal]:
@@ -232,3 +232,32 @@ def _balances(key: str, delta: Decimal, moves: Mapping[str, list[Decimal]],
                    if other in moves and other not in shifted for d in moves[other])
 
     return visit({key: delta})
+
+
+def suggest_crossings(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
+                      candidates: Iterable[str], signed: set[str]) -> list[Suggestion]:
+    """For a group ``suggest`` cannot explain as a whole (a page with misreadings in many cells): each
+    cell with known misreadings where two or more failing rules cross (its row and its column) is
+    asked alone, ``suggest`` over just those rules. A cell two crossings suggest differently gets
+    nothing; if the values together break a rule that held, nothing is suggested. One work bound
+    (``crossing_nodes``) is shared by all the crossings of the group."""
+    candidates = set(candidates)
+    values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
+    budget = [_limit("crossing_nodes")]
+    found: dict[str, Suggestion] = {}
+    clash: set[str] = set()
+    for key in sorted(k for k in candidates if alternatives(slots[k])):
+        crossing = [e for e in group if key in e.keys]
+        if len(crossing) < 2:
+            continue
+        for one in suggest(crossing, rules, slots, candidates, signed, budget):
+            if one.key in found and found[one.key].value != one.value:
+                clash.add(one.key)
+            found[one.key] = one
+        if budget[0] < 0:
+            return []
+    out = [s for k, s in found.items() if k not in clash]
+    now = {**values, **{s.key: s.value for s in out}}
+    if any(e.holds(values) is not False and e.holds(now) is False for e in rules):
+        return []
+    return sorted(out, key=lambda s: s.key)
