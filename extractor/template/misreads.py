@@ -8,7 +8,8 @@ unsure reading may have lost a digit. Two uses:
   suspect cells explains (every failing rule then holds, none that held breaks, no other
   combination of at most ``max_cells`` cells does, nor any arbitrary value of an unsure or already
   suspect cell) gets those values suggested. The cells stay suspect: the arithmetic found the
-  values, no reading did.
+  values, no reading did. ``suggest_crossings``: a group with more misread cells than one
+  suggestion may change is asked cell by cell, each over the failing rules that cross at it.
 - ``settled``: marked readings whose only doubt is such a misreading (a fax "1") count as sure
   when no combination of their misreadings would keep every passing rule balanced: two "1061"s
   balancing a sum stay in doubt (both may be 1064), a "13" and a "1143" in one column sum do not.
