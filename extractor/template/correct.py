@@ -6,7 +6,8 @@ whose independent re-read (another engine, another preprocessing, a larger scale
 value. A cell in both a row and a column rule usually has (1) alone; a part of a single sum needs
 (2) to single it out. Anything less marks the cells "suspect": a wrong number may be flagged, never
 silently kept. Their values stay as read unless exactly one combination of known misreadings (a fax
-"4" read "1", ``misreads.suggest``) explains the group: then those values are suggested, still suspect.
+"4" read "1", ``misreads.suggest``) explains the group, or each crossing of its failing rules
+(``misreads.suggest_crossings``): then those values are suggested, still suspect.
 
 Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
 weak reading no passing rule covers (low confidence, mended text, engines disagreeing; only confident
@@ -23,7 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extractor.geometry import Box
-from extractor.template.misreads import Suggestion, settled, suggest
+from extractor.template.misreads import Suggestion, settled, suggest, suggest_crossings
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
 from extractor.template.slots import ASSEMBLY, Slot
@@ -147,7 +148,7 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
         doubtful = sorted({k for e in group for k in e.keys if k in slots and rereadable(slots[k])})
         ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
                and slots[k].status in ("read", "suspect")}
-        suggested = suggest(group, rules, slots, ocr, signed)
+        suggested = suggest(group, rules, slots, ocr, signed) or suggest_crossings(group, rules, slots, ocr, signed)
         for key in doubtful:
             slots[key].status = "suspect"
         if doubtful:

@@ -1,13 +1,15 @@
 """Known misreadings of printed digits (data/misreadings.json) and what the template's rules say about them.
 
 A fax misreads digits in known ways: a "4" stripped to its stem reads "1", a "0" whose arcs broke
-reads "11" or "1", an unsure reading may have lost a digit. Two uses:
+reads "11" or "1", a speck reads as a point (or is all a thinned digit left: "3.6" for 356), an
+unsure reading may have lost a digit. Two uses:
 
 - ``suggest``: a group of failing rules that exactly one combination of such misreadings of its
   suspect cells explains (every failing rule then holds, none that held breaks, no other
   combination of at most ``max_cells`` cells does, nor any arbitrary value of an unsure or already
   suspect cell) gets those values suggested. The cells stay suspect: the arithmetic found the
-  values, no reading did.
+  values, no reading did. ``suggest_crossings``: a group with more misread cells than one
+  suggestion may change is asked cell by cell, each over the failing rules that cross at it.
 - ``settled``: marked readings whose only doubt is such a misreading (a fax "1") count as sure
   when no combination of their misreadings would keep every passing rule balanced: two "1061"s
   balancing a sum stay in doubt (both may be 1064), a "13" and a "1143" in one column sum do not.
@@ -88,6 +90,12 @@ def _insertions(raw: str) -> Iterable[str]:
                 yield text
 
 
+def _count_with_point(raw: str) -> bool:
+    """Whether ``raw`` is digits with one point between two of them (a count has no fraction)."""
+    head, dot, tail = raw.lstrip("-").partition(".")
+    return bool(dot) and head.isdigit() and tail.isdigit()
+
+
 def alternatives(slot: Slot) -> dict[Number, str]:
     """Values the cell's printed number may have had by a misreading of its marks (first wins); the
     lost digit of an unsure reading is not listed (any digit anywhere: see ``lost_digit``)."""
@@ -99,8 +107,10 @@ def alternatives(slot: Slot) -> dict[Number, str]:
             texts: Iterable[str] = _digit_swaps(raw, confusion["read"], confusion["printed"])
         elif confusion["kind"] == "whole" and marks & set(confusion["marks"]) and raw in confusion["read"]:
             texts = [confusion["printed"]]
-        elif confusion["kind"] == "point" and "." in raw and not set(raw) - set("0123456789.-"):
+        elif confusion["kind"] == "point" and _count_with_point(raw):
             texts = [raw.replace(".", "")]
+        elif confusion["kind"] == "point-digit" and _count_with_point(raw) and raw.lstrip("-")[0] != "0":
+            texts = [raw.replace(".", digit) for digit in "0123456789"]
         else:
             continue
         for text in texts:
@@ -120,7 +130,7 @@ def _valid(value: Decimal | None, signed: bool) -> bool:
 
 
 def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
-            candidates: Iterable[str], signed: set[str]) -> list[Suggestion]:
+            candidates: Iterable[str], signed: set[str], budget: list[int] | None = None) -> list[Suggestion]:
     """The one combination of known misreadings of ``candidates`` that makes every rule of the failing
     ``group`` hold and breaks none that held; [] when there is none, or more than one, or when an
     unsure or already suspect cell of the group could balance it with some other value."""
@@ -139,7 +149,7 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
             if id(eq) in held and (key in candidates or key in free):
                 touching.setdefault(key, []).append(eq)
     found: set[frozenset[tuple[str, Number, str]]] = set()
-    budget = [_limit("max_nodes")]
+    budget = [_limit("max_nodes")] if budget is None else budget
 
     def choices(key: str, eq: Equation, now: Values) -> dict[Number, str]:
         out = dict(options.get(key, {}))
@@ -174,7 +184,7 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
     minimal = [combo for combo, keys in zip(found, cells) if not any(other < keys for other in cells)]
     if len(minimal) != 1 or any(why == _ANY for _, _, why in minimal[0]):
         return []
-    return sorted(Suggestion(k, v, why) for k, v, why in minimal[0])
+    return sorted((Suggestion(k, v, why) for k, v, why in minimal[0]), key=lambda s: s.key)
 
 
 def shifts(slot: Slot) -> list[Decimal]:
@@ -223,3 +233,32 @@ def _balances(key: str, delta: Decimal, moves: Mapping[str, list[Decimal]],
                    if other in moves and other not in shifted for d in moves[other])
 
     return visit({key: delta})
+
+
+def suggest_crossings(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
+                      candidates: Iterable[str], signed: set[str]) -> list[Suggestion]:
+    """For a group ``suggest`` cannot explain as a whole (a page with misreadings in many cells): each
+    cell with known misreadings where two or more failing rules cross (its row and its column) is
+    asked alone, ``suggest`` over just those rules. A cell two crossings suggest differently gets
+    nothing; if the values together break a rule that held, nothing is suggested. One work bound
+    (``crossing_nodes``) is shared by all the crossings of the group."""
+    candidates = set(candidates)
+    values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
+    budget = [_limit("crossing_nodes")]
+    found: dict[str, Suggestion] = {}
+    clash: set[str] = set()
+    for key in sorted(k for k in candidates if alternatives(slots[k])):
+        crossing = [e for e in group if key in e.keys]
+        if len(crossing) < 2:
+            continue
+        for one in suggest(crossing, rules, slots, candidates, signed, budget):
+            if one.key in found and found[one.key].value != one.value:
+                clash.add(one.key)
+            found[one.key] = one
+        if budget[0] < 0:
+            return []
+    out = [s for k, s in found.items() if k not in clash]
+    now = {**values, **{s.key: s.value for s in out}}
+    if any(e.holds(values) is not False and e.holds(now) is False for e in rules):
+        return []
+    return sorted(out, key=lambda s: s.key)
