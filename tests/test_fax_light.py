@@ -63,7 +63,8 @@ def test_a_light_page_reads_its_zeros_by_their_width_and_a_lone_stroke_one():
     shorter than a digit line (a zero's side) left unread, every other cell as OCR had it, nothing
     read a value it does not hold; all of them weak (broken-zero / fax-stem)."""
     from extractor.ingest.ocr import get_ocr_engine
-    from extractor.layout.cellread import CellRead, light_cells
+    from extractor.layout.cellread import CellRead
+    from extractor.layout.lightcells import light_cells
 
     strip = cv2.imread(str(CELLS / "light-t3-rows-s0.png"), cv2.IMREAD_GRAYSCALE)
     reads = [CellRead(text, 0.5 if text and not text.isdigit() else 0.95, "rapidocr") for _, text, _ in LIGHT_ROWS]

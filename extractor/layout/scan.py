@@ -22,9 +22,10 @@ from extractor.ingest.document import Page, Row, Span, Word
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
-                                       zero_in_brackets, fax_zero, light_cells, number_text, read_cell_crop,
-                                       read_cells, signed_text)
+                                       zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
+                                       signed_text)
 from extractor.layout.furniture import furniture_line
+from extractor.layout.lightcells import light_cells
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import (GridCell, TableGrid, find_tables, join_under_lines, split_lost_rows,
