@@ -7,7 +7,8 @@ instead: the results file is watched, and the *steady window* runs from the line
 last worker's first file (line ``jobs``) to the last line. Throughput once started is the files
 finished in that window per second of it, tail imbalance included.
 
-Each worker's threads are read from ``/proc/PID/task/*/schedstat`` at the window's edges: time on a
+Each worker's threads are read from ``/proc/PID/task/*/schedstat`` at the window's edges (its end: the
+last line at which the workers could still be read, as the pool may exit within ms of it): time on a
 core, time runnable but waiting for one (other processes' load), and the rest, asleep (waiting for
 work or I/O: structural idleness). Runqueue wait is what a loaded machine adds; scaling the window by
 the share of their runnable time the workers actually ran estimates it on idle cores. (With the
@@ -156,6 +157,8 @@ class Watcher(threading.Thread):
                     handle.seek(size)
                     lines = handle.read(grown - size).count(b"\n")
                 size = grown
+                if not self.workers:  # a line came before the 50 ms scan found the pool (fast files)
+                    self._scan()
                 snapshot = {pid: got for pid in self.workers if (got := sched(pid)) is not None}
                 for _ in range(lines):
                     self.arrivals.append(now - self.start_time)
@@ -185,12 +188,16 @@ def run_batch(cmd: list[str], out: Path, jobs: int) -> BatchRun:
     files = len(watcher.arrivals)
     if files <= jobs:
         raise RuntimeError(f"a batch of {files} files has no steady window with --jobs {jobs}")
-    first, last = watcher.at_line[jobs - 1], watcher.at_line[-1]
+    first = watcher.at_line[jobs - 1]
+    # the pool may have exited by the time the last line is seen: read the workers at the last line they were
+    end = max(i for i in range(jobs - 1, files) if watcher.at_line[i].keys() >= first.keys())
+    last = watcher.at_line[end]
     both = sorted(first.keys() & last.keys())
     window = watcher.arrivals[-1] - watcher.arrivals[jobs - 1]
     main = tuple(last[p].main_cpu - first[p].main_cpu for p in both)
     wait = tuple(last[p].main_wait - first[p].main_wait for p in both)
-    sleep = tuple(window - c - w for c, w in zip(main, wait))
+    read = watcher.arrivals[end] - watcher.arrivals[jobs - 1]
+    sleep = tuple(read - c - w for c, w in zip(main, wait))
     unreaped = sum(cpu for pid, cpu in watcher.cpu.items() if pid != proc.pid)
     return BatchRun(
         jobs=jobs,
