@@ -105,9 +105,13 @@ def grid_rows(rows: list[Row], width: int) -> int:
     or are rows a light copy emptied (``_emptied``): a grid comes one ruled row per data row, so
     this tells the template's layouts apart where the copy left no label to tell them by."""
     table = Table([], set(), width, _label_edges(rows, width))
-    return sum(row.table and any(s.bbox is not None and s.method == "ocr" for s in row.spans)
-               and (any(t.kind == "value" for t in _physical_row(row, table)) or _emptied(row, table))
-               for row in rows)
+    return sum(any(s.bbox is not None and s.method == "ocr" for s in row.spans)
+               and _band(row, table, _physical_row(row, table)) for row in rows)
+
+
+def _band(row: Row, table: Table, tokens: list[Token]) -> bool:
+    """A ruled row that stands for one data row: it holds values, or a light copy emptied it."""
+    return bool(row.table and any(t.kind == "value" for t in tokens)) or _emptied(row, table)
 
 
 def _full(tokens: list[Token], width: int) -> bool:
@@ -173,7 +177,7 @@ def _counted(table: Table, current: int, after: list[Row]) -> bool:
             found = best_match(token.raw, table.labels[current + 1:], threshold("row_floor"))
             if found is not None:
                 return bands == _data_rows(table, current, table.labels.index(found))
-        bands += bool(row.table and any(t.kind == "value" for t in tokens)) or _emptied(row, table)
+        bands += _band(row, table, tokens)
     return bands == _data_rows(table, current, len(table.labels))
 
 
