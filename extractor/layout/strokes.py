@@ -50,6 +50,11 @@ def _glyph_mask(crop: np.ndarray) -> np.ndarray:
     return keep[labels]
 
 
+def glyph_mask(crop: np.ndarray) -> np.ndarray:
+    """The crop's glyph ink as a boolean mask (pieces touching its edge and specks left out)."""
+    return _glyph_mask(crop) if crop.size else np.zeros(crop.shape, bool)
+
+
 def glyph_box(crop: np.ndarray) -> tuple[int, int, int, int] | None:
     """The box (x0, y0, x1, y1) around a crop's glyph ink (``_glyph_mask``), None without any: a
     light page's strokes, one or two pixels wide, that an opening would erase."""
