@@ -148,26 +148,22 @@ def load_model() -> DigitModel:
         return DigitModel(data["coef"], data["bias"])
 
 
-def _layouts(span: float, adv: float, comma: float) -> list[tuple[int, int | None]]:
-    """Digit counts and comma places (index of the digit the comma follows, or None) whose slots
-    fit an ink span of ``span`` scaled pixels: centre to centre of the outer slots plus 0.5-1.1 W."""
-    out = []
-    for n in range(1, 6):
-        for after in [None] + list(range(n - 1)):
-            centres = (n - 1) * adv + (comma if after is not None else 0.0)
-            if centres + 0.4 * W0 <= span <= centres + 1.2 * W0:
-                out.append((n, after))
-    return out
+def _fits_span(line: Line, xs: list[float]) -> bool:
+    """The slots stand where the line's ink does: its span from the outer slots' centres plus
+    0.4-1.2 W (0.15 W for a lone digit: a "1" is one stroke)."""
+    centres = xs[-1] - xs[0]
+    least = 0.15 if len(xs) == 1 else 0.4
+    return centres + least * W0 <= line.x1 - line.x0 <= centres + 1.2 * W0
 
 
 def _centres(x_mid: float, n: int, after: int | None, adv: float, comma: float) -> list[float]:
-    """The slot centres of ``n`` digits (a comma after digit ``after``) centred on ``x_mid``."""
+    """The slot centres of ``n`` digits (a comma after digit ``after``, a wrapped line's may end
+    it) set out at their advances, the whole run centred on ``x_mid``."""
     xs, x = [], 0.0
     for i in range(n):
-        xs.append(x)
+        xs.append(x + adv / 2)
         x += adv + (comma if after == i else 0.0)
-    shift = x_mid - (xs[0] + xs[-1]) / 2
-    return [v + shift for v in xs]
+    return [v + x_mid - x / 2 for v in xs]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,36 +176,43 @@ class LineRead:
 
 
 def read_line(mask: np.ndarray, line: Line, model: DigitModel) -> list[LineRead]:
-    """Every layout the line's ink span allows (``_layouts``), each read slot by slot (arg max),
-    best first; scored by the mean log-probability of its slots."""
-    span, mid = line.x1 - line.x0, (line.x0 + line.x1) / 2
-    out = []
-    for adv_w, comma_w in product(ADVANCES, COMMA_ADV):
+    """The line's readings, best first: each layout (digit count, comma place, advances) whose
+    slots span the line's ink (``_fits_span``), centred on it, read slot by slot (arg max) and
+    scored by the mean log-probability of its slots. (Slots centred in the cell instead, for a
+    digit the copy erased, were tried: they read more phantom digits than lost ones.)"""
+    mid = (line.x0 + line.x1) / 2
+    out: dict[tuple[str, int | None], LineRead] = {}
+    for adv_w, comma_w, n in product(ADVANCES, COMMA_ADV, range(1, 6)):
         adv, comma = adv_w * W0, comma_w * W0
-        for n, after in _layouts(span, adv, comma):
-            best = None
+        for after in [None] + list(range(n)):
+            if after is not None and n == 1 and comma_w < 1:
+                continue
             for nudge in (-0.1, 0.0, 0.1):
                 xs = _centres(mid + nudge * W0, n, after, adv, comma)
+                if not _fits_span(line, xs):
+                    continue
                 lp = model.log_probs(np.stack([features(window(mask, line, x)) for x in xs]))
-                score = float(lp.max(axis=1).mean())
-                if best is None or score > best.score:
-                    best = LineRead("".join(str(int(d)) for d in lp.argmax(axis=1)), after, score)
-            out.append(best)
-    return sorted(out, key=lambda r: -r.score)
+                read = LineRead("".join(str(int(d)) for d in lp.argmax(axis=1)), after,
+                                float(lp.max(axis=1).mean()))
+                key = (read.digits, after)
+                if key not in out or read.score > out[key].score:
+                    out[key] = read
+    return sorted(out.values(), key=lambda r: -r.score)
 
 
 def valid_grouping(lines: list[LineRead]) -> bool:
-    """A thousands comma, when read, stands before exactly three digits (across a wrapped line)."""
-    text = "".join(r.digits + ("," if r.comma_after is not None and False else "") for r in lines)
+    """A thousands comma, when read, stands after one to three digits and before exactly three
+    (across a wrapped line); a number has no leading zero."""
+    digits = "".join(r.digits for r in lines)
+    if len(digits) > 1 and digits[0] == "0":
+        return False
     commas, count = [], 0
     for r in lines:
-        for i, _ in enumerate(r.digits):
+        for i in range(len(r.digits)):
             count += 1
             if r.comma_after == i:
                 commas.append(count)
-    if not commas:
-        return True
-    return len(commas) == 1 and len(text) - commas[0] == 3 and 1 <= commas[0] <= 3
+    return not commas or (len(commas) == 1 and 1 <= commas[0] <= 3 and len(digits) - commas[0] == 3)
 
 
 def read_number(crop: np.ndarray, width: float, model: DigitModel | None = None) -> tuple[str, float] | None:
@@ -229,5 +232,5 @@ def read_number(crop: np.ndarray, width: float, model: DigitModel | None = None)
             continue
         score = sum(r.score * len(r.digits) for r in combo) / sum(len(r.digits) for r in combo)
         if best is None or score > best[1]:
-            best = ("".join(r.digits for r in combo).lstrip("0") or "0", score)
+            best = ("".join(r.digits for r in combo), score)
     return best
