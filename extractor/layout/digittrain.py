@@ -43,7 +43,7 @@ FONTS: tuple[tuple[str, str, int], ...] = (
 )
 HELD_OUT = FONTS[:3]
 SEED = 29
-LINES_PER_FONT = 500
+LINES_PER_FONT = 400
 TEST_NUMBERS = 150
 SUPER = 4
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from extractor.ingest.ocr import OcrEngine
 from extractor.layout.cellread import CJK, ZERO_SIDES, CellRead, cell_crop, fax_stem, number_text, zero_guess
+from extractor.layout.lightdigits import light_digits
 from extractor.layout.strokes import glyph_box, glyph_strokes, is_light_zero, zero_width
 from extractor.resources import load_json
 from extractor.settings import Settings
@@ -60,7 +61,7 @@ def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
         crop = cell_crop(grey, box, dpi)
         read = light_ones(crop, light_zero(crop, read, width, engine.number_trust), width)
         if i in numeric:
-            read = light_number(engine, grey, box, dpi, read, width, settings)
+            read = light_digits(crop, light_number(engine, grey, box, dpi, read, width, settings), width)
         out.append(read)
     return out, width
 

@@ -21,9 +21,17 @@ from itertools import product
 import cv2
 import numpy as np
 
+from extractor.layout.cellread import CellRead, number_text
 from extractor.layout.strokes import glyph_mask
-from extractor.resources import data_path
+from extractor.resources import data_path, load_json
 
+_DIGITS = load_json("scan.json")["strokes"]["light"]["digits"]
+#: a reading less sure than this (mean log-probability per slot) or longer than this is not taken
+MIN_SCORE, MAX_DIGITS = float(_DIGITS["min_score"]), int(_DIGITS["max_digits"])
+#: marks about OCR's reading of the fragments, dropped with it
+_OCR_MARKS = frozenset({"fax-stem", "fax-1-or-0", "engines-disagree"})
+#: a number cell holds one or two lines of digits: a taller one is a header or a label's cell
+MAX_CELL_H = 6.0
 #: the nominal zero width (pixels) every crop is scaled to before its slots are cut
 W0 = 12.0
 #: a slot's window, in zero widths: as wide as a digit's advance, a little taller than a digit
@@ -234,3 +242,23 @@ def read_number(crop: np.ndarray, width: float, model: DigitModel | None = None)
         if best is None or score > best[1]:
             best = ("".join(r.digits for r in combo), score)
     return best
+
+
+def light_digits(crop: np.ndarray, read: CellRead, width: float, model: DigitModel | None = None) -> CellRead:
+    """A light page's number cell whose ink holds two or more digits (``read_number``) takes that
+    number in place of what OCR made of the fragments ("74" for 1,379, "1.01" for 1,029, nothing),
+    marked ``glyph-digits``: a guess from broken ink, weak, suspect unless a rule verifies it.
+    A single digit OCR read, or a zero the zero test settled, is left to the tests of
+    ``lightcells``; a cell taller than two lines of digits (a header, a label) is not read; a
+    reading less sure than ``min_score`` (specks beside a zero's sides read as digits) is not taken.
+    OCR's marks about the fragments (``fax-stem`` …) go with its reading."""
+    number = number_text(read.text)
+    if "broken-zero" in read.repairs or (number is not None and sum(c.isdigit() for c in number) < 2):
+        return read
+    if crop.shape[0] > MAX_CELL_H * width:
+        return read
+    got = read_number(crop, width, model)
+    if got is None or not 2 <= len(got[0]) <= MAX_DIGITS or got[1] < MIN_SCORE or got[0] == number:
+        return read
+    kept = tuple(r for r in read.repairs if r not in _OCR_MARKS)
+    return CellRead(got[0], float(np.exp(got[1])), read.engine, kept + ("glyph-digits",))
