@@ -22,7 +22,7 @@ class Span:
     method: str = "text"
     engine: str | None = None
     confidence: float = 1.0
-    repairs: tuple[str, ...] = ()  # how layout had to mend the text ("joined", "split", "engines-disagree")
+    repairs: tuple[str, ...] = ()  # how layout or mapping had to mend or doubt the text: ``ingest.marks``
 
 
 @dataclass(slots=True)

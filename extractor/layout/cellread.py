@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from extractor.ingest.marks import BROKEN_ZERO, FAX_ONE_OR_ZERO, FAX_STEM, JOINED
 from extractor.ingest.ocr import OcrEngine
 from extractor.layout.strokes import is_broken_zero
 from extractor.resources import load_json
@@ -139,7 +140,7 @@ def _joined(lines: list[tuple[str, float]], numeric: bool, engine: str) -> CellR
     texts = [t for t, _ in lines if t]
     confs = [c for t, c in lines if t]
     text = "".join(texts) if numeric else join_parts(texts)
-    joined = ("joined",) if numeric and len(texts) > 1 else ()
+    joined = (JOINED,) if numeric and len(texts) > 1 else ()
     return CellRead(text, min(confs) if confs else 0.0, engine, joined)
 
 
@@ -258,10 +259,10 @@ def broken_zero(read: CellRead) -> CellRead:
     keeps its reading but is marked ``fax-1-or-0``: the same sides read without brackets."""
     text = read.text.replace(" ", "")
     if text in ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
-        return read.marked("fax-1-or-0")
+        return read.marked(FAX_ONE_OR_ZERO)
     if not zero_in_brackets(text):
         return read
-    return read.marked("broken-zero", "0")
+    return read.marked(BROKEN_ZERO, "0")
 
 
 def zero_guess(read: CellRead, trust: float) -> bool:
@@ -278,7 +279,7 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
     reading is a guess at such sides (``zero_guess``): marked ``broken-zero``, a weak reading.
     Anything else goes through ``broken_zero`` and ``fax_stem``."""
     if zero_guess(read, trust) and is_broken_zero(cell_crop(grey, box, dpi), dpi):
-        return read.marked("broken-zero", "0", read.confidence if read.text.strip() else 0.0)
+        return read.marked(BROKEN_ZERO, "0", read.confidence if read.text.strip() else 0.0)
     return fax_stem(broken_zero(read))
 
 
@@ -288,9 +289,9 @@ def fax_stem(read: CellRead) -> CellRead:
     (1064 read 1061). Re-reads see the same ink, so only a passing rule over no other weak reading
     can vouch for it (layout cannot tell them apart: on a fax their difference is a pixel or two)."""
     digits = number_text(read.text)
-    if digits is None or "1" not in digits or "broken-zero" in read.repairs:
+    if digits is None or "1" not in digits or BROKEN_ZERO in read.repairs:
         return read
-    return read.marked("fax-stem")
+    return read.marked(FAX_STEM)
 
 
 def zero_in_brackets(flat: str) -> bool:

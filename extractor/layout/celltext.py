@@ -18,6 +18,7 @@ from dataclasses import replace
 from extractor.geometry import Box
 from extractor.ingest.cells import join_cell_text
 from extractor.ingest.document import Word
+from extractor.ingest.marks import JOINED, SPLIT
 from extractor.layout.tables.base import RawCell, RawTable
 
 MAX_CELL_PADDING_PT = 8.0  # Word/LibreOffice/WPS default 5.4 pt (0.19 cm) a side; room for custom margins
@@ -96,7 +97,7 @@ def compose(inside: list[Word], width: float, one_row: bool = True) -> tuple[str
         else:
             out += "\n" + word.text
         line = [word]
-    return join_cell_text(out), ("joined",) if joined else ()
+    return join_cell_text(out), (JOINED,) if joined else ()
 
 
 def _last_line(words: list[Word]) -> list[Word]:
@@ -165,7 +166,7 @@ def retext(table: RawTable, words: list[Word]) -> RawTable:
                 out.append(replace(cell, text="") if owned_elsewhere else cell)
                 continue
             text, repairs = compose(inside, cell.bbox.x1 - cell.bbox.x0, cell.rowspan == 1)
-            out.append(replace(cell, text=text, repairs=repairs + (("split",) if cut else ())))
+            out.append(replace(cell, text=text, repairs=repairs + ((SPLIT,) if cut else ())))
         if any(c.text for c in out):
             rows.append(out)
     rebuilt = replace(table, rows=rows)

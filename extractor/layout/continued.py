@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from extractor.ingest.document import Page, Word
+from extractor.ingest.marks import SPLIT
 from extractor.layout.celltext import cell_words, compose, runs_into
 from extractor.layout.furniture import in_margin
 from extractor.layout.tables.base import RawCell, RawTable
@@ -102,7 +103,7 @@ def _mend(prev: RawTable, cell: RawCell, page_words: list[Word], nxt: RawTable, 
     if not before:
         return replace(cell, text=tail.text, repairs=tail.repairs)
     text, repairs = compose(before + after, cell.bbox.x1 - cell.bbox.x0, cell.rowspan == 1 and tail.rowspan == 1)
-    return replace(cell, text=text, repairs=repairs + (("split",) if cut_a or cut_b else ()))
+    return replace(cell, text=text, repairs=repairs + ((SPLIT,) if cut_a or cut_b else ()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from extractor.ingest.document import Word
+from extractor.ingest.marks import SPLIT
 from extractor.layout.continued import Reading
 from extractor.layout.cellread import join_parts, number_text
 from extractor.layout.tables.base import RawCell, RawTable
@@ -104,7 +105,7 @@ def mend(prev: RawTable, cell: RawCell, prev_words: list[Word], nxt: RawTable, t
     (the join is layout's guess: it must pass the template's rules or stay suspect)."""
     numeric = number_text(cell.text) is not None and number_text(tail.text) is not None
     text = cell.text + tail.text if numeric else join_parts([cell.text, tail.text])
-    repairs = tuple(dict.fromkeys(cell.repairs + tail.repairs + ("split",)))
+    repairs = tuple(dict.fromkeys(cell.repairs + tail.repairs + (SPLIT,)))
     return replace(cell, text=text, confidence=min(prev.confidence_of(cell), nxt.confidence_of(tail)), repairs=repairs)
 
 

@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 
+from extractor.ingest.marks import BROKEN, BROKEN_ZERO, FAX_ONE_OR_ZERO, FAX_STEM
 from extractor.ingest.ocr import OcrEngine
 from extractor.layout.cellread import CJK, ZERO_SIDES, CellRead, cell_crop, fax_stem, number_text, zero_guess
 from extractor.layout.lightdigits import light_digits
@@ -73,8 +74,8 @@ def light_zero(crop: np.ndarray, read: CellRead, width: float, trust: float) -> 
     such strokes."""
     if not zero_guess(read, trust) or _OTHER_DIGIT.search(read.text) or not is_light_zero(crop, width):
         return read
-    kept = tuple(r for r in read.repairs if r not in ("fax-stem", "fax-1-or-0"))
-    return CellRead("0", read.confidence if read.text.strip() else 0.0, read.engine, kept).marked("broken-zero")
+    kept = tuple(r for r in read.repairs if r not in (FAX_STEM, FAX_ONE_OR_ZERO))
+    return CellRead("0", read.confidence if read.text.strip() else 0.0, read.engine, kept).marked(BROKEN_ZERO)
 
 
 def light_ones(crop: np.ndarray, read: CellRead, width: float) -> CellRead:
@@ -126,4 +127,4 @@ def light_number(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, 
     text, conf = engine.read_lines([piece], settings.ocr, "digits")[0]
     if number_text(text) != "1":
         return read
-    return fax_stem(CellRead("1", conf, engine.name, read.repairs + ("broken",)))
+    return fax_stem(CellRead("1", conf, engine.name, read.repairs + (BROKEN,)))

@@ -19,6 +19,7 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
+from extractor.ingest.marks import BROKEN, ENGINES_DISAGREE, JOINED, LIGHT_PAGE, RULE_LOST
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
@@ -42,8 +43,6 @@ _CORE_TRIM = float(_CELL["number_core_trim"])
 _ERASE_INSET = 0.12
 #: how far (inches) a glyph may hang over a row rule a fax lost (``split_under_text``)
 _SLACK_IN = float(load_json("scan.json")["grid"]["lost_rule_slack_in"])
-#: repair mark of a value cut off a cell above it along a row rule the fax lost there
-RULE_LOST = "rule-lost"
 
 
 def group_lines(words: list[Word]) -> list[list[Word]]:
@@ -143,7 +142,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             numeric = (number_text(text) is not None or cell in broken
                        or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi)))
             todo.append((cell, numeric))
-        joined = ("joined",) if len(words_in) > 1 and number_text(text) is not None else ()
+        joined = (JOINED,) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
         reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, joined)
     results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings)
@@ -152,7 +151,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                for (cell, numeric), read in zip(todo, results)]
     for (cell, numeric), read in zip(todo, results):
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
-            read = read.marked("broken")
+            read = read.marked(BROKEN)
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     if bilevel:
@@ -165,7 +164,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     for cell, read in reads.items():
         if number_text(read.text) is not None:
             signed = signed_text(grey, cell.box, dpi, read.text, bilevel)
-            weak = ("light-page",) if light else ()
+            weak = (LIGHT_PAGE,) if light else ()
             reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside, width
 
@@ -176,7 +175,7 @@ def _second_read(first: CellRead, crop: CellRead, numeric: bool) -> CellRead:
     text = number_text(crop.text) or crop.text if numeric else crop.text
     before, after = number_text(first.text), number_text(text)
     if before is not None and after is not None and before != after:
-        return crop.marked("engines-disagree", text, min(crop.confidence, first.confidence))
+        return crop.marked(ENGINES_DISAGREE, text, min(crop.confidence, first.confidence))
     return CellRead(text, crop.confidence, crop.engine, crop.repairs)
 
 

@@ -19,6 +19,7 @@ from statistics import median
 
 from extractor.geometry import Box
 from extractor.ingest.document import Span
+from extractor.ingest.marks import SPLIT
 from extractor.template.numbers import Number, Token, parse_number, tokenize
 from extractor.template.rules import Equation
 from extractor.template.spec import threshold
@@ -251,7 +252,7 @@ def _split_off(token: Token, box: Box, index: int, count: int) -> Token:
     """The ``index``-th of ``count`` numbers a merged region held, boxed by its own column slot."""
     step = (box.x1 - box.x0) / count
     own = Box(box.x0 + index * step, box.y0, box.x0 + (index + 1) * step, box.y1)
-    repairs = tuple(dict.fromkeys((*token.span.repairs, "split")))
+    repairs = tuple(dict.fromkeys((*token.span.repairs, SPLIT)))
     return Token(token.kind, token.raw, replace(token.span, bbox=own, repairs=repairs))
 
 

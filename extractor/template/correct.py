@@ -24,10 +24,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extractor.geometry import Box
+from extractor.ingest.marks import ASSEMBLY, INK_DOUBT
 from extractor.template.misreads import Suggestion, settled, suggest, suggest_crossings
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
-from extractor.template.slots import ASSEMBLY, Slot
+from extractor.template.slots import Slot
 from extractor.template.spec import threshold
 
 #: ``method`` of a cell whose value the arithmetic suggested from a known misreading (it stays suspect)
@@ -234,13 +235,10 @@ def audit_money(slots: dict[str, Slot], money: set[str]) -> list[str]:
 #: read, so re-reading the box cannot back it: only a rule can.
 _LEADING_ZERO = re.compile(r"^[-+]?0\d")
 _LEADING_ZERO_WHY = "leading zero"
-#: repairs that doubt the ink itself, not how it was read (a fax "1" may be a "4" whose bar and diagonal
-#: the threshold dropped: the same bare stem): re-reads of the box see the same ink and cannot back it
-_INK_DOUBT = frozenset({"fax-stem"})
 
 
 def _unbackable(why: str) -> bool:
-    return why == _LEADING_ZERO_WHY or bool(_INK_DOUBT & set(why.split("+")))
+    return why == _LEADING_ZERO_WHY or bool(INK_DOUBT & set(why.split("+")))
 
 
 def weakness(slot: Slot) -> str:
@@ -249,7 +247,7 @@ def weakness(slot: Slot) -> str:
     span = slot.span
     if slot.status != "read" or slot.value is None or span is None:
         return ""
-    if _INK_DOUBT & set(span.repairs):
+    if INK_DOUBT & set(span.repairs):
         return "+".join(span.repairs)
     if slot.backed:
         return ""

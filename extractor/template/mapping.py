@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from extractor.geometry import Box
 from extractor.ingest.document import Row, Span
+from extractor.ingest.marks import FUSED, PLACE_DOUBT
 from extractor.layout.sections import squash
 from extractor.record import Check
 from extractor.resources import load_json
@@ -179,7 +180,7 @@ def map_t2(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     labels = [label(f"{block.id}.{spec.id}", spec.label) for block, spec in owners]
     stream = read_stream([_unfused(row, labels) for row in rows], labels, {lab.id for lab in labels})
     mapped.suspect_rows |= stream.weak | {key for key, tokens in stream.rows.items()
-                                          if any(_PLACE_DOUBT & set(t.span.repairs) for t in tokens)}
+                                          if any(PLACE_DOUBT & set(t.span.repairs) for t in tokens)}
     header = ""
     for block, spec in owners:
         key = f"{block.id}.{spec.id}"
@@ -198,11 +199,6 @@ def map_t2(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     return mapped
 
 
-#: repair mark of a value split off the label it was read stuck to
-FUSED = "fused"
-#: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
-#: (``layout.scan.RULE_LOST``: cut off a header cell along the rule its neighbour has)
-_PLACE_DOUBT = frozenset({FUSED, "rule-lost"})
 
 
 def _unfused(row: Row, labels: list[Label]) -> Row:

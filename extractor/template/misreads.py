@@ -24,10 +24,11 @@ from functools import cache
 from itertools import combinations
 from typing import Any
 
+from extractor.ingest.marks import ASSEMBLY
 from extractor.resources import load_json
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
-from extractor.template.slots import ASSEMBLY, Slot
+from extractor.template.slots import Slot
 from extractor.template.spec import threshold
 
 #: a value no known misreading gives: an unsure or already suspect cell may hold anything

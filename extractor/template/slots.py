@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from extractor.ingest.document import Span
 from extractor.template.numbers import Number, Token, parse_number
 
-#: repairs that doubt how layout put a cell's text together, not what its glyphs are
-ASSEMBLY = frozenset({"joined", "split"})
 
 
 @dataclass(slots=True)

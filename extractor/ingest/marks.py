@@ -1,0 +1,37 @@
+"""The repair marks a span carries (``Span.repairs``): one name per way layout or mapping had to mend
+or doubt a reading, and the groups of marks that later stages treat alike.
+
+Layout sets most of them, mapping two; the template stage reads them to decide how far a value can
+be trusted, and the record keeps them in each cell's provenance. Named once here so a mark set in one
+stage and tested in another cannot drift apart.
+"""
+
+from __future__ import annotations
+
+#: a value's text was put together from several pieces (a number wrapped inside its cell)
+JOINED = "joined"
+#: a value's text was cut out of a longer piece (two cells read as one, a row cut by a page break)
+SPLIT = "split"
+#: two OCR readings of the cell disagreed and the crop's was taken
+ENGINES_DISAGREE = "engines-disagree"
+#: OCR read garbage in the cell and its crop was read again
+BROKEN = "broken"
+#: a fax zero whose sides the threshold broke, read as 0 from their shape
+BROKEN_ZERO = "broken-zero"
+#: a fax "1" that may be a "4" whose bar and diagonal the threshold dropped (the same bare stem)
+FAX_STEM = "fax-stem"
+#: a fax reading that may be a "1" or a "0" whose sides read without their curves
+FAX_ONE_OR_ZERO = "fax-1-or-0"
+#: a number on a fax page binarised so lightly that glyphs fall apart
+LIGHT_PAGE = "light-page"
+#: a cell cut out of one the copy merged, along the rule its neighbour has
+RULE_LOST = "rule-lost"
+#: a value split off the label it was read stuck to (the rule between them lost)
+FUSED = "fused"
+
+#: marks that doubt how layout put a cell's text together, not what its glyphs are
+ASSEMBLY = frozenset({JOINED, SPLIT})
+#: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
+INK_DOUBT = frozenset({FAX_STEM})
+#: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
+PLACE_DOUBT = frozenset({FUSED, RULE_LOST})
