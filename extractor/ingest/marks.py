@@ -22,6 +22,8 @@ BROKEN_ZERO = "broken-zero"
 FAX_STEM = "fax-stem"
 #: a fax reading that may be a "1" or a "0" whose sides read without their curves
 FAX_ONE_OR_ZERO = "fax-1-or-0"
+#: a light fax page's number of several digits read slot by slot from its broken ink (layout/lightdigits.py)
+GLYPH_DIGITS = "glyph-digits"
 #: a number on a fax page binarised so lightly that glyphs fall apart
 LIGHT_PAGE = "light-page"
 #: a cell cut out of one the copy merged, along the rule its neighbour has
@@ -32,6 +34,6 @@ FUSED = "fused"
 #: marks that doubt how layout put a cell's text together, not what its glyphs are
 ASSEMBLY = frozenset({JOINED, SPLIT})
 #: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
-INK_DOUBT = frozenset({FAX_STEM})
+INK_DOUBT = frozenset({FAX_STEM, GLYPH_DIGITS})
 #: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
 PLACE_DOUBT = frozenset({FUSED, RULE_LOST})

@@ -21,6 +21,7 @@ from itertools import product
 import cv2
 import numpy as np
 
+from extractor.ingest.marks import BROKEN_ZERO, ENGINES_DISAGREE, FAX_ONE_OR_ZERO, FAX_STEM, GLYPH_DIGITS
 from extractor.layout.cellread import CellRead, number_text
 from extractor.layout.strokes import glyph_mask
 from extractor.resources import data_path, load_json
@@ -29,7 +30,7 @@ _DIGITS = load_json("scan.json")["strokes"]["light"]["digits"]
 #: a reading less sure than this (mean log-probability per slot) or longer than this is not taken
 MIN_SCORE, MAX_DIGITS = float(_DIGITS["min_score"]), int(_DIGITS["max_digits"])
 #: marks about OCR's reading of the fragments, dropped with it
-_OCR_MARKS = frozenset({"fax-stem", "fax-1-or-0", "engines-disagree"})
+_OCR_MARKS = frozenset({FAX_STEM, FAX_ONE_OR_ZERO, ENGINES_DISAGREE})
 #: a number cell holds one or two lines of digits: a taller one is a header or a label's cell
 MAX_CELL_H = 6.0
 #: the nominal zero width (pixels) every crop is scaled to before its slots are cut
@@ -253,7 +254,7 @@ def light_digits(crop: np.ndarray, read: CellRead, width: float, model: DigitMod
     reading less sure than ``min_score`` (specks beside a zero's sides read as digits) is not taken.
     OCR's marks about the fragments (``fax-stem`` …) go with its reading."""
     number = number_text(read.text)
-    if "broken-zero" in read.repairs or (number is not None and sum(c.isdigit() for c in number) < 2):
+    if BROKEN_ZERO in read.repairs or (number is not None and sum(c.isdigit() for c in number) < 2):
         return read
     if crop.shape[0] > MAX_CELL_H * width:
         return read
@@ -261,4 +262,4 @@ def light_digits(crop: np.ndarray, read: CellRead, width: float, model: DigitMod
     if got is None or not 2 <= len(got[0]) <= MAX_DIGITS or got[1] < MIN_SCORE or got[0] == number:
         return read
     kept = tuple(r for r in read.repairs if r not in _OCR_MARKS)
-    return CellRead(got[0], float(np.exp(got[1])), read.engine, kept + ("glyph-digits",))
+    return CellRead(got[0], float(np.exp(got[1])), read.engine, kept + (GLYPH_DIGITS,))
