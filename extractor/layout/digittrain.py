@@ -190,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="where to write the model (.npz)")
     args = parser.parse_args(argv)
+    missing = [path for _, path, _ in FONTS if not Path(path).is_file()]
+    if missing:
+        print(f"digittrain: font files missing: {', '.join(missing)}", file=sys.stderr)
+        return 2
     model, lines = card_figures()
     np.savez_compressed(args.out, coef=model.coef, bias=model.bias)
     print("\n".join(lines))
