@@ -6,10 +6,11 @@ Retrain and print the model card's figures (fixed seeds; identical on every run)
     python -m extractor.layout.digittrain --out extractor/data/models/lightdigits.npz
 
 The degradation is a range, not one degrader's settings: each line is rendered at 0.65-0.9 of
-the page's scale (a fax's resolution), its strokes thinned (by up to 5/4 of a fax pixel), blurred (sigma 0.3-0.9 px), given noise (sigma 4-14) and
-binarised with a high threshold (ink darker than 95-160 of 255), some of its ink dropped (0-12 %),
-scaled up to the page and cleaned of specks. The generator's own fonts (AR PL UMing, AR PL UKai,
-WenQuanYi Zen Hei) are held out in turn to report accuracy on a font the model never saw.
+the page's scale (a fax's resolution), its strokes thinned to 0.1-0.2 of a zero's width, blurred
+(sigma 0.3-0.9 px), given noise (sigma 4-14) and binarised with a high threshold (ink darker than
+95-160 of 255), 0-12 % of its ink dropped, scaled up to the page and cleaned of specks. The
+generator's own fonts (AR PL UMing, AR PL UKai, WenQuanYi Zen Hei) are held out in turn to report
+accuracy on a font the model never saw.
 """
 
 from __future__ import annotations

@@ -1,19 +1,19 @@
 """Multi-digit numbers of a light fax page read glyph slot by glyph slot from their broken ink.
 
 A page binarised so lightly that its glyphs fell apart leaves each digit as a few short column
-fragments; OCR engines read "1,379" as "1.3" and "79" or nothing (216 image variants tried in
-session 8, none read one). The digits of a report's tables share one advance, and the page's own
-zeros give their width W (``lightcells.zero_measure``), so a cell's number can be cut into digit
-slots: its ink is split into text lines a digit tall, each line's ink span tells how many slots it
-holds, and each slot is classified by a small linear model trained on digits rendered from several
-fonts and binarised lightly (``digittrain``, ``models/lightdigits``). The decoding keeps the
-sequence with the best total score over the digit counts the span allows. What it reads is a guess
-from broken ink: weak (``glyph-digits`` and the page's ``light-page``), never verified by the ink.
+fragments; OCR engines read "1,379" (printed "1,3" over "79") as "74" or nothing (216 image
+variants tried in session 8, none read one). The digits of a report's tables share one advance, and
+the page's own zeros give their width W (``lightcells.zero_measure``), so a cell's number can be
+cut into digit slots: its ink is split into text lines a digit tall, each line's ink span tells how
+many slots it holds, and each slot is classified by a small linear model trained on digits rendered
+from several fonts and binarised lightly (``digittrain``, ``models/lightdigits``). The decoding
+keeps the sequence with the best mean score per slot over the digit counts the span allows. What it
+reads is a guess from broken ink: weak (``glyph-digits`` and the page's ``light-page``), never
+verified by the ink.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from itertools import product

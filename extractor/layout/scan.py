@@ -19,7 +19,7 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
-from extractor.ingest.marks import BROKEN, ENGINES_DISAGREE, JOINED, LIGHT_PAGE, RULE_LOST
+from extractor.ingest.marks import BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE, RULE_LOST
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
@@ -163,7 +163,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         reads = dict(zip(reads, lit))
     for cell, read in reads.items():
         if number_text(read.text) is not None:
-            signed = signed_text(grey, cell.box, dpi, read.text, bilevel)
+            # a number read slot by slot took all its line's ink, a dash's too: no sign on top of it
+            glyphs = GLYPH_DIGITS in read.repairs
+            signed = read.text if glyphs else signed_text(grey, cell.box, dpi, read.text, bilevel)
             weak = (LIGHT_PAGE,) if light else ()
             reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside, width
