@@ -184,3 +184,16 @@ def test_a_light_page_reads_its_multi_digit_numbers_slot_by_slot():
             right += got.text == str(want)
             assert got.repairs == ("glyph-digits",) and len(got.text) >= 2 and len(str(want)) >= 2
     assert (right, changed) == (5, 5)
+
+
+def test_the_packaged_digit_model_fits_the_features_it_is_given():
+    """The slot features and the packaged model's weights agree in size (a feature change without
+    a retrain would fail here, not at run time on a light page), and one slot gives ten scores."""
+    from extractor.layout.lightdigits import Line, W0, features, load_model, window
+
+    mask = np.zeros((40, 60), bool)
+    mask[10:29, 25:27] = True  # one upright stroke a digit tall
+    feats = features(window(mask, Line(10, 29, 25, 27), 26.0))
+    model = load_model()
+    assert feats.shape == (model.coef.shape[0],) and W0 == 12.0
+    assert model.log_probs(feats[None, :]).shape == (1, 10)

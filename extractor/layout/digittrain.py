@@ -1,7 +1,7 @@
 """Training of the light-page digit slot classifier (``lightdigits``): digits rendered from several
 fonts, binarised the way a light fax copy binarises them, cut into slots like a page's cells.
 
-Retrain and print the model card's figures (fixed seeds; identical on every run):
+Retrain and print the model card's figures (fixed seeds):
 
     python -m extractor.layout.digittrain --out extractor/data/models/lightdigits.npz
 
