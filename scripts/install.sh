@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai poppler-utils postgresql libreoffice-writer-nogui chromium qpdf)
+SYSTEM_PACKAGES=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-dejavu-core fonts-dejavu-extra fonts-liberation fonts-liberation2 poppler-utils postgresql libreoffice-writer-nogui chromium qpdf)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
