@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extractor.geometry import Box
-from extractor.template.misreads import Suggestion, settled, suggest, suggest_crossings
+from extractor.template.misreads import Reread, Suggestion, settled, suggest, suggest_crossings
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
 from extractor.template.slots import ASSEMBLY, Slot
@@ -148,13 +148,30 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
         doubtful = sorted({k for e in group for k in e.keys if k in slots and rereadable(slots[k])})
         ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
                and slots[k].status in ("read", "suspect")}
-        suggested = suggest(group, rules, slots, ocr, signed) or suggest_crossings(group, rules, slots, ocr, signed)
+        reread = _rereads(slots, rereader)
+        suggested = (suggest(group, rules, slots, ocr, signed, reread=reread)
+                     or suggest_crossings(group, rules, slots, ocr, signed, reread))
         for key in doubtful:
             slots[key].status = "suspect"
         if doubtful:
             notes.append(f"suspect after failing {', '.join(sorted({e.scope for e in group}))}: {', '.join(doubtful)}")
         notes.extend(_suggested(slots[s.key], s) for s in suggested)
     return notes
+
+
+def _rereads(slots: dict[str, Slot], rereader: Rereader) -> Reread:
+    """Re-readings of OCR'd cells by key, each cell read once (parsed; unparsable readings dropped)."""
+    memo: dict[str, list[tuple[Number, str]]] = {}
+
+    def reread(key: str) -> list[tuple[Number, str]]:
+        if key not in memo:
+            span = slots[key].span
+            ok = span is not None and span.method == "ocr" and span.page is not None and span.bbox is not None
+            memo[key] = [(v, label) for text, _, label in (_reread(slots[key], rereader) if ok else [])
+                         if (v := parse_number(text)) is not None]
+        return memo[key]
+
+    return reread
 
 
 def _suggested(slot: Slot, suggestion: Suggestion) -> str:
