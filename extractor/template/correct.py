@@ -160,15 +160,16 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
 
 
 def _rereads(slots: dict[str, Slot], rereader: Rereader) -> Reread:
-    """Re-readings of OCR'd cells by key, each cell read once (parsed; unparsable readings dropped)."""
+    """Confident re-readings of OCR'd cells by key (at least ``low_confidence``: a guess backs nothing),
+    each cell read once."""
     memo: dict[str, list[tuple[Number, str]]] = {}
 
     def reread(key: str) -> list[tuple[Number, str]]:
         if key not in memo:
             span = slots[key].span
             ok = span is not None and span.method == "ocr" and span.page is not None and span.bbox is not None
-            memo[key] = [(v, label) for text, _, label in (_reread(slots[key], rereader) if ok else [])
-                         if (v := parse_number(text)) is not None]
+            memo[key] = [(v, label) for text, confidence, label in (_reread(slots[key], rereader) if ok else [])
+                         if confidence >= threshold("low_confidence") and (v := parse_number(text)) is not None]
         return memo[key]
 
     return reread
