@@ -203,7 +203,7 @@ def test_of_several_explanations_the_one_a_re_read_backs_is_suggested():
     for key, (value, raw) in want.items():
         slot = result.slots[key]
         assert (slot.value, slot.raw, slot.status, slot.method, slot.verified) == (value, raw, "suspect", SUGGESTED, False)
-    assert any("t3.other_other.legal_research: suspect, 490 suggested" in w and "backed by a re-read" in w
+    assert any("t3.other_other.legal_research: suspect, 490 suggested" in w and "the one a re-read backs" in w
                for w in result.warnings)
     for key in ("t3.denied_state_secret.legal_research", "t3.denied_security_stability.total"):
         assert result.slots[key].method != SUGGESTED

@@ -7,7 +7,8 @@ value. A cell in both a row and a column rule usually has (1) alone; a part of a
 (2) to single it out. Anything less marks the cells "suspect": a wrong number may be flagged, never
 silently kept. Their values stay as read unless exactly one combination of known misreadings (a fax
 "4" read "1", ``misreads.suggest``) explains the group, or each crossing of its failing rules
-(``misreads.suggest_crossings``): then those values are suggested, still suspect.
+(``misreads.suggest_crossings``), or of several such combinations a confident re-read backs just
+one: then those values are suggested, still suspect.
 
 Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
 weak reading no passing rule covers (low confidence, mended text, engines disagreeing; only confident
@@ -178,7 +179,7 @@ def _rereads(slots: dict[str, Slot], rereader: Rereader) -> Reread:
 def _suggested(slot: Slot, suggestion: Suggestion) -> str:
     """Set a suspect cell to the value the arithmetic suggests; ``raw`` keeps what was read."""
     note = (f"{slot.key}: suspect, {suggestion.value} suggested for {slot.raw!r} "
-            f"(the failing rules' one explanation by a known misreading: {suggestion.confusion})")
+            f"(the failing rules' explanation by a known misreading: {suggestion.confusion})")
     slot.value, slot.method = suggestion.value, SUGGESTED
     return note
 

@@ -8,7 +8,9 @@ unsure reading may have lost a digit. Two uses:
   suspect cells explains (every failing rule then holds, none that held breaks, no other
   combination of at most ``max_cells`` cells does, nor any arbitrary value of an unsure or already
   suspect cell) gets those values suggested. The cells stay suspect: the arithmetic found the
-  values, no reading did. ``suggest_crossings``: a group with more misread cells than one
+  values, no reading did. Of several combinations, the only one a confident re-read of a cell
+  backs (another engine shows the value it gives that cell) is suggested: the arithmetic names
+  the candidates, the re-read picks one, and neither alone would do. ``suggest_crossings``: a group with more misread cells than one
   suggestion may change is asked cell by cell, each over the failing rules that cross at it.
 - ``settled``: marked readings whose only doubt is such a misreading (a fax "1") count as sure
   when no combination of their misreadings would keep every passing rule balanced: two "1061"s
@@ -173,7 +175,7 @@ def _backed(found: list[Explanation], reread: Reread) -> tuple[Explanation, str]
     for one in found:
         labels = sorted({label for k, v, _ in one if k in seen for got, label in seen[k] if got == v})
         if labels:
-            backed.append((one, f"; backed by a re-read ({', '.join(labels)})"))
+            backed.append((one, f"; of several explanations the one a re-read backs: {', '.join(labels)}"))
     return backed[0] if len(backed) == 1 else None
 
 
