@@ -151,7 +151,8 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
         return []
     if len(found) == 1:
         chosen, backing = found[0], ""
-    elif reread is None or (picked := _backed(found, reread)) is None:
+    elif (reread is None or all(any(why == _ANY for _, _, why in one) for one in found)
+          or (picked := _backed(found, reread)) is None):
         return []
     else:
         chosen, backing = picked
