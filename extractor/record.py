@@ -72,7 +72,8 @@ class Cell(_Model):
     bbox: list[float] | None = Field(default=None, description="[x0, y0, x1, y1] in PDF points, top-left origin")
     method: str = Field(default="text", description=(
         "how the value was obtained: text, camelot, ocr, inferred (computed from a hard rule), suggested (an OCR'd "
-        "cell of failing rules set to the value that the one combination of known misreadings balancing them gives, "
+        "cell of failing rules set to the value that the one combination of known misreadings balancing them gives "
+        "(or, of several, the one a confident re-read backs), "
         "e.g. a fax '4' stripped to its stem and read '1'; it stays suspect and `raw` keeps the reading)"))
     engine: str | None = None
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)

@@ -7,13 +7,21 @@ number holding a "1"), and a "4" stripped to its stem is read "1".
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
+import cv2
+import numpy as np
+
 from extractor.bench.synth import random_report
-from extractor.ingest.document import Row
+from extractor.geometry import Box
+from extractor.ingest.document import Row, Span
+from extractor.layout.reread import make_rereader
+from extractor.layout.scan import PageImage
 from extractor.layout.sections import find_headings
 from extractor.template import misreads
+from extractor.settings import OcrSettings, Settings
 from extractor.template.correct import SUGGESTED
 from extractor.template.rules import rule_set
 from extractor.template.spec import template
@@ -22,6 +30,7 @@ from tests.test_correct import FakeOcr, _ocr_rows
 from tests.test_template import HEADER, render, t3_values, tab_row
 
 RULES = rule_set("2021", "2021")
+SETTINGS = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
 
 
 def _faxed(rows: list[Row], misread: dict[str, str]) -> list[Row]:
@@ -158,3 +167,43 @@ def test_specks_the_whole_group_cannot_explain_are_suggested_at_their_crossings(
     for (r, c), text in misread.items():
         slot = result.slots[f"t3.{r}.{c}"]
         assert (slot.value, slot.raw, slot.status, slot.method) == (truth[r][c], text, "suspect", SUGGESTED)
+
+
+def _fax_t3(name: str) -> tuple[list[Row], dict[int, PageImage]]:
+    """Table 三 of a generated fax copy as the layout read it (texts, boxes, confidences, marks), and
+    its pages' cleaned images cut to the table's numbers (tests/fixtures/faxgroups), set back at their
+    place on a blank page so the real re-reader reads each cell's own box."""
+    folder = Path(__file__).parent / "fixtures" / "faxgroups"
+    data = json.loads((folder / f"{name}-t3.json").read_text(encoding="utf-8"))
+    rows = [Row([Span(text, page=page, bbox=None if box is None else Box(*box), method=method, confidence=conf,
+                      repairs=tuple(marks)) for text, page, box, method, conf, marks in row["cells"]], table=row["table"])
+            for row in data["rows"]]
+    pages = {}
+    for page, info in data["pages"].items():
+        crop = cv2.imread(str(folder / f"{name}-t3-p{page}.png"), cv2.IMREAD_GRAYSCALE)
+        x0, y0 = info["origin_px"]
+        canvas = np.full((y0 + crop.shape[0], x0 + crop.shape[1]), 255, dtype=np.uint8)
+        canvas[y0:, x0:] = crop
+        pages[int(page)] = PageImage(canvas, info["dpi"], info["bilevel"], info["light"])
+    return rows, pages
+
+
+def test_of_several_explanations_the_one_a_re_read_backs_is_suggested():
+    """office_2021_00003 as a fax (bench seed 3): 1085 read "108", and in 其他 the 法人… part 490 and
+    the total 491 read "190" and "191" (a 4 stripped to its stem). The group's rules (granted's row, the
+    法人… and total columns) have six explanations of three misread cells: 108 → 1085 with any row whose
+    part and total both hold a "1" where a 4 would add 300 (190/191, but also 105/105, 140/140 …).
+    The arithmetic alone suggests nothing. Re-read by the second engine, "190" shows 490 and no other
+    cell shows the value another explanation gives it: that explanation is suggested, the cells stay
+    suspect, ``raw`` keeps the reading. (Fails before re-reads choose among explanations.)"""
+    rows, pages = _fax_t3("office_2021_00003-fax")
+    result = map_tables(rows, find_headings(rows), 2021, rereader=make_rereader(pages, SETTINGS))
+    want = {"t3.granted.legal_research": (1085, "108"), "t3.other_other.legal_research": (490, "190"),
+            "t3.other_other.total": (491, "191")}
+    for key, (value, raw) in want.items():
+        slot = result.slots[key]
+        assert (slot.value, slot.raw, slot.status, slot.method, slot.verified) == (value, raw, "suspect", SUGGESTED, False)
+    assert any("t3.other_other.legal_research: suspect, 490 suggested" in w and "the one a re-read backs" in w
+               for w in result.warnings)
+    for key in ("t3.denied_state_secret.legal_research", "t3.denied_security_stability.total"):
+        assert result.slots[key].method != SUGGESTED

@@ -7,7 +7,8 @@ value. A cell in both a row and a column rule usually has (1) alone; a part of a
 (2) to single it out. Anything less marks the cells "suspect": a wrong number may be flagged, never
 silently kept. Their values stay as read unless exactly one combination of known misreadings (a fax
 "4" read "1", ``misreads.suggest``) explains the group, or each crossing of its failing rules
-(``misreads.suggest_crossings``): then those values are suggested, still suspect.
+(``misreads.suggest_crossings``), or of several such combinations a confident re-read backs just
+one: then those values are suggested, still suspect.
 
 Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
 weak reading no passing rule covers (low confidence, mended text, engines disagreeing; only confident
@@ -25,7 +26,7 @@ from decimal import Decimal
 
 from extractor.geometry import Box
 from extractor.ingest.marks import ASSEMBLY, INK_DOUBT
-from extractor.template.misreads import Suggestion, settled, suggest, suggest_crossings
+from extractor.template.misreads import Reread, Suggestion, settled, suggest, suggest_crossings
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
 from extractor.template.slots import Slot
@@ -149,7 +150,9 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
         doubtful = sorted({k for e in group for k in e.keys if k in slots and rereadable(slots[k])})
         ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
                and slots[k].status in ("read", "suspect")}
-        suggested = suggest(group, rules, slots, ocr, signed) or suggest_crossings(group, rules, slots, ocr, signed)
+        reread = _rereads(slots, rereader)
+        suggested = (suggest(group, rules, slots, ocr, signed, reread=reread)
+                     or suggest_crossings(group, rules, slots, ocr, signed, reread))
         for key in doubtful:
             slots[key].status = "suspect"
         if doubtful:
@@ -158,10 +161,26 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
     return notes
 
 
+def _rereads(slots: dict[str, Slot], rereader: Rereader) -> Reread:
+    """Confident re-readings of OCR'd cells by key (at least ``low_confidence``: a guess backs nothing),
+    each cell read once."""
+    memo: dict[str, list[tuple[Number, str]]] = {}
+
+    def reread(key: str) -> list[tuple[Number, str]]:
+        if key not in memo:
+            span = slots[key].span
+            ok = span is not None and span.method == "ocr" and span.page is not None and span.bbox is not None
+            memo[key] = [(v, label) for text, confidence, label in (_reread(slots[key], rereader) if ok else [])
+                         if confidence >= threshold("low_confidence") and (v := parse_number(text)) is not None]
+        return memo[key]
+
+    return reread
+
+
 def _suggested(slot: Slot, suggestion: Suggestion) -> str:
     """Set a suspect cell to the value the arithmetic suggests; ``raw`` keeps what was read."""
     note = (f"{slot.key}: suspect, {suggestion.value} suggested for {slot.raw!r} "
-            f"(the failing rules' one explanation by a known misreading: {suggestion.confusion})")
+            f"(the failing rules' explanation by a known misreading: {suggestion.confusion})")
     slot.value, slot.method = suggestion.value, SUGGESTED
     return note
 

@@ -8,7 +8,9 @@ unsure reading may have lost a digit. Two uses:
   suspect cells explains (every failing rule then holds, none that held breaks, no other
   combination of at most ``max_cells`` cells does, nor any arbitrary value of an unsure or already
   suspect cell) gets those values suggested. The cells stay suspect: the arithmetic found the
-  values, no reading did. ``suggest_crossings``: a group with more misread cells than one
+  values, no reading did. Of several combinations, the only one a confident re-read of a cell
+  backs (another engine shows the value it gives that cell) is suggested: the arithmetic names
+  the candidates, the re-read picks one, and neither alone would do. ``suggest_crossings``: a group with more misread cells than one
   suggestion may change is asked cell by cell, each over the failing rules that cross at it.
 - ``settled``: marked readings whose only doubt is such a misreading (a fax "1") count as sure
   when no combination of their misreadings would keep every passing rule balanced: two "1061"s
@@ -17,7 +19,7 @@ unsure reading may have lost a digit. Two uses:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -130,11 +132,60 @@ def _valid(value: Decimal | None, signed: bool) -> bool:
     return value is not None and value == value.to_integral_value() and (signed or value >= 0)
 
 
+#: one explanation of a failing group: (cell, value, confusion) for each cell it changes
+Explanation = frozenset[tuple[str, Number, str]]
+
+
+#: re-readings of one cell (by key) as (value, label of the engine or variant); [] when it cannot be re-read
+Reread = Callable[[str], list[tuple[Number, str]]]
+
+
 def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
-            candidates: Iterable[str], signed: set[str], budget: list[int] | None = None) -> list[Suggestion]:
+            candidates: Iterable[str], signed: set[str], budget: list[int] | None = None,
+            reread: Reread | None = None) -> list[Suggestion]:
     """The one combination of known misreadings of ``candidates`` that makes every rule of the failing
-    ``group`` hold and breaks none that held; [] when there is none, or more than one, or when an
-    unsure or already suspect cell of the group could balance it with some other value."""
+    ``group`` hold and breaks none that held; [] when there is none, or when an unsure or already
+    suspect cell of the group could balance it with some other value. When several combinations fit,
+    ``reread`` may single one out (``_backed``); else nothing is suggested."""
+    found = explanations(group, rules, slots, candidates, signed, budget)
+    if not found:
+        return []
+    if len(found) == 1:
+        chosen, backing = found[0], ""
+    elif (reread is None or all(any(why == _ANY for _, _, why in one) for one in found)
+          or (picked := _backed(found, reread)) is None):
+        return []
+    else:
+        chosen, backing = picked
+    if any(why == _ANY for _, _, why in chosen):
+        return []
+    return sorted((Suggestion(k, v, why + backing) for k, v, why in chosen), key=lambda s: s.key)
+
+
+def _backed(found: list[Explanation], reread: Reread) -> tuple[Explanation, str] | None:
+    """The one explanation among several that an independent re-reading backs: a re-read of a cell
+    that not every explanation changes shows exactly the value this one gives it (another engine
+    sees the "4" in "190" that the first read as "1"), and no re-read backs any other. The arithmetic
+    names the candidates, the re-read picks one; neither alone would do. None when the cells to
+    re-read exceed ``max_rereads``, or when none or several are backed."""
+    common = frozenset.intersection(*(frozenset(k for k, _, _ in e) for e in found))
+    cells = sorted({k for e in found for k, _, _ in e} - common)
+    if len(cells) > _limit("max_rereads"):
+        return None
+    seen = {k: reread(k) for k in cells}
+    backed = []
+    for one in found:
+        labels = sorted({label for k, v, _ in one if k in seen for got, label in seen[k] if got == v})
+        if labels:
+            backed.append((one, f"; of several explanations the one a re-read backs: {', '.join(labels)}"))
+    return backed[0] if len(backed) == 1 else None
+
+
+def explanations(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
+                 candidates: Iterable[str], signed: set[str], budget: list[int] | None = None) -> list[Explanation] | None:
+    """Every minimal combination of at most ``max_cells`` changed cells under which every rule of the
+    failing ``group`` holds and none that held breaks: known misreadings of ``candidates``, or (marked
+    ``any``) a value an equation asks of an unsure or already suspect cell. None past the work bound."""
     values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
     candidates = set(candidates)
     options = {k: alternatives(slots[k]) for k in candidates}
@@ -149,7 +200,7 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
         for key in eq.keys:
             if id(eq) in held and (key in candidates or key in free):
                 touching.setdefault(key, []).append(eq)
-    found: set[frozenset[tuple[str, Number, str]]] = set()
+    found: set[Explanation] = set()
     budget = [_limit("max_nodes")] if budget is None else budget
 
     def choices(key: str, eq: Equation, now: Values) -> dict[Number, str]:
@@ -180,12 +231,9 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
     try:
         visit({})
     except _Exhausted:
-        return []
+        return None
     cells = [frozenset(k for k, _, _ in combo) for combo in found]
-    minimal = [combo for combo, keys in zip(found, cells) if not any(other < keys for other in cells)]
-    if len(minimal) != 1 or any(why == _ANY for _, _, why in minimal[0]):
-        return []
-    return sorted((Suggestion(k, v, why) for k, v, why in minimal[0]), key=lambda s: s.key)
+    return [combo for combo, keys in zip(found, cells) if not any(other < keys for other in cells)]
 
 
 def shifts(slot: Slot) -> list[Decimal]:
@@ -237,7 +285,7 @@ def _balances(key: str, delta: Decimal, moves: Mapping[str, list[Decimal]],
 
 
 def suggest_crossings(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
-                      candidates: Iterable[str], signed: set[str]) -> list[Suggestion]:
+                      candidates: Iterable[str], signed: set[str], reread: Reread | None = None) -> list[Suggestion]:
     """For a group ``suggest`` cannot explain as a whole (a page with misreadings in many cells): each
     cell with known misreadings where two or more failing rules cross (its row and its column) is
     asked alone, ``suggest`` over just those rules. A cell two crossings suggest differently gets
@@ -252,7 +300,7 @@ def suggest_crossings(group: list[Equation], rules: tuple[Equation, ...], slots:
         crossing = [e for e in group if key in e.keys]
         if len(crossing) < 2:
             continue
-        for one in suggest(crossing, rules, slots, candidates, signed, budget):
+        for one in suggest(crossing, rules, slots, candidates, signed, budget, reread):
             if one.key in found and found[one.key].value != one.value:
                 clash.add(one.key)
             found[one.key] = one
