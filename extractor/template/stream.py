@@ -15,6 +15,7 @@ from statistics import median
 from extractor.ingest.document import Row
 from extractor.template.match import Label, best_match, resembles
 from extractor.template.numbers import Token, tokenize
+from extractor.template.pagecut import cut_joins
 from extractor.template.spec import threshold
 
 
@@ -254,13 +255,22 @@ def _next_by_place(stream: Stream, table: Table, current: int, row: Unopened) ->
         return Placement(following, alike=True)
     before = _before(stream, table, current)
     after_full = before in ("heading", "full") or (before == "header" and bool(row.unread))
-    if table.width and _full(row.tokens, table.width) and after_full:
+    if table.width and _full(row.tokens, table.width) and after_full and not _named_next(table, current, following, row):
         return Placement(following, alike=False)
     if _in_order(table, current, row, before):
         return Placement(following, alike=False)
     if table.width and row.first and _counted(table, current, row.after):
         return Placement(following, alike=False, counted=True)
     return None
+
+
+def _named_next(table: Table, current: int, following: Label, row: Unopened) -> bool:
+    """A row with no label, whose next label read is ``following``'s own (or a heading's before it)
+    with no ruled row starting a template row between, is no ``following``: rows come in template
+    order, so it is the rest of the row above (a tall row the page break cut, its wrapped numbers'
+    last lines atop the next page under the repeated header) or nothing."""
+    ahead = _rows_on(table, current, row.after)
+    return not row.unread and ahead is not None and ahead[1] == 0 and ahead[0] <= table.labels.index(following) - current
 
 
 def _in_order(table: Table, current: int, row: Unopened, before: str) -> bool:
@@ -300,6 +310,7 @@ class _Walk:
     under_values: bool = False  # the physical row before held values
     first: bool = True  # no ruled row of values joined the current row since it opened
     page: int | None = None  # page of the last ruled row
+    valued_page: int | None = None  # page of the last ruled row of values
 
     def note(self, texts: list[str]) -> None:
         """Text that opened no row: the table's header before the first row, else the next row's."""
@@ -342,6 +353,30 @@ class _Walk:
         self.put(own + held if claims else own)
         return False
 
+    def _continues(self, tokens: list[Token], after: list[Row]) -> bool:
+        """Join a page grid's first ruled row to the row above when it is that row's cut rest: a tall
+        row the page break parted leaves the last lines of its wrapped numbers ("2" | "4718") atop
+        the next page, under the repeated header, with no label of their own, and the next label
+        read is the next row's. Each of its numbers stands in a column where the row above has a
+        number on the page before, and is joined to it ("24718", marked ``PAGE_CUT``); the row
+        stays weak (suspect), as the join is by place."""
+        table, current = self.table, self.current
+        if not table.width or current < 0 or table.labels[current].id not in table.data_ids:
+            return False
+        following = next((lab for lab in table.labels[current + 1:] if lab.id in table.data_ids), None)
+        if following is None or any(t.kind == "text" for t in tokens):
+            return False
+        if not _named_next(table, current, following, Unopened(tokens, [], after, True, False)):
+            return False
+        own = self.stream.rows[table.labels[current].id]
+        joins = cut_joins(own, [t for t in tokens if t.kind == "value"])
+        if joins is None:
+            return False
+        for index, token in joins.items():
+            own[index] = token
+        self.stream.weak.add(table.labels[current].id)
+        return True
+
     def row(self, row: Row, after: list[Row]) -> None:
         """Walk one physical row: labels it shows open rows, its values and blanks fill the current one."""
         table = self.table
@@ -349,6 +384,10 @@ class _Walk:
         self.page = row.page if row.table else self.page
         tokens = _physical_row(row, table)
         valued = row.table and any(t.kind == "value" for t in tokens)
+        first_valued, self.valued_page = valued and row.page != self.valued_page, row.page if valued else self.valued_page
+        if first_valued and self._continues(tokens, after):
+            self.under_values = True
+            return
         emptied = not valued and _emptied(row, table)  # opens a row by its place only, or places nothing
         above, self.under_values = self.under_values, bool(valued)
         opened = astray = False  # astray: a grid row no label or place opened, no second line of the row above
