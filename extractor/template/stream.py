@@ -377,6 +377,17 @@ class _Walk:
         self.stream.weak.add(table.labels[current].id)
         return True
 
+    def _heading_early(self, found: Label, rest: list[Token]) -> bool:
+        """A heading of rows read in a ruled row whose own label, read after it, is a row before that
+        heading: the heading's tall cell lost its top rule to the fax and was met a row or more too
+        early ("(六)其他处理" beside "4. 无正当理由大量反复申请", a row of "(五)不予处理"). Opening it
+        there would skip the rows between; its own rows' labels still open them."""
+        table = self.table
+        if found.id in table.data_ids:
+            return False
+        between = table.labels[self.current + 1:table.labels.index(found)]
+        return any(t.kind == "text" and best_match(t.raw, between, threshold("row_floor")) is not None for t in rest)
+
     def row(self, row: Row, after: list[Row]) -> None:
         """Walk one physical row: labels it shows open rows, its values and blanks fill the current one."""
         table = self.table
@@ -393,7 +404,7 @@ class _Walk:
         opened = astray = False  # astray: a grid row no label or place opened, no second line of the row above
         unread: list[Token] = []
         held: list[Token] = []  # blank cells after a label that matched nothing, before the first number
-        for token in tokens:
+        for index, token in enumerate(tokens):
             if (token.kind == "value" and valued or token.kind == "blank" and emptied) and not opened:
                 opened = True
                 astray = self.by_place(row, Unopened(tokens, unread, after, above, self.first), held, emptied, page_top)
@@ -404,6 +415,8 @@ class _Walk:
             if token.kind == "text":
                 floor = threshold("header_floor" if self.current < 0 else "row_floor")
                 found = best_match(token.raw, table.labels[self.current + 1:], floor)
+                if found is not None and self._heading_early(found, tokens[index + 1:]):
+                    found = None
                 if found is None:
                     if opened or not (valued or emptied):
                         self.note([token.raw])
