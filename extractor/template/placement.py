@@ -154,9 +154,16 @@ def named_next(table: Table, current: int, following: Label, row: Unopened) -> b
     """A row with no label, whose next label read is ``following``'s own (or a heading's before it)
     with no ruled row starting a template row between, is no ``following``: rows come in template
     order, so it is the rest of the row above (a tall row the page break cut, its wrapped numbers'
-    last lines atop the next page under the repeated header) or nothing."""
+    last lines atop the next page under the repeated header) or nothing. The label must be read in a
+    ruled row of the grid: a line outside it may be this row's own label, beside it, that the grid
+    lost (结转下年度继续办理 read as prose next to its values)."""
     ahead = rows_on(table, current, row.after)
-    return not row.unread and ahead is not None and ahead[1] == 0 and ahead[0] <= table.labels.index(following) - current
+    if row.unread or ahead is None or ahead[1] != 0 or ahead[0] > table.labels.index(following) - current:
+        return False
+    named = next(r for r in row.after if any(
+        t.kind == "text" and best_match(t.raw, table.labels[current + 1:], threshold("row_floor")) is not None
+        for t in physical_row(r, table)))
+    return named.table
 
 
 def in_order(table: Table, current: int, row: Unopened, before: str) -> bool:
