@@ -20,6 +20,7 @@ from extractor.layout.sections import find_headings
 from extractor.template.match import label, resembles, score
 from extractor.template.spec import template, threshold
 from extractor.template.pagecut import PAGE_CUT
+from extractor.template.regions import table_regions
 from extractor.template.stream import read_stream
 from extractor.template.tables import map_tables
 
@@ -381,3 +382,15 @@ def test_a_heading_whose_cell_a_fax_stretched_up_does_not_skip_the_rows_above_it
     assert _values(stream, "notproc_confirm") == ["0", "1", "0", "0", "0", "0", "1"]
     assert _values(stream, "other_no_fee") == ["0"] * 7
     assert {"notproc_massive", "notproc_confirm"}.isdisjoint(stream.weak)
+
+
+def test_table_four_under_a_garbled_heading_is_found_by_its_column_headers():
+    """office_2021_00219's fax (seed 219, rows as the layout read them, from t3's last row to section
+    五): its heading reads "四、政府信息公开较复议、诉讼情况" and the grid's "行政复议" "輕复议", so neither
+    the heading nor the anchor found table 四 and all 15 cells were missing. Its column headers
+    ("未经复议直接起诉", "复议后起诉") are table 四's own too."""
+    rows = _fax_rows("office_2021_00219-fax-t4.json")
+    regions = table_regions(rows, find_headings(rows))
+    assert "t4" in regions
+    values = [s.text for r in rows[regions["t4"].start:regions["t4"].stop] if r.table for s in r.spans if s.text[:1].isdigit()]
+    assert values[:5] == ["1", "0", "0", "0", "1"]
