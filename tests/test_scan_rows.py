@@ -19,7 +19,8 @@ from extractor.ingest.document import Row, Span
 from extractor.layout.sections import find_headings
 from extractor.template.match import label, resembles, score
 from extractor.template.spec import template, threshold
-from extractor.template.pagecut import PAGE_CUT
+from extractor.template.numbers import Token
+from extractor.template.pagecut import PAGE_CUT, cut_joins
 from extractor.template.regions import table_regions
 from extractor.template.stream import read_stream
 from extractor.template.tables import map_tables
@@ -394,3 +395,15 @@ def test_table_four_under_a_garbled_heading_is_found_by_its_column_headers():
     assert "t4" in regions
     values = [s.text for r in rows[regions["t4"].start:regions["t4"].stop] if r.table for s in r.spans if s.text[:1].isdigit()]
     assert values[:5] == ["1", "0", "0", "0", "1"]
+
+
+def test_a_page_cut_rest_over_a_cell_whose_column_rule_was_lost_joins_nothing():
+    """As office_2021_00207's fax reads it (seed 207): atop page 3 the rest of 总计 holds "1" in a cell
+    the copy merged over two columns (社会公益组织 and 法律服务机构 above hold "92" and "0"), and "2" under
+    the total "101". Which number the "1" ends cannot be told, so no number is joined."""
+    def value(text: str, page: int, x0: float, x1: float) -> Token:
+        return Token("value", text, Span(text, page=page, bbox=Box(x0, 761, x1, 772), method="ocr"))
+    above = [value("92", 2, 319, 347), value("0", 2, 347, 374), value("101", 2, 402, 429)]
+    assert cut_joins(above, [value("1", 3, 319, 374), value("2", 3, 402, 429)]) is None
+    joined = cut_joins(above, [value("2", 3, 402, 429)])
+    assert joined is not None and joined[2].raw == "1012" and PAGE_CUT in joined[2].span.repairs
