@@ -3,8 +3,10 @@
 This is what makes every layout look alike: one cell per line, tab rows, grids with blanks,
 labels stacked or split over lines or pages — row labels come in template order, and the
 numbers that follow a label belong to that row until the next label. A ruled row of values whose
-label was read too badly to match opens the next row by its place (``placement.next_by_place``); one that
-nothing places keeps its values to itself unless it may be the row above's second line (``placement.astray``).
+label was read too badly to match opens the next row by its place (``placement.next_by_place``);
+one that nothing places keeps its values to itself unless it may be the row above's second line
+(``placement.astray``); a page's first row of values may be the cut rest of the row above
+(``pagecut``).
 """
 
 from __future__ import annotations
@@ -129,7 +131,8 @@ class _Walk:
         self.page = row.page if row.table else self.page
         tokens = physical_row(row, table)
         valued = row.table and any(t.kind == "value" for t in tokens)
-        first_valued, self.valued_page = valued and row.page != self.valued_page, row.page if valued else self.valued_page
+        first_valued = valued and row.page != self.valued_page
+        self.valued_page = row.page if valued else self.valued_page
         if first_valued and self._continues(tokens, after):
             self.under_values = True
             return
