@@ -88,3 +88,17 @@ def test_two_rows_whose_rule_the_fax_lost_across_the_table_are_parted():
     assert ["信息内容", "本年处理决定数量"] in texts
     license_row = next(r for r in rows if r.spans[0].text == "行政许可")
     assert "rule-lost" in license_row.spans[1].repairs and license_row.spans[1].text
+
+
+def test_a_column_rule_whose_top_crossing_a_heading_sits_on_is_found():
+    """2019 report, seed 210, page 2 (table 三's head and first rows): the rule between 社会公益组织 and
+    法律服务机构 is inked nearly all its length, but "法人或其他组织" sits on the row rule it starts from;
+    the fax bridging made the glyphs and that rule one block, the thickness test cut both away, and
+    the column rule (1.47 in, just short of "long anyway") met no crossing at its top: two columns'
+    values stood in one cell ("T1", "0 0", "0112") and a value of each row was lost."""
+    grey = cv2.imread(str(CELLS / "t3-column-rule-under-heading-s210.png"), cv2.IMREAD_GRAYSCALE)
+    page = Page(2, grey.shape[1] * 72 / 200, grey.shape[0] * 72 / 200, image=grey, dpi=200)
+    rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
+    values = [r.spans[1:] for r in rows if r.table][1:]
+    assert len(values) == 4 and all(len(cells) == 7 for cells in values)
+    assert all(" " not in c.text and len(c.text) <= 1 for cells in values for c in cells[2:6])

@@ -19,6 +19,9 @@ from extractor.ingest.document import Row, Span
 from extractor.layout.sections import find_headings
 from extractor.template.match import label, resembles, score
 from extractor.template.spec import template, threshold
+from extractor.template.numbers import Token
+from extractor.template.pagecut import PAGE_CUT, cut_joins
+from extractor.template.regions import table_regions
 from extractor.template.stream import read_stream
 from extractor.template.tables import map_tables
 
@@ -340,3 +343,67 @@ def test_a_light_fax_t3_without_a_readable_2021_marker_is_told_2021_by_its_ruled
     assert detect_format(rows, 2024, "t3") == "2021"
     assert detect_format(rows, 2020, "t3") == "2019"
     assert detect_format(rows[:-5] + rows[-4:], 2024, "t3") == "2019"
+
+
+def _t3_stream(name: str, version: str):
+    tpl = template(version)
+    rows = _fax_rows(name)
+    return read_stream(rows, [label(r.id, r.label) for r in tpl.t3_rows], {r.id for r in tpl.t3_data_rows},
+                       len(tpl.t3_cols))
+
+
+def _values(stream, row_id: str) -> list[str]:
+    return [t.raw for t in stream.rows.get(row_id, []) if t.kind == "value"]
+
+
+def test_a_tall_t3_row_the_page_break_cut_joins_its_numbers_and_places_no_row_off():
+    """office_2019_00214's fax (seed 214, table 三 as the layout read it): its tall rows wrap their
+    numbers in narrow cells, and the page breaks cut three rows: the heads of the numbers at the foot
+    of one page ("2", "3", "7" of 本年新收), the rest atop the next under the repeated header, with no
+    label ("4718", "84", "70"). That rest was placed as the next row (上年结转) and every row after it
+    one off, 89 values in the wrong rows. Now the next label read (上年结转's own) says it is no row
+    of its own: its numbers join those above them, marked and weak."""
+    stream = _t3_stream("office_2019_00214-fax-t3.json", "2019")
+    assert _values(stream, "new_received") == ["24718", "384", "770", "0", "0", "3", "25875"]
+    assert _values(stream, "carried_over") == ["0", "0", "17", "0", "0", "0", "17"]
+    assert _values(stream, "denied_state_secret") == ["578", "0", "11", "0", "0", "0", "589"]
+    assert _values(stream, "denied_process_info") == ["204", "1", "6", "0", "0", "0", "211"]
+    assert {"new_received", "denied_process_info", "notproc_confirm"} <= stream.weak
+    assert "carried_over" not in stream.weak
+    assert all(PAGE_CUT in t.span.repairs for t in stream.rows["new_received"] if t.raw in ("24718", "25875"))
+
+
+def test_a_heading_whose_cell_a_fax_stretched_up_does_not_skip_the_rows_above_it():
+    """office_2021_00203's fax (seed 203, table 三 as the layout read it): the cell of "(六)其他处理" lost
+    its top rule and runs up two rows, so the heading is read beside "4. 无正当理由大量反复申请" and
+    "5. 要求行政机关确认…"; opened there it skipped both rows (14 cells missing) and poured their
+    values into the rows after it. Their own labels open them now."""
+    stream = _t3_stream("office_2021_00203-fax-t3.json", "2021")
+    assert _values(stream, "notproc_massive") == ["0"] * 7
+    assert _values(stream, "notproc_confirm") == ["0", "1", "0", "0", "0", "0", "1"]
+    assert _values(stream, "other_no_fee") == ["0"] * 7
+    assert {"notproc_massive", "notproc_confirm"}.isdisjoint(stream.weak)
+
+
+def test_table_four_under_a_garbled_heading_is_found_by_its_column_headers():
+    """office_2021_00219's fax (seed 219, rows as the layout read them, from t3's last row to section
+    五): its heading reads "四、政府信息公开较复议、诉讼情况" and the grid's "行政复议" "輕复议", so neither
+    the heading nor the anchor found table 四 and all 15 cells were missing. Its column headers
+    ("未经复议直接起诉", "复议后起诉") are table 四's own too."""
+    rows = _fax_rows("office_2021_00219-fax-t4.json")
+    regions = table_regions(rows, find_headings(rows))
+    assert "t4" in regions
+    values = [s.text for r in rows[regions["t4"].start:regions["t4"].stop] if r.table for s in r.spans if s.text[:1].isdigit()]
+    assert values[:5] == ["1", "0", "0", "0", "1"]
+
+
+def test_a_page_cut_rest_over_a_cell_whose_column_rule_was_lost_joins_nothing():
+    """As office_2021_00207's fax reads it (seed 207): atop page 3 the rest of 总计 holds "1" in a cell
+    the copy merged over two columns (社会公益组织 and 法律服务机构 above hold "92" and "0"), and "2" under
+    the total "101". Which number the "1" ends cannot be told, so no number is joined."""
+    def value(text: str, page: int, x0: float, x1: float) -> Token:
+        return Token("value", text, Span(text, page=page, bbox=Box(x0, 761, x1, 772), method="ocr"))
+    above = [value("92", 2, 319, 347), value("0", 2, 347, 374), value("101", 2, 402, 429)]
+    assert cut_joins(above, [value("1", 3, 319, 374), value("2", 3, 402, 429)]) is None
+    joined = cut_joins(above, [value("2", 3, 402, 429)])
+    assert joined is not None and joined[2].raw == "1012" and PAGE_CUT in joined[2].span.repairs

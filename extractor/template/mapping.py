@@ -16,7 +16,8 @@ from extractor.template.numbers import Token, parse_number, split_fused
 from extractor.template.rules import Equation, rule_set, within
 from extractor.template.slots import Slot
 from extractor.template.spec import Block, Template, template, threshold
-from extractor.template.stream import Stream, grid_rows, read_stream
+from extractor.template.gridrows import grid_rows
+from extractor.template.stream import Stream, read_stream
 
 
 @dataclass(slots=True)

@@ -29,6 +29,9 @@ _FAX_BRIDGE_IN = float(_CFG["fax_bridge_in"])
 #: fax rules: how far (across the rule) a dotted rule's pieces may stray, and how thick a rule may be
 _FAX_SLACK_IN = float(_CFG["fax_rule_slack_in"])
 _FAX_THICK_IN = float(_CFG["fax_rule_thick_in"])
+#: fax row rules as crossings of long column rules (at least ``_FAX_MEND_FROM_IN``): gaps up to
+#: ``_FAX_MEND_IN`` mended, where a glyph sitting on the rule was cut away with it (``_anchored``)
+_FAX_MEND_IN, _FAX_MEND_FROM_IN = (float(v) for v in _CFG["fax_crossing_mend_in"])
 #: how far a glyph stroke touching a rule's end may lengthen it past its last crossing rule
 _OVERHANG_IN = float(_CFG["rule_overhang_in"])
 #: gaps (along the rule, a pixel of drift across it) that still leave pieces of one rule
@@ -109,15 +112,18 @@ def rule_masks(binary: np.ndarray, dpi: float, broken: bool = False) -> tuple[np
     slack = max(1, int(round(_FAX_SLACK_IN * dpi))) if broken else 1
     h = cv2.morphologyEx(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, _kernel(bridge, slack)), cv2.MORPH_OPEN, _kernel(hk, 1))
     v = cv2.morphologyEx(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, _kernel(slack, bridge)), cv2.MORPH_OPEN, _kernel(1, vk))
+    mended = None
     if broken:
         thick = max(3, int(round(_FAX_THICK_IN * dpi)))
         h = cv2.morphologyEx(_thin_only(h, _kernel(1, thick)), cv2.MORPH_OPEN, _kernel(hk, 1))
         v = cv2.morphologyEx(_thin_only(v, _kernel(thick, 1)), cv2.MORPH_OPEN, _kernel(1, vk))
+        mended = (cv2.morphologyEx(h, cv2.MORPH_CLOSE, _kernel(max(3, int(round(_FAX_MEND_IN * dpi))), 1)),
+                  int(_FAX_MEND_FROM_IN * dpi))
     reach = max(4, int(dpi / 25))
     overhang = int(_OVERHANG_IN * dpi)
     chain = max(1, int(round(_CHAIN_IN * dpi)))
     return (_anchored(h, v, reach, int(1.5 * dpi), True, overhang, chain),
-            _anchored(v, h, reach, int(1.5 * dpi), False, overhang, chain))
+            _anchored(v, h, reach, int(1.5 * dpi), False, overhang, chain, mended))
 
 
 def _thin_only(mask: np.ndarray, across: np.ndarray) -> np.ndarray:
@@ -127,7 +133,7 @@ def _thin_only(mask: np.ndarray, across: np.ndarray) -> np.ndarray:
 
 
 def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int, horizontal: bool,
-              overhang: int = 0, chain: int = 1) -> np.ndarray:
+              overhang: int = 0, chain: int = 1, mended: tuple[np.ndarray, int] | None = None) -> np.ndarray:
     """Keep rule segments whose both ends meet a crossing rule (or that are long anyway).
 
     Strokes of neighbouring glyphs can line up into a short bar inside a merged cell; real
@@ -137,8 +143,13 @@ def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int,
     rule parted by gaps of up to ``chain`` pixels (a thin rule faded in spots, or thinned under
     a removed seal, stepping a pixel where the page is not quite level) are judged as one
     segment: alone, a middle piece meets no crossing rule and the whole rule was lost.
+    ``mended`` (a fax page's column rules: its row rules with short gaps closed, and a length): a
+    segment at least that long may meet a crossing rule where a glyph sitting on it made a block the
+    thickness test cut away with the rule under it ("法人或其他组织" over its sub-columns).
     """
-    near = cv2.dilate(cross, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1))
+    near = cv2.dilate(cross, kernel)
+    near_mended = cv2.dilate(mended[0], kernel) if mended is not None else near
     chained = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _kernel(chain, 3) if horizontal else _kernel(3, chain))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(chained)
     out = np.zeros_like(mask)
@@ -148,8 +159,9 @@ def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int,
         if (w if horizontal else h) >= long_enough:
             out[y:y + h, x:x + w][own] = 255
             continue
-        hits = np.flatnonzero((near[y:y + h, x:x + w] > 0).any(axis=0 if horizontal else 1))
         length = w if horizontal else h
+        meets = near_mended if mended is not None and length >= mended[1] else near
+        hits = np.flatnonzero((meets[y:y + h, x:x + w] > 0).any(axis=0 if horizontal else 1))
         if hits.size == 0 or hits[0] > max(1, overhang) or hits[-1] < length - 1 - max(1, overhang) or hits[-1] - hits[0] < length // 2:
             continue
         keep = np.zeros_like(own)

@@ -1,0 +1,109 @@
+"""Ruled rows of a page grid as the stream sees them: their tokens, rows a light copy emptied, and
+where a grid's label columns end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from extractor.ingest.document import Row
+from extractor.template.match import Label
+from extractor.template.numbers import Token, tokenize
+from extractor.template.spec import threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """What the stream knows of the table it walks: its labels in template order, which of them
+    hold values (the others are headings of rows), and how many cells each row has (0: varies)."""
+
+    labels: list[Label]
+    data_ids: set[str]
+    width: int
+    edges: dict[int | None, float] = field(default_factory=dict)  # per page: where a grid's label columns end
+
+
+def physical_row(row: Row, table: Table) -> list[Token]:
+    """Tokens of one physical row; blanks count only between real tokens of a row that holds values.
+    In a page grid whose label columns' edge is known, a cell standing wholly in the label columns
+    holds no value: a blank there is the label's lost text, a number there the label's misread."""
+    edge = table.edges.get(row.page) if row.table else None
+    tokens = [t for span in row.spans for t in tokenize(span, row.table)
+              if edge is None or span.bbox is None or span.bbox.x1 > edge or t.kind != "blank"]
+    if edge is not None:
+        tokens = [Token("text", t.raw, t.span) if t.kind == "value" and t.span.bbox is not None and t.span.bbox.x1 <= edge
+                  else t for t in tokens]
+    if not any(t.kind == "value" for t in tokens):
+        return tokens if emptied(row, table) else [t for t in tokens if t.kind != "blank"]
+    while tokens and tokens[0].kind == "blank":
+        tokens.pop(0)
+    while tokens and tokens[-1].kind == "blank":
+        tokens.pop()
+    return tokens
+
+
+def emptied(row: Row, table: Table) -> bool:
+    """A ruled row of a page grid (a table of fixed width) whose value cells all read blank, under a
+    label however garbled: a data row a light copy emptied (its digits fell apart into specks or
+    nothing). Its last ``width`` cells each have a place of their own about one column wide and no
+    text; the cell before them holds text. A heading or a repeated column header has cells spanning
+    columns or holding the columns' names, and a row of blanks with no label may be the second line
+    of the row above: neither is one."""
+    if not row.table or not table.width:
+        return False
+    placed = [s for s in row.spans if s.bbox is not None and s.method == "ocr"]
+    if len(placed) <= table.width:
+        return False
+    cells, label = placed[-table.width:], placed[-table.width - 1]
+    wide = median(s.bbox.x1 - s.bbox.x0 for s in cells)
+    return (bool(label.text.strip()) and all(not s.text.strip() for s in cells)
+            and all(0.5 * wide <= s.bbox.x1 - s.bbox.x0 <= 1.5 * wide for s in cells))
+
+
+def grid_rows(rows: list[Row], width: int) -> int:
+    """How many ruled rows of a page grid (OCR'd cells with places, ``width`` columns) hold values
+    or are rows a light copy emptied (``emptied``): a grid comes one ruled row per data row, so
+    this tells the template's layouts apart where the copy left no label to tell them by."""
+    table = Table([], set(), width, label_edges(rows, width))
+    return sum(any(s.bbox is not None and s.method == "ocr" for s in row.spans)
+               and band(row, table, physical_row(row, table)) for row in rows)
+
+
+def band(row: Row, table: Table, tokens: list[Token]) -> bool:
+    """A ruled row that stands for one data row: it holds values, or a light copy emptied it."""
+    return bool(row.table and any(t.kind == "value" for t in tokens)) or emptied(row, table)
+
+
+def label_edges(rows: list[Row], width: int) -> dict[int | None, float]:
+    """Per page, where an OCR'd grid's label columns end: the left edge of its first value column,
+    the leftmost place where the first number of at least ``grid_label_edge_share`` of its ruled
+    rows of values stands (within a quarter column); label cells misread as numbers stand left of it
+    one here, one there, rows that lost their first number start a column or more right of it.
+    No edge for a table of varying width (t2's blocks differ) or for rows without places."""
+    firsts: dict[int | None, list[float]] = {}
+    widths: dict[int | None, list[float]] = {}
+    for row in rows:
+        spans = [s for s in row.spans if s.bbox is not None and s.method == "ocr"] if row.table and width else []
+        numbered = [s for s in spans if any(t.kind == "value" for t in tokenize(s, True))]
+        if numbered:
+            firsts.setdefault(row.page, []).append(numbered[0].bbox.x0)
+            widths.setdefault(row.page, []).extend(s.bbox.x1 - s.bbox.x0 for s in numbered)
+    edges = {}
+    for page, xs in firsts.items():
+        slack = median(widths[page]) / 4
+        need = max(threshold("grid_label_edge_rows"), threshold("grid_label_edge_share") * len(xs))
+        shared = [x for x in sorted(xs) if sum(abs(y - x) <= slack for y in xs) >= need]
+        if shared:
+            edges[page] = shared[0] + slack
+    return edges
+
+
+def held_cells(held: list[Token], row: Row, table: Table) -> tuple[list[Token], list[Token]]:
+    """(value cells, unplaced cells) of the blank cells before a placed row's first number. In a page
+    grid whose label columns' edge is known the cells with a place are value cells (``physical_row``
+    dropped the label's): a value the copy lost, the row's own. Cells without a place cannot tell:
+    they are left to the kind of placement."""
+    if row.page not in table.edges:
+        return [], held
+    return [t for t in held if t.span.bbox is not None], [t for t in held if t.span.bbox is None]
+
