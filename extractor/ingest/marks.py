@@ -30,6 +30,8 @@ LIGHT_PAGE = "light-page"
 RULE_LOST = "rule-lost"
 #: a value split off the label it was read stuck to (the rule between them lost)
 FUSED = "fused"
+#: a number joined from its two parts on two pages (the page break cut its cell)
+PAGE_CUT = "page-cut"
 
 #: marks that doubt how layout put a cell's text together, not what its glyphs are
 ASSEMBLY = frozenset({JOINED, SPLIT})

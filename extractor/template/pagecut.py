@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from extractor.ingest.marks import PAGE_CUT
 from extractor.template.numbers import Token
-
-#: repair mark of a number joined from its two parts on two pages (the page break cut its cell)
-PAGE_CUT = "page-cut"
 
 
 def cut_joins(above: list[Token], rest: list[Token]) -> dict[int, Token] | None:
