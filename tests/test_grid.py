@@ -81,3 +81,20 @@ def test_a_one_row_table_part_opening_a_page_is_a_table():
     on the next page; read as prose its label and numbers ran together and the row was lost."""
     [table] = find_tables(ruled_table([["政府集中采购", "0", "959447.53"]], col_w=220, row_h=40), DPI)
     assert (table.n_rows, table.n_cols) == (1, 3)
+
+
+def test_a_row_cut_by_the_page_with_no_rule_below_is_kept():
+    """WPS draws a table broken over pages with no rule where the page cuts it: the last row on the
+    page has column rules but nothing below. Seen on a real district report (table 三, "2.没有现成
+    信息需要另行制作 3 … 3" lost in every image copy)."""
+    rows = [["国家秘密", "1", "1"], ["第三方权益", "0", "0"], ["内部事务", "0", "0"], ["过程性信息", "1", "1"],
+            ["行政执法案卷", "1", "1"], ["行政查询事项", "0", "0"], ["本机关不掌握", "10", "10"], ["没有现成信息", "3", "3"]]
+    bottom, top = 100 + 8 * 60, 100
+    page = ruled_table(rows)
+    page[bottom - 2:bottom + 3, :] = 255  # the page cut: no bottom rule
+    [table] = find_tables(page, DPI)
+    assert table.n_rows == 8 and abs(table.ys[-1] - bottom) <= 6
+    page = ruled_table(rows)
+    page[top - 2:top + 3, :] = 255  # the part opening the next page, drawn with no top rule
+    [table] = find_tables(page, DPI)
+    assert table.n_rows == 8 and abs(table.ys[0] - top) <= 6

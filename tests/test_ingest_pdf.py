@@ -136,3 +136,38 @@ def test_pdf_extracts_to_the_truth(tmp_path: Path, seed: int, fmt: str) -> None:
     assert report.source.kind == "pdf"
     assert compare_tables(r.truth, report.tables.model_dump()) == []
     assert all(c.page is not None and c.bbox is not None for c in report.cells if c.value is not None)
+
+
+def _wps_text(c: canvas.Canvas, x: float, y: float, text: str, size: float = 7.45) -> None:
+    """Text drawn the way WPS 文字 exports it: a 20× font size under a 0.05 text matrix."""
+    t = c.beginText()
+    t.setTextTransform(0.05, 0, 0, 0.05, x, y)
+    t.setFont(_font(), size * 20)
+    t.textOut(text)
+    c.drawText(t)
+
+
+def test_text_drawn_under_a_scaling_matrix_still_breaks_into_cells(tmp_path: Path) -> None:
+    """WPS writes 7.45 pt cells as 149 pt text under a 0.05 matrix; taken at 149 pt no gap broke a word,
+    so a wrapped label's middle line and the number beside it became one word, and the cut at the cell
+    rule (glyphs taken as equally wide) kept "7" of "67" (a real 2024 city report)."""
+    path = tmp_path / "wps.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    xs, top = (140.0, 250.0, 285.0, 320.0), 700.0
+    rows = [("1、申请人无正当理由逾期不补", "正、行政机关不再处理其政府信", "息公开申请", "67", "71"),
+            ("2、申请人逾期未按收费通知要", "求缴纳费用、行政机关不再处理", "其政府信息公开申请", "6", "6")] * 4
+    for i, (a, b, d, n, total) in enumerate(rows):
+        y = top - 54 * i
+        c.rect(xs[0], y - 54, xs[-1] - xs[0], 54)
+        for x in xs[1:-1]:
+            c.line(x, y, x, y - 54)
+        for j, line in enumerate((a, b, d)):
+            _wps_text(c, xs[0] + 3, y - 14 - 15 * j, line)
+        _wps_text(c, xs[1] + 14, y - 27, n)
+        _wps_text(c, xs[2] + 14, y - 27, total)
+    c.showPage()
+    c.save()
+    words = [w.text for w in open_pdf(path).pages[0].words]
+    assert "67" in words and "息公开申请" in words
+    numbers = [[s.text for s in row.spans[-2:]] for row in build_document(open_pdf(path)).rows if row.table]
+    assert numbers == [["67", "71"], ["6", "6"]] * 4

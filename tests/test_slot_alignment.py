@@ -142,3 +142,27 @@ def test_a_count_read_with_a_fraction_is_suspect_wherever_it_stands():
     cell = next(c for c in result.cells if c.table == "t2" and c.row == f"{block.id}.{block.rows[1].id}" and c.col == "in_force")
     assert cell.value == 19.1 and cell.status == "suspect"
     assert any("a count read with a fraction" in w for w in result.warnings)
+
+
+def test_a_lost_cell_in_a_table_whose_columns_differ_in_width_leaves_its_column_empty():
+    """Real tables set their columns to the header words: on a 2024 city report 社会公益组织 and
+    法律服务机构 are a third wider than 自然人. A scan lost the lone "1" under 商业企业 in
+    "7 1 0 0 0 0 8"; every width was not within a quarter column of a whole one, so the values were
+    placed by their order: 0 under 商业企业 and 8 under 其他 (cell x-extents as the grid dumped them)."""
+    keys = [f"t3.denied_internal_affairs.{c.id}" for c in template("2021").t3_cols]
+    row = _grid_row([("7", 251, 285), ("0", 322, 356), ("0", 356, 402), ("0", 402, 449), ("0", 449, 487),
+                     ("8", 487, 522)])
+    aligned = align(_tokens(row), keys, keys, _row_rules(keys, "2021"))
+    assert _read(aligned) == ["7", None, "0", "0", "0", "0", "8"]
+
+
+def test_a_null_mark_ocr_read_in_a_cell_is_suspect_but_printed_one_is_read():
+    """A fax of a real city report read the 8 of "7 1 0 0 0 0 8" as "X", a null mark: the total was
+    left empty with status "read" and no rule failed. On an image the mark may be a broken number."""
+    from extractor.template.slots import Slot
+
+    for method, status in (("ocr", "suspect"), ("pdf-text", "read")):
+        slot = Slot("t3", "denied_internal_affairs", "total")
+        span = Span("X", page=5, bbox=Box(487, 663, 522, 687), method=method, confidence=0.92)
+        slot.fill(_tokens(Row([span], table=True))[0])
+        assert (slot.value, slot.raw, slot.status) == (None, "X", status)

@@ -519,3 +519,12 @@ def test_two_rows_of_table_two_whose_labels_a_fax_garbled_are_placed_in_order_an
         cells = [slots[f"t2.art20_1.{row}.{c}"] for c in cols]
         assert [(c.value, c.status, c.verified) for c in cells] == [(v, "suspect", False) for v in want]
     assert (slots["t2.art20_5.admin_license.decisions"].value, slots["t2.art20_5.admin_license.decisions"].status) == (7, "read")
+
+
+def test_carried_over_in_the_overview_is_not_read_as_carried_forward():
+    """"含上年度结转申请34件" states table 三's carried_over, not 结转下年度 (a real 2024 city report)."""
+    from extractor.text.facts import stated_numbers
+
+    found = stated_numbers("全年共答复3050件（含上年度结转申请34件，另有103件顺延到下年度）。")
+    assert "t3.carried_forward.total" not in found
+    assert stated_numbers("办结40件，结转下年度继续办理5件。")["t3.carried_forward.total"] == ("TEXT_VS_T3", 5)

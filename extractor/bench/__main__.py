@@ -1,4 +1,4 @@
-"""``python -m extractor.bench {text|scans|office|bulk|classify|hostile|speed|items} [options]``: the project's benchmarks."""
+"""``python -m extractor.bench {text|scans|office|bulk|classify|hostile|speed|items|realdocs} [options]``: the project's benchmarks."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ SUITES = {
     "hostile": "extractor.bench.hostilerun",
     "speed": "extractor.bench.speed",
     "items": "extractor.bench.itemsbench",
+    "realdocs": "extractor.bench.realdocs",
 }
 
 

@@ -28,13 +28,17 @@ class Slot:
         return ".".join(p for p in (self.table, self.row, self.col) if p)
 
     def fill(self, token: Token | None, scale: int = 1) -> None:
-        """Take a token as read; None means the document had no cell here (stays "missing")."""
+        """Take a token as read; None means the document had no cell here (stays "missing").
+
+        A null mark ("X", "—", "/") OCR'd in a cell is suspect: on a scan or fax it is as likely a
+        number whose strokes fell apart ("8" read "X") as a mark the agency printed."""
         if token is None:
             return
         self.raw = token.raw
         self.span = token.span
         self.value = parse_number(token.raw, scale) if token.kind == "value" else None
-        self.status = "read"
+        ocr_null = token.kind == "value" and self.value is None and token.span.method == "ocr"
+        self.status = "suspect" if ocr_null else "read"
         self.method = token.span.method
         self.confidence = token.span.confidence
 

@@ -47,6 +47,8 @@ _FAX_SOLID = float(_CFG["fax_solid"])
 _STRIP_ALONG, _STRIP_BESIDE = (float(v) for v in _CFG["strip_rule"])
 #: a first or last column narrower than this (inches) holds no text: its inner line is a glyph's stem
 _MIN_END_COLUMN_IN = float(_CFG["min_end_column_in"])
+#: column rules running on this far (inches) past the last (first) row rule hold a row with no rule below (above)
+_OPEN_ROW_IN = float(_CFG["open_row_in"])
 
 Box = tuple[float, float, float, float]
 
@@ -378,6 +380,33 @@ def _without_sliver_ends(xs: list[int], least: float) -> list[int]:
     return xs
 
 
+def _open_ends(ys: list[int], xs: list[int], vr: np.ndarray, x: int, y: int, dpi: float, tol: float) -> list[int]:
+    """Row lines with the table's open ends closed where its column rules run on.
+
+    A table broken over pages is drawn by WPS with no rule where the page cuts it: its last row on
+    the page (or its first on the next) has column rules but no row rule below (above) it, and
+    without one the row fell out of the grid. Where most column rules run on past the last (first)
+    row rule by at least a short row's height, the row ends where those rules end.
+    """
+    if len(ys) < 2 or len(xs) < 2:
+        return ys
+    band, least = max(2, int(tol)), _OPEN_ROW_IN * dpi
+    spans = []
+    for col in xs:
+        inked = np.flatnonzero(vr[:, max(0, col - x - band):col - x + band + 1].any(axis=1))
+        if inked.size:
+            spans.append((y + int(inked[0]), y + int(inked[-1])))
+    need = max(2, (len(xs) + 1) // 2)
+    below = sorted(end for _, end in spans if end - ys[-1] >= least)
+    above = sorted(start for start, _ in spans if ys[0] - start >= least)
+    out = list(ys)
+    if len(below) >= need:
+        out.append(below[len(below) // 2])
+    if len(above) >= need:
+        out.insert(0, above[len(above) // 2])
+    return out
+
+
 def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = None,
                 broken_rules: bool = False) -> list[TableGrid]:
     """Every ruled table on the page, top to bottom; ``text_lines`` (pixel boxes of OCR'd lines of
@@ -407,6 +436,7 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
             for col in xs:
                 v[ys[0]:ys[1] + 1, max(0, col - 1):col + 2] = 255
         xs = _without_sliver_ends(xs, _MIN_END_COLUMN_IN * dpi)
+        ys = _open_ends(ys, xs, vr, x, y, dpi, tol)
         if len(ys) < 2 or len(xs) < 2:
             continue
         band = max(2, int(tol))
