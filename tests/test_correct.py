@@ -556,6 +556,18 @@ def test_a_fax_stem_change_the_rereads_repeat_is_suspect(tmp_path):
     assert any(w.startswith(f"{KEY_CHANGE}: suspect") and "fax-stem" in w for w in result.warnings)
 
 
+def test_a_fax_three_no_rule_covers_is_suspect_though_rereads_repeat_it(tmp_path):
+    """A fax "8" whose left arcs broke reads "3" in every re-read of the same ink (``fax-3-or-8``):
+    处理决定数量 has no rule, so the marked "3" is suspect; the same "3" unmarked stands as read."""
+    rows = _t2_report(tmp_path)
+    marked = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "3", ("fax-3-or-8",))
+    slot = map_tables(marked, find_headings(marked), 2020, rereader=FakeOcr(marked, {})).slots[KEY_DECISIONS]
+    assert (slot.value, slot.status, slot.verified) == (3, "suspect", False)
+    plain = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "3", ())
+    slot = map_tables(plain, find_headings(plain), 2020, rereader=FakeOcr(plain, {})).slots[KEY_DECISIONS]
+    assert (slot.value, slot.status) == (3, "read")
+
+
 def test_two_fax_stems_that_balance_a_rule_verify_neither(tmp_path):
     """t4 of a fax: 1064 read 1061 both in 直接起诉·纠正 and its total; the sum rule balances over the
     two identical misreadings, so it must verify neither, and re-reads of the same ink cannot back them."""
