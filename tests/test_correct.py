@@ -118,6 +118,16 @@ def test_an_ocr_blank_beside_printed_numbers_in_its_row_is_suspect():
     assert audit_blanks(slots) and [s.status for s in slots.values()] == ["suspect", "read", "read"]
 
 
+def test_an_ocr_null_mark_read_unsure_is_suspect():
+    """Fax of office report seed 240: a printed "0" read "X" at 0.48, a null mark, left null and "read".
+    A null mark read unsure may be a broken number; one read sure, and a typed one, stay read."""
+    unsure = Slot("t3", "new_received", "legal_commercial", None, "X", replace(OCR_SPAN, confidence=0.48), "read", "ocr", 0.48)
+    sure = Slot("t3", "new_received", "legal_research", None, "/", replace(OCR_SPAN, confidence=0.97), "read", "ocr", 0.97)
+    typed = Slot("t3", "new_received", "legal_social", None, "X", replace(OCR_SPAN, method="text", confidence=0.0), "read")
+    slots = {s.key: s for s in (unsure, sure, typed)}
+    assert audit_blanks(slots) and [s.status for s in slots.values()] == ["suspect", "read", "read"]
+
+
 def test_unverified_numbers_of_a_row_that_lost_a_number_are_suspect():
     """A fax "0" read as "()" leaves its row one number short: the 501 printed under 上一年项目数量
     went to 本年增/减. With the lost cell judged suspect, the row's unchecked numbers are too;
