@@ -28,7 +28,7 @@ def test_a_value_under_a_header_whose_rule_the_fax_lost_is_its_rows():
     texts = [[s.text for s in r.spans] for r in rows]
     assert ["信息内容", "本年处理决定数量"] in texts and ["行政许可", "834"] in texts
     value = next(r.spans[1] for r in rows if r.spans[0].text == "行政许可")
-    assert value.repairs == ("rule-lost",)
+    assert "rule-lost" in value.repairs
 
 
 def _row(*texts: str, table: bool = True) -> Row:
