@@ -114,3 +114,12 @@ def test_a_fax_number_with_a_three_is_marked_as_an_eight_that_lost_its_left_arcs
     assert (read.text, read.repairs) == ("3", ("fax-3-or-8",))
     assert fax_zero(grey, box, DPI, CellRead("8", 0.99, "rapidocr"), 0.95).repairs == ()
     assert fax_zero(grey, box, DPI, CellRead("31", 0.99, "rapidocr"), 0.95).repairs == ("fax-stem", "fax-3-or-8")
+
+
+def test_a_fax_number_with_a_four_is_marked_as_a_nine_that_lost_its_top_arc():
+    """Office report seed 302's "9" (this crop) read "4" at 0.93 on its fax copy, its top arc broken
+    to a hook; no rule covers the cell. Every fax number with a "4" carries ``fax-4-or-9``."""
+    grey, box = _cell("nine-read-4-s302")
+    assert fax_zero(grey, box, DPI, CellRead("4", 0.926, "rapidocr"), 0.95).repairs == ("fax-4-or-9",)
+    assert fax_zero(grey, box, DPI, CellRead("9", 0.99, "rapidocr"), 0.95).repairs == ()
+    assert fax_zero(grey, box, DPI, CellRead("34", 0.99, "rapidocr"), 0.95).repairs == ("fax-3-or-8", "fax-4-or-9")
