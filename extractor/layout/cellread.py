@@ -116,6 +116,11 @@ def _ink(crop: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
 
+def ink_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> int:
+    """How many text lines of ink a cell holds (``ink_bands`` of its crop)."""
+    return len(ink_bands(_ink(cell_crop(grey, box, dpi)), dpi))
+
+
 def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0) -> list[np.ndarray]:
     """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
     paper; ``scale`` > 1 enlarges them (re-reads)."""
