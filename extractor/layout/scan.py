@@ -139,8 +139,10 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         # a number read as one word from a cell holding two lines of ink may have lost its wrapped
-        # tail ("2120" printed "212" over "0" read "212"): read again line by line from the crop
-        wrapped = len(words_in) == 1 and number_text(text) is not None and ink_lines(grey, cell.box, dpi) > 1
+        # tail ("2120" printed "212" over "0" read "212"): read again line by line from the crop.
+        # Not on a fax: its specks make lines of their own, and its crops read worse than the page
+        wrapped = (not bilevel and len(words_in) == 1 and number_text(text) is not None
+                   and ink_lines(grey, cell.box, dpi) > 1)
         if garbled or wrapped or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked):
             numeric = (number_text(text) is not None or cell in broken
                        or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi)))
