@@ -118,6 +118,16 @@ def test_an_ocr_blank_beside_printed_numbers_in_its_row_is_suspect():
     assert audit_blanks(slots) and [s.status for s in slots.values()] == ["suspect", "read", "read"]
 
 
+def test_an_ocr_null_mark_read_unsure_is_suspect():
+    """Fax of office report seed 240: a printed "0" read "X" at 0.48, a null mark, left null and "read".
+    A null mark read unsure may be a broken number; one read sure, and a typed one, stay read."""
+    unsure = Slot("t3", "new_received", "legal_commercial", None, "X", replace(OCR_SPAN, confidence=0.48), "read", "ocr", 0.48)
+    sure = Slot("t3", "new_received", "legal_research", None, "/", replace(OCR_SPAN, confidence=0.97), "read", "ocr", 0.97)
+    typed = Slot("t3", "new_received", "legal_social", None, "X", replace(OCR_SPAN, method="text", confidence=0.0), "read")
+    slots = {s.key: s for s in (unsure, sure, typed)}
+    assert audit_blanks(slots) and [s.status for s in slots.values()] == ["suspect", "read", "read"]
+
+
 def test_unverified_numbers_of_a_row_that_lost_a_number_are_suspect():
     """A fax "0" read as "()" leaves its row one number short: the 501 printed under 上一年项目数量
     went to 本年增/减. With the lost cell judged suspect, the row's unchecked numbers are too;
@@ -554,6 +564,18 @@ def test_a_fax_stem_change_the_rereads_repeat_is_suspect(tmp_path):
     slot = result.slots[KEY_CHANGE]
     assert (slot.value, slot.status, slot.verified) == (1, "suspect", False)
     assert any(w.startswith(f"{KEY_CHANGE}: suspect") and "fax-stem" in w for w in result.warnings)
+
+
+def test_a_fax_three_no_rule_covers_is_suspect_though_rereads_repeat_it(tmp_path):
+    """A fax "8" whose left arcs broke reads "3" in every re-read of the same ink (``fax-3-or-8``):
+    处理决定数量 has no rule, so the marked "3" is suspect; the same "3" unmarked stands as read."""
+    rows = _t2_report(tmp_path)
+    marked = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "3", ("fax-3-or-8",))
+    slot = map_tables(marked, find_headings(marked), 2020, rereader=FakeOcr(marked, {})).slots[KEY_DECISIONS]
+    assert (slot.value, slot.status, slot.verified) == (3, "suspect", False)
+    plain = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "3", ())
+    slot = map_tables(plain, find_headings(plain), 2020, rereader=FakeOcr(plain, {})).slots[KEY_DECISIONS]
+    assert (slot.value, slot.status) == (3, "read")
 
 
 def test_two_fax_stems_that_balance_a_rule_verify_neither(tmp_path):

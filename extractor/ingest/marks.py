@@ -20,6 +20,10 @@ BROKEN = "broken"
 BROKEN_ZERO = "broken-zero"
 #: a fax "1" that may be a "4" whose bar and diagonal the threshold dropped (the same bare stem)
 FAX_STEM = "fax-stem"
+#: a fax "3" that may be an "8" whose thin left arcs the threshold broke (the same open right half)
+FAX_OPEN_EIGHT = "fax-3-or-8"
+#: a fax "4" that may be a "9" whose thin top arc the threshold broke (the same stem and hook)
+FAX_OPEN_NINE = "fax-4-or-9"
 #: a fax reading that may be a "1" or a "0" whose sides read without their curves
 FAX_ONE_OR_ZERO = "fax-1-or-0"
 #: a light fax page's number of several digits read slot by slot from its broken ink (layout/lightdigits.py)
@@ -36,6 +40,6 @@ PAGE_CUT = "page-cut"
 #: marks that doubt how layout put a cell's text together, not what its glyphs are
 ASSEMBLY = frozenset({JOINED, SPLIT})
 #: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
-INK_DOUBT = frozenset({FAX_STEM, GLYPH_DIGITS})
+INK_DOUBT = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, GLYPH_DIGITS})
 #: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
 PLACE_DOUBT = frozenset({FUSED, RULE_LOST})

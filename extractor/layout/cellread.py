@@ -5,7 +5,8 @@ its crop: the crop's ink split into lines (``crop_lines``), all lines of a batch
 recognition model without detection (``read_cells``), a wrapped number joined. What OCR drops at
 200 dpi or on a fax the ink still shows: a minus before the digits (``signed_text``), print in a
 cell read blank (``has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``); a fax
-"1" that may be a "4" stripped to its stem is marked weak (``fax_stem``). On a light fax page,
+"1" that may be a "4" stripped to its stem is marked weak (``fax_stem``), a fax "3" or "4" that may be an
+"8" or a "9" whose thin arcs broke too (``fax_open_loop``). On a light fax page,
 layout.lightcells reads more from the ink.
 layout.scan decides which cells to read so; layout.reread reads doubtful ones again later.
 """
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractor.ingest.marks import BROKEN_ZERO, FAX_ONE_OR_ZERO, FAX_STEM, JOINED
+from extractor.ingest.marks import BROKEN_ZERO, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM, JOINED
 from extractor.ingest.ocr import OcrEngine
 from extractor.layout.strokes import is_broken_zero
 from extractor.resources import load_json
@@ -113,6 +114,11 @@ def _ink(crop: np.ndarray) -> np.ndarray:
     level = max(140.0, paper - 0.5 * (paper - ink)) if paper - ink >= _CLEAR_INK else 140.0
     _, binary = cv2.threshold(crop, level, 255, cv2.THRESH_BINARY_INV)
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+
+
+def ink_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> int:
+    """How many text lines of ink a cell holds (``ink_bands`` of its crop)."""
+    return len(ink_bands(_ink(cell_crop(grey, box, dpi)), dpi))
 
 
 def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0) -> list[np.ndarray]:
@@ -277,10 +283,10 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
               trust: float) -> CellRead:
     """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR's
     reading is a guess at such sides (``zero_guess``): marked ``broken-zero``, a weak reading.
-    Anything else goes through ``broken_zero`` and ``fax_stem``."""
+    Anything else goes through ``broken_zero``, ``fax_stem`` and ``fax_open_loop``."""
     if zero_guess(read, trust) and is_broken_zero(cell_crop(grey, box, dpi), dpi):
         return read.marked(BROKEN_ZERO, "0", read.confidence if read.text.strip() else 0.0)
-    return fax_stem(broken_zero(read))
+    return fax_open_loop(fax_stem(broken_zero(read)))
 
 
 def fax_stem(read: CellRead) -> CellRead:
@@ -292,6 +298,25 @@ def fax_stem(read: CellRead) -> CellRead:
     if digits is None or "1" not in digits or BROKEN_ZERO in read.repairs:
         return read
     return read.marked(FAX_STEM)
+
+
+#: digits a fax may have opened: a digit of a loop whose thin arcs the threshold broke reads as this one
+_OPEN_LOOPS = {"3": FAX_OPEN_EIGHT, "4": FAX_OPEN_NINE}
+
+
+def fax_open_loop(read: CellRead) -> CellRead:
+    """A fax number with a "3" is marked ``fax-3-or-8``, one with a "4" ``fax-4-or-9``: an "8" whose thin
+    left arcs the threshold broke into specks keeps its right half, a "3"; a "9" whose top arc broke
+    keeps a stem and hook, a "4"; OCR reads both with confidence (office reports seed 240: 8 read 3
+    at 0.84; seed 302: 9 read 4 at 0.93, no rule over either). As with ``fax_stem``, re-reads see the
+    same ink: only a passing rule over no other weak reading can vouch for it."""
+    digits = number_text(read.text)
+    if digits is None or BROKEN_ZERO in read.repairs:
+        return read
+    for digit, mark in _OPEN_LOOPS.items():
+        if digit in digits:
+            read = read.marked(mark)
+    return read
 
 
 def zero_in_brackets(flat: str) -> bool:

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from extractor.ingest.marks import BROKEN, BROKEN_ZERO, FAX_ONE_OR_ZERO, FAX_STEM
+from extractor.ingest.marks import BROKEN, BROKEN_ZERO, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM
 from extractor.ingest.ocr import OcrEngine
 from extractor.layout.cellread import CJK, ZERO_SIDES, CellRead, cell_crop, fax_stem, number_text, zero_guess
 from extractor.layout.lightdigits import light_digits
@@ -74,7 +74,7 @@ def light_zero(crop: np.ndarray, read: CellRead, width: float, trust: float) -> 
     such strokes."""
     if not zero_guess(read, trust) or _OTHER_DIGIT.search(read.text) or not is_light_zero(crop, width):
         return read
-    kept = tuple(r for r in read.repairs if r not in (FAX_STEM, FAX_ONE_OR_ZERO))
+    kept = tuple(r for r in read.repairs if r not in (FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_ONE_OR_ZERO))
     return CellRead("0", read.confidence if read.text.strip() else 0.0, read.engine, kept).marked(BROKEN_ZERO)
 
 

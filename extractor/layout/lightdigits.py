@@ -21,7 +21,8 @@ from itertools import product
 import cv2
 import numpy as np
 
-from extractor.ingest.marks import BROKEN_ZERO, ENGINES_DISAGREE, FAX_ONE_OR_ZERO, FAX_STEM, GLYPH_DIGITS
+from extractor.ingest.marks import (BROKEN_ZERO, ENGINES_DISAGREE, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE,
+                                    FAX_STEM, GLYPH_DIGITS)
 from extractor.layout.cellread import CellRead, number_text
 from extractor.layout.strokes import glyph_mask
 from extractor.resources import data_path, load_json
@@ -30,7 +31,7 @@ _DIGITS = load_json("scan.json")["strokes"]["light"]["digits"]
 #: a reading less sure than this (mean log-probability per slot) or longer than this is not taken
 MIN_SCORE, MAX_DIGITS = float(_DIGITS["min_score"]), int(_DIGITS["max_digits"])
 #: marks about OCR's reading of the fragments, dropped with it
-_OCR_MARKS = frozenset({FAX_STEM, FAX_ONE_OR_ZERO, ENGINES_DISAGREE})
+_OCR_MARKS = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_ONE_OR_ZERO, ENGINES_DISAGREE})
 #: a number cell holds one or two lines of digits: a taller one is a header or a label's cell
 MAX_CELL_H = 6.0
 #: the nominal zero width (pixels) every crop is scaled to before its slots are cut

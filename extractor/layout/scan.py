@@ -24,7 +24,7 @@ from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
                                        zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
-                                       signed_text)
+                                       ink_lines, signed_text)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.lightcells import light_cells
 from extractor.layout.orient import orientation, upright_by_page_pass
@@ -138,7 +138,12 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         garbled = bilevel and _garbled(engine, text, conf)
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
-        if garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked):
+        # a number read as one word from a cell holding two lines of ink may have lost its wrapped
+        # tail ("2120" printed "212" over "0" read "212"): read again line by line from the crop.
+        # Not on a fax: its specks make lines of their own, and its crops read worse than the page
+        wrapped = (not bilevel and len(words_in) == 1 and number_text(text) is not None
+                   and ink_lines(grey, cell.box, dpi) > 1)
+        if garbled or wrapped or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked):
             numeric = (number_text(text) is not None or cell in broken
                        or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi)))
             todo.append((cell, numeric))

@@ -235,11 +235,13 @@ def _flag(slots: dict[str, Slot], keys: set[str] | list[str], why: str) -> list[
 def audit_blanks(slots: dict[str, Slot]) -> list[str]:
     """An OCR'd cell read as blank may be a lost number: when it holds ink (low confidence), or when
     its row has printed numbers (a faint 0 cleaned away leaves no ink, and a blank stops every rule
-    over the cell from being evaluated, so nothing else would catch it)."""
+    over the cell from being evaluated, so nothing else would catch it). So may a null mark ("X",
+    "/", "—") read unsure: a fax "0" broken into crossing strokes reads "X" at 0.48."""
     numbered_rows = {(s.table, s.row) for s in slots.values() if s.value is not None}
-    doubtful = [k for k, s in slots.items() if s.status == "read" and s.value is None and not s.raw and _ocr(s)
-                and (s.span.confidence < threshold("low_confidence") or (s.table, s.row) in numbered_rows)]
-    return _flag(slots, doubtful, "blank where a number may have been lost")
+    low = threshold("low_confidence")
+    doubtful = [k for k, s in slots.items() if s.status == "read" and s.value is None and _ocr(s)
+                and (s.span.confidence < low or (not s.raw and (s.table, s.row) in numbered_rows))]
+    return _flag(slots, doubtful, "blank or null mark where a number may have been lost")
 
 
 def audit_money(slots: dict[str, Slot], money: set[str]) -> list[str]:
