@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.bench.degrade import VARIANTS
-from extractor.bench.scanbench import Tally, _summary, score
+from extractor.bench.scanbench import Tally, report, score
 from extractor.settings import OcrSettings, Settings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "realdocs"
@@ -118,11 +117,4 @@ def main(argv: list[str] | None = None) -> int:
                 run_one(doc, variant, args.seed + i, args.engine, Path(tmp), tally)
                 print(json.dumps({k: v for k, v in tally.row().items() if k != "failures"}), flush=True)
             results.append(tally.row())
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    for row in results:
-        print(_summary(row, load))
-        for failure in row["failures"]:
-            print("  ", failure)
-    if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 0 if all(r["silent"] == 0 for r in results) else 1
+    return report(results, args.json)

@@ -136,6 +136,19 @@ def _summary(row: dict[str, Any], load: float) -> str:
             f"{row['wall_per_page']:.1f} s/page wall, {row['cpu_per_page']:.1f} s/page CPU (load {load:.1f})")
 
 
+def report(results: list[dict[str, Any]], json_path: Path | None) -> int:
+    """Print each tally's summary and failures, write them as JSON if asked; exit 1 on any silent error
+    (a wrong value nothing flagged), the defect a benchmark run must never pass over."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    for row in results:
+        print(_summary(row, load))
+        for failure in row["failures"]:
+            print("  ", failure)
+    if json_path:
+        json_path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0 if all(r["silent"] == 0 for r in results) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m extractor.bench scans", description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="rapidocr", help="rapidocr | tesseract | auto (comma-separated for several)")
@@ -170,11 +183,4 @@ def main(argv: list[str] | None = None) -> int:
                     run_one(seed, fmt, args.dpi, engine, args.level, Path(tmp), tally, args.container)
                     print(json.dumps({k: v for k, v in tally.row().items() if k != "failures"}), flush=True)
             results.append(tally.row())
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    for row in results:
-        print(_summary(row, load))
-        for failure in row["failures"]:
-            print("  ", failure)
-    if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 0 if all(r["silent"] == 0 for r in results) else 1
+    return report(results, args.json)
