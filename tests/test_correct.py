@@ -602,3 +602,16 @@ def test_one_fax_stem_a_passing_rule_covers_is_verified(tmp_path):
     result = map_tables(rows, find_headings(rows), 2020, rereader=FakeOcr(rows, {}))
     slot = result.slots["t4.lit_direct_correct"]
     assert (slot.value, slot.status, slot.verified) == (1, "read", True)
+
+
+def test_a_number_its_crop_read_otherwise_line_by_line_stays_suspect_though_rereads_repeat_it(tmp_path):
+    """A seal copy's "7" with a speck under it: its crop, read line by line, gives "77", and every re-read
+    of the same ink repeats it (``lines-reread``, an ink doubt). 处理决定数量 has no rule, so it is
+    suspect, not read; the same "77" without the mark stands as read."""
+    rows = _t2_report(tmp_path)
+    marked = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "77", ("engines-disagree", "lines-reread"))
+    slot = map_tables(marked, find_headings(marked), 2020, rereader=FakeOcr(marked, {})).slots[KEY_DECISIONS]
+    assert (slot.value, slot.status, slot.verified) == (77, "suspect", False)
+    plain = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "77", ())
+    slot = map_tables(plain, find_headings(plain), 2020, rereader=FakeOcr(plain, {})).slots[KEY_DECISIONS]
+    assert (slot.value, slot.status) == (77, "read")

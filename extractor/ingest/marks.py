@@ -28,6 +28,9 @@ FAX_OPEN_NINE = "fax-4-or-9"
 FAX_ONE_OR_ZERO = "fax-1-or-0"
 #: a light fax page's number of several digits read slot by slot from its broken ink (layout/lightdigits.py)
 GLYPH_DIGITS = "glyph-digits"
+#: a number the page pass read as one word that its cell's crop, read line by line, read otherwise: the
+#: other line may be a wrapped digit ("212" over "0") or a speck under it ("7" read "77")
+LINES_REREAD = "lines-reread"
 #: a number on a fax page binarised so lightly that glyphs fall apart
 LIGHT_PAGE = "light-page"
 #: a cell cut out of one the copy merged, along the rule its neighbour has
@@ -40,6 +43,6 @@ PAGE_CUT = "page-cut"
 #: marks that doubt how layout put a cell's text together, not what its glyphs are
 ASSEMBLY = frozenset({JOINED, SPLIT})
 #: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
-INK_DOUBT = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, GLYPH_DIGITS})
+INK_DOUBT = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, GLYPH_DIGITS, LINES_REREAD})
 #: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
 PLACE_DOUBT = frozenset({FUSED, RULE_LOST})

@@ -19,7 +19,7 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
-from extractor.ingest.marks import BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE, RULE_LOST
+from extractor.ingest.marks import BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE, LINES_REREAD, RULE_LOST
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
@@ -131,6 +131,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
     broken: set[GridCell] = set()
+    wrapped: set[GridCell] = set()
     for cell in table.cells:
         words_in = per.get(cell, [])
         text, conf, tall = _page_text(words_in)
@@ -139,11 +140,13 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         # a number read as one word from a cell holding two lines of ink may have lost its wrapped
-        # tail ("2120" printed "212" over "0" read "212"): read again line by line from the crop.
+        # tail ("2120" printed "212" over "0" read "212"): read again line by line from the crop; when
+        # that reads otherwise, the other line may as well be a speck ("7" read "77"): ``LINES_REREAD``.
         # Not on a fax: its specks make lines of their own, and its crops read worse than the page
-        wrapped = (not bilevel and len(words_in) == 1 and number_text(text) is not None
-                   and ink_lines(grey, cell.box, dpi) > 1)
-        if garbled or wrapped or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked):
+        if (not bilevel and len(words_in) == 1 and number_text(text) is not None
+                and ink_lines(grey, cell.box, dpi) > 1):
+            wrapped.add(cell)
+        if garbled or cell in wrapped or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked):
             numeric = (number_text(text) is not None or cell in broken
                        or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi)))
             todo.append((cell, numeric))
@@ -158,7 +161,10 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
             read = read.marked(BROKEN)
         if read.text or not reads[cell].text:
-            reads[cell] = _second_read(reads[cell], read, numeric)
+            second = _second_read(reads[cell], read, numeric)
+            if cell in wrapped and second.text != reads[cell].text:
+                second = second.marked(LINES_REREAD)
+            reads[cell] = second
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
     width = None
