@@ -604,14 +604,15 @@ def test_one_fax_stem_a_passing_rule_covers_is_verified(tmp_path):
     assert (slot.value, slot.status, slot.verified) == (1, "read", True)
 
 
-def test_a_number_its_crop_read_otherwise_line_by_line_stays_suspect_though_rereads_repeat_it(tmp_path):
-    """A seal copy's "7" with a speck under it: its crop, read line by line, gives "77", and every re-read
-    of the same ink repeats it (``lines-reread``, an ink doubt). 处理决定数量 has no rule, so it is
-    suspect, not read; the same "77" without the mark stands as read."""
+def test_a_number_its_crop_reads_otherwise_line_by_line_stays_suspect_though_rereads_repeat_it(tmp_path):
+    """A seal copy's "2120" wrapped as "212" over "0" was read "212" as one word; its crop, read line by
+    line, reads otherwise, so the page's "212" is kept but marked ``lines-reread`` (an ink doubt: every
+    re-read of the same box repeats one of the two). 处理决定数量 has no rule, so it is suspect, not
+    read; the same "212" without the mark stands as read."""
     rows = _t2_report(tmp_path)
-    marked = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "77", ("engines-disagree", "lines-reread"))
+    marked = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "212", ("lines-reread",))
     slot = map_tables(marked, find_headings(marked), 2020, rereader=FakeOcr(marked, {})).slots[KEY_DECISIONS]
-    assert (slot.value, slot.status, slot.verified) == (77, "suspect", False)
-    plain = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "77", ())
+    assert (slot.value, slot.status, slot.verified) == (212, "suspect", False)
+    plain = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "212", ())
     slot = map_tables(plain, find_headings(plain), 2020, rereader=FakeOcr(plain, {})).slots[KEY_DECISIONS]
-    assert (slot.value, slot.status) == (77, "read")
+    assert (slot.value, slot.status) == (212, "read")

@@ -106,10 +106,11 @@ def test_a_column_rule_whose_top_crossing_a_heading_sits_on_is_found():
     assert all(" " not in c.text and len(c.text) <= 1 for cells in values for c in cells[2:6])
 
 
-def test_a_number_wrapped_over_two_lines_of_its_cell_is_read_whole_from_the_crop():
+def test_a_number_wrapped_over_two_lines_of_its_cell_reads_otherwise_from_the_crop():
     """Seal copy of office report seed 303, table 四: "2120" wrapped in its narrow cell as "212" over "0";
     the page pass read one word "212" in two cells of one sum, which balanced: a silent error. A cell
-    holding two lines of ink (``ink_lines``) is read again line by line, and its crop reads 2120."""
+    holding two lines of ink (``ink_lines``) is read again line by line; its crop reads 2120, which
+    differs, so layout.scan marks the page's reading ``lines-reread`` (an ink doubt)."""
     grey = cv2.imread(str(CELLS / "seal-t4-2120-wrapped-s303.png"), cv2.IMREAD_GRAYSCALE)
     box = (0, 0, grey.shape[1], grey.shape[0])
     assert ink_lines(grey, box, 200.0) == 2

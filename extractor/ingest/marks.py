@@ -28,8 +28,8 @@ FAX_OPEN_NINE = "fax-4-or-9"
 FAX_ONE_OR_ZERO = "fax-1-or-0"
 #: a light fax page's number of several digits read slot by slot from its broken ink (layout/lightdigits.py)
 GLYPH_DIGITS = "glyph-digits"
-#: a number the page pass read as one word that its cell's crop, read line by line, read otherwise: the
-#: other line may be a wrapped digit ("212" over "0") or a speck under it ("7" read "77")
+#: a number the page pass read as one word that its cell's crop, read line by line, reads otherwise (the
+#: page's reading is kept): the other line may be a wrapped digit ("212" over "0") or a speck ("7", "77")
 LINES_REREAD = "lines-reread"
 #: a number on a fax page binarised so lightly that glyphs fall apart
 LIGHT_PAGE = "light-page"

@@ -139,14 +139,15 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         garbled = bilevel and _garbled(engine, text, conf)
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
-        # a number read as one word from a cell holding two lines of ink may have lost its wrapped
-        # tail ("2120" printed "212" over "0" read "212"): read again line by line from the crop; when
-        # that reads otherwise, the other line may as well be a speck ("7" read "77"): ``LINES_REREAD``.
-        # Not on a fax: its specks make lines of their own, and its crops read worse than the page
-        if (not bilevel and len(words_in) == 1 and number_text(text) is not None
+        needs_crop = garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked)
+        # a number read as one word from a cell holding two lines of ink may have lost its wrapped tail
+        # ("2120" printed "212" over "0" read "212"), or the other line is a speck ("7" read "77" line by
+        # line): its crop is read line by line only to doubt it (``LINES_REREAD``) when that reads
+        # otherwise. Not on a fax: its specks make lines of their own
+        if (not needs_crop and not bilevel and len(words_in) == 1 and number_text(text) is not None
                 and ink_lines(grey, cell.box, dpi) > 1):
             wrapped.add(cell)
-        if garbled or cell in wrapped or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked):
+        if needs_crop or cell in wrapped:
             numeric = (number_text(text) is not None or cell in broken
                        or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi)))
             todo.append((cell, numeric))
@@ -158,13 +159,14 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     results = [read_cell_crop(engine, grey, cell.box, dpi, settings, True) if numeric and not read.text else read
                for (cell, numeric), read in zip(todo, results)]
     for (cell, numeric), read in zip(todo, results):
+        if cell in wrapped:
+            if number_text(read.text) != number_text(reads[cell].text):
+                reads[cell] = reads[cell].marked(LINES_REREAD)
+            continue
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
             read = read.marked(BROKEN)
         if read.text or not reads[cell].text:
-            second = _second_read(reads[cell], read, numeric)
-            if cell in wrapped and second.text != reads[cell].text:
-                second = second.marked(LINES_REREAD)
-            reads[cell] = second
+            reads[cell] = _second_read(reads[cell], read, numeric)
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
     width = None
