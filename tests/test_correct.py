@@ -566,18 +566,6 @@ def test_a_fax_stem_change_the_rereads_repeat_is_suspect(tmp_path):
     assert any(w.startswith(f"{KEY_CHANGE}: suspect") and "fax-stem" in w for w in result.warnings)
 
 
-def test_a_fax_three_no_rule_covers_is_suspect_though_rereads_repeat_it(tmp_path):
-    """A fax "8" whose left arcs broke reads "3" in every re-read of the same ink (``fax-3-or-8``):
-    处理决定数量 has no rule, so the marked "3" is suspect; the same "3" unmarked stands as read."""
-    rows = _t2_report(tmp_path)
-    marked = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "3", ("fax-3-or-8",))
-    slot = map_tables(marked, find_headings(marked), 2020, rereader=FakeOcr(marked, {})).slots[KEY_DECISIONS]
-    assert (slot.value, slot.status, slot.verified) == (3, "suspect", False)
-    plain = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "3", ())
-    slot = map_tables(plain, find_headings(plain), 2020, rereader=FakeOcr(plain, {})).slots[KEY_DECISIONS]
-    assert (slot.value, slot.status) == (3, "read")
-
-
 def test_two_fax_stems_that_balance_a_rule_verify_neither(tmp_path):
     """t4 of a fax: 1064 read 1061 both in 直接起诉·纠正 and its total; the sum rule balances over the
     two identical misreadings, so it must verify neither, and re-reads of the same ink cannot back them."""
@@ -604,15 +592,16 @@ def test_one_fax_stem_a_passing_rule_covers_is_verified(tmp_path):
     assert (slot.value, slot.status, slot.verified) == (1, "read", True)
 
 
-def test_a_number_its_crop_reads_otherwise_line_by_line_stays_suspect_though_rereads_repeat_it(tmp_path):
-    """A seal copy's "2120" wrapped as "212" over "0" was read "212" as one word; its crop, read line by
-    line, reads otherwise, so the page's "212" is kept but marked ``lines-reread`` (an ink doubt: every
-    re-read of the same box repeats one of the two). 处理决定数量 has no rule, so it is suspect, not
-    read; the same "212" without the mark stands as read."""
+@pytest.mark.parametrize("text, mark", [("3", "fax-3-or-8"), ("212", "lines-reread")])
+def test_an_ink_doubt_no_rule_covers_is_suspect_though_rereads_repeat_it(tmp_path, text, mark):
+    """Re-reads of the same ink repeat a doubt about the ink itself: a fax "8" whose left arcs broke
+    reads "3" (``fax-3-or-8``); a seal copy's "2120" wrapped as "212" over "0" was read "212" as one
+    word, and its crop read line by line reads otherwise (``lines-reread``: the page's reading kept).
+    处理决定数量 has no rule, so the marked reading is suspect; the same reading unmarked stands as read."""
     rows = _t2_report(tmp_path)
-    marked = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "212", ("lines-reread",))
+    marked = _with_repairs(rows, [_cell(rows, "行政许可", 3)], text, (mark,))
     slot = map_tables(marked, find_headings(marked), 2020, rereader=FakeOcr(marked, {})).slots[KEY_DECISIONS]
-    assert (slot.value, slot.status, slot.verified) == (212, "suspect", False)
-    plain = _with_repairs(rows, [_cell(rows, "行政许可", 3)], "212", ())
+    assert (slot.value, slot.status, slot.verified) == (int(text), "suspect", False)
+    plain = _with_repairs(rows, [_cell(rows, "行政许可", 3)], text, ())
     slot = map_tables(plain, find_headings(plain), 2020, rereader=FakeOcr(plain, {})).slots[KEY_DECISIONS]
-    assert (slot.value, slot.status) == (212, "read")
+    assert (slot.value, slot.status) == (int(text), "read")
