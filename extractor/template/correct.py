@@ -138,6 +138,7 @@ def _confirmed(fixes: list[Fix], slots: dict[str, Slot], rereader: Rereader) -> 
 def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rereader, signed: set[str]) -> list[str]:
     """Correct or mark "suspect" the OCR'd cells of failing hard rules; warnings say which and why."""
     notes: list[str] = []
+    reread = _rereads(slots, rereader)  # one memo for all groups: a cell's ink is read once
     for group in groups(failing(rules, values_of(slots))):
         confirmed = _confirmed(solutions(group, rules, slots, signed), slots, rereader)
         if len(confirmed) == 1:
@@ -150,7 +151,6 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
         doubtful = sorted({k for e in group for k in e.keys if k in slots and rereadable(slots[k])})
         ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
                and slots[k].status in ("read", "suspect")}
-        reread = _rereads(slots, rereader)
         suggested = (suggest(group, rules, slots, ocr, signed, reread=reread)
                      or suggest_crossings(group, rules, slots, ocr, signed, reread))
         for key in doubtful:
