@@ -144,7 +144,7 @@ def test_no_column_rule_runs_through_a_number_on_a_fax_copy(office_pdf, monkeypa
     Columns placed only by drawn lines keep them out too; each guard is shown on its own."""
     from extractor.ingest.pdf import open_pdf
     from extractor.layout.scan import _number_cores, _word_lines
-    from extractor.layout.tables import grid
+    from extractor.layout.tables import rulelines
     from extractor.layout.tables.grid import find_tables
 
     pdf, index = office_pdf
@@ -164,7 +164,7 @@ def test_no_column_rule_runs_through_a_number_on_a_fax_copy(office_pdf, monkeypa
     words = get_ocr_engine("rapidocr").recognize(grey, dpi, SETTINGS.ocr, bilevel=True)  # as layout calls it
     lines = _word_lines(words, dpi)  # as layout passes them: label lines hold no column rule
     assert crossed(lines) == 0  # every segment judged as a drawn line or not
-    monkeypatch.setattr(grid, "_FAX_SOLID", float("-inf"))  # any segment places a column
+    monkeypatch.setattr(rulelines, "_FAX_SOLID", float("-inf"))  # any segment places a column
     assert crossed(lines) > 10  # the defect is there on this copy without either guard
     assert crossed(lines + _number_cores(words, dpi)) == 0
 

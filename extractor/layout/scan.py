@@ -29,8 +29,8 @@ from extractor.layout.furniture import furniture_line
 from extractor.layout.lightcells import light_cells
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
-from extractor.layout.tables.grid import (GridCell, TableGrid, find_tables, join_under_lines, split_lost_rows,
-                                          split_under_text)
+from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
+from extractor.layout.tables.gridrepair import join_under_lines, split_lost_rows, split_under_text
 from extractor.resources import load_json
 from extractor.settings import Settings
 

@@ -1,0 +1,139 @@
+"""Repairs of a page's grid guided by the words on it: no rule crosses a line of words, and a
+fax that lost a row rule leaves text above and numbers alone below where it ran."""
+
+from __future__ import annotations
+
+from extractor.layout.tables.grid import Box, GridCell, TableGrid
+
+
+def join_under_lines(table: TableGrid, lines: list[Box], inset_share: float = 0.12) -> TableGrid:
+    """Merge cells of one grid row that a line of words runs across (no rule crosses a word line).
+
+    Glyphs stacked in tight rows can still pass for a short column rule; the label they belong
+    to is then one cell again. Only cells of the same row band merge, and only when the boundary
+    lies inside the line by ``inset_share`` of its height (a rule may touch a line's ends).
+    """
+    cells = list(table.cells)
+    for x0, y0, x1, y1 in lines:
+        cy, inset = (y0 + y1) / 2, inset_share * (y1 - y0)
+        hit = [c for c in cells if c.box[1] <= cy < c.box[3] and c.box[0] < x1 - inset and c.box[2] > x0 + inset]
+        if len(hit) < 2 or len({(c.row, c.rowspan) for c in hit}) != 1:
+            continue
+        hit.sort(key=lambda c: c.col)
+        if any(a.col + a.colspan != b.col for a, b in zip(hit, hit[1:])):
+            continue
+        first, last = hit[0], hit[-1]
+        joined = GridCell(first.row, first.col, first.rowspan, last.col + last.colspan - first.col,
+                          (first.box[0], first.box[1], last.box[2], last.box[3]))
+        cells = sorted([c for c in cells if c not in hit] + [joined], key=lambda k: (k.row, k.col))
+    return TableGrid(table.ys, table.xs, cells)
+
+
+def split_under_text(table: TableGrid, texts: list[Box], numbers: list[Box], slack: float
+                     ) -> tuple[TableGrid, set[GridCell]]:
+    """Cut a cell that runs down over a row rule its neighbour has, where its text stands above that
+    rule and its numbers alone below it; returns the grid and the lower halves (values to mark).
+
+    A fax that loses the rule under a column header ("本年处理决定数量") merges it with the value
+    cell below ("834"): read as one cell, the number stuck to the header and its row had none. The
+    rule stands in the next column (the label "行政许可" has its own row), so the cell is cut there
+    when nothing but numbers lies below the rule and nothing but text above it (``slack`` pixels
+    of a glyph may hang over it). A number wrapped over the rule, or a label over two rows, stays
+    whole: only text above and numbers below cut a cell.
+    """
+    cells = list(table.cells)
+    lower: set[GridCell] = set()
+    for cell in table.cells:
+        for k in range(cell.row + 1, cell.row + cell.rowspan):
+            cut = _cut_at(table, cell, k, texts, numbers, slack)
+            if cut is not None:
+                cells = [c for c in cells if c != cell] + list(cut)
+                lower.add(cut[1])
+                break
+    return TableGrid(table.ys, table.xs, sorted(cells, key=lambda k: (k.row, k.col))), lower
+
+
+def _cut_at(table: TableGrid, cell: GridCell, k: int, texts: list[Box], numbers: list[Box], slack: float
+            ) -> tuple[GridCell, GridCell] | None:
+    """``cell`` cut at row line ``k`` when a neighbour starts a row there, text alone lies above the
+    line and numbers alone below it; None otherwise."""
+    y, (x0, y0, x1, y1) = table.ys[k], cell.box
+    if not any(c.row == k and c.box[1] == y and (c.box[2] == x0 or c.box[0] == x1) for c in table.cells):
+        return None
+
+    def inside(b: Box) -> bool:
+        cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        return x0 <= cx < x1 and y0 <= cy < y1
+
+    words = [(b, False) for b in texts if inside(b)] + [(b, True) for b in numbers if inside(b)]
+    above = [(b, number) for b, number in words if (b[1] + b[3]) / 2 < y]
+    below = [(b, number) for b, number in words if (b[1] + b[3]) / 2 >= y]
+    if not above or not below or any(not number or b[1] < y - slack for b, number in below):
+        return None
+    if any(number or b[3] > y + slack for b, number in above):
+        return None
+    top = GridCell(cell.row, cell.col, k - cell.row, cell.colspan, (x0, y0, x1, y))
+    bottom = GridCell(k, cell.col, cell.row + cell.rowspan - k, cell.colspan, (x0, y, x1, y1))
+    return top, bottom
+
+
+def split_lost_rows(table: TableGrid, texts: list[Box], numbers: list[Box], slack: float
+                    ) -> tuple[TableGrid, set[GridCell]]:
+    """Part a grid row holding two rows whose rule the fax lost across the whole table; returns the
+    grid and the cells below the new line that hold numbers (values to mark).
+
+    Rows of a header and its first data row run together ("信息内容" over "行政许可" in the label
+    column, "本年处理决定数量" over "834" beside it): a row is parted at the gap where one cell
+    holds text above and numbers alone below, and the row has words beside it, none of them across
+    the gap (``slack`` pixels of a glyph may). A label the fax made illegible leaves its part of the
+    row without one: the stream places such a row by order.
+    """
+    lower: set[GridCell] = set()
+    r = 0
+    while r < table.n_rows:
+        y = _lost_row_line(table, r, texts, numbers, slack)
+        if y is not None:
+            table, cut = _parted(table, r, y, numbers)
+            lower |= cut
+            r += 1
+        r += 1
+    return table, lower
+
+
+def _lost_row_line(table: TableGrid, r: int, texts: list[Box], numbers: list[Box], slack: float) -> int | None:
+    """The height of a row rule lost inside grid row ``r`` (see ``split_lost_rows``), or None."""
+    y0, y1 = table.ys[r], table.ys[r + 1]
+    row = [c for c in table.cells if c.row == r and c.rowspan == 1]
+    words = [(b, n) for group, n in ((texts, False), (numbers, True)) for b in group if y0 <= (b[1] + b[3]) / 2 < y1]
+    for cell in row:
+        inside = [(b, n) for b, n in words if cell.box[0] <= (b[0] + b[2]) / 2 < cell.box[2]]
+        lows = [b for b, n in inside if n]
+        highs = [b for b, n in inside if not n]
+        if not lows or not highs or max(b[3] for b in highs) > min(b[1] for b in lows) + slack:
+            continue
+        y = int(round((max(b[3] for b in highs) + min(b[1] for b in lows)) / 2))
+        if min(b[3] for b in lows) <= y or any(b[1] > y - slack for b in highs):
+            continue
+        beside = [b for b, _ in words if not cell.box[0] <= (b[0] + b[2]) / 2 < cell.box[2]]
+        if beside and not any(b[1] < y - slack and b[3] > y + slack for b in beside):
+            return y
+    return None
+
+
+def _parted(table: TableGrid, r: int, y: int, numbers: list[Box]) -> tuple[TableGrid, set[GridCell]]:
+    """``table`` with a row line at ``y`` inside grid row ``r``: its one-row cells cut in two, cells
+    spanning it one row longer, later rows one further down."""
+    cells, lower = [], set()
+    for c in table.cells:
+        x0, y0, x1, y1 = c.box
+        if c.row == r and c.rowspan == 1:
+            bottom = GridCell(r + 1, c.col, 1, c.colspan, (x0, y, x1, y1))
+            cells += [GridCell(r, c.col, 1, c.colspan, (x0, y0, x1, y)), bottom]
+            if any(x0 <= (b[0] + b[2]) / 2 < x1 and y <= (b[1] + b[3]) / 2 < y1 for b in numbers):
+                lower.add(bottom)
+        elif c.row <= r < c.row + c.rowspan:
+            cells.append(GridCell(c.row, c.col, c.rowspan + 1, c.colspan, c.box))
+        else:
+            cells.append(GridCell(c.row + (c.row > r), c.col, c.rowspan, c.colspan, c.box))
+    ys = [*table.ys[:r + 1], y, *table.ys[r + 1:]]
+    return TableGrid(ys, table.xs, sorted(cells, key=lambda k: (k.row, k.col))), lower
