@@ -13,7 +13,8 @@ COLS = ["natural_person", "legal_commercial", "legal_research", "legal_social", 
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
 
 
-T4 = {f"{g}_{c}" for g in ("review", "lit_direct", "lit_after_review") for c in ("maintain", "correct", "other", "pending", "total")}
+T4 = {f"{group}_{col}" for group in ("review", "lit_direct", "lit_after_review")
+      for col in ("maintain", "correct", "other", "pending", "total")}
 
 
 @pytest.mark.parametrize("name", [r["name"] for r in MANIFEST["reports"]])

@@ -61,7 +61,8 @@ def load_docs(directory: Path, fixtures: Path = FIXTURES) -> tuple[list[RealDoc]
     for entry in manifest["reports"]:
         path = ROOT / entry["file"] if "file" in entry else directory / f"{entry['name']}.{entry.get('format', 'pdf')}"
         if not path.is_file():
-            how = f"run scripts/fetch-realdocs.sh {directory}" if entry.get("repo") else f"not downloadable: {entry['source']}"
+            how = (f"run scripts/fetch-realdocs.sh {directory}" if entry.get("repo")
+                   else f"not downloadable: {entry['source']}")
             missing.append(f"realdocs: {entry['name']}: no {path} ({how})")
             continue
         truth = json.loads((fixtures / f"{entry['name']}.truth.json").read_text(encoding="utf-8"))
