@@ -80,7 +80,10 @@ def print_page(page: Path, out: Path) -> Path:
         raise RuntimeError("no Chromium to print the page with")
     cmd = [browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
            f"--print-to-pdf={out}", page.resolve().as_uri()]
-    subprocess.run(cmd, capture_output=True, timeout=180, check=False)
+    try:
+        subprocess.run(cmd, capture_output=True, timeout=180, check=False)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"Chromium did not print {page} within 180 s") from None
     if not out.is_file():
         raise RuntimeError(f"Chromium printed nothing for {page}")
     return out
