@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
+from extractor.ingest import docx, html
 from extractor.ingest.document import Row
 from extractor.template.match import Label
 from extractor.template.numbers import Token, tokenize
@@ -37,9 +38,28 @@ def physical_row(row: Row, table: Table) -> list[Token]:
         return tokens if emptied(row, table) else [t for t in tokens if t.kind != "blank"]
     while tokens and tokens[0].kind == "blank":
         tokens.pop(0)
-    while tokens and tokens[-1].kind == "blank":
+    kept = _markup_width(row, table, tokens)
+    while len(tokens) > kept and tokens[-1].kind == "blank":
         tokens.pop()
     return tokens
+
+
+#: ingest methods whose table rows are the markup's own cells (no OCR, no guessed places)
+_MARKUP = {html.METHOD, docx.METHOD}
+
+
+def _markup_width(row: Row, table: Table, tokens: list[Token]) -> int:
+    """How many tokens a row's trailing blanks may keep it at. A web page's or Word file's table row
+    is its markup's cells, so a blank after the last number is a printed blank of its own column
+    (a row "5 2 _ _ 1 1 _" fills seven columns, not six right-aligned): kept up to the table's width
+    after the row's last text where its rows share one width, all kept where widths vary. Other rows
+    (OCR'd, text lines) drop them."""
+    if not row.table or any(s.method not in _MARKUP or s.bbox is not None for s in row.spans):
+        return 0
+    if not table.width:
+        return len(tokens)
+    last_text = max((i for i, t in enumerate(tokens) if t.kind == "text"), default=-1)
+    return last_text + 1 + table.width
 
 
 def emptied(row: Row, table: Table) -> bool:
