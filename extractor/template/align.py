@@ -359,6 +359,19 @@ def _settled(placed: list[Token], doubtful: dict[int, list[list[Token]]], column
     return dict(zip(columns, fitting[0][1] if len(distinct) == 1 else unknown))
 
 
+def _right_aligned(tokens: list[Token], columns: list[str]) -> Aligned:
+    """A row of values and blanks placed from its end. Exactly one token per column places itself;
+    a row short of cells (or with more) has lost some, and which ones is a guess: its cells are
+    suspect (a row whose trailing printed blanks were dropped was shifted right this way, silently)."""
+    n = len(columns)
+    tail = tokens[-n:]
+    padded: list[Token | None] = [None] * (n - len(tail)) + list(tail)
+    if len(tokens) == n:
+        return Aligned(dict(zip(columns, padded)))
+    return Aligned(dict(zip(columns, padded)), suspect=True,
+                   notes=[f"{len(tokens)} cells for {n} columns: placed from the row's end, a guess"])
+
+
 def align(tokens: list[Token], columns: list[str], header: list[str], rules: list[Equation]) -> Aligned:
     """Map a row's value/blank tokens onto ``columns`` (cell keys, in table order).
 
@@ -381,9 +394,7 @@ def align(tokens: list[Token], columns: list[str], header: list[str], rules: lis
     if len(values) > n + threshold("max_extra_values"):
         return _too_many(values, columns)
     if len(values) < n and any(t.kind == "blank" for t in tokens):
-        tail = tokens[-n:]
-        padded: list[Token | None] = [None] * (n - len(tail)) + list(tail)
-        return Aligned(dict(zip(columns, padded)))
+        return _right_aligned(tokens, columns)
     run_together = _run_together(values, columns, rules)
     if run_together is not None:
         return run_together

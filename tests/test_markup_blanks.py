@@ -1,0 +1,65 @@
+"""A web page's or Word file's table row is its markup's cells: a printed blank after its last number
+keeps its own column (portals and Word files print blanks for none; 上海 2019's page showed the shift)."""
+
+from __future__ import annotations
+
+from extractor.api import extract
+from extractor.ingest.document import Span
+from extractor.template.align import align
+from extractor.template.numbers import tokenize
+from extractor.settings import Settings
+
+COLS = ["natural_person", "legal_commercial", "legal_research", "legal_social", "legal_service", "legal_other", "total"]
+ROWS = [("一、本年新收政府信息公开申请数量", [40, 6, None, None, 3, 2, 51]),
+        ("二、上年结转政府信息公开申请数量", [5, None, None, None, None, None, 5]),
+        ("（一）予以公开", [20, 4, None, None, 2, 2, None]),
+        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [7, None, None, None, None, None, None]),
+        ("1.本机关不掌握相关政府信息", [13, 2, None, None, 1, None, None]),
+        ("（七）总计", [40, 6, None, None, 3, 2, 51]),
+        ("四、结转下年度继续办理", [5, None, None, None, None, None, 5])]
+T4 = [3, None, None, 1, 4, 2, None, None, 1, 3, None, None, None, None, None]
+
+def _cells(values):
+    return "".join(f"<td>{'&nbsp;' if v is None else v}</td>" for v in values)
+
+def _page(path):
+    t3 = "".join(f"<tr><td colspan='3'>{label}</td>{_cells(v)}</tr>" for label, v in ROWS)
+    path.write_text(
+        "<html><head><meta charset='utf-8'><title>某某区2020年政府信息公开工作年度报告</title></head><body><div>"
+        "<p>某某区2020年政府信息公开工作年度报告</p><p>一、总体情况</p><p>本年依法公开政府信息。</p>"
+        "<p>三、收到和处理政府信息公开申请情况</p><table border='1'>"
+        "<tr><td colspan='3' rowspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td colspan='7'>申请人情况</td></tr>"
+        "<tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr>"
+        "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"
+        f"{t3}</table><p>四、政府信息公开行政复议、行政诉讼情况</p><table border='1'>"
+        "<tr><td colspan='5'>行政复议</td><td colspan='10'>行政诉讼</td></tr>"
+        "<tr><td rowspan='2'>结果维持</td><td rowspan='2'>结果纠正</td><td rowspan='2'>其他结果</td><td rowspan='2'>尚未审结</td>"
+        "<td rowspan='2'>总计</td><td colspan='5'>未经复议直接起诉</td><td colspan='5'>复议后起诉</td></tr>"
+        "<tr>" + "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>" * 2 + "</tr>"
+        f"<tr>{_cells(T4)}</tr></table><p>五、存在的主要问题及改进情况</p><p>无。</p><p>六、其他需要报告的事项</p><p>无。</p>"
+        "</div></body></html>", encoding="utf-8")
+    return path
+
+def test_trailing_printed_blanks_of_a_page_table_keep_their_columns(tmp_path):
+    tables = extract(_page(tmp_path / "page.html"), Settings(classify=False)).tables.model_dump()
+    t3, t4 = tables["t3"], tables["t4"]
+    assert [t3["granted"][c] for c in COLS[:-1]] == [20, 4, None, None, 2, 2]
+    assert [t3["unable_not_held"][c] for c in COLS[:-1]] == [13, 2, None, None, 1, None]
+    assert [t4["review_maintain"], t4["review_pending"], t4["review_total"]] == [3, 1, 4]
+    assert [t4["lit_direct_maintain"], t4["lit_direct_pending"], t4["lit_direct_total"]] == [2, 1, 3]
+    assert t4["lit_after_review_total"] is None
+
+
+def _row(texts: list[str]) -> list:
+    return [t for text in texts for t in tokenize(Span(text, method="ocr"), True)]
+
+
+def test_a_row_short_of_cells_is_placed_from_its_end_only_as_a_guess():
+    """Which cells a short row of values and blanks lost is unknown: placed from its end, its cells are
+    suspect (the dropped trailing blanks above shifted values right with status read); a row with one
+    cell per column places itself."""
+    columns = ["a", "b", "c", "d"]
+    short = align(_row(["5", "", "3"]), columns, columns, [])
+    assert short.suspect and [t and t.raw for t in short.cells.values()] == [None, "5", "", "3"]
+    full = align(_row(["5", "", "3", ""]), columns, columns, [])
+    assert not full.suspect and [t and t.raw for t in full.cells.values()] == ["5", "", "3", ""]
