@@ -3,10 +3,15 @@ keeps its own column (portals and Word files print blanks for none; 上海 2019'
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
+import pytest
+
 from extractor.api import extract
 from extractor.ingest.document import Span
 from extractor.template.align import align
-from extractor.template.numbers import tokenize
+from extractor.template.numbers import Token, tokenize
 from extractor.settings import Settings
 
 COLS = ["natural_person", "legal_commercial", "legal_research", "legal_social", "legal_service", "legal_other", "total"]
@@ -19,10 +24,15 @@ ROWS = [("一、本年新收政府信息公开申请数量", [40, 6, None, None,
         ("四、结转下年度继续办理", [5, None, None, None, None, None, 5])]
 T4 = [3, None, None, 1, 4, 2, None, None, 1, 3, None, None, None, None, None]
 
-def _cells(values):
+
+
+def _cells(values: list[int | None]) -> str:
     return "".join(f"<td>{'&nbsp;' if v is None else v}</td>" for v in values)
 
-def _page(path):
+
+
+def _page(path: Path) -> Path:
+    """A portal page's tables three and four, printing a blank (&nbsp;) for none, rows ending in blanks."""
     t3 = "".join(f"<tr><td colspan='3'>{label}</td>{_cells(v)}</tr>" for label, v in ROWS)
     path.write_text(
         "<html><head><meta charset='utf-8'><title>某某区2020年政府信息公开工作年度报告</title></head><body><div>"
@@ -40,8 +50,18 @@ def _page(path):
         "</div></body></html>", encoding="utf-8")
     return path
 
-def test_trailing_printed_blanks_of_a_page_table_keep_their_columns(tmp_path):
-    tables = extract(_page(tmp_path / "page.html"), Settings(classify=False)).tables.model_dump()
+
+def _word_file(path: Path) -> Path:
+    """The same page saved as a Word file by LibreOffice: the tables become Word tables, blanks empty cells."""
+    page = _page(path.with_suffix(".html"))
+    subprocess.run(["soffice", "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(path.parent),
+                    str(page)], check=True, capture_output=True, timeout=180)
+    return path.with_suffix(".docx")
+
+
+@pytest.mark.parametrize("make", [_page, _word_file], ids=["html", "docx"])
+def test_trailing_printed_blanks_of_a_page_table_keep_their_columns(tmp_path: Path, make) -> None:
+    tables = extract(make(tmp_path / "report.html"), Settings(classify=False)).tables.model_dump()
     t3, t4 = tables["t3"], tables["t4"]
     assert [t3["granted"][c] for c in COLS[:-1]] == [20, 4, None, None, 2, 2]
     assert [t3["unable_not_held"][c] for c in COLS[:-1]] == [13, 2, None, None, 1, None]
@@ -50,11 +70,11 @@ def test_trailing_printed_blanks_of_a_page_table_keep_their_columns(tmp_path):
     assert t4["lit_after_review_total"] is None
 
 
-def _row(texts: list[str]) -> list:
+def _row(texts: list[str]) -> list[Token]:
     return [t for text in texts for t in tokenize(Span(text, method="ocr"), True)]
 
 
-def test_a_row_short_of_cells_is_placed_from_its_end_only_as_a_guess():
+def test_a_row_short_of_cells_is_placed_from_its_end_only_as_a_guess() -> None:
     """Which cells a short row of values and blanks lost is unknown: placed from its end, its cells are
     suspect (the dropped trailing blanks above shifted values right with status read); a row with one
     cell per column places itself."""
