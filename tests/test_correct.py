@@ -147,6 +147,16 @@ def test_an_ocr_null_mark_is_suspect_with_a_warning_however_sure_the_reading():
     assert (typed.slots[key].raw, typed.slots[key].status) == ("X", "read")
 
 
+def test_a_weak_reading_no_re_read_can_read_says_so():
+    """The real 淮安 fax's page 4 is light: the re-reader gives nothing there (a light page's broken ink
+    would repeat the guess). Its weak readings are suspect saying no re-read gave a number, not that
+    re-reads disagreed (before: "re-reads disagree; read '0', re-read []")."""
+    rows = _real_fax_t3()
+    result = map_tables(rows, find_headings(rows), 2024, rereader=make_rereader({}, SETTINGS))
+    weak = [w for w in result.warnings if "suspect (" in w and "re-read" in w]
+    assert weak and all("no re-read gave a number" in w and "re-reads disagree" not in w for w in weak)
+
+
 def test_an_ocr_null_mark_is_suspect_whatever_its_confidence_and_a_typed_one_is_not():
     """Fax of office report seed 240: a printed "0" read "X" at 0.48; the real fax above an 8 read "X"
     at 0.92. Both are suspect; a typed one stays read."""

@@ -191,6 +191,8 @@ def _doubt(slot: Slot, readings: list[Reading], signed: bool) -> str:
     A weak reading is backed only by confident re-reads: re-reads as unsure as it (a fax "6" read
     "1" at 0.44 three times) repeat the guess, they do not confirm it.
     """
+    if not readings:
+        return "no re-read gave a number"  # a light page, or ink no variation reads
     agreed = consensus(readings)
     if agreed is None or agreed[0] != parse_number(slot.raw or ""):
         return "re-reads disagree"
