@@ -339,9 +339,10 @@ def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> 
 
 def _settled(placed: list[Token], doubtful: dict[int, list[list[Token]]], columns: list[str],
              rules: list[Equation]) -> dict[str, Token | None]:
-    """The readings of the doubtful regions under which the row's equations hold, when just one
-    set of the row's numbers makes them hold (``onefit.only_fit``); else those regions' columns are left empty (unknown, for the
-    table's other equations to infer), never filled by a guess at which column a number is in."""
+    """The readings of the doubtful regions under which the row's equations hold, when just one set
+    of the row's numbers makes them hold (``onefit.only_fit``); else those regions' columns are left
+    empty (unknown, for the table's other equations to infer), never filled by a guess at which
+    column a number is in."""
     unknown = list(placed)
     for at, options in doubtful.items():
         unknown[at:at + len(options[0])] = [_hole(None, t.span) for t in options[0]]

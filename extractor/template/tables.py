@@ -140,6 +140,8 @@ def settle(alternatives: dict[str, list[dict[str, Token | None]]], slots: dict[s
     the one combination of cuts under which no equation fails is taken; cells of other suspect rows
     count as unknown, so they can neither confirm nor refute a cut. Returns the rows settled."""
     rows = list(alternatives)
+    if not rows:
+        return []
     doubtful = {k for k, s in slots.items() if (s.row or s.table) in suspect and (s.row or s.table) not in rows}
     base = {k: None if k in doubtful else s.value for k, s in slots.items()}
     keys = {k for r in rows for cut in alternatives[r] for k in cut}
@@ -148,7 +150,7 @@ def settle(alternatives: dict[str, list[dict[str, Token | None]]], slots: dict[s
     def values_of(combination: tuple[dict[str, Token | None], ...]) -> dict[str, Number | None]:
         return base | {k: None if t is None else parse_number(t.raw) for cut in combination for k, t in cut.items()}
 
-    fitting = only_fit([alternatives[r] for r in rows], values_of, involved) if rows else None
+    fitting = only_fit([alternatives[r] for r in rows], values_of, involved)
     if fitting is None:
         return []
     for cut in fitting:
