@@ -154,15 +154,3 @@ def test_a_lost_cell_in_a_table_whose_columns_differ_in_width_leaves_its_column_
                      ("8", 487, 522)])
     aligned = align(_tokens(row), keys, keys, _row_rules(keys, "2021"))
     assert _read(aligned) == ["7", None, "0", "0", "0", "0", "8"]
-
-
-def test_a_null_mark_ocr_read_in_a_cell_is_suspect_but_printed_one_is_read():
-    """A fax of a real city report read the 8 of "7 1 0 0 0 0 8" as "X", a null mark: the total was
-    left empty with status "read" and no rule failed. On an image the mark may be a broken number."""
-    from extractor.template.slots import Slot
-
-    for method, status in (("ocr", "suspect"), ("pdf-text", "read")):
-        slot = Slot("t3", "denied_internal_affairs", "total")
-        span = Span("X", page=5, bbox=Box(487, 663, 522, 687), method=method, confidence=0.92)
-        slot.fill(_tokens(Row([span], table=True))[0])
-        assert (slot.value, slot.raw, slot.status) == (None, "X", status)

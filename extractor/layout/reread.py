@@ -58,13 +58,19 @@ def reread_cell(grey: np.ndarray, dpi: float, box: Box, engines: list[OcrEngine]
 def make_rereader(pages: Cleaned, settings: Settings) -> Rereader:
     """A function (page number, bbox in points) → candidate readings from the cleaned page images
     the layout read (``pages``); [] for pages without one, and for a light page (``PageImage.light``:
-    re-reading strokes the fax lost repeats the layout's guess, it would back it as agreement)."""
+    re-reading strokes the fax lost repeats the layout's guess, it would back it as agreement).
+
+    This is not ``ingest.marks.INK_DOUBT`` twice. An ink-doubt mark is one cell's: its reading cannot
+    be backed by re-reads, but a re-read may still show another value (a stripped "190" that another
+    engine reads 490 picks one explanation of a failing rule). A light page is every box on it: blank
+    cells and cells whose reading carries no mark are re-read too when a rule asks for a correction,
+    and there a re-read of broken ink must neither back, correct nor pick anything."""
     primary, other = resolve_engines(settings.ocr.engine)
     engines = [primary] + ([other] if other is not None else [])
 
     def reread(page: int, bbox: Box) -> list[Candidate]:
         found = pages.get(page)
-        if found is None or found.light:  # a light page's broken strokes read the same way again: no second opinion
+        if found is None or found.light:
             return []
         return reread_cell(found.image, found.dpi, bbox, engines, settings, found.bilevel)
 

@@ -13,14 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from itertools import combinations, product
-from math import comb, prod
+from itertools import combinations
+from math import comb
 from statistics import median
 
 from extractor.geometry import Box
 from extractor.ingest.document import Span
 from extractor.ingest.marks import SPLIT
 from extractor.template.numbers import Number, Token, parse_number, tokenize
+from extractor.template.onefit import only_fit
 from extractor.template.rules import Equation
 from extractor.template.spec import threshold
 
@@ -338,25 +339,25 @@ def _by_slot(tokens: list[Token], columns: list[str], rules: list[Equation]) -> 
 
 def _settled(placed: list[Token], doubtful: dict[int, list[list[Token]]], columns: list[str],
              rules: list[Equation]) -> dict[str, Token | None]:
-    """The readings of the doubtful regions under which the row's equations hold, when just one
-    combination makes them hold; else those regions' columns are left empty (unknown, for the
-    table's other equations to infer), never filled by a guess at which column a number is in."""
+    """The readings of the doubtful regions under which the row's equations hold, when just one set
+    of the row's numbers makes them hold (``onefit.only_fit``); else those regions' columns are left
+    empty (unknown, for the table's other equations to infer), never filled by a guess at which
+    column a number is in."""
     unknown = list(placed)
     for at, options in doubtful.items():
         unknown[at:at + len(options[0])] = [_hole(None, t.span) for t in options[0]]
-    if prod(len(o) for o in doubtful.values()) > threshold("max_run_together_combinations"):
-        return dict(zip(columns, unknown))
-    fitting = []
-    for combination in product(*doubtful.values()):
-        trial = list(placed)
+
+    def trial(combination: tuple[list[Token], ...]) -> list[Token]:
+        tokens = list(placed)
         for at, reading in zip(doubtful, combination):
-            trial[at:at + len(reading)] = reading
-        numbers = {c: parse_number(t.raw) if t.kind == "value" else None for c, t in zip(columns, trial)}
-        verdicts = [e.holds(numbers) for e in rules]
-        if any(verdicts) and all(v is not False for v in verdicts):
-            fitting.append((tuple(numbers.values()), trial))
-    distinct = {found for found, _ in fitting}
-    return dict(zip(columns, fitting[0][1] if len(distinct) == 1 else unknown))
+            tokens[at:at + len(reading)] = reading
+        return tokens
+
+    def numbers(combination: tuple[list[Token], ...]) -> dict[str, Number | None]:
+        return {c: parse_number(t.raw) if t.kind == "value" else None for c, t in zip(columns, trial(combination))}
+
+    found = only_fit(list(doubtful.values()), numbers, rules, same=lambda values: tuple(values.values()))
+    return dict(zip(columns, unknown if found is None else trial(found)))
 
 
 def _right_aligned(tokens: list[Token], columns: list[str]) -> Aligned:

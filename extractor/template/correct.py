@@ -191,6 +191,8 @@ def _doubt(slot: Slot, readings: list[Reading], signed: bool) -> str:
     A weak reading is backed only by confident re-reads: re-reads as unsure as it (a fax "6" read
     "1" at 0.44 three times) repeat the guess, they do not confirm it.
     """
+    if not readings:
+        return "no re-read gave a number"  # a light page, or ink no variation reads
     agreed = consensus(readings)
     if agreed is None or agreed[0] != parse_number(slot.raw or ""):
         return "re-reads disagree"
@@ -233,15 +235,19 @@ def _flag(slots: dict[str, Slot], keys: set[str] | list[str], why: str) -> list[
 
 
 def audit_blanks(slots: dict[str, Slot]) -> list[str]:
-    """An OCR'd cell read as blank may be a lost number: when it holds ink (low confidence), or when
-    its row has printed numbers (a faint 0 cleaned away leaves no ink, and a blank stops every rule
-    over the cell from being evaluated, so nothing else would catch it). So may a null mark ("X",
-    "/", "—") read unsure: a fax "0" broken into crossing strokes reads "X" at 0.48."""
+    """An OCR'd cell read as a null mark ("X", "/", "—") is suspect, however sure the reading: on a
+    copy it is as likely a number whose strokes fell apart as a mark the agency printed (a real fax
+    8 read "X" at 0.92, a fax 0 read "X" at 0.48), and a null stops every rule over the cell, so
+    nothing else would catch it. An OCR'd cell read blank may be a lost number too: when it holds
+    ink (low confidence), or when its row has printed numbers (a faint 0 cleaned away leaves no ink)."""
     numbered_rows = {(s.table, s.row) for s in slots.values() if s.value is not None}
     low = threshold("low_confidence")
-    doubtful = [k for k, s in slots.items() if s.status == "read" and s.value is None and _ocr(s)
-                and (s.span.confidence < low or (not s.raw and (s.table, s.row) in numbered_rows))]
-    return _flag(slots, doubtful, "blank or null mark where a number may have been lost")
+    unread = {k: s for k, s in slots.items() if s.status == "read" and s.value is None and _ocr(s)}
+    marks = [k for k, s in unread.items() if s.raw]
+    blanks = [k for k, s in unread.items() if not s.raw
+              and (s.span.confidence < low or (s.table, s.row) in numbered_rows)]
+    return (_flag(slots, marks, "null mark OCR'd in a cell: on a copy it may be a number whose strokes fell apart")
+            + _flag(slots, blanks, "blank where a number may have been lost"))
 
 
 def audit_money(slots: dict[str, Slot], money: set[str]) -> list[str]:

@@ -8,7 +8,6 @@ from extractor.ingest.document import Span
 from extractor.template.numbers import Number, Token, parse_number
 
 
-
 @dataclass(slots=True)
 class Slot:
     table: str
@@ -28,17 +27,14 @@ class Slot:
         return ".".join(p for p in (self.table, self.row, self.col) if p)
 
     def fill(self, token: Token | None, scale: int = 1) -> None:
-        """Take a token as read; None means the document had no cell here (stays "missing").
-
-        A null mark ("X", "—", "/") OCR'd in a cell is suspect: on a scan or fax it is as likely a
-        number whose strokes fell apart ("8" read "X") as a mark the agency printed."""
+        """Take a token as read; None means the document had no cell here (stays "missing"). How far
+        an OCR'd reading can be trusted is judged later, with the whole table (``correct.audit_*``)."""
         if token is None:
             return
         self.raw = token.raw
         self.span = token.span
         self.value = parse_number(token.raw, scale) if token.kind == "value" else None
-        ocr_null = token.kind == "value" and self.value is None and token.span.method == "ocr"
-        self.status = "suspect" if ocr_null else "read"
+        self.status = "read"
         self.method = token.span.method
         self.confidence = token.span.confidence
 

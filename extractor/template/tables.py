@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import product
-from math import prod
 
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
@@ -13,11 +11,11 @@ from extractor.template.correct import (Rereader, audit_blanks, audit_holes, aud
                                         audit_money, audit_signs, audit_weak, correct, values_of, weak_readings)
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.numbers import Number, Token, parse_number
+from extractor.template.onefit import only_fit
 from extractor.template.regions import table_regions
 from extractor.template.rules import checks as rule_checks
 from extractor.template.rules import Equation, infer, nonnegative, rule_set, typed_keys, verified
 from extractor.template.slots import Slot
-from extractor.template.spec import threshold
 
 
 @dataclass(slots=True)
@@ -142,22 +140,20 @@ def settle(alternatives: dict[str, list[dict[str, Token | None]]], slots: dict[s
     the one combination of cuts under which no equation fails is taken; cells of other suspect rows
     count as unknown, so they can neither confirm nor refute a cut. Returns the rows settled."""
     rows = list(alternatives)
-    if not rows or prod(len(alternatives[r]) for r in rows) > threshold("max_run_together_combinations"):
+    if not rows:
         return []
     doubtful = {k for k, s in slots.items() if (s.row or s.table) in suspect and (s.row or s.table) not in rows}
     base = {k: None if k in doubtful else s.value for k, s in slots.items()}
     keys = {k for r in rows for cut in alternatives[r] for k in cut}
     involved = [e for e in rules if e.hard and keys & set(e.keys)]
-    fitting = []
-    for combination in product(*(alternatives[r] for r in rows)):
-        values = dict(base)
-        for cut in combination:
-            values.update({k: None if t is None else parse_number(t.raw) for k, t in cut.items()})
-        if all(e.holds(values) is not False for e in involved) and any(e.holds(values) for e in involved):
-            fitting.append(combination)
-    if len(fitting) != 1:
+
+    def values_of(combination: tuple[dict[str, Token | None], ...]) -> dict[str, Number | None]:
+        return base | {k: None if t is None else parse_number(t.raw) for cut in combination for k, t in cut.items()}
+
+    fitting = only_fit([alternatives[r] for r in rows], values_of, involved)
+    if fitting is None:
         return []
-    for cut in fitting[0]:
+    for cut in fitting:
         for key, token in cut.items():
             slots[key].fill(token)
     return rows
