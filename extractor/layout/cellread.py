@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractor.ingest.marks import BROKEN_ZERO, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM, JOINED
+from extractor.ingest.marks import (BROKEN_ZERO, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM,
+                                    JOINED)
 from extractor.ingest.ocr import OcrEngine
-from extractor.layout.strokes import is_broken_zero
+from extractor.layout.strokes import glyph_box, is_broken_zero
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -41,6 +42,8 @@ _ZERO_GUESSES = "1()[]{}|lI!"
 _CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
+#: glyph ink wider than this many times its height per digit read holds a digit OCR did not read
+_LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
 
 
 def number_text(text: str) -> str | None:
@@ -283,10 +286,11 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
               trust: float) -> CellRead:
     """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR's
     reading is a guess at such sides (``zero_guess``): marked ``broken-zero``, a weak reading.
-    Anything else goes through ``broken_zero``, ``fax_stem`` and ``fax_open_loop``."""
-    if zero_guess(read, trust) and is_broken_zero(cell_crop(grey, box, dpi), dpi):
+    Anything else goes through ``broken_zero``, ``fax_stem``, ``fax_open_loop`` and ``fax_lost_digit``."""
+    crop = cell_crop(grey, box, dpi)
+    if zero_guess(read, trust) and is_broken_zero(crop, dpi):
         return read.marked(BROKEN_ZERO, "0", read.confidence if read.text.strip() else 0.0)
-    return fax_open_loop(fax_stem(broken_zero(read)))
+    return fax_lost_digit(crop, dpi, fax_open_loop(fax_stem(broken_zero(read))))
 
 
 def fax_stem(read: CellRead) -> CellRead:
@@ -317,6 +321,23 @@ def fax_open_loop(read: CellRead) -> CellRead:
         if digit in digits:
             read = read.marked(mark)
     return read
+
+
+def fax_lost_digit(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
+    """A fax number of two or more digits whose glyph ink is far wider than what was read (``glyph_box``
+    wider than ``fax_lost_digit_width`` times its height per glyph read, a point or minus counted as one)
+    is marked ``fax-lost-digit``: a digit the threshold thinned to broken strokes can be read as nothing,
+    or merged with its neighbour, while its ink stays (office report seed 602: 779 read "70" at 0.98,
+    its ink three digits wide). Re-reads see the same ink. One digit's box is no measure: a fax "0" or "1" often shares its crop with specks
+    and rule ends as wide as itself, and a box under 3 % of an inch high is specks."""
+    text = number_text(read.text) or ""
+    found = glyph_box(crop) if sum(ch.isdigit() for ch in text) >= 2 else None
+    if found is None:
+        return read
+    width, height = found[2] - found[0], found[3] - found[1]
+    if height < dpi * 0.03 or width <= _LOST_DIGIT_WIDTH * height * len(text):
+        return read
+    return read.marked(FAX_LOST_DIGIT)
 
 
 def zero_in_brackets(flat: str) -> bool:
