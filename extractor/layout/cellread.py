@@ -328,8 +328,9 @@ def fax_lost_digit(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
     wider than ``fax_lost_digit_width`` times its height per glyph read, a point or minus counted as one)
     is marked ``fax-lost-digit``: a digit the threshold thinned to broken strokes can be read as nothing,
     or merged with its neighbour, while its ink stays (office report seed 602: 779 read "70" at 0.98,
-    its ink three digits wide). Re-reads see the same ink. One digit's box is no measure: a fax "0" or "1" often shares its crop with specks
-    and rule ends as wide as itself, and a box under 3 % of an inch high is specks."""
+    its ink three digits wide). Re-reads see the same ink. One digit's box is no measure: a fax "0" or
+    "1" often shares its crop with specks and rule ends as wide as itself, and a box under 3 % of an
+    inch high is specks."""
     text = number_text(read.text) or ""
     found = glyph_box(crop) if sum(ch.isdigit() for ch in text) >= 2 else None
     if found is None:
