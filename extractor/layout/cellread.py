@@ -6,7 +6,8 @@ recognition model without detection (``read_cells``), a wrapped number joined. W
 200 dpi or on a fax the ink still shows: a minus before the digits (``signed_text``), print in a
 cell read blank (``has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``); a fax
 "1" that may be a "4" stripped to its stem is marked weak (``fax_stem``), a fax "3" or "4" that may be an
-"8" or a "9" whose thin arcs broke too (``fax_open_loop``). On a light fax page,
+"8" or a "9" whose thin arcs broke too (``fax_open_loop``), a fax number whose ink is wider than its
+digits as one that lost a digit (``fax_lost_digit``). On a light fax page,
 layout.lightcells reads more from the ink.
 layout.scan decides which cells to read so; layout.reread reads doubtful ones again later.
 """
