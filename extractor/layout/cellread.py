@@ -24,7 +24,7 @@ import numpy as np
 from extractor.ingest.marks import (BROKEN_ZERO, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM,
                                     JOINED)
 from extractor.ingest.ocr import OcrEngine
-from extractor.layout.strokes import glyph_box, is_broken_zero
+from extractor.layout.strokes import glyph_mask, is_broken_zero
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -324,8 +324,29 @@ def fax_open_loop(read: CellRead) -> CellRead:
     return read
 
 
+def number_ink(crop: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1) of a cell's number: its tallest glyph piece and the pieces beside it on
+    its line, each less than that piece's height from the run. A wide cell's specks elsewhere (a fax's
+    line noise, a real report's 处理决定 cells are half a page wide) are left out."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(glyph_mask(crop).astype(np.uint8), connectivity=8)
+    pieces = [tuple(int(v) for v in stats[i][:4]) for i in range(1, count)]
+    if not pieces:
+        return None
+    x, y, w, h = max(pieces, key=lambda p: p[3])
+    box = [x, y, x + w, y + h]
+    grown = True
+    while grown:
+        grown = False
+        for px, py, pw, ph in pieces:
+            beside = py < y + h and py + ph > y and px < box[2] + h and px + pw > box[0] - h
+            if beside and (px < box[0] or px + pw > box[2] or py < box[1] or py + ph > box[3]):
+                box = [min(box[0], px), min(box[1], py), max(box[2], px + pw), max(box[3], py + ph)]
+                grown = True
+    return box[0], box[1], box[2], box[3]
+
+
 def fax_lost_digit(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
-    """A fax number of two or more digits whose glyph ink is far wider than what was read (``glyph_box``
+    """A fax number of two or more digits whose ink is far wider than what was read (``number_ink``
     wider than ``fax_lost_digit_width`` times its height per glyph read, a point or minus counted as one)
     is marked ``fax-lost-digit``: a digit the threshold thinned to broken strokes can be read as nothing,
     or merged with its neighbour, while its ink stays (office report seed 602: 779 read "70" at 0.98,
@@ -333,7 +354,7 @@ def fax_lost_digit(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
     "1" often shares its crop with specks and rule ends as wide as itself, and a box under 3 % of an
     inch high is specks."""
     text = number_text(read.text) or ""
-    found = glyph_box(crop) if sum(ch.isdigit() for ch in text) >= 2 else None
+    found = number_ink(crop) if sum(ch.isdigit() for ch in text) >= 2 else None
     if found is None:
         return read
     width, height = found[2] - found[0], found[3] - found[1]
