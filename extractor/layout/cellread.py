@@ -43,7 +43,7 @@ _ZERO_GUESSES = "1()[]{}|lI!"
 _CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
-#: glyph ink wider than this many times its height per digit read holds a digit OCR did not read
+#: a number's ink wider than this many times its height per glyph read holds a digit OCR did not read
 _LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
 
 
