@@ -631,11 +631,13 @@ def test_one_fax_stem_a_passing_rule_covers_is_verified(tmp_path):
     assert (slot.value, slot.status, slot.verified) == (1, "read", True)
 
 
-@pytest.mark.parametrize("text, mark", [("3", "fax-3-or-8"), ("212", "lines-reread")])
+@pytest.mark.parametrize("text, mark", [("3", "fax-3-or-8"), ("4", "fax-4-or-9"), ("70", "fax-lost-digit"),
+                                        ("212", "lines-reread"), ("212", "glyph-digits")])
 def test_an_ink_doubt_no_rule_covers_is_suspect_though_rereads_repeat_it(tmp_path, text, mark):
     """Re-reads of the same ink repeat a doubt about the ink itself: a fax "8" whose left arcs broke
     reads "3" (``fax-3-or-8``); a seal copy's "2120" wrapped as "212" over "0" was read "212" as one
-    word, and its crop read line by line reads otherwise (``lines-reread``: the page's reading kept).
+    word, and its crop read line by line reads otherwise (``lines-reread``: the page's reading kept); so do
+    a fax "9" read "4", 779 read "70" from ink three digits wide, a light page's digits read slot by slot.
     处理决定数量 has no rule, so the marked reading is suspect; the same reading unmarked stands as read."""
     rows = _t2_report(tmp_path)
     marked = _with_repairs(rows, [_cell(rows, "行政许可", 3)], text, (mark,))

@@ -123,3 +123,16 @@ def test_a_fax_number_with_a_four_is_marked_as_a_nine_that_lost_its_top_arc():
     assert fax_zero(grey, box, DPI, CellRead("4", 0.926, "rapidocr"), 0.95).repairs == ("fax-4-or-9",)
     assert fax_zero(grey, box, DPI, CellRead("9", 0.99, "rapidocr"), 0.95).repairs == ()
     assert fax_zero(grey, box, DPI, CellRead("34", 0.99, "rapidocr"), 0.95).repairs == ("fax-3-or-8", "fax-4-or-9")
+
+
+def test_a_fax_number_whose_ink_is_wider_than_its_digits_is_marked_as_one_that_lost_a_digit():
+    """Office report seed 602's 集中采购 count 779 (this crop: its second "7" and the "9" thinned to
+    broken strokes) read "70" at 0.98 on its fax copy; no rule covers the cell, so it left as read.
+    Its ink is three digits wide: ``fax-lost-digit``, an ink doubt. Readings as wide as their ink
+    (this one read whole, the benchmark's "35" and "224") are not marked."""
+    grey, box = _cell("lost-digit-779-read-70-s602")
+    assert fax_zero(grey, box, DPI, CellRead("70", 0.977, "rapidocr"), 0.95).repairs == ("fax-lost-digit",)
+    assert fax_zero(grey, box, DPI, CellRead("779", 0.99, "rapidocr"), 0.95).repairs == ()
+    for name, digits in (("thirtyfive-tail-s3", "35"), ("two24-s16", "224")):
+        grey, box = _cell(name)
+        assert "fax-lost-digit" not in fax_zero(grey, box, DPI, CellRead(digits, 0.99, "rapidocr"), 0.95).repairs

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 
 from extractor.bench.synth import random_report
 from extractor.geometry import Box
@@ -22,7 +23,7 @@ from extractor.layout.scan import PageImage
 from extractor.layout.sections import find_headings
 from extractor.template import misreads
 from extractor.settings import OcrSettings, Settings
-from extractor.template.correct import SUGGESTED
+from extractor.template.correct import SUGGESTED, weak_readings
 from extractor.template.rules import rule_set
 from extractor.template.spec import template
 from extractor.template.tables import TableResult, map_tables
@@ -207,3 +208,17 @@ def test_of_several_explanations_the_one_a_re_read_backs_is_suggested():
                for w in result.warnings)
     for key in ("t3.denied_state_secret.legal_research", "t3.denied_security_stability.total"):
         assert result.slots[key].method != SUGGESTED
+
+
+@pytest.mark.parametrize("bound", ["max_nodes", "guard_cells"])
+def test_marked_readings_the_search_cannot_finish_on_stay_in_doubt(tmp_path, monkeypatch, bound):
+    """``settled`` lets passing rules pin a marked fax "1" only when it could search every combination of
+    known misreadings: past its work bound (``max_nodes``) or its most shifted cells (``guard_cells``)
+    the readings count as in doubt, never as pinned. (Fails when a search cut short counts as settled.)"""
+    result, _ = _generated(tmp_path, 22, {})
+    pinned = {k for k, s in result.slots.items() if s.span is not None and "fax-stem" in s.span.repairs
+              and s.status == "read"} - weak_readings(result.slots, RULES)
+    assert pinned
+    limit = misreads._limit
+    monkeypatch.setattr(misreads, "_limit", lambda name: 0 if name == bound else limit(name))
+    assert pinned <= weak_readings(result.slots, RULES)

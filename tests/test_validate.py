@@ -84,6 +84,17 @@ def _verify_uncovered(data: dict) -> None:
     cell["verified"] = True
 
 
+def _suspect_verified(data: dict) -> None:
+    """A suspect cell is never verified: a rule may pass only because two wrong values balance."""
+    _cell(data, "t3.granted.total")["status"] = "suspect"
+
+
+def _verified_by_a_suspect_cell(data: dict) -> None:
+    """A rule over a suspect cell verifies none of its cells: the record's flags must drop with it."""
+    cell = _cell(data, "t4.review_correct")
+    cell["status"], cell["verified"] = "suspect", False
+
+
 def _nonneg_lies(data: dict) -> None:
     _check(data, "NONNEG_INT", "t3")["ok"] = False
 
@@ -117,6 +128,8 @@ CASES: list[tuple[Callable[[dict], None], str]] = [
     (_drop_check, "T3_BALANCE (total): the tables evaluate it but the record states no check"),
     (_flip_verified, "t3.granted.total: verified="),
     (_verify_uncovered, ": verified=True, the rules give False"),
+    (_suspect_verified, "t3.granted.total: verified=True, the rules give False"),
+    (_verified_by_a_suspect_cell, "t4.review_maintain: verified=True, the rules give False"),
     (_nonneg_lies, "NONNEG_INT (t3): ok=False cells=[], the tables give ok=True"),
     (_missing_with_value, "t3.granted.total: status missing with value"),
     (_inferred_wrongly, "the rules give None"),

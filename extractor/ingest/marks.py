@@ -24,6 +24,8 @@ FAX_STEM = "fax-stem"
 FAX_OPEN_EIGHT = "fax-3-or-8"
 #: a fax "4" that may be a "9" whose thin top arc the threshold broke (the same stem and hook)
 FAX_OPEN_NINE = "fax-4-or-9"
+#: a fax number whose ink is far wider than its digits: a digit the threshold thinned may be lost from it
+FAX_LOST_DIGIT = "fax-lost-digit"
 #: a fax reading that may be a "1" or a "0" whose sides read without their curves
 FAX_ONE_OR_ZERO = "fax-1-or-0"
 #: a light fax page's number of several digits read slot by slot from its broken ink (layout/lightdigits.py)
@@ -43,6 +45,6 @@ PAGE_CUT = "page-cut"
 #: marks that doubt how layout put a cell's text together, not what its glyphs are
 ASSEMBLY = frozenset({JOINED, SPLIT})
 #: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
-INK_DOUBT = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, GLYPH_DIGITS, LINES_REREAD})
+INK_DOUBT = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_LOST_DIGIT, GLYPH_DIGITS, LINES_REREAD})
 #: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
 PLACE_DOUBT = frozenset({FUSED, RULE_LOST})

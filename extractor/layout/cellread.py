@@ -6,7 +6,8 @@ recognition model without detection (``read_cells``), a wrapped number joined. W
 200 dpi or on a fax the ink still shows: a minus before the digits (``signed_text``), print in a
 cell read blank (``has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``); a fax
 "1" that may be a "4" stripped to its stem is marked weak (``fax_stem``), a fax "3" or "4" that may be an
-"8" or a "9" whose thin arcs broke too (``fax_open_loop``). On a light fax page,
+"8" or a "9" whose thin arcs broke too (``fax_open_loop``), a fax number whose ink is wider than its
+digits as one that lost a digit (``fax_lost_digit``). On a light fax page,
 layout.lightcells reads more from the ink.
 layout.scan decides which cells to read so; layout.reread reads doubtful ones again later.
 """
@@ -20,9 +21,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractor.ingest.marks import BROKEN_ZERO, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM, JOINED
+from extractor.ingest.marks import (BROKEN_ZERO, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM,
+                                    JOINED)
 from extractor.ingest.ocr import OcrEngine
-from extractor.layout.strokes import is_broken_zero
+from extractor.layout.strokes import glyph_mask, is_broken_zero
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -41,6 +43,8 @@ _ZERO_GUESSES = "1()[]{}|lI!"
 _CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
+#: a number's ink wider than this many times its height per glyph read holds a digit OCR did not read
+_LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
 
 
 def number_text(text: str) -> str | None:
@@ -283,10 +287,11 @@ def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read:
               trust: float) -> CellRead:
     """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR's
     reading is a guess at such sides (``zero_guess``): marked ``broken-zero``, a weak reading.
-    Anything else goes through ``broken_zero``, ``fax_stem`` and ``fax_open_loop``."""
-    if zero_guess(read, trust) and is_broken_zero(cell_crop(grey, box, dpi), dpi):
+    Anything else goes through ``broken_zero``, ``fax_stem``, ``fax_open_loop`` and ``fax_lost_digit``."""
+    crop = cell_crop(grey, box, dpi)
+    if zero_guess(read, trust) and is_broken_zero(crop, dpi):
         return read.marked(BROKEN_ZERO, "0", read.confidence if read.text.strip() else 0.0)
-    return fax_open_loop(fax_stem(broken_zero(read)))
+    return fax_lost_digit(crop, dpi, fax_open_loop(fax_stem(broken_zero(read))))
 
 
 def fax_stem(read: CellRead) -> CellRead:
@@ -317,6 +322,45 @@ def fax_open_loop(read: CellRead) -> CellRead:
         if digit in digits:
             read = read.marked(mark)
     return read
+
+
+def number_ink(crop: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1) of a cell's number: its tallest glyph piece and the pieces beside it on
+    its line, each less than that piece's height from the run. A wide cell's specks elsewhere (a fax's
+    line noise, a real report's 处理决定 cells are half a page wide) are left out."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(glyph_mask(crop).astype(np.uint8), connectivity=8)
+    pieces = [tuple(int(v) for v in stats[i][:4]) for i in range(1, count)]
+    if not pieces:
+        return None
+    x, y, w, h = max(pieces, key=lambda p: p[3])
+    box = [x, y, x + w, y + h]
+    grown = True
+    while grown:
+        grown = False
+        for px, py, pw, ph in pieces:
+            beside = py < y + h and py + ph > y and px < box[2] + h and px + pw > box[0] - h
+            if beside and (px < box[0] or px + pw > box[2] or py < box[1] or py + ph > box[3]):
+                box = [min(box[0], px), min(box[1], py), max(box[2], px + pw), max(box[3], py + ph)]
+                grown = True
+    return box[0], box[1], box[2], box[3]
+
+
+def fax_lost_digit(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
+    """A fax number of two or more digits whose ink is far wider than what was read (``number_ink``
+    wider than ``fax_lost_digit_width`` times its height per glyph read, a point or minus counted as one)
+    is marked ``fax-lost-digit``: a digit the threshold thinned to broken strokes can be read as nothing,
+    or merged with its neighbour, while its ink stays (office report seed 602: 779 read "70" at 0.98,
+    its ink three digits wide). Re-reads see the same ink. One digit's box is no measure: a fax "0" or
+    "1" often shares its crop with specks and rule ends as wide as itself, and a box under 3 % of an
+    inch high is specks."""
+    text = number_text(read.text) or ""
+    found = number_ink(crop) if sum(ch.isdigit() for ch in text) >= 2 else None
+    if found is None:
+        return read
+    width, height = found[2] - found[0], found[3] - found[1]
+    if height < dpi * 0.03 or width <= _LOST_DIGIT_WIDTH * height * len(text):
+        return read
+    return read.marked(FAX_LOST_DIGIT)
 
 
 def zero_in_brackets(flat: str) -> bool:
