@@ -219,3 +219,24 @@ def test_a_light_cell_left_unread_takes_a_lone_digit_its_ink_reads_surely():
            for box, text, _ in LONE_DIGITS]
     assert [g.text for g in got] == ["2", "5", "4", "4", "", "∴", ""]
     assert all(g.repairs == ("glyph-digits",) for g in got[:4])
+
+
+#: more cells of the same page that OCR read "1" or "11" (``fax-stem``): boxes in the strip, reading, truth
+STEM_DIGITS = [((0, 0, 46, 54), "1", "2"), ((46, 0, 92, 53), "1", "4"), ((92, 0, 137, 53), "11", "4"),
+               ((137, 0, 182, 54), "1", "1"), ((182, 0, 227, 54), "1", "1"), ((227, 0, 272, 53), "1", "4"),
+               ((272, 0, 317, 27), "11", "0")]
+
+
+def test_a_light_cell_read_1_takes_the_digit_its_slot_reads_surely():
+    """OCR reads "1" or "11" for the upright remains of a light "2", "4" or zero as well as for a
+    "1": the slot reads the 2, both 4s that kept more than a stem and the zero (weak,
+    ``glyph-digits``, OCR's fax marks dropped); true ones stay "1", and a "4" stripped to its stem
+    stays the "1" OCR read (``fax-stem``: suspect), not a digit the ink does not show."""
+    from extractor.layout.cellread import CellRead, cell_crop
+    from extractor.layout.lightdigits import light_digits
+
+    strip = cv2.imread(str(CELLS / "light-stem-digits-s240.png"), cv2.IMREAD_GRAYSCALE)
+    got = [light_digits(cell_crop(strip, box, 200.0), CellRead(text, 0.5, "rapidocr", ("fax-stem",)), 10.0)
+           for box, text, _ in STEM_DIGITS]
+    assert [g.text for g in got] == ["2", "4", "4", "1", "1", "1", "0"]
+    assert [g.repairs for g in got] == [("glyph-digits",)] * 3 + [("fax-stem",)] * 3 + [("glyph-digits",)]

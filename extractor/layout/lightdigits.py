@@ -23,7 +23,7 @@ import numpy as np
 
 from extractor.ingest.marks import (BROKEN_ZERO, ENGINES_DISAGREE, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE,
                                     FAX_STEM, GLYPH_DIGITS)
-from extractor.layout.cellread import CellRead, number_text
+from extractor.layout.cellread import ZERO_SIDES, CellRead, number_text
 from extractor.layout.strokes import glyph_mask
 from extractor.resources import data_path, load_json
 
@@ -253,18 +253,20 @@ def light_digits(crop: np.ndarray, read: CellRead, width: float, model: DigitMod
     """A light page's number cell whose ink holds two or more digits (``read_number``) takes that
     number in place of what OCR made of the fragments ("74" for 1,379, "1.01" for 1,029, nothing),
     marked ``glyph-digits``: a guess from broken ink, weak, suspect unless a rule verifies it.
-    A cell OCR left without a number takes a lone digit too when the slot is sure of it and
-    the digit is none a light zero or a stripped "4" leaves ink like (``_single``). A single digit
-    OCR read, or a zero the zero test settled, is left to the tests of ``lightcells``; a cell taller than two lines of digits (a header, a label) is not read; a
+    A cell OCR left without a number, or read "1"/"11" (what it makes of the upright remains of a
+    "2", "4", "7" or a zero as well as of a "1"), takes a lone digit too when the slot is sure of
+    it and the digit is none a light zero or a stripped "4" leaves ink like (``_single``). Another
+    single digit OCR read, or a zero the zero test settled, is left to the tests of ``lightcells``; a cell taller than two lines of digits (a header, a label) is not read; a
     reading less sure than ``min_score`` (specks beside a zero's sides read as digits) is not taken.
     OCR's marks about the fragments (``fax-stem`` …) go with its reading."""
     number = number_text(read.text)
-    if BROKEN_ZERO in read.repairs or (number is not None and sum(c.isdigit() for c in number) < 2):
+    strokes = number in ZERO_SIDES  # what OCR makes of any digit's upright remains
+    if BROKEN_ZERO in read.repairs or (number is not None and not strokes and sum(c.isdigit() for c in number) < 2):
         return read
     if crop.shape[0] > MAX_CELL_H * width:
         return read
     got = read_number(crop, width, model)
-    if got is None or got[0] == number or not (_several(got) or (number is None and _single(got))):
+    if got is None or got[0] == number or not (_several(got) or ((number is None or strokes) and _single(got))):
         return read
     kept = tuple(r for r in read.repairs if r not in _OCR_MARKS)
     return CellRead(got[0], float(np.exp(got[1])), read.engine, kept + (GLYPH_DIGITS,))
