@@ -240,3 +240,29 @@ def test_a_light_cell_read_1_takes_the_digit_its_slot_reads_surely():
            for box, text, _ in STEM_DIGITS]
     assert [g.text for g in got] == ["2", "4", "4", "1", "1", "1", "0"]
     assert [g.repairs for g in got] == [("glyph-digits",)] * 3 + [("fax-stem",)] * 3 + [("glyph-digits",)]
+
+
+@pytest.mark.slow
+def test_a_fax_page_whose_rows_are_parted_above_a_cut_cell_is_read_without_a_traceback(tmp_path):
+    """Page 3 of the fax copy of the office report of seed 554 (nearly light: 55 glyph pieces per
+    1000 px) has a cell cut under its header's text (``split_under_text``) and a row parted above
+    it (``split_lost_rows``): the parting moved the cut cell one row down, and marking it
+    ``rule-lost`` looked up the old cell (KeyError: the whole report was lost)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is needed to export the report")
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from extractor.bench.degrade import make_copy, write_copy
+    from extractor.bench.office import build_office_corpus
+    from extractor.ingest.document import Page
+    from extractor.layout.scan import scan_page
+
+    item = build_office_corpus(tmp_path, 1, 554, "2019")[0]
+    copy = write_copy(make_copy(item.pdf, "fax", item.seed), tmp_path / "fax")
+    pdf_page = pdfium.PdfDocument(str(copy))[2]
+    image = next(o.get_bitmap().to_numpy() for o in pdf_page.get_objects() if o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE)
+    grey = np.ascontiguousarray(image[..., 0] if image.ndim == 3 else image)
+    page = Page(number=3, width=595.0, height=842.0, ocr=True, image=grey, dpi=150.0)
+    scanned = scan_page(page, SETTINGS)
+    assert scanned.tables and any(c.text for t in scanned.tables for row in t.rows for c in row)
