@@ -28,7 +28,8 @@ FAX_OPEN_NINE = "fax-4-or-9"
 FAX_LOST_DIGIT = "fax-lost-digit"
 #: a fax reading that may be a "1" or a "0" whose sides read without their curves
 FAX_ONE_OR_ZERO = "fax-1-or-0"
-#: a light fax page's number of several digits read slot by slot from its broken ink (layout/lightdigits.py)
+#: a light fax page's number (several digits, or a lone digit OCR missed) read slot by slot from its broken ink
+#: (layout/lightdigits.py)
 GLYPH_DIGITS = "glyph-digits"
 #: a number the page pass read as one word that its cell's crop, read line by line, reads otherwise (the
 #: page's reading is kept): the other line may be a wrapped digit ("212" over "0") or a speck ("7", "77")

@@ -23,13 +23,16 @@ import numpy as np
 
 from extractor.ingest.marks import (BROKEN_ZERO, ENGINES_DISAGREE, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE,
                                     FAX_STEM, GLYPH_DIGITS)
-from extractor.layout.cellread import CellRead, number_text
+from extractor.layout.cellread import ZERO_SIDES, CellRead, number_text
 from extractor.layout.strokes import glyph_mask
 from extractor.resources import data_path, load_json
 
 _DIGITS = load_json("scan.json")["strokes"]["light"]["digits"]
 #: a reading less sure than this (mean log-probability per slot) or longer than this is not taken
 MIN_SCORE, MAX_DIGITS = float(_DIGITS["min_score"]), int(_DIGITS["max_digits"])
+#: the lone digits a cell OCR left without a number may take from its ink, and how sure the slot must be:
+#: not 1 (a "4" stripped to its stem), 6, 8 or 9 (what a light zero keeps), nor 3 (a 9's right column)
+SINGLE_DIGITS, SINGLE_MIN_SCORE = str(_DIGITS["single"]["digits"]), float(_DIGITS["single"]["min_score"])
 #: marks about OCR's reading of the fragments, dropped with it
 _OCR_MARKS = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_ONE_OR_ZERO, ENGINES_DISAGREE})
 #: a number cell holds one or two lines of digits: a taller one is a header or a label's cell
@@ -250,17 +253,32 @@ def light_digits(crop: np.ndarray, read: CellRead, width: float, model: DigitMod
     """A light page's number cell whose ink holds two or more digits (``read_number``) takes that
     number in place of what OCR made of the fragments ("74" for 1,379, "1.01" for 1,029, nothing),
     marked ``glyph-digits``: a guess from broken ink, weak, suspect unless a rule verifies it.
-    A single digit OCR read, or a zero the zero test settled, is left to the tests of
-    ``lightcells``; a cell taller than two lines of digits (a header, a label) is not read; a
+    A cell OCR left without a number, or read "1"/"11" (what it makes of the upright remains of a
+    "2", "4", "7" or a zero as well as of a "1"), takes a lone digit too when the slot is sure of
+    it and the digit is none a light zero or a stripped "4" leaves ink like (``_single``). Another
+    single digit OCR read, or a zero the zero test settled, is left to the tests of ``lightcells``; a cell taller than two lines of digits (a header, a label) is not read; a
     reading less sure than ``min_score`` (specks beside a zero's sides read as digits) is not taken.
     OCR's marks about the fragments (``fax-stem`` …) go with its reading."""
     number = number_text(read.text)
-    if BROKEN_ZERO in read.repairs or (number is not None and sum(c.isdigit() for c in number) < 2):
+    strokes = number in ZERO_SIDES  # what OCR makes of any digit's upright remains
+    if BROKEN_ZERO in read.repairs or (number is not None and not strokes and sum(c.isdigit() for c in number) < 2):
         return read
     if crop.shape[0] > MAX_CELL_H * width:
         return read
     got = read_number(crop, width, model)
-    if got is None or not 2 <= len(got[0]) <= MAX_DIGITS or got[1] < MIN_SCORE or got[0] == number:
+    if got is None or got[0] == number or not (_several(got) or ((number is None or strokes) and _single(got))):
         return read
     kept = tuple(r for r in read.repairs if r not in _OCR_MARKS)
     return CellRead(got[0], float(np.exp(got[1])), read.engine, kept + (GLYPH_DIGITS,))
+
+
+def _several(got: tuple[str, float]) -> bool:
+    """A reading of two or more digits sure enough to take (``min_score``, ``max_digits``)."""
+    return 2 <= len(got[0]) <= MAX_DIGITS and got[1] >= MIN_SCORE
+
+
+def _single(got: tuple[str, float]) -> bool:
+    """A lone digit sure enough to take, and one that no other digit's broken remains resemble:
+    a light zero's sides read "6" or "8" far more often than a real 6 or 8 is there, so those (with
+    1, 3 and 9) are left to the zero and one tests (``single`` in data/scan.json)."""
+    return len(got[0]) == 1 and got[0] in SINGLE_DIGITS and got[1] >= SINGLE_MIN_SCORE

@@ -336,7 +336,9 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
         table, cut = split_under_text(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
         if cleaned.bilevel:
             table, parted = split_lost_rows(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
-            cut |= parted
+            # a row parted above a cut cell moves it down a row: the same box, now another grid cell
+            boxes = {cell.box for cell in cut}
+            cut = {cell for cell in table.cells if cell.box in boxes} | parted
         reads, words, measured = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel,
                                             cleaned.light, zero_width)
         zero_width = measured or zero_width
