@@ -41,6 +41,8 @@ _ZERO_GUESSES = "1()[]{}|lI!"
 _CELL = load_json("scan.json")["cell"]
 #: paper-to-ink contrast (grey levels) above which a cell crop holds real print
 _CLEAR_INK = float(_CELL["clear_ink"])
+#: blank pixel rows (inches) inside a line of glyphs where a fax dropped scan lines: no gap between lines
+_SCANLINE_GAP_IN = float(_CELL["scanline_gap_in"])
 
 
 def number_text(text: str) -> str | None:
@@ -83,11 +85,20 @@ class CellRead:
 
 def ink_bands(binary: np.ndarray, dpi: float) -> list[tuple[int, int]]:
     """Text line bands of a cell crop from its row ink profile (stacked glyphs: one band each);
-    anything lower than 3 % of an inch is a speck."""
+    anything lower than 3 % of an inch is a speck.
+
+    A fax drops whole scan lines: one blank pixel row across a line of digits cut it into a top and
+    a bottom half, each a band of its own, and each half's crop (padded) held the whole line, read
+    twice ("27" over "1" read "27271"). Wrapped lines are parted by their leading, several pixel
+    rows, so gaps of up to ``_SCANLINE_GAP_IN`` are no gap between lines.
+    """
     min_height = max(3, int(dpi * 0.03))
-    rows = np.count_nonzero(binary, axis=1) > 0
+    rows = (np.count_nonzero(binary, axis=1) > 0).astype(np.uint8)
+    gap = int(round(_SCANLINE_GAP_IN * dpi))
+    if gap and rows.size:
+        rows = cv2.morphologyEx(rows[:, None], cv2.MORPH_CLOSE, np.ones((gap + 1, 1), np.uint8))[:, 0]
     bands, start = [], None
-    for y, on in enumerate(list(rows) + [False]):
+    for y, on in enumerate([*rows.tolist(), 0]):
         if on and start is None:
             start = y
         elif not on and start is not None:

@@ -19,7 +19,8 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
-from extractor.ingest.marks import BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE, LINES_REREAD, RULE_LOST
+from extractor.ingest.marks import (BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE, LINES_REREAD, RULE_LOST,
+                                    STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
@@ -36,6 +37,8 @@ from extractor.settings import Settings
 
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+#: a whole number with a dot after it and nothing more: no printed number ends so
+_STRAY_DOT = re.compile(r"-?\d+\.")
 _CELL = load_json("scan.json")["cell"]
 #: share of a number's word box, each side, that may still hold a rule (loose OCR boxes)
 _CORE_TRIM = float(_CELL["number_core_trim"])
@@ -175,6 +178,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                                  settings, zero_width)
         reads = dict(zip(reads, lit))
     for cell, read in reads.items():
+        if bilevel and _STRAY_DOT.fullmatch(read.text):
+            read = read.marked(STRAY_DOT, read.text[:-1])
         if number_text(read.text) is not None:
             # a number read slot by slot took all its line's ink, a dash's too: no sign on top of it
             glyphs = GLYPH_DIGITS in read.repairs
