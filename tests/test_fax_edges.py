@@ -9,7 +9,7 @@ import cv2
 
 from extractor.ingest.document import Page, Row, Span
 from extractor.ingest.ocr.base import get_ocr_engine
-from extractor.layout.cellread import ink_lines, read_cell_crop
+from extractor.layout.cellread import crop_lines, ink_lines, read_cell_crop
 from extractor.layout.scan import page_rows
 from extractor.layout.sections import find_headings
 from extractor.settings import OcrSettings, Settings
@@ -140,6 +140,6 @@ def test_a_line_of_digits_a_dropped_scan_line_cut_is_read_once():
     row or two inside a line is no gap between lines."""
     grey = cv2.imread(str(CELLS / "twoseventyone-scanline-s509.png"), cv2.IMREAD_GRAYSCALE)
     box = (0, 0, grey.shape[1], grey.shape[0])
-    assert ink_lines(grey, box, 200.0) == 2
+    assert len(crop_lines(grey, box, 200.0, digits=True)) == 2
     settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
     assert read_cell_crop(get_ocr_engine("rapidocr"), grey, box, 200.0, settings, True).text == "271"
