@@ -129,6 +129,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     and lone "1"s OCR missed are read from their strokes (``light_cells``; by the ``zero_width`` an
     earlier light page of the document measured when this table has too few zeros to measure by),
     and every number is marked ``light-page``: a weak reading, suspect unless a rule verifies it.
+    A fax number read with a dot after its last digit (a speck: "2.") loses the dot, marked ``stray-dot``.
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}

@@ -39,9 +39,9 @@ def _label_tail(tokens: list[Token], upcoming: list[Label]) -> bool:
     cuts the label's cell as it cuts the numbers' ("3.危及“三安" | "全、三稳定”"): text before the
     first number that reads as no label to come."""
     first = next((i for i, t in enumerate(tokens) if t.kind == "value"), len(tokens))
-    texts = [t for i, t in enumerate(tokens) if t.kind == "text"]
-    return all(i < first for i, t in enumerate(tokens) if t.kind == "text") and not any(
-        best_match(t.raw, upcoming, threshold("row_floor")) is not None for t in texts)
+    texts = [i for i, t in enumerate(tokens) if t.kind == "text"]
+    return all(i < first for i in texts) and not any(
+        best_match(tokens[i].raw, upcoming, threshold("row_floor")) is not None for i in texts)
 
 
 @dataclass(slots=True)
