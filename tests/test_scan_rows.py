@@ -407,3 +407,15 @@ def test_a_page_cut_rest_over_a_cell_whose_column_rule_was_lost_joins_nothing():
     assert cut_joins(above, [value("1", 3, 319, 374), value("2", 3, 402, 429)]) is None
     joined = cut_joins(above, [value("2", 3, 402, 429)])
     assert joined is not None and joined[2].raw == "1012" and PAGE_CUT in joined[2].span.repairs
+
+
+def test_a_page_cut_rest_with_the_tail_of_its_label_joins_the_row_above():
+    """office_2021_00513's fax (seed 513, table 三 as the layout read it): the page break cuts the row
+    "3.危及“三安全、三稳定”" in its label too, so the rest atop page 4 holds the label's tail
+    ("全一稳定“") beside the feet "40" "40" of the numbers "9" "9" on page 3. Refused for its text, the
+    rest joined nothing and 9, 9 left as read, a balanced row, silent; the tail reads as no label to
+    come, so the rest joins: 940, 940, weak."""
+    stream = _t3_stream("office_2021_00513-fax-t3.json", "2021")
+    assert _values(stream, "denied_security_stability") == ["0", "0", "0", "0", "0", "940", "940"]
+    assert "denied_security_stability" in stream.weak
+    assert _values(stream, "denied_third_party")[:4] == ["0", "0", "0", "0"]

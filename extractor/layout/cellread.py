@@ -45,6 +45,8 @@ _CELL = load_json("scan.json")["cell"]
 _CLEAR_INK = float(_CELL["clear_ink"])
 #: a number's ink wider than this many times its height per glyph read holds a digit OCR did not read
 _LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
+#: blank pixel rows (inches) inside a line of glyphs where a fax dropped scan lines: no gap between lines
+_SCANLINE_GAP_IN = float(_CELL["scanline_gap_in"])
 
 
 def number_text(text: str) -> str | None:
@@ -85,20 +87,32 @@ class CellRead:
                         self.engine, tuple(dict.fromkeys(self.repairs + (repair,))))
 
 
-def ink_bands(binary: np.ndarray, dpi: float) -> list[tuple[int, int]]:
+def ink_bands(binary: np.ndarray, dpi: float, digits: bool = False) -> list[tuple[int, int]]:
     """Text line bands of a cell crop from its row ink profile (stacked glyphs: one band each);
-    anything lower than 3 % of an inch is a speck."""
+    anything lower than 3 % of an inch is a speck.
+
+    ``digits`` (a number's crop): a fax drops whole scan lines, and one blank pixel row across a line
+    of digits cut it into a top and a bottom half, each a band of its own, whose crops (padded) each
+    held the whole line, read twice ("27" over "1" read "27271"). Digits leave the top and foot of
+    their line's height blank, so lines of a wrapped number are parted by several pixel rows: two
+    bands, each a line's worth, no further apart than ``_SCANLINE_GAP_IN`` are one line. (Stacked
+    CJK glyphs fill their height and may stand that close: not in a text cell.)
+    """
     min_height = max(3, int(dpi * 0.03))
+    gap = int(round(_SCANLINE_GAP_IN * dpi)) if digits else -1
     rows = np.count_nonzero(binary, axis=1) > 0
-    bands, start = [], None
-    for y, on in enumerate(list(rows) + [False]):
+    runs: list[tuple[int, int]] = []
+    start = None
+    for y, on in enumerate([*rows.tolist(), False]):
         if on and start is None:
             start = y
         elif not on and start is not None:
-            if y - start >= min_height:
-                bands.append((start, y))
+            if runs and start - runs[-1][1] <= gap and min(y - start, runs[-1][1] - runs[-1][0]) >= min_height:
+                runs[-1] = (runs[-1][0], y)
+            else:
+                runs.append((start, y))
             start = None
-    return bands
+    return [(a, b) for a, b in runs if b - a >= min_height]
 
 
 def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
@@ -125,12 +139,13 @@ def ink_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> i
     return len(ink_bands(_ink(cell_crop(grey, box, dpi)), dpi))
 
 
-def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0) -> list[np.ndarray]:
+def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0,
+               digits: bool = False) -> list[np.ndarray]:
     """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
-    paper; ``scale`` > 1 enlarges them (re-reads)."""
+    paper; ``scale`` > 1 enlarges them (re-reads); ``digits``: a number's (``ink_bands``)."""
     crop = cell_crop(grey, box, dpi)
     binary = _ink(crop)
-    bands = ink_bands(binary, dpi)
+    bands = ink_bands(binary, dpi, digits)
     if not bands:
         return []
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
@@ -158,7 +173,7 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, 
                dpi: float, settings: Settings, scale: float = 1.0) -> list[CellRead]:
     """Cells (box, numeric) read from their crops: all lines of one mode go to the recognition
     model in one batch, no detection."""
-    lines = [crop_lines(grey, box, dpi, scale) for box, _ in jobs]
+    lines = [crop_lines(grey, box, dpi, scale, numeric) for box, numeric in jobs]
     got: dict[int, list[tuple[str, float]]] = {}
     for numeric in (True, False):
         idx = [i for i, (_, n) in enumerate(jobs) if n is numeric and lines[i]]

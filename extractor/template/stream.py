@@ -34,6 +34,16 @@ class Stream:
     weak: set[str] = field(default_factory=set)  # rows opened by their place only (label badly read)
 
 
+def _label_tail(tokens: list[Token], upcoming: list[Label]) -> bool:
+    """Is the text of a page's first ruled row, if any, the rest of the label above it? The page break
+    cuts the label's cell as it cuts the numbers' ("3.危及“三安" | "全、三稳定”"): text before the
+    first number that reads as no label to come."""
+    first = next((i for i, t in enumerate(tokens) if t.kind == "value"), len(tokens))
+    texts = [i for i, t in enumerate(tokens) if t.kind == "text"]
+    return all(i < first for i in texts) and not any(
+        best_match(tokens[i].raw, upcoming, threshold("row_floor")) is not None for i in texts)
+
+
 @dataclass(slots=True)
 class _Walk:
     """Where the walk through a table's physical rows stands: the row tokens go to (``current``, -1
@@ -100,7 +110,7 @@ class _Walk:
         if not table.width or current < 0 or table.labels[current].id not in table.data_ids:
             return False
         following = next((lab for lab in table.labels[current + 1:] if lab.id in table.data_ids), None)
-        if following is None or any(t.kind == "text" for t in tokens):
+        if following is None or not _label_tail(tokens, table.labels[current + 1:]):
             return False
         if not named_next(table, current, following, Unopened(tokens, [], after, True, False)):
             return False
