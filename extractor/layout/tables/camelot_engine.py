@@ -11,6 +11,7 @@ import logging
 import warnings
 from typing import Any
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
@@ -23,6 +24,10 @@ from extractor.layout.repair import join_cell_text
 from extractor.layout.tables.base import RawCell, RawTable, slot_regions
 
 LATTICE_RESOLUTION = 150
+#: two parallel hairlines closer than this (points) are drawn as one rule: a web page printed by a
+#: browser boxes every cell of a ``cellspacing`` table on its own, so each rule is a pair of hairlines
+#: 0.75-1.5 pt apart, broken at every row
+DOUBLE_RULE_GAP_PT = 2.25
 
 
 class _PageRaster:
@@ -41,7 +46,20 @@ class _PageRaster:
         finally:
             doc.close()
         grey = grey[:, :, 0] if grey.ndim == 3 else grey
+        grey = _one_rule_per_pair(grey, self.dpi)
         return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
+
+
+def _one_rule_per_pair(grey: np.ndarray, dpi: float) -> np.ndarray:
+    """The page with ink closed over gaps narrower than ``DOUBLE_RULE_GAP_PT``.
+
+    camelot keeps a vertical rule only where it is longer than a fifteenth of the page: a printed
+    page's per-cell boxes give column rules one row long, each a pair of hairlines, and camelot lost
+    most of them (label and values of a row fused into one cell). Closed, each pair is one rule
+    running the table's height; a single rule or a glyph keeps its outline.
+    """
+    k = max(2, int(round(DOUBLE_RULE_GAP_PT * dpi / 72)))
+    return cv2.morphologyEx(grey, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
 
 
 class CamelotEngine:

@@ -166,7 +166,7 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
     binary = binarize(grey)
     h, v = rule_masks(binary, dpi, broken_rules)
     if text_lines:
-        v = erase_inside(v, text_lines, vertical=True)
+        v = erase_inside(v, text_lines, vertical=True, ink=binary)
         h = erase_inside(h, text_lines, vertical=False)
     frame = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(frame)

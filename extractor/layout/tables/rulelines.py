@@ -186,21 +186,48 @@ def line_ink(own: np.ndarray, x: int, y: int, binary: np.ndarray, across: np.nda
     return along / rows.size, beside / rows.size
 
 
-def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool) -> np.ndarray:
+def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.ndarray | None = None) -> np.ndarray:
     """``mask`` without rule pieces that run through the middle of a line of words.
 
     In a row barely taller than its text, a vertical glyph stroke bridged to the rules above and
     below looks like a column rule, and the label "规章" falls apart into columns. A real rule
     never crosses the middle of a word line that OCR found, so rule pixels there are dropped
     (the line's ends are kept: a rule may touch them); likewise for horizontal strokes.
+    ``ink`` (the page's binary ink): column-rule pixels are kept where a drawn line runs on
+    unbroken past the line of words (``_ruled_through``).
     """
     out = mask.copy()
     for x0, y0, x1, y1 in boxes:
         inset = 0.12 * (y1 - y0)
         if vertical:
-            out[int(y0):int(y1) + 1, int(x0 + inset):max(int(x0 + inset), int(x1 - inset))] = 0
+            left, right = int(x0 + inset), max(int(x0 + inset), int(x1 - inset))
+            erased = np.ones(right - left, dtype=bool)
+            if ink is not None:
+                erased &= ~_ruled_through(ink, int(y0), int(y1), left, right)
+            out[int(y0):int(y1) + 1, left:right][:, erased[:max(0, out.shape[1] - left)]] = 0
         else:
             out[int(y0 + inset):max(int(y0 + inset), int(y1 - inset)), int(x0):int(x1) + 1] = 0
+    return out
+
+
+def _ruled_through(ink: np.ndarray, y0: int, y1: int, left: int, right: int) -> np.ndarray:
+    """Which columns from ``left`` to ``right`` hold ink unbroken (a pixel either way) from half a
+    word line's height above it to as far below: a drawn column rule that the text touches.
+
+    A web page printed with no cell padding sets its text against the column rules; OCR's box for
+    "4529" or "1.属于国家秘密" then takes in the rule beside it, and erasing the box's middle erased
+    the rule: a printed table's rows came out as one cell from label to right edge. A glyph stroke
+    ends within its line, and one bridged to a row rule is not unbroken ink, so those are still erased.
+    """
+    reach = max(2, (y1 - y0) // 2)
+    top, bottom = y0 - reach, y1 + reach + 1
+    if right <= left or left < 0 or top < 0 or bottom > ink.shape[0]:
+        return np.zeros(max(0, right - left), dtype=bool)
+    lo, hi = max(0, left - 1), min(ink.shape[1], right + 1)
+    near = cv2.dilate((ink[top:bottom, lo:hi] > 0).astype(np.uint8), _kernel(3, 1)).all(axis=0)
+    out = np.zeros(right - left, dtype=bool)
+    part = near[left - lo:left - lo + right - left]
+    out[:part.size] = part
     return out
 
 
