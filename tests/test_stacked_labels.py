@@ -70,8 +70,14 @@ def test_a_label_cell_the_grid_merged_down_a_block_opens_its_rows_in_order_as_re
     assert not stream.weak
     upcoming = labels[[lab.id for lab in labels].index("partial") + 1:]
     assert [lab.id for lab in stacked(DENIED, upcoming, data_ids)] == denied
+    assert stacked(DENIED.replace("(三)", "(二)"), upcoming, data_ids) == stacked(DENIED, upcoming, data_ids)  # a photo
+    assert [lab.id for lab in stacked("一、本年新收政府信息公开申请数量二、上年结转政府信息公开申请数量", labels, data_ids)] == [
+        "new_received", "carried_over"]
     assert stacked("1.属于国家秘密", upcoming, data_ids) == []
     assert stacked("2.其他法律行政止公开3.危及三安全一稳定", upcoming, data_ids) == []  # not the next row on
+    stray = _page()[1:-1]
+    stray.insert(8, Row([Span("1", page=3, bbox=Box(292, 624, 296, 632), method="ocr")]))  # a word outside the grid
+    assert not read_stream(stray, labels, data_ids, len(tpl.t3_cols)).weak
     short = _page()[1:-1]
     del short[10]  # a ruled row lost beside the cell: the count is off, no row is opened by the stack
     assert read_stream(short, labels, data_ids, len(tpl.t3_cols)).weak != set()

@@ -13,8 +13,8 @@ from extractor.template.spec import threshold
 #: "(二" with its ")" lost (a fax, a faint scan) is still the numbering "(二)", not an aside to drop
 _NUMBER_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．,]|\([一二三四五六七八九十]+\)?|\d{1,2}[.．、])")
 _PAREN = re.compile(r"\([^()]*\)?")
-#: where a numbered label starts inside a longer text: "(三)", "2.", "3、" (a stacked cell's next label)
-_INNER_NUMBER = re.compile(r"\([一二三四五六七八九十]+\)|\d{1,2}[.．、]")
+#: where a numbered label starts inside a longer text: "(三)", "二、", "2.", "3、" (a stacked cell's next label)
+_INNER_NUMBER = re.compile(r"\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d{1,2}[.．、]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +89,8 @@ def stacked(fragment: str, upcoming: list[Label], data_ids: set[str]) -> list[La
     """The data rows, from the next one on in template order, whose numbered labels ``fragment``
     holds one after another ("1.属于国家秘密2.其他法律行政止公开…8.属于行政查询事项"): a cell the
     copy's grid merged down a block of rows whose thin inner rules it lost. Pieces naming a heading
-    of rows ("(三)不予公开", set mid-height beside them) are passed over; a piece matching no label
-    in its place, or fewer than two rows, is no stack ([])."""
+    of rows ("(三)不予公开", set mid-height beside them; by its words, as a photo reads "(二)") are
+    passed over; a piece matching no label in its place, or fewer than two rows, is no stack ([])."""
     flat = squash(fragment)
     cuts = [m.start() for m in _INNER_NUMBER.finditer(flat)]
     if len(cuts) < 2 or cuts[0] > threshold("label_lead_chars"):
@@ -101,7 +101,7 @@ def stacked(fragment: str, upcoming: list[Label], data_ids: set[str]) -> list[La
     for piece in pieces:
         if rest and _names(piece, rest[0]):
             rows.append(rest.pop(0))
-        elif not any(score(piece, lab) >= threshold("row_floor") for lab in headings):
+        elif not any(split_label(piece)[1] == lab.core or resembles(piece, lab) for lab in headings):
             return []
     return rows if len(rows) >= 2 else []
 
