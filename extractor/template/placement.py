@@ -191,14 +191,13 @@ def astray(table: Table, current: int, row: Row, unread: list[Token], under_valu
             and any(s.bbox is not None and s.method == "ocr" for s in row.spans) and starts_row(unread, under_values))
 
 
-
 def stack_holds(cell: Span, rows: list[Row], table: Table, count: int) -> bool:
     """The ruled rows of values beside a label cell that names ``count`` rows (``match.stacked``) are
     those rows, one each in order: from the row the cell stands in (``rows[0]``) on, exactly ``count``
     rows of a table of fixed width have their middle within the cell's height, each a row's worth of
     cells (``full``: a row a broken rule cut in two is not) and none a label of its own; lines outside
-    the grid between them do not count. A row lost
-    or one too many leaves the count off: the rows are then left to ``next_by_place``."""
+    the grid between them do not count. A row lost or one too many leaves the count off: the rows
+    are then left to ``next_by_place``."""
     if cell.bbox is None or not table.width:
         return False
     seen = 0
