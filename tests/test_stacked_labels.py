@@ -73,6 +73,9 @@ def test_a_label_cell_the_grid_merged_down_a_block_opens_its_rows_in_order_as_re
     assert stacked(DENIED.replace("(三)", "(二)"), upcoming, data_ids) == stacked(DENIED, upcoming, data_ids)  # a photo
     assert [lab.id for lab in stacked("一、本年新收政府信息公开申请数量二、上年结转政府信息公开申请数量", labels, data_ids)] == [
         "new_received", "carried_over"]
+    faxed = "属于国家秘密2其他法律行政止公开3危及“安全一稳定”4保护第方合法权益() 不予公开5届于类内部事务信息6届于四类过程性信息7属于行政执法案卷8属于行政直询事项"
+    assert [lab.id for lab in stacked(faxed, upcoming, data_ids)] == denied  # the fax's copy: dots and "1." lost
+    assert stacked(faxed.replace("5届于类内部", "5口口"), upcoming, data_ids) == []
     assert stacked("1.属于国家秘密", upcoming, data_ids) == []
     assert stacked("2.其他法律行政止公开3.危及三安全一稳定", upcoming, data_ids) == []  # not the next row on
     stray = _page()[1:-1]

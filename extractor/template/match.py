@@ -15,6 +15,8 @@ _NUMBER_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．,]|\(
 _PAREN = re.compile(r"\([^()]*\)?")
 #: where a numbered label starts inside a longer text: "(三)", "二、", "2.", "3、" (a stacked cell's next label)
 _INNER_NUMBER = re.compile(r"\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d{1,2}[.．、]")
+#: the same as a fax leaves it: a digit with its dot lost before the label's words, "()" with its numeral lost
+_BARE_NUMBER = re.compile(r"\([一二三四五六七八九十]*\)|[一二三四五六七八九十]+、|(?<!\d)\d{1,2}[.．、]?(?=[\u4e00-\u9fff])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +94,21 @@ def stacked(fragment: str, upcoming: list[Label], data_ids: set[str]) -> list[La
     of rows ("(三)不予公开", set mid-height beside them; by its words, as a photo reads "(二)") are
     passed over; a piece matching no label in its place, or fewer than two rows, is no stack ([])."""
     flat = squash(fragment)
-    cuts = [m.start() for m in _INNER_NUMBER.finditer(flat)]
+    return _stack(flat, _INNER_NUMBER, upcoming, data_ids) or _stack(flat, _BARE_NUMBER, upcoming, data_ids)
+
+
+def _stack(flat: str, numbering: re.Pattern[str], upcoming: list[Label], data_ids: set[str]) -> list[Label]:
+    """``stacked`` with the cell's text cut where ``numbering`` matches; the text before the first cut
+    is a few foreign glyphs or (its numbering lost) the first row's label."""
+    cuts = [m.start() for m in numbering.finditer(flat)]
+    rest = [lab for lab in upcoming if lab.id in data_ids]
+    if cuts and cuts[0] > threshold("label_lead_chars") and rest and _names(flat[:cuts[0]], rest[0]):
+        cuts.insert(0, 0)
     if len(cuts) < 2 or cuts[0] > threshold("label_lead_chars"):
         return []
     pieces = [flat[a:b] for a, b in zip(cuts, [*cuts[1:], len(flat)])]
     headings = [lab for lab in upcoming if lab.id not in data_ids]
-    rows, rest = [], [lab for lab in upcoming if lab.id in data_ids]
+    rows: list[Label] = []
     for piece in pieces:
         if rest and _names(piece, rest[0]):
             rows.append(rest.pop(0))
