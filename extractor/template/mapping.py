@@ -20,6 +20,12 @@ from extractor.template.gridrows import grid_rows
 from extractor.template.stream import Stream, read_stream
 
 
+#: why a row's values are suspect as a whole (the warning names the rows)
+PLACED = "rows placed by their position in the table, their labels not read (no rule tells one row from another)"
+JOINED_OVER_PAGES = "rows whose numbers were joined from the two pages a page break cut them over"
+CELL_GUESSED = "rows where a cell's edge was guessed (a value split off its label, or a cell cut along a lost rule)"
+
+
 @dataclass(slots=True)
 class Mapped:
     """Slots of one table plus what the mapping doubted."""
@@ -29,6 +35,15 @@ class Mapped:
     suspect_rows: set[str] = field(default_factory=set)
     checks: list[Check] = field(default_factory=list)
     alternatives: dict[str, list[dict[str, Token | None]]] = field(default_factory=dict)
+    doubts: dict[str, set[str]] = field(default_factory=dict)  # why → suspect rows the warnings do not name yet
+
+
+def _doubt(mapped: Mapped, stream: Stream) -> None:
+    """Rows the stream opened by their place or joined over a page break: suspect, and why."""
+    mapped.suspect_rows |= stream.weak
+    for why, rows in ((PLACED, stream.placed), (JOINED_OVER_PAGES, stream.weak - stream.placed)):
+        if rows:
+            mapped.doubts.setdefault(why, set()).update(rows)
 
 
 def detect_format(rows: list[Row], year: int | None, table: str) -> str:
@@ -108,7 +123,7 @@ def map_t3(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     mapped = Mapped()
     labels = [label(r.id, r.label) for r in tpl.t3_rows]
     stream = read_stream(rows, labels, {r.id for r in tpl.t3_data_rows}, len(tpl.t3_cols))
-    mapped.suspect_rows |= stream.weak
+    _doubt(mapped, stream)
     cols = [c.id for c in tpl.t3_cols]
     header = _header_columns(stream, tpl)
     for spec in tpl.t3_data_rows:
@@ -180,8 +195,11 @@ def map_t2(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     owners = [(block, spec) for block in tpl.t2 for spec in block.rows]
     labels = [label(f"{block.id}.{spec.id}", spec.label) for block, spec in owners]
     stream = read_stream([_unfused(row, labels) for row in rows], labels, {lab.id for lab in labels})
-    mapped.suspect_rows |= stream.weak | {key for key, tokens in stream.rows.items()
-                                          if any(PLACE_DOUBT & set(t.span.repairs) for t in tokens)}
+    _doubt(mapped, stream)
+    cut = {key for key, tokens in stream.rows.items() if any(PLACE_DOUBT & set(t.span.repairs) for t in tokens)}
+    mapped.suspect_rows |= cut
+    if cut:
+        mapped.doubts.setdefault(CELL_GUESSED, set()).update(cut)
     header = ""
     for block, spec in owners:
         key = f"{block.id}.{spec.id}"

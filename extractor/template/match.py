@@ -13,6 +13,10 @@ from extractor.template.spec import threshold
 #: "(二" with its ")" lost (a fax, a faint scan) is still the numbering "(二)", not an aside to drop
 _NUMBER_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．,]|\([一二三四五六七八九十]+\)?|\d{1,2}[.．、])")
 _PAREN = re.compile(r"\([^()]*\)?")
+#: where a numbered label starts inside a longer text: "(三)", "二、", "2.", "3、" (a stacked cell's next label)
+_INNER_NUMBER = re.compile(r"\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d{1,2}[.．、]")
+#: the same as a fax leaves it: a digit with its dot lost before the label's words, "()" with its numeral lost
+_BARE_NUMBER = re.compile(r"\([一二三四五六七八九十]*\)|[一二三四五六七八九十]+、|(?<!\d)\d{1,2}[.．、]?(?=[\u4e00-\u9fff])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +45,15 @@ def label(row_id: str, text: str) -> Label:
 
 
 def score(fragment: str, target: Label) -> float:
-    """How surely ``fragment`` starts the row ``target`` (0 = not at all)."""
+    """How surely ``fragment`` starts the row ``target`` (0 = not at all). A few glyphs before a
+    numbered label ("结果2.其他法律…", "三、(一)予以公开": a tall heading's text set one glyph a line
+    beside the rows, taken into their cells) are not the label's: it is scored from its numbering too."""
+    flat = squash(fragment)
+    starts = [m.start() for m in _INNER_NUMBER.finditer(flat, 1) if m.start() <= threshold("label_lead_chars")]
+    return max([_score(flat, target), *(_score(flat[i:], target) for i in starts)])
+
+
+def _score(fragment: str, target: Label) -> float:
     numbering, core = split_label(fragment)
     if not core or not target.core or (len(core) < 2 and not numbering):
         return 0.0
@@ -73,6 +85,42 @@ def resembles(fragment: str, target: Label) -> bool:
     if len(core) < 2 or not target.core or (numbering and target.numbering and numbering != target.numbering):
         return False
     return SequenceMatcher(None, core, target.core).ratio() >= threshold("positional_fuzzy")
+
+
+def stacked(fragment: str, upcoming: list[Label], data_ids: set[str]) -> list[Label]:
+    """The data rows, from the next one on in template order, whose numbered labels ``fragment``
+    holds one after another ("1.属于国家秘密2.其他法律行政止公开…8.属于行政查询事项"): a cell the
+    copy's grid merged down a block of rows whose thin inner rules it lost. Pieces naming a heading
+    of rows ("(三)不予公开", set mid-height beside them; by its words, as a photo reads "(二)") are
+    passed over; a piece matching no label in its place, or fewer than two rows, is no stack ([])."""
+    flat = squash(fragment)
+    return _stack(flat, _INNER_NUMBER, upcoming, data_ids) or _stack(flat, _BARE_NUMBER, upcoming, data_ids)
+
+
+def _stack(flat: str, numbering: re.Pattern[str], upcoming: list[Label], data_ids: set[str]) -> list[Label]:
+    """``stacked`` with the cell's text cut where ``numbering`` matches; the text before the first cut
+    is a few foreign glyphs or (its numbering lost) the first row's label."""
+    cuts = [m.start() for m in numbering.finditer(flat)]
+    rest = [lab for lab in upcoming if lab.id in data_ids]
+    if cuts and cuts[0] > threshold("label_lead_chars") and rest and _names(flat[:cuts[0]], rest[0]):
+        cuts.insert(0, 0)
+    if len(cuts) < 2 or cuts[0] > threshold("label_lead_chars"):
+        return []
+    pieces = [flat[a:b] for a, b in zip(cuts, [*cuts[1:], len(flat)])]
+    headings = [lab for lab in upcoming if lab.id not in data_ids]
+    rows: list[Label] = []
+    for piece in pieces:
+        if rest and _names(piece, rest[0]):
+            rows.append(rest.pop(0))
+        elif not any(split_label(piece)[1] == lab.core or resembles(piece, lab) for lab in headings):
+            return []
+    return rows if len(rows) >= 2 else []
+
+
+def _names(piece: str, target: Label) -> bool:
+    """``piece`` is ``target``'s label: scored over the row floor, or its numbering exact and its words alike."""
+    return score(piece, target) >= threshold("row_floor") or (
+        split_label(piece)[0] == target.numbering != "" and resembles(piece, target))
 
 
 def best_match(fragment: str, candidates: list[Label], floor: float = 0.6) -> Label | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractor.ingest.document import Row
+from extractor.ingest.document import Row, Span
 from extractor.template.gridrows import Table, band, physical_row
 from extractor.template.match import Label, best_match, resembles
 from extractor.template.numbers import Token
@@ -190,3 +190,28 @@ def astray(table: Table, current: int, row: Row, unread: list[Token], under_valu
     return (bool(table.width) and current >= 0 and not page_top
             and any(s.bbox is not None and s.method == "ocr" for s in row.spans) and starts_row(unread, under_values))
 
+
+def stack_holds(cell: Span, rows: list[Row], table: Table, count: int) -> bool:
+    """The ruled rows of values beside a label cell that names ``count`` rows (``match.stacked``) are
+    those rows, one each in order: from the row the cell stands in (``rows[0]``) on, exactly ``count``
+    rows of a table of fixed width have their middle within the cell's height, each a row's worth of
+    cells (``full``: a row a broken rule cut in two is not) and none a label of its own; lines outside
+    the grid between them do not count. A row lost or one too many leaves the count off: the rows
+    are then left to ``next_by_place``."""
+    if cell.bbox is None or not table.width:
+        return False
+    seen = 0
+    for index, row in enumerate(rows):
+        boxes = [s.bbox for s in row.spans if s.bbox is not None and s is not cell and s.page == cell.page]
+        if not row.table:
+            continue  # a word the grid left outside its cells (a photo's stray "1") is no ruled row
+        if not boxes:
+            break
+        middle = sorted((b.y0 + b.y1) / 2 for b in boxes)[len(boxes) // 2]
+        if not cell.bbox.y0 <= middle <= cell.bbox.y1:
+            break
+        tokens = physical_row(row, table)
+        if index and any(t.kind == "text" for t in tokens) or not full(tokens, table.width):
+            return False
+        seen += 1
+    return seen == count

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from extractor.ingest.document import Row
 from extractor.template import gridrows, placement
 from extractor.template.gridrows import Table, held_cells, label_edges, physical_row
-from extractor.template.match import Label, best_match
+from extractor.template.match import Label, best_match, stacked
 from extractor.template.numbers import Token
 from extractor.template.pagecut import cut_joins
-from extractor.template.placement import Unopened, named_next, next_by_place
+from extractor.template.placement import Unopened, named_next, next_by_place, stack_holds
 from extractor.template.spec import threshold
 
 
@@ -31,7 +31,8 @@ class Stream:
     header: list[str] = field(default_factory=list)
     header_by_row: dict[str, list[str]] = field(default_factory=dict)
     loose: list[Token] = field(default_factory=list)
-    weak: set[str] = field(default_factory=set)  # rows opened by their place only (label badly read)
+    weak: set[str] = field(default_factory=set)  # rows opened by their place only, or joined over a page break
+    placed: set[str] = field(default_factory=set)  # of them, rows opened by their place only (label badly read)
 
 
 def _label_tail(tokens: list[Token], upcoming: list[Label]) -> bool:
@@ -57,6 +58,7 @@ class _Walk:
     first: bool = True  # no ruled row of values joined the current row since it opened
     page: int | None = None  # page of the last ruled row
     valued_page: int | None = None  # page of the last ruled row of values
+    stack: list[Label] = field(default_factory=list)  # rows a stacked label cell named, each the next ruled row's
 
     def note(self, texts: list[str]) -> None:
         """Text that opened no row: the table's header before the first row, else the next row's."""
@@ -69,11 +71,14 @@ class _Walk:
         elif self.table.labels[self.current].id in self.table.data_ids:
             self.stream.rows[self.table.labels[self.current].id].extend(tokens)
 
-    def open(self, label: Label, weak: bool) -> None:
-        """Make ``label``'s row the current one; ``weak``: opened by its place, not by its label read."""
+    def open(self, label: Label, weak: bool, stack: list[Label] | None = None) -> None:
+        """Make ``label``'s row the current one; ``weak``: opened by its place, not by its label read;
+        ``stack``: the rows a stacked label cell names after it, opened by the ruled rows that follow."""
         self.current = self.table.labels.index(label)
+        self.stack = stack or []
         if weak:
             self.stream.weak.add(label.id)
+            self.stream.placed.add(label.id)
         self.stream.header_by_row[label.id] = self.pending_text
         self.pending_text = []
         self.stream.rows.setdefault(label.id, [])
@@ -134,6 +139,18 @@ class _Walk:
         between = table.labels[self.current + 1:table.labels.index(found)]
         return any(t.kind == "text" and best_match(t.raw, between, threshold("row_floor")) is not None for t in rest)
 
+    def _stacked(self, token: Token, rows: list[Row]) -> bool:
+        """Open the rows a label cell the grid merged down a block names, one after another
+        (``match.stacked``), when the ruled rows of values beside it are as many (``stack_holds``):
+        the first row now, the others as their ruled rows come. Their labels were read, in order, in
+        the cell beside their values: they are read rows, not rows placed by position."""
+        table = self.table
+        stack = stacked(token.raw, table.labels[self.current + 1:], table.data_ids)
+        if not stack or not stack_holds(token.span, rows, table, len(stack)):
+            return False
+        self.open(stack[0], weak=False, stack=stack[1:])
+        return True
+
     def row(self, row: Row, after: list[Row]) -> None:
         """Walk one physical row: labels it shows open rows, its values and blanks fill the current one."""
         table = self.table
@@ -148,6 +165,11 @@ class _Walk:
             return
         emptied = not valued and gridrows.emptied(row, table)  # opens a row by its place only, or places nothing
         above, self.under_values = self.under_values, bool(valued)
+        if self.stack and valued and not any(t.kind == "text" for t in tokens):
+            self.open(self.stack[0], weak=False, stack=self.stack[1:])
+            self.first = True
+            self.put(tokens)
+            return
         opened = astray = False  # astray: a grid row no label or place opened, no second line of the row above
         unread: list[Token] = []
         held: list[Token] = []  # blank cells after a label that matched nothing, before the first number
@@ -158,6 +180,12 @@ class _Walk:
                 unread, held = [], []
             if token.kind == "blank" and unread and not opened:
                 held.append(token)
+                continue
+            if token.kind == "text" and valued and not opened and self._stacked(token, [row, *after]):
+                self.note([t.raw for t in unread])
+                self.put(held)
+                unread, held = [], []
+                opened, astray, self.first = True, False, True
                 continue
             if token.kind == "text":
                 floor = threshold("header_floor" if self.current < 0 else "row_floor")

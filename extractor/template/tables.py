@@ -64,6 +64,7 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     slots: dict[str, Slot] = {}
     warnings: list[str] = []
     suspect: set[str] = set()
+    doubts: dict[tuple[str, str], set[str]] = {}  # (table, why) → rows suspect as a whole
     alternatives: dict[str, list[dict[str, Token | None]]] = {}
     printed_extra: list[Check] = []
     for table in ("t2", "t3", "t4"):
@@ -78,15 +79,20 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         slots.update(mapped.slots)
         warnings.extend(mapped.warnings if region else [])
         suspect |= mapped.suspect_rows
+        for why, ids in mapped.doubts.items():
+            doubts[table, why] = ids
         alternatives.update(mapped.alternatives)
         printed_extra += mapped.checks
     rules = rule_set(formats["t2"], formats["t3"])
     for row in settle(alternatives, slots, suspect, rules):
         suspect.discard(row)
         warnings.append(f"{row}: cut settled by the table's equations")
+    turned: dict[str, None] = {}  # rows, in template order, whose read values turned suspect
     for slot in slots.values():
         if (slot.row or slot.table) in suspect and slot.status == "read":
             slot.status = "suspect"
+            turned[slot.row or slot.table] = None
+    warnings.extend(_doubted(doubts, turned))
     signed, money = (keys & slots.keys() for keys in typed_keys(formats["t2"]))
     warnings.extend(_fractional_counts(slots, money))
     if rereader is not None:
@@ -114,6 +120,13 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
                     if not c.ok and c.severity == "hard" and c.rule != "NONNEG_INT")
     return TableResult(to_tables(slots), [to_cell(s) for s in slots.values()], checks, formats, warnings, slots)
+
+
+def _doubted(doubts: dict[tuple[str, str], set[str]], turned: dict[str, None]) -> list[str]:
+    """One warning per table and reason naming, in template order, its rows whose read values turned
+    suspect as a whole (``warnings[]`` says which and why)."""
+    return [f"suspect: {why}: {', '.join(f'{table}.{r}' for r in turned if r in ids)}"
+            for (table, why), ids in doubts.items() if ids & turned.keys()]
 
 
 def _fractional_counts(slots: dict[str, Slot], money: set[str]) -> list[str]:
