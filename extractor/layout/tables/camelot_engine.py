@@ -24,9 +24,9 @@ from extractor.layout.repair import join_cell_text
 from extractor.layout.tables.base import RawCell, RawTable, slot_regions
 
 LATTICE_RESOLUTION = 150
-#: two parallel hairlines closer than this (points) are drawn as one rule: a web page printed by a
-#: browser boxes every cell of a ``cellspacing`` table on its own, so each rule is a pair of hairlines
-#: 0.75-1.5 pt apart, broken at every row
+#: gaps shorter than this (points) in a vertical hairline are closed: a web page printed by a browser
+#: boxes every cell of a ``cellspacing`` table on its own, so each column rule is a pair of hairlines
+#: broken at every row by the spacing (0.75-1.5 pt)
 DOUBLE_RULE_GAP_PT = 2.25
 
 
@@ -51,15 +51,16 @@ class _PageRaster:
 
 
 def _one_rule_per_pair(grey: np.ndarray, dpi: float) -> np.ndarray:
-    """The page with ink closed over gaps narrower than ``DOUBLE_RULE_GAP_PT``.
+    """The page with ink closed over vertical gaps shorter than ``DOUBLE_RULE_GAP_PT``.
 
     camelot keeps a vertical rule only where it is longer than a fifteenth of the page: a printed
     page's per-cell boxes give column rules one row long, each a pair of hairlines, and camelot lost
-    most of them (label and values of a row fused into one cell). Closed, each pair is one rule
-    running the table's height; a single rule or a glyph keeps its outline.
+    most of them (label and values of a row fused into one cell). Closed up and down, each hairline
+    runs the table's height. Only up and down: closed sideways too, the strokes of a label's glyphs
+    joined into a bar camelot took for a column rule ("四、结转" | "下年度继续办理" on a LibreOffice PDF).
     """
     k = max(2, int(round(DOUBLE_RULE_GAP_PT * dpi / 72)))
-    return cv2.morphologyEx(grey, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    return cv2.morphologyEx(grey, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
 
 
 class CamelotEngine:
