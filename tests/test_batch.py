@@ -91,7 +91,7 @@ def test_a_thread_limit_set_by_the_user_is_kept() -> None:
 
 
 _SERVER_AT_HASHING = """
-import os, sys
+import os, sys, time
 from pathlib import Path
 import extractor.batch.runner as runner
 from extractor.batch import run_batch
@@ -108,6 +108,12 @@ def forkserver_children():
 
 hashing = runner.make_tasks
 def make_tasks(paths):
+    # a just-forked server shows its own command line only once it has exec'd: on a loaded machine
+    # that may take a moment after start() returned, so look for it for a few seconds
+    for _ in range(50):
+        if forkserver_children():
+            break
+        time.sleep(0.1)
     print("server while hashing:", forkserver_children())
     return hashing(paths)
 runner.make_tasks = make_tasks
