@@ -27,7 +27,9 @@ LATTICE_RESOLUTION = 150
 #: gaps shorter than this (points) in a vertical hairline are closed: a web page printed by a browser
 #: boxes every cell of a ``cellspacing`` table on its own, so each column rule is a pair of hairlines
 #: broken at every row by the spacing (0.75-1.5 pt)
-DOUBLE_RULE_GAP_PT = 2.25
+RULE_GAP_PT = 2.25
+#: vertical runs of ink at least this long (points) are rule pieces; a glyph's strokes are shorter
+RULE_PIECE_PT = 12.0
 
 
 class _PageRaster:
@@ -46,21 +48,25 @@ class _PageRaster:
         finally:
             doc.close()
         grey = grey[:, :, 0] if grey.ndim == 3 else grey
-        grey = _one_rule_per_pair(grey, self.dpi)
+        grey = _rule_pieces_joined(grey, self.dpi)
         return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
 
 
-def _one_rule_per_pair(grey: np.ndarray, dpi: float) -> np.ndarray:
-    """The page with ink closed over vertical gaps shorter than ``DOUBLE_RULE_GAP_PT``.
+def _rule_pieces_joined(grey: np.ndarray, dpi: float) -> np.ndarray:
+    """The page with the gaps (shorter than ``RULE_GAP_PT``) between pieces of vertical rules inked.
 
     camelot keeps a vertical rule only where it is longer than a fifteenth of the page: a printed
     page's per-cell boxes give column rules one row long, each a pair of hairlines, and camelot lost
-    most of them (label and values of a row fused into one cell). Closed up and down, each hairline
-    runs the table's height. Only up and down: closed sideways too, the strokes of a label's glyphs
-    joined into a bar camelot took for a column rule ("四、结转" | "下年度继续办理" on a LibreOffice PDF).
+    most of them (label and values of a row fused into one cell). Joined, each hairline runs the
+    table's height. Only rule pieces (vertical runs longer than any glyph) are joined: closing the
+    whole page joined a rule's end through a row rule to the glyph under it, and camelot split that
+    row's merged label cell ("（七）总" | "计" on a LibreOffice PDF).
     """
-    k = max(2, int(round(DOUBLE_RULE_GAP_PT * dpi / 72)))
-    return cv2.morphologyEx(grey, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    gap = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(2, int(round(RULE_GAP_PT * dpi / 72)))))
+    piece = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(RULE_PIECE_PT * dpi / 72)))
+    ink = np.where(grey < 160, 255, 0).astype(np.uint8)
+    joined = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_OPEN, piece), cv2.MORPH_CLOSE, gap)
+    return np.where(joined > 0, 0, grey).astype(grey.dtype)
 
 
 class CamelotEngine:
