@@ -256,8 +256,9 @@ def light_digits(crop: np.ndarray, read: CellRead, width: float, model: DigitMod
     A cell OCR left without a number, or read "1"/"11" (what it makes of the upright remains of a
     "2", "4", "7" or a zero as well as of a "1"), takes a lone digit too when the slot is sure of
     it and the digit is none a light zero or a stripped "4" leaves ink like (``_single``). Another
-    single digit OCR read, or a zero the zero test settled, is left to the tests of ``lightcells``; a cell taller than two lines of digits (a header, a label) is not read; a
-    reading less sure than ``min_score`` (specks beside a zero's sides read as digits) is not taken.
+    single digit OCR read, or a zero the zero test settled, is left to the tests of ``lightcells``; a
+    cell taller than two lines of digits (a header, a label) is not read; a reading less sure than
+    ``min_score`` (specks beside a zero's sides read as digits) is not taken.
     OCR's marks about the fragments (``fax-stem`` …) go with its reading."""
     number = number_text(read.text)
     strokes = number in ZERO_SIDES  # what OCR makes of any digit's upright remains
