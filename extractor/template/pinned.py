@@ -10,8 +10,9 @@ here: on a light page the cells it would rest on are weak readings (suspect as r
 position, or as ``light-page`` numbers), which is why this fills, and only on such a page.
 
 What is filled is what the weak readings around it imply, not what the ink shows: method
-``inferred``, status ``suspect`` (``inferred`` only when every cell it rests on is verified). A wrong
-neighbour makes a wrong fill, flagged, never a silent one.
+``inferred``, status ``suspect`` always (a wrong neighbour makes a wrong fill, flagged, never a silent
+one; and status ``inferred`` is kept for what ``rules.infer`` gives from trusted cells, as the record's
+own check re-derives it: ``verify.verified_cells``).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def pinned(eq: Equation, values: dict[str, Number | None], open_keys: Collection
     """The blank cells of ``eq`` that it pins to 0: every blank is open (``open_keys``) and stands
     once, all on one side, and the cells read leave them 0 to make together (counts are never
     negative, so each is 0). Empty when the equation pins nothing. A lone blank the rest leaves
-    another number for is not filled: from weak readings that number compounds their errors (a
-    total read 1379 less a part read 16 is no part), where a sum of 0 stays 0 whatever the zeros."""
+    another number for is not filled: from weak readings that number compounds their errors
+    (office_2019_00000's fax: 1363 for 1374, 111 for 0), where a sum of 0 leaves each blank 0."""
     if not eq.hard or eq.op != "==":
         return {}
     terms = eq.signed_terms
@@ -44,7 +45,7 @@ def pinned(eq: Equation, values: dict[str, Number | None], open_keys: Collection
     if rest is None:
         return {}
     need = -rest * blank[0][0]
-    return {key: Decimal(0) for key in keys} if need == 0 else {}
+    return dict.fromkeys(keys, Decimal(0)) if need == 0 else {}
 
 
 def _light(slot: Slot) -> bool:
@@ -89,7 +90,6 @@ def fill_pinned(rules: tuple[Equation, ...], slots: dict[str, Slot], values: dic
 
 
 def _fill(slot: Slot, value: Number, basis: list[Slot]) -> None:
-    """``slot`` takes ``value`` as inferred; it stays suspect unless every cell it rests on is verified."""
-    slot.value, slot.method = value, "inferred"
-    slot.status = "inferred" if all(s.verified for s in basis) else "suspect"
+    """``slot`` takes ``value`` as inferred from ``basis``, suspect, as sure as the least sure of them."""
+    slot.value, slot.method, slot.status = value, "inferred", "suspect"
     slot.confidence = min((s.confidence for s in basis), default=1.0)
