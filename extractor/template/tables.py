@@ -12,6 +12,7 @@ from extractor.template.correct import (Rereader, audit_blanks, audit_holes, aud
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.numbers import Number, Token, parse_number
 from extractor.template.onefit import only_fit
+from extractor.template.pinned import fill_pinned
 from extractor.template.regions import table_regions
 from extractor.template.rules import checks as rule_checks
 from extractor.template.rules import Equation, infer, nonnegative, rule_set, typed_keys, verified
@@ -115,6 +116,8 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     if notes := audit_inferred(slots, inferred):
         warnings.extend(notes)
         _mark_verified(slots, rules, values, inferred)
+    # a light fax page's erased cells, pinned by the arithmetic of its weak readings: suspect, verified by nothing
+    warnings.extend(fill_pinned(rules, slots, values, slots.keys() - signed - money))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks

@@ -1,0 +1,64 @@
+"""Cells a light fax page erased, filled where the table's arithmetic pins them to 0 (template.pinned).
+
+The material is office_2021_00009's fax copy (the bench's tenth report, seed 9): its page 4 was
+binarised so lightly that table 三's last rows kept specks or nothing. The rows are as the layout
+read them (tests/fixtures/faxrows/office_2021_00009-fax-t3t4.json: table 三 from its heading on,
+with each cell's marks), mapped by the template stage with no re-reads (a light page gets none)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from extractor.geometry import Box
+from extractor.ingest.document import Row, Span
+from extractor.layout.sections import find_headings
+from extractor.template.pinned import pinned
+from extractor.template.rules import rule_set
+from extractor.template.tables import map_tables
+
+ROWS = Path(__file__).parent / "fixtures" / "faxrows" / "office_2021_00009-fax-t3t4.json"
+COLS = ["natural_person", "legal_commercial", "legal_research", "legal_social", "legal_service", "legal_other", "total"]
+
+
+def _rows() -> list[Row]:
+    data = json.loads(ROWS.read_text(encoding="utf-8"))
+    return [Row([Span(text, page=page, bbox=None if box is None else Box(*box), method=method, confidence=conf,
+                      repairs=tuple(repairs)) for text, page, box, method, conf, repairs in row["cells"]],
+                table=row["table"]) for row in data]
+
+
+def test_erased_cells_of_a_light_page_are_pinned_to_0_by_sums_of_0_and_stay_suspect():
+    """Page 4 lost three whole rows of zeros (要求行政机关确认或重新出具已获取信息 and the two 2021
+    rows of 其他处理) and most of 总计: nothing could read them, and ``rules.infer`` does not
+    reason from the page's readings, which are weak. Read there: 总计's total 0, 上年结转 and 本年新收
+    all 0 (page 3), four of 结转下年度继续办理's zeros. Counts are never negative, so 0 + 0 =
+    总计 + 结转 makes 结转's total 0, a total of 0 makes its row 0, 总计's 0 over the rows' totals
+    makes each 0: every erased cell of those rows is 0, suspect (what weak readings imply, not what
+    the ink shows), method inferred, verified by nothing. Before, they stood blank."""
+    rows = _rows()
+    result = map_tables(rows, find_headings(rows), 2024, rereader=lambda page, box: [])
+    slots = result.slots
+    erased = [f"t3.{row}.{col}" for row in ("notproc_confirm", "other_no_correction", "other_no_fee") for col in COLS]
+    erased += [f"t3.other_other.{c}" for c in COLS[2:]] + [f"t3.total_processed.{c}" for c in COLS[:4]]
+    erased += [f"t3.carried_forward.{c}" for c in COLS[4:]]
+    assert all(slots[k].value == 0 and slots[k].status == "suspect" and slots[k].method == "inferred"
+               and not slots[k].verified for k in erased)
+    # 总计's 其他 reads 1 (a zero's side): no sum of 0 holds it, and nothing filled is read as verified
+    assert slots["t3.total_processed.legal_other"].value == 1 and slots["t3.total_processed.legal_other"].method == "ocr"
+    assert not any(s.verified for s in slots.values() if s.table == "t3" and s.row in ("total_processed", "carried_forward"))
+
+
+def test_only_a_sum_of_0_pins_blanks_and_only_when_they_stand_on_one_side():
+    """Of 结转下年度继续办理's row total (total = six columns): with the total read 0 its blank
+    columns are 0; with it read 3 they are left blank (which of them holds the 3 no rule says, and a
+    lone blank is not filled from weak readings either); blanks on both sides of an equation are
+    not pinned (the total and a column blank, the others 0: the total may be anything)."""
+    eq = next(e for e in rule_set("2021", "2021") if e.rule == "T3_ROW_TOTAL" and e.scope == "carried_forward")
+    keys = [f"t3.carried_forward.{c}" for c in COLS]
+    read = {k: 0 for k in keys[:4]} | {keys[4]: None, keys[5]: None}
+    assert pinned(eq, read | {keys[6]: 0}, set(keys)) == {keys[4]: 0, keys[5]: 0}
+    assert pinned(eq, read | {keys[6]: 3}, set(keys)) == {}
+    assert pinned(eq, read | {keys[5]: 0, keys[6]: 3}, set(keys)) == {}
+    assert pinned(eq, read | {keys[5]: 0, keys[6]: None}, set(keys)) == {}
+    assert pinned(eq, read | {keys[6]: 0}, {keys[4]}) == {}
