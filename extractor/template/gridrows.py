@@ -38,23 +38,25 @@ def physical_row(row: Row, table: Table) -> list[Token]:
         return tokens if emptied(row, table) else [t for t in tokens if t.kind != "blank"]
     while tokens and tokens[0].kind == "blank":
         tokens.pop(0)
-    kept = _markup_width(row, table, tokens)
+    kept = _own_cells_width(row, table, tokens)
     while len(tokens) > kept and tokens[-1].kind == "blank":
         tokens.pop()
     return tokens
 
 
-#: ingest methods whose table rows are the markup's own cells (no OCR, no guessed places)
-_MARKUP = {html.METHOD, docx.METHOD}
+#: how a table row's cells were found where each cell is one of the table's own: a web page's or Word
+#: file's markup cells, a ruled PDF table's lattice cells (camelot), an image's grid cells (OCR'd in
+#: place). Text lines and camelot's stream guesses are not: their blanks are gaps between words.
+_OWN_CELLS = {html.METHOD, docx.METHOD, "camelot-lattice", "ocr"}
 
 
-def _markup_width(row: Row, table: Table, tokens: list[Token]) -> int:
-    """How many tokens a row's trailing blanks may keep it at. A web page's or Word file's table row
-    is its markup's cells, so a blank after the last number is a printed blank of its own column
-    (a row "5 2 _ _ 1 1 _" fills seven columns, not six right-aligned): kept up to the table's width
-    after the row's last text where its rows share one width, all kept where widths vary. Other rows
-    (OCR'd, text lines) drop them."""
-    if not row.table or any(s.method not in _MARKUP or s.bbox is not None for s in row.spans):
+def _own_cells_width(row: Row, table: Table, tokens: list[Token]) -> int:
+    """How many tokens a row's trailing blanks may keep it at. A row whose cells are its table's own
+    (markup, lattice or image-grid cells) has a blank after its last number as a printed blank of its
+    own column (a row "5 2 _ _ 1 1 _" fills seven columns, not six right-aligned; 上海 2019's page,
+    as published, printed and scanned): kept up to the table's width after the row's last text where
+    its rows share one width, all kept where widths vary. Other rows drop them."""
+    if not row.table or any(s.method not in _OWN_CELLS for s in row.spans):
         return 0
     if not table.width:
         return len(tokens)
