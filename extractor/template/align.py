@@ -373,6 +373,22 @@ def _right_aligned(tokens: list[Token], columns: list[str]) -> Aligned:
                    notes=[f"{len(tokens)} cells for {n} columns: placed from the row's end, a guess"])
 
 
+def _unplaced_tail_dropped(tokens: list[Token], columns: list[str]) -> list[Token]:
+    """The row without the blank cells of an image grid after its last number, unless the row is one
+    cell of its own per column. A grid cell read blank is a column of its own where the cells' places
+    fill the row's columns (``_by_slot``, equal columns) or where the row, its trailing blanks counted,
+    is exactly one boxed cell per column, side by side in one grid row (columns of unequal widths: a
+    printed web page's). Else, in a grid whose rules the copy broke or added to (a fax), blank slots
+    past the last number may lie beyond the table, be a merged cell's continuation or half of one
+    cell: the row is placed from its numbers, as before image grids kept their trailing blanks."""
+    end = len(tokens)
+    while end and tokens[end - 1].kind == "blank" and tokens[end - 1].span.method == "ocr":
+        end -= 1
+    if end == len(tokens) or len(tokens) == len(columns) and _one_grid_row(_cells(tokens)) is not None:
+        return tokens
+    return tokens[:end]
+
+
 def align(tokens: list[Token], columns: list[str], header: list[str], rules: list[Equation]) -> Aligned:
     """Map a row's value/blank tokens onto ``columns`` (cell keys, in table order).
 
@@ -386,6 +402,7 @@ def align(tokens: list[Token], columns: list[str], header: list[str], rules: lis
     by_slot = _by_slot(tokens, columns, rules) if values else None
     if by_slot is not None:
         return by_slot
+    tokens = _unplaced_tail_dropped(tokens, columns)
     if len(header) < n and len(values) == len(header):
         cells: dict[str, Token | None] = dict.fromkeys(columns)
         cells.update(zip(header, values))
