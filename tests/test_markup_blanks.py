@@ -16,7 +16,7 @@ from extractor.geometry import Box
 from extractor.ingest.document import Span
 from extractor.template.align import align
 from extractor.template.numbers import Token, tokenize
-from extractor.settings import Settings
+from extractor.settings import OcrSettings, Settings
 
 COLS = ["natural_person", "legal_commercial", "legal_research", "legal_social", "legal_service", "legal_other", "total"]
 ROWS = [("一、本年新收政府信息公开申请数量", [40, 6, None, None, 3, 2, 51]),
@@ -99,6 +99,19 @@ def test_trailing_printed_blanks_of_a_printed_page_keep_their_columns(tmp_path: 
     t3 = extract(_printed(tmp_path / "report.html"), Settings(classify=False)).tables.model_dump()["t3"]
     assert [t3["granted"][c] for c in COLS[:-1]] == [20, 4, None, None, 2, 2]
     assert [t3["unable_not_held"][c] for c in COLS[:-1]] == [13, 2, None, None, 1, None]
+    assert [t3["partial"][c] for c in COLS] == [7, None, None, None, None, None, None]
+
+
+def test_trailing_printed_blanks_of_a_scanned_page_keep_their_columns() -> None:
+    """A 200-dpi scan (the degrader's) of the page printed by Chromium with collapsed single rules,
+    cut to table 三 (tests/fixtures/rowblanks): the image grid reads every cell in place, columns
+    as wide as their headers. "20 4 _ _ 2 2 _" is seven grid cells: placed from its end without its
+    last blank, 20 went to 商业企业 (suspect); with it, each cell is its own column."""
+    crop = Path(__file__).parent / "fixtures" / "rowblanks" / "page-t3-collapsed-scan200.jpg"
+    settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
+    t3 = extract(crop, settings).tables.model_dump()["t3"]
+    assert [t3["granted"][c] for c in COLS] == [20, 4, None, None, 2, 2, None]
+    assert [t3["unable_not_held"][c] for c in COLS] == [13, 2, None, None, 1, None, None]
     assert [t3["partial"][c] for c in COLS] == [7, None, None, None, None, None, None]
 
 
