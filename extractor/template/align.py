@@ -384,7 +384,8 @@ def _unplaced_tail_dropped(tokens: list[Token], columns: list[str]) -> list[Toke
     end = len(tokens)
     while end and tokens[end - 1].kind == "blank" and tokens[end - 1].span.method == "ocr":
         end -= 1
-    if end == len(tokens) or len(tokens) == len(columns) and _one_grid_row(_cells(tokens)) is not None:
+    cells = _cells(tokens)
+    if end == len(tokens) or len(tokens) == len(cells) == len(columns) and _one_grid_row(cells) is not None:
         return tokens
     return tokens[:end]
 
