@@ -373,21 +373,31 @@ def _right_aligned(tokens: list[Token], columns: list[str]) -> Aligned:
                    notes=[f"{len(tokens)} cells for {n} columns: placed from the row's end, a guess"])
 
 
-def _unplaced_tail_dropped(tokens: list[Token], columns: list[str]) -> list[Token]:
-    """The row without the blank cells of an image grid after its last number, unless the row is one
-    cell of its own per column. A grid cell read blank is a column of its own where the cells' places
-    fill the row's columns (``_by_slot``, equal columns) or where the row, its trailing blanks counted,
-    is exactly one boxed cell per column, side by side in one grid row (columns of unequal widths: a
-    printed web page's). Else, in a grid whose rules the copy broke or added to (a fax), blank slots
-    past the last number may lie beyond the table, be a merged cell's continuation or half of one
-    cell: the row is placed from its numbers, as before image grids kept their trailing blanks."""
-    end = len(tokens)
-    while end and tokens[end - 1].kind == "blank" and tokens[end - 1].span.method == "ocr":
-        end -= 1
+#: how cells found on a page are read (an image's grid, a PDF's ruled lattice): a copy or a print can
+#: lose or add a rule there, unlike a web page's or Word file's markup cells
+_FOUND_CELLS = {"ocr", "camelot-lattice"}
+
+
+def _one_cell_per_column(tokens: list[Token], columns: list[str]) -> bool:
+    """Each token is a boxed cell of its own, side by side, one per column."""
     cells = _cells(tokens)
-    if end == len(tokens) or len(tokens) == len(cells) == len(columns) and _one_grid_row(cells) is not None:
-        return tokens
-    return tokens[:end]
+    boxes = [s.bbox for s in cells]
+    return (len(tokens) == len(cells) == len(columns) and all(b is not None for b in boxes)
+            and len({s.page for s in cells}) == 1 and all(a.x0 < b.x0 for a, b in zip(boxes, boxes[1:])))
+
+
+def _unplaced_tail_dropped(tokens: list[Token], columns: list[str]) -> list[Token]:
+    """The row without the blank cells found on a page after its last number, unless the row is one
+    cell of its own per column. Such a blank is a column of its own where the cells' places fill the
+    row's columns (``_by_slot``, an image grid's equal columns) or where the row, its trailing blanks
+    counted, is exactly one boxed cell per column (a ruled PDF's lattice, a grid of columns as wide as
+    their headers: a printed web page's). Else a rule was lost or added (cells merged, a fax's broken
+    grid): the blanks past the last number may lie beyond the table, be a merged cell's continuation
+    or half of one cell, and the row is placed from its numbers, as when such rows dropped them."""
+    end = len(tokens)
+    while end and tokens[end - 1].kind == "blank" and tokens[end - 1].span.method in _FOUND_CELLS:
+        end -= 1
+    return tokens if end == len(tokens) or _one_cell_per_column(tokens, columns) else tokens[:end]
 
 
 def align(tokens: list[Token], columns: list[str], header: list[str], rules: list[Equation]) -> Aligned:
