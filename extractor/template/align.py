@@ -373,33 +373,6 @@ def _right_aligned(tokens: list[Token], columns: list[str]) -> Aligned:
                    notes=[f"{len(tokens)} cells for {n} columns: placed from the row's end, a guess"])
 
 
-#: how cells found on a page are read (an image's grid, a PDF's ruled lattice): a copy or a print can
-#: lose or add a rule there, unlike a web page's or Word file's markup cells
-_FOUND_CELLS = {"ocr", "camelot-lattice"}
-
-
-def _one_cell_per_column(tokens: list[Token], columns: list[str]) -> bool:
-    """Each token is a boxed cell of its own, side by side, one per column."""
-    cells = _cells(tokens)
-    boxes = [s.bbox for s in cells]
-    return (len(tokens) == len(cells) == len(columns) and all(b is not None for b in boxes)
-            and len({s.page for s in cells}) == 1 and all(a.x0 < b.x0 for a, b in zip(boxes, boxes[1:])))
-
-
-def _unplaced_tail_dropped(tokens: list[Token], columns: list[str]) -> list[Token]:
-    """The row without the blank cells found on a page after its last number, unless the row is one
-    cell of its own per column. Such a blank is a column of its own where the cells' places fill the
-    row's columns (``_by_slot``, an image grid's equal columns) or where the row, its trailing blanks
-    counted, is exactly one boxed cell per column (a ruled PDF's lattice, a grid of columns as wide as
-    their headers: a printed web page's). Else a rule was lost or added (cells merged, a fax's broken
-    grid): the blanks past the last number may lie beyond the table, be a merged cell's continuation
-    or half of one cell, and the row is placed from its numbers, as when such rows dropped them."""
-    end = len(tokens)
-    while end and tokens[end - 1].kind == "blank" and tokens[end - 1].span.method in _FOUND_CELLS:
-        end -= 1
-    return tokens if end == len(tokens) or _one_cell_per_column(tokens, columns) else tokens[:end]
-
-
 def align(tokens: list[Token], columns: list[str], header: list[str], rules: list[Equation]) -> Aligned:
     """Map a row's value/blank tokens onto ``columns`` (cell keys, in table order).
 
@@ -413,7 +386,6 @@ def align(tokens: list[Token], columns: list[str], header: list[str], rules: lis
     by_slot = _by_slot(tokens, columns, rules) if values else None
     if by_slot is not None:
         return by_slot
-    tokens = _unplaced_tail_dropped(tokens, columns)
     if len(header) < n and len(values) == len(header):
         cells: dict[str, Token | None] = dict.fromkeys(columns)
         cells.update(zip(header, values))
