@@ -38,7 +38,7 @@ def physical_row(row: Row, table: Table) -> list[Token]:
         return tokens if emptied(row, table) else [t for t in tokens if t.kind != "blank"]
     while tokens and tokens[0].kind == "blank":
         tokens.pop(0)
-    kept = _markup_width(row, table, tokens)
+    kept = _own_cells_width(row, table, tokens)
     while len(tokens) > kept and tokens[-1].kind == "blank":
         tokens.pop()
     return tokens
@@ -46,20 +46,38 @@ def physical_row(row: Row, table: Table) -> list[Token]:
 
 #: ingest methods whose table rows are the markup's own cells (no OCR, no guessed places)
 _MARKUP = {html.METHOD, docx.METHOD}
+#: how cells found on a page are read (an image's grid, a PDF's ruled lattice): cells of their own,
+#: but a copy or a print can lose a rule (two cells merged) or add one (a slot beyond the table)
+_FOUND = {"ocr", "camelot-lattice"}
 
 
-def _markup_width(row: Row, table: Table, tokens: list[Token]) -> int:
-    """How many tokens a row's trailing blanks may keep it at. A web page's or Word file's table row
-    is its markup's cells, so a blank after the last number is a printed blank of its own column
-    (a row "5 2 _ _ 1 1 _" fills seven columns, not six right-aligned): kept up to the table's width
-    after the row's last text where its rows share one width, all kept where widths vary. Other rows
-    (OCR'd, text lines) drop them."""
-    if not row.table or any(s.method not in _MARKUP or s.bbox is not None for s in row.spans):
+def _own_cells_width(row: Row, table: Table, tokens: list[Token]) -> int:
+    """How many tokens a row's trailing blanks may keep it at. A row of its table's own cells has a
+    blank after its last number as a printed blank of its own column (a row "5 2 _ _ 1 1 _" fills
+    seven columns, not six right-aligned; 上海 2019's page, as published, printed and scanned).
+    A web page's or Word file's markup row keeps them up to the table's width after the row's last
+    text where its rows share one width, all where widths vary. A row of cells found on a page (a
+    lattice's, an image grid's) keeps them only where, after its last text, it is one boxed cell per
+    token side by side, as many as the table's columns where its rows share one width: fewer cells,
+    a rule was lost and which column a blank stands for is unknown; more, the grid holds slots that
+    are no columns; a slot with no box of its own continues a merged cell. Other rows drop them."""
+    if not row.table:
         return 0
-    if not table.width:
-        return len(tokens)
     last_text = max((i for i, t in enumerate(tokens) if t.kind == "text"), default=-1)
-    return last_text + 1 + table.width
+    if all(s.method in _MARKUP for s in row.spans):
+        return last_text + 1 + table.width if table.width else len(tokens)
+    tail = tokens[last_text + 1:]
+    if all(s.method in _FOUND for s in row.spans) and _one_cell_each(tail, table.width or len(tail)):
+        return len(tokens)
+    return 0
+
+
+def _one_cell_each(tokens: list[Token], width: int) -> bool:
+    """``width`` tokens, each a boxed cell of its own, side by side on one page."""
+    spans = list({id(t.span): t.span for t in tokens}.values())
+    boxes = [s.bbox for s in spans]
+    return (len(tokens) == len(spans) == width and all(b is not None for b in boxes)
+            and len({s.page for s in spans}) == 1 and all(a.x0 < b.x0 for a, b in zip(boxes, boxes[1:])))
 
 
 def emptied(row: Row, table: Table) -> bool:
