@@ -134,12 +134,13 @@ def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
 
 def is_upright_pair(crop: np.ndarray, dpi: float) -> bool:
     """The crop's ink is two upright strokes, each a digit tall and narrow, ending at one height top
-    and bottom, standing closer than the stems of two digits ever do: the sides of a "0" whose arcs
-    the fax dropped, bowed or not (``is_broken_zero`` asks for the bow). Asked only of a cell OCR read
-    as one "1" or as "11": a "1" is one stem (its flag and foot join it, or are too short to count),
-    the stems of "11" stand a digit's advance apart, what a "4" keeps of its diagonal ends at the
-    bar, well above the stem's foot, and a broken "6" leaves a row without ink between its hook and
-    its bowl (both sides must be whole strokes: ``Stroke.solid``)."""
+    and bottom, standing close together: the sides of a "0" whose arcs the fax dropped, bowed or not
+    (``is_broken_zero`` asks for the bow). Meant for a cell OCR read as one "1" or an unsure "11"
+    (``cellread.fax_zero``): a "1" is one stem (its flag and foot join it, or are too short to
+    count); what a "4" keeps of its diagonal ends at the bar, well above the stem's foot; a broken
+    "6" leaves a row without ink between its hook and its bowl (both sides must be whole strokes:
+    ``Stroke.solid``). The stems of "11" mostly stand further apart, but a sure "11" in a large,
+    heavy face may stand as close: this alone does not tell them from a zero."""
     cfg = _CFG["upright_pair"]
     found = glyph_strokes(crop)
     tallest = max((s.height for s in found), default=0)
