@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from extractor.layout.cellread import CellRead, cell_crop, fax_zero, signed_text
-from extractor.layout.strokes import is_broken_zero
+from extractor.layout.strokes import is_broken_zero, is_upright_pair
 
 CELLS = Path(__file__).parent / "fixtures" / "faxcells"
 DPI = 200.0
@@ -136,3 +136,28 @@ def test_a_fax_number_whose_ink_is_wider_than_its_digits_is_marked_as_one_that_l
     for name, digits in (("thirtyfive-tail-s3", "35"), ("two24-s16", "224")):
         grey, box = _cell(name)
         assert "fax-lost-digit" not in fax_zero(grey, box, DPI, CellRead(digits, 0.99, "rapidocr"), 0.95).repairs
+
+
+@pytest.mark.parametrize("name,text,confidence", [("upright-zero-read-1-s15", "1", 0.634),
+                                                  ("upright-zero-read-11-s645", "11", 0.597)])
+def test_a_fax_zero_whose_sides_stand_straight_reads_zero_marked_weak(name, text, confidence):
+    """office_2021_00015's 0 read "1" and seed 645's 0 read "11": two upright strokes, a digit tall,
+    four or five pixels apart, neither bowed enough for ``is_broken_zero``. A "1" is one stroke, so a
+    "1" whose ink is two such strokes is a zero's sides (``is_upright_pair``); read 0, ``broken-zero``."""
+    grey, box = _cell(name)
+    assert not is_broken_zero(cell_crop(grey, box, DPI), DPI)
+    assert is_upright_pair(cell_crop(grey, box, DPI), DPI)
+    read = fax_zero(grey, box, DPI, CellRead(text, confidence, "rapidocr"), 0.95)
+    assert (read.text, read.repairs) == ("0", ("broken-zero",))
+
+
+def test_a_sure_eleven_whose_stems_stand_close_and_real_ones_stay_ones():
+    """office_2019_00002's "11" (0.982) is printed in a large, heavy face: its stems stand as close
+    as a zero's sides, so only an unsure "11" is taken for a zero. Real "1"s are one stroke, a broken
+    "6" has a row without ink between its hook and bowl: neither is an upright pair."""
+    grey, box = _cell("eleven-read-11-close-s2")
+    assert fax_zero(grey, box, DPI, CellRead("11", 0.982, "rapidocr"), 0.95).text == "11"
+    for name in _names("one-read-") + ["six-read-1-s15-hook", "six-broken-s16", "four-read-351-s15"]:
+        grey, box = _cell(name)
+        assert not is_upright_pair(cell_crop(grey, box, DPI), DPI), name
+        assert fax_zero(grey, box, DPI, CellRead("1", 0.99, "rapidocr"), 0.95).text == "1", name

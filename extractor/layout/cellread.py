@@ -24,7 +24,7 @@ import numpy as np
 from extractor.ingest.marks import (BROKEN_ZERO, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM,
                                     JOINED)
 from extractor.ingest.ocr import OcrEngine
-from extractor.layout.strokes import glyph_mask, is_broken_zero
+from extractor.layout.strokes import glyph_mask, is_broken_zero, is_upright_pair
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -301,12 +301,22 @@ def zero_guess(read: CellRead, trust: float) -> bool:
 def fax_zero(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, read: CellRead,
               trust: float) -> CellRead:
     """A fax cell whose ink is the two sides of a "0" (``strokes.is_broken_zero``) is 0 when OCR's
-    reading is a guess at such sides (``zero_guess``): marked ``broken-zero``, a weak reading.
+    reading is a guess at such sides (``zero_guess``): marked ``broken-zero``, a weak reading. So is
+    a cell read as one "1", or as "11" below ``trust``, whose ink is two upright strokes close
+    together (``strokes.is_upright_pair``): sides the fax straightened, which the bow test refuses.
+    A "1" is one stroke; the stems of a sure "11" in a large, heavy face may stand as close.
     Anything else goes through ``broken_zero``, ``fax_stem``, ``fax_open_loop`` and ``fax_lost_digit``."""
     crop = cell_crop(grey, box, dpi)
-    if zero_guess(read, trust) and is_broken_zero(crop, dpi):
+    if zero_guess(read, trust) and (_upright_sides(read, trust) and is_upright_pair(crop, dpi)
+                                    or is_broken_zero(crop, dpi)):
         return read.marked(BROKEN_ZERO, "0", read.confidence if read.text.strip() else 0.0)
     return fax_lost_digit(crop, dpi, fax_open_loop(fax_stem(broken_zero(read))))
+
+
+def _upright_sides(read: CellRead, trust: float) -> bool:
+    """OCR read one "1", or an unsure "11": what it makes of a zero's two sides (a sure "11" is two ones)."""
+    text = read.text.replace(" ", "")
+    return text == "1" or (text == "11" and read.confidence < trust)
 
 
 def fax_stem(read: CellRead) -> CellRead:

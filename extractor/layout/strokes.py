@@ -132,6 +132,32 @@ def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
         right.bow - left.bow >= float(_CFG["min_bow_sum_px16"]) * scale)
 
 
+def is_upright_pair(crop: np.ndarray, dpi: float) -> bool:
+    """The crop's ink is two upright strokes, each a digit tall and narrow, ending at one height top
+    and bottom, standing close together: the sides of a "0" whose arcs the fax dropped, bowed or not
+    (``is_broken_zero`` asks for the bow). Meant for a cell OCR read as one "1" or an unsure "11"
+    (``cellread.fax_zero``): a "1" is one stem (its flag and foot join it, or are too short to
+    count); what a "4" keeps of its diagonal ends at the bar, well above the stem's foot; a broken
+    "6" leaves a row without ink between its hook and its bowl (both sides must be whole strokes:
+    ``Stroke.solid``). The stems of "11" mostly stand further apart, but a sure "11" in a large,
+    heavy face may stand as close: this alone does not tell them from a zero."""
+    cfg = _CFG["upright_pair"]
+    found = glyph_strokes(crop)
+    tallest = max((s.height for s in found), default=0)
+    strokes = [s for s in found if s.height >= _CFG["piece_height"] * tallest]
+    if len(strokes) != 2 or not all(s.solid for s in strokes):
+        return False
+    left, right = strokes
+    line = max(left.height, right.height)
+    lo, hi = _CFG["digit_height_in"]
+    if not lo * dpi <= line <= hi * dpi or min(left.height, right.height) < float(cfg["side_height"]) * line:
+        return False
+    ends = max(abs(left.y0 - right.y0), abs(left.y0 + left.height - right.y0 - right.height))
+    gap, widest = right.x0 - left.x1, max(left.x1 - left.x0, right.x1 - right.x0)
+    return (ends <= float(cfg["max_ends"]) * line and 0 < gap <= float(cfg["max_gap"]) * line
+            and widest <= _CFG["max_side_width"] * line)
+
+
 
 def _sides(crop: np.ndarray, least: float) -> list[Stroke]:
     """The crop's strokes at least ``least`` pixels tall (shorter ones: specks, bits of an arc)."""
