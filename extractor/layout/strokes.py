@@ -158,7 +158,6 @@ def is_upright_pair(crop: np.ndarray, dpi: float) -> bool:
             and widest <= _CFG["max_side_width"] * line)
 
 
-
 def _sides(crop: np.ndarray, least: float) -> list[Stroke]:
     """The crop's strokes at least ``least`` pixels tall (shorter ones: specks, bits of an arc)."""
     return [s for s in glyph_strokes(crop) if s.height >= least]
