@@ -47,6 +47,8 @@ _CLEAR_INK = float(_CELL["clear_ink"])
 _LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
 #: blank pixel rows (inches) inside a line of glyphs where a fax dropped scan lines: no gap between lines
 _SCANLINE_GAP_IN = float(_CELL["scanline_gap_in"])
+#: height range (inches) of one line of digits
+_DIGIT_HEIGHT_IN = tuple(float(v) for v in load_json("scan.json")["strokes"]["digit_height_in"])
 
 
 def number_text(text: str) -> str | None:
@@ -115,6 +117,32 @@ def ink_bands(binary: np.ndarray, dpi: float, digits: bool = False) -> list[tupl
     return [(a, b) for a, b in runs if b - a >= min_height]
 
 
+def scattered_band(binary: np.ndarray, dpi: float) -> list[tuple[int, int]]:
+    """A number's ink that ``ink_bands`` found no line in, as one band when it spans a line of digits
+    (``strokes.digit_height_in``): a fax digit broken into pieces each lower than a line (a "2" whose
+    diagonal the threshold dropped keeps the ends of its hook and its foot, 3-5 pixels high each)
+    was left unread. Specks spread down a taller cell span more than a line: no band."""
+    rows = np.flatnonzero(np.count_nonzero(binary, axis=1))
+    if rows.size == 0:
+        return []
+    top, foot = int(rows[0]), int(rows[-1]) + 1
+    low, high = _DIGIT_HEIGHT_IN
+    return [(top, foot)] if low * dpi <= foot - top <= high * dpi else []
+
+
+def number_bands(binary: np.ndarray, dpi: float) -> list[tuple[int, int]]:
+    """The text line bands of a number's crop (``ink_bands`` ``digits``), or its broken ink as one
+    line (``scattered_band``) when they find none."""
+    return ink_bands(binary, dpi, True) or scattered_band(binary, dpi)
+
+
+def scattered_number(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
+    """A cell whose ink only reads as a number as one ``scattered_band``: what is read there comes from
+    pieces of glyphs, a doubt about the ink itself (``ingest.marks.SCATTERED``)."""
+    binary = _ink(cell_crop(grey, box, dpi))
+    return binary.size > 0 and not ink_bands(binary, dpi, True) and bool(scattered_band(binary, dpi))
+
+
 def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
     """The inside of a cell at ``dpi``: inset by a 50th of an inch, so its rules stay out."""
     inset = max(3, int(dpi / 50))
@@ -142,10 +170,10 @@ def ink_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> i
 def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0,
                digits: bool = False) -> list[np.ndarray]:
     """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
-    paper; ``scale`` > 1 enlarges them (re-reads); ``digits``: a number's (``ink_bands``)."""
+    paper; ``scale`` > 1 enlarges them (re-reads); ``digits``: a number's (``number_bands``)."""
     crop = cell_crop(grey, box, dpi)
     binary = _ink(crop)
-    bands = ink_bands(binary, dpi, digits)
+    bands = number_bands(binary, dpi) if digits else ink_bands(binary, dpi)
     if not bands:
         return []
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
@@ -281,8 +309,9 @@ def broken_zero(read: CellRead) -> CellRead:
     """A fax cell read as brackets ("()", "0)", "(", "{1}") is a "0" whose arcs the fax dropped: read
     as 0 and marked ``broken-zero``, a weak reading that stays suspect unless a rule verifies it
     (left as text, the row lost a number and its other numbers moved a column). A fax "1" or "11"
-    keeps its reading but is marked ``fax-1-or-0``: the same sides read without brackets."""
-    text = read.text.replace(" ", "")
+    keeps its reading but is marked ``fax-1-or-0``: the same sides read without brackets. A dot after
+    the brackets ("().") is a speck beside them, as after a number (layout.scan ``stray-dot``)."""
+    text = read.text.replace(" ", "").rstrip(".")
     if text in ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
         return read.marked(FAX_ONE_OR_ZERO)
     if not zero_in_brackets(text):
@@ -386,9 +415,11 @@ def zero_in_brackets(flat: str) -> bool:
 
 
 def narrow_single_line(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
-    """An unread cell whose ink is one short line: most likely a number."""
+    """An unread cell whose ink is one short line: most likely a number. Its lines are banded as a
+    number's (``number_bands``): a digit a dropped scan line cut in two, or broken into pieces lower
+    than a line, is one line."""
     binary = _ink(cell_crop(grey, box, dpi))
-    bands = ink_bands(binary, dpi)
+    bands = number_bands(binary, dpi)
     if len(bands) != 1:
         return False
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))

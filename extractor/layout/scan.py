@@ -20,12 +20,12 @@ import numpy as np
 from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
 from extractor.ingest.marks import (BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE, LINES_REREAD, RULE_LOST,
-                                    STRAY_DOT)
+                                    SCATTERED, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
                                        zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
-                                       ink_lines, signed_text)
+                                       ink_lines, scattered_number, signed_text)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.lightcells import light_cells
 from extractor.layout.orient import orientation, upright_by_page_pass
@@ -110,12 +110,13 @@ def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled
 
 
 def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
-    """A short unsure reading with neither a number nor a CJK glyph ("o j"): on a fax, the page pass's
+    """A short unsure reading with neither a number nor a CJK glyph ("o j"), or one CJK glyph alone
+    ("一": a "1" whose flag a dropped scan line parted from its stem): on a fax, the page pass's
     guess at broken digits, worth reading again from the cell's own crop (a broken 0 is not: its crop
     reads as strokes, "1" or "11")."""
     flat = text.replace(" ", "")
     return (0 < len(flat) <= 4 and conf < engine.number_trust and number_text(text) is None
-            and not CJK.search(flat) and not zero_in_brackets(flat))
+            and (len(flat) == 1 or not CJK.search(flat)) and not zero_in_brackets(flat))
 
 
 def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
@@ -130,6 +131,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     earlier light page of the document measured when this table has too few zeros to measure by),
     and every number is marked ``light-page``: a weak reading, suspect unless a rule verifies it.
     A fax number read with a dot after its last digit (a speck: "2.") loses the dot, marked ``stray-dot``.
+    A number read from ink broken into pieces lower than a line (``cellread.scattered_number``) is
+    marked ``scattered-ink``, a doubt about the ink that re-reads cannot lift.
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
@@ -169,6 +172,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             continue
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
             read = read.marked(BROKEN)
+        if numeric and read.text and scattered_number(grey, cell.box, dpi):
+            read = read.marked(SCATTERED)
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     if bilevel:
