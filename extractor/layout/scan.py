@@ -23,11 +23,11 @@ from extractor.ingest.marks import (BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOIN
                                     SCATTERED, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_one, has_ink, join_parts, narrow_single_line,
                                        zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
                                        ink_lines, scattered_number, signed_text)
 from extractor.layout.furniture import furniture_line
-from extractor.layout.lightcells import light_cells
+from extractor.layout.lightcells import light_cells, number_columns
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
@@ -131,6 +131,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     earlier light page of the document measured when this table has too few zeros to measure by),
     and every number is marked ``light-page``: a weak reading, suspect unless a rule verifies it.
     A fax number read with a dot after its last digit (a speck: "2.") loses the dot, marked ``stray-dot``.
+    A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
+    upright stroke is a weak "1" (``cellread.fax_one``).
     A number read from ink broken into pieces lower than a line (``cellread.scattered_number``) is
     marked ``scattered-ink``, a doubt about the ink that re-reads cannot lift.
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
@@ -178,6 +180,10 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             reads[cell] = _second_read(reads[cell], read, numeric)
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
+    if bilevel and not light:
+        numeric = number_columns([(cell.box, read) for cell, read in reads.items()], dpi)
+        reads = {cell: fax_one(cell_crop(grey, cell.box, dpi), dpi, read) if i in numeric else read
+                 for i, (cell, read) in enumerate(reads.items())}
     width = None
     if light:
         lit, width = light_cells(engine, grey, dpi, [(cell.box, read) for cell, read in reads.items()],
