@@ -62,7 +62,7 @@ def test_a_one_read_as_a_dotted_i_in_a_number_column_is_a_weak_one():
     scan line under its flag and read "ì" (0.43 on the page, the same on its own crop; as digits,
     nothing). Kept as text, the row's numbers moved a column: 48 0 0 0 0 49 under the wrong heads.
     Its ink is one narrow upright stroke as tall as a digit: "1", weak (``broken``, ``fax-stem``)."""
-    reads = _read_column("one-read-i-s609.png", [0, 66, 132, 230, 361, 524, 558],
+    reads = _read_column("blank-one-i-s609.png", [0, 66, 132, 230, 361, 524, 558],
                          [("0", 0.99), ("0", 1.0), ("0", 1.0), ("1", 0.98), ("0", 1.0), ("ì", 0.43)])
     assert [r.text for r in reads] == ["0", "0", "0", "1", "0", "1"]
     assert {BROKEN, FAX_STEM} <= set(reads[-1].repairs)
@@ -73,7 +73,7 @@ def test_a_one_the_page_pass_read_as_a_lone_cjk_glyph_is_read_again_as_digits():
     parted from its stem, read "一" at 0.47 by the page pass. Kept as text, the row lost its first
     number and the rest moved a column (the total went missing). Read again from the crop as
     digits: "1", weak (a fax "1" may be a "4" stripped to its stem)."""
-    read = _read_alone("one-read-cjk-s605.png", "一", 0.47)
+    read = _read_alone("blank-one-cjk-s605.png", "一", 0.47)
     assert read.text == "1" and FAX_STEM in read.repairs
 
 
@@ -81,5 +81,5 @@ def test_brackets_with_a_speck_after_them_are_a_broken_zero():
     """office_2021_00609 page 4, 不予处理 5. (legal_social): a "0" whose arcs the fax broke, a speck
     beside it, read "()." at 0.96. The dot kept it from the bracket test: text, its row a number short.
     Read 0, marked ``broken-zero`` (weak)."""
-    read = _read_alone("zero-dot-s609.png", "().", 0.96)
+    read = _read_alone("blank-zero-dot-s609.png", "().", 0.96)
     assert read.text == "0" and BROKEN_ZERO in read.repairs
