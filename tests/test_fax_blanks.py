@@ -12,7 +12,7 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.document import Word
-from extractor.ingest.marks import BROKEN, BROKEN_ZERO, FAX_STEM, SCATTERED
+from extractor.ingest.marks import BROKEN, BROKEN_ZERO, FAX_STEM
 from extractor.ingest.ocr.base import get_ocr_engine
 from extractor.layout.cellread import CellRead
 from extractor.layout.scan import read_table
@@ -25,7 +25,7 @@ DPI = 200.0
 
 def _read_alone(name: str, text: str, confidence: float) -> CellRead:
     """The one cell of fixture ``name`` read by ``read_table`` on a fax page, the page pass having read
-    ``text`` at ``confidence`` over its ink (nothing when ``text`` is empty)."""
+    ``text`` at ``confidence`` over its ink."""
     grey = cv2.imread(str(CELLS / name), cv2.IMREAD_GRAYSCALE)
     h, w = grey.shape
     cell = GridCell(0, 0, 1, 1, (0, 0, w, h))
@@ -33,8 +33,8 @@ def _read_alone(name: str, text: str, confidence: float) -> CellRead:
     word = Word(text, Box.from_pixels((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1), DPI), "ocr", "rapidocr",
                 confidence)
     settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
-    reads, _, _ = read_table(grey, DPI, TableGrid([0, h], [0, w], [cell]), [word] if text else [],
-                             get_ocr_engine("rapidocr"), settings, bilevel=True)
+    reads, _, _ = read_table(grey, DPI, TableGrid([0, h], [0, w], [cell]), [word], get_ocr_engine("rapidocr"),
+                             settings, bilevel=True)
     return reads[cell]
 
 
@@ -84,11 +84,3 @@ def test_brackets_with_a_speck_after_them_are_a_broken_zero():
     read = _read_alone("blank-zero-dot-s609.png", "().", 0.96)
     assert read.text == "0" and BROKEN_ZERO in read.repairs
 
-
-def test_a_digit_broken_into_pieces_lower_than_a_line_is_read_as_one_line_weak():
-    """office_2021_00621 page 3, 其他处理 3. (legal_service): a "1" of which the fax kept two pieces,
-    3 pixels high each, 18 apart. Each was a speck to ``ink_bands``: no line, nothing read, the row a
-    number short. Together they span a digit line: read as one, "1", marked ``scattered-ink`` (weak:
-    re-reads of the same pieces cannot back it)."""
-    read = _read_alone("blank-one-scattered-s621.png", "", 0.0)
-    assert read.text == "1" and {SCATTERED, FAX_STEM} <= set(read.repairs)

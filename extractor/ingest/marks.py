@@ -45,13 +45,9 @@ PAGE_CUT = "page-cut"
 #: a fax number read with a dot after its last digit (a speck beside it), the dot dropped
 STRAY_DOT = "stray-dot"
 
-#: a fax number read from ink broken into pieces each lower than a line of digits, taken together as one line
-SCATTERED = "scattered-ink"
-
 #: marks that doubt how layout put a cell's text together, not what its glyphs are
 ASSEMBLY = frozenset({JOINED, SPLIT})
 #: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
-INK_DOUBT = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_LOST_DIGIT, GLYPH_DIGITS, LINES_REREAD,
-                       SCATTERED})
+INK_DOUBT = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_LOST_DIGIT, GLYPH_DIGITS, LINES_REREAD})
 #: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
 PLACE_DOUBT = frozenset({FUSED, RULE_LOST})

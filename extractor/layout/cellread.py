@@ -49,6 +49,8 @@ _LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
 _SCANLINE_GAP_IN = float(_CELL["scanline_gap_in"])
 #: a fax "1" read as no number (``fax_one``): how tall (inches) and how narrow (share of its height) its stroke is
 _ONE_HEIGHT_IN, _ONE_WIDTH = float(_CELL["fax_one"]["min_height_in"]), float(_CELL["fax_one"]["max_width"])
+#: share of the pixel rows of a fax "1"'s stroke that hold ink (``fax_one``): specks a line apart are no stroke
+_ONE_FILL = float(_CELL["fax_one"]["min_fill"])
 #: what OCR makes of a fax "1" whose flag a dropped scan line parted from its stem ("i"), or of its bare stem
 _STEM_GUESSES = frozenset("iìíïîj!|lI")
 #: height range (inches) of one line of digits
@@ -121,32 +123,6 @@ def ink_bands(binary: np.ndarray, dpi: float, digits: bool = False) -> list[tupl
     return [(a, b) for a, b in runs if b - a >= min_height]
 
 
-def scattered_band(binary: np.ndarray, dpi: float) -> list[tuple[int, int]]:
-    """A number's ink that ``ink_bands`` found no line in, as one band when it spans a line of digits
-    (``strokes.digit_height_in``): a fax digit broken into pieces each lower than a line (a "2" whose
-    diagonal the threshold dropped keeps the ends of its hook and its foot, 3-5 pixels high each)
-    was left unread. Specks spread down a taller cell span more than a line: no band."""
-    rows = np.flatnonzero(np.count_nonzero(binary, axis=1))
-    if rows.size == 0:
-        return []
-    top, foot = int(rows[0]), int(rows[-1]) + 1
-    low, high = _DIGIT_HEIGHT_IN
-    return [(top, foot)] if low * dpi <= foot - top <= high * dpi else []
-
-
-def number_bands(binary: np.ndarray, dpi: float) -> list[tuple[int, int]]:
-    """The text line bands of a number's crop (``ink_bands`` ``digits``), or its broken ink as one
-    line (``scattered_band``) when they find none."""
-    return ink_bands(binary, dpi, True) or scattered_band(binary, dpi)
-
-
-def scattered_number(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
-    """A cell whose ink only reads as a number as one ``scattered_band``: what is read there comes from
-    pieces of glyphs, a doubt about the ink itself (``ingest.marks.SCATTERED``)."""
-    binary = _ink(cell_crop(grey, box, dpi))
-    return binary.size > 0 and not ink_bands(binary, dpi, True) and bool(scattered_band(binary, dpi))
-
-
 def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
     """The inside of a cell at ``dpi``: inset by a 50th of an inch, so its rules stay out."""
     inset = max(3, int(dpi / 50))
@@ -174,10 +150,10 @@ def ink_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> i
 def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0,
                digits: bool = False) -> list[np.ndarray]:
     """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
-    paper; ``scale`` > 1 enlarges them (re-reads); ``digits``: a number's (``number_bands``)."""
+    paper; ``scale`` > 1 enlarges them (re-reads); ``digits``: a number's (``ink_bands``)."""
     crop = cell_crop(grey, box, dpi)
     binary = _ink(crop)
-    bands = number_bands(binary, dpi) if digits else ink_bands(binary, dpi)
+    bands = ink_bands(binary, dpi, digits)
     if not bands:
         return []
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
@@ -356,9 +332,10 @@ def fax_stem(read: CellRead) -> CellRead:
 def fax_one(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
     """A number cell of a fax page read blank or as one glyph OCR makes of an upright stroke ("i", "ì",
     "!": a "1" whose flag a dropped scan line parted from its stem) whose glyph ink is one narrow column
-    run as tall as a digit line (``fax_one`` in data/scan.json) is "1", marked ``broken`` and
-    ``fax-stem``: weak, as a "4" stripped to its stem is the same ink. Left blank or as text, its row
-    was a number short and the numbers after it moved a column (office_2021_00609: 7 cells)."""
+    run as tall as a digit line, inked down most of it (``fax_one`` in data/scan.json; the top and
+    foot of a zero's side are not), is "1", marked ``broken`` and ``fax-stem``: weak, as a "4"
+    stripped to its stem is the same ink. Left blank or as text, its row was a number short and the
+    numbers after it moved a column (office_2021_00609: 7 cells)."""
     text = read.text.replace(" ", "")
     if text and text not in _STEM_GUESSES:
         return read
@@ -368,6 +345,9 @@ def fax_one(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
     stroke = strokes[0]
     if stroke.height < _ONE_HEIGHT_IN * dpi or stroke.height > _DIGIT_HEIGHT_IN[1] * dpi \
             or stroke.x1 - stroke.x0 > _ONE_WIDTH * stroke.height:
+        return read
+    inked = np.count_nonzero(glyph_mask(crop)[:, stroke.x0:stroke.x1].any(axis=1))
+    if inked < _ONE_FILL * stroke.height:
         return read
     return fax_stem(CellRead("1", read.confidence, read.engine, read.repairs + (BROKEN,)))
 
@@ -439,10 +419,9 @@ def zero_in_brackets(flat: str) -> bool:
 
 def narrow_single_line(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
     """An unread cell whose ink is one short line: most likely a number. Its lines are banded as a
-    number's (``number_bands``): a digit a dropped scan line cut in two, or broken into pieces lower
-    than a line, is one line."""
+    number's (``ink_bands`` ``digits``): a digit a dropped scan line cut in two is one line."""
     binary = _ink(cell_crop(grey, box, dpi))
-    bands = number_bands(binary, dpi)
+    bands = ink_bands(binary, dpi, digits=True)
     if len(bands) != 1:
         return False
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))

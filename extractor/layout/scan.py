@@ -20,12 +20,12 @@ import numpy as np
 from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
 from extractor.ingest.marks import (BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE, LINES_REREAD, RULE_LOST,
-                                    SCATTERED, STRAY_DOT)
+                                    STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_one, has_ink, join_parts, narrow_single_line,
                                        zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
-                                       ink_lines, scattered_number, signed_text)
+                                       ink_lines, signed_text)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.lightcells import light_cells, number_columns
 from extractor.layout.orient import orientation, upright_by_page_pass
@@ -133,8 +133,6 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     A fax number read with a dot after its last digit (a speck: "2.") loses the dot, marked ``stray-dot``.
     A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
     upright stroke is a weak "1" (``cellread.fax_one``).
-    A number read from ink broken into pieces lower than a line (``cellread.scattered_number``) is
-    marked ``scattered-ink``, a doubt about the ink that re-reads cannot lift.
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
@@ -174,8 +172,6 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             continue
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
             read = read.marked(BROKEN)
-        if numeric and read.text and scattered_number(grey, cell.box, dpi):
-            read = read.marked(SCATTERED)
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     if bilevel:
