@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM,
-                                    JOINED)
+from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE,
+                                    FAX_STEM, JOINED)
 from extractor.ingest.ocr import OcrEngine
 from extractor.layout.strokes import glyph_mask, glyph_strokes, is_broken_zero
 from extractor.resources import load_json

@@ -23,9 +23,9 @@ from extractor.ingest.marks import (BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOIN
                                     STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_one, has_ink, join_parts, narrow_single_line,
-                                       zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
-                                       ink_lines, signed_text)
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_one, has_ink, join_parts,
+                                       narrow_single_line, zero_in_brackets, fax_zero, number_text, read_cell_crop,
+                                       read_cells, ink_lines, signed_text)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.lightcells import light_cells, number_columns
 from extractor.layout.orient import orientation, upright_by_page_pass
