@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extractor.ingest.marks import (BROKEN_ZERO, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM,
-                                    JOINED)
+from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE,
+                                    FAX_STEM, JOINED)
 from extractor.ingest.ocr import OcrEngine
-from extractor.layout.strokes import glyph_mask, is_broken_zero, is_upright_pair
+from extractor.layout.strokes import glyph_mask, glyph_strokes, is_broken_zero, is_upright_pair
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -47,6 +47,14 @@ _CLEAR_INK = float(_CELL["clear_ink"])
 _LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
 #: blank pixel rows (inches) inside a line of glyphs where a fax dropped scan lines: no gap between lines
 _SCANLINE_GAP_IN = float(_CELL["scanline_gap_in"])
+#: a fax "1" read as no number (``fax_one``): how tall (inches) and how narrow (share of its height) its stroke is
+_ONE_HEIGHT_IN, _ONE_WIDTH = float(_CELL["fax_one"]["min_height_in"]), float(_CELL["fax_one"]["max_width"])
+#: share of the pixel rows of a fax "1"'s stroke that hold ink (``fax_one``): specks a line apart are no stroke
+_ONE_FILL = float(_CELL["fax_one"]["min_fill"])
+#: what OCR makes of a fax "1" whose flag a dropped scan line parted from its stem ("i"), or of its bare stem
+_STEM_GUESSES = frozenset("iìíïîj!|lI")
+#: height range (inches) of one line of digits
+_DIGIT_HEIGHT_IN = tuple(float(v) for v in load_json("scan.json")["strokes"]["digit_height_in"])
 
 
 def number_text(text: str) -> str | None:
@@ -281,8 +289,9 @@ def broken_zero(read: CellRead) -> CellRead:
     """A fax cell read as brackets ("()", "0)", "(", "{1}") is a "0" whose arcs the fax dropped: read
     as 0 and marked ``broken-zero``, a weak reading that stays suspect unless a rule verifies it
     (left as text, the row lost a number and its other numbers moved a column). A fax "1" or "11"
-    keeps its reading but is marked ``fax-1-or-0``: the same sides read without brackets."""
-    text = read.text.replace(" ", "")
+    keeps its reading but is marked ``fax-1-or-0``: the same sides read without brackets. A dot after
+    the brackets ("().") is a speck beside them, as after a number (layout.scan ``stray-dot``)."""
+    text = read.text.replace(" ", "").rstrip(".")
     if text in ZERO_SIDES:  # the two sides of a 0 whose arcs are gone read as ones, surely
         return read.marked(FAX_ONE_OR_ZERO)
     if not zero_in_brackets(text):
@@ -328,6 +337,29 @@ def fax_stem(read: CellRead) -> CellRead:
     if digits is None or "1" not in digits or BROKEN_ZERO in read.repairs:
         return read
     return read.marked(FAX_STEM)
+
+
+def fax_one(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
+    """A number cell of a fax page read blank or as one glyph OCR makes of an upright stroke ("i", "ì",
+    "!": a "1" whose flag a dropped scan line parted from its stem) whose glyph ink is one narrow column
+    run as tall as a digit line, inked down most of it (``fax_one`` in data/scan.json; the top and
+    foot of a zero's side are not), is "1", marked ``broken`` and ``fax-stem``: weak, as a "4"
+    stripped to its stem is the same ink. Left blank or as text, its row was a number short and the
+    numbers after it moved a column (office_2021_00609: 7 cells)."""
+    text = read.text.replace(" ", "")
+    if text and text not in _STEM_GUESSES:
+        return read
+    strokes = glyph_strokes(crop)
+    if len(strokes) != 1:
+        return read
+    stroke = strokes[0]
+    if stroke.height < _ONE_HEIGHT_IN * dpi or stroke.height > _DIGIT_HEIGHT_IN[1] * dpi \
+            or stroke.x1 - stroke.x0 > _ONE_WIDTH * stroke.height:
+        return read
+    inked = np.count_nonzero(glyph_mask(crop)[:, stroke.x0:stroke.x1].any(axis=1))
+    if inked < _ONE_FILL * stroke.height:
+        return read
+    return fax_stem(CellRead("1", read.confidence, read.engine, read.repairs + (BROKEN,)))
 
 
 #: digits a fax may have opened: a digit of a loop whose thin arcs the threshold broke reads as this one
@@ -396,9 +428,10 @@ def zero_in_brackets(flat: str) -> bool:
 
 
 def narrow_single_line(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
-    """An unread cell whose ink is one short line: most likely a number."""
+    """An unread cell whose ink is one short line: most likely a number. Its lines are banded as a
+    number's (``ink_bands`` ``digits``): a digit a dropped scan line cut in two is one line."""
     binary = _ink(cell_crop(grey, box, dpi))
-    bands = ink_bands(binary, dpi)
+    bands = ink_bands(binary, dpi, digits=True)
     if len(bands) != 1:
         return False
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))

@@ -56,7 +56,7 @@ def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
     width = zero_measure(grey, dpi, cells) or borrowed
     if width is None:
         return [read for _, read in cells], None
-    numeric = _number_columns(cells, dpi)
+    numeric = number_columns(cells, dpi)
     out = []
     for i, (box, read) in enumerate(cells):
         crop = cell_crop(grey, box, dpi)
@@ -91,7 +91,7 @@ def light_ones(crop: np.ndarray, read: CellRead, width: float) -> CellRead:
     return CellRead("", 0.0, read.engine)
 
 
-def _number_columns(cells: list[tuple[tuple[int, int, int, int], CellRead]], dpi: float) -> set[int]:
+def number_columns(cells: list[tuple[tuple[int, int, int, int], CellRead]], dpi: float) -> set[int]:
     """Indexes of the cells standing in a column (same left and right edge, within a 50th of an
     inch) where at least two thirds of the cells with text, and three or more, read a number."""
     slack = dpi / 50

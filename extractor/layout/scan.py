@@ -23,11 +23,11 @@ from extractor.ingest.marks import (BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOIN
                                     STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, has_ink, join_parts, narrow_single_line,
-                                       zero_in_brackets, fax_zero, number_text, read_cell_crop, read_cells,
-                                       ink_lines, signed_text)
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_one, has_ink, join_parts,
+                                       narrow_single_line, zero_in_brackets, fax_zero, number_text, read_cell_crop,
+                                       read_cells, ink_lines, signed_text)
 from extractor.layout.furniture import furniture_line
-from extractor.layout.lightcells import light_cells
+from extractor.layout.lightcells import light_cells, number_columns
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
@@ -110,12 +110,13 @@ def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled
 
 
 def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
-    """A short unsure reading with neither a number nor a CJK glyph ("o j"): on a fax, the page pass's
+    """A short unsure reading with neither a number nor a CJK glyph ("o j"), or one CJK glyph alone
+    ("一": a "1" whose flag a dropped scan line parted from its stem): on a fax, the page pass's
     guess at broken digits, worth reading again from the cell's own crop (a broken 0 is not: its crop
     reads as strokes, "1" or "11")."""
     flat = text.replace(" ", "")
     return (0 < len(flat) <= 4 and conf < engine.number_trust and number_text(text) is None
-            and not CJK.search(flat) and not zero_in_brackets(flat))
+            and (len(flat) == 1 or not CJK.search(flat)) and not zero_in_brackets(flat))
 
 
 def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word], engine: OcrEngine,
@@ -130,6 +131,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     earlier light page of the document measured when this table has too few zeros to measure by),
     and every number is marked ``light-page``: a weak reading, suspect unless a rule verifies it.
     A fax number read with a dot after its last digit (a speck: "2.") loses the dot, marked ``stray-dot``.
+    A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
+    upright stroke is a weak "1" (``cellread.fax_one``).
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi)
     reads: dict[GridCell, CellRead] = {}
@@ -173,6 +176,10 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             reads[cell] = _second_read(reads[cell], read, numeric)
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
+    if bilevel and not light:
+        numeric = number_columns([(cell.box, read) for cell, read in reads.items()], dpi)
+        reads = {cell: fax_one(cell_crop(grey, cell.box, dpi), dpi, read) if i in numeric else read
+                 for i, (cell, read) in enumerate(reads.items())}
     width = None
     if light:
         lit, width = light_cells(engine, grey, dpi, [(cell.box, read) for cell, read in reads.items()],
