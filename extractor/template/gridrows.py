@@ -3,6 +3,7 @@ where a grid's label columns end."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -36,12 +37,29 @@ def physical_row(row: Row, table: Table) -> list[Token]:
                   else t for t in tokens]
     if not any(t.kind == "value" for t in tokens):
         return tokens if emptied(row, table) else [t for t in tokens if t.kind != "blank"]
+    if edge is not None:
+        tokens = [Token("blank", "", t.span) if _unread_value(t, edge) else t for t in tokens]
     while tokens and tokens[0].kind == "blank":
         tokens.pop(0)
     kept = _markup_width(row, table, tokens)
     while len(tokens) > kept and tokens[-1].kind == "blank":
         tokens.pop()
     return tokens
+
+
+#: two CJK characters in a row: the text of a label or header, never what a copy left of a number
+_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _unread_value(token: Token, edge: float) -> bool:
+    """A text token whose cell stands in the value columns of a page grid (its middle right of the
+    label columns' edge) and holds no words: a number the copy garbled ("16it80" for a wrapped
+    16480, "110()", "日"). It is a cell of the row read without a number, not a label: dropped, its
+    cell no longer counted, and every value of the row after it went a column left (table 三 of a
+    fax copy whose wrapped numbers all read so)."""
+    box = token.span.bbox
+    return (token.kind == "text" and box is not None and token.span.method == "ocr"
+            and (box.x0 + box.x1) / 2 > edge and not _WORDS.search(token.raw))
 
 
 #: ingest methods whose table rows are the markup's own cells (no OCR, no guessed places)
