@@ -41,7 +41,7 @@ def physical_row(row: Row, table: Table) -> list[Token]:
         tokens = [Token("blank", "", t.span) if _unread_value(t, edge) else t for t in tokens]
     while tokens and tokens[0].kind == "blank":
         tokens.pop(0)
-    kept = _markup_width(row, table, tokens)
+    kept = max(_markup_width(row, table, tokens), _last_unread(tokens))
     while len(tokens) > kept and tokens[-1].kind == "blank":
         tokens.pop()
     return tokens
@@ -60,6 +60,13 @@ def _unread_value(token: Token, edge: float) -> bool:
     box = token.span.bbox
     return (token.kind == "text" and box is not None and token.span.method == "ocr"
             and (box.x0 + box.x1) / 2 > edge and not _WORDS.search(token.raw))
+
+
+def _last_unread(tokens: list[Token]) -> int:
+    """How many tokens reach to the last cell read without a number (``_unread_value``): a blank
+    whose cell holds text, unlike a printed blank, is a cell of the row, kept even at its end (a
+    garbled 总计 dropped as a trailing blank moved the row's other values a column right)."""
+    return max((i + 1 for i, t in enumerate(tokens) if t.kind == "blank" and t.span.text.strip()), default=0)
 
 
 #: ingest methods whose table rows are the markup's own cells (no OCR, no guessed places)
