@@ -177,7 +177,12 @@ def test_a_garbled_number_in_a_value_cell_keeps_its_column_and_the_values_after_
     assert cells["new_received", "natural_person"].value is None
     assert cells["new_received", "legal_research"].value is None
     assert cells["granted", "legal_commercial"].value == 2
-    truth = {"new_received": [16480, 4, 1100, 0, 0, 0, 17584], "granted": [6347, 2, 611, 0, 0, 0, 6960]}
+    # 部分公开's 总计 "231 U" (2319) is the row's last cell: kept, not dropped as a trailing blank
+    # that moved 0, 123, 0 a column right
+    partial = [cells["partial", col].value for col in ("legal_commercial", "legal_research", "legal_social")]
+    assert partial == [0, 123, 0]
+    truth = {"new_received": [16480, 4, 1100, 0, 0, 0, 17584], "granted": [6347, 2, 611, 0, 0, 0, 6960],
+             "partial": [2196, 0, 123, 0, 0, 0, 2319]}
     columns = ["natural_person", "legal_commercial", "legal_research", "legal_social", "legal_service",
                "legal_other", "total"]
     for row, want in truth.items():
