@@ -37,7 +37,7 @@ def physical_row(row: Row, table: Table) -> list[Token]:
                   else t for t in tokens]
     if not any(t.kind == "value" for t in tokens):
         return tokens if emptied(row, table) else [t for t in tokens if t.kind != "blank"]
-    if edge is not None:
+    if edge is not None and _labelled(tokens, edge):
         tokens = [Token("blank", "", t.span) if _unread_value(t, edge) else t for t in tokens]
     while tokens and tokens[0].kind == "blank":
         tokens.pop(0)
@@ -60,6 +60,15 @@ def _unread_value(token: Token, edge: float) -> bool:
     box = token.span.bbox
     return (token.kind == "text" and box is not None and token.span.method == "ocr"
             and (box.x0 + box.x1) / 2 > edge and not _WORDS.search(token.raw))
+
+
+def _labelled(tokens: list[Token], edge: float) -> bool:
+    """Whether the row shows a label in its label columns (words left of the edge): a data row. A
+    column header's cells stand right of the edge, their glyphs a fax garbled into "1", "6", "H",
+    "上": none of them a number's cell, and a header made all numbers and blanks was taken for the
+    cut rest of the row above."""
+    return any(t.kind == "text" and t.span.bbox is not None and (t.span.bbox.x0 + t.span.bbox.x1) / 2 <= edge
+               and _WORDS.search(t.raw) for t in tokens)
 
 
 def _last_unread(tokens: list[Token]) -> int:
