@@ -3,6 +3,7 @@ lost (table 二 of the bench's fax copies of LibreOffice-exported reports, ``ext
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import cv2
@@ -143,3 +144,48 @@ def test_a_line_of_digits_a_dropped_scan_line_cut_is_read_once():
     assert len(crop_lines(grey, box, 200.0, digits=True)) == 2
     settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
     assert read_cell_crop(get_ocr_engine("rapidocr"), grey, box, 200.0, settings, True).text == "271"
+
+
+@functools.lru_cache(maxsize=1)
+def _stacked_digits_page() -> tuple[Row, ...]:
+    """office_2021_00717's fax copy, page 2 (table 三 whole), as the fax gave it (150 dpi, bilevel)."""
+    grey = cv2.imread(str(CELLS / "t3-stacked-digits-page-s717.png"), cv2.IMREAD_GRAYSCALE)
+    page = Page(2, grey.shape[1] * 72 / 150, grey.shape[0] * 72 / 150, image=grey, dpi=150)
+    rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
+    return tuple(rows)
+
+
+def test_digits_stacked_down_a_narrow_column_make_no_column_rule_inside_it():
+    """The middle digits of 164/80, 292/8, 634/7, 244, 124, … stand one under the other down 自然人's
+    narrow column; bridged to the row rules between them they passed for a column rule, which no
+    row's edge inks: every cell spanned it, and each row had an empty eighth cell after 自然人."""
+    rows = _stacked_digits_page()
+    received = next(r for r in rows if r.table and "本年新收" in r.spans[0].text)
+    first = next(i for i, s in enumerate(received.spans) if s.bbox is not None and s.bbox.x0 >= 255)
+    values = received.spans[first:]
+    assert [None if s.bbox is None else round(s.bbox.x0) for s in values] == [260, 285, 311, 336, 361, 387, 412]
+
+
+def test_a_garbled_number_in_a_value_cell_keeps_its_column_and_the_values_after_it_theirs():
+    """Table 三 of the same page: 16480 read "16it80", 1100 read "110()". Dropped as text, they
+    took their cells with them and the row's 4 went to 科研机构 (legal_research); they are cells
+    read without a number now, and 4 stands in 商业企业. A value that is wrong stays suspect."""
+    rows = list(_stacked_digits_page())
+    result = map_tables(rows, find_headings(rows), 2021)
+    cells = {(c.row, c.col): c for c in result.cells if c.table == "t3"}
+    assert cells["new_received", "legal_commercial"].value == 4
+    assert cells["new_received", "natural_person"].value is None
+    assert cells["new_received", "legal_research"].value is None
+    assert cells["granted", "legal_commercial"].value == 2
+    # 部分公开's 总计 "231 U" (2319) is the row's last cell: kept, not dropped as a trailing blank
+    # that moved 0, 123, 0 a column right
+    partial = [cells["partial", col].value for col in ("legal_commercial", "legal_research", "legal_social")]
+    assert partial == [0, 123, 0]
+    truth = {"new_received": [16480, 4, 1100, 0, 0, 0, 17584], "granted": [6347, 2, 611, 0, 0, 0, 6960],
+             "partial": [2196, 0, 123, 0, 0, 0, 2319]}
+    columns = ["natural_person", "legal_commercial", "legal_research", "legal_social", "legal_service",
+               "legal_other", "total"]
+    for row, want in truth.items():
+        for col, value in zip(columns, want):
+            cell = cells[row, col]
+            assert cell.value in (None, value) or cell.status == "suspect", (row, col, cell.value)

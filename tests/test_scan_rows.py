@@ -419,3 +419,14 @@ def test_a_page_cut_rest_with_the_tail_of_its_label_joins_the_row_above():
     assert _values(stream, "denied_security_stability") == ["0", "0", "0", "0", "0", "940", "940"]
     assert "denied_security_stability" in stream.weak
     assert _values(stream, "denied_third_party")[:4] == ["0", "0", "0", "0"]
+
+
+def test_a_column_header_whose_glyphs_a_fax_garbled_is_no_row_of_values():
+    """office_2019_00708's fax (seed 708, table 三 as the layout read it): the column header's
+    vertical names read "1", "H" (page 2) and "6", "上", "1" (page 3's repeated header). Its
+    garbles are not the cells of numbers a data row's are (no label stands in its label columns):
+    made blanks, the header read as numbers and blanks alone and its 6 and 1 went into 予以公开."""
+    rows = _fax_rows("office_2019_00708-fax-t3.json")
+    result = map_tables(rows, find_headings(rows), 2019)
+    granted = [c.value for c in result.cells if c.table == "t3" and c.row == "granted"]
+    assert granted == [0, 237, 0, 0, 0, 0, 237]

@@ -3,6 +3,7 @@ where a grid's label columns end."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -36,12 +37,45 @@ def physical_row(row: Row, table: Table) -> list[Token]:
                   else t for t in tokens]
     if not any(t.kind == "value" for t in tokens):
         return tokens if emptied(row, table) else [t for t in tokens if t.kind != "blank"]
+    if edge is not None and _labelled(tokens, edge):
+        tokens = [Token("blank", "", t.span) if _unread_value(t, edge) else t for t in tokens]
     while tokens and tokens[0].kind == "blank":
         tokens.pop(0)
-    kept = _own_cells_width(row, table, tokens)
+    kept = max(_own_cells_width(row, table, tokens), _last_unread(tokens))
     while len(tokens) > kept and tokens[-1].kind == "blank":
         tokens.pop()
     return tokens
+
+
+#: two CJK characters in a row: the text of a label or header, never what a copy left of a number
+_WORDS = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _unread_value(token: Token, edge: float) -> bool:
+    """A text token whose cell stands in the value columns of a page grid (its middle right of the
+    label columns' edge) and holds no words: a number the copy garbled ("16it80" for a wrapped
+    16480, "110()", "日"). It is a cell of the row read without a number, not a label: dropped, its
+    cell no longer counted, and every value of the row after it went a column left (table 三 of a
+    fax copy whose wrapped numbers all read so)."""
+    box = token.span.bbox
+    return (token.kind == "text" and box is not None and token.span.method == "ocr"
+            and (box.x0 + box.x1) / 2 > edge and not _WORDS.search(token.raw))
+
+
+def _labelled(tokens: list[Token], edge: float) -> bool:
+    """Whether the row shows a label in its label columns (words left of the edge): a data row. A
+    column header's cells stand right of the edge, their glyphs a fax garbled into "1", "6", "H",
+    "上": none of them a number's cell, and a header made all numbers and blanks was taken for the
+    cut rest of the row above."""
+    return any(t.kind == "text" and t.span.bbox is not None and (t.span.bbox.x0 + t.span.bbox.x1) / 2 <= edge
+               and _WORDS.search(t.raw) for t in tokens)
+
+
+def _last_unread(tokens: list[Token]) -> int:
+    """How many tokens reach to the last cell read without a number (``_unread_value``): a blank
+    whose cell holds text, unlike a printed blank, is a cell of the row, kept even at its end (a
+    garbled 总计 dropped as a trailing blank moved the row's other values a column right)."""
+    return max((i + 1 for i, t in enumerate(tokens) if t.kind == "blank" and t.span.text.strip()), default=0)
 
 
 #: ingest methods whose table rows are the markup's own cells (no OCR, no guessed places)

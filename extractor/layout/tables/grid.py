@@ -193,5 +193,24 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
             continue
         band = max(2, int(tol))
         dotted = (binary, text_lines or []) if broken_rules else None
-        tables.append(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band, dotted)))
+        tables.append(without_unused_columns(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band, dotted))))
     return sorted(tables, key=lambda t: t.ys[0])
+
+
+def without_unused_columns(table: TableGrid) -> TableGrid:
+    """``table`` without the column lines no cell starts at: a line every row runs across is no rule.
+
+    On a fax the middle digits of numbers stacked one under the other down a narrow column
+    ("164/80", "292/8", "244", "124", …), bridged to the row rules between them, pass for a column
+    rule inside the column; no row's edge is inked there, so every cell spans it, and the phantom
+    column's empty continuations shifted every value of table 三 one column off.
+    """
+    starts = {cell.col for cell in table.cells}
+    drop = [c for c in range(1, table.n_cols) if c not in starts]
+    if not drop:
+        return table
+    shift = [sum(d <= c for d in drop) for c in range(table.n_cols + 1)]
+    cells = [GridCell(cell.row, cell.col - shift[cell.col], cell.rowspan,
+                      cell.colspan - (shift[cell.col + cell.colspan - 1] - shift[cell.col]), cell.box)
+             for cell in table.cells]
+    return TableGrid(table.ys, [x for c, x in enumerate(table.xs) if c not in drop], cells)
