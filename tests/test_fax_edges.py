@@ -189,3 +189,22 @@ def test_a_garbled_number_in_a_value_cell_keeps_its_column_and_the_values_after_
         for col, value in zip(columns, want):
             cell = cells[row, col]
             assert cell.value in (None, value) or cell.status == "suspect", (row, col, cell.value)
+
+
+def test_a_cell_read_as_two_numbers_does_not_fill_its_row_as_read():
+    """office_2021_00707's fax copy, page 2 (grey levels quantised to six): table 二's 行政规范性文件
+    row prints 11, 127, 0, and its 0 is lost into the cell above (553 read 5530, the row rule
+    broken). The page pass read the 11's cell "11 11", so the row still held three values; placed
+    by their count, 127 stood as 11 under 本年废止件数 with status read, no rule over it. A cell
+    that gives two values makes the count no evidence: the row's cells are suspect."""
+    grey = cv2.imread(str(CELLS / "t2-cell-read-twice-s707.png"), cv2.IMREAD_GRAYSCALE)
+    page = Page(2, grey.shape[1] * 72 / 150, grey.shape[0] * 72 / 150, image=grey, dpi=150)
+    rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
+    result = map_tables(rows, find_headings(rows), 2021)
+    cells = {(c.row, c.col): c for c in result.cells if c.table == "t2"}
+    truth = {"issued": 11, "abolished": 127, "in_force": 0}
+    for col, want in truth.items():
+        cell = cells["art20_1.normative_docs", col]
+        assert cell.value == want or cell.status == "suspect", (col, cell.value, cell.status)
+    assert cells["art20_1.normative_docs", "abolished"].status == "suspect"
+    assert any("more than one value" in w for w in result.warnings)

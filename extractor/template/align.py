@@ -360,6 +360,18 @@ def _settled(placed: list[Token], doubtful: dict[int, list[list[Token]]], column
     return dict(zip(columns, unknown if found is None else trial(found)))
 
 
+def _by_count(values: list[Token], columns: list[str]) -> Aligned:
+    """One value per column, in order. Where one found cell (a box of a page's grid) gave two of them,
+    the count is no evidence: a copy that reads a number twice ("11 11", a fax's dropped scan line)
+    fills the row as well as a cell whose rule was lost does, and the values after it stand a column
+    off (fax seed 707: 127 placed as 11, read, under no rule): the cells are suspect."""
+    cells = dict(zip(columns, values))
+    boxed = [id(t.span) for t in values if t.span.bbox is not None]
+    if len(boxed) == len(set(boxed)):
+        return Aligned(cells)
+    return Aligned(cells, suspect=True, notes=["a cell gave more than one value: placed by their count, a guess"])
+
+
 def _right_aligned(tokens: list[Token], columns: list[str]) -> Aligned:
     """A row of values and blanks placed from its end. Exactly one token per column places itself;
     a row short of cells (or with more) has lost some, and which ones is a guess: its cells are
@@ -391,7 +403,7 @@ def align(tokens: list[Token], columns: list[str], header: list[str], rules: lis
         cells.update(zip(header, values))
         return Aligned(cells, notes=["columns taken from the table header"])
     if len(values) == n:
-        return Aligned(dict(zip(columns, values)))
+        return _by_count(values, columns)
     if len(values) > n + threshold("max_extra_values"):
         return _too_many(values, columns)
     if len(values) < n and any(t.kind == "blank" for t in tokens):
