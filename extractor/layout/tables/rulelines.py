@@ -40,6 +40,8 @@ _STRIP_ALONG, _STRIP_BESIDE = (float(v) for v in _CFG["strip_rule"])
 _MIN_END_COLUMN_IN = float(_CFG["min_end_column_in"])
 #: column rules running on this far (inches) past the last (first) row rule hold a row with no rule below (above)
 _OPEN_ROW_IN = float(_CFG["open_row_in"])
+#: the longest dropout (inches along a rule) a fax punches into a drawn rule (``drawn_ink``)
+_FAX_DROPOUT_IN = float(_CFG["fax_dropout_in"])
 
 
 Box = tuple[float, float, float, float]
@@ -208,6 +210,21 @@ def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.nda
         else:
             out[int(y0 + inset):max(int(y0 + inset), int(y1 - inset)), int(x0):int(x1) + 1] = 0
     return out
+
+
+def drawn_ink(binary: np.ndarray, dpi: float, broken: bool) -> np.ndarray:
+    """The ink ``erase_inside`` tells drawn column rules by: on a fax page (``broken``) with each
+    column's gaps up to a dropout's length closed.
+
+    A fax drops short stretches out of every rule; a column rule that a printed page's text touches
+    ("0" set against its cell's left rule, no padding) was then not unbroken ink past the number,
+    its piece inside the number's box was erased, and the row's cells ran together: the rule read
+    as a "1" before the "0" ("10"). A glyph stroke ends within its line whatever is closed over a
+    dropout's length (rows are taller than a dropout), so it is still erased.
+    """
+    if not broken:
+        return binary
+    return cv2.morphologyEx(binary, cv2.MORPH_CLOSE, _kernel(1, max(3, int(round(_FAX_DROPOUT_IN * dpi)))))
 
 
 def _ruled_through(ink: np.ndarray, y0: int, y1: int, left: int, right: int) -> np.ndarray:
