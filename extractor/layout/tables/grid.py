@@ -166,7 +166,8 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
     binary = binarize(grey)
     h, v = rule_masks(binary, dpi, broken_rules)
     if text_lines:
-        v = erase_inside(v, text_lines, vertical=True, ink=drawn_ink(binary, dpi, broken_rules))
+        v = erase_inside(v, text_lines, vertical=True, ink=binary,
+                         bridged=(drawn_ink(binary, dpi, True), h) if broken_rules else None)
         h = erase_inside(h, text_lines, vertical=False)
     frame = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(frame)
