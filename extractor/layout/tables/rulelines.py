@@ -217,9 +217,9 @@ def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.nda
     return out
 
 
-def drawn_ink(binary: np.ndarray, dpi: float, broken: bool) -> np.ndarray:
-    """The ink ``erase_inside`` tells drawn column rules by: on a fax page (``broken``) with each
-    column's gaps up to a dropout's length closed.
+def drawn_ink(binary: np.ndarray, dpi: float) -> np.ndarray:
+    """A fax page's ink with each column's gaps up to a dropout's length closed: what
+    ``erase_inside`` tells a fax's drawn column rules by.
 
     A fax drops short stretches out of every rule; a column rule that a printed page's text touches
     ("0" set against its cell's left rule, no padding) was then not unbroken ink past the number,
@@ -227,8 +227,6 @@ def drawn_ink(binary: np.ndarray, dpi: float, broken: bool) -> np.ndarray:
     as a "1" before the "0" ("10"). Used only where the row leaves paper above and below the text
     (``_room_around``): there a glyph stroke ends within its line whatever is closed.
     """
-    if not broken:
-        return binary
     return cv2.morphologyEx(binary, cv2.MORPH_CLOSE, _kernel(1, max(3, int(round(_FAX_DROPOUT_IN * dpi)))))
 
 
