@@ -44,6 +44,8 @@ _CELL = load_json("scan.json")["cell"]
 _CORE_TRIM = float(_CELL["number_core_trim"])
 #: what ``erase_inside`` leaves at each end of a line, as a share of its height
 _ERASE_INSET = 0.12
+#: how far (inches) past a column rule's middle a word's box may reach before it has taken in the rule
+_OVER_RULE_IN = float(_CELL["word_over_rule_in"])
 #: how far (inches) a glyph may hang over a row rule a fax lost (``split_under_text``)
 _SLACK_IN = float(load_json("scan.json")["grid"]["lost_rule_slack_in"])
 
@@ -63,11 +65,29 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
     return [sorted(line, key=lambda k: k.box.x0) for line in lines]
 
 
-def _assign(words: list[Word], table: TableGrid, dpi: float) -> tuple[dict[GridCell, list[Word]], set[GridCell], list[Word]]:
-    """Words per cell, cells touched by a word that straddles a rule, and words outside the table."""
+def _number_like(text: str) -> bool:
+    """A word with a digit, or with no CJK glyph (a number the page pass misread: "jo", "l0")."""
+    return any(ch.isdigit() for ch in text) or not CJK.search(text)
+
+
+def _assign(words: list[Word], table: TableGrid, dpi: float, bilevel: bool = False
+            ) -> tuple[dict[GridCell, list[Word]], set[GridCell], list[Word]]:
+    """Words per cell, cells touched by a word that straddles a rule, and words outside the table.
+
+    A word straddles when a quarter of its box lies past its cell's edge, or, on a ``bilevel`` page (a
+    fax), when a word with a digit or without CJK reaches past the rule itself (``_OVER_RULE_IN``): a
+    page printed with no cell padding sets text against its rules, and the page pass reads the rule
+    beside a "0" as a glyph ("10", "jo") or runs a label on into the number past it, with too little
+    of the box past the edge for the quarter; the cell's own crop (rules inset away) reads it as
+    printed. Words of CJK alone are left to the quarter: a narrow header column's stacked glyphs
+    ("结果维持" set one a line) reach past its rules in every print, and their crops read worse. Not on
+    other pages: on a phone photo of a print the crops cost more cells than they won (own pages, col
+    style seed 401: 5 wrong where there were none).
+    """
     per: dict[GridCell, list[Word]] = {}
     straddled: set[GridCell] = set()
     outside: list[Word] = []
+    over = _OVER_RULE_IN * dpi if bilevel else float("inf")
     tx0, ty0, tx1, ty1 = table.box
     for w in words:
         x0, y0, x1, y1 = w.box.pixels(dpi)
@@ -80,8 +100,10 @@ def _assign(words: list[Word], table: TableGrid, dpi: float) -> tuple[dict[GridC
             continue
         per.setdefault(cell, []).append(w)
         margin = 0.25 * (x1 - x0)
-        if x0 + margin < cell.box[0] or x1 - margin > cell.box[2]:
+        quarter = x0 + margin < cell.box[0] or x1 - margin > cell.box[2]
+        if quarter or (_number_like(w.text) and (x0 + over < cell.box[0] or x1 - over > cell.box[2])):
             straddled.add(cell)
+        if quarter:
             for other in (table.cell_at(x0 + margin, cy), table.cell_at(x1 - margin, cy)):
                 if other is not None:
                     straddled.add(other)
@@ -134,7 +156,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
     upright stroke is a weak "1" (``cellread.fax_one``).
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
-    per, straddled, outside = _assign(words, table, dpi)
+    per, straddled, outside = _assign(words, table, dpi, bilevel)
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
     broken: set[GridCell] = set()

@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 
 from extractor.layout.tables.base import slot_regions
-from extractor.layout.tables.rulelines import (Box, binarize, cluster, erase_inside, open_ends, positions, rule_masks,
-                                               strip_columns, without_sliver_ends)
+from extractor.layout.tables.rulelines import (Box, binarize, cluster, drawn_ink, erase_inside, open_ends, positions,
+                                               rule_masks, strip_columns, without_sliver_ends)
 from extractor.resources import load_json
 
 _CFG = load_json("scan.json")["grid"]
@@ -166,7 +166,8 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
     binary = binarize(grey)
     h, v = rule_masks(binary, dpi, broken_rules)
     if text_lines:
-        v = erase_inside(v, text_lines, vertical=True, ink=binary)
+        v = erase_inside(v, text_lines, vertical=True, ink=binary,
+                         bridged=(drawn_ink(binary, dpi), h) if broken_rules else None)
         h = erase_inside(h, text_lines, vertical=False)
     frame = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(frame)

@@ -40,6 +40,8 @@ _STRIP_ALONG, _STRIP_BESIDE = (float(v) for v in _CFG["strip_rule"])
 _MIN_END_COLUMN_IN = float(_CFG["min_end_column_in"])
 #: column rules running on this far (inches) past the last (first) row rule hold a row with no rule below (above)
 _OPEN_ROW_IN = float(_CFG["open_row_in"])
+#: the longest dropout (inches along a rule) a fax punches into a drawn rule (``drawn_ink``)
+_FAX_DROPOUT_IN = float(_CFG["fax_dropout_in"])
 
 
 Box = tuple[float, float, float, float]
@@ -186,7 +188,8 @@ def line_ink(own: np.ndarray, x: int, y: int, binary: np.ndarray, across: np.nda
     return along / rows.size, beside / rows.size
 
 
-def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.ndarray | None = None) -> np.ndarray:
+def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.ndarray | None = None,
+                 bridged: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """``mask`` without rule pieces that run through the middle of a line of words.
 
     In a row barely taller than its text, a vertical glyph stroke bridged to the rules above and
@@ -194,7 +197,9 @@ def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.nda
     never crosses the middle of a word line that OCR found, so rule pixels there are dropped
     (the line's ends are kept: a rule may touch them); likewise for horizontal strokes.
     ``ink`` (the page's binary ink): column-rule pixels are kept where a drawn line runs on
-    unbroken past the line of words (``_ruled_through``).
+    unbroken past the line of words (``_ruled_through``). ``bridged`` (a fax page: its ink with
+    dropouts closed, ``drawn_ink``, and its row rules): also where that ink runs on past a line of
+    words whose row leaves paper above and below it, no row rule within reach (``_room_around``).
     """
     out = mask.copy()
     for x0, y0, x1, y1 in boxes:
@@ -204,10 +209,39 @@ def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.nda
             erased = np.ones(right - left, dtype=bool)
             if ink is not None:
                 erased &= ~_ruled_through(ink, int(y0), int(y1), left, right)
+            if bridged is not None and _room_around(bridged[1], int(y0), int(y1), left, right):
+                erased &= ~_ruled_through(bridged[0], int(y0), int(y1), left, right)
             out[int(y0):int(y1) + 1, left:right][:, erased[:max(0, out.shape[1] - left)]] = 0
         else:
             out[int(y0 + inset):max(int(y0 + inset), int(y1 - inset)), int(x0):int(x1) + 1] = 0
     return out
+
+
+def drawn_ink(binary: np.ndarray, dpi: float) -> np.ndarray:
+    """A fax page's ink with each column's gaps up to a dropout's length closed: what
+    ``erase_inside`` tells a fax's drawn column rules by.
+
+    A fax drops short stretches out of every rule; a column rule that a printed page's text touches
+    ("0" set against its cell's left rule, no padding) was then not unbroken ink past the number,
+    its piece inside the number's box was erased, and the row's cells ran together: the rule read
+    as a "1" before the "0" ("10"). Used only where the row leaves paper above and below the text
+    (``_room_around``): there a glyph stroke ends within its line whatever is closed.
+    """
+    return cv2.morphologyEx(binary, cv2.MORPH_CLOSE, _kernel(1, max(3, int(round(_FAX_DROPOUT_IN * dpi)))))
+
+
+def _room_around(rules: np.ndarray, y0: int, y1: int, left: int, right: int) -> bool:
+    """No row rule (``rules``: a page's horizontal rule mask) crosses the box's columns from half its
+    height above it to as far below: the row is taller than its text by a line either way.
+
+    Only in such a row is a fax's rule told over its dropouts (``drawn_ink``): in a row barely
+    taller than its text, closing the dropouts also joins a glyph's stroke to the row rules above
+    and below and on to the strokes of the rows beyond (a label of a merged row "第二十条第（五）项"
+    cut in two; zeros' sides stacked down a column).
+    """
+    reach = max(2, (y1 - y0) // 2)
+    top, bottom = max(0, y0 - reach), min(rules.shape[0], y1 + reach + 1)
+    return right > left and not rules[top:bottom, max(0, left):right].any()
 
 
 def _ruled_through(ink: np.ndarray, y0: int, y1: int, left: int, right: int) -> np.ndarray:
