@@ -5,7 +5,6 @@ lattice) or in an image of one (the image grid). Portals and Word files print bl
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -67,9 +66,9 @@ def _printed(path: Path) -> Path:
     reads as lattices, one cell per column. (Printed with Chromium's default 2 px cell spacing, the
     lattice loses the short column rules of table 四's last rows and boxes table 三's outer frame as
     one region in its last column: the rows are then short of cells and placed as a guess.)"""
-    from extractor.bench.realdocs import print_page
+    from extractor.bench.realdocs import browser, print_page
 
-    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+    if browser() is None:
         pytest.skip("Chromium is needed to print the page")
     page = _page(path.with_suffix(".html"))
     page.write_text(page.read_text(encoding="utf-8").replace(

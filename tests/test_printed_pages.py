@@ -6,21 +6,18 @@ hairlines broken at every row; a table with no cell padding sets its text agains
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from extractor.bench.realdocs import browser, print_page
 from extractor.bench.synth import SynthReport, random_report, render_html
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is needed to print the page")
+pytestmark = pytest.mark.skipif(browser() is None, reason="Chromium is needed to print the page")
 
 
 def _printed(tmp_path: Path, seed: int, fmt: str, table: str, css: str) -> tuple[SynthReport, Path]:
     """A generated report as a portal page whose tables open with ``table``, printed by Chromium."""
-    from extractor.bench.realdocs import print_page
-
     r = random_report(seed, fmt)  # type: ignore[arg-type]
     html = render_html(r).replace('<table border="1" cellspacing="0">', table)
     html = html.replace("<style>td{border:1px solid #000}</style>", f"<style>{css}</style>")

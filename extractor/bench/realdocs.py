@@ -71,14 +71,19 @@ def load_docs(directory: Path, fixtures: Path = FIXTURES) -> tuple[list[RealDoc]
     return docs, missing
 
 
+def browser() -> str | None:
+    """The Chromium (or Chrome) on PATH that prints pages, None when there is none."""
+    return next((b for b in map(shutil.which, BROWSERS) if b), None)
+
+
 def print_page(page: Path, out: Path) -> Path:
     """``page`` printed to PDF by headless Chromium (no header or footer line), as a reader saves it."""
     if out.is_file():
         return out
-    browser = next((b for b in map(shutil.which, BROWSERS) if b), None)
-    if browser is None:
+    found = browser()
+    if found is None:
         raise RuntimeError("no Chromium to print the page with")
-    cmd = [browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+    cmd = [found, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
            f"--print-to-pdf={out}", page.resolve().as_uri()]
     try:
         subprocess.run(cmd, capture_output=True, timeout=180, check=False)
