@@ -14,6 +14,16 @@ from extractor.bench.synth import FONT_PATH
 DPI = 200
 
 
+def page_of(pdf_path: Path, *markers: str) -> int:
+    """Index of the first page of a text PDF whose text layer (whitespace dropped) holds every marker."""
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        texts = ["".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    return next(i for i, text in enumerate(texts) if all(m in text for m in markers))
+
+
 def text_image(lines: list[str], size: int = 40, width: int = 1400) -> np.ndarray:
     """A white page with lines of text in the WenQuanYi font."""
     font = ImageFont.truetype(FONT_PATH, size)

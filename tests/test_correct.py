@@ -11,7 +11,6 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -33,6 +32,7 @@ from extractor.template.rules import Equation, rule_set
 from extractor.template.slots import Slot
 from extractor.template.tables import map_tables
 from tests.test_template import HEADER, render, t3_values, tab_row
+from scanhelp import page_of
 
 SETTINGS = Settings(ocr=OcrSettings(engine="auto", dpi=200), classify=False)
 RULES = rule_set("2021", "2021")
@@ -217,21 +217,13 @@ def test_an_ocr_amount_is_suspect_and_a_typed_one_is_not():
     assert not audit_money(typed, {key}) and typed[key].status == "read"
 
 
-def _page_with(pdf: Path, needle: str) -> int:
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        return next(i for i in range(len(doc)) if needle in doc[i].get_textpage().get_text_range())
-    finally:
-        doc.close()
-
-
 @pytest.fixture(scope="module")
 def t3_page(tmp_path_factory):
     """The page of a 2021 report that holds t3's totals, scanned lightly, OCR'd for real."""
     work = tmp_path_factory.mktemp("t3page")
     report = random_report(5, "2021")
     pdf = render_pdf(report, work / "r.pdf")
-    number = _page_with(pdf, "总计")
+    number = page_of(pdf, "总计")
     page = scan_pages(pdf, 200, 5, level=0.3)[number]
     path = write_scan([page], work / "t3.png", 200)
     doc, cleaned = build_paged_document(open_image(path), SETTINGS)
@@ -299,7 +291,7 @@ def test_a_digit_painted_over_in_the_image_leaves_a_suspect_cell_not_a_silent_er
 def test_a_negative_change_is_read_with_its_minus(tmp_path):
     report = random_report(2, "2019")
     pdf = render_pdf(report, tmp_path / "r.pdf")
-    number = _page_with(pdf, "本年增")
+    number = page_of(pdf, "本年增")
     scan = write_scan([scan_pages(pdf, 200, 2, level=1.0)[number]], tmp_path / "t2.png", 200)
     record = run(scan, SETTINGS)
     negatives = {f"t2.{b}.{r}.change": v["change"] for b, rows in report.truth["t2"].items()

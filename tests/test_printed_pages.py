@@ -12,6 +12,7 @@ import pytest
 
 from extractor.bench.realdocs import browser, print_page
 from extractor.bench.synth import SynthReport, random_report, render_html
+from scanhelp import page_of
 
 pytestmark = pytest.mark.skipif(browser() is None, reason="Chromium is needed to print the page")
 
@@ -24,17 +25,6 @@ def _printed(tmp_path: Path, seed: int, fmt: str, table: str, css: str) -> tuple
     page = tmp_path / "page.html"
     page.write_text(html, encoding="utf-8")
     return r, print_page(page, tmp_path / "page.pdf")
-
-
-def _page_of(pdf_path: Path, marker: str) -> int:
-    """Index of the first page whose text layer holds ``marker``."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        return next(i for i in range(len(pdf)) if marker in "".join(pdf[i].get_textpage().get_text_range().split()))
-    finally:
-        pdf.close()
 
 
 def test_a_printed_cellspacing_table_keeps_every_column(tmp_path: Path):
@@ -64,7 +54,7 @@ def test_scan_of_a_print_with_text_against_the_rules_keeps_its_columns(tmp_path:
     r, pdf = _printed(tmp_path, 1, "2021", '<table style="border-collapse:collapse">', "td{border:1px solid #000}")
     copy = write_copy(make_copy(pdf, "scan200", 1, r.agency), tmp_path / "scan")
     settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
-    rows = page_rows(triage_pdf(open_pdf(copy), settings).pages[_page_of(pdf, "属于国家秘密")], settings)[0]
+    rows = page_rows(triage_pdf(open_pdf(copy), settings).pages[page_of(pdf, "属于国家秘密")], settings)[0]
     for label, key in (("属于国家秘密", "denied_state_secret"), ("属于三类内部事务信息", "denied_internal_affairs"),
                        ("本机关不掌握相关政府信息", "unable_not_held")):
         row = next(row for row in rows if label in "".join(row.text.split()))

@@ -14,18 +14,7 @@ import numpy as np
 import pytest
 
 from extractor.layout.tables.grid import find_tables
-
-
-def _page_of(pdf_path: Path, *markers: str) -> int:
-    """Index of the first page whose text layer holds every marker."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        texts = ["".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf))]
-    finally:
-        pdf.close()
-    return next(i for i, text in enumerate(texts) if all(m in text for m in markers))
+from scanhelp import page_of
 
 
 def _numbers(row) -> list[int]:
@@ -66,7 +55,7 @@ def test_rows_under_a_seal_ring_stay_apart(tmp_path: Path):
     from extractor.settings import OcrSettings, Settings
 
     item = build_office_corpus(tmp_path, 1, 3, "2021")[0]
-    index = _page_of(item.pdf, "信访举报投诉类申请")
+    index = page_of(item.pdf, "信访举报投诉类申请")
     settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
     copy = write_copy(make_copy(item.pdf, "seal", item.seed, item.report.agency), tmp_path / "seal")
     rows = page_rows(triage_pdf(open_pdf(copy), settings).pages[index], settings)[0]
@@ -92,7 +81,7 @@ def test_a_faint_lone_digit_is_read_not_taken_for_a_blank_cell(tmp_path: Path):
     from extractor.settings import OcrSettings, Settings
 
     item = build_office_corpus(tmp_path, 1, 5, "2021")[0]
-    index = _page_of(item.pdf, "结转下年度继续办理", "其他处理")
+    index = page_of(item.pdf, "结转下年度继续办理", "其他处理")
     settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
     copy = write_copy(make_copy(item.pdf, "scan200", item.seed, item.report.agency), tmp_path / "scan200")
     rows = page_rows(triage_pdf(open_pdf(copy), settings).pages[index], settings)[0]

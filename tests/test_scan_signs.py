@@ -10,11 +10,10 @@ import re
 import shutil
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 
 from extractor.bench.degrade import make_copy
-from scanhelp import printed_in
+from scanhelp import page_of, printed_in
 from extractor.ingest.document import Page, Row
 from extractor.ingest.ocr import get_ocr_engine
 from extractor.layout import imageops
@@ -38,14 +37,6 @@ def office_2019(tmp_path_factory) -> dict[int, Path]:
             for seed in (0, 2)}
 
 
-def _page_index(pdf: Path, marker: str) -> int:
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        return next(i for i in range(len(doc)) if marker in "".join(doc[i].get_textpage().get_text_range().split()))
-    finally:
-        doc.close()
-
-
 def _printed(pdf: Path, index: int, bbox) -> str | None:
     """The one number the PDF prints in the middle of ``bbox``, sign included."""
     flat = printed_in(pdf, index, bbox, 0.2)
@@ -63,7 +54,7 @@ def test_every_number_on_scanned_table_pages_keeps_its_printed_sign(office_2019)
     pairs = []
     for seed, variant in ((0, "seal"), (2, "scan200")):
         pdf = office_2019[seed]
-        index = _page_index(pdf, "本年增")
+        index = page_of(pdf, "本年增")
         for row in _read(make_copy(pdf, variant, seed).pages[index], 200):
             for span in row.spans if row.table else []:
                 want = _printed(pdf, index, span.bbox) if span.bbox is not None else None
@@ -79,7 +70,7 @@ def test_every_number_on_scanned_table_pages_keeps_its_printed_sign(office_2019)
 def test_a_page_number_between_a_tables_halves_is_not_read_into_it(office_2019):
     """The footer "- 3 -" the OCR sees at the foot of a page is dropped, not handed on as a row."""
     pdf = office_2019[0]
-    index = _page_index(pdf, "维持")
+    index = page_of(pdf, "维持")
     image = make_copy(pdf, "scan200", 0).pages[index]
     grey, dpi, _ = imageops.clean_page(image, 200)
     words = get_ocr_engine("rapidocr").recognize(grey, dpi, SETTINGS.ocr)
