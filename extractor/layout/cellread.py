@@ -24,7 +24,7 @@ import numpy as np
 from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE,
                                     FAX_STEM, JOINED)
 from extractor.ingest.ocr import OcrEngine
-from extractor.layout.strokes import glyph_mask, glyph_strokes, is_broken_zero, is_upright_pair
+from extractor.layout.strokes import DIGIT_HEIGHT_IN, glyph_mask, glyph_strokes, is_broken_zero, is_upright_pair
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -53,8 +53,6 @@ _ONE_HEIGHT_IN, _ONE_WIDTH = float(_CELL["fax_one"]["min_height_in"]), float(_CE
 _ONE_FILL = float(_CELL["fax_one"]["min_fill"])
 #: what OCR makes of a fax "1" whose flag a dropped scan line parted from its stem ("i"), or of its bare stem
 _STEM_GUESSES = frozenset("iìíïîj!|lI")
-#: height range (inches) of one line of digits
-_DIGIT_HEIGHT_IN = tuple(float(v) for v in load_json("scan.json")["strokes"]["digit_height_in"])
 
 
 def number_text(text: str) -> str | None:
@@ -353,7 +351,7 @@ def fax_one(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
     if len(strokes) != 1:
         return read
     stroke = strokes[0]
-    if stroke.height < _ONE_HEIGHT_IN * dpi or stroke.height > _DIGIT_HEIGHT_IN[1] * dpi \
+    if stroke.height < _ONE_HEIGHT_IN * dpi or stroke.height > DIGIT_HEIGHT_IN[1] * dpi \
             or stroke.x1 - stroke.x0 > _ONE_WIDTH * stroke.height:
         return read
     inked = np.count_nonzero(glyph_mask(crop)[:, stroke.x0:stroke.x1].any(axis=1))

@@ -19,6 +19,8 @@ import numpy as np
 from extractor.resources import load_json
 
 _CFG = load_json("scan.json")["strokes"]
+#: height range (inches) of one printed line of digits
+DIGIT_HEIGHT_IN: tuple[float, float] = (float(_CFG["digit_height_in"][0]), float(_CFG["digit_height_in"][1]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,23 @@ def glyph_strokes(crop: np.ndarray) -> list[Stroke]:
     return out
 
 
+def _two_sides(crop: np.ndarray, dpi: float, side_height: float) -> tuple[Stroke, Stroke, int] | None:
+    """The crop's two strokes (left, right) and the taller one's height, when its ink is exactly two
+    strokes (bits of a broken arc and specks left out) a digit line tall, the shorter at least
+    ``side_height`` of the taller: what is left of a "0" whose arcs a fax dropped, or of a "11"."""
+    found = glyph_strokes(crop)
+    tallest = max((s.height for s in found), default=0)
+    strokes = [s for s in found if s.height >= _CFG["piece_height"] * tallest]
+    if len(strokes) != 2:
+        return None
+    left, right = strokes
+    line = max(left.height, right.height)
+    lo, hi = DIGIT_HEIGHT_IN
+    if not lo * dpi <= line <= hi * dpi or min(left.height, right.height) < side_height * line:
+        return None
+    return left, right, line
+
+
 def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
     """The crop's ink is a "0" without its arcs: exactly two strokes as tall as a digit, side by
     side at one height, near each other, the left bowed left and the right bowed right (a "1" is
@@ -106,16 +125,10 @@ def is_broken_zero(crop: np.ndarray, dpi: float) -> bool:
     "(" may stand beside a ")" the fax straightened, or even bent a little inwards). A ")" bowed
     beyond any "1"'s flag may stand beside a straight "(", when both are whole strokes (the hook of
     a broken "6" over its bowl leaves a row without ink in its right column)."""
-    found = glyph_strokes(crop)
-    tallest = max((s.height for s in found), default=0)
-    strokes = [s for s in found if s.height >= _CFG["piece_height"] * tallest]  # bits of a broken arc, specks
-    if len(strokes) != 2:
+    sides = _two_sides(crop, dpi, float(_CFG["side_height"]))
+    if sides is None:
         return False
-    left, right = strokes
-    line = max(left.height, right.height)
-    lo, hi = _CFG["digit_height_in"]
-    if not lo * dpi <= line <= hi * dpi or min(left.height, right.height) < _CFG["side_height"] * line:
-        return False
+    left, right, line = sides
     if abs(left.middle() - right.middle()) > _CFG["max_offset"] * line:  # a "6": its loop is low
         return False
     gap, widest = right.x0 - left.x1, max(left.x1 - left.x0, right.x1 - right.x0)
@@ -142,16 +155,10 @@ def is_upright_pair(crop: np.ndarray, dpi: float) -> bool:
     ``Stroke.solid``). The stems of "11" mostly stand further apart, but a sure "11" in a large,
     heavy face may stand as close: this alone does not tell them from a zero."""
     cfg = _CFG["upright_pair"]
-    found = glyph_strokes(crop)
-    tallest = max((s.height for s in found), default=0)
-    strokes = [s for s in found if s.height >= _CFG["piece_height"] * tallest]
-    if len(strokes) != 2 or not all(s.solid for s in strokes):
+    sides = _two_sides(crop, dpi, float(cfg["side_height"]))
+    if sides is None or not (sides[0].solid and sides[1].solid):
         return False
-    left, right = strokes
-    line = max(left.height, right.height)
-    lo, hi = _CFG["digit_height_in"]
-    if not lo * dpi <= line <= hi * dpi or min(left.height, right.height) < float(cfg["side_height"]) * line:
-        return False
+    left, right, line = sides
     ends = max(abs(left.y0 - right.y0), abs(left.y0 + left.height - right.y0 - right.height))
     gap, widest = right.x0 - left.x1, max(left.x1 - left.x0, right.x1 - right.x0)
     return (ends <= float(cfg["max_ends"]) * line and 0 < gap <= float(cfg["max_gap"]) * line
