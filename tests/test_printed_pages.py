@@ -39,6 +39,20 @@ def test_a_printed_cellspacing_table_keeps_every_column(tmp_path: Path):
     assert compare_tables(r.truth, report.tables.model_dump()) == []
 
 
+def test_a_print_with_the_browsers_default_spacing_and_small_type_keeps_every_cell(tmp_path: Path):
+    """``border=1`` with no ``cellspacing`` (2 px apart) and 9 pt cells: the pair of hairlines made
+    sliver columns, table 二's sub-tables (two one-line rows between full-width 第二十条 rows) were
+    shorter than camelot's 56 pt kernel, and hairlines that fall between pixel columns render too
+    light for a 160 threshold: 12 cells were lost or misplaced."""
+    from extractor.api import extract
+    from extractor.bench.corpus import compare_tables
+    from extractor.settings import Settings
+
+    r, pdf = _printed(tmp_path, 300, "2019", '<table border="1">', "td{font-size:9pt}")
+    report = extract(pdf, Settings(classify=False))
+    assert compare_tables(r.truth, report.tables.model_dump()) == []
+
+
 @pytest.mark.slow
 def test_scan_of_a_print_with_text_against_the_rules_keeps_its_columns(tmp_path: Path):
     """A collapsed 1 px table with no cell padding, printed and scanned at 200 dpi: OCR's boxes of

@@ -24,10 +24,18 @@ from extractor.layout.repair import join_cell_text
 from extractor.layout.tables.base import RawCell, RawTable, slot_regions
 
 LATTICE_RESOLUTION = 150
+#: camelot keeps rules longer than the page's height (width) over this: 21 pt on A4 rather than its
+#: default 15's 56 pt, which dropped the column rules of table 二's sub-tables (two or three one-line
+#: rows between full-width 第二十条第（X）项 rows) and of short last rows. Glyph strokes do not reach it:
+#: the page image camelot sees has its rule pieces inked, glyphs as printed.
+LINE_SCALE = 40
 #: gaps shorter than this (points) in a vertical hairline are closed: a web page printed by a browser
 #: boxes every cell of a ``cellspacing`` table on its own, so each column rule is a pair of hairlines
 #: broken at every row by the spacing (0.75-1.5 pt)
 RULE_GAP_PT = 2.25
+#: pixels darker than this may belong to a rule: a 0.75 pt hairline that falls between two pixel columns
+#: renders as two light greys (~190), and only long straight runs of them are taken for rules
+HAIRLINE_GREY = 224
 #: vertical runs of ink at least this long (points) are rule pieces; a glyph's strokes are shorter
 RULE_PIECE_PT = 12.0
 
@@ -55,16 +63,18 @@ class _PageRaster:
 def _rule_pieces_joined(grey: np.ndarray, dpi: float) -> np.ndarray:
     """The page with the gaps (shorter than ``RULE_GAP_PT``) between pieces of vertical rules inked.
 
-    camelot keeps a vertical rule only where it is longer than a fifteenth of the page: a printed
+    camelot keeps a vertical rule only where it is longer than a fraction of the page: a printed
     page's per-cell boxes give column rules one row long, each a pair of hairlines, and camelot lost
     most of them (label and values of a row fused into one cell). Joined, each hairline runs the
-    table's height. Only rule pieces (vertical runs longer than any glyph) are joined: closing the
-    whole page joined a rule's end through a row rule to the glyph under it, and camelot split that
-    row's merged label cell ("（七）总" | "计" on a LibreOffice PDF).
+    table's height, and the two hairlines of a pair (2 px apart in Chromium's default spacing) become
+    one rule, not a sliver column. Only rule pieces (vertical runs longer than any glyph) are joined:
+    closing the whole page joined a rule's end through a row rule to the glyph under it, and camelot
+    split that row's merged label cell ("（七）总" | "计" on a LibreOffice PDF).
     """
-    gap = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(2, int(round(RULE_GAP_PT * dpi / 72)))))
+    width = max(2, int(round(RULE_GAP_PT * dpi / 72)))
+    gap = cv2.getStructuringElement(cv2.MORPH_RECT, (width, width))
     piece = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(RULE_PIECE_PT * dpi / 72)))
-    ink = np.where(grey < 160, 255, 0).astype(np.uint8)
+    ink = np.where(grey < HAIRLINE_GREY, 255, 0).astype(np.uint8)
     joined = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_OPEN, piece), cv2.MORPH_CLOSE, gap)
     return np.where(joined > 0, 0, grey).astype(grey.dtype)
 
@@ -91,7 +101,7 @@ class CamelotEngine:
 
     def _read(self, path: str, numbers: list[int], flavor: str, heights: dict[int, float]) -> dict[int, list[RawTable]]:
         camelot = _camelot()
-        kwargs: dict[str, Any] = {"backend": _PageRaster(LATTICE_RESOLUTION)} if flavor == "lattice" else {}
+        kwargs: dict[str, Any] = {"backend": _PageRaster(LATTICE_RESOLUTION), "line_scale": LINE_SCALE} if flavor == "lattice" else {}
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
