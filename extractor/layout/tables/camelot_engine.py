@@ -29,6 +29,10 @@ LATTICE_RESOLUTION = 150
 #: rows between full-width 第二十条第（X）项 rows) and of short last rows. Glyph strokes do not reach it:
 #: the page image camelot sees has its rule pieces inked, glyphs as printed.
 LINE_SCALE = 40
+#: a rule's end snaps to a row rule this close (points; camelot's default 2): a column rule's end drawn
+#: through a row rule overshoots it by up to 2.5 pt at 150 dpi, and camelot runs a rule whose end
+#: snaps to no row down to the table's end, splitting every merged row below (第二十条 sub-headings)
+JOINT_TOL_PT = 4
 #: gaps shorter than this (points) in a vertical hairline are closed: a web page printed by a browser
 #: boxes every cell of a ``cellspacing`` table on its own, so each column rule is a pair of hairlines
 #: broken at every row by the spacing (0.75-1.5 pt)
@@ -101,7 +105,8 @@ class CamelotEngine:
 
     def _read(self, path: str, numbers: list[int], flavor: str, heights: dict[int, float]) -> dict[int, list[RawTable]]:
         camelot = _camelot()
-        kwargs: dict[str, Any] = {"backend": _PageRaster(LATTICE_RESOLUTION), "line_scale": LINE_SCALE} if flavor == "lattice" else {}
+        lattice = {"backend": _PageRaster(LATTICE_RESOLUTION), "line_scale": LINE_SCALE, "joint_tol": JOINT_TOL_PT}
+        kwargs: dict[str, Any] = lattice if flavor == "lattice" else {}
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
