@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.bench.realdocs import browser, print_page
-from extractor.bench.synth import SynthReport, random_report, render_html
+from extractor.bench.printbench import STYLES, printed
+from extractor.bench.realdocs import browser
+from extractor.bench.synth import SynthReport, random_report
 from scanhelp import page_of
 
 pytestmark = pytest.mark.skipif(browser() is None, reason="Chromium is needed to print the page")
@@ -20,11 +21,7 @@ pytestmark = pytest.mark.skipif(browser() is None, reason="Chromium is needed to
 def _printed(tmp_path: Path, seed: int, fmt: str, table: str, css: str) -> tuple[SynthReport, Path]:
     """A generated report as a portal page whose tables open with ``table``, printed by Chromium."""
     r = random_report(seed, fmt)  # type: ignore[arg-type]
-    html = render_html(r).replace('<table border="1" cellspacing="0">', table)
-    html = html.replace("<style>td{border:1px solid #000}</style>", f"<style>{css}</style>")
-    page = tmp_path / "page.html"
-    page.write_text(html, encoding="utf-8")
-    return r, print_page(page, tmp_path / "page.pdf")
+    return r, printed(r, table, css, tmp_path, "page")
 
 
 def test_a_printed_cellspacing_table_keeps_every_column(tmp_path: Path):
@@ -48,7 +45,7 @@ def test_a_print_with_the_browsers_default_spacing_and_small_type_keeps_every_ce
     from extractor.bench.corpus import compare_tables
     from extractor.settings import Settings
 
-    r, pdf = _printed(tmp_path, 300, "2019", '<table border="1">', "td{font-size:9pt}")
+    r, pdf = _printed(tmp_path, 300, "2019", *STYLES["default-9pt"])
     report = extract(pdf, Settings(classify=False))
     assert compare_tables(r.truth, report.tables.model_dump()) == []
 

@@ -1,4 +1,4 @@
-"""``python -m extractor.bench {text|scans|office|bulk|classify|hostile|speed|items|realdocs} [options]``: the project's benchmarks."""
+"""``python -m extractor.bench {text|scans|office|bulk|classify|hostile|speed|items|realdocs|prints} [options]``: the project's benchmarks."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ SUITES = {
     "speed": "extractor.bench.speed",
     "items": "extractor.bench.itemsbench",
     "realdocs": "extractor.bench.realdocs",
+    "prints": "extractor.bench.printbench",
 }
 
 

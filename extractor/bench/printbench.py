@@ -1,0 +1,89 @@
+"""Printed-page benchmark: generated reports as portal pages in the table styles portals use, printed to
+PDF by Chromium (how archivists keep a web page) → extract → compare with the truth.
+
+    python -m extractor.bench prints --seeds 301,302,303
+
+Each style swaps the page's table tag and cell CSS; the print is a text PDF read through camelot's
+lattice. Right, wrong, silent, missing and suspect as in ``python -m extractor.bench office``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from extractor.bench.officebench import OfficeTally, score
+from extractor.bench.realdocs import browser, print_page
+from extractor.bench.synth import SynthReport, random_report, render_html
+from extractor.errors import NianbaoError
+from extractor.settings import Settings
+
+#: name → (table tag, cell CSS): one cell box each (``cellspacing``), with and without padding, at
+#: 9 pt, and Chromium's default 2 px spacing (``border=1`` alone)
+STYLES: dict[str, tuple[str, str]] = {
+    "spacing1-nopad": ('<table border="1" cellspacing="1" cellpadding="0">', ""),
+    "spacing1-9pt": ('<table border="1" cellspacing="1">', "td{font-size:9pt}"),
+    "spacing1-9pt-nowrap": ('<table border="1" cellspacing="1" cellpadding="0">', "td{font-size:9pt;white-space:nowrap}"),
+    "default": ('<table border="1">', ""),
+    "default-9pt": ('<table border="1">', "td{font-size:9pt}"),
+}
+
+
+def styled_page(r: SynthReport, table: str, css: str) -> str:
+    """``r`` as a portal page whose tables open with ``table`` and whose style sheet is ``css``."""
+    html = render_html(r).replace('<table border="1" cellspacing="0">', table)
+    return html.replace("<style>td{border:1px solid #000}</style>", f"<style>{css}</style>")
+
+
+def printed(r: SynthReport, table: str, css: str, out_dir: Path, name: str) -> Path:
+    """``styled_page`` written to ``out_dir`` and printed by Chromium; the PDF's path."""
+    page = out_dir / f"{name}.html"
+    page.write_text(styled_page(r, table, css), encoding="utf-8")
+    return print_page(page, out_dir / f"{name}.pdf")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m extractor.bench prints", description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="301,302,303", help="comma-separated report seeds")
+    parser.add_argument("--formats", default="2019,2021")
+    parser.add_argument("--styles", default=",".join(STYLES), help="comma-separated: " + "|".join(STYLES))
+    args = parser.parse_args(argv)
+    if browser() is None:
+        print("error: no Chromium on PATH to print pages with (scripts/install.sh installs it)")
+        return 2
+    from extractor.api import extract
+
+    settings = Settings(classify=False)
+    tallies = {style: OfficeTally() for style in args.styles.split(",")}
+    with tempfile.TemporaryDirectory(prefix="nianbao-prints-") as tmp:
+        for seed in (int(s) for s in args.seeds.split(",")):
+            for fmt in args.formats.split(","):
+                r = random_report(seed, fmt)  # type: ignore[arg-type]
+                for style, tally in tallies.items():
+                    name = f"{seed}-{fmt}-{style}"
+                    pdf = printed(r, *STYLES[style], Path(tmp), name)
+                    started = time.perf_counter()
+                    try:
+                        report = extract(pdf, settings)
+                    except NianbaoError as exc:
+                        tally.failed += 1
+                        tally.lines.append(f"{name}: FAILED {exc}")
+                        continue
+                    finally:
+                        tally.seconds += time.perf_counter() - started
+                    tally.reports += 1
+                    score(report, r.truth, tally, name)
+    print("| style | prints | failed | cells | % right | wrong | silent | missing | suspect |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for style, t in tallies.items():
+        print(f"| {style} | {t.reports} | {t.failed} | {t.cells} | {t.right:.4%} | {t.wrong} | {t.silent} "
+              f"| {t.missing} | {t.suspect} |")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"(load average {load:.1f})")
+    for t in tallies.values():
+        for line in t.lines:
+            print("  ", line)
+    return 0 if all(t.silent == 0 and t.failed == 0 for t in tallies.values()) else 1
