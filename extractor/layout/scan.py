@@ -383,7 +383,7 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
             if split is not table:
                 cut |= set(split.cells) - set(table.cells)
                 table = split
-                reads, outside, measured = read_table(grey, dpi, table, words, engine, settings, True,
+                reads, outside, measured = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel,
                                                       cleaned.light, zero_width)
         words = outside
         zero_width = measured or zero_width

@@ -7,7 +7,7 @@ from __future__ import annotations
 from extractor.layout.tables.grid import Box, GridCell, TableGrid
 from extractor.resources import load_json
 
-#: share of a grid's rows that must hold a column rule for a number cell spanning it to be cut there
+#: share of a grid's rows in which a column rule must part two numbers for a cell run over it to be cut there
 _LOST_COLUMN_ROWS = float(load_json("scan.json")["grid"]["lost_column_rows"])
 
 
