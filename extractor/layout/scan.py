@@ -31,7 +31,7 @@ from extractor.layout.lightcells import light_cells, number_columns
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
-from extractor.layout.tables.gridrepair import join_under_lines, split_lost_rows, split_under_text
+from extractor.layout.tables.gridrepair import join_under_lines, split_lost_columns, split_lost_rows, split_under_text
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -374,10 +374,20 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
             # a row parted above a cut cell moves it down a row: the same box, now another grid cell
             boxes = {cell.box for cell in cut}
             cut = {cell for cell in table.cells if cell.box in boxes} | parted
-        reads, words, measured = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel,
-                                            cleaned.light, zero_width)
+        reads, outside, measured = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel,
+                                              cleaned.light, zero_width)
+        if cleaned.bilevel:
+            # a column rule the fax lost in a row is proven by the numbers read beside it in the others
+            split = split_lost_columns(table, {c for c, r in reads.items() if number_text(r.text) is not None},
+                                       {c for c, r in reads.items() if CJK.search(r.text)})
+            if split is not table:
+                cut |= set(split.cells) - set(table.cells)
+                table = split
+                reads, outside, measured = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel,
+                                                      cleaned.light, zero_width)
+        words = outside
         zero_width = measured or zero_width
-        reads.update({cell: reads[cell].marked(RULE_LOST) for cell in cut if reads[cell].text})
+        reads.update({cell: reads[cell].marked(RULE_LOST) for cell in cut if cell in reads and reads[cell].text})
         raw = grid_table(table, reads, page.number, dpi)
         if raw.rows:
             tables.append(raw)

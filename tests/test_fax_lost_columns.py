@@ -1,0 +1,60 @@
+"""Column rules a fax lost in one row, found again from the rows around it (gridrepair.split_lost_columns).
+
+The material is the grids of two of the bench's fax copies as the layout found them, with each
+cell's first reading (tests/fixtures/faxgrid/*.json: lines, cells as row, col, rowspan, colspan,
+box, text): office_2019_00000 page 3 (seed 0, table 三 on a light page whose dotted column rules
+the fax dropped in five rows) and the 二 tables of office_2019_00000 page 2 and office_2021_00009
+page 3 (seed 9), whose value cells the template draws over several columns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from extractor.layout.cellread import CJK, number_text
+from extractor.layout.tables.grid import GridCell, TableGrid
+from extractor.layout.tables.gridrepair import split_lost_columns
+
+GRIDS = Path(__file__).parent / "fixtures" / "faxgrid"
+
+
+def _grids(name: str) -> list[tuple[TableGrid, set[GridCell], set[GridCell]]]:
+    """Each table of a fixture: the grid, its cells read as a number, its cells read with CJK."""
+    out = []
+    for table in json.loads((GRIDS / name).read_text(encoding="utf-8")):
+        texts = {GridCell(r, c, rs, cs, tuple(box)): text for r, c, rs, cs, box, text in table["cells"]}
+        grid = TableGrid(table["ys"], table["xs"], sorted(texts, key=lambda k: (k.row, k.col)))
+        out.append((grid, {c for c, t in texts.items() if number_text(t) is not None},
+                    {c for c, t in texts.items() if CJK.search(t)}))
+    return out
+
+
+def _spans(grid: TableGrid) -> set[tuple[int, int, int, int]]:
+    return {(c.row, c.col, c.rowspan, c.colspan) for c in grid.cells}
+
+
+def test_number_cells_run_over_a_column_rule_the_rows_around_them_have_are_cut_there():
+    """Page 3's value columns are 5–10 and 总计 (11–12: a stray line at x 1286 parts it in two rows
+    only). Five rows lost a stretch of a column rule: 予以公开's 其他 and 总计 read "11117" as one
+    cell, 机关不掌握's 自然人 and 商业企业 "{:", 总计's four cells "1.I ì" and "111", 结转's three
+    "0133.13". Each is cut where the rows around it have the rule (结转's 9|10 only once 总计's
+    cell above it is cut), 总计 stays one cell; headers (法人或其他组织 over five columns, 总计
+    over two rows) and labels over several columns stay whole. Before: no such cut."""
+    (grid, numbers, worded), = _grids("office_2019_00000-fax-p3-grid.json")
+    before = _spans(grid)
+    after = _spans(split_lost_columns(grid, numbers, worded))
+    assert before - after == {(4, 10, 1, 3), (9, 10, 1, 3), (14, 5, 1, 2), (23, 5, 1, 2), (23, 9, 1, 2),
+                              (24, 9, 1, 4)}
+    assert after - before == {(4, 10, 1, 1), (4, 11, 1, 2), (9, 10, 1, 1), (9, 11, 1, 2), (14, 5, 1, 1),
+                              (14, 6, 1, 1), (23, 5, 1, 1), (23, 6, 1, 1), (23, 9, 1, 1), (23, 10, 1, 1),
+                              (24, 9, 1, 1), (24, 10, 1, 1), (24, 11, 1, 2)}
+    assert {(0, 6, 1, 5), (0, 11, 2, 2), (0, 5, 2, 1), (2, 0, 1, 5), (4, 1, 1, 4), (23, 11, 1, 2)} <= after
+
+
+def test_value_cells_a_template_draws_over_several_columns_are_not_cut():
+    """Table 二's 本年处理决定数量 (2021) and 本年增/减, 采购总金额 (2019) stand in one cell over
+    columns the rows of 第二十条第（一）项 part: no row just above or below them has those rules, so
+    nothing is cut; nor in office_2021_00009's table 三 (page 3, light), whose rules all stood."""
+    for name in ("office_2019_00000-fax-p2-grid.json", "office_2021_00009-fax-p3-grid.json"):
+        for grid, numbers, worded in _grids(name):
+            assert _spans(split_lost_columns(grid, numbers, worded)) == _spans(grid), name
