@@ -287,6 +287,6 @@ def test_a_value_no_misreading_gives_is_suggested_only_where_a_row_and_a_column_
     result, _ = _generated(tmp_path, 12, {key: wrong})
     slot = result.slots[f"t3.{key[0]}.{key[1]}"]
     assert (slot.value, slot.raw, slot.status, slot.method) == (truth["t3"][key[0]][key[1]], wrong, "suspect", SUGGESTED)
-    assert any(w.startswith(f"{slot.key}: suspect") and "balanced rules agree" in w for w in result.warnings)
+    assert any(w.startswith(f"{slot.key}: suspect") and "two balanced rules both ask" in w for w in result.warnings)
     review = _t4_review(tmp_path, ["07", "0", "0", "0", "5"])
     assert (review.slots["t4.review_maintain"].value, review.slots["t4.review_maintain"].method) == (7, "ocr")

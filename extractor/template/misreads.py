@@ -41,7 +41,7 @@ from extractor.template.spec import threshold
 #: a value no known misreading gives: an unsure or already suspect cell may hold anything
 _ANY = "any"
 #: how a suggestion names an ``any`` value that its balanced equations agree on
-_AGREED = "the value its balanced rules agree on"
+_AGREED = "no known misreading, the value two balanced rules both ask"
 
 
 @dataclass(frozen=True, slots=True)
