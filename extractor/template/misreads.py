@@ -159,8 +159,9 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
     found = explanations(group, rules, slots, candidates, signed, budget)
     if not found:
         return []
-    if len(found) > 1 and closure and (strict := explanations(group, rules, slots, candidates, signed, budget, closure)):
-        found = strict if len(strict) == 1 else found
+    if len(found) > 1 and closure:
+        strict = explanations(group, rules, slots, candidates, signed, budget, closure)
+        found = strict if strict is not None and len(strict) == 1 else found
     if len(found) == 1:
         chosen, backing = found[0], ""
     elif (reread is None or all(any(why == _ANY for _, _, why in one) for one in found)
@@ -168,7 +169,8 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
         return []
     else:
         chosen, backing = picked
-    if any(why == _ANY for _, _, why in chosen) and (backing or not _pinned(chosen, group, closure, rules, slots, candidates)):
+    if any(why == _ANY for _, _, why in chosen) and (
+            backing or not _pinned(chosen, group, closure, rules, slots, candidates)):
         return []
     return sorted((Suggestion(k, v, (_AGREED if why == _ANY else why) + backing) for k, v, why in chosen),
                   key=lambda s: s.key)
@@ -277,7 +279,8 @@ def explanations(group: list[Equation], rules: tuple[Equation, ...], slots: Mapp
             raise _Exhausted
         now = {**values, **{k: v for k, (v, _) in changed.items()}}
         pending = [*group, *(e for k in changed for e in touching.get(k, ()))]
-        bad = next((e for e in pending if e.holds(now) is not True and (e in group or id(e) in closing or e.holds(now) is False)), None)
+        bad = next((e for e in pending if e.holds(now) is not True
+                    and (e in group or id(e) in closing or e.holds(now) is False)), None)
         if bad is None:
             found.add(frozenset((k, v, why) for k, (v, why) in changed.items()))
             return
