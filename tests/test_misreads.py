@@ -8,6 +8,7 @@ number holding a "1"), and a "4" stripped to its stem is read "1".
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from extractor.layout.sections import find_headings
 from extractor.template import misreads
 from extractor.settings import OcrSettings, Settings
 from extractor.template.correct import SUGGESTED, weak_readings
+from extractor.template.numbers import Number
 from extractor.template.rules import rule_set
 from extractor.template.spec import template
 from extractor.template.tables import TableResult, map_tables
@@ -222,3 +224,69 @@ def test_marked_readings_the_search_cannot_finish_on_stay_in_doubt(tmp_path, mon
     limit = misreads._limit
     monkeypatch.setattr(misreads, "_limit", lambda name: 0 if name == bound else limit(name))
     assert pinned <= weak_readings(result.slots, RULES)
+
+
+def _recorded_t3(name: str) -> tuple[list[Row], Callable[[int, Box], list[tuple[str, float, str]]]]:
+    """Table 三 of a generated fax copy as the layout read it, and a re-reader that gives back what the
+    real one read at each box when that copy was extracted (tests/fixtures/faxgroups; [] elsewhere)."""
+    data = json.loads((Path(__file__).parent / "fixtures" / "faxgroups" / f"{name}-t3.json").read_text(encoding="utf-8"))
+    rows = [Row([Span(text, page=page, bbox=None if box is None else Box(*box), method=method, confidence=conf,
+                      repairs=tuple(marks)) for text, page, box, method, conf, marks in row["cells"]], table=row["table"])
+            for row in data["rows"]]
+    seen = {(page, Box(*box)): [(text, conf, label) for text, conf, label in got] for page, box, got in data["rereads"]}
+    return rows, lambda page, bbox: seen.get((page, bbox), [])
+
+
+def _suggested_t3(name: str) -> dict[str, tuple[Number | None, str | None]]:
+    """The cells of a recorded fax table 三 whose values the arithmetic suggested: key → (value, raw)."""
+    rows, reread = _recorded_t3(name)
+    result = map_tables(rows, find_headings(rows), 2019, rereader=reread)
+    assert all(s.status == "suspect" and not s.verified for s in result.slots.values() if s.method == SUGGESTED)
+    return {k: (s.value, s.raw) for k, s in result.slots.items() if s.method == SUGGESTED}
+
+
+def test_a_crossing_past_its_work_bound_leaves_the_group_s_other_crossings_asked():
+    """office_2019_00010 as a fax (bench seed 10): 1524 in 其他's 社会公益组织 cell read "152" (a weak
+    reading that lost its "4"), in a column of seven "381"s that may each be 384 or 881. The crossing at
+    granted's part of that column (its row also fails: 1905 read "190", a sure reading) has more
+    combinations than its bound; the crossing at 其他 has one explanation, 152 → 1524 (lost digit), which
+    its row and column both ask. Suggested, suspect. (Fails on 40e352d: the group's crossings shared one
+    bound and the first to run past it stopped them all.)"""
+    got = _suggested_t3("office_2019_00010-fax")
+    assert got.get("t3.other.legal_social") == (1524, "152")
+    assert "t3.granted.legal_commercial" not in got
+
+
+def test_of_a_crossing_s_explanations_the_one_its_changed_cells_other_rules_allow_is_suggested():
+    """office_2019_00016 as a fax (bench seed 16): 不予公开…咨询's 科研机构 cell, 0, read "1" (marked as a
+    "0" whose arcs broke). Its row and column fail; two explanations fit them: the "1" is a 0, or the
+    row's total and the column's total (both weak) are each 1 more. The second changes cells whose own
+    column and row then fail (the total column, 办理结果总计's row): only the first balances every failing
+    rule over the cells it changes, and 0 is suggested. office_2019_00014 (seed 14): 242 read "312" in
+    本年新收's 自然人 cell (unsure) and "212" in 办理结果总计's; either 212 → 242 with the "312" taking the
+    value its row and the balance column both ask (242), or with a lost "7" in a "0" of 结转下年度 — whose
+    own row then fails. The first is taken; 242 for "312" is asked by two balanced rules and no unsure
+    cells could trade a shortfall unseen, so it is suggested too. (Fails on 40e352d: several explanations
+    of a crossing suggested nothing, nor any value no known misreading gives.)"""
+    assert _suggested_t3("office_2019_00016-fax").get("t3.denied_inquiry.legal_research") == (0, "1")
+    got = _suggested_t3("office_2019_00014-fax")
+    assert got.get("t3.total_processed.natural_person") == (242, "212")
+    assert got.get("t3.new_received.natural_person") == (242, "312")
+
+
+def test_a_value_no_misreading_gives_is_suggested_only_where_a_row_and_a_column_agree(tmp_path):
+    """A generated report (seed 12) with one t3 part read with a leading zero and wrong digits (an
+    unsure reading: no count is printed "0…"): its row and its column both fail and both ask the
+    printed value, which no other cell's change gives: suggested, suspect. The same kind of reading in
+    t4's 复议 maintain cell, which only its row's sum checks: one rule asks the value, nothing confirms
+    it; it stays as read. (The first fails on 40e352d: an arbitrary value was never suggested.)"""
+    truth = random_report(12, "2021").truth
+    key = next((r, c) for r, v in truth["t3"].items() for c, x in v.items()
+               if c != "total" and r != "total_processed" and x > 9)
+    wrong = "0" + str(truth["t3"][key[0]][key[1]] + 200).replace("1", "2")
+    result, _ = _generated(tmp_path, 12, {key: wrong})
+    slot = result.slots[f"t3.{key[0]}.{key[1]}"]
+    assert (slot.value, slot.raw, slot.status, slot.method) == (truth["t3"][key[0]][key[1]], wrong, "suspect", SUGGESTED)
+    assert any(w.startswith(f"{slot.key}: suspect") and "two balanced rules both ask" in w for w in result.warnings)
+    review = _t4_review(tmp_path, ["07", "0", "0", "0", "5"])
+    assert (review.slots["t4.review_maintain"].value, review.slots["t4.review_maintain"].method) == (7, "ocr")

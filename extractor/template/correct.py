@@ -180,7 +180,7 @@ def _rereads(slots: dict[str, Slot], rereader: Rereader) -> Reread:
 def _suggested(slot: Slot, suggestion: Suggestion) -> str:
     """Set a suspect cell to the value the arithmetic suggests; ``raw`` keeps what was read."""
     note = (f"{slot.key}: suspect, {suggestion.value} suggested for {slot.raw!r} "
-            f"(the failing rules' explanation by a known misreading: {suggestion.confusion})")
+            f"(the failing rules' one explanation: {suggestion.confusion})")
     slot.value, slot.method = suggestion.value, SUGGESTED
     return note
 

@@ -6,12 +6,17 @@ unsure reading may have lost a digit. Two uses:
 
 - ``suggest``: a group of failing rules that exactly one combination of such misreadings of its
   suspect cells explains (every failing rule then holds, none that held breaks, no other
-  combination of at most ``max_cells`` cells does, nor any arbitrary value of an unsure or already
-  suspect cell) gets those values suggested. The cells stay suspect: the arithmetic found the
-  values, no reading did. Of several combinations, the only one a confident re-read of a cell
-  backs (another engine shows the value it gives that cell) is suggested: the arithmetic names
-  the candidates, the re-read picks one, and neither alone would do. ``suggest_crossings``: a group with more misread cells than one
-  suggestion may change is asked cell by cell, each over the failing rules that cross at it.
+  combination of at most ``max_cells`` cells does) gets those values suggested. An arbitrary value
+  of an unsure or already suspect cell is part of such a combination only when two balanced rules
+  ask it (its row and its column) and no unsure cells could trade a shortfall unseen (``_pinned``).
+  The cells stay suspect: the arithmetic found the values, no reading did. Of several
+  combinations, the only one a confident re-read of a cell backs (another engine shows the value
+  it gives that cell) is suggested: the arithmetic names the candidates, the re-read picks one,
+  and neither alone would do. ``suggest_crossings``: a group with more misread cells than one
+  suggestion may change is asked cell by cell, each over the failing rules that cross at it; of
+  several combinations there, the only one that also balances the other failing rules over the
+  cells it changes is taken (a "0" that a row and a column both explain, not a "70" whose own row
+  would then fail).
 - ``settled``: marked readings whose only doubt is such a misreading (a fax "1") count as sure
   when no combination of their misreadings would keep every passing rule balanced: two "1061"s
   balancing a sum stay in doubt (both may be 1064), a "13" and a "1143" in one column sum do not.
@@ -35,6 +40,8 @@ from extractor.template.spec import threshold
 
 #: a value no known misreading gives: an unsure or already suspect cell may hold anything
 _ANY = "any"
+#: how a suggestion names an ``any`` value that its balanced equations agree on
+_AGREED = "no known misreading, the value two balanced rules both ask"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +149,19 @@ Reread = Callable[[str], list[tuple[Number, str]]]
 
 def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
             candidates: Iterable[str], signed: set[str], budget: list[int] | None = None,
-            reread: Reread | None = None) -> list[Suggestion]:
+            reread: Reread | None = None, closure: tuple[Equation, ...] = ()) -> list[Suggestion]:
     """The one combination of known misreadings of ``candidates`` that makes every rule of the failing
     ``group`` hold and breaks none that held; [] when there is none, or when an unsure or already
     suspect cell of the group could balance it with some other value. When several combinations fit,
-    ``reread`` may single one out (``_backed``); else nothing is suggested."""
+    the one that also balances every failing rule of ``closure`` over the cells it changes (a crossing's
+    whole group: a cell's other row or column) is taken if it is the only one, else ``reread`` may
+    single one out (``_backed``); else nothing is suggested."""
     found = explanations(group, rules, slots, candidates, signed, budget)
     if not found:
         return []
+    if len(found) > 1 and closure:
+        strict = explanations(group, rules, slots, candidates, signed, budget, closure)
+        found = strict if strict is not None and len(strict) == 1 else found
     if len(found) == 1:
         chosen, backing = found[0], ""
     elif (reread is None or all(any(why == _ANY for _, _, why in one) for one in found)
@@ -157,9 +169,44 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
         return []
     else:
         chosen, backing = picked
-    if any(why == _ANY for _, _, why in chosen):
+    if any(why == _ANY for _, _, why in chosen) and (
+            backing or not _pinned(chosen, group, closure, rules, slots, candidates)):
         return []
-    return sorted((Suggestion(k, v, why + backing) for k, v, why in chosen), key=lambda s: s.key)
+    return sorted((Suggestion(k, v, (_AGREED if why == _ANY else why) + backing) for k, v, why in chosen),
+                  key=lambda s: s.key)
+
+
+def _pinned(chosen: Explanation, group: list[Equation], closure: tuple[Equation, ...], rules: tuple[Equation, ...],
+            slots: Mapping[str, Slot], candidates: Iterable[str]) -> bool:
+    """Whether the one explanation's ``any`` values are sure: each is what ``pinning_rules`` balanced
+    equations ask of its cell (its row and its column agree on 356), and no two or three unsure cells
+    of the group could trade a shortfall among themselves (the search gives an unsure cell only the
+    whole shortfall of one equation, so such a family of fits would go unseen: none must exist)."""
+    values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
+    now = {**values, **{k: v for k, v, _ in chosen}}
+    binding = [e for e in rules if e.hard and e.op == "==" and e.holds(now) is True
+               and (e in group or e in closure or e.holds(values) is True)]
+    if any(sum(k in e.keys for e in binding) < _limit("pinning_rules") for k, _, why in chosen if why == _ANY):
+        return False
+    return not _trading(_free(group, slots, set(candidates)), binding)
+
+
+def _trading(free: set[str], binding: list[Equation]) -> bool:
+    """Whether two or three ``free`` cells can shift together and leave every ``binding`` equation
+    balanced: every equation over one of them holds another of them (signs aside: in doubt, yes)."""
+    over: dict[str, frozenset[int]] = {k: frozenset(i for i, e in enumerate(binding) if k in e.keys) for k in free}
+    bound = {k: eqs for k, eqs in over.items() if eqs}
+    near: dict[str, set[str]] = {k: {o for o in bound if o != k and bound[o] & eqs} for k, eqs in bound.items()}
+    for key, eqs in bound.items():
+        for other in near[key]:
+            if bound[other] == eqs:
+                return True
+            for third in (near[key] | near[other]) - {key, other}:
+                trio = (key, other, third)
+                if all(sum(binding[i].keys.count(k) > 0 for k in trio) >= 2
+                       for i in eqs | bound[other] | bound[third]):
+                    return True
+    return False
 
 
 def _backed(found: list[Explanation], reread: Reread) -> tuple[Explanation, str] | None:
@@ -181,24 +228,33 @@ def _backed(found: list[Explanation], reread: Reread) -> tuple[Explanation, str]
     return backed[0] if len(backed) == 1 else None
 
 
+def _free(group: list[Equation], slots: Mapping[str, Slot], candidates: set[str]) -> set[str]:
+    """Cells of the group that may hold any value: unsure readings among ``candidates``, and cells
+    already suspect (their row placed by position, a point in a count)."""
+    keys = {k for eq in group for k in eq.keys}
+    return {k for k in keys if k in slots and slots[k].value is not None and slots[k].span is not None
+            and (slots[k].status == "suspect" or k in candidates and unsure(slots[k]))}
+
+
 def explanations(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
-                 candidates: Iterable[str], signed: set[str], budget: list[int] | None = None) -> list[Explanation] | None:
+                 candidates: Iterable[str], signed: set[str], budget: list[int] | None = None,
+                 closure: tuple[Equation, ...] = ()) -> list[Explanation] | None:
     """Every minimal combination of at most ``max_cells`` changed cells under which every rule of the
-    failing ``group`` holds and none that held breaks: known misreadings of ``candidates``, or (marked
-    ``any``) a value an equation asks of an unsure or already suspect cell. None past the work bound."""
+    failing ``group`` holds and none that held breaks, nor any rule of ``closure`` over a changed cell
+    fails: known misreadings of ``candidates``, or (marked ``any``) a value an equation asks of an
+    unsure or already suspect cell. None past the work bound."""
     values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
     candidates = set(candidates)
     options = {k: alternatives(slots[k]) for k in candidates}
-    group_keys = {k for eq in group for k in eq.keys}
-    free = {k for k in group_keys if k in slots and slots[k].value is not None and slots[k].span is not None
-            and (slots[k].status == "suspect" or k in candidates and unsure(slots[k]))}
+    free = _free(group, slots, candidates)
     if not any(options.values()) and not free & candidates:
         return []
     held = {id(e) for e in rules if e.holds(values) is not False}
+    closing = {id(e) for e in closure}
     touching: dict[str, list[Equation]] = {}
     for eq in rules:
         for key in eq.keys:
-            if id(eq) in held and (key in candidates or key in free):
+            if (id(eq) in held or id(eq) in closing) and (key in candidates or key in free):
                 touching.setdefault(key, []).append(eq)
     found: set[Explanation] = set()
     budget = [_limit("max_nodes")] if budget is None else budget
@@ -211,13 +267,20 @@ def explanations(group: list[Equation], rules: tuple[Equation, ...], slots: Mapp
             out.setdefault(int(needed), why)
         return out
 
+    seen: set[frozenset[tuple[str, tuple[Number, str]]]] = set()
+
     def visit(changed: dict[str, tuple[Number, str]]) -> None:
+        state = frozenset(changed.items())
+        if state in seen:  # the same changes reached in another order: what extends them is known
+            return
+        seen.add(state)
         budget[0] -= 1
         if budget[0] < 0:
             raise _Exhausted
         now = {**values, **{k: v for k, (v, _) in changed.items()}}
         pending = [*group, *(e for k in changed for e in touching.get(k, ()))]
-        bad = next((e for e in pending if e.holds(now) is not True and (e in group or e.holds(now) is False)), None)
+        bad = next((e for e in pending if e.holds(now) is not True
+                    and (e in group or id(e) in closing or e.holds(now) is False)), None)
         if bad is None:
             found.add(frozenset((k, v, why) for k, (v, why) in changed.items()))
             return
@@ -289,22 +352,27 @@ def suggest_crossings(group: list[Equation], rules: tuple[Equation, ...], slots:
     """For a group ``suggest`` cannot explain as a whole (a page with misreadings in many cells): each
     cell with known misreadings where two or more failing rules cross (its row and its column) is
     asked alone, ``suggest`` over just those rules. A cell two crossings suggest differently gets
-    nothing; if the values together break a rule that held, nothing is suggested. One work bound
-    (``crossing_nodes``) is shared by all the crossings of the group."""
+    nothing; if the values together break a rule that held, nothing is suggested. Each crossing has
+    its own work bound (``crossing_nodes``): one that runs past it (a column of many misread cells)
+    suggests nothing, and the others are still asked; all of them share ``crossings_nodes``, past
+    which nothing is suggested for the group."""
     candidates = set(candidates)
     values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
-    budget = [_limit("crossing_nodes")]
+    left = _limit("crossings_nodes")
     found: dict[str, Suggestion] = {}
     clash: set[str] = set()
     for key in sorted(k for k in candidates if alternatives(slots[k])):
         crossing = [e for e in group if key in e.keys]
         if len(crossing) < 2:
             continue
-        for one in suggest(crossing, rules, slots, candidates, signed, budget, reread):
+        budget = [min(_limit("crossing_nodes"), left)]
+        start = budget[0]
+        for one in suggest(crossing, rules, slots, candidates, signed, budget, reread, tuple(group)):
             if one.key in found and found[one.key].value != one.value:
                 clash.add(one.key)
             found[one.key] = one
-        if budget[0] < 0:
+        left -= start - budget[0]
+        if left < 0:
             return []
     out = [s for k, s in found.items() if k not in clash]
     now = {**values, **{s.key: s.value for s in out}}
