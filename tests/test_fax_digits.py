@@ -161,3 +161,15 @@ def test_a_sure_eleven_whose_stems_stand_close_and_real_ones_stay_ones():
         grey, box = _cell(name)
         assert not is_upright_pair(cell_crop(grey, box, DPI), DPI), name
         assert fax_zero(grey, box, DPI, CellRead("1", 0.99, "rapidocr"), 0.95).text == "1", name
+
+
+@pytest.mark.parametrize("name,text,confidence", [("zero-scanline-read-11-s14", "11", 0.80),
+                                                  ("zero-scanline-read-1-s5", "1", 0.47)])
+def test_a_zero_side_a_dropped_scan_line_parted_is_still_whole(name, text, confidence):
+    """office_2019_00014 t3 denied_process_info legal_social, office_2021_00005 t3 partial natural_person:
+    a "0" whose ")" a dropped scan line cut (one ink-less pixel row) beside a straight "(" — read "11",
+    "1". The hook of a broken "6" stands 3 rows above its bowl and stays apart (test above)."""
+    grey, box = _cell(name)
+    assert is_broken_zero(cell_crop(grey, box, DPI), DPI)
+    read = fax_zero(grey, box, DPI, CellRead(text, confidence, "rapidocr"), 0.95)
+    assert (read.text, read.repairs) == ("0", ("broken-zero",))

@@ -42,7 +42,7 @@ RULE_LOST = "rule-lost"
 FUSED = "fused"
 #: a number joined from its two parts on two pages (the page break cut its cell)
 PAGE_CUT = "page-cut"
-#: a fax number read with a dot after its last digit (a speck beside it), the dot dropped
+#: a fax number read with a dot after its last digit or before its first (a speck beside it), the dot dropped
 STRAY_DOT = "stray-dot"
 
 #: marks that doubt how layout put a cell's text together, not what its glyphs are

@@ -28,9 +28,11 @@ from extractor.layout.strokes import DIGIT_HEIGHT_IN, glyph_mask, glyph_strokes,
 from extractor.resources import load_json
 from extractor.settings import Settings
 
-_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "!": "1",
+#: an "o" with an accent is a "0" with a speck over it (a fax's line noise: "ó")
+_ACCENTED_O = "óòôöõÓÒÔÖÕ"
+_CONFUSABLE = str.maketrans({**dict.fromkeys(_ACCENTED_O, "0"), "O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "!": "1",
                              "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "g": "9", "，": ",", "。": "."})
-_NUMBERISH = re.compile(r"^[-−]?[0-9OoDQIl|!SsZzBg.,，。]{1,14}$")
+_NUMBERISH = re.compile(rf"^[-−]?[0-9OoDQIl|!SsZzBg.,，。{_ACCENTED_O}]{{1,14}}$")
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 #: what OCR makes of a number whose strokes a fax (or a seal's removal) broke: "0" read "()", "0)", "(1"
 BROKEN_NUMBER = re.compile(r"(?=.*[(){}])[\d(){}]{1,4}")
@@ -65,7 +67,7 @@ def number_text(text: str) -> str | None:
     if len(groups) > 1 and not all(len(g) == 3 for g in groups[1:]):
         return None
     flat = "".join(groups)
-    if not _NUMBERISH.match(flat) or not any(c.isdigit() or c in "OoDQ" for c in flat):
+    if not _NUMBERISH.match(flat) or not any(c.isdigit() or c in "OoDQ" + _ACCENTED_O for c in flat):
         return None
     return flat.translate(_CONFUSABLE).replace("−", "-")
 

@@ -31,14 +31,15 @@ from extractor.layout.lightcells import light_cells, number_columns
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
-from extractor.layout.tables.gridrepair import join_under_lines, split_lost_columns, split_lost_rows, split_under_text
+from extractor.layout.tables.gridrepair import (join_under_lines, split_at_rule_ink, split_lost_columns, split_lost_rows,
+                                                 split_under_text)
 from extractor.resources import load_json
 from extractor.settings import Settings
 
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-#: a whole number with a dot after it and nothing more: no printed number ends so
-_STRAY_DOT = re.compile(r"-?\d+\.")
+#: a whole number with a dot after it, or before it, and nothing more: no printed count ends or starts so
+_STRAY_DOT = re.compile(r"(-?\d+)\.|\.(\d+)")
 _CELL = load_json("scan.json")["cell"]
 #: share of a number's word box, each side, that may still hold a rule (loose OCR boxes)
 _CORE_TRIM = float(_CELL["number_core_trim"])
@@ -152,7 +153,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     and lone "1"s OCR missed are read from their strokes (``light_cells``; by the ``zero_width`` an
     earlier light page of the document measured when this table has too few zeros to measure by),
     and every number is marked ``light-page``: a weak reading, suspect unless a rule verifies it.
-    A fax number read with a dot after its last digit (a speck: "2.") loses the dot, marked ``stray-dot``.
+    A fax number read with a dot after its last digit or before its first (a speck: "2.", ".0") loses
+    the dot, marked ``stray-dot``.
     A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
     upright stroke is a weak "1" (``cellread.fax_one``).
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
@@ -208,8 +210,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                                  settings, zero_width)
         reads = dict(zip(reads, lit))
     for cell, read in reads.items():
-        if bilevel and _STRAY_DOT.fullmatch(read.text):
-            read = read.marked(STRAY_DOT, read.text[:-1])
+        dotted = _STRAY_DOT.fullmatch(read.text) if bilevel else None
+        if dotted:
+            read = read.marked(STRAY_DOT, dotted.group(1) or dotted.group(2))
         if number_text(read.text) is not None:
             # a number read slot by slot took all its line's ink, a dash's too: no sign on top of it
             glyphs = GLYPH_DIGITS in read.repairs
@@ -247,6 +250,17 @@ def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, f
 def _other_words(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
     """Pixel boxes of the words that are not one number (labels, headers, garbles)."""
     return [w.box.pixels(dpi) for w in words if not _ONE_NUMBER.fullmatch(w.text.strip())]
+
+
+def _numbers_and_others(words: list[Word], dpi: float
+                        ) -> tuple[list[tuple[float, float, float, float]], list[tuple[float, float, float, float]]]:
+    """Pixel boxes of the words OCR read as a number (O for 0, l for 1 …: ``number_text``; or as a broken
+    one, ``BROKEN_NUMBER``: "0(0"), and of the rest."""
+    def number(text: str) -> bool:
+        return number_text(text) is not None or bool(BROKEN_NUMBER.fullmatch(text.replace(" ", "")))
+
+    return ([w.box.pixels(dpi) for w in words if number(w.text)],
+            [w.box.pixels(dpi) for w in words if not number(w.text)])
 
 
 def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
@@ -368,6 +382,8 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
         if table.n_cols < 2:
             continue
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
+        if cleaned.bilevel:
+            table = split_at_rule_ink(table, grey, dpi, *_numbers_and_others(words, dpi))
         table, cut = split_under_text(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
         if cleaned.bilevel:
             table, parted = split_lost_rows(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)

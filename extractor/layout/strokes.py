@@ -21,6 +21,8 @@ from extractor.resources import load_json
 _CFG = load_json("scan.json")["strokes"]
 #: height range (inches) of one printed line of digits
 DIGIT_HEIGHT_IN: tuple[float, float] = (float(_CFG["digit_height_in"][0]), float(_CFG["digit_height_in"][1]))
+#: ink-less pixel rows inside a stroke that a fax's dropped scan line leaves (a "6"'s hook and bowl stand further apart)
+_SCANLINE_GAP_PX = int(_CFG["scanline_gap_px"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,7 @@ class Stroke:
     y0: int
     height: int
     bow: float
-    solid: bool = True  # no row without ink between its ends (a "6"'s hook over its bowl is not)
+    solid: bool = True  # no gap between its ends but a dropped scan line's (a "6"'s hook over its bowl is not)
 
     def middle(self) -> float:
         return self.y0 + self.height / 2
@@ -95,7 +97,8 @@ def glyph_strokes(crop: np.ndarray) -> list[Stroke]:
             part = band[:, start:x]
             tall = np.flatnonzero(part.any(axis=1))
             height = int(tall[-1] - tall[0] + 1)
-            out.append(Stroke(start, x, int(tall[0]), height, _bow(part), tall.size == height))
+            solid = int(np.diff(tall).max(initial=1)) - 1 <= _SCANLINE_GAP_PX
+            out.append(Stroke(start, x, int(tall[0]), height, _bow(part), solid))
             start = None
     return out
 

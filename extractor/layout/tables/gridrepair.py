@@ -1,14 +1,18 @@
 """Repairs of a page's grid guided by the words on it: no rule crosses a line of words, a
-fax that lost a row rule leaves text above and numbers alone below where it ran, and a column
-rule the fax lost in one row still stands in the rows around it."""
+fax that lost a row rule leaves text above and numbers alone below where it ran, a column rule
+the fax lost in one row still stands in the rows around it, and a column rule a number word was
+read across is still in the ink."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from extractor.layout.tables.grid import Box, GridCell, TableGrid
 from extractor.resources import load_json
 
 #: share of a grid's rows in which a column rule must part two numbers for a cell run over it to be cut there
 _LOST_COLUMN_ROWS = float(load_json("scan.json")["grid"]["lost_column_rows"])
+_INNER_RULE = load_json("scan.json")["grid"]["fax_inner_rule"]
 
 
 def join_under_lines(table: TableGrid, lines: list[Box], inset_share: float = 0.12) -> TableGrid:
@@ -184,3 +188,84 @@ def _lost_columns(table: TableGrid, cell: GridCell, numbers: set[GridCell]) -> l
         if {cell.row - 1, cell.row + cell.rowspan} & ruled and len(left & right) >= _LOST_COLUMN_ROWS * table.n_rows:
             out.append(k)
     return out
+
+
+def split_at_rule_ink(table: TableGrid, grey: np.ndarray, dpi: float, numbers: list[Box], others: list[Box]
+                      ) -> TableGrid:
+    """Cut a cell holding numbers alone along a column rule its ink still shows (``_rule_in_ink``):
+    at a column line of the table it spans, or between two of its numbers, where the line is new
+    to the table (cells of other rows that span it span one column more).
+
+    A fax page's numbers read with the rule between them as one word ("0|0" read "010", "8|5" read
+    "1815") make one cell of two: the word joins the cells it runs across (``join_under_lines``),
+    or its core erases the rule before the grid is found (``scan._number_cores``: stacked digits
+    must not pass for a rule), in every row of a short table. Read as one number that fits neither
+    column, both were lost. The rule runs from row rule to row rule, which no digit does.
+    """
+    alone = [c for c in table.cells if _numbers_alone(c.box, numbers, others)]
+    near = 2 * float(_INNER_RULE["half_width_in"]) * dpi  # a line the table has, found again
+    found = [x for c in alone for x in _rules_between(grey, c.box, numbers, dpi)]
+    table = _with_columns(table, [x for x in found if min(abs(x - int(k)) for k in table.xs) > near])
+    cells = list(table.cells)
+    for cell in table.cells:
+        if cell.colspan < 2 or not _numbers_alone(cell.box, numbers, others):
+            continue
+        cuts = [k for k in range(cell.col + 1, cell.col + cell.colspan) if _rule_in_ink(grey, cell.box, table.xs[k], dpi)]
+        if not cuts:
+            continue
+        edges = [cell.col, *cuts, cell.col + cell.colspan]
+        parts = [GridCell(cell.row, a, cell.rowspan, b - a,
+                          (table.xs[a] if a != cell.col else cell.box[0], cell.box[1],
+                           table.xs[b] if b != edges[-1] else cell.box[2], cell.box[3]))
+                 for a, b in zip(edges, edges[1:])]
+        cells = [c for c in cells if c != cell] + parts
+    return TableGrid(table.ys, table.xs, sorted(cells, key=lambda k: (k.row, k.col)))
+
+
+def _rules_between(grey: np.ndarray, box: tuple[int, int, int, int], numbers: list[Box], dpi: float) -> list[int]:
+    """Where a column rule stands in the ink between two side-by-side numbers of a cell: the middle of
+    each run of pixel columns ``_rule_in_ink`` takes between one number's right edge and the next's left."""
+    inside = sorted((b for b in numbers if box[0] <= (b[0] + b[2]) / 2 < box[2] and box[1] <= (b[1] + b[3]) / 2 < box[3]),
+                    key=lambda b: b[0])
+    found = []
+    for left, right in zip(inside, inside[1:]):
+        hits = [x for x in range(int(left[2]), int(right[0]) + 1) if _rule_in_ink(grey, box, x, dpi)]
+        if hits:
+            found.append((hits[0] + hits[-1]) // 2)
+    return found
+
+
+def _with_columns(table: TableGrid, lines: list[int]) -> TableGrid:
+    """``table`` with column lines at ``lines`` added: each cell keeps its box and spans the columns
+    between its old lines."""
+    xs = sorted({int(x) for x in table.xs} | {int(x) for x in lines})
+    if len(xs) == len(table.xs):
+        return table
+    index = {int(x): i for i, x in enumerate(xs)}
+    cells = [GridCell(c.row, index[int(table.xs[c.col])], c.rowspan,
+                      index[int(table.xs[c.col + c.colspan])] - index[int(table.xs[c.col])], c.box) for c in table.cells]
+    return TableGrid(table.ys, xs, cells)
+
+
+def _numbers_alone(box: tuple[int, int, int, int], numbers: list[Box], others: list[Box]) -> bool:
+    """At least one number word and no other word has its middle inside ``box``."""
+    def inside(b: Box) -> bool:
+        return box[0] <= (b[0] + b[2]) / 2 < box[2] and box[1] <= (b[1] + b[3]) / 2 < box[3]
+
+    return any(inside(b) for b in numbers) and not any(inside(b) for b in others)
+
+
+def _rule_in_ink(grey: np.ndarray, box: tuple[int, int, int, int], x: int, dpi: float) -> bool:
+    """One pixel column near ``x`` inked down most of the cell (the row rules' thickness left out)
+    and from near its top to near its foot, further than any digit runs: a column rule, however
+    the fax dashed it (``fax_inner_rule``)."""
+    trim, half = (max(1, round(float(_INNER_RULE[k]) * dpi)) for k in ("trim_in", "half_width_in"))
+    x0, y0, x1, y1 = box
+    band = grey[y0:y1, max(x0, x - half):min(x1, x + half + 1)] < 128
+    if band.shape[0] <= 2 * trim or band.shape[1] == 0:
+        return False
+    column = band[:, int(np.argmax(band[trim:-trim].mean(axis=0)))]
+    rows = np.flatnonzero(column)
+    span = rows[-1] - rows[0] + 1 if rows.size else 0
+    return bool(column[trim:-trim].mean() >= float(_INNER_RULE["min_fill"])
+                and span >= max(float(_INNER_RULE["min_share"]) * band.shape[0], float(_INNER_RULE["min_span_in"]) * dpi))
