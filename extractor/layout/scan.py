@@ -36,7 +36,9 @@ from extractor.resources import load_json
 from extractor.settings import Settings
 
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
-_ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+#: one number, its digits grouped or not, or the head of a grouped one a narrow cell wrapped after a
+#: separator ("3," over "43" over "0" is 3,430): a piece of a number is no label
+_ONE_NUMBER = re.compile(r"-?\d+([,，]\d{3})*(\.\d+)?|-?\d{1,3}([,，]\d{3})*[,，.]")
 #: a whole number with a dot after it and nothing more: no printed number ends so
 _STRAY_DOT = re.compile(r"-?\d+\.")
 _CELL = load_json("scan.json")["cell"]
