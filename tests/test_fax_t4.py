@@ -5,6 +5,7 @@ its single row of fifteen narrow cells, whose big numbers wrap inside their cell
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -54,5 +55,18 @@ def test_table_four_takes_its_values_from_its_one_grid_row():
             "lit_after_review_maintain": 0, "lit_after_review_correct": 0, "lit_after_review_pending": 4}
     assert {k: t4[k].value for k in want} == want
     assert any("outside the table's one value row" in w for w in result.warnings)
-    wrong = ("review_correct", "lit_direct_other", "lit_direct_total", "lit_after_review_other")
+    wrong = ("review_correct", "lit_direct_total", "lit_after_review_other")
     assert all(t4[k].status == "suspect" for k in wrong)
+
+
+def test_a_count_read_with_its_grouping_comma_as_a_point_is_the_whole_number_suspect():
+    """Same rows: 3,430 wrapped "3," over "43" over "0" was read "3.430", the fax's comma a point, and
+    taken as 3.43, a count with a fraction. A point before groups of three digits in a count is the
+    grouping comma: 3430, still suspect (a guess at what the mark was); a fraction of another shape
+    stays as read."""
+    rows = _fax_rows("office_2019_00000-fax-t4.json")
+    cell = next(c for c in map_tables(rows, find_headings(rows), 2020).cells if c.col == "lit_direct_other")
+    assert (cell.raw, cell.value, cell.status, cell.verified) == ("3.430", 3430, "suspect", False)
+    odd = [Row([replace(s, text="3.43" if s.text == "3.430" else s.text) for s in r.spans], table=r.table) for r in rows]
+    cell = next(c for c in map_tables(odd, find_headings(odd), 2020).cells if c.col == "lit_direct_other")
+    assert (cell.value, cell.status) == (3.43, "suspect")
