@@ -36,9 +36,10 @@ from extractor.resources import load_json
 from extractor.settings import Settings
 
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
-#: one number, its digits grouped or not, or the head of a grouped one a narrow cell wrapped after a
-#: separator ("3," over "43" over "0" is 3,430): a piece of a number is no label
-_ONE_NUMBER = re.compile(r"-?\d+([,，]\d{3})*(\.\d+)?|-?\d{1,3}([,，]\d{3})*[,，.]")
+_ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+#: the head of a grouped number a narrow cell wrapped after its separator ("3," over "43" over "0" is
+#: 3,430; a fax turns the comma into a point): a piece of a number, no label
+_NUMBER_HEAD = re.compile(r"-?\d{1,3}([,，]\d{3})*[,，.]")
 #: a whole number with a dot after it and nothing more: no printed number ends so
 _STRAY_DOT = re.compile(r"-?\d+\.")
 _CELL = load_json("scan.json")["cell"]
@@ -247,8 +248,11 @@ def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, f
 
 
 def _other_words(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
-    """Pixel boxes of the words that are not one number (labels, headers, garbles)."""
-    return [w.box.pixels(dpi) for w in words if not _ONE_NUMBER.fullmatch(w.text.strip())]
+    """Pixel boxes of the words that are not one number nor a wrapped number's head (labels, headers,
+    garbles): text above numbers alone marks a row rule the fax lost, a number's head over its tail
+    does not."""
+    return [w.box.pixels(dpi) for w in words
+            if not _ONE_NUMBER.fullmatch(w.text.strip()) and not _NUMBER_HEAD.fullmatch(w.text.strip())]
 
 
 def _number_cores(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
