@@ -165,8 +165,11 @@ def map_t4(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     if not any(t.kind == "value" for t in tokens):
         mapped.warnings.append("t4: no values found")
     row = _value_row(tokens, keys)
-    if row is not None and len(row) < len(tokens):
-        mapped.warnings.append("t4: values outside the table's one value row of the page grid dropped")
+    kept = {id(t) for t in row or tokens}
+    if any(t.kind == "value" and id(t) not in kept for t in tokens):
+        # what was dropped may have been part of the row (a number's head cut off by a page break)
+        mapped.suspect_rows.add("t4")
+        mapped.warnings.append("t4: values outside the table's one value row of the page grid dropped; cells suspect")
     _fill(mapped, "t4", None, cols, align(row or tokens, keys, keys, _own_rules(rules, keys)))
     return mapped
 
