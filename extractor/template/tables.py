@@ -157,7 +157,8 @@ def _minus_on_counts(slots: dict[str, Slot], signed: set[str]) -> list[str]:
     negative = sorted(k for k, s in slots.items() if k not in signed and s.method == "ocr"
                       and isinstance(s.value, int | float) and s.value < 0)
     for key in negative:
-        slots[key].value, slots[key].status = abs(slots[key].value or 0), "suspect"
+        slots[key].value = -slots[key].value  # type: ignore[operator]
+        slots[key].status = "suspect"
     return [f"suspect: a count read with a minus, taken without it: {', '.join(negative)}"] if negative else []
 
 
