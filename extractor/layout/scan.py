@@ -38,6 +38,9 @@ from extractor.settings import Settings
 
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+#: the head of a grouped number a narrow cell wrapped after its separator ("3," over "43" over "0" is
+#: 3,430; a fax turns the comma into a point): a piece of a number, no label
+_NUMBER_HEAD = re.compile(r"-?\d{1,3}([,，]\d{3})*[,，.]")
 #: a whole number with a dot after it, or before it, and nothing more: no printed count ends or starts so
 _STRAY_DOT = re.compile(r"(-?\d+)\.|\.(\d+)")
 _CELL = load_json("scan.json")["cell"]
@@ -248,8 +251,11 @@ def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, f
 
 
 def _other_words(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
-    """Pixel boxes of the words that are not one number (labels, headers, garbles)."""
-    return [w.box.pixels(dpi) for w in words if not _ONE_NUMBER.fullmatch(w.text.strip())]
+    """Pixel boxes of the words that are not one number nor a wrapped number's head (labels, headers,
+    garbles): text above numbers alone marks a row rule the fax lost, a number's head over its tail
+    does not."""
+    return [w.box.pixels(dpi) for w in words
+            if not _ONE_NUMBER.fullmatch(w.text.strip()) and not _NUMBER_HEAD.fullmatch(w.text.strip())]
 
 
 def _numbers_and_others(words: list[Word], dpi: float

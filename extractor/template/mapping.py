@@ -164,8 +164,32 @@ def map_t4(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     tokens = stream.loose
     if not any(t.kind == "value" for t in tokens):
         mapped.warnings.append("t4: no values found")
-    _fill(mapped, "t4", None, cols, align(tokens, keys, keys, _own_rules(rules, keys)))
+    row = _value_row(tokens, keys)
+    kept = {id(t) for t in row or tokens}
+    if any(t.kind == "value" and id(t) not in kept for t in tokens):
+        # what was dropped may have been part of the row (a number's head cut off by a page break)
+        mapped.suspect_rows.add("t4")
+        mapped.warnings.append("t4: values outside the table's one value row of the page grid dropped; cells suspect")
+    _fill(mapped, "t4", None, cols, align(row or tokens, keys, keys, _own_rules(rules, keys)))
     return mapped
+
+
+def _value_row(tokens: list[Token], keys: list[str]) -> list[Token] | None:
+    """The tokens of the one OCR'd grid row that holds values for most of table 四's columns.
+
+    Table 四 has a single data row, so its mapper takes every value of the region in order; on a fax
+    a header's stacked glyphs read as a digit ("尚未审结" as "4", at a page's foot above the row on the
+    next) put one value more before the row and shift every cell. The cells of one grid row share
+    their page and their top and bottom edges; None when no such row, or more than one, holds values
+    for over half the columns.
+    """
+    groups: dict[tuple[int | None, float, float], list[Token]] = {}
+    for token in tokens:
+        box = token.span.bbox
+        if box is not None and token.span.method == "ocr":
+            groups.setdefault((token.span.page, box.y0, box.y1), []).append(token)
+    rows = [g for g in groups.values() if 2 * sum(t.kind == "value" for t in g) > len(keys)]
+    return rows[0] if len(rows) == 1 else None
 
 
 def _money_scale(header: str, column_unit: str | None) -> tuple[int, str | None]:

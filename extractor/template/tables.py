@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extractor.ingest.document import Row
@@ -17,6 +18,9 @@ from extractor.template.regions import table_regions
 from extractor.template.rules import checks as rule_checks
 from extractor.template.rules import Equation, infer, nonnegative, rule_set, typed_keys, verified
 from extractor.template.slots import Slot
+
+#: a count read with its point before groups of three digits ("3.430"): the grouping comma a fax turned
+_GROUPED_BY_POINT = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 @dataclass(slots=True)
@@ -134,10 +138,16 @@ def _doubted(doubts: dict[tuple[str, str], set[str]], turned: dict[str, None]) -
 
 def _fractional_counts(slots: dict[str, Slot], money: set[str]) -> list[str]:
     """A count read with a fraction ("1.75" for 175, a speck taken for a point; "19.1" for 494) is no
-    count: suspect, whatever its place says. Money may have cents."""
-    doubtful = sorted(k for k, s in slots.items() if k not in money and s.status == "read" and isinstance(s.value, float))
-    for key in doubtful:
+    count: suspect, whatever its place says. Money may have cents. One whose point stands before
+    groups of three digits ("3.430": "3," over "430" wrapped in a narrow cell, the comma a fax made a
+    point) is that grouped whole number, suspect all the same."""
+    fractional = sorted(k for k, s in slots.items() if k not in money and isinstance(s.value, float))
+    doubtful = [k for k in fractional if slots[k].status == "read"]
+    for key in fractional:
         slots[key].status = "suspect"
+        raw = (slots[key].raw or "").strip()
+        if _GROUPED_BY_POINT.fullmatch(raw):
+            slots[key].value = parse_number(raw.replace(".", ""))
     return [f"suspect: a count read with a fraction: {', '.join(doubtful)}"] if doubtful else []
 
 
