@@ -37,8 +37,8 @@ from extractor.settings import Settings
 
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-#: a whole number with a dot after it and nothing more: no printed number ends so
-_STRAY_DOT = re.compile(r"-?\d+\.")
+#: a whole number with a dot after it, or before it, and nothing more: no printed number ends or starts so
+_STRAY_DOT = re.compile(r"-?\d+\.|\.\d+")
 _CELL = load_json("scan.json")["cell"]
 #: share of a number's word box, each side, that may still hold a rule (loose OCR boxes)
 _CORE_TRIM = float(_CELL["number_core_trim"])
@@ -152,7 +152,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     and lone "1"s OCR missed are read from their strokes (``light_cells``; by the ``zero_width`` an
     earlier light page of the document measured when this table has too few zeros to measure by),
     and every number is marked ``light-page``: a weak reading, suspect unless a rule verifies it.
-    A fax number read with a dot after its last digit (a speck: "2.") loses the dot, marked ``stray-dot``.
+    A fax number read with a dot after its last digit or before its first (a speck: "2.", ".3") loses
+    the dot, marked ``stray-dot``.
     A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
     upright stroke is a weak "1" (``cellread.fax_one``).
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
@@ -209,7 +210,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         reads = dict(zip(reads, lit))
     for cell, read in reads.items():
         if bilevel and _STRAY_DOT.fullmatch(read.text):
-            read = read.marked(STRAY_DOT, read.text[:-1])
+            read = read.marked(STRAY_DOT, read.text.strip("."))
         if number_text(read.text) is not None:
             # a number read slot by slot took all its line's ink, a dash's too: no sign on top of it
             glyphs = GLYPH_DIGITS in read.repairs
