@@ -209,8 +209,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                                  settings, zero_width)
         reads = dict(zip(reads, lit))
     for cell, read in reads.items():
-        if bilevel and _STRAY_DOT.fullmatch(read.text):
-            read = read.marked(STRAY_DOT, read.text.strip("."))
+        if bilevel:
+            read = without_stray_dot(read)
         if number_text(read.text) is not None:
             # a number read slot by slot took all its line's ink, a dash's too: no sign on top of it
             glyphs = GLYPH_DIGITS in read.repairs
@@ -218,6 +218,15 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             weak = (LIGHT_PAGE,) if light else ()
             reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside, width
+
+
+def without_stray_dot(read: CellRead) -> CellRead:
+    """A fax number read with a dot after its last digit or before its first ("2.", ".3": no number is
+    printed so, the dot is a speck beside the digits) without the dot, marked ``stray-dot`` (weak).
+    Left as read, ".3" was text and its cell lost its number."""
+    if not _STRAY_DOT.fullmatch(read.text):
+        return read
+    return read.marked(STRAY_DOT, read.text.strip("."))
 
 
 def _second_read(first: CellRead, crop: CellRead, numeric: bool) -> CellRead:
