@@ -33,7 +33,7 @@ def _cell(name: str) -> tuple[np.ndarray, tuple[int, int, int, int]]:
 
 def _read(grey: np.ndarray, box: tuple[int, int, int, int]) -> str:
     settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
-    return read_cell_crop(_engine(), grey, box, DPI, settings, True).text
+    return read_cell_crop(_engine(), grey, box, DPI, settings, True, thin=True).text
 
 
 def test_a_lone_one_with_a_speck_above_it_in_a_wide_cell_is_a_number():
@@ -41,7 +41,7 @@ def test_a_lone_one_with_a_speck_above_it_in_a_wide_cell_is_a_number():
     above its line at the left. Measured over the whole crop the ink was as wide as a label, the cell
     was read as text, and the batch read it blank (admin_fees.change missing)."""
     grey, box = _cell("t2-fee-change-one-speck-s2.png")
-    assert narrow_single_line(grey, box, DPI)
+    assert narrow_single_line(grey, box, DPI, thin=True)
     assert _read(grey, box) == "1"
 
 
@@ -50,7 +50,7 @@ def test_a_number_thinned_to_a_pixel_is_still_a_line_to_read():
     cleans specks erased it to bits lower than a speck, the crop had no line and read blank (the page
     pass's ".3" was text: admin_fees.change missing). Its unopened glyph ink is a digit-tall line."""
     grey, box = _cell("t2-fee-change-thin-three-s14.png")
-    assert len(crop_lines(grey, box, DPI, digits=True)) == 1
+    assert len(crop_lines(grey, box, DPI, digits=True, thin=True)) == 1
     assert _read(grey, box) == "3"
 
 
@@ -58,7 +58,7 @@ def test_the_bits_of_a_broken_zero_are_no_line():
     """2019 report, seed 14, page 3 (table 三, granted.legal_service, printed 0): bits of a zero's arcs,
     lower than a digit: banded by their unopened ink they read "11"; they stay unread as before."""
     grey, box = _cell("t3-zero-bits-s14.png")
-    assert crop_lines(grey, box, DPI, digits=True) == []
+    assert crop_lines(grey, box, DPI, digits=True, thin=True) == []
 
 
 def test_a_dot_before_or_after_a_fax_number_is_a_speck():

@@ -179,14 +179,16 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             wrapped.add(cell)
         if needs_crop or cell in wrapped:
             numeric = (number_text(text) is not None or cell in broken
-                       or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi)))
+                       or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi, bilevel and not light)))
             todo.append((cell, numeric))
         joined = (JOINED,) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
         reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, joined)
-    results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings)
+    thin = bilevel and not light
+    results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings, thin=thin)
     # a lone short number ("0") read blank in a batch (the model reads it beside wider crops) is read on its own
-    results = [read_cell_crop(engine, grey, cell.box, dpi, settings, True) if numeric and not read.text else read
+    results = [read_cell_crop(engine, grey, cell.box, dpi, settings, True, thin=thin) if numeric and not read.text
+               else read
                for (cell, numeric), read in zip(todo, results)]
     for (cell, numeric), read in zip(todo, results):
         if cell in wrapped:
