@@ -47,6 +47,8 @@ _CELL = load_json("scan.json")["cell"]
 _CLEAR_INK = float(_CELL["clear_ink"])
 #: a number's ink wider than this many times its height per glyph read holds a digit OCR did not read
 _LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
+#: a number's line of unopened glyph ink is at least this tall (inches) when its opened ink had no line
+_THIN_DIGIT_IN = float(_CELL["thin_digit_min_height_in"])
 #: blank pixel rows (inches) inside a line of glyphs where a fax dropped scan lines: no gap between lines
 _SCANLINE_GAP_IN = float(_CELL["scanline_gap_in"])
 #: a fax "1" read as no number (``fax_one``): how tall (inches) and how narrow (share of its height) its stroke is
@@ -142,18 +144,38 @@ def _ink(crop: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
 
+def _line_ink(crop: np.ndarray, dpi: float, thin: bool) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """A number's crop ink and its line bands. A number whose strokes a fax thinned to a pixel (a "3"
+    read ".3" by the page pass) is erased by ``_ink``'s opening down to bits lower than a speck: no
+    band, so its crop was never read. With ``thin`` (a fax page not light: on a light page every
+    glyph is such bits, read by ``lightcells``), a crop with no band is banded by its glyph ink
+    (``strokes.glyph_mask``: unopened, specks and pieces at the crop's edge left out) instead: bands
+    a digit tall (``thin_digit_min_height_in``; what a fax leaves of a broken "0", bits of its arcs, is
+    lower and reads "11"), unless that ink is the two sides of a "0", which ``fax_zero`` reads by shape."""
+    binary = _ink(crop)
+    bands = ink_bands(binary, dpi, True)
+    if bands or not thin or crop.size == 0 or is_broken_zero(crop, dpi) or is_upright_pair(crop, dpi):
+        return binary, bands
+    glyphs = glyph_mask(crop).astype(np.uint8) * 255
+    return glyphs, [(a, b) for a, b in ink_bands(glyphs, dpi, True) if b - a >= _THIN_DIGIT_IN * dpi]
+
+
 def ink_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> int:
     """How many text lines of ink a cell holds (``ink_bands`` of its crop)."""
     return len(ink_bands(_ink(cell_crop(grey, box, dpi)), dpi))
 
 
 def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0,
-               digits: bool = False) -> list[np.ndarray]:
+               digits: bool = False, thin: bool = False) -> list[np.ndarray]:
     """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
-    paper; ``scale`` > 1 enlarges them (re-reads); ``digits``: a number's (``ink_bands``)."""
+    paper; ``scale`` > 1 enlarges them (re-reads); ``digits``: a number's (``ink_bands``);
+    ``thin``: a number's on a fax page, whose strokes may be a pixel thin (``_line_ink``)."""
     crop = cell_crop(grey, box, dpi)
-    binary = _ink(crop)
-    bands = ink_bands(binary, dpi, digits)
+    if digits:
+        binary, bands = _line_ink(crop, dpi, thin)
+    else:
+        binary = _ink(crop)
+        bands = ink_bands(binary, dpi)
     if not bands:
         return []
     cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
@@ -178,10 +200,10 @@ def _joined(lines: list[tuple[str, float]], numeric: bool, engine: str) -> CellR
 
 
 def read_cells(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, int, int, int], bool]],
-               dpi: float, settings: Settings, scale: float = 1.0) -> list[CellRead]:
+               dpi: float, settings: Settings, scale: float = 1.0, thin: bool = False) -> list[CellRead]:
     """Cells (box, numeric) read from their crops: all lines of one mode go to the recognition
-    model in one batch, no detection."""
-    lines = [crop_lines(grey, box, dpi, scale, numeric) for box, numeric in jobs]
+    model in one batch, no detection (``thin``: see ``crop_lines``)."""
+    lines = [crop_lines(grey, box, dpi, scale, numeric, thin and numeric) for box, numeric in jobs]
     got: dict[int, list[tuple[str, float]]] = {}
     for numeric in (True, False):
         idx = [i for i, (_, n) in enumerate(jobs) if n is numeric and lines[i]]
@@ -193,9 +215,9 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, 
 
 
 def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, int], dpi: float,
-                   settings: Settings, numeric: bool, scale: float = 1.0) -> CellRead:
+                   settings: Settings, numeric: bool, scale: float = 1.0, thin: bool = False) -> CellRead:
     """Read one cell from its crop, line by line; ``scale`` > 1 enlarges it first (re-reads)."""
-    return read_cells(engine, grey, [(box, numeric)], dpi, settings, scale)[0]
+    return read_cells(engine, grey, [(box, numeric)], dpi, settings, scale, thin)[0]
 
 
 def _dash_shaped(w: int, h: int, tall: int, min_width: float = 0.0) -> bool:
@@ -427,13 +449,16 @@ def zero_in_brackets(flat: str) -> bool:
     return bool(BROKEN_NUMBER.fullmatch(text)) and text.strip("(){}") in ("", "0", "1")
 
 
-def narrow_single_line(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
+def narrow_single_line(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, thin: bool = False) -> bool:
     """An unread cell whose ink is one short line: most likely a number. Its lines are banded as a
-    number's (``ink_bands`` ``digits``): a digit a dropped scan line cut in two is one line."""
+    number's (``ink_bands`` ``digits``): a digit a dropped scan line cut in two is one line. With
+    ``thin`` (a fax page not light) the line is as wide as the ink inside its band: a fax speck above
+    or below it, in a wide cell (2019's merged 本年增/减 cell of table 二), made a lone "1" as wide as
+    a label and it was read as text, which reads it blank."""
     binary = _ink(cell_crop(grey, box, dpi))
     bands = ink_bands(binary, dpi, digits=True)
     if len(bands) != 1:
         return False
-    cols = np.flatnonzero(np.count_nonzero(binary, axis=0))
+    cols = np.flatnonzero(np.count_nonzero(binary[bands[0][0]:bands[0][1]] if thin else binary, axis=0))
     height = bands[0][1] - bands[0][0]
     return cols.size > 0 and (cols[-1] - cols[0]) <= 3.2 * height

@@ -41,8 +41,8 @@ _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 #: the head of a grouped number a narrow cell wrapped after its separator ("3," over "43" over "0" is
 #: 3,430; a fax turns the comma into a point): a piece of a number, no label
 _NUMBER_HEAD = re.compile(r"-?\d{1,3}([,，]\d{3})*[,，.]")
-#: a whole number with a dot after it, or before it, and nothing more: no printed count ends or starts so
-_STRAY_DOT = re.compile(r"(-?\d+)\.|\.(\d+)")
+#: a whole number with a dot after it, or before it, and nothing more: no printed number ends or starts so
+_STRAY_DOT = re.compile(r"-?\d+\.|\.\d+")
 _CELL = load_json("scan.json")["cell"]
 #: share of a number's word box, each side, that may still hold a rule (loose OCR boxes)
 _CORE_TRIM = float(_CELL["number_core_trim"])
@@ -183,14 +183,16 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             wrapped.add(cell)
         if needs_crop or cell in wrapped:
             numeric = (number_text(text) is not None or cell in broken
-                       or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi)))
+                       or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi, bilevel and not light)))
             todo.append((cell, numeric))
         joined = (JOINED,) if len(words_in) > 1 and number_text(text) is not None else ()
         # a cell without ink is surely blank; one with ink that nothing read is not
         reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, joined)
-    results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings)
+    thin = bilevel and not light
+    results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings, thin=thin)
     # a lone short number ("0") read blank in a batch (the model reads it beside wider crops) is read on its own
-    results = [read_cell_crop(engine, grey, cell.box, dpi, settings, True) if numeric and not read.text else read
+    results = [read_cell_crop(engine, grey, cell.box, dpi, settings, True, thin=thin) if numeric and not read.text
+               else read
                for (cell, numeric), read in zip(todo, results)]
     for (cell, numeric), read in zip(todo, results):
         if cell in wrapped:
@@ -213,9 +215,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                                  settings, zero_width)
         reads = dict(zip(reads, lit))
     for cell, read in reads.items():
-        dotted = _STRAY_DOT.fullmatch(read.text) if bilevel else None
-        if dotted:
-            read = read.marked(STRAY_DOT, dotted.group(1) or dotted.group(2))
+        if bilevel:
+            read = without_stray_dot(read)
         if number_text(read.text) is not None:
             # a number read slot by slot took all its line's ink, a dash's too: no sign on top of it
             glyphs = GLYPH_DIGITS in read.repairs
@@ -223,6 +224,15 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             weak = (LIGHT_PAGE,) if light else ()
             reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside, width
+
+
+def without_stray_dot(read: CellRead) -> CellRead:
+    """A fax number read with a dot after its last digit or before its first ("2.", ".3": no number is
+    printed so, the dot is a speck beside the digits) without the dot, marked ``stray-dot`` (weak).
+    Left as read, ".3" was text and its cell lost its number."""
+    if not _STRAY_DOT.fullmatch(read.text):
+        return read
+    return read.marked(STRAY_DOT, read.text.strip("."))
 
 
 def _second_read(first: CellRead, crop: CellRead, numeric: bool) -> CellRead:
