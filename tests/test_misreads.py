@@ -290,3 +290,16 @@ def test_a_value_no_misreading_gives_is_suggested_only_where_a_row_and_a_column_
     assert any(w.startswith(f"{slot.key}: suspect") and "two balanced rules both ask" in w for w in result.warnings)
     review = _t4_review(tmp_path, ["07", "0", "0", "0", "5"])
     assert (review.slots["t4.review_maintain"].value, review.slots["t4.review_maintain"].method) == (7, "ocr")
+
+
+def test_an_equality_of_two_readings_one_weak_verifies_neither():
+    """office_2019_01212 as a fax (bench seed 1212): 法律服务机构 received 12 and processed 12; the fax
+    took the "1" from both, read "2" (one at confidence 0.37, one sure). The balance rule holds as "2" =
+    "2" (carried over and forward 0); the column sum that would have caught it reads a blank. The
+    equality verified both, and both left as read: two silent errors. Now neither is verified and both
+    are suspect. (Fails on a94f3a6.)"""
+    rows, reread = _recorded_t3("office_2019_01212-fax")
+    result = map_tables(rows, find_headings(rows), 2019, rereader=reread)
+    for key in ("t3.new_received.legal_service", "t3.total_processed.legal_service"):
+        slot = result.slots[key]
+        assert (slot.value, slot.verified, slot.status) == (2, False, "suspect"), key

@@ -186,11 +186,20 @@ def verified(rules: tuple[Equation, ...], values: Values, inferred: Mapping[str,
     nor does one with a ``doubtful`` (suspect) cell: it may pass only because that wrong value
     balances another wrong one (a lost minus, −64 for 64, offsetting 128 read in the wrong column);
     nor one over two or more ``weak`` readings, which can be wrong together and still balance (two
-    fax "0"s read "1", a part and its total).
+    fax "0"s read "1", a part and its total); nor one that holds as an equality of two numbers (its
+    other cells 0) with a weak reading among them: a fax that lost the "1" of a "12" from both halves
+    of such a pair leaves "2" = "2", the weak one's doubt the only trace of it.
     """
     used = set(inferred.values())
     return {k for eq in rules if eq.hard and eq not in used and not doubtful & set(eq.keys)
-            and len(weak & set(eq.keys)) < 2 and eq.holds(values) for k in eq.keys}
+            and len(weak & set(eq.keys)) < 2 and not _weak_pair(eq, values, weak) and eq.holds(values)
+            for k in eq.keys}
+
+
+def _weak_pair(eq: Equation, values: Values, weak: Set[str]) -> bool:
+    """Whether ``eq`` comes down to two numbers, one of them a weak reading (``verified``)."""
+    numbers = [k for k in eq.keys if values.get(k)]
+    return len(numbers) == 2 and bool(weak & set(numbers))
 
 
 def nonnegative(values: Values, tables: Mapping[str, str], signed: set[str], money: set[str]) -> list[Check]:
