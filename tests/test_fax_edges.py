@@ -218,6 +218,6 @@ def test_a_column_rule_a_fax_left_as_dots_parts_a_label_from_its_first_value():
     from extractor.layout.tables.grid import find_tables
 
     grey = cv2.imread(str(CELLS / "t3-dotted-rules-s1509.png"), cv2.IMREAD_GRAYSCALE)
-    [table] = find_tables(grey, 200, None, broken_rules=True)
+    [table] = find_tables(grey, 200, None, broken_rules=True, dotted_columns=True)
     assert table.n_cols == 8
     assert [(c.col, c.colspan) for c in table.cells if c.row == 0] == [(c, 1) for c in range(8)]
