@@ -208,3 +208,16 @@ def test_a_cell_read_as_two_numbers_does_not_fill_its_row_as_read():
         assert cell.value == want or cell.status == "suspect", (col, cell.value, cell.status)
     assert cells["art20_1.normative_docs", "abolished"].status == "suspect"
     assert any("more than one value" in w for w in result.warnings)
+
+
+def test_a_column_rule_a_fax_left_as_dots_parts_a_label_from_its_first_value():
+    """office_2021_01509's fax page 3, table 三's first rows (不予公开 1.–8.), as cleaned (200 dpi,
+    bilevel): the column rules are dots and dashes. The rule between "1. 属于国家秘密" and its
+    自然人 value was lost to the rule mask, and the label cell ran on over the value ("…秘密0");
+    found in its dotted ink, the row has its label and seven value cells."""
+    from extractor.layout.tables.grid import find_tables
+
+    grey = cv2.imread(str(CELLS / "t3-dotted-rules-s1509.png"), cv2.IMREAD_GRAYSCALE)
+    [table] = find_tables(grey, 200, None, broken_rules=True, dotted_columns=True)
+    assert table.n_cols == 8
+    assert [(c.col, c.colspan) for c in table.cells if c.row == 0] == [(c, 1) for c in range(8)]

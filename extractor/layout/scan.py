@@ -394,7 +394,8 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
     tables: list[RawTable] = []
     lines = _word_lines(words, dpi)
     no_rules = lines + _number_cores(words, dpi)  # zeros stacked down tight rows pass for a rule on any page
-    for table in find_tables(grey, dpi, no_rules, broken_rules=cleaned.bilevel):
+    for table in find_tables(grey, dpi, no_rules, broken_rules=cleaned.bilevel,
+                             dotted_columns=cleaned.bilevel and not cleaned.light):
         if table.n_cols < 2:
             continue
         table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)

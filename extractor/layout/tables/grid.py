@@ -78,10 +78,12 @@ def _edge_inked(mask: np.ndarray, fixed: int, start: int, stop: int, horizontal:
     return covered.size > 0 and float(np.count_nonzero(covered)) / covered.size >= _EDGE_INK
 
 
-def _dotted_edge(binary: np.ndarray, y: int, x0: int, x1: int, band: int, lines: list[Box]) -> bool:
+def _dotted_edge(binary: np.ndarray, y: int, x0: int, x1: int, band: int, lines: list[Box],
+                 middle: float = _TEXT_MIDDLE) -> bool:
     """A fax's row rule along a slot edge that the rule mask lost: at one height near the row line,
     ink (a pixel up or down, as a dotted rule strays) covers the edge's middle, and no line of words
-    runs through that height (a label centred in a merged cell is crossed there by the row line).
+    runs through that height (a label centred in a merged cell is crossed there by the row line)
+    within ``middle`` of its height from either edge.
 
     In rows barely taller than their text the glyphs touch the rule; bridged, they make it too
     thick to pass for a rule, and labels of two rows ran together as one merged cell.
@@ -97,19 +99,34 @@ def _dotted_edge(binary: np.ndarray, y: int, x0: int, x1: int, band: int, lines:
     at = top + 1 + best
     if share[best] < _EDGE_INK:
         return False
-    return not any(bx0 < hi and bx1 > lo and by0 + _TEXT_MIDDLE * (by1 - by0) <= at <= by1 - _TEXT_MIDDLE * (by1 - by0)
+    return not any(bx0 < hi and bx1 > lo and by0 + middle * (by1 - by0) <= at <= by1 - middle * (by1 - by0)
                    for bx0, by0, bx1, by1 in lines)
 
 
+def _dotted_column_edge(binary_t: np.ndarray, x: int, y0: int, y1: int, band: int, lines_t: list[Box]) -> bool:
+    """A fax's column rule along a slot edge that the rule mask lost, found as ``_dotted_edge`` finds
+    a row rule (``binary_t`` and ``lines_t`` transposed: x for y). No word or number may stand
+    anywhere across it, not only its middle: a zero's side next to the line is no rule.
+
+    At 150 dpi a hairline rule falls between two pixel columns; binarised, it is dots, and the
+    fax's dropouts cut it more: whole stretches of table 三's value columns ran into each other
+    and into their labels, and the numbers of two or three columns were read as one.
+    """
+    return _dotted_edge(binary_t, x, y0, y1, band, lines_t, middle=0.0)
+
+
 def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, band: int,
-                 dotted: tuple[np.ndarray, list[Box]] | None = None) -> list[GridCell]:
+                 dotted: tuple[np.ndarray, list[Box]] | None = None, dotted_columns: bool = False) -> list[GridCell]:
     """Union grid slots not separated by a rule; each union becomes one cell with spans.
     ``dotted`` (a fax page: its binary ink and the lines of words on it) also counts a row rule the
-    rule mask lost (``_dotted_edge``)."""
+    rule mask lost (``_dotted_edge``); with ``dotted_columns`` a column rule too
+    (``_dotted_column_edge``), and a union is cut into the rectangles the rules inside it leave."""
     rows, cols = len(ys) - 1, len(xs) - 1
+    across = (dotted[0].T, [(b[1], b[0], b[3], b[2]) for b in dotted[1]]) if dotted is not None and dotted_columns else None
 
     def open_right(r: int, c: int) -> bool:
-        return not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band)
+        return not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band) and not (
+            across is not None and _dotted_column_edge(across[0], xs[c + 1], ys[r], ys[r + 1], band, across[1]))
 
     def open_below(r: int, c: int) -> bool:
         return not _edge_inked(h, ys[r + 1], xs[c], xs[c + 1], True, band) and not (
@@ -124,7 +141,7 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
     for slots in groups.values():
         r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
         c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
-        if dotted is not None and len(slots) < (r1 - r0 + 1) * (c1 - c0 + 1):
+        if dotted is not None and (dotted_columns or len(slots) < (r1 - r0 + 1) * (c1 - c0 + 1)):
             spans.extend(_rectangles(set(slots), open_right, open_below))
         else:
             spans.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
@@ -160,9 +177,13 @@ def _rectangles(slots: set[tuple[int, int]], open_right: Callable[[int, int], bo
 
 
 def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = None,
-                broken_rules: bool = False) -> list[TableGrid]:
+                broken_rules: bool = False, dotted_columns: bool = False) -> list[TableGrid]:
     """Every ruled table on the page, top to bottom; ``text_lines`` (pixel boxes of OCR'd lines of
-    words, digits excluded) cannot hold a column rule; ``broken_rules`` (fax) bridges wider gaps."""
+    words, digits excluded) cannot hold a column rule; ``broken_rules`` (fax) bridges wider gaps;
+    ``dotted_columns`` (a fax page whose glyphs held together) also looks for column rules in dots.
+
+    A light fax page's glyphs fell apart into dots themselves: dots there are no evidence of a rule
+    (on the 20's light page office_2021_00009 p4 they cut table 三's last rows into cells read blank)."""
     binary = binarize(grey)
     h, v = rule_masks(binary, dpi, broken_rules)
     if text_lines:
@@ -194,7 +215,7 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
             continue
         band = max(2, int(tol))
         dotted = (binary, text_lines or []) if broken_rules else None
-        tables.append(without_unused_columns(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band, dotted))))
+        tables.append(without_unused_columns(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band, dotted, dotted_columns))))
     return sorted(tables, key=lambda t: t.ys[0])
 
 
