@@ -303,3 +303,14 @@ def test_an_equality_of_two_readings_one_weak_verifies_neither():
     for key in ("t3.new_received.legal_service", "t3.total_processed.legal_service"):
         slot = result.slots[key]
         assert (slot.value, slot.verified, slot.status) == (2, False, "suspect"), key
+
+
+def test_a_sum_that_balances_only_over_doubtful_values_leaves_none_of_its_cells_read():
+    """office_2019_01524 as a fax (bench seed 1524): in 自然人's column 20 read "-20" and a 0 read "20"
+    (both suspect), and 不予处理…确认's 40 lost its "4": "0", read at 0.98. The column sum holds, -20 and
+    20 cancelling, so no failing rule named the "0": it left as read, a silent error. A rule holding a
+    value judged doubtful checks none of its other cells: they are suspect. (Fails on 6ea74c4.)"""
+    rows, reread = _recorded_t3("office_2019_01524-fax")
+    result = map_tables(rows, find_headings(rows), 2019, rereader=reread)
+    slot = result.slots["t3.notproc_confirm.natural_person"]
+    assert (slot.value, slot.verified, slot.status) == (0, False, "suspect")

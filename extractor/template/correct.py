@@ -334,6 +334,18 @@ def audit_holes(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str
     return _flag(slots, doubtful, "beside a number read blank or lost, and no rule checks it")
 
 
+def audit_doubtful_sums(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str]:
+    """A rule that holds only through a value already judged doubtful checks none of its other cells: a
+    fax column whose 20 read "-20" and whose 0 read "20" cancel balances with a 40 read "0" (its "4"
+    lost, the reading sure). The rule's unverified OCR'd values are suspect."""
+    doubtful: set[str] = set()
+    for eq in rules:
+        cells = [slots[k] for k in eq.keys if k in slots]
+        if eq.hard and any(c.status == "suspect" and c.value is not None and _ocr(c) for c in cells):
+            doubtful |= {c.key for c in cells if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
+    return _flag(slots, doubtful, "its rule holds only through a value judged doubtful")
+
+
 def audit_inferred(slots: dict[str, Slot], inferred: dict[str, Equation]) -> list[str]:
     """An inferred value is only as sure as the cells it was computed from: inference runs before the
     audits that judge weak readings, so a basis found doubtful afterwards makes the value suspect

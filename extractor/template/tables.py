@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
-from extractor.template.correct import (Rereader, audit_blanks, audit_holes, audit_inferred, audit_lost_cells,
-                                        audit_money, audit_signs, audit_weak, correct, values_of, weak_readings)
+from extractor.template.correct import (Rereader, audit_blanks, audit_doubtful_sums, audit_holes, audit_inferred,
+                                        audit_lost_cells, audit_money, audit_signs, audit_weak, correct, values_of,
+                                        weak_readings)
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.numbers import Number, Token, parse_number
 from extractor.template.onefit import only_fit
@@ -115,6 +116,9 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     warnings.extend(audit_holes(rules, slots) + audit_weak(slots, signed, rereader))
     # every weak reading is now backed by re-reads or suspect: the rules verify what stands
     _mark_verified(slots, rules, values, inferred)
+    if notes := audit_doubtful_sums(rules, slots):
+        warnings.extend(notes)
+        _mark_verified(slots, rules, values, inferred)
     # a copy is judged by what its page images gave; rows handed in without them are no copy
     warnings.extend((audit_lost_cells(slots) if rereader is not None else []) + audit_money(slots, money))
     if notes := audit_inferred(slots, inferred):
