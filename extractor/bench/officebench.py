@@ -56,23 +56,30 @@ def score(report: Report, truth: dict, tally: OfficeTally, name: str) -> None:
         tally.lines.append(f"{name}: {key} want {want} got {got} ({'SILENT ' if silent else ''}{said})")
 
 
+def extract_and_score(pdf: Path, truth: dict, settings: Settings, tally: OfficeTally, name: str) -> None:
+    """Extract ``pdf`` (timed) and add its cells to ``tally``; a file the extractor refuses counts as failed."""
+    from extractor.api import extract
+
+    started = time.perf_counter()
+    try:
+        report = extract(pdf, settings)
+    except NianbaoError as exc:
+        tally.failed += 1
+        tally.lines.append(f"{name}: FAILED {exc}")
+        return
+    finally:
+        tally.seconds += time.perf_counter() - started
+    tally.reports += 1
+    score(report, truth, tally, name)
+
+
 def run(items: list[CorpusItem], tally: OfficeTally) -> None:
     from extractor.api import extract
 
     settings = Settings(classify=False)
     extract(items[0].pdf, settings)  # warm caches outside the timing
     for item in items:
-        started = time.perf_counter()
-        try:
-            report = extract(item.pdf, settings)
-        except NianbaoError as exc:
-            tally.failed += 1
-            tally.lines.append(f"{item.pdf.name}: FAILED {exc}")
-            continue
-        finally:
-            tally.seconds += time.perf_counter() - started
-        tally.reports += 1
-        score(report, item.truth, tally, item.pdf.name)
+        extract_and_score(item.pdf, item.truth, settings, tally, item.pdf.name)
 
 
 def main(argv: list[str] | None = None) -> int:

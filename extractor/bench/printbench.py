@@ -12,13 +12,11 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import time
 from pathlib import Path
 
-from extractor.bench.officebench import OfficeTally, score
+from extractor.bench.officebench import OfficeTally, extract_and_score
 from extractor.bench.realdocs import browser, print_page
 from extractor.bench.synth import SynthReport, random_report, render_html
-from extractor.errors import NianbaoError
 from extractor.settings import Settings
 
 #: name → (table tag, cell CSS): one cell box each (``cellspacing``), with and without padding, at
@@ -54,8 +52,6 @@ def main(argv: list[str] | None = None) -> int:
     if browser() is None:
         print("error: no Chromium on PATH to print pages with (scripts/install.sh installs it)")
         return 2
-    from extractor.api import extract
-
     settings = Settings(classify=False)
     tallies = {style: OfficeTally() for style in args.styles.split(",")}
     with tempfile.TemporaryDirectory(prefix="nianbao-prints-") as tmp:
@@ -64,18 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                 r = random_report(seed, fmt)  # type: ignore[arg-type]
                 for style, tally in tallies.items():
                     name = f"{seed}-{fmt}-{style}"
-                    pdf = printed(r, *STYLES[style], Path(tmp), name)
-                    started = time.perf_counter()
-                    try:
-                        report = extract(pdf, settings)
-                    except NianbaoError as exc:
-                        tally.failed += 1
-                        tally.lines.append(f"{name}: FAILED {exc}")
-                        continue
-                    finally:
-                        tally.seconds += time.perf_counter() - started
-                    tally.reports += 1
-                    score(report, r.truth, tally, name)
+                    extract_and_score(printed(r, *STYLES[style], Path(tmp), name), r.truth, settings, tally, name)
     print("| style | prints | failed | cells | % right | wrong | silent | missing | suspect |")
     print("|---|---|---|---|---|---|---|---|---|")
     for style, t in tallies.items():
