@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--styles", default=",".join(STYLES), help="comma-separated: " + "|".join(STYLES))
     args = parser.parse_args(argv)
     if browser() is None:
-        print("error: no Chromium on PATH to print pages with (scripts/install.sh installs it)")
+        print("error: no Chromium on PATH to print pages with (scripts/install.sh installs it)", file=sys.stderr)
         return 2
     settings = Settings(classify=False)
     tallies = {style: OfficeTally() for style in args.styles.split(",")}

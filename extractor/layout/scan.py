@@ -380,6 +380,22 @@ class ScannedPage:
     zero_width: float | None = None  # a light page's zero width (``read_table``), or the one it borrowed
 
 
+def _repaired(table: TableGrid, grey: np.ndarray, dpi: float, words: list[Word],
+              lines: list[tuple[float, float, float, float]], bilevel: bool) -> tuple[TableGrid, set[GridCell]]:
+    """The grid as the page's words and ink prove it (``layout/tables/gridrepair.py``: no rule through a line
+    of words; on a fax also rules its ink still shows and row rules it lost), and the cells a repair cut."""
+    table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
+    if bilevel:
+        table = split_at_rule_ink(table, grey, dpi, *_numbers_and_others(words, dpi))
+    table, cut = split_under_text(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
+    if bilevel:
+        table, parted = split_lost_rows(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
+        # a row parted above a cut cell moves it down a row: the same box, now another grid cell
+        boxes = {cell.box for cell in cut}
+        cut = {cell for cell in table.cells if cell.box in boxes} | parted
+    return table, cut
+
+
 def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
               zero_width: float | None = None) -> ScannedPage:
     """Clean one page image, find its ruled tables and read every cell; words outside them are prose.
@@ -398,15 +414,7 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
                              dotted_columns=cleaned.bilevel and not cleaned.light):
         if table.n_cols < 2:
             continue
-        table = join_under_lines(join_under_lines(table, lines), _single_numbers(words, dpi), 0.3)
-        if cleaned.bilevel:
-            table = split_at_rule_ink(table, grey, dpi, *_numbers_and_others(words, dpi))
-        table, cut = split_under_text(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
-        if cleaned.bilevel:
-            table, parted = split_lost_rows(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
-            # a row parted above a cut cell moves it down a row: the same box, now another grid cell
-            boxes = {cell.box for cell in cut}
-            cut = {cell for cell in table.cells if cell.box in boxes} | parted
+        table, cut = _repaired(table, grey, dpi, words, lines, cleaned.bilevel)
         reads, outside, measured = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel,
                                               cleaned.light, zero_width)
         if cleaned.bilevel:
