@@ -313,6 +313,22 @@ def audit_weak(slots: dict[str, Slot], signed: set[str], rereader: Rereader | No
     return notes
 
 
+def _unchecked(cells: list[Slot]) -> set[str]:
+    """The OCR'd values among ``cells`` that stand as read with no rule verifying them."""
+    return {c.key for c in cells if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
+
+
+def _beside_doubt(slots: dict[str, Slot], groups: list[tuple[list[str], Callable[[Slot], bool]]]) -> set[str]:
+    """The unchecked values (``_unchecked``) of every group of cells (a rule's, a row's) of which one
+    cell is in doubt by the group's test and another holds a number: nothing checks them."""
+    doubtful: set[str] = set()
+    for keys, in_doubt in groups:
+        cells = [slots[k] for k in keys if k in slots]
+        if len(cells) == len(keys) and any(in_doubt(c) for c in cells) and any(c.value is not None for c in cells):
+            doubtful |= _unchecked(cells)
+    return doubtful
+
+
 def audit_holes(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str]:
     """Numbers that stand beside a lost one cannot be trusted unchecked: an OCR'd rule instance that
     reads blank where it needs a number (a row split by a page break leaves its tops on one page and
@@ -322,28 +338,26 @@ def audit_holes(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str
     rows: dict[tuple[str, str], list[str]] = {}
     for key, slot in slots.items():
         rows.setdefault((slot.table, slot.row), []).append(key)
-    groups = [(eq.keys, ("read", "suspect")) for eq in rules if eq.hard] + [(keys, ("suspect",)) for keys in rows.values()]
-    doubtful: set[str] = set()
-    for keys, lost in groups:
-        cells = [slots[k] for k in keys if k in slots]
-        if len(cells) != len(keys):
-            continue
-        holes = [c for c in cells if c.status in lost and c.value is None and _ocr(c)]
-        if holes and any(c.value is not None for c in cells):
-            doubtful |= {c.key for c in cells if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
-    return _flag(slots, doubtful, "beside a number read blank or lost, and no rule checks it")
+
+    def blank(c: Slot) -> bool:
+        return c.status in ("read", "suspect") and c.value is None and _ocr(c)
+
+    def lost(c: Slot) -> bool:
+        return c.status == "suspect" and c.value is None and _ocr(c)
+
+    groups = [(list(eq.keys), blank) for eq in rules if eq.hard] + [(keys, lost) for keys in rows.values()]
+    return _flag(slots, _beside_doubt(slots, groups), "beside a number read blank or lost, and no rule checks it")
 
 
 def audit_doubtful_sums(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> list[str]:
     """A rule that holds only through a value already judged doubtful checks none of its other cells: a
     fax column whose 20 read "-20" and whose 0 read "20" cancel balances with a 40 read "0" (its "4"
     lost, the reading sure). The rule's unverified OCR'd values are suspect."""
-    doubtful: set[str] = set()
-    for eq in rules:
-        cells = [slots[k] for k in eq.keys if k in slots]
-        if eq.hard and any(c.status == "suspect" and c.value is not None and _ocr(c) for c in cells):
-            doubtful |= {c.key for c in cells if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
-    return _flag(slots, doubtful, "its rule holds only through a value judged doubtful")
+    def doubted(c: Slot) -> bool:
+        return c.status == "suspect" and c.value is not None and _ocr(c)
+
+    groups = [(list(eq.keys), doubted) for eq in rules if eq.hard]
+    return _flag(slots, _beside_doubt(slots, groups), "its rule holds only through a value judged doubtful")
 
 
 def audit_inferred(slots: dict[str, Slot], inferred: dict[str, Equation]) -> list[str]:
@@ -374,5 +388,4 @@ def audit_lost_cells(slots: dict[str, Slot]) -> list[str]:
     lost = sum(c.status == "missing" or (c.status == "suspect" and c.value is None) for c in found)
     if not any(_ocr(c) for c in found) or lost <= threshold("lost_cell_share") * len(found):
         return []
-    doubtful = {c.key for c in found if c.status == "read" and c.value is not None and not c.verified and _ocr(c)}
-    return _flag(slots, doubtful, f"the tables found lost {lost} of {len(found)} cells, and no rule checks it")
+    return _flag(slots, _unchecked(found), f"the tables found lost {lost} of {len(found)} cells, and no rule checks it")

@@ -167,12 +167,17 @@ def split_lost_columns(table: TableGrid, numbers: set[GridCell], worded: set[Gri
         if cut is None:
             return table
         cell, ks = cut
-        _, y0, _, y1 = cell.box
-        bounds = [cell.col, *ks, cell.col + cell.colspan]
-        parts = [GridCell(cell.row, a, cell.rowspan, b - a, (table.xs[a], y0, table.xs[b], y1))
-                 for a, b in zip(bounds, bounds[1:])]
         table = TableGrid(table.ys, table.xs,
-                          sorted([c for c in table.cells if c != cell] + parts, key=lambda k: (k.row, k.col)))
+                          sorted([c for c in table.cells if c != cell] + _cut(cell, ks, table.xs), key=lambda k: (k.row, k.col)))
+
+
+def _cut(cell: GridCell, cuts: list[int], xs: list[int]) -> list[GridCell]:
+    """``cell`` cut at the column lines ``cuts`` (indices into ``xs``): its outer edges kept, inner ones the lines'."""
+    edges = [cell.col, *cuts, cell.col + cell.colspan]
+    return [GridCell(cell.row, a, cell.rowspan, b - a,
+                     (xs[a] if a != cell.col else cell.box[0], cell.box[1],
+                      xs[b] if b != edges[-1] else cell.box[2], cell.box[3]))
+            for a, b in zip(edges, edges[1:])]
 
 
 def _lost_columns(table: TableGrid, cell: GridCell, numbers: set[GridCell]) -> list[int]:
@@ -213,20 +218,14 @@ def split_at_rule_ink(table: TableGrid, grey: np.ndarray, dpi: float, numbers: l
         cuts = [k for k in range(cell.col + 1, cell.col + cell.colspan) if _rule_in_ink(grey, cell.box, table.xs[k], dpi)]
         if not cuts:
             continue
-        edges = [cell.col, *cuts, cell.col + cell.colspan]
-        parts = [GridCell(cell.row, a, cell.rowspan, b - a,
-                          (table.xs[a] if a != cell.col else cell.box[0], cell.box[1],
-                           table.xs[b] if b != edges[-1] else cell.box[2], cell.box[3]))
-                 for a, b in zip(edges, edges[1:])]
-        cells = [c for c in cells if c != cell] + parts
+        cells = [c for c in cells if c != cell] + _cut(cell, cuts, table.xs)
     return TableGrid(table.ys, table.xs, sorted(cells, key=lambda k: (k.row, k.col)))
 
 
 def _rules_between(grey: np.ndarray, box: tuple[int, int, int, int], numbers: list[Box], dpi: float) -> list[int]:
     """Where a column rule stands in the ink between two side-by-side numbers of a cell: the middle of
     each run of pixel columns ``_rule_in_ink`` takes between one number's right edge and the next's left."""
-    inside = sorted((b for b in numbers if box[0] <= (b[0] + b[2]) / 2 < box[2] and box[1] <= (b[1] + b[3]) / 2 < box[3]),
-                    key=lambda b: b[0])
+    inside = sorted((b for b in numbers if _centred_in(box, b)), key=lambda b: b[0])
     found = []
     for left, right in zip(inside, inside[1:]):
         hits = [x for x in range(int(left[2]), int(right[0]) + 1) if _rule_in_ink(grey, box, x, dpi)]
@@ -249,10 +248,12 @@ def _with_columns(table: TableGrid, lines: list[int]) -> TableGrid:
 
 def _numbers_alone(box: tuple[int, int, int, int], numbers: list[Box], others: list[Box]) -> bool:
     """At least one number word and no other word has its middle inside ``box``."""
-    def inside(b: Box) -> bool:
-        return box[0] <= (b[0] + b[2]) / 2 < box[2] and box[1] <= (b[1] + b[3]) / 2 < box[3]
+    return any(_centred_in(box, b) for b in numbers) and not any(_centred_in(box, b) for b in others)
 
-    return any(inside(b) for b in numbers) and not any(inside(b) for b in others)
+
+def _centred_in(box: tuple[int, int, int, int], word: Box) -> bool:
+    """Whether ``word``'s middle lies inside ``box``."""
+    return box[0] <= (word[0] + word[2]) / 2 < box[2] and box[1] <= (word[1] + word[3]) / 2 < box[3]
 
 
 def _rule_in_ink(grey: np.ndarray, box: tuple[int, int, int, int], x: int, dpi: float) -> bool:
