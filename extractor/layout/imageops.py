@@ -106,7 +106,9 @@ def page_outline(grey: np.ndarray) -> Outline | None:
     """The sheet of paper in a photo, when there is background around it; None for scans.
 
     Candidates are the largest bright blob (Otsu after a blur that melts the print into it) and
-    the largest closed edge contour (survives light falling off across the sheet). One counts if
+    the largest closed edge contour (survives light falling off across the sheet; its gaps closed as
+    the blob's are: where the background is lit as brightly as the paper the sheet's edge is faint
+    in places, and the blob runs out into the background). One counts if
     it covers a plausible share of the frame, is four-cornered, and the paper just inside it is
     clearly brighter than what lies just outside (a table border on a scan is not).
     """
@@ -118,6 +120,7 @@ def page_outline(grey: np.ndarray) -> Outline | None:
     k = max(3, int(min(small.shape) * 0.02)) | 1
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     edges = cv2.dilate(cv2.Canny(blur, 20, 60), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    edges = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     best: np.ndarray | None = None
     for mask in (edges, bright):
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
