@@ -121,3 +121,59 @@ def test_a_row_short_of_cells_is_placed_from_its_end_only_as_a_guess() -> None:
     assert short.suspect and [t and t.raw for t in short.cells.values()] == [None, "5", "", "3"]
     full = align(_row(["5", "", "3", ""]), columns, columns, [])
     assert not full.suspect and [t and t.raw for t in full.cells.values()] == ["5", "", "3", ""]
+
+
+T3_NESTED = [("（一）予以公开", [20, 4, None, None, 2, 2, None]),
+             ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [7, None, None, None, None, None, None])]
+DENIED = [("1.属于国家秘密", [14, None, None, None, None, None, None]),
+          ("2.其他法律行政法规禁止公开", [None] * 7),
+          ("3.危及“三安全一稳定”", [None] * 7),
+          ("4.保护第三方合法权益", [None] * 7),
+          ("5.属于三类内部事务信息", [5, None, None, None, None, None, None]),
+          ("6.属于四类过程性信息", [3, 1, None, None, None, None, None]),
+          ("7.属于行政执法案卷", [None] * 7),
+          ("8.属于行政查询事项", [10, 2, None, None, None, None, None])]
+
+
+def _nested_page(path: Path) -> Path:
+    """Table 三 as the template nests its labels (三、本年度办理结果 down its column, (一) over two label
+    columns, (三)不予公开 beside its eight reasons), with Chromium's default 2 px cell spacing, no cell
+    padding (text set against the rules) and wider than the paper, so that the print cuts off its 总计
+    column's right rule: 上海 2019's page as a reader printed it."""
+    cells = "".join(f"<tr><td colspan='2'>{label}</td>{_cells(v)}</tr>" for label, v in T3_NESTED)
+    denied = "".join(f"<tr>{'<td rowspan=8>（三）不予公开</td>' if i == 0 else ''}<td>{label}</td>{_cells(v)}</tr>"
+                     for i, (label, v) in enumerate(DENIED))
+    path.write_text(
+        "<html><head><meta charset='utf-8'><title>某某区2019年政府信息公开工作年度报告</title></head><body>"
+        "<p>某某区2019年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p>"
+        "<table border='1' cellspacing='1' cellpadding='0' style='width:102%'>"
+        "<tr><td colspan='3' rowspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td colspan='7'>申请人情况</td></tr>"
+        "<tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr>"
+        "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"
+        f"<tr><td colspan='3'>{ROWS[0][0]}</td>{_cells(ROWS[0][1])}</tr>"
+        f"<tr><td rowspan='{len(T3_NESTED) + len(DENIED)}'>三、本年度办理结果</td>"
+        + cells[4:] + denied + "</table><p>五、存在的主要问题及改进情况</p><p>无。</p></body></html>", encoding="utf-8")
+    return path
+
+
+def test_a_scanned_print_of_nested_labels_cut_at_the_paper_edge_keeps_every_cell_in_its_column(tmp_path: Path) -> None:
+    """The print of ``_nested_page``, scanned at 200 dpi by the degrader. Three faults of the image grid
+    shifted or lost its cells: the column rule beside "1.属于国家秘密" starts at the row rule under
+    (二), a few pixels above the words set against it, and the scan's noise breaks it, so it was erased
+    as a glyph stroke and the reasons ran into (三)'s cell; the cut-off 总计 column was no column; and
+    (一)'s second label slot counted as a value cell, so its trailing blank was dropped and 20 went to
+    商业企业."""
+    from extractor.bench.degrade import make_copy, write_copy
+    from extractor.bench.realdocs import browser, print_page
+
+    if browser() is None:
+        pytest.skip("Chromium is needed to print the page")
+    pdf = print_page(_nested_page(tmp_path / "nested.html"), tmp_path / "nested.pdf")
+    scan = write_copy(make_copy(pdf, "scan200", 3), tmp_path / "nested-scan200")
+    t3 = extract(scan, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)).tables.model_dump()["t3"]
+    assert [t3["new_received"][c] for c in COLS] == ROWS[0][1]
+    assert [t3["granted"][c] for c in COLS] == T3_NESTED[0][1]
+    assert [t3["partial"][c] for c in COLS] == T3_NESTED[1][1]
+    assert [t3["denied_state_secret"][c] for c in COLS] == DENIED[0][1]
+    assert [t3["denied_process_info"][c] for c in COLS] == DENIED[5][1]
+    assert [t3["denied_inquiry"][c] for c in COLS] == DENIED[7][1]

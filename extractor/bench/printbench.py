@@ -2,9 +2,12 @@
 PDF by Chromium (how archivists keep a web page) → extract → compare with the truth.
 
     python -m extractor.bench prints --seeds 301,302,303
+    python -m extractor.bench prints --seeds 301,302,303 --copy scan200
 
 Each style swaps the page's table tag and cell CSS; the print is a text PDF read through camelot's
-lattice. Right, wrong, silent, missing and suspect as in ``python -m extractor.bench office``.
+lattice. ``--copy`` reads the degrader's image copy of each print instead (scan200, fax, photo...:
+the paper an archive keeps of a web page), through the image grid. Right, wrong, silent, missing and
+suspect as in ``python -m extractor.bench office``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 from extractor.bench.officebench import OfficeTally, extract_and_score
 from extractor.bench.realdocs import browser, print_page
 from extractor.bench.synth import SynthReport, random_report, render_html
-from extractor.settings import Settings
+from extractor.settings import OcrSettings, Settings
 
 #: name → (table tag, cell CSS): one cell box each (``cellspacing``), with and without padding, at
 #: 9 pt, and Chromium's default 2 px spacing (``border=1`` alone)
@@ -44,11 +47,21 @@ def printed(r: SynthReport, table: str, css: str, out_dir: Path, name: str) -> P
     return print_page(page, out_dir / f"{name}.pdf")
 
 
+def copied(pdf: Path, variant: str, seed: int) -> tuple[Path, Settings]:
+    """The degrader's ``variant`` copy of a print and the settings the scans bench reads such copies by."""
+    from extractor.bench.degrade import make_copy, write_copy
+
+    copy = make_copy(pdf, variant, seed)
+    path = write_copy(copy, pdf.with_name(f"{pdf.stem}-{variant}"))
+    return path, Settings(ocr=OcrSettings(engine="rapidocr", dpi=max(200, copy.dpi)), classify=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m extractor.bench prints", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="301,302,303", help="comma-separated report seeds")
     parser.add_argument("--formats", default="2019,2021")
     parser.add_argument("--styles", default=",".join(STYLES), help="comma-separated: " + "|".join(STYLES))
+    parser.add_argument("--copy", default="", help="read this image copy of each print: scan200|scan300|fax|photo|...")
     args = parser.parse_args(argv)
     if browser() is None:
         print("error: no Chromium on PATH to print pages with (scripts/install.sh installs it)", file=sys.stderr)
@@ -61,7 +74,10 @@ def main(argv: list[str] | None = None) -> int:
                 r = random_report(seed, fmt)  # type: ignore[arg-type]
                 for style, tally in tallies.items():
                     name = f"{seed}-{fmt}-{style}"
-                    extract_and_score(printed(r, *STYLES[style], Path(tmp), name), r.truth, settings, tally, name)
+                    pdf, read_by = printed(r, *STYLES[style], Path(tmp), name), settings
+                    if args.copy:
+                        pdf, read_by = copied(pdf, args.copy, seed)
+                    extract_and_score(pdf, r.truth, read_by, tally, name)
     print("| style | prints | failed | cells | % right | wrong | silent | missing | suspect |")
     print("|---|---|---|---|---|---|---|---|---|")
     for style, t in tallies.items():

@@ -102,24 +102,13 @@ def _stands_out(blur: np.ndarray, corners: np.ndarray) -> bool:
     return float(np.median(blur[outside])) < _CFG["outline_contrast"] * float(np.median(blur[inside]))
 
 
-def page_outline(grey: np.ndarray) -> Outline | None:
-    """The sheet of paper in a photo, when there is background around it; None for scans.
-
-    Candidates are the largest bright blob (Otsu after a blur that melts the print into it) and
-    the largest closed edge contour (survives light falling off across the sheet). One counts if
-    it covers a plausible share of the frame, is four-cornered, and the paper just inside it is
-    clearly brighter than what lies just outside (a table border on a scan is not).
-    """
-    small, scale = _shrink(grey)
-    blur = cv2.GaussianBlur(small, (0, 0), 3)
-    frame = float(small.shape[0] * small.shape[1])
+def _sheet(masks: tuple[np.ndarray, ...], blur: np.ndarray) -> np.ndarray | None:
+    """The largest four-cornered outline among the biggest blobs of ``masks`` that covers a plausible
+    share of the frame and has paper inside clearly brighter than what lies outside it."""
+    frame = float(blur.shape[0] * blur.shape[1])
     lo, hi = _CFG["outline_area"]
-    _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    k = max(3, int(min(small.shape) * 0.02)) | 1
-    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    edges = cv2.dilate(cv2.Canny(blur, 20, 60), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     best: np.ndarray | None = None
-    for mask in (edges, bright):
+    for mask in masks:
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
             corners = _quad(contour)
@@ -130,6 +119,31 @@ def page_outline(grey: np.ndarray) -> Outline | None:
                 if best is None or area > cv2.contourArea(best):
                     best = corners
                 break
+    return best
+
+
+def page_outline(grey: np.ndarray) -> Outline | None:
+    """The sheet of paper in a photo, when there is background around it; None for scans.
+
+    Candidates are the largest bright blob (Otsu after a blur that melts the print into it) and
+    the largest closed edge contour (survives light falling off across the sheet). One counts if
+    it covers a plausible share of the frame, is four-cornered, and the paper just inside it is
+    clearly brighter than what lies just outside (a table border on a scan is not). When neither
+    does, the edges with their gaps closed as the blob's are: where the background is lit as
+    brightly as the paper, the sheet's edge is faint in places and the blob runs out into the
+    background (a real report's photo kept unflattened). Only then: closed, a textured desk's
+    edges can join the sheet's into a larger wrong outline.
+    """
+    small, scale = _shrink(grey)
+    blur = cv2.GaussianBlur(small, (0, 0), 3)
+    _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    k = max(3, int(min(small.shape) * 0.02)) | 1
+    square = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, square)
+    edges = cv2.dilate(cv2.Canny(blur, 20, 60), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    best = _sheet((edges, bright), blur)
+    if best is None:
+        best = _sheet((cv2.morphologyEx(edges, cv2.MORPH_CLOSE, square),), blur)
     return None if best is None else Outline(best / scale)
 
 

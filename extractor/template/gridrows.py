@@ -33,6 +33,8 @@ def physical_row(row: Row, table: Table) -> list[Token]:
     tokens = [t for span in row.spans for t in tokenize(span, row.table)
               if edge is None or span.bbox is None or span.bbox.x1 > edge or t.kind != "blank"]
     if edge is not None:
+        tokens = _without_label_slots(tokens, edge)
+    if edge is not None:
         tokens = [Token("text", t.raw, t.span) if t.kind == "value" and t.span.bbox is not None and t.span.bbox.x1 <= edge
                   else t for t in tokens]
     if not any(t.kind == "value" for t in tokens):
@@ -45,6 +47,21 @@ def physical_row(row: Row, table: Table) -> list[Token]:
     while len(tokens) > kept and tokens[-1].kind == "blank":
         tokens.pop()
     return tokens
+
+
+def _without_label_slots(tokens: list[Token], edge: float) -> list[Token]:
+    """``tokens`` without the slots a label cell standing wholly in the label columns (left of
+    ``edge``) spans beyond its first (blank, no box of their own): they are the label's, not blank
+    value cells. Counted, "（一）予以公开" spanning two label columns gave its row one cell too many;
+    its trailing printed blank was then dropped and every value stood a column right (上海 2019,
+    printed and scanned: 258 read as 商业企业's). A label cell reaching into the value columns (a fax
+    lost the rule after it, its first number read into the label) keeps them: they are those columns."""
+    out: list[Token] = []
+    for token in tokens:
+        label = out[-1].span.bbox if out and out[-1].kind == "text" else None
+        if not (token.kind == "blank" and token.span.bbox is None and label is not None and label.x1 <= edge):
+            out.append(token)
+    return out
 
 
 #: two CJK characters in a row: the text of a label or header, never what a copy left of a number

@@ -141,7 +141,7 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
     for slots in groups.values():
         r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
         c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
-        if dotted is not None and (dotted_columns or len(slots) < (r1 - r0 + 1) * (c1 - c0 + 1)):
+        if dotted_columns or len(slots) < (r1 - r0 + 1) * (c1 - c0 + 1):
             spans.extend(_rectangles(set(slots), open_right, open_below))
         else:
             spans.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
@@ -187,8 +187,8 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
     binary = binarize(grey)
     h, v = rule_masks(binary, dpi, broken_rules)
     if text_lines:
-        v = erase_inside(v, text_lines, vertical=True, ink=binary,
-                         bridged=(drawn_ink(binary, dpi), h) if broken_rules else None)
+        v = erase_inside(v, text_lines, vertical=True, ink=binary if broken_rules else drawn_ink(binary, dpi, fax=False),
+                         bridged=(drawn_ink(binary, dpi), h) if broken_rules else None, rows=h)
         h = erase_inside(h, text_lines, vertical=False)
     frame = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(frame)
@@ -211,6 +211,7 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
                 v[ys[0]:ys[1] + 1, max(0, col - 1):col + 2] = 255
         xs = without_sliver_ends(xs, dpi)
         ys = open_ends(ys, xs, vr, x, y, dpi, tol)
+        xs = open_ends(xs, ys, hr.T, y, x, dpi, tol)
         if len(ys) < 2 or len(xs) < 2:
             continue
         band = max(2, int(tol))

@@ -189,7 +189,7 @@ def line_ink(own: np.ndarray, x: int, y: int, binary: np.ndarray, across: np.nda
 
 
 def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.ndarray | None = None,
-                 bridged: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                 bridged: tuple[np.ndarray, np.ndarray] | None = None, rows: np.ndarray | None = None) -> np.ndarray:
     """``mask`` without rule pieces that run through the middle of a line of words.
 
     In a row barely taller than its text, a vertical glyph stroke bridged to the rules above and
@@ -200,6 +200,7 @@ def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.nda
     unbroken past the line of words (``_ruled_through``). ``bridged`` (a fax page: its ink with
     dropouts closed, ``drawn_ink``, and its row rules): also where that ink runs on past a line of
     words whose row leaves paper above and below it, no row rule within reach (``_room_around``).
+    ``rows`` (the page's row rules): a column rule may start or end at one of them within that reach.
     """
     out = mask.copy()
     for x0, y0, x1, y1 in boxes:
@@ -208,7 +209,7 @@ def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.nda
             left, right = int(x0 + inset), max(int(x0 + inset), int(x1 - inset))
             erased = np.ones(right - left, dtype=bool)
             if ink is not None:
-                erased &= ~_ruled_through(ink, int(y0), int(y1), left, right)
+                erased &= ~_ruled_through(ink, int(y0), int(y1), left, right, rows)
             if bridged is not None and _room_around(bridged[1], int(y0), int(y1), left, right):
                 erased &= ~_ruled_through(bridged[0], int(y0), int(y1), left, right)
             out[int(y0):int(y1) + 1, left:right][:, erased[:max(0, out.shape[1] - left)]] = 0
@@ -217,9 +218,12 @@ def erase_inside(mask: np.ndarray, boxes: list[Box], vertical: bool, ink: np.nda
     return out
 
 
-def drawn_ink(binary: np.ndarray, dpi: float) -> np.ndarray:
-    """A fax page's ink with each column's gaps up to a dropout's length closed: what
-    ``erase_inside`` tells a fax's drawn column rules by.
+def drawn_ink(binary: np.ndarray, dpi: float, fax: bool = True) -> np.ndarray:
+    """A page's ink with each column's gaps up to a fax dropout's length (``fax``) or the gaps
+    ``rule_masks`` bridges (any other page) closed: what ``erase_inside`` tells drawn column rules by.
+
+    A scan's noise breaks a light double rule (a web page's cell borders, printed and scanned) into
+    pieces a few pixels apart: taken as it is, no rule was unbroken past the words set against it.
 
     A fax drops short stretches out of every rule; a column rule that a printed page's text touches
     ("0" set against its cell's left rule, no padding) was then not unbroken ink past the number,
@@ -227,7 +231,8 @@ def drawn_ink(binary: np.ndarray, dpi: float) -> np.ndarray:
     as a "1" before the "0" ("10"). Used only where the row leaves paper above and below the text
     (``_room_around``): there a glyph stroke ends within its line whatever is closed.
     """
-    return cv2.morphologyEx(binary, cv2.MORPH_CLOSE, _kernel(1, max(3, int(round(_FAX_DROPOUT_IN * dpi)))))
+    gap = _FAX_DROPOUT_IN if fax else _BRIDGE_IN
+    return cv2.morphologyEx(binary, cv2.MORPH_CLOSE, _kernel(1, max(3, int(round(gap * dpi)))))
 
 
 def _room_around(rules: np.ndarray, y0: int, y1: int, left: int, right: int) -> bool:
@@ -244,25 +249,48 @@ def _room_around(rules: np.ndarray, y0: int, y1: int, left: int, right: int) -> 
     return right > left and not rules[top:bottom, max(0, left):right].any()
 
 
-def _ruled_through(ink: np.ndarray, y0: int, y1: int, left: int, right: int) -> np.ndarray:
+def _ruled_through(ink: np.ndarray, y0: int, y1: int, left: int, right: int,
+                   rows: np.ndarray | None = None) -> np.ndarray:
     """Which columns from ``left`` to ``right`` hold ink unbroken (a pixel either way) from half a
-    word line's height above it to as far below: a drawn column rule that the text touches.
+    word line's height above it to as far below: a drawn column rule that the text touches. With
+    ``rows`` (row rules) the ink may instead start, or end, at a row rule within that reach.
 
     A web page printed with no cell padding sets its text against the column rules; OCR's box for
     "4529" or "1.属于国家秘密" then takes in the rule beside it, and erasing the box's middle erased
     the rule: a printed table's rows came out as one cell from label to right edge. A glyph stroke
     ends within its line, and one bridged to a row rule is not unbroken ink, so those are still erased.
+    A column rule under a cell that spans it starts at that cell's bottom rule, a few pixels above the
+    words of the first row (上海 2019's "1.属于国家秘密" under "（二）部分公开", scanned): it
+    runs on past the line at its other end, which a stroke bridged to the row rule does not.
     """
     reach = max(2, (y1 - y0) // 2)
     top, bottom = y0 - reach, y1 + reach + 1
     if right <= left or left < 0 or top < 0 or bottom > ink.shape[0]:
         return np.zeros(max(0, right - left), dtype=bool)
     lo, hi = max(0, left - 1), min(ink.shape[1], right + 1)
-    near = cv2.dilate((ink[top:bottom, lo:hi] > 0).astype(np.uint8), _kernel(3, 1)).all(axis=0)
+    near = cv2.dilate((ink[top:bottom, lo:hi] > 0).astype(np.uint8), _kernel(3, 1)) > 0
+    through = near.all(axis=0)
+    if rows is not None:
+        through |= _ruled_from_row_rule(near, rows[top:bottom, lo:hi] > 0, y0 - top, y1 - top)
     out = np.zeros(right - left, dtype=bool)
-    part = near[left - lo:left - lo + right - left]
+    part = through[left - lo:left - lo + right - left]
     out[:part.size] = part
     return out
+
+
+def _ruled_from_row_rule(near: np.ndarray, rules: np.ndarray, y0: int, y1: int) -> np.ndarray:
+    """Per column of ``near`` (ink, a window around a line of words from ``y0`` to ``y1``): is it
+    unbroken from the lowest row rule above the line to the window's bottom, or from its top to the
+    highest row rule below the line?"""
+    n = near.shape[0]
+    to_end = np.flip(np.cumprod(np.flip(near, 0), axis=0), 0).astype(bool)  # unbroken from row i to the end
+    from_start = np.cumprod(near, axis=0).astype(bool)  # unbroken from the start to row i
+    cols = np.arange(near.shape[1])
+    above, below = rules[:y0], rules[y1 + 1:]
+    has_above, has_below = above.any(axis=0), below.any(axis=0)
+    start = y0 - 1 - np.argmax(above[::-1], axis=0)
+    end = y1 + 1 + np.argmax(below, axis=0)
+    return (has_above & to_end[np.clip(start, 0, n - 1), cols]) | (has_below & from_start[np.clip(end, 0, n - 1), cols])
 
 
 def strip_columns(binary: np.ndarray, y0: int, y1: int, x0: int, x1: int, dpi: float, tol: float) -> list[int]:
@@ -307,6 +335,10 @@ def open_ends(ys: list[int], xs: list[int], vr: np.ndarray, x: int, y: int, dpi:
     the page (or its first on the next) has column rules but no row rule below (above) it, and
     without one the row fell out of the grid. Where most column rules run on past the last (first)
     row rule by at least a short row's height, the row ends where those rules end.
+
+    Called on the transposed page (x for y), it closes a table's open side: a web page printed wider
+    than the paper is cut at the page's edge, its last column's rule off the page, while the row
+    rules run on to the cut (上海 2019's 总计 column, printed by Chromium and scanned).
     """
     if len(ys) < 2 or len(xs) < 2:
         return ys
