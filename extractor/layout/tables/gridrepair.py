@@ -171,6 +171,52 @@ def split_lost_columns(table: TableGrid, numbers: set[GridCell], worded: set[Gri
                           sorted([c for c in table.cells if c != cell] + _cut(cell, ks, table.xs), key=lambda k: (k.row, k.col)))
 
 
+def join_stray_columns(table: TableGrid, grey: np.ndarray, dpi: float, numbers: set[GridCell],
+                       worded: set[GridCell]) -> TableGrid:
+    """Join two cells of a row of numbers that a column line parts where no rule stands (the cells
+    read as a number: ``numbers``; those whose reading holds CJK: ``worded``).
+
+    A digit's upright stroke in the middle of a cell passes for a stretch of column rule when a fax
+    thinned the rest of its glyph away: two "1"s one under the other in 总计 (a light page's
+    不予公开…其他 and 不予处理…公开出版物 rows, office_2019_00000 p3) put a line through the middle
+    of that column in their two rows, and each row read eight cells for seven columns, both halves
+    of its 总计 blank. Such a line is no rule when the rows just above and below run across it
+    in one cell read as a number (a value column: labels and headers are no evidence), it is not proven as a lost rule (``split_lost_columns``: numbers on both sides in
+    ``lost_column_rows`` of the rows), neither half read a number or words while the row read a
+    number elsewhere, and the ink at the line does not run from row rule to row rule (``_rule_in_ink``).
+    """
+    proven = {k for k in range(1, table.n_cols) if len(_parted_numbers(numbers, k)) >= _LOST_COLUMN_ROWS * table.n_rows}
+    valued = {r for c in numbers for r in range(c.row, c.row + c.rowspan)}
+    cells = list(table.cells)
+    for left in table.cells:
+        right = next((c for c in cells if c.row == left.row and c.rowspan == left.rowspan
+                      and c.col == left.col + left.colspan), None)
+        if (right is None or left not in cells or {left, right} & (numbers | worded) or right.col in proven
+                or left.row not in valued or not _spanned(numbers, left.row - 1, right.col)
+                or not _spanned(numbers, left.row + left.rowspan, right.col)):
+            continue
+        box = (left.box[0], left.box[1], right.box[2], left.box[3])
+        if _rule_in_ink(grey, box, table.xs[right.col], dpi):
+            continue
+        joined = GridCell(left.row, left.col, left.rowspan, left.colspan + right.colspan, box)
+        cells = [c for c in cells if c not in (left, right)] + [joined]
+    if len(cells) == len(table.cells):
+        return table
+    return TableGrid(table.ys, table.xs, sorted(cells, key=lambda k: (k.row, k.col)))
+
+
+def _parted_numbers(numbers: set[GridCell], k: int) -> set[int]:
+    """The grid rows in which column line ``k`` parts two cells read as numbers."""
+    left = {r for c in numbers if c.col + c.colspan == k for r in range(c.row, c.row + c.rowspan)}
+    right = {r for c in numbers if c.col == k for r in range(c.row, c.row + c.rowspan)}
+    return left & right
+
+
+def _spanned(numbers: set[GridCell], r: int, k: int) -> bool:
+    """Whether grid row ``r`` has one cell read as a number running across column line ``k``."""
+    return any(c.row <= r < c.row + c.rowspan and c.col < k < c.col + c.colspan for c in numbers)
+
+
 def _cut(cell: GridCell, cuts: list[int], xs: list[int]) -> list[GridCell]:
     """``cell`` cut at the column lines ``cuts`` (indices into ``xs``): its outer edges kept, inner ones the lines'."""
     edges = [cell.col, *cuts, cell.col + cell.colspan]
@@ -187,10 +233,8 @@ def _lost_columns(table: TableGrid, cell: GridCell, numbers: set[GridCell]) -> l
         return []
     out = []
     for k in range(cell.col + 1, cell.col + cell.colspan):
-        left = {r for c in numbers if c.col + c.colspan == k for r in range(c.row, c.row + c.rowspan)}
-        right = {r for c in numbers if c.col == k for r in range(c.row, c.row + c.rowspan)}
         ruled = {r for c in table.cells if c.col == k for r in range(c.row, c.row + c.rowspan)}
-        if {cell.row - 1, cell.row + cell.rowspan} & ruled and len(left & right) >= _LOST_COLUMN_ROWS * table.n_rows:
+        if {cell.row - 1, cell.row + cell.rowspan} & ruled and len(_parted_numbers(numbers, k)) >= _LOST_COLUMN_ROWS * table.n_rows:
             out.append(k)
     return out
 
