@@ -1,7 +1,8 @@
 """Repairs of a page's grid guided by the words on it: no rule crosses a line of words, a
 fax that lost a row rule leaves text above and numbers alone below where it ran, a column rule
-the fax lost in one row still stands in the rows around it, and a column rule a number word was
-read across is still in the ink."""
+the fax lost in one row still stands in the rows around it (a row rule in one column, in the
+columns beside it), a column rule a number word was read across is still in the ink, and a
+digit's stroke that passed for a column rule in a row of numbers is none."""
 
 from __future__ import annotations
 
@@ -232,11 +233,13 @@ def join_stray_columns(table: TableGrid, grey: np.ndarray, dpi: float, numbers: 
     不予公开…其他 and 不予处理…公开出版物 rows, office_2019_00000 p3) put a line through the middle
     of that column in their two rows, and each row read eight cells for seven columns, both halves
     of its 总计 blank. Such a line is no rule when the rows just above and below run across it
-    in one cell read as a number (a value column: labels and headers are no evidence), it is not proven as a lost rule (``split_lost_columns``: numbers on both sides in
-    ``lost_column_rows`` of the rows), neither half read a number or words while the row read a
-    number elsewhere, and the ink at the line does not run from row rule to row rule (``_rule_in_ink``).
+    in one cell read as a number (a value column: labels and headers are no evidence), it is not
+    proven as a lost rule (``split_lost_columns``: numbers on both sides in ``lost_column_rows`` of
+    the rows), neither half read a number or words while the row read a number elsewhere, and the
+    ink at the line does not run from row rule to row rule (``_rule_in_ink``).
     """
-    proven = {k for k in range(1, table.n_cols) if len(_parted_numbers(numbers, k)) >= _LOST_COLUMN_ROWS * table.n_rows}
+    proven = {k for k in range(1, table.n_cols)
+              if len(_parted_numbers(numbers, k)) >= _LOST_COLUMN_ROWS * table.n_rows}
     valued = {r for c in numbers for r in range(c.row, c.row + c.rowspan)}
     cells = list(table.cells)
     for left in table.cells:
@@ -285,7 +288,8 @@ def _lost_columns(table: TableGrid, cell: GridCell, numbers: set[GridCell]) -> l
     out = []
     for k in range(cell.col + 1, cell.col + cell.colspan):
         ruled = {r for c in table.cells if c.col == k for r in range(c.row, c.row + c.rowspan)}
-        if {cell.row - 1, cell.row + cell.rowspan} & ruled and len(_parted_numbers(numbers, k)) >= _LOST_COLUMN_ROWS * table.n_rows:
+        proven = len(_parted_numbers(numbers, k)) >= _LOST_COLUMN_ROWS * table.n_rows
+        if {cell.row - 1, cell.row + cell.rowspan} & ruled and proven:
             out.append(k)
     return out
 
