@@ -73,7 +73,7 @@ def _page(grid: TableGrid, strip: str | None = None, at: tuple[int, int] = (0, 0
 
 
 def test_a_column_line_a_digit_s_stroke_made_in_two_rows_is_no_rule():
-    """Page 3's 总计 column (x 1247–1323) is parted at x 1286 in two rows only, 不予公开…其他 (a 0) and
+    """Page 3's 总计 column (x 1247–1323) is parted at x 1286 in two rows only, 不予公开…执法案卷 (a 0) and
     不予处理…公开出版物 (a 1): in each, an upright stroke at the middle of the cell, what the fax left of
     the digit, passed for a column rule. Both halves read blank and the row had eight cells for seven
     columns: its 其他 and 总计 were lost. The rows just above and below run across that line in one

@@ -229,8 +229,8 @@ def join_stray_columns(table: TableGrid, grey: np.ndarray, dpi: float, numbers: 
     read as a number: ``numbers``; those whose reading holds CJK: ``worded``).
 
     A digit's upright stroke in the middle of a cell passes for a stretch of column rule when a fax
-    thinned the rest of its glyph away: two "1"s one under the other in 总计 (a light page's
-    不予公开…其他 and 不予处理…公开出版物 rows, office_2019_00000 p3) put a line through the middle
+    thinned the rest of its glyph away: a "1" and a "0"'s side at one x in 总计 (a light page's
+    不予公开…执法案卷 and 不予处理…公开出版物 rows, office_2019_00000 p3) put a line through the middle
     of that column in their two rows, and each row read eight cells for seven columns, both halves
     of its 总计 blank. Such a line is no rule when the rows just above and below run across it
     in one cell read as a number (a value column: labels and headers are no evidence), it is not
