@@ -31,7 +31,8 @@ from extractor.layout.lightcells import light_cells, number_columns
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
-from extractor.layout.tables.gridrepair import (join_under_lines, split_at_rule_ink, split_lost_columns, split_lost_rows,
+from extractor.layout.tables.gridrepair import (join_stray_columns, join_under_lines, split_at_rule_ink,
+                                                 split_lost_columns, split_lost_row_rules, split_lost_rows,
                                                  split_under_text)
 from extractor.resources import load_json
 from extractor.settings import Settings
@@ -418,9 +419,12 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
         reads, outside, measured = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel,
                                               cleaned.light, zero_width)
         if cleaned.bilevel:
-            # a column rule the fax lost in a row is proven by the numbers read beside it in the others
-            split = split_lost_columns(table, {c for c, r in reads.items() if number_text(r.text) is not None},
-                                       {c for c, r in reads.items() if CJK.search(r.text)})
+            # a rule the fax lost in a row (a column) is proven by the numbers read beside it in the others;
+            # a digit's stroke that passed for a column rule is none
+            numbers = {c for c, r in reads.items() if number_text(r.text) is not None}
+            worded = {c for c, r in reads.items() if CJK.search(r.text)}
+            split = split_lost_columns(join_stray_columns(table, grey, dpi, numbers, worded), numbers, worded)
+            split = split_lost_row_rules(split, numbers, worded)
             if split is not table:
                 cut |= set(split.cells) - set(table.cells)
                 table = split

@@ -33,16 +33,14 @@ def physical_row(row: Row, table: Table) -> list[Token]:
     tokens = [t for span in row.spans for t in tokenize(span, row.table)
               if edge is None or span.bbox is None or span.bbox.x1 > edge or t.kind != "blank"]
     if edge is not None:
-        tokens = _without_label_slots(tokens, edge)
-    if edge is not None:
-        tokens = [Token("text", t.raw, t.span) if t.kind == "value" and t.span.bbox is not None and t.span.bbox.x1 <= edge
-                  else t for t in tokens]
+        tokens = _without_label_slots([Token("text", t.raw, t.span) if t.kind == "value" and t.span.bbox is not None
+                                       and t.span.bbox.x1 <= edge else t for t in tokens], edge)
     if not any(t.kind == "value" for t in tokens):
         return tokens if emptied(row, table) else [t for t in tokens if t.kind != "blank"]
     if edge is not None and _labelled(tokens, edge):
         tokens = [Token("blank", "", t.span) if _unread_value(t, edge) else t for t in tokens]
-    while tokens and tokens[0].kind == "blank":
-        tokens.pop(0)
+    first = next(i for i, t in enumerate(tokens) if t.kind != "blank")
+    tokens = _lost_first_cells(tokens[:first], tokens[first], edge) + tokens[first:]
     kept = max(_own_cells_width(row, table, tokens), _last_unread(tokens))
     while len(tokens) > kept and tokens[-1].kind == "blank":
         tokens.pop()
@@ -62,6 +60,18 @@ def _without_label_slots(tokens: list[Token], edge: float) -> list[Token]:
         if not (token.kind == "blank" and token.span.bbox is None and label is not None and label.x1 <= edge):
             out.append(token)
     return out
+
+
+def _lost_first_cells(lead: list[Token], first: Token, edge: float | None) -> list[Token]:
+    """The blanks before a row's first number that are its own lost values: in a page grid whose label
+    columns' edge is known, the placed cells right of it (``physical_row`` dropped the label's) when
+    no text stands before the number (the label's cell read blank). A light fax that erased a row's
+    first numbers and its label alike ("2" "2" "343" read "" "" "343") left the row starting at its
+    third column; dropped, the row's values ranked left, 343 under 自然人. Elsewhere none: a blank
+    before the first number may be the label's merged column, whose place tells nothing."""
+    if edge is None or first.kind != "value":
+        return []
+    return [t for t in lead if t.span.bbox is not None and t.span.method == "ocr"]
 
 
 #: two CJK characters in a row: the text of a label or header, never what a copy left of a number

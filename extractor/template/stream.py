@@ -83,14 +83,17 @@ class _Walk:
         self.pending_text = []
         self.stream.rows.setdefault(label.id, [])
 
-    def by_place(self, row: Row, unopened: Unopened, held: list[Token], emptied: bool, page_top: bool) -> bool:
+    def by_place(self, row: Row, unopened: Unopened, held: list[Token], emptied: bool, page_top: bool,
+                 lost: list[Token]) -> bool:
         """Open the row a ruled row of values no label opened stands for (``next_by_place``), with the
-        blank cells ``held`` before its first value; True when nothing placed it and it keeps its values
-        to itself (``astray``, or a row of blanks only)."""
+        blank cells ``held`` before its first value and the ``lost`` first cells of a row that read no
+        label (``gridrows.physical_row``: its own, when placed; dropped, as ever, when not); True when
+        nothing placed it and it keeps its values to itself (``astray``, or a row of blanks only)."""
         placed = next_by_place(self.stream.rows, self.table, self.current, unopened)
         own: list[Token] = []
         if placed is not None:
             own, held = held_cells(held, row, self.table)
+            own = [*lost, *own]
         astray = placed is None and (emptied or placement.astray(self.table, self.current, row, unopened.unread,
                                                         unopened.under_values, page_top))
         claims = placed is not None and (placed.alike or placed.counted)
@@ -173,11 +176,16 @@ class _Walk:
         opened = astray = False  # astray: a grid row no label or place opened, no second line of the row above
         unread: list[Token] = []
         held: list[Token] = []  # blank cells after a label that matched nothing, before the first number
+        lost: list[Token] = []  # blank cells a row that read no label starts with: values the copy lost
         for index, token in enumerate(tokens):
             if (token.kind == "value" and valued or token.kind == "blank" and emptied) and not opened:
                 opened = True
-                astray = self.by_place(row, Unopened(tokens, unread, after, above, self.first), held, emptied, page_top)
-                unread, held = [], []
+                astray = self.by_place(row, Unopened(tokens, unread, after, above, self.first), held, emptied, page_top,
+                                       lost)
+                unread, held, lost = [], [], []
+            if token.kind == "blank" and valued and not opened and len(lost) == index:
+                lost.append(token)
+                continue
             if token.kind == "blank" and unread and not opened:
                 held.append(token)
                 continue
