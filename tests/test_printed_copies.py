@@ -63,5 +63,5 @@ def test_a_fax_zero_set_against_its_rule_reads_0_from_its_crop():
         box = (12, 12, grey.shape[1] - 12, grey.shape[0] - 12)
         return read_cell_crop(engine, grey, box, 200, settings, numeric=True, thin=True).text
 
-    assert [crop_read(f"zero-read-O-s1830-{i}.png") for i in (3, 4, 7)] == ["0", "0", "0"]
+    assert [crop_read(f"ruled-zero-read-O-s1830-{i}.png") for i in (3, 4, 7)] == ["0", "0", "0"]
     assert crop_read("ten-against-rule-s1830.png") == "10"
