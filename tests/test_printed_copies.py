@@ -14,7 +14,8 @@ import cv2
 from extractor.bench.synth import random_report
 from extractor.ingest.document import Page
 from extractor.ingest.marks import INK_DOUBT
-from extractor.layout.cellread import number_text
+from extractor.ingest.ocr import get_ocr_engine
+from extractor.layout.cellread import number_text, read_cell_crop
 from extractor.layout.scan import page_rows
 from extractor.settings import OcrSettings, Settings
 
@@ -46,3 +47,21 @@ def test_fax_of_a_print_keeps_the_column_rules_its_zeros_touch_and_reads_them_wi
                 assert set(span.repairs) & INK_DOUBT, (label, span.text, span.repairs)
                 doubted += 1
     assert doubted <= 1
+
+
+def test_a_fax_zero_set_against_its_rule_reads_0_from_its_crop():
+    """Cells (200-dpi page, 12 px around the cell box) of the fax copy (``make_copy(pdf, "fax", 1830)``)
+    of ``random_report(1830, "2019")`` rendered with ``<table border="1" cellspacing="0">`` and printed
+    by Chromium. The page pass read each "0" with its rule ("lo", "10"); the cell's crop, the rule
+    inset away, was read "O" by the recognition model, which a digits read dropped: the cell read
+    blank and the page pass's 10 stood. A printed 10 against its rule keeps its 1."""
+    engine = get_ocr_engine("rapidocr")
+    settings = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
+
+    def crop_read(name: str) -> str:
+        grey = cv2.imread(str(CELLS / name), cv2.IMREAD_GRAYSCALE)
+        box = (12, 12, grey.shape[1] - 12, grey.shape[0] - 12)
+        return read_cell_crop(engine, grey, box, 200, settings, numeric=True, thin=True).text
+
+    assert [crop_read(f"ruled-zero-read-O-s1830-{i}.png") for i in (3, 4, 7)] == ["0", "0", "0"]
+    assert crop_read("ten-against-rule-s1830.png") == "10"

@@ -27,6 +27,8 @@ _LOCK = threading.Lock()
 _ENGINE: object | None = None
 #: long side the package's own preprocessing leaves alone (pages are shrunk here, by ``det_dpi``)
 _MAX_SIDE = 4000
+#: letters the recognition model makes of a printed 0 in a digits read ("O"): kept as 0, not dropped
+_ZERO_LETTERS = str.maketrans(dict.fromkeys(str(_CFG["zero_letters"]), "0"))
 
 
 def _engine() -> object:
@@ -228,10 +230,18 @@ class RapidOcrEngine:
         out = [("", 0.0)] * len(crops)
         for i, (text, score) in zip(keep, read):
             if mode == "digits":
-                text = "".join(c for c in text if c.isdigit() or c in ".-")
+                text = digits_only(text)
             out[i] = (text, score) if text else ("", 0.0)
         return out
 
     def read_crop(self, crop: np.ndarray, settings: OcrSettings, mode: Mode = "text") -> tuple[str, float]:
         """One one-line crop (see ``read_lines``)."""
         return self.read_lines([crop], settings, mode)[0]
+
+
+def digits_only(text: str) -> str:
+    """A digits read's text: digits, dots and minus signs, the letters a 0 is read as (``zero_letters``)
+    taken as 0. The model reads a lone 0 of a number cell as "O" (a fax 0 set against its cell's rule,
+    whose crop leaves the rule out); dropped, the cell read blank and the page pass's reading of the
+    rule and the 0 together ("lo", 10) stood."""
+    return "".join(c for c in text.translate(_ZERO_LETTERS) if c.isdigit() or c in ".-")
