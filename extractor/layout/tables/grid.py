@@ -23,6 +23,12 @@ _EDGE_INK = float(_CFG["edge_ink"])
 _MIN_TABLE_IN = tuple(_CFG["min_table_in"])
 #: the middle of a line of words, as a share of its height from each edge: no fax row rule runs through it
 _TEXT_MIDDLE = float(_CFG["fax_text_middle"])
+#: a fax row rule lost across a table: the least share of a slot edge its dots still ink
+_LOST_ROW_SLOT_INK = float(_CFG["fax_lost_row_slot_ink"])
+#: a row shorter than this (inches) is no row: a row rule found in dots lies at least this far from the others
+_MIN_ROW_IN = float(_CFG["open_row_in"])
+#: the thickest a rule's dots may run (inches): a line of words inks the table's width far deeper
+_THICK_IN = float(_CFG["fax_rule_thick_in"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +85,7 @@ def _edge_inked(mask: np.ndarray, fixed: int, start: int, stop: int, horizontal:
 
 
 def _dotted_edge(binary: np.ndarray, y: int, x0: int, x1: int, band: int, lines: list[Box],
-                 middle: float = _TEXT_MIDDLE) -> bool:
+                 middle: float = _TEXT_MIDDLE, least: float = _EDGE_INK) -> bool:
     """A fax's row rule along a slot edge that the rule mask lost: at one height near the row line,
     ink (a pixel up or down, as a dotted rule strays) covers the edge's middle, and no line of words
     runs through that height (a label centred in a merged cell is crossed there by the row line)
@@ -97,9 +103,15 @@ def _dotted_edge(binary: np.ndarray, y: int, x0: int, x1: int, band: int, lines:
     share = near.mean(axis=1)
     best = int(np.argmax(share))
     at = top + 1 + best
-    if share[best] < _EDGE_INK:
+    if share[best] < least:
         return False
-    return not any(bx0 < hi and bx1 > lo and by0 + middle * (by1 - by0) <= at <= by1 - middle * (by1 - by0)
+    return not _crossed(lines, at, lo, hi, middle)
+
+
+def _crossed(lines: list[Box], at: int, lo: int, hi: int, middle: float) -> bool:
+    """Does a line of words over ``lo``–``hi`` run through height ``at`` within ``middle`` of its height
+    from either edge (where no rule can run)?"""
+    return any(bx0 < hi and bx1 > lo and by0 + middle * (by1 - by0) <= at <= by1 - middle * (by1 - by0)
                    for bx0, by0, bx1, by1 in lines)
 
 
@@ -115,22 +127,69 @@ def _dotted_column_edge(binary_t: np.ndarray, x: int, y0: int, y1: int, band: in
     return _dotted_edge(binary_t, x, y0, y1, band, lines_t, middle=0.0)
 
 
+def dotted_rows(binary: np.ndarray, ys: list[int], x0: int, x1: int, lines: list[Box], dpi: float) -> list[int]:
+    """Heights of row rules a fax lost across a whole table, found in their dots: ink a pixel up or
+    down covers ``edge_ink`` of the table's width at one height outside the middles of lines of words
+    there, thinly (the ink at half that share runs no deeper than a rule's thickness), and a short
+    row's height clear of every found row line.
+
+    The rule mask keeps a rule only where bridged dots run on for 0.2 of the table's width; a fax
+    that thinned one rule all along left it in pieces too short, and two rows of table 三 became one
+    grid row, their numbers read as one ("0" over "0" read "111").
+    """
+    if len(ys) < 2:
+        return []
+    ink = binary[ys[0]:ys[-1] + 1, x0:x1] > 0
+    near = np.zeros(ink.shape, dtype=bool)
+    near[1:-1] = ink[:-2] | ink[1:-1] | ink[2:]
+    share = near.mean(axis=1)
+    clear, thick = _MIN_ROW_IN * dpi, _THICK_IN * dpi
+    found = []
+    for k in np.flatnonzero(share >= _EDGE_INK):
+        y = ys[0] + int(k)
+        if min(abs(y - r) for r in ys) < clear or share[k] < share[max(0, k - 1):k + 2].max():
+            continue
+        lo, hi = k, k
+        while lo > 0 and share[lo - 1] >= share[k] / 2:
+            lo -= 1
+        while hi < share.size - 1 and share[hi + 1] >= share[k] / 2:
+            hi += 1
+        if hi - lo + 1 <= thick and _outside_words(near[k], y, x0, lines) >= _EDGE_INK:
+            found.append(y)
+    return cluster(found, max(2.0, thick))
+
+
+def _outside_words(inked: np.ndarray, y: int, x0: int, lines: list[Box]) -> float:
+    """Share of a pixel row (from ``x0``) inked outside the lines of words whose middle runs through
+    height ``y``: a line of words is no rule however much of the width it inks."""
+    kept = inked.copy()
+    for bx0, by0, bx1, by1 in lines:
+        if _crossed([(bx0, by0, bx1, by1)], y, x0, x0 + kept.size, _TEXT_MIDDLE):
+            kept[max(0, int(bx0) - x0):max(0, int(bx1) - x0 + 1)] = False
+    return float(kept.mean())
+
+
 def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, band: int,
-                 dotted: tuple[np.ndarray, list[Box]] | None = None, dotted_columns: bool = False) -> list[GridCell]:
+                 dotted: tuple[np.ndarray, list[Box]] | None = None, dotted_rules: bool = False,
+                 lost_rows: frozenset[int] = frozenset()) -> list[GridCell]:
     """Union grid slots not separated by a rule; each union becomes one cell with spans.
     ``dotted`` (a fax page: its binary ink and the lines of words on it) also counts a row rule the
-    rule mask lost (``_dotted_edge``); with ``dotted_columns`` a column rule too
-    (``_dotted_column_edge``), and a union is cut into the rectangles the rules inside it leave."""
+    rule mask lost (``_dotted_edge``); with ``dotted_rules`` a column rule too
+    (``_dotted_column_edge``), and a union is cut into the rectangles the rules inside it leave.
+    Along ``lost_rows`` (row lines found in dots across the table, ``dotted_rows``) a slot edge is
+    ruled where those dots still ink ``fax_lost_row_slot_ink`` of it: the line is proven by the
+    table's width, a merged cell over it is paper there."""
     rows, cols = len(ys) - 1, len(xs) - 1
-    across = (dotted[0].T, [(b[1], b[0], b[3], b[2]) for b in dotted[1]]) if dotted is not None and dotted_columns else None
+    across = (dotted[0].T, [(b[1], b[0], b[3], b[2]) for b in dotted[1]]) if dotted is not None and dotted_rules else None
 
     def open_right(r: int, c: int) -> bool:
         return not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band) and not (
             across is not None and _dotted_column_edge(across[0], xs[c + 1], ys[r], ys[r + 1], band, across[1]))
 
     def open_below(r: int, c: int) -> bool:
+        least = _LOST_ROW_SLOT_INK if r + 1 in lost_rows else _EDGE_INK
         return not _edge_inked(h, ys[r + 1], xs[c], xs[c + 1], True, band) and not (
-            dotted is not None and _dotted_edge(dotted[0], ys[r + 1], xs[c], xs[c + 1], band, dotted[1]))
+            dotted is not None and _dotted_edge(dotted[0], ys[r + 1], xs[c], xs[c + 1], band, dotted[1], least=least))
 
     ids = slot_regions(rows, cols, open_right, open_below)
     groups: dict[int, list[tuple[int, int]]] = {}
@@ -141,7 +200,7 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
     for slots in groups.values():
         r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
         c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
-        if dotted is not None and (dotted_columns or len(slots) < (r1 - r0 + 1) * (c1 - c0 + 1)):
+        if dotted is not None and (dotted_rules or len(slots) < (r1 - r0 + 1) * (c1 - c0 + 1)):
             spans.extend(_rectangles(set(slots), open_right, open_below))
         else:
             spans.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
@@ -177,10 +236,11 @@ def _rectangles(slots: set[tuple[int, int]], open_right: Callable[[int, int], bo
 
 
 def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = None,
-                broken_rules: bool = False, dotted_columns: bool = False) -> list[TableGrid]:
+                broken_rules: bool = False, dotted_rules: bool = False) -> list[TableGrid]:
     """Every ruled table on the page, top to bottom; ``text_lines`` (pixel boxes of OCR'd lines of
     words, digits excluded) cannot hold a column rule; ``broken_rules`` (fax) bridges wider gaps;
-    ``dotted_columns`` (a fax page whose glyphs held together) also looks for column rules in dots.
+    ``dotted_rules`` (a fax page whose glyphs held together) also looks for column rules, and row
+    rules lost across the whole table (``dotted_rows``), in dots.
 
     A light fax page's glyphs fell apart into dots themselves: dots there are no evidence of a rule
     (on the 20's light page office_2021_00009 p4 they cut table 三's last rows into cells read blank)."""
@@ -213,9 +273,12 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
         ys = open_ends(ys, xs, vr, x, y, dpi, tol)
         if len(ys) < 2 or len(xs) < 2:
             continue
+        lost = dotted_rows(binary, ys, xs[0], xs[-1], text_lines or [], dpi) if dotted_rules else []
+        ys = sorted([*ys, *lost])
         band = max(2, int(tol))
         dotted = (binary, text_lines or []) if broken_rules else None
-        tables.append(without_unused_columns(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band, dotted, dotted_columns))))
+        merged = _merge_slots(ys, xs, h, v, band, dotted, dotted_rules, frozenset(ys.index(y) for y in lost))
+        tables.append(without_unused_columns(TableGrid(ys, xs, merged)))
     return sorted(tables, key=lambda t: t.ys[0])
 
 
