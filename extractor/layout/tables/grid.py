@@ -23,8 +23,9 @@ _EDGE_INK = float(_CFG["edge_ink"])
 _MIN_TABLE_IN = tuple(_CFG["min_table_in"])
 #: the middle of a line of words, as a share of its height from each edge: no fax row rule runs through it
 _TEXT_MIDDLE = float(_CFG["fax_text_middle"])
-#: a fax row rule lost across a table: the least share of a slot edge its dots still ink
-_LOST_ROW_SLOT_INK = float(_CFG["fax_lost_row_slot_ink"])
+#: a fax row rule lost across a table: the least share of a slot edge its dots still ink, and the
+#: least share of the table's width such slots span
+_LOST_ROW_SLOT_INK, _LOST_ROW_WIDTH = (float(_CFG["fax_lost_row"][k]) for k in ("slot_ink", "width"))
 #: a row shorter than this (inches) is no row: a row rule found in dots lies at least this far from the others
 _MIN_ROW_IN = float(_CFG["open_row_in"])
 #: the thickest a rule's dots may run (inches): a line of words inks the table's width far deeper
@@ -127,46 +128,51 @@ def _dotted_column_edge(binary_t: np.ndarray, x: int, y0: int, y1: int, band: in
     return _dotted_edge(binary_t, x, y0, y1, band, lines_t, middle=0.0)
 
 
-def dotted_rows(binary: np.ndarray, ys: list[int], x0: int, x1: int, lines: list[Box], dpi: float) -> list[int]:
-    """Heights of row rules a fax lost across a whole table, found in their dots: ink a pixel up or
-    down covers ``edge_ink`` of the table's width at one height outside the middles of lines of words
-    there, thinly (the ink at half that share runs no deeper than a rule's thickness), and a short
-    row's height clear of every found row line.
+def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Box], dpi: float) -> list[int]:
+    """Heights of row rules a fax lost across a table, found in their dots: at one height, ink a pixel
+    up or down covers ``fax_lost_row_slot_ink`` of the middle of slots spanning ``fax_lost_row_width``
+    of the table's width (the rest may be merged cells, paper there) and ``edge_ink`` of those
+    slots together; thinly (the ink at half that share runs no deeper than a rule's thickness), a
+    short row's height clear of every found row line, no line of words through it in those slots.
 
     The rule mask keeps a rule only where bridged dots run on for 0.2 of the table's width; a fax
     that thinned one rule all along left it in pieces too short, and two rows of table 三 became one
     grid row, their numbers read as one ("0" over "0" read "111").
     """
-    if len(ys) < 2:
+    if len(ys) < 2 or len(xs) < 2:
         return []
-    ink = binary[ys[0]:ys[-1] + 1, x0:x1] > 0
+    mids = [(lo + (hi - lo) // 6, hi - (hi - lo) // 6) for lo, hi in zip(xs, xs[1:])]
+    widths = np.array([hi - lo for lo, hi in mids], dtype=float)
+    ink = binary[ys[0]:ys[-1] + 1] > 0
     near = np.zeros(ink.shape, dtype=bool)
     near[1:-1] = ink[:-2] | ink[1:-1] | ink[2:]
-    share = near.mean(axis=1)
+    shares = np.stack([near[:, lo:hi].mean(axis=1) for lo, hi in mids], axis=1)
     clear, thick = _MIN_ROW_IN * dpi, _THICK_IN * dpi
     found = []
-    for k in np.flatnonzero(share >= _EDGE_INK):
-        y = ys[0] + int(k)
-        if min(abs(y - r) for r in ys) < clear or share[k] < share[max(0, k - 1):k + 2].max():
+    for k in range(1, shares.shape[0] - 1):
+        y = ys[0] + k
+        on = (shares[k] >= _LOST_ROW_SLOT_INK) & ~_words_across(mids, lines, y)
+        if widths[on].sum() < _LOST_ROW_WIDTH * widths.sum() or min(abs(y - r) for r in ys) < clear:
             continue
-        lo, hi = k, k
-        while lo > 0 and share[lo - 1] >= share[k] / 2:
-            lo -= 1
-        while hi < share.size - 1 and share[hi + 1] >= share[k] / 2:
-            hi += 1
-        if hi - lo + 1 <= thick and _outside_words(near[k], y, x0, lines) >= _EDGE_INK:
+        line = shares[:, on] @ widths[on] / widths[on].sum()
+        if line[k] >= _EDGE_INK and line[k] >= line[k - 1] and line[k] >= line[k + 1] and _thin(line, k, thick):
             found.append(y)
     return cluster(found, max(2.0, thick))
 
 
-def _outside_words(inked: np.ndarray, y: int, x0: int, lines: list[Box]) -> float:
-    """Share of a pixel row (from ``x0``) inked outside the lines of words whose middle runs through
-    height ``y``: a line of words is no rule however much of the width it inks."""
-    kept = inked.copy()
-    for bx0, by0, bx1, by1 in lines:
-        if _crossed([(bx0, by0, bx1, by1)], y, x0, x0 + kept.size, _TEXT_MIDDLE):
-            kept[max(0, int(bx0) - x0):max(0, int(bx1) - x0 + 1)] = False
-    return float(kept.mean())
+def _words_across(mids: list[tuple[int, int]], lines: list[Box], y: int) -> np.ndarray:
+    """Which slots a line of words runs through at height ``y`` (within its middle): no rule there."""
+    return np.array([_crossed(lines, y, lo, hi, _TEXT_MIDDLE) for lo, hi in mids], dtype=bool)
+
+
+def _thin(profile: np.ndarray, k: int, thick: float) -> bool:
+    """Does the ink around ``profile[k]`` stay at half its share or more for no more than ``thick`` pixels?"""
+    lo, hi = k, k
+    while lo > 0 and profile[lo - 1] >= profile[k] / 2:
+        lo -= 1
+    while hi < profile.size - 1 and profile[hi + 1] >= profile[k] / 2:
+        hi += 1
+    return hi - lo + 1 <= thick
 
 
 def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, band: int,
@@ -273,7 +279,7 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
         ys = open_ends(ys, xs, vr, x, y, dpi, tol)
         if len(ys) < 2 or len(xs) < 2:
             continue
-        lost = dotted_rows(binary, ys, xs[0], xs[-1], text_lines or [], dpi) if dotted_rules else []
+        lost = dotted_rows(binary, ys, xs, text_lines or [], dpi) if dotted_rules else []
         ys = sorted([*ys, *lost])
         band = max(2, int(tol))
         dotted = (binary, text_lines or []) if broken_rules else None
