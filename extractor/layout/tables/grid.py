@@ -147,22 +147,30 @@ def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Bo
     near = np.zeros(ink.shape, dtype=bool)
     near[1:-1] = ink[:-2] | ink[1:-1] | ink[2:]
     shares = np.stack([near[:, lo:hi].mean(axis=1) for lo, hi in mids], axis=1)
+    on = (shares >= _LOST_ROW_SLOT_INK) & ~_worded(mids, lines, ys[0], shares.shape[0])
+    span = on @ widths
+    line = np.where(span > 0, (shares * on) @ widths / np.maximum(span, 1), 0.0)
     clear, thick = _MIN_ROW_IN * dpi, _THICK_IN * dpi
     found = []
-    for k in range(1, shares.shape[0] - 1):
-        y = ys[0] + k
-        on = (shares[k] >= _LOST_ROW_SLOT_INK) & ~_words_across(mids, lines, y)
-        if widths[on].sum() < _LOST_ROW_WIDTH * widths.sum() or min(abs(y - r) for r in ys) < clear:
+    for k in np.flatnonzero((span >= _LOST_ROW_WIDTH * widths.sum()) & (line >= _EDGE_INK)):
+        y = ys[0] + int(k)
+        if min(abs(y - r) for r in ys) < clear:
             continue
-        line = shares[:, on] @ widths[on] / widths[on].sum()
-        if line[k] >= _EDGE_INK and line[k] >= line[k - 1] and line[k] >= line[k + 1] and _thin(line, k, thick):
+        own = shares[:, on[k]] @ widths[on[k]] / span[k]
+        if own[k] >= own[max(0, k - 1):k + 2].max() and _thin(own, int(k), thick):
             found.append(y)
     return cluster(found, max(2.0, thick))
 
 
-def _words_across(mids: list[tuple[int, int]], lines: list[Box], y: int) -> np.ndarray:
-    """Which slots a line of words runs through at height ``y`` (within its middle): no rule there."""
-    return np.array([_crossed(lines, y, lo, hi, _TEXT_MIDDLE) for lo, hi in mids], dtype=bool)
+def _worded(mids: list[tuple[int, int]], lines: list[Box], top: int, height: int) -> np.ndarray:
+    """Heights (from ``top``) × slots that a line of words runs through within its middle: no rule there."""
+    out = np.zeros((height, len(mids)), dtype=bool)
+    for bx0, by0, bx1, by1 in lines:
+        lo, hi = by0 + _TEXT_MIDDLE * (by1 - by0) - top, by1 - _TEXT_MIDDLE * (by1 - by0) - top
+        cols = [c for c, (x0, x1) in enumerate(mids) if bx0 < x1 and bx1 > x0]
+        if cols and hi >= 0 and lo < height:
+            out[max(0, int(np.ceil(lo))):int(np.floor(hi)) + 1, cols] = True
+    return out
 
 
 def _thin(profile: np.ndarray, k: int, thick: float) -> bool:
