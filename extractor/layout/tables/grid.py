@@ -132,8 +132,9 @@ def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Bo
     """Heights of row rules a fax lost across a table, found in their dots: at one height, ink a pixel
     up or down covers ``fax_lost_row_slot_ink`` of the middle of slots spanning ``fax_lost_row_width``
     of the table's width (the rest may be merged cells, paper there) and ``edge_ink`` of those
-    slots together; thinly (the ink at half that share runs no deeper than a rule's thickness), a
-    short row's height clear of every found row line, no line of words through it in those slots.
+    slots together; thinly in each of them (its ink at half that share runs no deeper than a rule's
+    thickness: the foot of a label and the tops of the numbers beside it are glyphs, deep), a short
+    row's height clear of every found row line, no line of words through it in those slots.
 
     The rule mask keeps a rule only where bridged dots run on for 0.2 of the table's width; a fax
     that thinned one rule all along left it in pieces too short, and two rows of table 三 became one
@@ -148,16 +149,18 @@ def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Bo
     near[1:-1] = ink[:-2] | ink[1:-1] | ink[2:]
     shares = np.stack([near[:, lo:hi].mean(axis=1) for lo, hi in mids], axis=1)
     on = (shares >= _LOST_ROW_SLOT_INK) & ~_worded(mids, lines, ys[0], shares.shape[0])
-    span = on @ widths
-    line = np.where(span > 0, (shares * on) @ widths / np.maximum(span, 1), 0.0)
     clear, thick = _MIN_ROW_IN * dpi, _THICK_IN * dpi
     found = []
-    for k in np.flatnonzero((span >= _LOST_ROW_WIDTH * widths.sum()) & (line >= _EDGE_INK)):
+    for k in np.flatnonzero(on @ widths >= _LOST_ROW_WIDTH * widths.sum()):
         y = ys[0] + int(k)
         if min(abs(y - r) for r in ys) < clear:
             continue
-        own = shares[:, on[k]] @ widths[on[k]] / span[k]
-        if own[k] >= own[max(0, k - 1):k + 2].max() and _thin(own, int(k), thick):
+        ruled = [c for c in np.flatnonzero(on[k]) if _thin(shares[:, c], int(k), thick)]
+        span = widths[ruled].sum()
+        if span < _LOST_ROW_WIDTH * widths.sum():
+            continue
+        line = shares[max(0, k - 1):k + 2, ruled] @ widths[ruled] / span
+        if line.max() >= _EDGE_INK and line[min(1, k)] == line.max():
             found.append(y)
     return cluster(found, max(2.0, thick))
 
