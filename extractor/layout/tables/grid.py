@@ -26,6 +26,8 @@ _TEXT_MIDDLE = float(_CFG["fax_text_middle"])
 #: a fax row rule lost across a table: the least share of a slot edge its dots still ink, and the
 #: least share of the table's width such slots span
 _LOST_ROW_SLOT_INK, _LOST_ROW_WIDTH = (float(_CFG["fax_lost_row"][k]) for k in ("slot_ink", "width"))
+#: how far into a line of words (share of its height from either edge) such a rule may run: a label's top strokes are thin too
+_LOST_ROW_WORD_EDGE = float(_CFG["fax_lost_row"]["word_edge"])
 #: a row shorter than this (inches) is no row: a row rule found in dots lies at least this far from the others
 _MIN_ROW_IN = float(_CFG["open_row_in"])
 #: the thickest a rule's dots may run (inches): a line of words inks the table's width far deeper
@@ -134,7 +136,8 @@ def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Bo
     of the table's width (the rest may be merged cells, paper there) and ``edge_ink`` of those
     slots together; thinly in each of them (its ink at half that share runs no deeper than a rule's
     thickness: the foot of a label and the tops of the numbers beside it are glyphs, deep), a short
-    row's height clear of every found row line, no line of words through it in those slots.
+    row's height clear of every found row line, no line of words through it in those slots (but
+    for ``word_edge`` of its height at either edge).
 
     The rule mask keeps a rule only where bridged dots run on for 0.2 of the table's width; a fax
     that thinned one rule all along left it in pieces too short, and two rows of table 三 became one
@@ -166,10 +169,11 @@ def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Bo
 
 
 def _worded(mids: list[tuple[int, int]], lines: list[Box], top: int, height: int) -> np.ndarray:
-    """Heights (from ``top``) × slots that a line of words runs through within its middle: no rule there."""
+    """Heights (from ``top``) × slots that a line of words runs through (``word_edge`` of its height
+    left out at each edge, where a rule may touch it): no lost rule there."""
     out = np.zeros((height, len(mids)), dtype=bool)
     for bx0, by0, bx1, by1 in lines:
-        lo, hi = by0 + _TEXT_MIDDLE * (by1 - by0) - top, by1 - _TEXT_MIDDLE * (by1 - by0) - top
+        lo, hi = by0 + _LOST_ROW_WORD_EDGE * (by1 - by0) - top, by1 - _LOST_ROW_WORD_EDGE * (by1 - by0) - top
         cols = [c for c, (x0, x1) in enumerate(mids) if bx0 < x1 and bx1 > x0]
         if cols and hi >= 0 and lo < height:
             out[max(0, int(np.ceil(lo))):int(np.floor(hi)) + 1, cols] = True
