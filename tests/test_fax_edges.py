@@ -83,14 +83,16 @@ def test_a_one_at_a_rows_end_is_no_column_rule():
 def test_two_rows_whose_rule_the_fax_lost_across_the_table_are_parted():
     """2021 report, seed 5, page 2 (table 二): the rule between a block's header row and its row
     行政许可 is lost across the whole table; the grid row held "信息内容行政许可" beside
-    "本年处理决定数量" over a lone number, so the value stuck to the header text."""
+    "本年处理决定数量" over a lone number, so the value stuck to the header text. The rule's dots
+    still ink the table's width: it is found there (``grid.dotted_rows``), before the words' repair
+    (``split_lost_rows``, which marks the value rule-lost) has a row to part."""
     grey = cv2.imread(str(CELLS / "t2-rows-run-together-s5.png"), cv2.IMREAD_GRAYSCALE)
     page = Page(2, grey.shape[1] * 72 / 150, grey.shape[0] * 72 / 150, image=grey, dpi=150)
     rows, _, _ = page_rows(page, Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False))
     texts = [[s.text for s in r.spans][:2] for r in rows if r.table]
     assert ["信息内容", "本年处理决定数量"] in texts
     license_row = next(r for r in rows if r.spans[0].text == "行政许可")
-    assert "rule-lost" in license_row.spans[1].repairs and license_row.spans[1].text
+    assert license_row.spans[1].text == "0"
 
 
 def test_a_column_rule_whose_top_crossing_a_heading_sits_on_is_found():
@@ -218,6 +220,21 @@ def test_a_column_rule_a_fax_left_as_dots_parts_a_label_from_its_first_value():
     from extractor.layout.tables.grid import find_tables
 
     grey = cv2.imread(str(CELLS / "t3-dotted-rules-s1509.png"), cv2.IMREAD_GRAYSCALE)
-    [table] = find_tables(grey, 200, None, broken_rules=True, dotted_columns=True)
+    [table] = find_tables(grey, 200, None, broken_rules=True, dotted_rules=True)
     assert table.n_cols == 8
     assert [(c.col, c.colspan) for c in table.cells if c.row == 0] == [(c, 1) for c in range(8)]
+
+
+def test_a_row_rule_a_fax_left_as_dots_across_the_table_parts_its_two_rows():
+    """The same crop: the rule between "6. 属于四类过程性信息" and "7. 属于行政执法案卷" is dots the
+    rule mask kept in pieces over two columns only (63 % of the width inked at its height, a run of
+    0.2 of it needed), so the two rows were one grid row and their numbers ("0" over "0") were read
+    as one. Found in its dots across the table, each row has its label and seven value cells."""
+    from extractor.layout.tables.grid import find_tables
+
+    grey = cv2.imread(str(CELLS / "t3-dotted-rules-s1509.png"), cv2.IMREAD_GRAYSCALE)
+    [table] = find_tables(grey, 200, None, broken_rules=True, dotted_rules=True)
+    assert table.n_rows == 9
+    sixth, seventh = (sorted((c.col, c.colspan, c.rowspan) for c in table.cells if c.row == r) for r in (6, 7))
+    assert sixth == seventh == [(c, 1, 1) for c in range(8)]
+    assert 448 <= table.ys[7] <= 458

@@ -412,7 +412,7 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
     lines = _word_lines(words, dpi)
     no_rules = lines + _number_cores(words, dpi)  # zeros stacked down tight rows pass for a rule on any page
     for table in find_tables(grey, dpi, no_rules, broken_rules=cleaned.bilevel,
-                             dotted_columns=cleaned.bilevel and not cleaned.light):
+                             dotted_rules=cleaned.bilevel and not cleaned.light):
         if table.n_cols < 2:
             continue
         table, cut = _repaired(table, grey, dpi, words, lines, cleaned.bilevel)

@@ -23,6 +23,15 @@ _EDGE_INK = float(_CFG["edge_ink"])
 _MIN_TABLE_IN = tuple(_CFG["min_table_in"])
 #: the middle of a line of words, as a share of its height from each edge: no fax row rule runs through it
 _TEXT_MIDDLE = float(_CFG["fax_text_middle"])
+#: a fax row rule lost across a table: the least share of a slot edge its dots still ink, and the
+#: least share of the table's width such slots span
+_LOST_ROW_SLOT_INK, _LOST_ROW_WIDTH = (float(_CFG["fax_lost_row"][k]) for k in ("slot_ink", "width"))
+#: how far into a line of words (share of its height from either edge) such a rule may run: a label's top strokes are thin too
+_LOST_ROW_WORD_EDGE = float(_CFG["fax_lost_row"]["word_edge"])
+#: a row shorter than this (inches) is no row: a row rule found in dots lies at least this far from the others
+_MIN_ROW_IN = float(_CFG["open_row_in"])
+#: the thickest a rule's dots may run (inches): a line of words inks the table's width far deeper
+_THICK_IN = float(_CFG["fax_rule_thick_in"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +88,7 @@ def _edge_inked(mask: np.ndarray, fixed: int, start: int, stop: int, horizontal:
 
 
 def _dotted_edge(binary: np.ndarray, y: int, x0: int, x1: int, band: int, lines: list[Box],
-                 middle: float = _TEXT_MIDDLE) -> bool:
+                 middle: float = _TEXT_MIDDLE, least: float = _EDGE_INK) -> bool:
     """A fax's row rule along a slot edge that the rule mask lost: at one height near the row line,
     ink (a pixel up or down, as a dotted rule strays) covers the edge's middle, and no line of words
     runs through that height (a label centred in a merged cell is crossed there by the row line)
@@ -97,9 +106,15 @@ def _dotted_edge(binary: np.ndarray, y: int, x0: int, x1: int, band: int, lines:
     share = near.mean(axis=1)
     best = int(np.argmax(share))
     at = top + 1 + best
-    if share[best] < _EDGE_INK:
+    if share[best] < least:
         return False
-    return not any(bx0 < hi and bx1 > lo and by0 + middle * (by1 - by0) <= at <= by1 - middle * (by1 - by0)
+    return not _crossed(lines, at, lo, hi, middle)
+
+
+def _crossed(lines: list[Box], at: int, lo: int, hi: int, middle: float) -> bool:
+    """Does a line of words over ``lo``–``hi`` run through height ``at`` within ``middle`` of its height
+    from either edge (where no rule can run)?"""
+    return any(bx0 < hi and bx1 > lo and by0 + middle * (by1 - by0) <= at <= by1 - middle * (by1 - by0)
                    for bx0, by0, bx1, by1 in lines)
 
 
@@ -115,22 +130,88 @@ def _dotted_column_edge(binary_t: np.ndarray, x: int, y0: int, y1: int, band: in
     return _dotted_edge(binary_t, x, y0, y1, band, lines_t, middle=0.0)
 
 
+def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Box], dpi: float) -> list[int]:
+    """Heights of row rules a fax lost across a table, found in their dots: at one height, ink a pixel
+    up or down covers ``fax_lost_row_slot_ink`` of the middle of slots spanning ``fax_lost_row_width``
+    of the table's width (the rest may be merged cells, paper there) and ``edge_ink`` of those
+    slots together; thinly in each of them (its ink at half that share runs no deeper than a rule's
+    thickness: the foot of a label and the tops of the numbers beside it are glyphs, deep), a short
+    row's height clear of every found row line, no line of words through it in those slots (but
+    for ``word_edge`` of its height at either edge).
+
+    The rule mask keeps a rule only where bridged dots run on for 0.2 of the table's width; a fax
+    that thinned one rule all along left it in pieces too short, and two rows of table 三 became one
+    grid row, their numbers read as one ("0" over "0" read "111").
+    """
+    if len(ys) < 2 or len(xs) < 2:
+        return []
+    mids = [(lo + (hi - lo) // 6, hi - (hi - lo) // 6) for lo, hi in zip(xs, xs[1:])]
+    widths = np.array([hi - lo for lo, hi in mids], dtype=float)
+    ink = binary[ys[0]:ys[-1] + 1] > 0
+    near = np.zeros(ink.shape, dtype=bool)
+    near[1:-1] = ink[:-2] | ink[1:-1] | ink[2:]
+    shares = np.stack([near[:, lo:hi].mean(axis=1) for lo, hi in mids], axis=1)
+    on = (shares >= _LOST_ROW_SLOT_INK) & ~_worded(mids, lines, ys[0], shares.shape[0])
+    clear, thick = _MIN_ROW_IN * dpi, _THICK_IN * dpi
+    found = []
+    for k in np.flatnonzero(on @ widths >= _LOST_ROW_WIDTH * widths.sum()):
+        y = ys[0] + int(k)
+        if min(abs(y - r) for r in ys) < clear:
+            continue
+        ruled = [c for c in np.flatnonzero(on[k]) if _thin(shares[:, c], int(k), thick)]
+        span = widths[ruled].sum()
+        if span < _LOST_ROW_WIDTH * widths.sum():
+            continue
+        line = shares[max(0, k - 1):k + 2, ruled] @ widths[ruled] / span
+        if line.max() >= _EDGE_INK and line[min(1, k)] == line.max():
+            found.append(y)
+    return cluster(found, max(2.0, thick))
+
+
+def _worded(mids: list[tuple[int, int]], lines: list[Box], top: int, height: int) -> np.ndarray:
+    """Heights (from ``top``) × slots that a line of words runs through (``word_edge`` of its height
+    left out at each edge, where a rule may touch it): no lost rule there."""
+    out = np.zeros((height, len(mids)), dtype=bool)
+    for bx0, by0, bx1, by1 in lines:
+        lo, hi = by0 + _LOST_ROW_WORD_EDGE * (by1 - by0) - top, by1 - _LOST_ROW_WORD_EDGE * (by1 - by0) - top
+        cols = [c for c, (x0, x1) in enumerate(mids) if bx0 < x1 and bx1 > x0]
+        if cols and hi >= 0 and lo < height:
+            out[max(0, int(np.ceil(lo))):int(np.floor(hi)) + 1, cols] = True
+    return out
+
+
+def _thin(profile: np.ndarray, k: int, thick: float) -> bool:
+    """Does the ink around ``profile[k]`` stay at half its share or more for no more than ``thick`` pixels?"""
+    lo, hi = k, k
+    while lo > 0 and profile[lo - 1] >= profile[k] / 2:
+        lo -= 1
+    while hi < profile.size - 1 and profile[hi + 1] >= profile[k] / 2:
+        hi += 1
+    return hi - lo + 1 <= thick
+
+
 def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, band: int,
-                 dotted: tuple[np.ndarray, list[Box]] | None = None, dotted_columns: bool = False) -> list[GridCell]:
+                 dotted: tuple[np.ndarray, list[Box]] | None = None, dotted_rules: bool = False,
+                 lost_rows: frozenset[int] = frozenset()) -> list[GridCell]:
     """Union grid slots not separated by a rule; each union becomes one cell with spans.
     ``dotted`` (a fax page: its binary ink and the lines of words on it) also counts a row rule the
-    rule mask lost (``_dotted_edge``); with ``dotted_columns`` a column rule too
-    (``_dotted_column_edge``), and a union is cut into the rectangles the rules inside it leave."""
+    rule mask lost (``_dotted_edge``); with ``dotted_rules`` a column rule too
+    (``_dotted_column_edge``), and every union is cut into the rectangles the rules inside it leave.
+    On any page a union that is no rectangle is so cut: a cell is no other shape, and its bounding box
+    took in its neighbours (a scanned print's label column run into the sub-labels beside it). Along ``lost_rows`` (row lines found in dots across the table, ``dotted_rows``) a slot edge is
+    ruled where those dots still ink ``fax_lost_row_slot_ink`` of it: the line is proven by the
+    table's width, a merged cell over it is paper there."""
     rows, cols = len(ys) - 1, len(xs) - 1
-    across = (dotted[0].T, [(b[1], b[0], b[3], b[2]) for b in dotted[1]]) if dotted is not None and dotted_columns else None
+    across = (dotted[0].T, [(b[1], b[0], b[3], b[2]) for b in dotted[1]]) if dotted is not None and dotted_rules else None
 
     def open_right(r: int, c: int) -> bool:
         return not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band) and not (
             across is not None and _dotted_column_edge(across[0], xs[c + 1], ys[r], ys[r + 1], band, across[1]))
 
     def open_below(r: int, c: int) -> bool:
+        least = _LOST_ROW_SLOT_INK if r + 1 in lost_rows else _EDGE_INK
         return not _edge_inked(h, ys[r + 1], xs[c], xs[c + 1], True, band) and not (
-            dotted is not None and _dotted_edge(dotted[0], ys[r + 1], xs[c], xs[c + 1], band, dotted[1]))
+            dotted is not None and _dotted_edge(dotted[0], ys[r + 1], xs[c], xs[c + 1], band, dotted[1], least=least))
 
     ids = slot_regions(rows, cols, open_right, open_below)
     groups: dict[int, list[tuple[int, int]]] = {}
@@ -141,7 +222,7 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
     for slots in groups.values():
         r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
         c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
-        if dotted_columns or len(slots) < (r1 - r0 + 1) * (c1 - c0 + 1):
+        if dotted_rules or len(slots) < (r1 - r0 + 1) * (c1 - c0 + 1):
             spans.extend(_rectangles(set(slots), open_right, open_below))
         else:
             spans.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
@@ -177,10 +258,11 @@ def _rectangles(slots: set[tuple[int, int]], open_right: Callable[[int, int], bo
 
 
 def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = None,
-                broken_rules: bool = False, dotted_columns: bool = False) -> list[TableGrid]:
+                broken_rules: bool = False, dotted_rules: bool = False) -> list[TableGrid]:
     """Every ruled table on the page, top to bottom; ``text_lines`` (pixel boxes of OCR'd lines of
     words, digits excluded) cannot hold a column rule; ``broken_rules`` (fax) bridges wider gaps;
-    ``dotted_columns`` (a fax page whose glyphs held together) also looks for column rules in dots.
+    ``dotted_rules`` (a fax page whose glyphs held together) also looks for column rules, and row
+    rules lost across the whole table (``dotted_rows``), in dots.
 
     A light fax page's glyphs fell apart into dots themselves: dots there are no evidence of a rule
     (on the 20's light page office_2021_00009 p4 they cut table 三's last rows into cells read blank)."""
@@ -214,9 +296,12 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
         xs = open_ends(xs, ys, hr.T, y, x, dpi, tol)
         if len(ys) < 2 or len(xs) < 2:
             continue
+        lost = dotted_rows(binary, ys, xs, text_lines or [], dpi) if dotted_rules else []
+        ys = sorted([*ys, *lost])
         band = max(2, int(tol))
         dotted = (binary, text_lines or []) if broken_rules else None
-        tables.append(without_unused_columns(TableGrid(ys, xs, _merge_slots(ys, xs, h, v, band, dotted, dotted_columns))))
+        merged = _merge_slots(ys, xs, h, v, band, dotted, dotted_rules, frozenset(ys.index(y) for y in lost))
+        tables.append(without_unused_columns(TableGrid(ys, xs, merged)))
     return sorted(tables, key=lambda t: t.ys[0])
 
 
