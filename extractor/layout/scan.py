@@ -38,9 +38,9 @@ from extractor.settings import Settings
 
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-#: the head of a grouped number a narrow cell wrapped after its separator ("3," over "43" over "0" is
-#: 3,430; a fax turns the comma into a point): a piece of a number, no label
-_NUMBER_HEAD = re.compile(r"-?\d{1,3}([,，]\d{3})*[,，.]")
+#: a piece of a grouped number a narrow cell wrapped, after its separator ("3," over "43" over "0" is
+#: 3,430; a fax turns the comma into a point) or inside a group ("2,6" over "73" is 2,673): no label
+_NUMBER_HEAD = re.compile(r"-?\d{1,3}([,，.]\d{1,3})*[,，.]?")
 #: a whole number with a dot after it, or before it, and nothing more: no printed number ends or starts so
 _STRAY_DOT = re.compile(r"-?\d+\.|\.\d+")
 _CELL = load_json("scan.json")["cell"]
@@ -128,6 +128,13 @@ def _page_text(words: list[Word]) -> tuple[str, float, bool]:
     return text, min(w.confidence for w in words), tall
 
 
+def _stacked_number(words: list[Word], text: str) -> bool:
+    """A number the page pass read from words on more than one line: a number a narrow cell wrapped,
+    its lines read glyph by glyph without context ("9" over "3" over "5" read "4", "3", "5"). On a fax
+    page its crop reads the lines as one (``cellread.side_by_side``)."""
+    return number_text(text) is not None and len(group_lines(words)) > 1
+
+
 def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled: bool, inked: bool) -> bool:
     if straddled or tall or (not text and inked):
         return True
@@ -173,7 +180,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         garbled = bilevel and _garbled(engine, text, conf)
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
-        needs_crop = garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked)
+        needs_crop = (garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked)
+                      or (bilevel and not light and _stacked_number(words_in, text)))
         # a number read as one word from a cell holding two lines of ink may have lost its wrapped tail
         # ("2120" printed "212" over "0" read "212"), or the other line is a speck ("7" read "77" line by
         # line): its crop is read line by line only to doubt it (``LINES_REREAD``) when that reads
