@@ -298,7 +298,8 @@ def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
     has no lighter ink; what it breaks off a digit (the bar of a "4", the tail of a "3") is a few
     pixels long, so a minus beside the digits must be as long as a third of their height
     (``fax_dash_width``); one wrapped onto the line above, a line's gap from any digit, need only be
-    flat and a fifth of their height long (``fax_wrapped_dash_width``; a speck is round and short).
+    flat and a fifth of their height long (``fax_wrapped_dash_width``; a speck is round and short), with
+    no glyph piece above it (``glyph_over``).
     """
     if crop.size == 0:
         return False
@@ -329,7 +330,14 @@ def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
     def above(i: int) -> bool:
         x, y, w, h, area = (int(v) for v in stats[i])
         others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
-        return y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
+        return (y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
+                and not (bilevel and glyph_over(y)))
+
+    def glyph_over(y: int) -> bool:
+        """A glyph piece (a quarter of the digits' height or taller) wholly above: a wrapped minus is its
+        number's first ink. On a fax, the bar of a "2" whose diagonal dropped out, the "2" of 290
+        stacked a digit a line, stood flat over the "9" (read -290)."""
+        return any(stats[j][1] + stats[j][3] <= y and stats[j][3] >= 0.25 * tall for j in range(1, n))
 
     floor = float(_CELL["fax_dash_width"]) if bilevel else 0.0
 
