@@ -145,6 +145,13 @@ def _stacked_number(words: list[Word], text: str) -> bool:
     return 2 * digits >= len(lines) and all(len(line) <= _STACKED_GLYPHS for line in lines)
 
 
+def _fewer_digits(crop: CellRead, page: CellRead) -> bool:
+    """The crop read a stacked number with fewer digits than the page pass did line by line: it lost one
+    (377 stacked a digit a line read "33"); the page pass's reading stays, both doubted."""
+    got, had = number_text(crop.text), number_text(page.text)
+    return got is not None and had is not None and sum(map(str.isdigit, got)) < sum(map(str.isdigit, had))
+
+
 def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled: bool, inked: bool) -> bool:
     if straddled or tall or (not text and inked):
         return True
@@ -183,12 +190,15 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     todo: list[tuple[GridCell, bool]] = []
     broken: set[GridCell] = set()
     wrapped: set[GridCell] = set()
+    stacks: set[GridCell] = set()
     for cell in table.cells:
         words_in = per.get(cell, [])
         text, conf, tall = _page_text(words_in)
         inked = not text and has_ink(grey, cell.box, dpi)
         garbled = bilevel and _garbled(engine, text, conf)
         stacked = bilevel and not light and _stacked_number(words_in, text)
+        if stacked:
+            stacks.add(cell)
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         needs_crop = stacked or garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled,
@@ -220,6 +230,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             continue
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
             read = read.marked(BROKEN)
+        if cell in stacks and _fewer_digits(read, reads[cell]):
+            reads[cell] = reads[cell].marked(ENGINES_DISAGREE, confidence=min(read.confidence, reads[cell].confidence))
+            continue
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     if bilevel:
