@@ -40,7 +40,7 @@ _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 #: a piece of a grouped number a narrow cell wrapped, after its separator ("3," over "43" over "0" is
 #: 3,430; a fax turns the comma into a point) or inside a group ("2,6" over "73" is 2,673): no label
-_NUMBER_HEAD = re.compile(r"-?\d{1,3}([,，.]\d{1,3})*[,，.]?")
+_NUMBER_PIECE = re.compile(r"-?\d{1,3}([,，.]\d{1,3})*[,，.]?")
 #: a whole number with a dot after it, or before it, and nothing more: no printed number ends or starts so
 _STRAY_DOT = re.compile(r"-?\d+\.|\.\d+")
 _CELL = load_json("scan.json")["cell"]
@@ -293,11 +293,11 @@ def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, f
 
 
 def _other_words(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
-    """Pixel boxes of the words that are not one number nor a wrapped number's head (labels, headers,
+    """Pixel boxes of the words that are not one number nor a wrapped number's piece (labels, headers,
     garbles): text above numbers alone marks a row rule the fax lost, a number's head over its tail
     does not."""
     return [w.box.pixels(dpi) for w in words
-            if not _ONE_NUMBER.fullmatch(w.text.strip()) and not _NUMBER_HEAD.fullmatch(w.text.strip())]
+            if not _ONE_NUMBER.fullmatch(w.text.strip()) and not _NUMBER_PIECE.fullmatch(w.text.strip())]
 
 
 def _label_words(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
