@@ -171,12 +171,12 @@ def _wrapped_glyph_lines(crop: np.ndarray, dpi: float, binary: np.ndarray, bands
                          ) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """A fax number's lines by its unopened ink (``glyph_lines`` of the glyph ink and the opened ink
     together: a digit standing on the crop's edge is no glyph piece) when that shows two or more of
-    them, no fewer than the opened ink. The opening erased whole digits of small thin print wrapped
-    one a line, or left a line's thicker strokes only (9 pt: 935 stacked a digit a line kept "3" and
-    "5", the "4" of 41 kept its bar)."""
+    them. The opening erased whole digits of small thin print wrapped one a line, or left a line's
+    thicker strokes only (9 pt: 935 stacked a digit a line kept "3" and "5", the "4" of 41 kept its
+    bar); a dropout across a digit made two lines of it (27 stacked read "277")."""
     ink = np.maximum(glyph_mask(crop).astype(np.uint8) * 255, binary)
     lines = glyph_lines(ink)
-    return (ink, lines) if len(lines) >= max(2, len(bands)) else (binary, bands)
+    return (ink, lines) if len(lines) >= 2 else (binary, bands)
 
 
 def glyph_lines(mask: np.ndarray) -> list[tuple[int, int]]:
