@@ -171,13 +171,14 @@ def test_digits_stacked_down_a_narrow_column_make_no_column_rule_inside_it():
 def test_a_garbled_number_in_a_value_cell_keeps_its_column_and_the_values_after_it_theirs():
     """Table 三 of the same page: 16480 read "16it80", 1100 read "110()". Dropped as text, they
     took their cells with them and the row's 4 went to 科研机构 (legal_research); they are cells
-    read without a number now, and 4 stands in 商业企业. A value that is wrong stays suspect."""
+    read without a number now, and 4 stands in 商业企业. A value that is wrong stays suspect. Since
+    s13-wrap a number the page pass read on several lines is read from its crop, its lines side by
+    side: 16480 is read right (it was unread)."""
     rows = list(_stacked_digits_page())
     result = map_tables(rows, find_headings(rows), 2021)
     cells = {(c.row, c.col): c for c in result.cells if c.table == "t3"}
     assert cells["new_received", "legal_commercial"].value == 4
-    assert cells["new_received", "natural_person"].value is None
-    assert cells["new_received", "legal_research"].value is None
+    assert cells["new_received", "natural_person"].value == 16480
     assert cells["granted", "legal_commercial"].value == 2
     # 部分公开's 总计 "231 U" (2319) is the row's last cell: kept, not dropped as a trailing blank
     # that moved 0, 123, 0 a column right

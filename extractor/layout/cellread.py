@@ -51,6 +51,9 @@ _LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
 _THIN_DIGIT_IN = float(_CELL["thin_digit_min_height_in"])
 #: blank pixel rows (inches) inside a line of glyphs where a fax dropped scan lines: no gap between lines
 _SCANLINE_GAP_IN = float(_CELL["scanline_gap_in"])
+#: ink runs of a fax number joined into one line while no taller than this many times its tallest run, and a
+#: line kept when at least that share of the tallest run's height (``glyph_lines``)
+_LINE_JOIN, _LINE_SHARE = float(_CELL["wrapped_lines"]["join"]), float(_CELL["wrapped_lines"]["share"])
 #: a fax "1" read as no number (``fax_one``): how tall (inches) and how narrow (share of its height) its stroke is
 _ONE_HEIGHT_IN, _ONE_WIDTH = float(_CELL["fax_one"]["min_height_in"]), float(_CELL["fax_one"]["max_width"])
 #: share of the pixel rows of a fax "1"'s stroke that hold ink (``fax_one``): specks a line apart are no stroke
@@ -154,10 +157,44 @@ def _line_ink(crop: np.ndarray, dpi: float, thin: bool) -> tuple[np.ndarray, lis
     lower and reads "11"), unless that ink is the two sides of a "0", which ``fax_zero`` reads by shape."""
     binary = _ink(crop)
     bands = ink_bands(binary, dpi, True)
-    if bands or not thin or crop.size == 0 or is_broken_zero(crop, dpi) or is_upright_pair(crop, dpi):
+    if not thin or crop.size == 0:
+        return binary, bands
+    if bands:
+        return _wrapped_glyph_lines(crop, dpi, binary, bands)
+    if is_broken_zero(crop, dpi) or is_upright_pair(crop, dpi):
         return binary, bands
     glyphs = glyph_mask(crop).astype(np.uint8) * 255
     return glyphs, [(a, b) for a, b in ink_bands(glyphs, dpi, True) if b - a >= _THIN_DIGIT_IN * dpi]
+
+
+def _wrapped_glyph_lines(crop: np.ndarray, dpi: float, binary: np.ndarray, bands: list[tuple[int, int]]
+                         ) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """A fax number's lines by its unopened ink (``glyph_lines`` of the glyph ink and the opened ink
+    together: a digit standing on the crop's edge is no glyph piece) when that shows two or more of
+    them. The opening erased whole digits of small thin print wrapped one a line, or left a line's
+    thicker strokes only (9 pt: 935 stacked a digit a line kept "3" and "5", the "4" of 41 kept its
+    bar); a dropout across a digit made two lines of it (27 stacked read "277")."""
+    ink = np.maximum(glyph_mask(crop).astype(np.uint8) * 255, binary)
+    lines = glyph_lines(ink)
+    return (ink, lines) if len(lines) >= 2 else (binary, bands)
+
+
+def glyph_lines(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Lines of glyphs in a mask's row profile: runs of inked rows joined while together they are no
+    taller than ``join`` times the tallest run (a "2" whose diagonal a fax dropped is two runs, a line's
+    height together), then kept when at least ``share`` of that height (a digit the fax thinned stands
+    lower than its neighbours, a speck lower still; data/scan.json ``wrapped_lines``)."""
+    rows = np.count_nonzero(mask, axis=1) > 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
+    runs = list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+    tallest = max((b - a for a, b in runs), default=0)
+    lines: list[tuple[int, int]] = []
+    for a, b in runs:
+        if lines and b - lines[-1][0] <= _LINE_JOIN * tallest:
+            lines[-1] = (lines[-1][0], b)
+        else:
+            lines.append((a, b))
+    return [(a, b) for a, b in lines if b - a >= _LINE_SHARE * tallest]
 
 
 def ink_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> int:
@@ -190,20 +227,43 @@ def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, sca
     return pieces
 
 
-def _joined(lines: list[tuple[str, float]], numeric: bool, engine: str) -> CellRead:
-    """A cell's reading from its lines: numbers wrapped in a narrow cell are one number."""
+def side_by_side(pieces: list[np.ndarray]) -> np.ndarray:
+    """The line crops of a number a narrow cell wrapped, set on one line as if printed unwrapped:
+    each cut to its own ink, centred on the tallest, a glyph's spacing apart.
+
+    Read alone, a line of one or two digits gives the recognition model no context: a fax's thin
+    digits stacked one a line (9 pt, office_2021_01551) were read blank or misread line by line
+    (935 as "35", 204 as "1") and read right side by side."""
+    height = max(p.shape[0] for p in pieces)
+    parts = []
+    for piece in pieces:
+        cols = np.flatnonzero((piece < 128).any(axis=0))
+        inner = piece[:, cols[0]:cols[-1] + 1] if cols.size else piece
+        top = (height - piece.shape[0]) // 2
+        parts.append(np.pad(inner, ((top, height - piece.shape[0] - top), (0, 0)), constant_values=255))
+    gap = np.full((height, max(2, height // 6)), 255, np.uint8)
+    line = np.hstack([x for part in parts for x in (part, gap)][:-1])
+    return np.pad(line, ((0, 0), (height // 2, height // 2)), constant_values=255)
+
+
+def _joined(lines: list[tuple[str, float]], numeric: bool, engine: str, wrapped: bool = False) -> CellRead:
+    """A cell's reading from its lines: numbers wrapped in a narrow cell are one number (``wrapped``:
+    its lines were read as one, ``side_by_side``)."""
     texts = [t for t, _ in lines if t]
     confs = [c for t, c in lines if t]
     text = "".join(texts) if numeric else join_parts(texts)
-    joined = (JOINED,) if numeric and len(texts) > 1 else ()
+    joined = (JOINED,) if numeric and (len(texts) > 1 or wrapped) else ()
     return CellRead(text, min(confs) if confs else 0.0, engine, joined)
 
 
 def read_cells(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, int, int, int], bool]],
                dpi: float, settings: Settings, scale: float = 1.0, thin: bool = False) -> list[CellRead]:
     """Cells (box, numeric) read from their crops: all lines of one mode go to the recognition
-    model in one batch, no detection (``thin``: see ``crop_lines``)."""
+    model in one batch, no detection (``thin``: see ``crop_lines``; then a number's lines are read
+    as one, ``side_by_side``)."""
     lines = [crop_lines(grey, box, dpi, scale, numeric, thin and numeric) for box, numeric in jobs]
+    wrapped = [thin and numeric and len(pieces) > 1 for pieces, (_, numeric) in zip(lines, jobs)]
+    lines = [[side_by_side(pieces)] if wrap else pieces for pieces, wrap in zip(lines, wrapped)]
     got: dict[int, list[tuple[str, float]]] = {}
     for numeric in (True, False):
         idx = [i for i, (_, n) in enumerate(jobs) if n is numeric and lines[i]]
@@ -211,7 +271,7 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, 
         read = iter(engine.read_lines(flat, settings.ocr, "digits" if numeric else "text")) if flat else iter(())
         for i in idx:
             got[i] = [next(read) for _ in lines[i]]
-    return [_joined(got.get(i, []), numeric, engine.name) for i, (_, numeric) in enumerate(jobs)]
+    return [_joined(got.get(i, []), numeric, engine.name, wrapped[i]) for i, (_, numeric) in enumerate(jobs)]
 
 
 def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, int], dpi: float,
@@ -238,7 +298,8 @@ def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
     has no lighter ink; what it breaks off a digit (the bar of a "4", the tail of a "3") is a few
     pixels long, so a minus beside the digits must be as long as a third of their height
     (``fax_dash_width``); one wrapped onto the line above, a line's gap from any digit, need only be
-    flat and a fifth of their height long (``fax_wrapped_dash_width``; a speck is round and short).
+    flat and a fifth of their height long (``fax_wrapped_dash_width``; a speck is round and short), with
+    no glyph piece above it (``glyph_over``).
     """
     if crop.size == 0:
         return False
@@ -269,7 +330,14 @@ def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
     def above(i: int) -> bool:
         x, y, w, h, area = (int(v) for v in stats[i])
         others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
-        return y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
+        return (y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
+                and not (bilevel and glyph_over(y)))
+
+    def glyph_over(y: int) -> bool:
+        """A glyph piece (a quarter of the digits' height or taller) wholly above: a wrapped minus is its
+        number's first ink. On a fax, the bar of a "2" whose diagonal dropped out, the "2" of 290
+        stacked a digit a line, stood flat over the "9" (read -290)."""
+        return any(stats[j][1] + stats[j][3] <= y and stats[j][3] >= 0.25 * tall for j in range(1, n))
 
     floor = float(_CELL["fax_dash_width"]) if bilevel else 0.0
 

@@ -39,9 +39,9 @@ from extractor.settings import Settings
 
 _SIDE_BY_SIDE = re.compile(r"\d\s+\d")
 _ONE_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-#: the head of a grouped number a narrow cell wrapped after its separator ("3," over "43" over "0" is
-#: 3,430; a fax turns the comma into a point): a piece of a number, no label
-_NUMBER_HEAD = re.compile(r"-?\d{1,3}([,，]\d{3})*[,，.]")
+#: a piece of a grouped number a narrow cell wrapped, after its separator ("3," over "43" over "0" is
+#: 3,430; a fax turns the comma into a point) or inside a group ("2,6" over "73" is 2,673): no label
+_NUMBER_PIECE = re.compile(r"-?\d{1,3}([,，.]\d{1,3})*[,，.]?")
 #: a whole number with a dot after it, or before it, and nothing more: no printed number ends or starts so
 _STRAY_DOT = re.compile(r"-?\d+\.|\.\d+")
 _CELL = load_json("scan.json")["cell"]
@@ -51,6 +51,8 @@ _CORE_TRIM = float(_CELL["number_core_trim"])
 _ERASE_INSET = 0.12
 #: how far (inches) past a column rule's middle a word's box may reach before it has taken in the rule
 _OVER_RULE_IN = float(_CELL["word_over_rule_in"])
+#: the most glyphs a line of a fax number stacked in a narrow cell holds as the page pass garbles it (``_stacked_number``)
+_STACKED_GLYPHS = int(_CELL["stacked_line_glyphs"])
 #: how far (inches) a glyph may hang over a row rule a fax lost (``split_under_text``)
 _SLACK_IN = float(load_json("scan.json")["grid"]["lost_rule_slack_in"])
 
@@ -129,6 +131,28 @@ def _page_text(words: list[Word]) -> tuple[str, float, bool]:
     return text, min(w.confidence for w in words), tall
 
 
+def _stacked_number(words: list[Word], text: str) -> bool:
+    """A number the page pass read from words on more than one line: a number a narrow cell wrapped,
+    its lines read glyph by glyph without context ("9" over "3" over "5" read "4", "3", "5"), or garbled
+    ("十3" over "5" for 435) as long as every line is a few glyphs (``stacked_line_glyphs``) and half of
+    them hold a digit (a label wrapped in a narrow column has longer lines, an enumerator "1." on one
+    of them at most). On a fax page its crop reads the lines as one (``cellread.side_by_side``)."""
+    lines = [join_parts(w.text for w in line).replace(" ", "") for line in group_lines(words)]
+    if len(lines) < 2:
+        return False
+    if number_text(text) is not None:
+        return True
+    digits = sum(any(ch.isdigit() for ch in line) for line in lines)
+    return 2 * digits >= len(lines) and all(len(line) <= _STACKED_GLYPHS for line in lines)
+
+
+def _fewer_digits(crop: CellRead, page: CellRead) -> bool:
+    """The crop read a stacked number with fewer digits than the page pass did line by line: it lost one
+    (377 stacked a digit a line read "33"); the page pass's reading stays, both doubted."""
+    got, had = number_text(crop.text), number_text(page.text)
+    return got is not None and had is not None and sum(map(str.isdigit, got)) < sum(map(str.isdigit, had))
+
+
 def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled: bool, inked: bool) -> bool:
     if straddled or tall or (not text and inked):
         return True
@@ -167,14 +191,19 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     todo: list[tuple[GridCell, bool]] = []
     broken: set[GridCell] = set()
     wrapped: set[GridCell] = set()
+    stacks: set[GridCell] = set()
     for cell in table.cells:
         words_in = per.get(cell, [])
         text, conf, tall = _page_text(words_in)
         inked = not text and has_ink(grey, cell.box, dpi)
         garbled = bilevel and _garbled(engine, text, conf)
+        stacked = bilevel and not light and _stacked_number(words_in, text)
+        if stacked:
+            stacks.add(cell)
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
-        needs_crop = garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked)
+        needs_crop = stacked or garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled,
+                                                                          inked)
         # a number read as one word from a cell holding two lines of ink may have lost its wrapped tail
         # ("2120" printed "212" over "0" read "212"), or the other line is a speck ("7" read "77" line by
         # line): its crop is read line by line only to doubt it (``LINES_REREAD``) when that reads
@@ -183,7 +212,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                 and ink_lines(grey, cell.box, dpi) > 1):
             wrapped.add(cell)
         if needs_crop or cell in wrapped:
-            numeric = (number_text(text) is not None or cell in broken
+            numeric = (number_text(text) is not None or cell in broken or stacked
                        or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi, bilevel and not light)))
             todo.append((cell, numeric))
         joined = (JOINED,) if len(words_in) > 1 and number_text(text) is not None else ()
@@ -202,6 +231,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             continue
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
             read = read.marked(BROKEN)
+        if cell in stacks and _fewer_digits(read, reads[cell]):
+            reads[cell] = reads[cell].marked(ENGINES_DISAGREE, confidence=min(read.confidence, reads[cell].confidence))
+            continue
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric)
     if bilevel:
@@ -262,11 +294,19 @@ def _single_numbers(words: list[Word], dpi: float) -> list[tuple[float, float, f
 
 
 def _other_words(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
-    """Pixel boxes of the words that are not one number nor a wrapped number's head (labels, headers,
+    """Pixel boxes of the words that are not one number nor a wrapped number's piece (labels, headers,
     garbles): text above numbers alone marks a row rule the fax lost, a number's head over its tail
     does not."""
     return [w.box.pixels(dpi) for w in words
-            if not _ONE_NUMBER.fullmatch(w.text.strip()) and not _NUMBER_HEAD.fullmatch(w.text.strip())]
+            if not _ONE_NUMBER.fullmatch(w.text.strip()) and not _NUMBER_PIECE.fullmatch(w.text.strip())]
+
+
+def _label_words(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of the words with a CJK glyph: text above numbers alone in a cell marks a row rule a fax
+    lost only when it is a label's or a header's. A glyph the fax garbled out of a number stacked a digit
+    a line ("+" for the "4" over "3" over "5") is no label: taken for one, it parted its row between the
+    number's lines (office_2019_01574, s13-wrap)."""
+    return [w.box.pixels(dpi) for w in words if CJK.search(w.text)]
 
 
 def _numbers_and_others(words: list[Word], dpi: float
@@ -390,7 +430,7 @@ def _repaired(table: TableGrid, grey: np.ndarray, dpi: float, words: list[Word],
         table = split_at_rule_ink(table, grey, dpi, *_numbers_and_others(words, dpi))
     table, cut = split_under_text(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
     if bilevel:
-        table, parted = split_lost_rows(table, _other_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
+        table, parted = split_lost_rows(table, _label_words(words, dpi), _single_numbers(words, dpi), _SLACK_IN * dpi)
         # a row parted above a cut cell moves it down a row: the same box, now another grid cell
         boxes = {cell.box for cell in cut}
         cut = {cell for cell in table.cells if cell.box in boxes} | parted
