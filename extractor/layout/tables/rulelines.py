@@ -77,7 +77,8 @@ def rule_masks(binary: np.ndarray, dpi: float, broken: bool = False) -> tuple[np
         mended = (cv2.morphologyEx(h, cv2.MORPH_CLOSE, _kernel(max(3, int(round(_FAX_MEND_IN * dpi))), 1)),
                   int(_FAX_MEND_FROM_IN * dpi))
     reach = max(4, int(dpi / 25))
-    overhang = int(_OVERHANG_IN * dpi)
+    # a fax's bridge chains a glyph set under the table (a heading) to a rule's end, specks to the glyph
+    overhang = None if broken else int(_OVERHANG_IN * dpi)
     chain = max(1, int(round(_CHAIN_IN * dpi)))
     return (_anchored(h, v, reach, int(1.5 * dpi), True, overhang, chain),
             _anchored(v, h, reach, int(1.5 * dpi), False, overhang, chain, mended))
@@ -90,13 +91,17 @@ def _thin_only(mask: np.ndarray, across: np.ndarray) -> np.ndarray:
 
 
 def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int, horizontal: bool,
-              overhang: int = 0, chain: int = 1, mended: tuple[np.ndarray, int] | None = None) -> np.ndarray:
+              overhang: int | None = 0, chain: int = 1, mended: tuple[np.ndarray, int] | None = None) -> np.ndarray:
     """Keep rule segments whose both ends meet a crossing rule (or that are long anyway).
 
     Strokes of neighbouring glyphs can line up into a short bar inside a merged cell; real
     separators run from border to border. A glyph stroke touching a rule's end (the text of a
     merged row across the column, "第二十条第（五）项") lengthens it by up to ``overhang`` pixels
-    past its last crossing: that overhang is cut off rather than the rule dropped. Pieces of one
+    past its last crossing: that overhang is cut off rather than the rule dropped. On a fax page
+    (``overhang`` None) it is cut whatever its length: the bridge that mends dotted rules also chains
+    the glyph of a heading set just under the table (and the specks under that glyph) to the rule's
+    end, and table 四's column rules were lost down their whole length, two numbers read as one. The
+    kept part must still meet crossing rules at both its ends and be at least half the segment. Pieces of one
     rule parted by gaps of up to ``chain`` pixels (a thin rule faded in spots, or thinned under
     a removed seal, stepping a pixel where the page is not quite level) are judged as one
     segment: alone, a middle piece meets no crossing rule and the whole rule was lost.
@@ -119,7 +124,8 @@ def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int,
         length = w if horizontal else h
         meets = near_mended if mended is not None and length >= mended[1] else near
         hits = np.flatnonzero((meets[y:y + h, x:x + w] > 0).any(axis=0 if horizontal else 1))
-        if hits.size == 0 or hits[0] > max(1, overhang) or hits[-1] < length - 1 - max(1, overhang) or hits[-1] - hits[0] < length // 2:
+        reach_past = length if overhang is None else max(1, overhang)
+        if hits.size == 0 or hits[0] > reach_past or hits[-1] < length - 1 - reach_past or hits[-1] - hits[0] < length // 2:
             continue
         keep = np.zeros_like(own)
         if horizontal:
