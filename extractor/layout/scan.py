@@ -128,6 +128,18 @@ def _page_text(words: list[Word]) -> tuple[str, float, bool]:
     return text, min(w.confidence for w in words), tall
 
 
+def _broken_line(words: list[Word]) -> bool:
+    """A number wrapped over lines of its cell, one word a line, one of them read as the arcs of a
+    broken "0" ("381" over "0)", "385" over "()"): joined, the cell's text was no number and its
+    number was lost, its crop never read."""
+    lines = group_lines(words)
+    if len(lines) < 2 or any(len(line) != 1 for line in lines):
+        return False
+    texts = [line[0].text.replace(" ", "") for line in lines]
+    broken = [bool(BROKEN_NUMBER.fullmatch(t)) for t in texts]
+    return any(broken) and all(b or number_text(t) is not None for b, t in zip(broken, texts))
+
+
 def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled: bool, inked: bool) -> bool:
     if straddled or tall or (not text and inked):
         return True
@@ -166,12 +178,14 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     todo: list[tuple[GridCell, bool]] = []
     broken: set[GridCell] = set()
     wrapped: set[GridCell] = set()
+    page_lines: dict[GridCell, int] = {}
     for cell in table.cells:
         words_in = per.get(cell, [])
+        page_lines[cell] = len(group_lines(words_in))
         text, conf, tall = _page_text(words_in)
         inked = not text and has_ink(grey, cell.box, dpi)
         garbled = bilevel and _garbled(engine, text, conf)
-        if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
+        if BROKEN_NUMBER.fullmatch(text.replace(" ", "")) or _broken_line(words_in):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         needs_crop = garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked)
         # a number read as one word from a cell holding two lines of ink may have lost its wrapped tail
@@ -202,7 +216,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
             read = read.marked(BROKEN)
         if read.text or not reads[cell].text:
-            reads[cell] = _second_read(reads[cell], read, numeric)
+            reads[cell] = _second_read(reads[cell], read, numeric, page_lines[cell])
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
     if bilevel and not light:
@@ -235,14 +249,26 @@ def without_stray_dot(read: CellRead) -> CellRead:
     return read.marked(STRAY_DOT, read.text.strip("."))
 
 
-def _second_read(first: CellRead, crop: CellRead, numeric: bool) -> CellRead:
+def _second_read(first: CellRead, crop: CellRead, numeric: bool, page_lines: int = 1) -> CellRead:
     """The crop's reading replaces the page pass's; when both read a different number, the cell
-    says so and keeps the lower confidence (neither reading is sure)."""
+    says so and keeps the lower confidence (neither reading is sure). But when the page pass read
+    a number wrapped over ``page_lines`` lines and the crop, in fewer lines, read only its head
+    ("1524" printed "152" over "4", the crop "152"), the crop lost the tail: a fax's dropped scan
+    lines cut the tail's thin strokes below a speck's height. The page's reading is kept, as doubtful."""
     text = number_text(crop.text) or crop.text if numeric else crop.text
     before, after = number_text(first.text), number_text(text)
     if before is not None and after is not None and before != after:
+        if _lost_tail(before, after, page_lines, JOINED in crop.repairs):
+            return first.marked(ENGINES_DISAGREE, before, min(crop.confidence, first.confidence))
         return crop.marked(ENGINES_DISAGREE, text, min(crop.confidence, first.confidence))
     return CellRead(text, crop.confidence, crop.engine, crop.repairs)
+
+
+def _lost_tail(page: str, crop: str, page_lines: int, crop_joined: bool) -> bool:
+    """The crop's number is the head of the page's, read from one line where the page saw several:
+    the rest is digits the crop lost with a wrapped line."""
+    return (page_lines > 1 and not crop_joined and len(page) > len(crop) and page.startswith(crop)
+            and page[len(crop):].isdigit())
 
 
 def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
