@@ -1,0 +1,80 @@
+"""Numbers wrapped in narrow cells of fax copies (``extractor.bench`` "fax", office_2019_00010): a column
+rule lost under a heading set close below the table, a wrapped number's tail lost by its crop, and a
+wrapped number whose last line the page pass read as a broken "0"."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from extractor.geometry import Box
+from extractor.ingest.document import Word
+from extractor.ingest.marks import BROKEN, ENGINES_DISAGREE
+from extractor.ingest.ocr.base import get_ocr_engine
+from extractor.layout.cellread import CellRead
+from extractor.layout.scan import _number_cores, _word_lines, read_table
+from extractor.layout.tables.grid import TableGrid, find_tables
+from extractor.settings import OcrSettings, Settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "faxrows"
+DPI = 200
+SETTINGS = Settings(ocr=OcrSettings(engine="rapidocr", dpi=DPI), classify=False)
+
+
+def _table(grey: np.ndarray, words: list[Word]) -> TableGrid:
+    """The one big ruled table of a cleaned fax crop, found as ``scan_page`` finds it."""
+    tables = find_tables(grey, DPI, _word_lines(words, DPI) + _number_cores(words, DPI), broken_rules=True,
+                         dotted_columns=True)
+    return max(tables, key=lambda t: t.n_cols)
+
+
+@functools.cache
+def _table_four() -> tuple[TableGrid, dict]:
+    """Table 四 of office_2019_00010's fax copy, page 4 as cleaned (200 dpi), with the heading
+    "五、信息公开工作存在的主要问题及改进措施" set 4 pt under it; its grid and the value row's readings."""
+    grey = cv2.imread(str(FIXTURES / "t4-heading-under-rules-s10.png"), cv2.IMREAD_GRAYSCALE)
+    engine = get_ocr_engine("rapidocr")
+    words = engine.recognize(grey, DPI, SETTINGS.ocr, bilevel=True)
+    table = _table(grey, words)
+    reads, _, _ = read_table(grey, DPI, table, words, engine, SETTINGS, bilevel=True)
+    return table, reads
+
+
+def test_a_column_rule_a_heading_glyph_runs_on_from_is_kept():
+    """The column rules 尚未审结 | 总计 (未经复议直接起诉) and 结果纠正 | 其他结果 (复议后起诉) are a
+    pixel thin; the fax's bridge chained each to the stroke of a heading glyph under the table (and
+    a speck under that), 0.15 in past the table's bottom rule, and the rule was dropped whole: the
+    value row had 13 cells for 15 columns, "0" and "1524" read as one cell "1520 4"."""
+    table, _ = _table_four()
+    last = [c for c in table.cells if c.row == table.n_rows - 1]
+    assert [(c.col, c.colspan) for c in last] == [(c, 1) for c in range(15)]
+
+
+def test_a_wrapped_numbers_tail_its_crop_lost_is_kept_from_the_page_pass():
+    """总计 of 未经复议直接起诉 prints 1524 as "152" over "4". The page pass read both lines; the
+    cell's crop, its thin strokes opened away and a scan line dropped, read only "152" and its
+    reading replaced the page's. The page's 1524 stands, doubtful (the two readings disagree)."""
+    table, reads = _table_four()
+    total = next(c for c in table.cells if c.row == table.n_rows - 1 and c.col == 9)
+    assert reads[total].text == "1524"
+    assert ENGINES_DISAGREE in reads[total].repairs
+
+
+def test_a_wrapped_number_whose_last_line_reads_as_a_broken_zero_is_read_from_its_crop():
+    """Table 三's row 一、本年新收 of the same copy (page 3 as cleaned, the page pass's words recorded):
+    社会公益组织's 3810 is "381" over a "0" whose arcs the fax broke, read "0)". Joined, "3810)" was
+    no number, the cell was never read again and lost its value; its crop reads 3810, marked broken
+    (weak: suspect unless a rule verifies it)."""
+    grey = cv2.imread(str(FIXTURES / "t3-wrapped-broken-zero-s10.png"), cv2.IMREAD_GRAYSCALE)
+    recorded = json.loads((FIXTURES / "t3-wrapped-broken-zero-s10-words.json").read_text(encoding="utf-8"))
+    words = [Word(text, Box(*box), "ocr", "rapidocr", conf) for text, box, conf in recorded]
+    table = _table(grey, words)
+    reads, _, _ = read_table(grey, DPI, table, words, get_ocr_engine("rapidocr"), SETTINGS, bilevel=True)
+    row = {c.col: reads[c] for c in table.cells if c.row == 0}
+    social: CellRead = row[4]  # label, 自然人, 商业企业, 科研机构, 社会公益组织
+    assert social.text == "3810"
+    assert BROKEN in social.repairs
