@@ -13,9 +13,8 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.document import Word
-from extractor.ingest.marks import BROKEN, ENGINES_DISAGREE
+from extractor.ingest.marks import ENGINES_DISAGREE
 from extractor.ingest.ocr.base import get_ocr_engine
-from extractor.layout.cellread import CellRead
 from extractor.layout.scan import _number_cores, _word_lines, read_table
 from extractor.layout.tables.grid import TableGrid, find_tables
 from extractor.settings import OcrSettings, Settings
@@ -64,17 +63,16 @@ def test_a_wrapped_numbers_tail_its_crop_lost_is_kept_from_the_page_pass():
     assert ENGINES_DISAGREE in reads[total].repairs
 
 
-def test_a_wrapped_number_whose_last_line_reads_as_a_broken_zero_is_read_from_its_crop():
+def test_a_wrapped_number_whose_last_line_reads_as_a_broken_zero_ends_in_0():
     """Table 三's row 一、本年新收 of the same copy (page 3 as cleaned, the page pass's words recorded):
     社会公益组织's 3810 is "381" over a "0" whose arcs the fax broke, read "0)". Joined, "3810)" was
-    no number, the cell was never read again and lost its value; its crop reads 3810, marked broken
-    (weak: suspect unless a rule verifies it)."""
+    no number, the cell was never read again and lost its value. That line is a 0 (marked broken-zero);
+    the reading being unsure, the cell's crop is read again and reads 3810 too."""
     grey = cv2.imread(str(FIXTURES / "t3-wrapped-broken-zero-s10.png"), cv2.IMREAD_GRAYSCALE)
     recorded = json.loads((FIXTURES / "t3-wrapped-broken-zero-s10-words.json").read_text(encoding="utf-8"))
     words = [Word(text, Box(*box), "ocr", "rapidocr", conf) for text, box, conf in recorded]
     table = _table(grey, words)
     reads, _, _ = read_table(grey, DPI, table, words, get_ocr_engine("rapidocr"), SETTINGS, bilevel=True)
     row = {c.col: reads[c] for c in table.cells if c.row == 0}
-    social: CellRead = row[4]  # label, 自然人, 商业企业, 科研机构, 社会公益组织
+    social = row[4]  # label, 自然人, 商业企业, 科研机构, 社会公益组织
     assert social.text == "3810"
-    assert BROKEN in social.repairs

@@ -19,8 +19,8 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
-from extractor.ingest.marks import (BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE, LINES_REREAD, RULE_LOST,
-                                    STRAY_DOT)
+from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE,
+                                    LINES_REREAD, RULE_LOST, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_one, has_ink, join_parts,
@@ -128,16 +128,19 @@ def _page_text(words: list[Word]) -> tuple[str, float, bool]:
     return text, min(w.confidence for w in words), tall
 
 
-def _broken_line(words: list[Word]) -> bool:
-    """A number wrapped over lines of its cell, one word a line, one of them read as the arcs of a
-    broken "0" ("381" over "0)", "385" over "()"): joined, the cell's text was no number and its
-    number was lost, its crop never read."""
+def _zero_lines(words: list[Word]) -> str | None:
+    """A number wrapped over lines of its cell, one word a line, a line read as the arcs of a "0"
+    the fax broke ("381" over "0)", "385" over "()", ``zero_in_brackets``): the number with that
+    line a 0. Joined as read, "3810)" was no number; the cell lost its value and was never read
+    again. None for any other cell."""
     lines = group_lines(words)
     if len(lines) < 2 or any(len(line) != 1 for line in lines):
-        return False
+        return None
     texts = [line[0].text.replace(" ", "") for line in lines]
-    broken = [bool(BROKEN_NUMBER.fullmatch(t)) for t in texts]
-    return any(broken) and all(b or number_text(t) is not None for b, t in zip(broken, texts))
+    zeros = [zero_in_brackets(t) for t in texts]
+    if not any(zeros) or not all(z or number_text(t) is not None for z, t in zip(zeros, texts)):
+        return None
+    return "".join("0" if z else str(number_text(t)) for z, t in zip(zeros, texts))
 
 
 def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled: bool, inked: bool) -> bool:
@@ -183,9 +186,11 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         words_in = per.get(cell, [])
         page_lines[cell] = len(group_lines(words_in))
         text, conf, tall = _page_text(words_in)
+        zeroed = _zero_lines(words_in)
+        text = zeroed or text
         inked = not text and has_ink(grey, cell.box, dpi)
         garbled = bilevel and _garbled(engine, text, conf)
-        if BROKEN_NUMBER.fullmatch(text.replace(" ", "")) or _broken_line(words_in):
+        if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         needs_crop = garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled, inked)
         # a number read as one word from a cell holding two lines of ink may have lost its wrapped tail
@@ -199,9 +204,10 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             numeric = (number_text(text) is not None or cell in broken
                        or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi, bilevel and not light)))
             todo.append((cell, numeric))
-        joined = (JOINED,) if len(words_in) > 1 and number_text(text) is not None else ()
+        marks = ((JOINED,) if len(words_in) > 1 and number_text(text) is not None else ()) + (
+            (BROKEN_ZERO,) if zeroed else ())
         # a cell without ink is surely blank; one with ink that nothing read is not
-        reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, joined)
+        reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, marks)
     thin = bilevel and not light
     results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings, thin=thin)
     # a lone short number ("0") read blank in a batch (the model reads it beside wider crops) is read on its own
