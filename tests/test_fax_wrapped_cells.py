@@ -63,16 +63,31 @@ def test_a_wrapped_numbers_tail_its_crop_lost_is_kept_from_the_page_pass():
     assert ENGINES_DISAGREE in reads[total].repairs
 
 
-def test_a_wrapped_number_whose_last_line_reads_as_a_broken_zero_ends_in_0():
-    """Table 三's row 一、本年新收 of the same copy (page 3 as cleaned, the page pass's words recorded):
-    社会公益组织's 3810 is "381" over a "0" whose arcs the fax broke, read "0)". Joined, "3810)" was
-    no number, the cell was never read again and lost its value. That line is a 0 (marked broken-zero);
-    the reading being unsure, the cell's crop is read again and reads 3810 too."""
-    grey = cv2.imread(str(FIXTURES / "t3-wrapped-broken-zero-s10.png"), cv2.IMREAD_GRAYSCALE)
-    recorded = json.loads((FIXTURES / "t3-wrapped-broken-zero-s10-words.json").read_text(encoding="utf-8"))
+def _recorded_row(name: str, last: bool = False) -> dict:
+    """The first (``last``) grid row's readings of a cleaned fax crop (``<name>.png``), read by ``read_table``
+    with the page pass's words over it recorded from the whole page (``<name>-words.json``)."""
+    grey = cv2.imread(str(FIXTURES / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
+    recorded = json.loads((FIXTURES / f"{name}-words.json").read_text(encoding="utf-8"))
     words = [Word(text, Box(*box), "ocr", "rapidocr", conf) for text, box, conf in recorded]
     table = _table(grey, words)
     reads, _, _ = read_table(grey, DPI, table, words, get_ocr_engine("rapidocr"), SETTINGS, bilevel=True)
-    row = {c.col: reads[c] for c in table.cells if c.row == 0}
-    social = row[4]  # label, 自然人, 商业企业, 科研机构, 社会公益组织
-    assert social.text == "3810"
+    row = table.n_rows - 1 if last else 0
+    return {c.col: reads[c] for c in table.cells if c.row == row}
+
+
+def test_a_wrapped_number_whose_last_line_reads_as_a_broken_zero_ends_in_0():
+    """Table 三's row 一、本年新收 of the same copy (page 3 as cleaned): 社会公益组织's 3810 is "381" over
+    a "0" whose arcs the fax broke, read "0)". Joined, "3810)" was no number, the cell was never read
+    again and lost its value. That line is a 0 (marked broken-zero); the reading being unsure, the
+    cell's crop is read again and reads 3810 too."""
+    row = _recorded_row("t3-wrapped-broken-zero-s10")
+    assert row[4].text == "3810"  # label, 自然人, 商业企业, 科研机构, 社会公益组织
+
+
+def test_a_wrapped_line_joins_the_number_it_stands_under_in_a_merged_cell():
+    """office_2021_01737's fax copy, page 2, table 三's row 一、本年新收 (one digit a line): the rule
+    between 自然人 and 商业企业 is lost, one cell holds "8" and "9" side by side and, under the "8",
+    the next line of 885 ("8"; its "5" is past the page break). Lines appended whole read "8 98": the
+    tail went to 商业企业's 9. Each line under its own number: "88 9"."""
+    row = _recorded_row("t3-stacked-merged-s1737", last=True)
+    assert row[1].text == "88 9"

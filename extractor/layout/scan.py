@@ -118,14 +118,35 @@ def _page_text(words: list[Word]) -> tuple[str, float, bool]:
     """Cell text from page words (lines top to bottom), its lowest confidence, and 'tall word' doubt.
 
     Lines are joined without a space (a number wrapped in a narrow cell is one number); words
-    side by side keep theirs (two numbers in one cell stay two).
+    side by side keep theirs (two numbers in one cell stay two), each number's wrapped lines
+    under it (``_stacked``).
     """
     if not words:
         return "", 0.0, False
     lines = group_lines(words)
-    text = "".join(join_parts(w.text for w in line) for line in lines)
+    if any(len(line) > 1 for line in lines) and all(number_text(w.text) is not None for w in words):
+        text = _stacked(lines)
+    else:
+        text = "".join(join_parts(w.text for w in line) for line in lines)
     tall = any((w.box.y1 - w.box.y0) > 1.8 * (w.box.x1 - w.box.x0) and len(w.text) < 3 for w in words)
     return text, min(w.confidence for w in words), tall
+
+
+def _stacked(lines: list[list[Word]]) -> str:
+    """Numbers side by side in one cell (a column rule the fax lost), each wrapped over lines: every
+    word joins the number above it that it stands under (most overlap across), so "8 9" over "8" is
+    "88 9", not "8 98" (a line appended to the line above gave the tail to the last number of it)."""
+    stacks: list[list[Word]] = []
+    for line in lines:
+        for word in line:
+            best = max(((min(s[-1].box.x1, word.box.x1) - max(s[-1].box.x0, word.box.x0), i)
+                        for i, s in enumerate(stacks)), default=(0.0, -1))
+            if best[0] > 0:
+                stacks[best[1]].append(word)
+            else:
+                stacks.append([word])
+    stacks.sort(key=lambda s: min(w.box.x0 for w in s))
+    return " ".join("".join(w.text for w in s) for s in stacks)
 
 
 def _zero_lines(words: list[Word]) -> str | None:
