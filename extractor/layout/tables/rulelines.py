@@ -141,12 +141,12 @@ def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int,
 def _ends_at_crossings(hits: np.ndarray, length: int, overhang: int, below: int) -> bool:
     """Whether a segment of ``length`` whose crossings lie at ``hits`` (sorted offsets along it) meets
     them at both ends, running at most ``overhang`` past them, and at most ``below`` past its last
-    when it runs from one crossing to another (two runs of hits: a glyph stroke chained across one
-    rule has one); and over half its length between them."""
+    when it runs over two rows at least (three runs of hits: a glyph stroke chained across one rule
+    has one, a "1" bridged to the rules of its own row two); and over half its length between them."""
     if hits[0] > overhang or hits[-1] - hits[0] < length // 2:
         return False
     past = length - 1 - hits[-1]
-    return past <= overhang or (past <= below and bool(np.any(np.diff(hits) > 1)))
+    return past <= overhang or (past <= below and np.count_nonzero(np.diff(hits) > 1) >= 2)
 
 
 def cluster(values: list[float], tol: float) -> list[int]:
