@@ -179,6 +179,9 @@ def test_a_garbled_number_in_a_value_cell_keeps_its_column_and_the_values_after_
     cells = {(c.row, c.col): c for c in result.cells if c.table == "t3"}
     assert cells["new_received", "legal_commercial"].value == 4
     assert cells["new_received", "natural_person"].value == 16480
+    # 1100's last line "0)" is the arcs of a broken 0 (scan._zero_lines): read whole now, suspect
+    assert cells["new_received", "legal_research"].value == 1100
+    assert cells["new_received", "legal_research"].status == "suspect"
     assert cells["granted", "legal_commercial"].value == 2
     # 部分公开's 总计 "231 U" (2319) is the row's last cell: kept, not dropped as a trailing blank
     # that moved 0, 123, 0 a column right

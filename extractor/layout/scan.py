@@ -19,8 +19,8 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
-from extractor.ingest.marks import (BROKEN, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE, LINES_REREAD, RULE_LOST,
-                                    STRAY_DOT)
+from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE,
+                                    LINES_REREAD, RULE_LOST, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_one, has_ink, join_parts,
@@ -121,12 +121,16 @@ def _page_text(words: list[Word]) -> tuple[str, float, bool]:
     """Cell text from page words (lines top to bottom), its lowest confidence, and 'tall word' doubt.
 
     Lines are joined without a space (a number wrapped in a narrow cell is one number); words
-    side by side keep theirs (two numbers in one cell stay two).
+    side by side keep theirs (two numbers in one cell stay two), each number's wrapped lines
+    under it (``_column_stacks``).
     """
     if not words:
         return "", 0.0, False
     lines = group_lines(words)
-    text = "".join(join_parts(w.text for w in line) for line in lines)
+    if any(len(line) > 1 for line in lines) and all(number_text(w.text) is not None for w in words):
+        text = _column_stacks(lines)
+    else:
+        text = "".join(join_parts(w.text for w in line) for line in lines)
     tall = any((w.box.y1 - w.box.y0) > 1.8 * (w.box.x1 - w.box.x0) and len(w.text) < 3 for w in words)
     return text, min(w.confidence for w in words), tall
 
@@ -148,9 +152,42 @@ def _stacked_number(words: list[Word], text: str) -> bool:
 
 def _fewer_digits(crop: CellRead, page: CellRead) -> bool:
     """The crop read a stacked number with fewer digits than the page pass did line by line: it lost one
-    (377 stacked a digit a line read "33"); the page pass's reading stays, both doubted."""
-    got, had = number_text(crop.text), number_text(page.text)
-    return got is not None and had is not None and sum(map(str.isdigit, got)) < sum(map(str.isdigit, had))
+    (377 stacked a digit a line read "33"; two numbers a lost rule left in one cell, "8 9" over "8",
+    read "89"); the page pass's reading stays, both doubted."""
+    got = number_text(crop.text)
+    return got is not None and sum(map(str.isdigit, got)) < sum(map(str.isdigit, page.text))
+
+
+def _column_stacks(lines: list[list[Word]]) -> str:
+    """Numbers side by side in one cell (a column rule the fax lost), each wrapped over lines: every
+    word joins the number above it that it stands under (most overlap across), so "8 9" over "8" is
+    "88 9", not "8 98" (a line appended to the line above gave the tail to the last number of it)."""
+    stacks: list[list[Word]] = []
+    for line in lines:
+        for word in line:
+            best = max(((min(s[-1].box.x1, word.box.x1) - max(s[-1].box.x0, word.box.x0), i)
+                        for i, s in enumerate(stacks)), default=(0.0, -1))
+            if best[0] > 0:
+                stacks[best[1]].append(word)
+            else:
+                stacks.append([word])
+    stacks.sort(key=lambda s: min(w.box.x0 for w in s))
+    return " ".join("".join(w.text for w in s) for s in stacks)
+
+
+def _zero_lines(words: list[Word]) -> str | None:
+    """A number wrapped over lines of its cell, one word a line, a line read as the arcs of a "0"
+    the fax broke ("381" over "0)", "385" over "()", ``zero_in_brackets``): the number with that
+    line a 0. Joined as read, "3810)" was no number; the cell lost its value and was never read
+    again. None for any other cell."""
+    lines = group_lines(words)
+    if len(lines) < 2 or any(len(line) != 1 for line in lines):
+        return None
+    texts = [line[0].text.replace(" ", "") for line in lines]
+    zeros = [zero_in_brackets(t) for t in texts]
+    if not any(zeros) or not all(z or number_text(t) is not None for z, t in zip(zeros, texts)):
+        return None
+    return "".join("0" if z else str(number_text(t)) for z, t in zip(zeros, texts))
 
 
 def _needs_crop(engine: OcrEngine, text: str, conf: float, tall: bool, straddled: bool, inked: bool) -> bool:
@@ -192,9 +229,13 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     broken: set[GridCell] = set()
     wrapped: set[GridCell] = set()
     stacks: set[GridCell] = set()
+    page_lines: dict[GridCell, int] = {}
     for cell in table.cells:
         words_in = per.get(cell, [])
+        page_lines[cell] = len(group_lines(words_in))
         text, conf, tall = _page_text(words_in)
+        zeroed = _zero_lines(words_in)
+        text = zeroed or text
         inked = not text and has_ink(grey, cell.box, dpi)
         garbled = bilevel and _garbled(engine, text, conf)
         stacked = bilevel and not light and _stacked_number(words_in, text)
@@ -215,9 +256,10 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             numeric = (number_text(text) is not None or cell in broken or stacked
                        or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi, bilevel and not light)))
             todo.append((cell, numeric))
-        joined = (JOINED,) if len(words_in) > 1 and number_text(text) is not None else ()
+        marks = ((JOINED,) if len(words_in) > 1 and number_text(text) is not None else ()) + (
+            (BROKEN_ZERO,) if zeroed else ())
         # a cell without ink is surely blank; one with ink that nothing read is not
-        reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, joined)
+        reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, marks)
     thin = bilevel and not light
     results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings, thin=thin)
     # a lone short number ("0") read blank in a batch (the model reads it beside wider crops) is read on its own
@@ -235,7 +277,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             reads[cell] = reads[cell].marked(ENGINES_DISAGREE, confidence=min(read.confidence, reads[cell].confidence))
             continue
         if read.text or not reads[cell].text:
-            reads[cell] = _second_read(reads[cell], read, numeric)
+            reads[cell] = _second_read(reads[cell], read, numeric, page_lines[cell])
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
     if bilevel and not light:
@@ -268,14 +310,26 @@ def without_stray_dot(read: CellRead) -> CellRead:
     return read.marked(STRAY_DOT, read.text.strip("."))
 
 
-def _second_read(first: CellRead, crop: CellRead, numeric: bool) -> CellRead:
+def _second_read(first: CellRead, crop: CellRead, numeric: bool, page_lines: int = 1) -> CellRead:
     """The crop's reading replaces the page pass's; when both read a different number, the cell
-    says so and keeps the lower confidence (neither reading is sure)."""
+    says so and keeps the lower confidence (neither reading is sure). But when the page pass read
+    a number wrapped over ``page_lines`` lines and the crop, in fewer lines, read only its head
+    ("1524" printed "152" over "4", the crop "152"), the crop lost the tail: a fax's dropped scan
+    lines cut the tail's thin strokes below a speck's height. The page's reading is kept, as doubtful."""
     text = number_text(crop.text) or crop.text if numeric else crop.text
     before, after = number_text(first.text), number_text(text)
     if before is not None and after is not None and before != after:
+        if _lost_tail(before, after, page_lines, JOINED in crop.repairs):
+            return first.marked(ENGINES_DISAGREE, before, min(crop.confidence, first.confidence))
         return crop.marked(ENGINES_DISAGREE, text, min(crop.confidence, first.confidence))
     return CellRead(text, crop.confidence, crop.engine, crop.repairs)
+
+
+def _lost_tail(page: str, crop: str, page_lines: int, crop_joined: bool) -> bool:
+    """The crop's number is the head of the page's, read from one line where the page saw several:
+    the rest is digits the crop lost with a wrapped line."""
+    return (page_lines > 1 and not crop_joined and len(page) > len(crop) and page.startswith(crop)
+            and page[len(crop):].isdigit())
 
 
 def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:

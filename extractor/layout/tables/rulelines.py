@@ -78,9 +78,11 @@ def rule_masks(binary: np.ndarray, dpi: float, broken: bool = False) -> tuple[np
                   int(_FAX_MEND_FROM_IN * dpi))
     reach = max(4, int(dpi / 25))
     overhang = int(_OVERHANG_IN * dpi)
+    # a fax's bridge chains to a column rule's foot a glyph that does not touch it: a heading set under the table
+    below = int((_OVERHANG_IN + _FAX_BRIDGE_IN) * dpi) if broken else overhang
     chain = max(1, int(round(_CHAIN_IN * dpi)))
     return (_anchored(h, v, reach, int(1.5 * dpi), True, overhang, chain),
-            _anchored(v, h, reach, int(1.5 * dpi), False, overhang, chain, mended))
+            _anchored(v, h, reach, int(1.5 * dpi), False, overhang, chain, mended, below))
 
 
 def _thin_only(mask: np.ndarray, across: np.ndarray) -> np.ndarray:
@@ -90,13 +92,19 @@ def _thin_only(mask: np.ndarray, across: np.ndarray) -> np.ndarray:
 
 
 def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int, horizontal: bool,
-              overhang: int = 0, chain: int = 1, mended: tuple[np.ndarray, int] | None = None) -> np.ndarray:
+              overhang: int = 0, chain: int = 1, mended: tuple[np.ndarray, int] | None = None,
+              below: int = 0) -> np.ndarray:
     """Keep rule segments whose both ends meet a crossing rule (or that are long anyway).
 
     Strokes of neighbouring glyphs can line up into a short bar inside a merged cell; real
     separators run from border to border. A glyph stroke touching a rule's end (the text of a
     merged row across the column, "第二十条第（五）项") lengthens it by up to ``overhang`` pixels
-    past its last crossing: that overhang is cut off rather than the rule dropped. Pieces of one
+    past its last crossing: that overhang is cut off rather than the rule dropped. On a fax page the
+    bridge that mends dotted rules also chains a glyph up to the bridge's length away (a heading 4 pt under
+    table 四) to a column rule's end, so its ``overhang`` is longer by that much: left at a touching
+    stroke's, two column rules of table 四 were lost down their whole length and two numbers read as
+    one. (Row rules keep the touching stroke's: longer, glyph strokes of labels chained into row
+    rules, which then anchored stacked label glyphs as column rules.) Pieces of one
     rule parted by gaps of up to ``chain`` pixels (a thin rule faded in spots, or thinned under
     a removed seal, stepping a pixel where the page is not quite level) are judged as one
     segment: alone, a middle piece meets no crossing rule and the whole rule was lost.
@@ -119,7 +127,7 @@ def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int,
         length = w if horizontal else h
         meets = near_mended if mended is not None and length >= mended[1] else near
         hits = np.flatnonzero((meets[y:y + h, x:x + w] > 0).any(axis=0 if horizontal else 1))
-        if hits.size == 0 or hits[0] > max(1, overhang) or hits[-1] < length - 1 - max(1, overhang) or hits[-1] - hits[0] < length // 2:
+        if hits.size == 0 or not _ends_at_crossings(hits, length, max(1, overhang), max(1, below or overhang)):
             continue
         keep = np.zeros_like(own)
         if horizontal:
@@ -128,6 +136,17 @@ def _anchored(mask: np.ndarray, cross: np.ndarray, reach: int, long_enough: int,
             keep[hits[0]:hits[-1] + 1, :] = own[hits[0]:hits[-1] + 1, :]
         out[y:y + h, x:x + w][keep] = 255
     return out
+
+
+def _ends_at_crossings(hits: np.ndarray, length: int, overhang: int, below: int) -> bool:
+    """Whether a segment of ``length`` whose crossings lie at ``hits`` (sorted offsets along it) meets
+    them at both ends, running at most ``overhang`` past them, and at most ``below`` past its last
+    when it runs over two rows at least (three runs of hits: a glyph stroke chained across one rule
+    has one, a "1" bridged to the rules of its own row two); and over half its length between them."""
+    if hits[0] > overhang or hits[-1] - hits[0] < length // 2:
+        return False
+    past = length - 1 - hits[-1]
+    return past <= overhang or (past <= below and np.count_nonzero(np.diff(hits) > 1) >= 2)
 
 
 def cluster(values: list[float], tol: float) -> list[int]:
