@@ -7,6 +7,7 @@ digit's stroke that passed for a column rule in a row of numbers is none."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 
@@ -164,14 +165,9 @@ def split_lost_columns(table: TableGrid, numbers: set[GridCell], worded: set[Gri
     it, is cut: labels and headers span number columns. Repeated until nothing changes (two cells
     merged one over the other at one rule prove it for each other once one is cut).
     """
-    while True:
-        cut = next(((cell, ks) for cell in table.cells if cell.colspan > 1 and cell not in worded
-                    and (ks := _lost_columns(table, cell, numbers))), None)
-        if cut is None:
-            return table
-        cell, ks = cut
-        table = TableGrid(table.ys, table.xs,
-                          sorted([c for c in table.cells if c != cell] + _cut(cell, ks, table.xs), key=lambda k: (k.row, k.col)))
+    return _split_while(table, lambda t: next(((cell, _cut(cell, ks, t.xs)) for cell in t.cells
+                                              if cell.colspan > 1 and cell not in worded
+                                              and (ks := _lost_columns(t, cell, numbers))), None))
 
 
 def split_lost_row_rules(table: TableGrid, numbers: set[GridCell], worded: set[GridCell]) -> TableGrid:
@@ -186,19 +182,28 @@ def split_lost_row_rules(table: TableGrid, numbers: set[GridCell], worded: set[G
     parts two cells read as numbers, the column just left or right among them. Only a cell read
     without CJK, in a column with a number read elsewhere, is cut: labels span rows of numbers.
     Repeated until nothing changes."""
-    while True:
-        cut = next(((cell, ks) for cell in table.cells if cell.rowspan > 1 and cell not in worded
-                    and (ks := _lost_row_rules(table, cell, numbers))), None)
-        if cut is None:
-            return table
-        cell, ks = cut
-        edges = [cell.row, *ks, cell.row + cell.rowspan]
-        parts = [GridCell(a, cell.col, b - a, cell.colspan,
-                          (cell.box[0], table.ys[a] if a != cell.row else cell.box[1], cell.box[2],
-                           table.ys[b] if b != edges[-1] else cell.box[3]))
-                 for a, b in zip(edges, edges[1:])]
+    return _split_while(table, lambda t: next(((cell, _row_parts(cell, ks, t.ys)) for cell in t.cells
+                                              if cell.rowspan > 1 and cell not in worded
+                                              and (ks := _lost_row_rules(t, cell, numbers))), None))
+
+
+def _split_while(table: TableGrid, pick: Callable[[TableGrid], tuple[GridCell, list[GridCell]] | None]) -> TableGrid:
+    """``table`` with the cell ``pick`` names replaced by the parts it gives, until it names none: two
+    cells merged one beside or over the other at one rule prove it for each other once one is cut."""
+    while (cut := pick(table)) is not None:
+        cell, parts = cut
         table = TableGrid(table.ys, table.xs,
                           sorted([c for c in table.cells if c != cell] + parts, key=lambda k: (k.row, k.col)))
+    return table
+
+
+def _row_parts(cell: GridCell, ks: list[int], ys: list[int]) -> list[GridCell]:
+    """``cell`` cut along row lines ``ks``: its own top and bottom kept, the lines between at ``ys``."""
+    edges = [cell.row, *ks, cell.row + cell.rowspan]
+    return [GridCell(a, cell.col, b - a, cell.colspan,
+                     (cell.box[0], ys[a] if a != cell.row else cell.box[1], cell.box[2],
+                      ys[b] if b != edges[-1] else cell.box[3]))
+            for a, b in zip(edges, edges[1:])]
 
 
 def _lost_row_rules(table: TableGrid, cell: GridCell, numbers: set[GridCell]) -> list[int]:
