@@ -115,7 +115,7 @@ def run(path: Path, settings: Settings) -> Report:
     if not headings and not has_table_anchor(doc.rows):
         raise InputFileError("not an information-disclosure annual report: no section heading or standard table found")
     text = read_text(doc.rows, headings, doc.meta)
-    tables = map_tables(doc.rows, headings, year=text.metadata.year, rereader=rereader)
+    tables = map_tables(doc.rows, headings, year=text.metadata.year, rereader=rereader, faxed=doc.faxed)
     metadata = text.metadata.model_copy(
         update={"format": tables.formats.get("t3"), "table_formats": tables.formats}
     )

@@ -244,3 +244,19 @@ def test_fax_columns_come_from_drawn_rules_not_from_glyph_strokes_stacked_row_ov
              if abs(a.box.y0 - b.box.y0) < 2 and a.box.x1 < b.box.x0 and b.box.x0 - a.box.x1 < 60]
     assert len(pairs) >= 40
     assert all(any(a.box.x1 * k <= x <= b.box.x0 * k for x in table.xs) for a, b in pairs)
+
+
+def test_a_fax_reading_no_rule_checks_is_never_left_as_read(tmp_path):
+    """Fax seed 1736 (the bench's office_2019_01736): its table 二 采购项目数量 prints 286, the fax read
+    "280" with full confidence, and no rule covers that cell: it stood as read. A fax's readings are
+    never sure alone: every value of a fax copy is verified by a rule or is not "read"."""
+    from extractor.api import extract
+    from extractor.bench.degrade import write_copy
+    from extractor.bench.office import build_office_corpus
+
+    item = build_office_corpus(tmp_path, 1, 1736, "2019")[0]
+    record = extract(write_copy(make_copy(item.pdf, "fax", item.seed, item.report.agency), tmp_path / "fax"), SETTINGS)
+    procurement = next(c for c in record.cells if c.row == "art20_9.central_procurement" and c.col == "procurement_items")
+    assert procurement.status == "suspect"
+    assert not [(c.table, c.row, c.col) for c in record.cells if c.status == "read" and c.value is not None
+                and not c.verified]

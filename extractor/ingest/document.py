@@ -51,6 +51,7 @@ class Document:
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # what a web page states about its article (title, published, source)
+    faxed: set[int] = field(default_factory=set)  # pages whose image was bilevel (a fax): their readings never stand alone
 
     def text(self) -> str:
         """The plain text, table cells joined by tabs, one row a line."""

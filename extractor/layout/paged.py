@@ -50,6 +50,8 @@ def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document
         doc.rows.extend(rows)
         if image is not None:
             cleaned[page.number] = image
+            if image.bilevel:
+                doc.faxed.add(page.number)
     if not text_pages and not any(r.text.strip() for r in doc.rows):
         doc.warnings.append("no text was recognised on any page")
     return doc, cleaned

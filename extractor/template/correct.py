@@ -360,6 +360,15 @@ def audit_doubtful_sums(rules: tuple[Equation, ...], slots: dict[str, Slot]) -> 
     return _flag(slots, _beside_doubt(slots, groups), "its rule holds only through a value judged doubtful")
 
 
+def audit_faxed(slots: dict[str, Slot], faxed: set[int] | frozenset[int]) -> list[str]:
+    """A value read off a fax page (``faxed``) that no rule verifies is suspect, however sure its
+    reading: a fax strips and breaks strokes into other digits (a "6" into a "0") that the OCR reads
+    with full confidence, and only a rule can catch that. A table 二 count no rule covers stood as
+    read with its "6" read "0" (fax seed 1736, 采购项目数量 286 read 280)."""
+    return _flag(slots, _unchecked([s for s in slots.values() if s.span is not None and s.span.page in faxed]),
+                 "read off a fax page, and no rule checks it")
+
+
 def audit_inferred(slots: dict[str, Slot], inferred: dict[str, Equation]) -> list[str]:
     """An inferred value is only as sure as the cells it was computed from: inference runs before the
     audits that judge weak readings, so a basis found doubtful afterwards makes the value suspect

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from extractor.ingest.document import Row
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
-from extractor.template.correct import (Rereader, audit_blanks, audit_doubtful_sums, audit_holes, audit_inferred,
-                                        audit_lost_cells, audit_money, audit_signs, audit_weak, correct, values_of,
-                                        weak_readings)
+from extractor.template.correct import (Rereader, audit_blanks, audit_doubtful_sums, audit_faxed, audit_holes,
+                                        audit_inferred, audit_lost_cells, audit_money, audit_signs, audit_weak, correct,
+                                        values_of, weak_readings)
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.numbers import Number, Token, parse_number
 from extractor.template.onefit import only_fit
@@ -60,10 +60,11 @@ def to_cell(slot: Slot) -> Cell:
 
 
 def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
-               rereader: Rereader | None = None) -> TableResult:
+               rereader: Rereader | None = None, faxed: set[int] | frozenset[int] = frozenset()) -> TableResult:
     """Find t2/t3/t4, map them onto the detected formats, infer lost cells, check every rule.
 
-    ``rereader`` (OCR'd sources) reads cells again when a rule fails: see ``correct``.
+    ``rereader`` (OCR'd sources) reads cells again when a rule fails: see ``correct``. ``faxed``: the
+    pages read off a fax, whose readings no rule checks are suspect (``correct.audit_faxed``).
     """
     regions = table_regions(rows, headings)
     formats: dict[str, str] = {}
@@ -120,7 +121,8 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         warnings.extend(notes)
         _mark_verified(slots, rules, values, inferred)
     # a copy is judged by what its page images gave; rows handed in without them are no copy
-    warnings.extend((audit_lost_cells(slots) if rereader is not None else []) + audit_money(slots, money))
+    warnings.extend((audit_lost_cells(slots) if rereader is not None else []) + audit_money(slots, money)
+                    + audit_faxed(slots, faxed))
     if notes := audit_inferred(slots, inferred):
         warnings.extend(notes)
         _mark_verified(slots, rules, values, inferred)
