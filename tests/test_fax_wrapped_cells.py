@@ -13,7 +13,7 @@ import numpy as np
 
 from extractor.geometry import Box
 from extractor.ingest.document import Word
-from extractor.ingest.marks import ENGINES_DISAGREE
+from extractor.ingest.marks import ENGINES_DISAGREE, FAX_OPEN_NINE
 from extractor.ingest.ocr.base import get_ocr_engine
 from extractor.layout.scan import _number_cores, _word_lines, read_table
 from extractor.layout.tables.grid import TableGrid, find_tables
@@ -62,7 +62,7 @@ def test_a_wrapped_numbers_tail_its_crop_lost_is_kept_from_the_page_pass():
     table, reads = _table_four()
     total = next(c for c in table.cells if c.row == table.n_rows - 1 and c.col == 9)
     assert reads[total].text == "1524"
-    assert {ENGINES_DISAGREE, "fax-4-or-9"} & set(reads[total].repairs)
+    assert {ENGINES_DISAGREE, FAX_OPEN_NINE} & set(reads[total].repairs)
 
 
 def _recorded_row(name: str, last: bool = False) -> dict:
