@@ -51,7 +51,8 @@ class Document:
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # what a web page states about its article (title, published, source)
-    faxed: set[int] = field(default_factory=set)  # pages whose image was bilevel (a fax): their readings never stand alone
+    #: pages whose image was bilevel (a fax): their readings never stand alone (``correct.audit_faxed``)
+    faxed: set[int] = field(default_factory=set)
 
     def text(self) -> str:
         """The plain text, table cells joined by tabs, one row a line."""

@@ -51,7 +51,8 @@ _CORE_TRIM = float(_CELL["number_core_trim"])
 _ERASE_INSET = 0.12
 #: how far (inches) past a column rule's middle a word's box may reach before it has taken in the rule
 _OVER_RULE_IN = float(_CELL["word_over_rule_in"])
-#: the most glyphs a line of a fax number stacked in a narrow cell holds as the page pass garbles it (``_stacked_number``)
+#: the most glyphs a line of a fax number stacked in a narrow cell holds as the page pass garbles it
+#: (``_stacked_number``)
 _STACKED_GLYPHS = int(_CELL["stacked_line_glyphs"])
 #: how far (inches) a glyph may hang over a row rule a fax lost (``split_under_text``)
 _SLACK_IN = float(load_json("scan.json")["grid"]["lost_rule_slack_in"])

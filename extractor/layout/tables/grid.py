@@ -26,7 +26,8 @@ _TEXT_MIDDLE = float(_CFG["fax_text_middle"])
 #: a fax row rule lost across a table: the least share of a slot edge its dots still ink, and the
 #: least share of the table's width such slots span
 _LOST_ROW_SLOT_INK, _LOST_ROW_WIDTH = (float(_CFG["fax_lost_row"][k]) for k in ("slot_ink", "width"))
-#: how far into a line of words (share of its height from either edge) such a rule may run: a label's top strokes are thin too
+#: how far into a line of words (share of its height from either edge) such a rule may run: a label's
+#: top strokes are thin too
 _LOST_ROW_WORD_EDGE = float(_CFG["fax_lost_row"]["word_edge"])
 #: a row shorter than this (inches) is no row: a row rule found in dots lies at least this far from the others
 _MIN_ROW_IN = float(_CFG["open_row_in"])
@@ -198,11 +199,13 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
     rule mask lost (``_dotted_edge``); with ``dotted_rules`` a column rule too
     (``_dotted_column_edge``), and every union is cut into the rectangles the rules inside it leave.
     On any page a union that is no rectangle is so cut: a cell is no other shape, and its bounding box
-    took in its neighbours (a scanned print's label column run into the sub-labels beside it). Along ``lost_rows`` (row lines found in dots across the table, ``dotted_rows``) a slot edge is
+    took in its neighbours (a scanned print's label column run into the sub-labels beside it). Along
+    ``lost_rows`` (row lines found in dots across the table, ``dotted_rows``) a slot edge is
     ruled where those dots still ink ``fax_lost_row_slot_ink`` of it: the line is proven by the
     table's width, a merged cell over it is paper there."""
     rows, cols = len(ys) - 1, len(xs) - 1
-    across = (dotted[0].T, [(b[1], b[0], b[3], b[2]) for b in dotted[1]]) if dotted is not None and dotted_rules else None
+    across = ((dotted[0].T, [(b[1], b[0], b[3], b[2]) for b in dotted[1]]) if dotted is not None and dotted_rules
+              else None)
 
     def open_right(r: int, c: int) -> bool:
         return not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band) and not (
@@ -269,7 +272,8 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
     binary = binarize(grey)
     h, v = rule_masks(binary, dpi, broken_rules)
     if text_lines:
-        v = erase_inside(v, text_lines, vertical=True, ink=binary if broken_rules else drawn_ink(binary, dpi, fax=False),
+        ink = binary if broken_rules else drawn_ink(binary, dpi, fax=False)
+        v = erase_inside(v, text_lines, vertical=True, ink=ink,
                          bridged=(drawn_ink(binary, dpi), h) if broken_rules else None, rows=h)
         h = erase_inside(h, text_lines, vertical=False)
     frame = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
