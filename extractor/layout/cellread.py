@@ -113,19 +113,20 @@ def ink_bands(binary: np.ndarray, dpi: float, digits: bool = False) -> list[tupl
     """
     min_height = max(3, int(dpi * 0.03))
     gap = int(round(_SCANLINE_GAP_IN * dpi)) if digits else -1
-    rows = np.count_nonzero(binary, axis=1) > 0
     runs: list[tuple[int, int]] = []
-    start = None
-    for y, on in enumerate([*rows.tolist(), False]):
-        if on and start is None:
-            start = y
-        elif not on and start is not None:
-            if runs and start - runs[-1][1] <= gap and min(y - start, runs[-1][1] - runs[-1][0]) >= min_height:
-                runs[-1] = (runs[-1][0], y)
-            else:
-                runs.append((start, y))
-            start = None
+    for a, b in _row_runs(binary):
+        if runs and a - runs[-1][1] <= gap and min(b - a, runs[-1][1] - runs[-1][0]) >= min_height:
+            runs[-1] = (runs[-1][0], b)
+        else:
+            runs.append((a, b))
     return [(a, b) for a, b in runs if b - a >= min_height]
+
+
+def _row_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of inked pixel rows of a mask, top to bottom (start, end exclusive): what the line finders join."""
+    rows = np.count_nonzero(mask, axis=1) > 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
 def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
@@ -184,9 +185,7 @@ def glyph_lines(mask: np.ndarray) -> list[tuple[int, int]]:
     taller than ``join`` times the tallest run (a "2" whose diagonal a fax dropped is two runs, a line's
     height together), then kept when at least ``share`` of that height (a digit the fax thinned stands
     lower than its neighbours, a speck lower still; data/scan.json ``wrapped_lines``)."""
-    rows = np.count_nonzero(mask, axis=1) > 0
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
-    runs = list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+    runs = _row_runs(mask)
     tallest = max((b - a for a, b in runs), default=0)
     lines: list[tuple[int, int]] = []
     for a, b in runs:
