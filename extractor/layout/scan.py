@@ -151,14 +151,6 @@ def _stacked_number(words: list[Word], text: str) -> bool:
     return 2 * digits >= len(lines) and all(len(line) <= _STACKED_GLYPHS for line in lines)
 
 
-def _fewer_digits(crop: CellRead, page: CellRead) -> bool:
-    """The crop read a stacked number with fewer digits than the page pass did line by line: it lost one
-    (377 stacked a digit a line read "33"; two numbers a lost rule left in one cell, "8 9" over "8",
-    read "89"); the page pass's reading stays, both doubted."""
-    got = number_text(crop.text)
-    return got is not None and sum(map(str.isdigit, got)) < sum(map(str.isdigit, page.text))
-
-
 def _column_stacks(lines: list[list[Word]]) -> str:
     """Numbers side by side in one cell (a column rule the fax lost), each wrapped over lines: every
     word joins the number above it that it stands under (most overlap across), so "8 9" over "8" is
@@ -229,7 +221,6 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     todo: list[tuple[GridCell, bool]] = []
     broken: set[GridCell] = set()
     wrapped: set[GridCell] = set()
-    stacks: set[GridCell] = set()
     page_lines: dict[GridCell, int] = {}
     for cell in table.cells:
         words_in = per.get(cell, [])
@@ -240,8 +231,6 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         inked = not text and has_ink(grey, cell.box, dpi)
         garbled = bilevel and _garbled(engine, text, conf)
         stacked = bilevel and not light and _stacked_number(words_in, text)
-        if stacked:
-            stacks.add(cell)
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         needs_crop = stacked or garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled,
@@ -274,9 +263,6 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             continue
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
             read = read.marked(BROKEN)
-        if cell in stacks and _fewer_digits(read, reads[cell]):
-            reads[cell] = reads[cell].marked(ENGINES_DISAGREE, confidence=min(read.confidence, reads[cell].confidence))
-            continue
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric, page_lines[cell])
     if bilevel:
@@ -313,24 +299,24 @@ def without_stray_dot(read: CellRead) -> CellRead:
 
 def _second_read(first: CellRead, crop: CellRead, numeric: bool, page_lines: int = 1) -> CellRead:
     """The crop's reading replaces the page pass's; when both read a different number, the cell
-    says so and keeps the lower confidence (neither reading is sure). But when the page pass read
-    a number wrapped over ``page_lines`` lines and the crop, in fewer lines, read only its head
-    ("1524" printed "152" over "4", the crop "152"), the crop lost the tail: a fax's dropped scan
-    lines cut the tail's thin strokes below a speck's height. The page's reading is kept, as doubtful."""
+    says so and keeps the lower confidence (neither reading is sure). But a crop that reads fewer
+    digits than the page pass read over ``page_lines`` lines lost some (``_lost_digits``): the page's
+    reading is kept, as doubtful."""
     text = number_text(crop.text) or crop.text if numeric else crop.text
     before, after = number_text(first.text), number_text(text)
+    if _lost_digits(first.text, after, page_lines):
+        return first.marked(ENGINES_DISAGREE, before or first.text, min(crop.confidence, first.confidence))
     if before is not None and after is not None and before != after:
-        if _lost_tail(before, after, page_lines, JOINED in crop.repairs):
-            return first.marked(ENGINES_DISAGREE, before, min(crop.confidence, first.confidence))
         return crop.marked(ENGINES_DISAGREE, text, min(crop.confidence, first.confidence))
     return CellRead(text, crop.confidence, crop.engine, crop.repairs)
 
 
-def _lost_tail(page: str, crop: str, page_lines: int, crop_joined: bool) -> bool:
-    """The crop's number is the head of the page's, read from one line where the page saw several:
-    the rest is digits the crop lost with a wrapped line."""
-    return (page_lines > 1 and not crop_joined and len(page) > len(crop) and page.startswith(crop)
-            and page[len(crop):].isdigit())
+def _lost_digits(page: str, crop: str | None, page_lines: int) -> bool:
+    """The crop read a number with fewer digits than the page pass found on several lines of the cell:
+    it lost some. "1524" printed "152" over "4" read "152" (a fax's dropped scan lines cut the tail's
+    thin strokes below a speck's height); 377 stacked a digit a line read "33"; "8 9" over "8", two
+    numbers a lost rule left in one cell, read "89"."""
+    return page_lines > 1 and crop is not None and sum(map(str.isdigit, crop)) < sum(map(str.isdigit, page))
 
 
 def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:
