@@ -112,11 +112,17 @@ def _dotted_edge(binary: np.ndarray, y: int, x0: int, x1: int, band: int, lines:
     return not _crossed(lines, at, lo, hi, middle)
 
 
+def _core(by0: float, by1: float, edge: float) -> tuple[float, float]:
+    """The heights of a line of words a rule cannot run through: all but ``edge`` of its height at
+    either edge, where a rule may touch its glyphs."""
+    return by0 + edge * (by1 - by0), by1 - edge * (by1 - by0)
+
+
 def _crossed(lines: list[Box], at: int, lo: int, hi: int, middle: float) -> bool:
     """Does a line of words over ``lo``–``hi`` run through height ``at`` within ``middle`` of its height
     from either edge (where no rule can run)?"""
-    return any(bx0 < hi and bx1 > lo and by0 + middle * (by1 - by0) <= at <= by1 - middle * (by1 - by0)
-                   for bx0, by0, bx1, by1 in lines)
+    cores = ((bx0, bx1, *_core(by0, by1, middle)) for bx0, by0, bx1, by1 in lines)
+    return any(bx0 < hi and bx1 > lo and top <= at <= bottom for bx0, bx1, top, bottom in cores)
 
 
 def _dotted_column_edge(binary_t: np.ndarray, x: int, y0: int, y1: int, band: int, lines_t: list[Box]) -> bool:
@@ -174,7 +180,7 @@ def _worded(mids: list[tuple[int, int]], lines: list[Box], top: int, height: int
     left out at each edge, where a rule may touch it): no lost rule there."""
     out = np.zeros((height, len(mids)), dtype=bool)
     for bx0, by0, bx1, by1 in lines:
-        lo, hi = by0 + _LOST_ROW_WORD_EDGE * (by1 - by0) - top, by1 - _LOST_ROW_WORD_EDGE * (by1 - by0) - top
+        lo, hi = (h - top for h in _core(by0, by1, _LOST_ROW_WORD_EDGE))
         cols = [c for c, (x0, x1) in enumerate(mids) if bx0 < x1 and bx1 > x0]
         if cols and hi >= 0 and lo < height:
             out[max(0, int(np.ceil(lo))):int(np.floor(hi)) + 1, cols] = True
