@@ -498,21 +498,21 @@ def test_a_weak_signed_reading_that_only_weak_rereads_repeat_is_suspect(tmp_path
 
 
 def test_a_rule_that_passes_over_a_suspect_cell_verifies_nothing(tmp_path):
-    """Two wrong values of one column balance (a fax row read one column off: +3 in granted, a lost
-    minus −3 in unable_not_held): the column sum holds, but one of its cells is suspect (its row rule
-    fails), so the sum vouches for none of them; granted, whose total was read blank (a lost number),
-    has its unverified values suspect, and the wrong 5 is flagged instead of leaving as read. (Fails
-    when the guard in rules.verified is removed: the column sum then verifies the 5.)"""
+    """Two wrong values of one column balance (+1 in granted, −1 in unable_not_held: a 2 read "3", a 1
+    read "0"): the column sum holds, but one of its cells is suspect (its row rule fails), so the sum
+    vouches for none of them; granted, whose total was read blank (a lost number), has its unverified
+    values suspect, and the wrong 3 is flagged instead of leaving as read. (Fails when the guard in
+    rules.verified is removed: the column sum then verifies the 3.)"""
     rows = _ocr_rows(tmp_path, render("2021", t3_values("2021"), tab_row, HEADER))
     granted = next(r for r in rows if r.spans[0].text.startswith("（一）予以公开"))
     held = next(r for r in rows if r.spans[0].text.startswith("1.本机关不掌握"))
-    for old, text in ((granted.spans[1], "5"), (granted.spans[-1], "/"), (held.spans[1], "-2")):
+    for old, text in ((granted.spans[1], "3"), (granted.spans[-1], "/"), (held.spans[1], "0")):
         rows = _swap_span(rows, old, replace(old, text=text))
     result = map_tables(rows, find_headings(rows), 2020, rereader=FakeOcr(rows, {}))
     column = next(c for c in result.checks if c.rule == "T3_RESULTS_SUM" and c.scope == "natural_person")
     assert column.ok and result.slots["t3.unable_not_held.natural_person"].status == "suspect"
     moved = result.slots["t3.granted.natural_person"]
-    assert (moved.value, moved.verified, moved.status) == (5, False, "suspect")
+    assert (moved.value, moved.verified, moved.status) == (3, False, "suspect")
     assert result.slots["t3.new_received.natural_person"].verified  # its row rule holds over no suspect cell
 
 

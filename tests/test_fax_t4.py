@@ -70,3 +70,14 @@ def test_a_count_read_with_its_grouping_comma_as_a_point_is_the_whole_number_sus
     odd = [Row([replace(s, text="3.43" if s.text == "3.430" else s.text) for s in r.spans], table=r.table) for r in rows]
     cell = next(c for c in map_tables(odd, find_headings(odd), 2020).cells if c.col == "lit_direct_other")
     assert (cell.value, cell.status) == (3.43, "suspect")
+
+
+def test_an_ocrd_count_read_with_a_minus_is_taken_without_it_suspect():
+    """Same rows: 行政复议's 结果纠正 5 was read "-5", a stub of the rule before it taken for a minus (fax
+    office_2021_00005 read a 2 of table 三 "-2" the same way). No count is negative: 5, suspect, and
+    行政复议's total 5 = 0 + 5 + 0 + 0 holds again. A text layer's "-1" is a printed typo, left to NONNEG_INT."""
+    rows = _fax_rows("office_2019_00000-fax-t4.json")
+    result = map_tables(rows, find_headings(rows), 2020)
+    cell = next(c for c in result.cells if c.col == "review_correct")
+    assert (cell.raw, cell.value, cell.status, cell.verified) == ("-5", 5, "suspect", False)
+    assert next(c for c in result.checks if c.rule == "T4_REVIEW_SUM").ok

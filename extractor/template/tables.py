@@ -101,7 +101,7 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
             turned[slot.row or slot.table] = None
     warnings.extend(_doubted(doubts, turned))
     signed, money = (keys & slots.keys() for keys in typed_keys(formats["t2"]))
-    warnings.extend(_fractional_counts(slots, money))
+    warnings.extend(_fractional_counts(slots, money) + _minus_on_counts(slots, signed | money))
     if rereader is not None:
         warnings.extend(correct(rules, slots, rereader, signed) + audit_signs(slots, signed, rereader)
                         + audit_blanks(slots))
@@ -155,6 +155,17 @@ def _fractional_counts(slots: dict[str, Slot], money: set[str]) -> list[str]:
         if _GROUPED_BY_POINT.fullmatch(raw):
             slots[key].value = parse_number(raw.replace(".", ""))
     return [f"suspect: a count read with a fraction: {', '.join(doubtful)}"] if doubtful else []
+
+
+def _minus_on_counts(slots: dict[str, Slot], signed: set[str]) -> list[str]:
+    """An OCR'd count read below zero ("-5": a speck or a rule's stub before the 5) has no minus: no
+    count is negative, only 本年增/减 cells are signed. Its digits are the reading, suspect."""
+    negative = sorted(k for k, s in slots.items() if k not in signed and s.method == "ocr"
+                      and isinstance(s.value, int | float) and s.value < 0)
+    for key in negative:
+        slots[key].value = -slots[key].value  # type: ignore[operator]
+        slots[key].status = "suspect"
+    return [f"suspect: a count read with a minus, taken without it: {', '.join(negative)}"] if negative else []
 
 
 def _mark_verified(slots: dict[str, Slot], rules: tuple[Equation, ...], values: dict[str, Number | None],
