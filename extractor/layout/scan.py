@@ -23,8 +23,8 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH
                                     LINES_REREAD, RULE_LOST, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_one, has_ink, join_parts,
-                                       narrow_single_line, zero_in_brackets, fax_zero, number_text, read_cell_crop,
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_barred_four, fax_one, has_ink,
+                                       join_parts, narrow_single_line, zero_in_brackets, fax_zero, number_text, read_cell_crop,
                                        read_cells, ink_lines, signed_text)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.lightcells import light_cells, number_columns
@@ -269,7 +269,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
     if bilevel and not light:
         numeric = number_columns([(cell.box, read) for cell, read in reads.items()], dpi)
-        reads = {cell: fax_one(cell_crop(grey, cell.box, dpi), dpi, read) if i in numeric else read
+        reads = {cell: _fax_glyphs(cell_crop(grey, cell.box, dpi), dpi, read, i in numeric)
                  for i, (cell, read) in enumerate(reads.items())}
     width = None
     if light:
@@ -286,6 +286,12 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             weak = (LIGHT_PAGE,) if light else ()
             reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside, width
+
+
+def _fax_glyphs(crop: np.ndarray, dpi: float, read: CellRead, numeric: bool) -> CellRead:
+    """A fax cell (page not light) by its strokes: in a number column an upright stroke read blank is a
+    weak "1" (``fax_one``); a "1" whose stem carries a bar low on its left is a "4" (``fax_barred_four``)."""
+    return fax_barred_four(crop, dpi, fax_one(crop, dpi, read) if numeric else read)
 
 
 def without_stray_dot(read: CellRead) -> CellRead:
