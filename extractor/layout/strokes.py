@@ -233,19 +233,26 @@ def _left_run(row: np.ndarray, stem_x0: int) -> int:
 
 
 def _has_bar(piece: np.ndarray, stem: tuple[int, int]) -> bool:
-    """A piece's stem carries a bar out to its left in its lower part (``bar_at``), at least ``min_bar``
-    of its height long, with the stem going on at least ``min_below`` of its height below it: what
-    a "4" keeps of its bar when the fax dropped the diagonal. A "1"'s flag is at its top, its foot
-    at its bottom (a pixel or two of the stem may show below a foot; a 4's stem goes on 3-5 rows)."""
+    """A piece's stem carries a bar out to its left in its lower part: the first row from ``bar_at[0]``
+    of its height down with ink running at least ``min_bar`` of its height left of the stem starts
+    no lower than ``bar_at[1]``, and below that bar's rows the stem goes on bare (no such run) on at
+    least ``min_below`` of its height: what a "4" keeps of its bar when the fax dropped the diagonal.
+    A "1"'s flag is at its top and its foot at its bottom: a foot starts lower (0.8 of the stem and
+    below) and reaches the bottom row or leaves a pixel or two of stem under it, as a 4's foot serif
+    under its bare stem does."""
     cfg = _CFG["barred_four"]
     height = piece.shape[0]
-    low, high = (float(v) * height for v in cfg["bar_at"])
     least = max(int(cfg["min_bar_px"]), float(cfg["min_bar"]) * height)
-    bars = [r for r in range(height) if low <= r <= high and _left_run(piece[r], stem[0]) >= least]
-    if not bars:
+    long = [_left_run(piece[r], stem[0]) >= least for r in range(height)]
+    low, high = (float(v) * height for v in cfg["bar_at"])
+    first = next((r for r in range(height) if r >= low and long[r]), None)
+    if first is None or first > high:
         return False
-    below = np.count_nonzero(piece[max(bars) + 1:, stem[0]:stem[1] + 1].any(axis=1))
-    return below >= float(cfg["min_below"]) * height
+    end = first
+    while end + 1 < height and long[end + 1]:
+        end += 1
+    bare = [r for r in range(end + 1, height) if not long[r] and piece[r, stem[0]:stem[1] + 1].any()]
+    return len(bare) >= max(1.0, float(cfg["min_below"]) * height)
 
 
 def barred_stems(crop: np.ndarray, dpi: float) -> list[float]:
