@@ -50,6 +50,7 @@ STRAY_DOT = "stray-dot"
 #: marks that doubt how layout put a cell's text together, not what its glyphs are
 ASSEMBLY = frozenset({JOINED, SPLIT})
 #: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
-INK_DOUBT = frozenset({FAX_STEM, FAX_BARRED_FOUR, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_LOST_DIGIT, GLYPH_DIGITS, LINES_REREAD})
+INK_DOUBT = frozenset({FAX_STEM, FAX_BARRED_FOUR, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_LOST_DIGIT, GLYPH_DIGITS,
+                       LINES_REREAD})
 #: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
 PLACE_DOUBT = frozenset({FUSED, RULE_LOST})

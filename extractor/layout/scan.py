@@ -24,8 +24,8 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_barred_four, fax_one, has_ink,
-                                       join_parts, narrow_single_line, zero_in_brackets, fax_zero, number_text, read_cell_crop,
-                                       read_cells, ink_lines, signed_text)
+                                       ink_lines, join_parts, narrow_single_line, zero_in_brackets, fax_zero, number_text,
+                                       read_cell_crop, read_cells, signed_text)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.lightcells import light_cells, number_columns
 from extractor.layout.orient import orientation, upright_by_page_pass
