@@ -191,12 +191,14 @@ def test_a_fax_one_whose_stem_carries_a_bar_low_on_its_left_reads_four_marked_we
 
 @pytest.mark.parametrize("name,text", [("one-foot-read-185-s19", "185"), ("one-heavy-foot-read-12-s4", "12"),
                                        ("zero-side-bowed-read-1-s14", "1"),
-                                       ("four-read-351-s15", "351")] + [(n, "1") for n in _names("one-read-")])
+                                       ("four-read-351-s15", "351"), ("four-wrapped-read-461-s17", "461")]
+                         + [(n, "1") for n in _names("one-read-")])
 def test_a_one_s_foot_a_zero_s_bowed_side_and_a_bare_stem_keep_their_reading(name, text):
     """A "1"'s foot is at its bottom (office_2021_00019's 185: a pixel or two of stem below it;
     office_2019_00004's 12 in a heavy face: three rows thick, from 0.8 of the stem down); what a
     fax keeps of a 0's side (office_2019_00014, read "1") is shorter than a digit and bows out low
-    down; a 4 stripped of its bar too (office_2021_00015's 351) is a bare stem: no bar, no 4."""
+    down; a 4 stripped of its bar too (office_2021_00015's 351) is a bare stem: no bar, no 4. A number
+    wrapped one digit a line (office_2021_00017's 461) has no slots across: its whole 4 stays over the 1."""
     grey, box = _cell(name)
     read = CellRead(text, 0.9, "rapidocr", ("fax-stem",))
     assert fax_barred_four(cell_crop(grey, box, DPI), DPI, read) == read

@@ -457,13 +457,14 @@ def fax_barred_four(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
     left (``strokes.barred_stems``) has that "1" read "4", marked ``fax-barred-four``: a 4 whose
     diagonal the fax dropped, which OCR reads "1" with confidence (office_2019_00016: 454 read 151,
     office_2021_00005: 4 read 1). Each stem goes to the digit slot under it, the number's ink
-    (``number_ink``) cut in as many equal slots as digits read. A 4 the fax stripped of its bar too
+    (``number_ink``) cut in as many equal slots as digits read; only a number on one line of ink (a
+    narrow cell's number wrapped over lines has no such slots: "461" printed 4 over 6 over 1). A 4 the fax stripped of its bar too
     is a bare stem and keeps its "1" (``fax_stem``). Weak: re-reads see the same ink."""
     text = read.text.replace(" ", "")
     if not text.isdigit() or "1" not in text:
         return read
     stems = barred_stems(crop, dpi)
-    box = number_ink(crop) if stems else None
+    box = number_ink(crop) if stems and len(glyph_lines(glyph_mask(crop))) == 1 else None
     if box is None:
         return read
     slot = (box[2] - box[0]) / len(text)
