@@ -5,7 +5,8 @@ its crop: the crop's ink split into lines (``crop_lines``), all lines of a batch
 recognition model without detection (``read_cells``), a wrapped number joined. What OCR drops at
 200 dpi or on a fax the ink still shows: a minus before the digits (``signed_text``), print in a
 cell read blank (``has_ink``), a "0" whose arcs the fax broke (``fax_zero``, ``broken_zero``); a fax
-"1" that may be a "4" stripped to its stem is marked weak (``fax_stem``), a fax "3" or "4" that may be an
+"1" that may be a "4" stripped to its stem is marked weak (``fax_stem``), one whose stem keeps a stub of
+the 4's bar is read "4" (``fax_barred_four``), a fax "3" or "4" that may be an
 "8" or a "9" whose thin arcs broke too (``fax_open_loop``), a fax number whose ink is wider than its
 digits as one that lost a digit (``fax_lost_digit``). On a light fax page,
 layout.lightcells reads more from the ink.
@@ -458,8 +459,9 @@ def fax_barred_four(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
     diagonal the fax dropped, which OCR reads "1" with confidence (office_2019_00016: 454 read 151,
     office_2021_00005: 4 read 1). Each stem goes to the digit slot under it, the number's ink
     (``number_ink``) cut in as many equal slots as digits read; only a number on one line of ink (a
-    narrow cell's number wrapped over lines has no such slots: "461" printed 4 over 6 over 1). A 4 the fax stripped of its bar too
-    is a bare stem and keeps its "1" (``fax_stem``). Weak: re-reads see the same ink."""
+    narrow cell's number wrapped over lines has no such slots: "461" printed 4 over 6 over 1). A 4
+    the fax stripped of its bar too is a bare stem and keeps its "1" (``fax_stem``). Weak: re-reads
+    see the same ink."""
     text = read.text.replace(" ", "")
     if not text.isdigit() or "1" not in text:
         return read

@@ -23,9 +23,9 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH
                                     LINES_REREAD, RULE_LOST, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_barred_four, fax_one, has_ink,
-                                       ink_lines, join_parts, narrow_single_line, zero_in_brackets, fax_zero, number_text,
-                                       read_cell_crop, read_cells, signed_text)
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_barred_four, fax_one, fax_zero,
+                                       has_ink, ink_lines, join_parts, narrow_single_line, number_text, read_cell_crop,
+                                       read_cells, signed_text, zero_in_brackets)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.lightcells import light_cells, number_columns
 from extractor.layout.orient import orientation, upright_by_page_pass
@@ -214,7 +214,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     A fax number read with a dot after its last digit or before its first (a speck: "2.", ".0") loses
     the dot, marked ``stray-dot``.
     A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
-    upright stroke is a weak "1" (``cellread.fax_one``).
+    upright stroke is a weak "1" (``cellread.fax_one``), and a fax "1" whose stem keeps a stub of a 4's bar
+    low on its left a weak "4" (``cellread.fax_barred_four``).
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi, bilevel)
     reads: dict[GridCell, CellRead] = {}

@@ -243,15 +243,15 @@ def _has_bar(piece: np.ndarray, stem: tuple[int, int]) -> bool:
     cfg = _CFG["barred_four"]
     height = piece.shape[0]
     least = max(int(cfg["min_bar_px"]), float(cfg["min_bar"]) * height)
-    long = [_left_run(piece[r], stem[0]) >= least for r in range(height)]
+    barred = [_left_run(piece[r], stem[0]) >= least for r in range(height)]
     low, high = (float(v) * height for v in cfg["bar_at"])
-    first = next((r for r in range(height) if r >= low and long[r]), None)
+    first = next((r for r in range(height) if r >= low and barred[r]), None)
     if first is None or first > high:
         return False
     end = first
-    while end + 1 < height and long[end + 1]:
+    while end + 1 < height and barred[end + 1]:
         end += 1
-    bare = [r for r in range(end + 1, height) if not long[r] and piece[r, stem[0]:stem[1] + 1].any()]
+    bare = [r for r in range(end + 1, height) if not barred[r] and piece[r, stem[0]:stem[1] + 1].any()]
     return len(bare) >= max(1.0, float(cfg["min_below"]) * height)
 
 
