@@ -52,5 +52,8 @@ ASSEMBLY = frozenset({JOINED, SPLIT})
 #: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
 INK_DOUBT = frozenset({FAX_STEM, FAX_BARRED_FOUR, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_LOST_DIGIT, GLYPH_DIGITS,
                        LINES_REREAD})
+#: marks of readings the ink gave against OCR's (a "1" that a stub of a 4's bar makes "4"): OCR re-reading the
+#: box repeats the reading the ink overruled, so its re-reads neither correct nor pick a value for them
+OCR_OVERRULED = frozenset({FAX_BARRED_FOUR})
 #: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
 PLACE_DOUBT = frozenset({FUSED, RULE_LOST})
