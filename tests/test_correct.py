@@ -638,3 +638,22 @@ def test_an_ink_doubt_no_rule_covers_is_suspect_though_rereads_repeat_it(tmp_pat
     plain = _with_repairs(rows, [_cell(rows, "行政许可", 3)], text, ())
     slot = map_tables(plain, find_headings(plain), 2020, rereader=FakeOcr(plain, {})).slots[KEY_DECISIONS]
     assert (slot.value, slot.status) == (int(text), "read")
+
+
+def test_a_reading_the_ink_gave_against_ocr_is_not_put_back_by_an_ocr_re_read():
+    """office_2021_01871's fax copy (s14-glyph): 诉讼 after review, 纠正 4 read "1" by OCR and "4" by the
+    stub of its bar (``fax-barred-four``), the total 4 read "1" (a bare stem). The row fails (4 ≠ 1);
+    OCR re-reading the 4's box says "1" again, which "fixed" the row to 1 = 1, corrected and wrong.
+    Re-reads repeat the reading the ink overruled: they neither correct it nor pick for it, and the row's
+    cells stay suspect."""
+    truth = random_report(4, "2021").truth
+    for col in ("maintain", "correct", "other", "pending", "total"):
+        truth["t4"][f"lit_after_review_{col}"] = 4 if col in ("correct", "total") else 0
+    slots = _slots(truth)
+    four = slots["t4.lit_after_review_correct"]
+    four.span = replace(four.span, repairs=("fax-barred-four",))
+    total = slots["t4.lit_after_review_total"]
+    total.value, total.raw, total.span = 1, "1", replace(total.span, repairs=("fax-stem",))
+    notes = correct(RULES, slots, lambda page, bbox: [("1", 0.99, "rapidocr")], set())
+    assert (four.value, four.status) == (4, "suspect") and total.status == "suspect"
+    assert not any("corrected" in n for n in notes)

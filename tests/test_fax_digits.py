@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from extractor.layout.cellread import CellRead, cell_crop, fax_zero, signed_text
+from extractor.layout.cellread import CellRead, cell_crop, fax_barred_four, fax_zero, signed_text
 from extractor.layout.strokes import is_broken_zero, is_upright_pair
 
 CELLS = Path(__file__).parent / "fixtures" / "faxcells"
@@ -173,3 +173,32 @@ def test_a_zero_side_a_dropped_scan_line_parted_is_still_whole(name, text, confi
     assert is_broken_zero(cell_crop(grey, box, DPI), DPI)
     read = fax_zero(grey, box, DPI, CellRead(text, confidence, "rapidocr"), 0.95)
     assert (read.text, read.repairs) == ("0", ("broken-zero",))
+
+
+@pytest.mark.parametrize("name,text,four", [("four-barred-read-151-s16", "151", "454"),
+                                            ("four-barred-read-1-s16", "1", "4"),
+                                            ("four-barred-read-1-s5", "1", "4"),
+                                            ("four-barred-serif-read-190-s3", "190", "490")])
+def test_a_fax_one_whose_stem_carries_a_bar_low_on_its_left_reads_four_marked_weak(name, text, four):
+    """office_2019_00016's 454 read "151" and 4 read "1", office_2021_00005's 4 read "1": the fax
+    dropped each 4's diagonal but kept a stub of its bar, left of the stem from 0.65-0.76 of its height,
+    with the stem going on below it (office_2021_00003's 490, a Song face, has a foot serif under it).
+    Read "4", marked ``fax-barred-four`` (weak) instead of ``fax-stem``."""
+    grey, box = _cell(name)
+    read = fax_barred_four(cell_crop(grey, box, DPI), DPI, CellRead(text, 0.85, "rapidocr", ("fax-stem",)))
+    assert (read.text, read.repairs) == (four, ("fax-barred-four",))
+
+
+@pytest.mark.parametrize("name,text", [("one-foot-read-185-s19", "185"), ("one-heavy-foot-read-12-s4", "12"),
+                                       ("zero-side-bowed-read-1-s14", "1"),
+                                       ("four-read-351-s15", "351"), ("four-wrapped-read-461-s17", "461")]
+                         + [(n, "1") for n in _names("one-read-")])
+def test_a_one_s_foot_a_zero_s_bowed_side_and_a_bare_stem_keep_their_reading(name, text):
+    """A "1"'s foot is at its bottom (office_2021_00019's 185: a pixel or two of stem below it;
+    office_2019_00004's 12 in a heavy face: three rows thick, from 0.8 of the stem down); what a
+    fax keeps of a 0's side (office_2019_00014, read "1") is shorter than a digit and bows out low
+    down; a 4 stripped of its bar too (office_2021_00015's 351) is a bare stem: no bar, no 4. A number
+    wrapped one digit a line (office_2021_00017's 461) has no slots across: its whole 4 stays over the 1."""
+    grey, box = _cell(name)
+    read = CellRead(text, 0.9, "rapidocr", ("fax-stem",))
+    assert fax_barred_four(cell_crop(grey, box, DPI), DPI, read) == read

@@ -23,9 +23,9 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH
                                     LINES_REREAD, RULE_LOST, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_one, has_ink, join_parts,
-                                       narrow_single_line, zero_in_brackets, fax_zero, number_text, read_cell_crop,
-                                       read_cells, ink_lines, signed_text)
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_barred_four, fax_one, fax_zero,
+                                       has_ink, ink_lines, join_parts, narrow_single_line, number_text, read_cell_crop,
+                                       read_cells, signed_text, zero_in_brackets)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.lightcells import light_cells, number_columns
 from extractor.layout.orient import orientation, upright_by_page_pass
@@ -214,7 +214,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     A fax number read with a dot after its last digit or before its first (a speck: "2.", ".0") loses
     the dot, marked ``stray-dot``.
     A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
-    upright stroke is a weak "1" (``cellread.fax_one``).
+    upright stroke is a weak "1" (``cellread.fax_one``), and a fax "1" whose stem keeps a stub of a 4's bar
+    low on its left a weak "4" (``cellread.fax_barred_four``).
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi, bilevel)
     reads: dict[GridCell, CellRead] = {}
@@ -269,7 +270,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
     if bilevel and not light:
         numeric = number_columns([(cell.box, read) for cell, read in reads.items()], dpi)
-        reads = {cell: fax_one(cell_crop(grey, cell.box, dpi), dpi, read) if i in numeric else read
+        reads = {cell: _fax_glyphs(cell_crop(grey, cell.box, dpi), dpi, read, i in numeric)
                  for i, (cell, read) in enumerate(reads.items())}
     width = None
     if light:
@@ -286,6 +287,12 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             weak = (LIGHT_PAGE,) if light else ()
             reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside, width
+
+
+def _fax_glyphs(crop: np.ndarray, dpi: float, read: CellRead, numeric: bool) -> CellRead:
+    """A fax cell (page not light) by its strokes: in a number column an upright stroke read blank is a
+    weak "1" (``fax_one``); a "1" whose stem carries a bar low on its left is a "4" (``fax_barred_four``)."""
+    return fax_barred_four(crop, dpi, fax_one(crop, dpi, read) if numeric else read)
 
 
 def without_stray_dot(read: CellRead) -> CellRead:

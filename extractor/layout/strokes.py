@@ -204,3 +204,75 @@ def is_light_zero(crop: np.ndarray, width: float) -> bool:
     widest = max(left.x1 - left.x0, right.x1 - right.x0)
     return (near * width <= right.x1 - left.x0 <= far * width and right.x0 > left.x1
             and widest <= float(cfg["max_side_width"]) * width)
+
+
+def _stem(piece: np.ndarray) -> tuple[int, int] | None:
+    """The columns (first, last) of a glyph piece's upright stem: its most inked column, widened by
+    its neighbours inked nearly as much; None when that column runs down less than ``stem_fill`` of
+    the piece (a bowl, a diagonal, a bar)."""
+    cfg = _CFG["barred_four"]
+    counts = piece.sum(axis=0)
+    best = int(np.argmax(counts))
+    if counts[best] < float(cfg["stem_fill"]) * piece.shape[0]:
+        return None
+    near = counts >= float(cfg["stem_share"]) * counts[best]
+    first, last = best, best
+    while first > 0 and near[first - 1]:
+        first -= 1
+    while last + 1 < len(counts) and near[last + 1]:
+        last += 1
+    return first, last
+
+
+def _left_run(row: np.ndarray, stem_x0: int) -> int:
+    """Inked pixels running left from a stem's first column along one row of its piece."""
+    run = 0
+    while stem_x0 - run - 1 >= 0 and row[stem_x0 - run - 1]:
+        run += 1
+    return run
+
+
+def _has_bar(piece: np.ndarray, stem: tuple[int, int]) -> bool:
+    """A piece's stem carries a bar out to its left in its lower part: the first row from ``bar_at[0]``
+    of its height down with ink running at least ``min_bar`` of its height left of the stem starts
+    no lower than ``bar_at[1]``, and below that bar's rows the stem goes on bare (no such run) on at
+    least ``min_below`` of its height: what a "4" keeps of its bar when the fax dropped the diagonal.
+    A "1"'s flag is at its top and its foot at its bottom: a foot starts lower (0.8 of the stem and
+    below) and reaches the bottom row or leaves a pixel or two of stem under it, as a 4's foot serif
+    under its bare stem does."""
+    cfg = _CFG["barred_four"]
+    height = piece.shape[0]
+    least = max(int(cfg["min_bar_px"]), float(cfg["min_bar"]) * height)
+    barred = [_left_run(piece[r], stem[0]) >= least for r in range(height)]
+    low, high = (float(v) * height for v in cfg["bar_at"])
+    first = next((r for r in range(height) if r >= low and barred[r]), None)
+    if first is None or first > high:
+        return False
+    end = first
+    while end + 1 < height and barred[end + 1]:
+        end += 1
+    bare = [r for r in range(end + 1, height) if not barred[r] and piece[r, stem[0]:stem[1] + 1].any()]
+    return len(bare) >= max(1.0, float(cfg["min_below"]) * height)
+
+
+def barred_stems(crop: np.ndarray, dpi: float) -> list[float]:
+    """The x middles of the crop's stems that carry a bar low on their left (``_has_bar``): "4"s whose
+    diagonal the fax dropped, which OCR reads "1" (office_2019_00016: 454 read 151). Only pieces a
+    digit tall (``min_height_in``, at least ``tall`` of the crop's tallest) count: what a fax keeps of
+    a "0"'s side is shorter, and may bow out to the left low down."""
+    cfg = _CFG["barred_four"]
+    mask = glyph_mask(crop)
+    if not mask.any():
+        return []
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max())
+    found = []
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        if h < float(cfg["tall"]) * tallest or not float(cfg["min_height_in"]) * dpi <= h <= DIGIT_HEIGHT_IN[1] * dpi:
+            continue
+        piece = labels[y:y + h, x:x + w] == i
+        stem = _stem(piece)
+        if stem is not None and _has_bar(piece, stem):
+            found.append(x + (stem[0] + stem[1] + 1) / 2)
+    return found

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from extractor.geometry import Box
-from extractor.ingest.marks import ASSEMBLY, INK_DOUBT
+from extractor.ingest.marks import ASSEMBLY, INK_DOUBT, OCR_OVERRULED
 from extractor.template.misreads import Reread, Suggestion, settled, suggest, suggest_crossings
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
@@ -126,9 +126,18 @@ def _apply(slot: Slot, value: Number, reading: Reading) -> None:
     slot.span = replace(slot.span, text=digits, engine=label, confidence=round(confidence, 3))
 
 
+def _overruled(slot: Slot) -> bool:
+    """The reading came from the ink against OCR's (``OCR_OVERRULED``): a re-read repeats OCR's."""
+    return slot.span is not None and bool(OCR_OVERRULED & set(slot.span.repairs))
+
+
 def _confirmed(fixes: list[Fix], slots: dict[str, Slot], rereader: Rereader) -> list[tuple[Fix, Reading]]:
+    """The fixes re-reads agree with; never one of a reading the ink gave against OCR's (``_overruled``:
+    office_2021_01871's "4" its bar stub gave was put back to OCR's "1", balancing a total misread "1")."""
     out = []
     for fix in fixes:
+        if _overruled(slots[fix.key]):
+            continue
         agreed = consensus(_reread(slots[fix.key], rereader))
         if agreed is not None and agreed[0] == fix.value:
             out.append((fix, agreed[1]))
@@ -163,13 +172,14 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
 
 def _rereads(slots: dict[str, Slot], rereader: Rereader) -> Reread:
     """Confident re-readings of OCR'd cells by key (at least ``low_confidence``: a guess backs nothing),
-    each cell read once."""
+    each cell read once; none of a reading the ink gave against OCR's (``_overruled``)."""
     memo: dict[str, list[tuple[Number, str]]] = {}
 
     def reread(key: str) -> list[tuple[Number, str]]:
         if key not in memo:
             span = slots[key].span
-            ok = span is not None and span.method == "ocr" and span.page is not None and span.bbox is not None
+            ok = (span is not None and span.method == "ocr" and span.page is not None and span.bbox is not None
+                  and not _overruled(slots[key]))
             memo[key] = [(v, label) for text, confidence, label in (_reread(slots[key], rereader) if ok else [])
                          if confidence >= threshold("low_confidence") and (v := parse_number(text)) is not None]
         return memo[key]
