@@ -314,3 +314,29 @@ def test_a_sum_that_balances_only_over_doubtful_values_leaves_none_of_its_cells_
     result = map_tables(rows, find_headings(rows), 2019, rereader=reread)
     slot = result.slots["t3.notproc_confirm.natural_person"]
     assert (slot.value, slot.verified, slot.status) == (0, False, "suspect")
+
+
+def _stripped_fours(truth: dict[str, dict[str, int]]) -> list[tuple[str, str]]:
+    """Four 办理结果 parts of one column that print a "4" (the first such column)."""
+    results = [r for r in truth if r not in ("new_received", "carried_over", "total_processed", "carried_forward")]
+    for col in truth["granted"]:
+        fours = [(r, col) for r in results if col != "total" and "4" in str(truth[r][col])]
+        if len(fours) >= 4:
+            return fours[:4]
+    raise AssertionError("no column with four 4s")
+
+
+def test_a_column_of_stripped_fours_is_solved_with_its_rows_as_one_assignment(tmp_path):
+    """A generated report whose t3 column holds four parts with a "4", each read with its 4s as "1" on a
+    fax (office_2021_00015's column of 354s read 351): the four rows and the column fail together.
+    No combination of at most three changes explains the group, and each crossing needs the column's
+    other three cells too; solved jointly, the one assignment of fewest changes that balances every
+    rule is the four 4s put back: suggested, suspect, raw kept."""
+    truth = random_report(12, "2021").truth["t3"]
+    picked = _stripped_fours(truth)
+    misread = {k: str(truth[k[0]][k[1]]).replace("4", "1") for k in picked}
+    result, _ = _generated(tmp_path, 12, misread)
+    for (r, c), text in misread.items():
+        slot = result.slots[f"t3.{r}.{c}"]
+        assert (slot.value, slot.raw, slot.status, slot.method, slot.verified) == \
+            (truth[r][c], text, "suspect", SUGGESTED, False)

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from extractor.geometry import Box
 from extractor.ingest.marks import ASSEMBLY, INK_DOUBT
+from extractor.template.jointfit import solve_jointly
 from extractor.template.misreads import Reread, Suggestion, settled, suggest, suggest_crossings
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
@@ -152,6 +153,7 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
         ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
                and slots[k].status in ("read", "suspect")}
         suggested = (suggest(group, rules, slots, ocr, signed, reread=reread)
+                     or solve_jointly(group, rules, slots, ocr, signed, reread)
                      or suggest_crossings(group, rules, slots, ocr, signed, reread))
         for key in doubtful:
             slots[key].status = "suspect"
