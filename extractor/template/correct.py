@@ -6,9 +6,11 @@ whose independent re-read (another engine, another preprocessing, a larger scale
 value. A cell in both a row and a column rule usually has (1) alone; a part of a single sum needs
 (2) to single it out. Anything less marks the cells "suspect": a wrong number may be flagged, never
 silently kept. Their values stay as read unless exactly one combination of known misreadings (a fax
-"4" read "1", ``misreads.suggest``) explains the group, or each crossing of its failing rules
-(``misreads.suggest_crossings``), or of several such combinations a confident re-read backs just
-one: then those values are suggested, still suspect.
+"4" read "1", ``misreads.suggest``) explains the group, or of several such combinations a confident
+re-read backs just one, or exactly one assignment of fewest changes balances the group's rules
+solved together (``jointfit.solve_jointly``: a column of stripped 4s with its rows), or each
+crossing of its failing rules (``misreads.suggest_crossings``): then those values are suggested,
+still suspect.
 
 Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
 weak reading no passing rule covers (low confidence, mended text, engines disagreeing; only confident

@@ -3,15 +3,18 @@
 ``misreads.suggest`` explains a failing group by at most ``max_cells`` changed cells, and
 ``suggest_crossings`` asks each cell where a row and a column fail alone. A fax page that stripped
 the "4" of every 354 in a column breaks three to six crossing rules at once: neither finds anything.
-Here every doubtful cell of the group (an OCR'd value) may keep its reading or take one of its
-candidate values — its known misreadings (data/misreadings.json), the reading with a lost digit put
-back (unsure readings only), a confident re-read — or, when the reading is unsure or already
-suspect, the value an equation asks of it. The search decides one rule at a time, all its undecided
-cells together (their changes must balance it), in order of fewest changes, and stops at the first
-number of changes for which any assignment balances every rule over the cells it changes. Exactly
-one such assignment is suggested (suspect, like every suggestion); several, or a search past its
-work bound, suggest nothing. Values no reading gives are suggested only when no two or three free
-cells could trade a shortfall the one-value-per-rule search would not see (``misreads.trading``).
+Here every OCR'd cell of the group's rules and of the rules crossing them may keep its reading or
+take one of its candidate values — its known misreadings (data/misreadings.json), the reading with
+a lost digit put back (unsure readings only), a confident re-read — or, when the reading is unsure
+or the cell was read blank, the value a rule asks of it. The search decides one rule at a time,
+all its undecided cells together (their changes must balance it), and stops at the first number of
+changes for which some assignment balances the group and every rule over a changed cell (a rule
+over a cell left blank vouches for no change). Exactly one such assignment is suggested (suspect,
+like every suggestion), and only when each cell it changes is pinned by ``pinning_rules`` rules
+(its row and its column) and no two or three free cells could trade a shortfall the
+one-value-asked-per-rule search would not see (``misreads.trading``); several, or a search past its
+work bound, suggest nothing. Only unsure readings and blanks are free: a sure reading in a row
+placed by position is a number from another row, not a misreading (fax seed 1901's shifted rows).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from extractor.template.slots import Slot
 
 #: a value a confident re-read of the cell gives
 _REREAD = "re-read"
+#: how the suggestion's warning names a value no reading gives
+_ASKED = "no known misreading, the value its rules ask"
 #: how the suggestion's warning names the search
 _JOINT = "; the one assignment of fewest changes that balances every failing rule of the table"
 
@@ -73,10 +78,10 @@ class _Search:
                 and all(k in decided or self.values.get(k) is not None for k in eq.keys))
 
     def unsettled(self, eq: Equation, decided: Mapping[str, Choice]) -> tuple[bool, int]:
-        """How far ``eq`` is from being decided: two lost cells in it wait for other rules to fill one;
-        then the fewer undecided cells, the sooner."""
+        """How far ``eq`` is from being decided: a rule over two free cells waits for other rules to ask
+        a value of one (it can ask only one itself); then the fewer undecided cells, the sooner."""
         open_ = [k for k in eq.keys if k in self.options and k not in decided]
-        return sum(self.values[k] is None for k in open_) > 1, len(open_)
+        return sum(k in self.free for k in open_) > 1, len(open_)
 
     def settle(self, eq: Equation, decided: dict[str, Choice], spare: int) -> Iterator[dict[str, Choice]]:
         """Every way to decide the undecided doubtful cells of ``eq`` (at most ``spare`` of them changed,
@@ -95,8 +100,9 @@ class _Search:
     def _fill(self, eq: Equation, decided: dict[str, Choice], open_: list[str], changed: tuple[str, ...],
               residual: Decimal, lost: str | None) -> Iterator[dict[str, Choice]]:
         """The ``changed`` cells' candidate values that balance ``eq``; one of them that is free (the
-        ``lost`` one if any) may instead take the value the rule then asks."""
-        kept = {k: (self.values[k], "") for k in open_ if k not in changed}
+        ``lost`` one if any) may instead take the value the rule then asks. The others are kept as
+        read, but free ones stay undecided: another rule may still ask a value of them."""
+        kept = {k: (self.values[k], "") for k in open_ if k not in changed and k not in self.free}
         sign = {k: s for s, k in eq.signed_terms}
         asking = [lost] if lost else [None, *(k for k in changed if k in self.free and eq.op == "==")]
         for asked in asking:
@@ -127,7 +133,8 @@ class _Search:
 
     def _asked(self, key: str, residual: Decimal, sign: int) -> Number | None:
         """The value of a free or lost cell that balances a rule left ``residual`` off with the cell as
-        read (a lost one as 0); None when it is no count (a fraction, a negative one) or no change or already a candidate."""
+        read (a lost one as 0); None when it is no count (a fraction, a negative one), no change, or
+        one of the cell's candidates (found as such)."""
         read = self.values[key]
         needed = Decimal(str(read or 0)) - residual * sign
         if needed != needed.to_integral_value() or (needed < 0 and key not in self.signed):
@@ -138,7 +145,7 @@ class _Search:
 
 def _candidates(slot: Slot, reread: Reread | None) -> dict[Number, str]:
     """Values the cell may have been printed as: known misreadings, a lost digit put back (unsure
-    readings only), confident re-reads."""
+    readings only), confident re-reads (of the group's unsure readings only: each costs two OCR runs)."""
     out = dict(alternatives(slot))
     for text in insertions((slot.raw or "").strip()) if unsure(slot) else ():
         value = parse_number(text)
@@ -178,7 +185,10 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     equations = [e for e in rules if e.hard and set(e.keys) & doubtful]
     lost = {k for e in near for k in e.keys if k in slots and _lost(slots[k])}
     free = {k for k in doubtful if unsure(slots[k])} | lost
-    options = {k: _candidates(slots[k], reread) if k in doubtful else {} for k in sorted(doubtful | lost)}
+    shaky = {k for k in asked if unsure(slots[k])}
+    reread = reread if len(shaky) <= _limit("joint_rereads") else None
+    options = {k: _candidates(slots[k], reread if k in shaky else None) if k in doubtful else {}
+               for k in sorted(doubtful | lost)}
     search = _Search(equations, values, options, free, signed, _limit("joint_nodes"))
     try:
         found = _fewest(search, group)
@@ -190,9 +200,10 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     pins = [e for e in search.equations if e.op == "=="]
     if any(sum(k in e.keys for e in pins) < _limit("pinning_rules") for k, _, _ in chosen):
         return []
-    if any(why == ANY for _, _, why in chosen) and trading(free, pins):
+    if trading(free, pins):  # the search gives one value asked per rule: a family of fits would go unseen
         return []
-    return sorted((Suggestion(k, v, why + _JOINT) for k, v, why in chosen), key=lambda s: s.key)
+    return sorted((Suggestion(k, v, (_ASKED if why == ANY else why) + _JOINT) for k, v, why in chosen),
+                  key=lambda s: s.key)
 
 
 def _fewest(search: _Search, group: list[Equation]) -> set[frozenset[tuple[str, Number, str]]]:
@@ -217,6 +228,21 @@ def _visit(search: _Search, group: list[Equation], decided: dict[str, Choice], m
     if not pending:
         found.add(changes)
         return
+    if len(changes) + _apart(pending, search, decided) > most:
+        return
     eq = min(pending, key=lambda e: search.unsettled(e, decided))
     for after in search.settle(eq, decided, most - len(changes)):
         _visit(search, group, after, most, found)
+
+
+def _apart(pending: list[Equation], search: _Search, decided: Mapping[str, Choice]) -> int:
+    """How many failing rules share no undecided cell: each needs a change of its own (a bound that
+    prunes the search)."""
+    taken: set[str] = set()
+    count = 0
+    for eq in pending:
+        open_ = {k for k in eq.keys if k in search.options and k not in decided}
+        if not open_ & taken:
+            taken |= open_
+            count += 1
+    return count
