@@ -186,18 +186,20 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     lost = {k for e in near for k in e.keys if k in slots and _lost(slots[k])}
     free = {k for k in doubtful if unsure(slots[k])} | lost
     shaky = {k for k in asked if unsure(slots[k])}
-    reread = reread if len(shaky) <= _limit("joint_rereads") else None
-    options = {k: _candidates(slots[k], reread if k in shaky else None) if k in doubtful else {}
-               for k in sorted(doubtful | lost)}
-    search = _Search(equations, values, options, free, signed, _limit("joint_nodes"))
-    try:
-        found = _fewest(search, group)
-    except _Exhausted:
-        return []
+    found: set[frozenset[tuple[str, Number, str]]] = set()
+    # re-reads cost two OCR runs a cell: a group the search cannot finish without them is not re-read
+    rounds = [None] + ([reread] if reread is not None and shaky and len(shaky) <= _limit("joint_rereads") else [])
+    for again in rounds:
+        options = {k: _candidates(slots[k], again if k in shaky else None) if k in doubtful else {}
+                   for k in sorted(doubtful | lost)}
+        try:
+            found = _fewest(_Search(equations, values, options, free, signed, _limit("joint_nodes")), group)
+        except _Exhausted:
+            return []
     if len(found) != 1:
         return []
     chosen = next(iter(found))
-    pins = [e for e in search.equations if e.op == "=="]
+    pins = [e for e in equations if e.op == "=="]
     if any(sum(k in e.keys for e in pins) < _limit("pinning_rules") for k, _, _ in chosen):
         return []
     if trading(free, pins):  # the search gives one value asked per rule: a family of fits would go unseen
