@@ -182,10 +182,11 @@ def _rereads(slots: dict[str, Slot], rereader: Rereader) -> Reread:
 
 
 def _suggested(slot: Slot, suggestion: Suggestion) -> str:
-    """Set a suspect cell to the value the arithmetic suggests; ``raw`` keeps what was read."""
+    """Set a cell to the value the arithmetic suggests, suspect (a joint solve may change a cell of a rule
+    that held, not yet in doubt); ``raw`` keeps what was read."""
     note = (f"{slot.key}: suspect, {suggestion.value} suggested for {slot.raw!r} "
             f"(the failing rules' one explanation: {suggestion.confusion})")
-    slot.value, slot.method = suggestion.value, SUGGESTED
+    slot.value, slot.method, slot.status = suggestion.value, SUGGESTED, "suspect"
     return note
 
 
