@@ -367,4 +367,5 @@ def test_a_stripped_four_in_a_row_that_balanced_is_solved_with_the_failing_colum
     result = map_tables(rows, find_headings(rows), 2021, rereader=reread)
     for key in ("t3.new_received.natural_person", "t3.new_received.total", "t3.total_processed.natural_person"):
         slot = result.slots[key]
-        assert (slot.value, slot.raw, slot.status, slot.method, slot.verified) == (4, "1", "suspect", SUGGESTED, False), key
+        assert (slot.value, slot.raw, slot.status, slot.method, slot.verified) == \
+            (4, "1", "suspect", SUGGESTED, False), key
