@@ -222,6 +222,9 @@ def _visit(search: _Search, group: list[Equation], decided: dict[str, Choice], m
            found: set[frozenset[tuple[str, Number, str]]]) -> None:
     """Decide the open rule with fewest undecided cells among those failing now (all of ``group``
     first): a decided set of changes that leaves no rule failing is an assignment."""
+    search.nodes -= len(search.equations)  # a visit scans every rule: work grows with the table
+    if search.nodes < 0:
+        raise _Exhausted
     changes = _changes(decided, search.values)
     if len(changes) > most:
         return
