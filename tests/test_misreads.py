@@ -348,7 +348,7 @@ def test_sure_readings_of_rows_a_fax_shifted_take_no_value_the_joint_solve_asks(
     Solved jointly with those two cells free, the one assignment of three changes gives them 768 and 773
     (values no reading gives) beside the right 889 for "88.9": wrong numbers put in place of other wrong
     ones. Only unsure readings and blanks are free: nothing is suggested for them. (A guard: it fails
-    when every suspect cell is free, as ``misreads.free_cells`` has them; passes on cf96d02, which has
+    when every suspect cell is free, as ``misreads._free`` has them; passes on cf96d02, which has
     no joint solve.)"""
     rows, reread = _recorded_t3("office_2021_01901-fax")
     result = map_tables(rows, find_headings(rows), 2021, rereader=reread)

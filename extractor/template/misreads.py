@@ -188,7 +188,7 @@ def _pinned(chosen: Explanation, group: list[Equation], closure: tuple[Equation,
                and (e in group or e in closure or e.holds(values) is True)]
     if any(sum(k in e.keys for e in binding) < _limit("pinning_rules") for k, _, why in chosen if why == ANY):
         return False
-    return not trading(free_cells(group, slots, set(candidates)), binding)
+    return not trading(_free(group, slots, set(candidates)), binding)
 
 
 def trading(free: set[str], binding: list[Equation]) -> bool:
@@ -228,7 +228,7 @@ def _backed(found: list[Explanation], reread: Reread) -> tuple[Explanation, str]
     return backed[0] if len(backed) == 1 else None
 
 
-def free_cells(group: list[Equation], slots: Mapping[str, Slot], candidates: set[str]) -> set[str]:
+def _free(group: list[Equation], slots: Mapping[str, Slot], candidates: set[str]) -> set[str]:
     """Cells of the group that may hold any value: unsure readings among ``candidates``, and cells
     already suspect (their row placed by position, a point in a count)."""
     keys = {k for eq in group for k in eq.keys}
@@ -246,7 +246,7 @@ def explanations(group: list[Equation], rules: tuple[Equation, ...], slots: Mapp
     values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
     candidates = set(candidates)
     options = {k: alternatives(slots[k]) for k in candidates}
-    free = free_cells(group, slots, candidates)
+    free = _free(group, slots, candidates)
     if not any(options.values()) and not free & candidates:
         return []
     held = {id(e) for e in rules if e.holds(values) is not False}
