@@ -6,9 +6,11 @@ whose independent re-read (another engine, another preprocessing, a larger scale
 value. A cell in both a row and a column rule usually has (1) alone; a part of a single sum needs
 (2) to single it out. Anything less marks the cells "suspect": a wrong number may be flagged, never
 silently kept. Their values stay as read unless exactly one combination of known misreadings (a fax
-"4" read "1", ``misreads.suggest``) explains the group, or each crossing of its failing rules
-(``misreads.suggest_crossings``), or of several such combinations a confident re-read backs just
-one: then those values are suggested, still suspect.
+"4" read "1", ``misreads.suggest``) explains the group, or of several such combinations a confident
+re-read backs just one, or exactly one assignment of fewest changes balances the group's rules
+solved together (``jointfit.solve_jointly``: a column of stripped 4s with its rows), or each
+crossing of its failing rules (``misreads.suggest_crossings``): then those values are suggested,
+still suspect.
 
 Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
 weak reading no passing rule covers (low confidence, mended text, engines disagreeing; only confident
@@ -26,6 +28,7 @@ from decimal import Decimal
 
 from extractor.geometry import Box
 from extractor.ingest.marks import ASSEMBLY, INK_DOUBT, OCR_OVERRULED
+from extractor.template.jointfit import solve_jointly
 from extractor.template.misreads import Reread, Suggestion, settled, suggest, suggest_crossings
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation, Values
@@ -161,6 +164,7 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
         ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
                and slots[k].status in ("read", "suspect")}
         suggested = (suggest(group, rules, slots, ocr, signed, reread=reread)
+                     or solve_jointly(group, rules, slots, ocr, signed, reread)
                      or suggest_crossings(group, rules, slots, ocr, signed, reread))
         for key in doubtful:
             slots[key].status = "suspect"
@@ -188,10 +192,11 @@ def _rereads(slots: dict[str, Slot], rereader: Rereader) -> Reread:
 
 
 def _suggested(slot: Slot, suggestion: Suggestion) -> str:
-    """Set a suspect cell to the value the arithmetic suggests; ``raw`` keeps what was read."""
+    """Set a cell to the value the arithmetic suggests, suspect (a joint solve may change a cell of a rule
+    that held, not yet in doubt); ``raw`` keeps what was read."""
     note = (f"{slot.key}: suspect, {suggestion.value} suggested for {slot.raw!r} "
             f"(the failing rules' one explanation: {suggestion.confusion})")
-    slot.value, slot.method = suggestion.value, SUGGESTED
+    slot.value, slot.method, slot.status = suggestion.value, SUGGESTED, "suspect"
     return note
 
 

@@ -39,7 +39,7 @@ from extractor.template.slots import Slot
 from extractor.template.spec import threshold
 
 #: a value no known misreading gives: an unsure or already suspect cell may hold anything
-_ANY = "any"
+ANY = "any"
 #: how a suggestion names an ``any`` value that its balanced equations agree on
 _AGREED = "no known misreading, the value two balanced rules both ask"
 
@@ -89,7 +89,7 @@ def _digit_swaps(raw: str, read: str, printed: str) -> Iterable[str]:
             yield "".join(printed if i in chosen else ch for i, ch in enumerate(raw))
 
 
-def _insertions(raw: str) -> Iterable[str]:
+def insertions(raw: str) -> Iterable[str]:
     """``raw`` with one digit more anywhere among its digits (never a leading zero)."""
     for i in range(len(raw) + 1):
         if (i > 0 and not raw[i - 1].isdigit()) and (i < len(raw) and not raw[i].isdigit()):
@@ -132,7 +132,7 @@ def alternatives(slot: Slot) -> dict[Number, str]:
 
 def lost_digit(slot: Slot, value: Number) -> bool:
     """Whether ``value`` is the cell's unsure reading with one digit it lost put back."""
-    return unsure(slot) and any(parse_number(t) == value for t in _insertions((slot.raw or "").strip()))
+    return unsure(slot) and any(parse_number(t) == value for t in insertions((slot.raw or "").strip()))
 
 
 def _valid(value: Decimal | None, signed: bool) -> bool:
@@ -164,15 +164,15 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
         found = strict if strict is not None and len(strict) == 1 else found
     if len(found) == 1:
         chosen, backing = found[0], ""
-    elif (reread is None or all(any(why == _ANY for _, _, why in one) for one in found)
+    elif (reread is None or all(any(why == ANY for _, _, why in one) for one in found)
           or (picked := _backed(found, reread)) is None):
         return []
     else:
         chosen, backing = picked
-    if any(why == _ANY for _, _, why in chosen) and (
+    if any(why == ANY for _, _, why in chosen) and (
             backing or not _pinned(chosen, group, closure, rules, slots, candidates)):
         return []
-    return sorted((Suggestion(k, v, (_AGREED if why == _ANY else why) + backing) for k, v, why in chosen),
+    return sorted((Suggestion(k, v, (_AGREED if why == ANY else why) + backing) for k, v, why in chosen),
                   key=lambda s: s.key)
 
 
@@ -186,12 +186,12 @@ def _pinned(chosen: Explanation, group: list[Equation], closure: tuple[Equation,
     now = {**values, **{k: v for k, v, _ in chosen}}
     binding = [e for e in rules if e.hard and e.op == "==" and e.holds(now) is True
                and (e in group or e in closure or e.holds(values) is True)]
-    if any(sum(k in e.keys for e in binding) < _limit("pinning_rules") for k, _, why in chosen if why == _ANY):
+    if any(sum(k in e.keys for e in binding) < _limit("pinning_rules") for k, _, why in chosen if why == ANY):
         return False
-    return not _trading(_free(group, slots, set(candidates)), binding)
+    return not trading(_free(group, slots, set(candidates)), binding)
 
 
-def _trading(free: set[str], binding: list[Equation]) -> bool:
+def trading(free: set[str], binding: list[Equation]) -> bool:
     """Whether two or three ``free`` cells can shift together and leave every ``binding`` equation
     balanced: every equation over one of them holds another of them (signs aside: in doubt, yes)."""
     over: dict[str, frozenset[int]] = {k: frozenset(i for i, e in enumerate(binding) if k in e.keys) for k in free}
@@ -263,7 +263,7 @@ def explanations(group: list[Equation], rules: tuple[Equation, ...], slots: Mapp
         out = dict(options.get(key, {}))
         needed = eq.solve(key, now) if key in free else None
         if needed is not None and _valid(needed, key in signed) and int(needed) != now.get(key):
-            why = "lost-digit" if key in candidates and lost_digit(slots[key], int(needed)) else _ANY
+            why = "lost-digit" if key in candidates and lost_digit(slots[key], int(needed)) else ANY
             out.setdefault(int(needed), why)
         return out
 
