@@ -81,3 +81,20 @@ def test_an_ocrd_count_read_with_a_minus_is_taken_without_it_suspect():
     cell = next(c for c in result.cells if c.col == "review_correct")
     assert (cell.raw, cell.value, cell.status, cell.verified) == ("-5", 5, "suspect", False)
     assert next(c for c in result.checks if c.rule == "T4_REVIEW_SUM").ok
+
+
+def test_a_part_equal_to_its_total_on_a_fax_verifies_neither():
+    """Same rows, the stray header pieces left out and the values read clean and sure: 行政复议 0/0/5/0,
+    total 5. On a text layer the total's rule vouches for both; off a fax it vouches for neither, and
+    both are suspect, while 4116 + 4 = 4120 still vouches for its three. One number printed twice is
+    degraded twice alike: fax seed 1992 read a "261" printed "26" over "1" as 26 in 其他结果 and in 总计,
+    confidence 1.0 each, and the rule held over the wrong pair."""
+    rows = [r for r in _fax_rows("office_2019_00000-fax-t4.json") if r.table or len(r.spans[0].text) > 4]
+    values = "0 0 5 0 5 0 0 3430 0 3430 0 0 4116 4 4120".split()
+    rows[-1] = Row([replace(s, text=v, confidence=1.0) for s, v in zip(rows[-1].spans, values)], table=True)
+    for faxed, status, verified in ((frozenset(), "read", True), (frozenset({4}), "suspect", False)):
+        result = map_tables(rows, find_headings(rows), 2020, faxed=faxed)
+        cells = {c.col: c for c in result.cells if c.table == "t4"}
+        assert [(cells[k].value, cells[k].status, cells[k].verified) for k in ("review_other", "review_total")] \
+            == [(5, status, verified)] * 2
+        assert (cells["lit_after_review_total"].status, cells["lit_after_review_total"].verified) == ("read", True)

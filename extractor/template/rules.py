@@ -179,7 +179,8 @@ def checks(rules: tuple[Equation, ...], values: Values) -> list[Check]:
 
 
 def verified(rules: tuple[Equation, ...], values: Values, inferred: Mapping[str, Equation],
-             doubtful: Set[str] = frozenset(), weak: Set[str] = frozenset()) -> set[str]:
+             doubtful: Set[str] = frozenset(), weak: Set[str] = frozenset(),
+             copied: Set[str] = frozenset()) -> set[str]:
     """Cells at least one evaluated, passing hard equation covers.
 
     An equation that filled a lost cell holds by construction, so it verifies none of its cells;
@@ -188,11 +189,14 @@ def verified(rules: tuple[Equation, ...], values: Values, inferred: Mapping[str,
     nor one over two or more ``weak`` readings, which can be wrong together and still balance (two
     fax "0"s read "1", a part and its total); nor one that holds as an equality of two numbers (its
     other cells 0) with a weak reading among them: a fax that lost the "1" of a "12" from both halves
-    of such a pair leaves "2" = "2", the weak one's doubt the only trace of it.
+    of such a pair leaves "2" = "2", the weak one's doubt the only trace of it. The same holds for any
+    reading among ``copied`` (cells read off a fax page): one number printed twice alike is degraded
+    alike, and a "261" printed "26" over "1" read "26" in both its part and its total, sure of each
+    (fax seed 1992), with nothing weak to tell.
     """
     used = set(inferred.values())
     return {k for eq in rules if eq.hard and eq not in used and not doubtful & set(eq.keys)
-            and len(weak & set(eq.keys)) < 2 and not _weak_pair(eq, values, weak) and eq.holds(values)
+            and len(weak & set(eq.keys)) < 2 and not _weak_pair(eq, values, weak | copied) and eq.holds(values)
             for k in eq.keys}
 
 

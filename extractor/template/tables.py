@@ -113,19 +113,20 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         _infer_slot(slots, key, values[key], eq.keys)
         notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
     warnings.extend(notes)
-    _mark_verified(slots, rules, values, inferred, weak_readings(slots, rules))
+    copied = {k for k, s in slots.items() if s.span is not None and s.span.page in faxed}
+    _mark_verified(slots, rules, values, inferred, copied, weak_readings(slots, rules))
     warnings.extend(audit_holes(rules, slots) + audit_weak(slots, signed, rereader))
     # every weak reading is now backed by re-reads or suspect: the rules verify what stands
-    _mark_verified(slots, rules, values, inferred)
+    _mark_verified(slots, rules, values, inferred, copied)
     if notes := audit_doubtful_sums(rules, slots):
         warnings.extend(notes)
-        _mark_verified(slots, rules, values, inferred)
+        _mark_verified(slots, rules, values, inferred, copied)
     # a copy is judged by what its page images gave; rows handed in without them are no copy
     warnings.extend((audit_lost_cells(slots) if rereader is not None else []) + audit_money(slots, money)
                     + audit_faxed(slots, faxed))
     if notes := audit_inferred(slots, inferred):
         warnings.extend(notes)
-        _mark_verified(slots, rules, values, inferred)
+        _mark_verified(slots, rules, values, inferred, copied)
     # a light fax page's erased cells, pinned by the arithmetic of its weak readings: suspect, verified by nothing
     warnings.extend(fill_pinned(rules, slots, values, slots.keys() - signed - money))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
@@ -169,10 +170,12 @@ def _minus_on_counts(slots: dict[str, Slot], signed: set[str]) -> list[str]:
 
 
 def _mark_verified(slots: dict[str, Slot], rules: tuple[Equation, ...], values: dict[str, Number | None],
-                   inferred: dict[str, Equation], weak: set[str] | frozenset[str] = frozenset()) -> None:
-    """Set each slot's ``verified`` from the passing rules that can vouch for it (``rules.verified``)."""
+                   inferred: dict[str, Equation], copied: set[str],
+                   weak: set[str] | frozenset[str] = frozenset()) -> None:
+    """Set each slot's ``verified`` from the passing rules that can vouch for it (``rules.verified``;
+    ``copied``: the cells read off a fax page)."""
     doubtful = {k for k, s in slots.items() if s.status == "suspect"}
-    covered = verified(rules, values, inferred, doubtful, weak)
+    covered = verified(rules, values, inferred, doubtful, weak, copied)
     for key, slot in slots.items():
         slot.verified = key in covered and key not in doubtful
 
