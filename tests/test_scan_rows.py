@@ -448,3 +448,14 @@ def test_a_row_placed_by_its_place_whose_own_label_is_read_next_is_taken_back():
                       "denied_state_secret": [0, 0, 1695, 0, 0, 344, 2039],
                       "notproc_repeat": [0, 0, 1582, 0, 0, 232, 1814]}
     assert all(c.status == "suspect" for c in result.cells if c.table == "t3" and c.row in ("granted", "partial"))
+
+
+def test_a_row_placed_by_its_place_keeps_it_when_its_label_is_read_outside_the_grid():
+    """office_2019_00016's fax (seed 16, table 三 as the layout read them): 结转下年度继续办理's values
+    stand alone under page 4's repeated header, placed by their place; its label "四、结转下年度继续办理"
+    is read after them as prose, outside the grid. That is the row's own label beside it, not a later
+    ruled row disowning the place: the values stay (0 0 0 0 0 2 2). (Fails on 8a45810: taken back,
+    the row missing.)"""
+    rows = _fax_rows("office_2019_00016-fax-t3.json")
+    result = map_tables(rows, find_headings(rows), 2019)
+    assert [c.value for c in result.cells if c.table == "t3" and c.row == "carried_forward"] == [0, 0, 0, 0, 0, 2, 2]

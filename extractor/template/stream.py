@@ -113,11 +113,13 @@ class _Walk:
         return False
 
     def disowns(self, token: Token) -> bool:
-        """Is ``token`` the label of the row last opened by its place, read in full in a later ruled row
-        (its numbering exact, scored over ``disown_floor``)? Then that place was wrong: the ruled row
-        placed there was no such row (the cut rest of a tall row atop the next page, whose numbers
-        ``cut_joins`` could not line up with the row's heads), and every row after it would be read
-        one row late, each label meeting its own row already taken."""
+        """Is ``token``, read in a later ruled row that holds values of its own, the label of the row last
+        opened by its place (its numbering exact, scored over ``disown_floor``)? Then that place was
+        wrong: the ruled row placed there was no such row (the cut rest of a tall row atop the next
+        page, whose numbers ``cut_joins`` could not line up with the row's heads), and every row after
+        it would be read one row late, each label meeting its own row already taken. A label read
+        outside the grid or in a row without values is the placed row's own, beside it (四、结转下年度
+        继续办理 read as prose after its values): the place stands."""
         if self.placed_after is None:
             return False
         own = self.table.labels[self.current]
@@ -231,7 +233,7 @@ class _Walk:
                 found = best_match(token.raw, table.labels[self.current + 1:], floor)
                 if found is not None and self._heading_early(found, tokens[index + 1:]):
                     found = None
-                if found is None and self.disowns(token):
+                if found is None and valued and self.disowns(token):
                     found = table.labels[self.current]
                     self.take_back()
                 if found is None:
