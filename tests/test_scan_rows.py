@@ -430,3 +430,32 @@ def test_a_column_header_whose_glyphs_a_fax_garbled_is_no_row_of_values():
     result = map_tables(rows, find_headings(rows), 2019)
     granted = [c.value for c in result.cells if c.table == "t3" and c.row == "granted"]
     assert granted == [0, 237, 0, 0, 0, 0, 237]
+
+
+def test_a_row_placed_by_its_place_whose_own_label_is_read_next_is_taken_back():
+    """office_2021_01947's fax (seed 1947, table 三 as the layout read it): 予以公开's tall row of
+    numbers set a digit a line is cut by the page break; its rest tops page 3 ("3", "674", "2", "17",
+    "089") beside the heading's last glyph "果", and the heads on page 2 do not line up with it (the
+    fax merged two of page 2's cells), so it was placed by its place as 部分公开. The next ruled row
+    reads "（二）部分公开（区分处理的…）" in full: each row from there on met its own label already taken
+    and every value of the table fell one row late. The place is taken back: 部分公开 and the rows
+    after it hold their own values; 予以公开 (its cut rest lost) and 部分公开 are suspect."""
+    rows = _fax_rows("office_2021_01947-fax-t3.json")
+    result = map_tables(rows, find_headings(rows), 2020)
+    values = {row: [c.value for c in result.cells if c.table == "t3" and c.row == row]
+              for row in ("partial", "denied_state_secret", "notproc_repeat")}
+    assert values == {"partial": [1, 0, 7910, 113, 0, 1958, 9982],
+                      "denied_state_secret": [0, 0, 1695, 0, 0, 344, 2039],
+                      "notproc_repeat": [0, 0, 1582, 0, 0, 232, 1814]}
+    assert all(c.status == "suspect" for c in result.cells if c.table == "t3" and c.row in ("granted", "partial"))
+
+
+def test_a_row_placed_by_its_place_keeps_it_when_its_label_is_read_outside_the_grid():
+    """office_2019_00016's fax (seed 16, table 三 as the layout read them): 结转下年度继续办理's values
+    stand alone under page 4's repeated header, placed by their place; its label "四、结转下年度继续办理"
+    is read after them as prose, outside the grid. That is the row's own label beside it, not a later
+    ruled row disowning the place: the values stay (0 0 0 0 0 2 2). (Fails on 8a45810: taken back,
+    the row missing.)"""
+    rows = _fax_rows("office_2019_00016-fax-t3.json")
+    result = map_tables(rows, find_headings(rows), 2019)
+    assert [c.value for c in result.cells if c.table == "t3" and c.row == "carried_forward"] == [0, 0, 0, 0, 0, 2, 2]

@@ -23,6 +23,8 @@ from extractor.template.stream import Stream, read_stream
 #: why a row's values are suspect as a whole (the warning names the rows)
 PLACED = "rows placed by their position in the table, their labels not read (no rule tells one row from another)"
 JOINED_OVER_PAGES = "rows whose numbers were joined from the two pages a page break cut them over"
+DISOWNED = ("rows next to a ruled row placed by its position that the row's own label, read after it, took back "
+            "(the row above may have lost the cut rest of its numbers, the row reopened part of its own)")
 CELL_GUESSED = "rows where a cell's edge was guessed (a value split off its label, or a cell cut along a lost rule)"
 
 
@@ -40,8 +42,9 @@ class Mapped:
 
 def _doubt(mapped: Mapped, stream: Stream) -> None:
     """Rows the stream opened by their place or joined over a page break: suspect, and why."""
-    mapped.suspect_rows |= stream.weak
-    for why, rows in ((PLACED, stream.placed), (JOINED_OVER_PAGES, stream.weak - stream.placed)):
+    mapped.suspect_rows |= stream.weak | stream.disowned
+    for why, rows in ((PLACED, stream.placed), (JOINED_OVER_PAGES, stream.weak - stream.placed),
+                      (DISOWNED, stream.disowned)):
         if rows:
             mapped.doubts.setdefault(why, set()).update(rows)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from extractor.ingest.document import Row
 from extractor.template import gridrows, placement
 from extractor.template.gridrows import Table, held_cells, label_edges, physical_row
-from extractor.template.match import Label, best_match, stacked
+from extractor.template.match import Label, best_match, score, split_label, stacked
 from extractor.template.numbers import Token
 from extractor.template.pagecut import cut_joins
 from extractor.template.placement import Unopened, named_next, next_by_place, stack_holds
@@ -33,6 +33,7 @@ class Stream:
     loose: list[Token] = field(default_factory=list)
     weak: set[str] = field(default_factory=set)  # rows opened by their place only, or joined over a page break
     placed: set[str] = field(default_factory=set)  # of them, rows opened by their place only (label badly read)
+    disowned: set[str] = field(default_factory=set)  # rows around a place its own label, read later, took back
 
 
 def _label_tail(tokens: list[Token], upcoming: list[Label]) -> bool:
@@ -59,6 +60,7 @@ class _Walk:
     page: int | None = None  # page of the last ruled row
     valued_page: int | None = None  # page of the last ruled row of values
     stack: list[Label] = field(default_factory=list)  # rows a stacked label cell named, each the next ruled row's
+    placed_after: int | None = None  # the current row was opened by its place after this one (-1: first)
 
     def note(self, texts: list[str]) -> None:
         """Text that opened no row: the table's header before the first row, else the next row's."""
@@ -76,6 +78,7 @@ class _Walk:
         ``stack``: the rows a stacked label cell names after it, opened by the ruled rows that follow."""
         self.current = self.table.labels.index(label)
         self.stack = stack or []
+        self.placed_after = None
         if weak:
             self.stream.weak.add(label.id)
             self.stream.placed.add(label.id)
@@ -103,9 +106,39 @@ class _Walk:
         if placed is None:
             self.note([t.raw for t in unopened.unread])
             return astray
+        before = self.current
         self.open(placed.label, weak=True)
+        self.placed_after = before
         self.put(own + held if claims else own)
         return False
+
+    def disowns(self, token: Token) -> bool:
+        """Is ``token``, read in a later ruled row that holds values of its own, the label of the row last
+        opened by its place (its numbering exact, scored over ``disown_floor``)? Then that place was
+        wrong: the ruled row placed there was no such row (the cut rest of a tall row atop the next
+        page, whose numbers ``cut_joins`` could not line up with the row's heads), and every row after
+        it would be read one row late, each label meeting its own row already taken. A label read
+        outside the grid or in a row without values is the placed row's own, beside it (四、结转下年度
+        继续办理 read as prose after its values): the place stands."""
+        if self.placed_after is None:
+            return False
+        own = self.table.labels[self.current]
+        return (bool(own.numbering) and split_label(token.raw)[0] == own.numbering
+                and score(token.raw, own) >= threshold("disown_floor"))
+
+    def take_back(self) -> None:
+        """Undo the last place: its values go to no row (loose), the walk stands at the row before it
+        again. That row (its numbers may have lost the cut rest) and the row reopened by its label (its
+        values may be a part of its own) are suspect."""
+        label = self.table.labels[self.current]
+        self.stream.loose.extend(self.stream.rows.pop(label.id, []))
+        self.stream.weak.discard(label.id)
+        self.stream.placed.discard(label.id)
+        self.stream.disowned.add(label.id)
+        before = self.placed_after if self.placed_after is not None else -1
+        if before >= 0 and self.table.labels[before].id in self.table.data_ids:
+            self.stream.disowned.add(self.table.labels[before].id)
+        self.current, self.placed_after = before, None
 
     def _continues(self, tokens: list[Token], after: list[Row]) -> bool:
         """Join a page grid's first ruled row to the row above when it is that row's cut rest: a tall
@@ -200,6 +233,9 @@ class _Walk:
                 found = best_match(token.raw, table.labels[self.current + 1:], floor)
                 if found is not None and self._heading_early(found, tokens[index + 1:]):
                     found = None
+                if found is None and valued and self.disowns(token):
+                    found = table.labels[self.current]
+                    self.take_back()
                 if found is None:
                     if opened or not (valued or emptied):
                         self.note([token.raw])
