@@ -51,6 +51,9 @@ _LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
 _THIN_DIGIT_IN = float(_CELL["thin_digit_min_height_in"])
 #: blank pixel rows (inches) inside a line of glyphs where a fax dropped scan lines: no gap between lines
 _SCANLINE_GAP_IN = float(_CELL["scanline_gap_in"])
+#: a cell crop's side is a rule's inner edge (``reading_crop``): the rule inks at least ``rows`` of the crop's
+#: rows without print, which must be at least ``free_rows`` of its rows
+_RULE_ROWS, _RULE_FREE_ROWS = float(_CELL["rule_edge"]["rows"]), float(_CELL["rule_edge"]["free_rows"])
 #: ink runs of a fax number joined into one line while no taller than this many times its tallest run, and a
 #: line kept when at least that share of the tallest run's height (``glyph_lines``)
 _LINE_JOIN, _LINE_SHARE = float(_CELL["wrapped_lines"]["join"]), float(_CELL["wrapped_lines"]["share"])
@@ -136,16 +139,66 @@ def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> n
     return grey[y0 + inset:max(y0 + inset, y1 - inset), x0 + inset:max(x0 + inset, x1 - inset)]
 
 
+def _ink_level(crop: np.ndarray) -> float:
+    """The grey level below which a cell crop's pixels are ink. Faded print (a light scan) stays above
+    a fixed 140 but for its cores, which split a wrapped number's lines into fragments: with clear ink
+    in the crop, anything darker than the middle between paper and that ink counts."""
+    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
+    return max(140.0, paper - 0.5 * (paper - ink)) if paper - ink >= _CLEAR_INK else 140.0
+
+
 def _ink(crop: np.ndarray) -> np.ndarray:
-    """Ink of a cell crop. Faded print (a light scan) stays above a fixed 140 but for its cores,
-    which split a wrapped number's lines into fragments: with clear ink in the crop, anything
-    darker than the middle between paper and that ink counts."""
+    """Ink of a cell crop (``_ink_level``), specks a pixel wide opened away."""
     if crop.size == 0:
         return np.zeros((0, 0), np.uint8)
-    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
-    level = max(140.0, paper - 0.5 * (paper - ink)) if paper - ink >= _CLEAR_INK else 140.0
-    _, binary = cv2.threshold(crop, level, 255, cv2.THRESH_BINARY_INV)
+    _, binary = cv2.threshold(crop, _ink_level(crop), 255, cv2.THRESH_BINARY_INV)
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+
+
+def reading_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
+    """A cell's crop (``cell_crop``) for reading its text: a side where print touches the crop, or the
+    column rule reaches into it, moved to the inner edge of the rule, and the rule's grey fringe there
+    turned to paper in the pixel rows without print.
+
+    A web page printed with no cell padding and scanned sets a 9 pt "0" against a rule that scans as a
+    band of grey several pixels wide (Chromium's spacing between cell borders, blurred into one):
+    inset a fixed 50th of an inch from the rule's middle, the crop cut the 0's left arc away, and with
+    its fringe beside the rest the model read "D" or "p". A rule is told from print by the rows with no
+    print in the crop's middle: it inks (nearly) all of them, a glyph none."""
+    inset = max(3, int(dpi / 50))
+    x0, y0, x1, y1 = box
+    crop = cell_crop(grey, box, dpi)
+    if crop.shape[1] <= 4 * inset or crop.shape[0] <= 2 * inset:
+        return crop
+    level = _ink_level(crop)
+    printed = _ink(crop) > 0
+    free = _unprinted_rows(printed[:, inset:-inset])
+    if np.count_nonzero(free) < _RULE_FREE_ROWS * free.size:
+        return crop
+    lo, top = max(0, x0 - inset), y0 + inset
+    window = grey[top:top + crop.shape[0], lo:min(grey.shape[1], x1 + inset + 1)]
+    ruled = (window[free] < level).mean(axis=0) >= _RULE_ROWS
+    first = x0 + inset - lo  # the crop's first and last columns in the window
+    last = first + crop.shape[1] - 1
+    left = np.flatnonzero(ruled[:first + 2 * inset])
+    right = np.flatnonzero(ruled[last - 2 * inset + 1:]) + last - 2 * inset + 1
+    start = int(left[-1]) + 1 if left.size and (left[-1] >= first or printed[:, 0].any()) else first
+    stop = int(right[0]) if right.size and (right[0] <= last or printed[:, -1].any()) else last + 1
+    if (start, stop) == (first, last + 1) or stop - start < 2 * inset:
+        return crop
+    out = window[:, start:stop].copy()
+    fringe = out >= level
+    if start != first:
+        out[:, :inset][fringe[:, :inset]] = 255
+    if stop != last + 1:
+        out[:, -inset:][fringe[:, -inset:]] = 255
+    return out
+
+
+def _unprinted_rows(printed: np.ndarray) -> np.ndarray:
+    """Pixel rows of a crop's print mask with no print in them or in the rows next to them."""
+    rows = printed.any(axis=1).astype(np.uint8)[:, None]
+    return cv2.dilate(rows, np.ones((3, 1), np.uint8))[:, 0] == 0
 
 
 def _line_ink(crop: np.ndarray, dpi: float, thin: bool) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -206,7 +259,7 @@ def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, sca
     """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
     paper; ``scale`` > 1 enlarges them (re-reads); ``digits``: a number's (``ink_bands``);
     ``thin``: a number's on a fax page, whose strokes may be a pixel thin (``_line_ink``)."""
-    crop = cell_crop(grey, box, dpi)
+    crop = reading_crop(grey, box, dpi)
     if digits:
         binary, bands = _line_ink(crop, dpi, thin)
     else:

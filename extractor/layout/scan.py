@@ -194,7 +194,8 @@ def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
     """A short unsure reading with neither a number nor a CJK glyph ("o j"), or one CJK glyph alone
     ("一": a "1" whose flag a dropped scan line parted from its stem): on a fax, the page pass's
     guess at broken digits, worth reading again from the cell's own crop (a broken 0 is not: its crop
-    reads as strokes, "1" or "11")."""
+    reads as strokes, "1" or "11"). On any page the Latin readings are: a scanned print's 9 pt "0" set
+    against its rule read "p" or "D" with the rule."""
     flat = text.replace(" ", "")
     return (0 < len(flat) <= 4 and conf < engine.number_trust and number_text(text) is None
             and (len(flat) == 1 or not CJK.search(flat)) and not zero_in_brackets(flat))
@@ -205,8 +206,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                ) -> tuple[dict[GridCell, CellRead], list[Word], float | None]:
     """Every cell's text; words that fell outside the table are handed back for prose. A cell the
     page pass read as brackets (``BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
-    from its crop, marked "broken". On a ``bilevel`` page (a fax) a garbled short reading is read
-    again too, and a cell whose ink is the two sides of a 0, or still read as brackets around at
+    from its crop, marked "broken". A garbled short reading is read again too (on a page other than a
+    ``bilevel`` one, a fax, not one of CJK), and on a fax a cell whose ink is the two sides of a 0, or still read as brackets around at
     most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) zeros
     and lone "1"s OCR missed are read from their strokes (``light_cells``; by the ``zero_width`` an
     earlier light page of the document measured when this table has too few zeros to measure by),
@@ -229,7 +230,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         zeroed = _zero_lines(words_in)
         text = zeroed or text
         inked = not text and has_ink(grey, cell.box, dpi)
-        garbled = bilevel and _garbled(engine, text, conf)
+        garbled = _garbled(engine, text, conf) and (bilevel or not CJK.search(text))
         stacked = bilevel and not light and _stacked_number(words_in, text)
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
