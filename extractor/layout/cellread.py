@@ -52,8 +52,9 @@ _THIN_DIGIT_IN = float(_CELL["thin_digit_min_height_in"])
 #: blank pixel rows (inches) inside a line of glyphs where a fax dropped scan lines: no gap between lines
 _SCANLINE_GAP_IN = float(_CELL["scanline_gap_in"])
 #: a cell crop's side is a rule's inner edge (``reading_crop``): the rule inks at least ``rows`` of the crop's
-#: rows without print, which must be at least ``free_rows`` of its rows
+#: rows without print, which must be at least ``free_rows`` of its rows; a column beside it inking ``fringe`` is its too
 _RULE_ROWS, _RULE_FREE_ROWS = float(_CELL["rule_edge"]["rows"]), float(_CELL["rule_edge"]["free_rows"])
+_RULE_FRINGE = float(_CELL["rule_edge"]["fringe"])
 #: ink runs of a fax number joined into one line while no taller than this many times its tallest run, and a
 #: line kept when at least that share of the tallest run's height (``glyph_lines``)
 _LINE_JOIN, _LINE_SHARE = float(_CELL["wrapped_lines"]["join"]), float(_CELL["wrapped_lines"]["share"])
@@ -158,13 +159,16 @@ def _ink(crop: np.ndarray) -> np.ndarray:
 def reading_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
     """A cell's crop (``cell_crop``) for reading its text: a side where print touches the crop, or the
     column rule reaches into it, moved to the inner edge of the rule, and the rule's grey fringe there
-    turned to paper in the pixel rows without print.
+    (lighter than ink) turned to paper.
 
     A web page printed with no cell padding and scanned sets a 9 pt "0" against a rule that scans as a
     band of grey several pixels wide (Chromium's spacing between cell borders, blurred into one):
     inset a fixed 50th of an inch from the rule's middle, the crop cut the 0's left arc away, and with
-    its fringe beside the rest the model read "D" or "p". A rule is told from print by the rows with no
-    print in the crop's middle: it inks (nearly) all of them, a glyph none."""
+    its fringe beside the rest the model read "D" or "p". The fringe takes the crop's paper grey (a scan's
+    paper is no white). A rule is told from print by the rows with no print in the crop's middle: it
+    inks (nearly) all of them, a glyph none; a column beside it that inks ``fringe`` of the rows without
+    print in the moved crop is the rule's too (a scanned double rule's inner hairline, read "日" or "川"
+    before a label)."""
     inset = max(3, int(dpi / 50))
     x0, y0, x1, y1 = box
     crop = cell_crop(grey, box, dpi)
@@ -182,16 +186,24 @@ def reading_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -
     last = first + crop.shape[1] - 1
     left = np.flatnonzero(ruled[:first + 2 * inset])
     right = np.flatnonzero(ruled[last - 2 * inset + 1:]) + last - 2 * inset + 1
-    start = int(left[-1]) + 1 if left.size and (left[-1] >= first or printed[:, 0].any()) else first
-    stop = int(right[0]) if right.size and (right[0] <= last or printed[:, -1].any()) else last + 1
-    if (start, stop) == (first, last + 1) or stop - start < 2 * inset:
+    moved_left = bool(left.size) and (left[-1] >= first or printed[:, 0].any())
+    moved_right = bool(right.size) and (right[0] <= last or printed[:, -1].any())
+    start = int(left[-1]) + 1 if moved_left else first
+    stop = int(right[0]) if moved_right else last + 1
+    clear = _unprinted_rows(_ink(window[:, start:stop]) > 0)
+    share = (window[clear] < level).mean(axis=0) if clear.any() else np.zeros(window.shape[1])
+    while moved_left and stop - start > 2 * inset and share[start] >= _RULE_FRINGE:
+        start += 1
+    while moved_right and stop - start > 2 * inset and share[stop - 1] >= _RULE_FRINGE:
+        stop -= 1
+    if not (moved_left or moved_right) or stop - start <= 2 * inset:
         return crop
     out = window[:, start:stop].copy()
-    fringe = out >= level
-    if start != first:
-        out[:, :inset][fringe[:, :inset]] = 255
-    if stop != last + 1:
-        out[:, -inset:][fringe[:, -inset:]] = 255
+    fringe, paper = out >= level, np.median(crop)
+    if moved_left:
+        out[:, :inset][fringe[:, :inset]] = paper
+    if moved_right:
+        out[:, -inset:][fringe[:, -inset:]] = paper
     return out
 
 

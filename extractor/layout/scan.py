@@ -51,6 +51,8 @@ _CORE_TRIM = float(_CELL["number_core_trim"])
 _ERASE_INSET = 0.12
 #: how far (inches) past a column rule's middle a word's box may reach before it has taken in the rule
 _OVER_RULE_IN = float(_CELL["word_over_rule_in"])
+#: a label run on into the number printed against it in the next cell ("行政规范性文件3")
+_LABEL_THEN_NUMBER = re.compile(r".*[\u4e00-\u9fff][)）]?\s*-?\d[\d,.]*")
 #: the most glyphs a line of a fax number stacked in a narrow cell holds as the page pass garbles it
 #: (``_stacked_number``)
 _STACKED_GLYPHS = int(_CELL["stacked_line_glyphs"])
@@ -87,7 +89,10 @@ def _assign(words: list[Word], table: TableGrid, dpi: float, bilevel: bool = Fal
     page printed with no cell padding sets text against its rules, and the page pass reads the rule
     beside a "0" as a glyph ("10", "jo") or runs a label on into the number past it, with too little
     of the box past the edge for the quarter; the cell's own crop (rules inset away) reads it as
-    printed. Words of CJK alone are left to the quarter: a narrow header column's stacked glyphs
+    printed. On any page a word that runs from a label on past its cell's right rule into digits
+    ("行政规范性文件3": a print with no cell padding sets the label against the rule and the number
+    against it) sends the label's cell and the one its end lies in to their crops: it was the label's
+    alone, and the number's cell read blank. Words of CJK alone are left to the quarter: a narrow header column's stacked glyphs
     ("结果维持" set one a line) reach past its rules in every print, and their crops read worse. Not on
     other pages: on a phone photo of a print the crops cost more cells than they won (own pages, col
     style seed 401: 5 wrong where there were none).
@@ -111,6 +116,9 @@ def _assign(words: list[Word], table: TableGrid, dpi: float, bilevel: bool = Fal
         quarter = x0 + margin < cell.box[0] or x1 - margin > cell.box[2]
         if quarter or (_number_like(w.text) and (x0 + over < cell.box[0] or x1 - over > cell.box[2])):
             straddled.add(cell)
+        if x1 - _OVER_RULE_IN * dpi > cell.box[2] and _LABEL_THEN_NUMBER.fullmatch(w.text):
+            straddled.add(cell)
+            straddled.update(c for c in [table.cell_at(x1 - 1, cy)] if c is not None)
         if quarter:
             for other in (table.cell_at(x0 + margin, cy), table.cell_at(x1 - margin, cy)):
                 if other is not None:
