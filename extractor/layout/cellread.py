@@ -158,53 +158,71 @@ def _ink(crop: np.ndarray) -> np.ndarray:
 
 def reading_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
     """A cell's crop (``cell_crop``) for reading its text: a side where print touches the crop, or the
-    column rule reaches into it, moved to the inner edge of the rule, and the rule's grey fringe there
+    rule reaches into it, moved to the inner edge of the rule, and the rule's grey fringe there
     (lighter than ink) turned to paper.
 
     A web page printed with no cell padding and scanned sets a 9 pt "0" against a rule that scans as a
     band of grey several pixels wide (Chromium's spacing between cell borders, blurred into one):
     inset a fixed 50th of an inch from the rule's middle, the crop cut the 0's left arc away, and with
-    its fringe beside the rest the model read "D" or "p". The fringe takes the crop's paper grey (a scan's
-    paper is no white). A rule is told from print by the rows with no print in the crop's middle: it
-    inks (nearly) all of them, a glyph none; a column beside it that inks ``fringe`` of the rows without
-    print in the moved crop is the rule's too (a scanned double rule's inner hairline, read "日" or "川"
-    before a label)."""
+    its fringe beside the rest the model read "D" or "p". Where a double rule is wider than the inset
+    (Chromium's default spacing: two hairlines 1.5 pt apart, one rule to the grid), the crop took in its
+    inner line: a label read "川行政规范性文件", a "0" over a row rule's line two lines of ink. The
+    fringe takes the crop's paper grey (a scan's paper is no white)."""
     inset = max(3, int(dpi / 50))
     x0, y0, x1, y1 = box
     crop = cell_crop(grey, box, dpi)
-    if crop.shape[1] <= 4 * inset or crop.shape[0] <= 2 * inset:
+    if crop.shape[1] <= 4 * inset or crop.shape[0] <= 4 * inset:
         return crop
     level = _ink_level(crop)
-    printed = _ink(crop) > 0
+    left, top = max(0, x0 - inset), max(0, y0 - inset)
+    window = grey[top:min(grey.shape[0], y1 + inset + 1), left:min(grey.shape[1], x1 + inset + 1)]
+    fx, fy = x0 + inset - left, y0 + inset - top  # the crop's corner in the window
+    h, w = crop.shape
+    c0, c1, cut_left, cut_right = _rule_sides(window[fy:fy + h], fx, fx + w, level, inset)
+    r0, r1, cut_top, cut_bottom = _rule_sides(window[:, fx:fx + w].T, fy, fy + h, level, inset)
+    if not (cut_left or cut_right or cut_top or cut_bottom):
+        return crop
+    out = window[r0:r1, c0:c1].copy()
+    fringe, paper = out >= level, np.median(crop)
+    for cut, part in ((cut_left, np.s_[:, :inset]), (cut_right, np.s_[:, -inset:]),
+                      (cut_top, np.s_[:inset, :]), (cut_bottom, np.s_[-inset:, :])):
+        if cut:
+            out[part][fringe[part]] = paper
+    return out
+
+
+def _rule_sides(band: np.ndarray, first: int, stop: int, level: float, inset: int) -> tuple[int, int, bool, bool]:
+    """Where a crop (``band[:, first:stop]``; ``band`` runs an inset on past it both ways) starts and stops
+    between the rules beside it, and whether each side moved (``reading_crop``).
+
+    A rule is told from print by the crop's rows with no print in its middle: it inks (nearly) all of
+    them (``rule_edge`` ``rows``), a glyph none; a column beside it that inks ``fringe`` of the rows
+    without print in the moved crop's middle, and its first and last rows, is the rule's too (a scanned
+    double rule's inner hairline)."""
+    printed = _ink(band[:, first:stop]) > 0
     free = _unprinted_rows(printed[:, inset:-inset])
     if np.count_nonzero(free) < _RULE_FREE_ROWS * free.size:
-        return crop
-    lo, top = max(0, x0 - inset), y0 + inset
-    window = grey[top:top + crop.shape[0], lo:min(grey.shape[1], x1 + inset + 1)]
-    ruled = (window[free] < level).mean(axis=0) >= _RULE_ROWS
-    first = x0 + inset - lo  # the crop's first and last columns in the window
-    last = first + crop.shape[1] - 1
-    left = np.flatnonzero(ruled[:first + 2 * inset])
-    right = np.flatnonzero(ruled[last - 2 * inset + 1:]) + last - 2 * inset + 1
-    moved_left = bool(left.size) and (left[-1] >= first or printed[:, 0].any())
-    moved_right = bool(right.size) and (right[0] <= last or printed[:, -1].any())
-    start = int(left[-1]) + 1 if moved_left else first
-    stop = int(right[0]) if moved_right else last + 1
-    clear = _unprinted_rows(_ink(window[:, start:stop]) > 0)
-    share = (window[clear] < level).mean(axis=0) if clear.any() else np.zeros(window.shape[1])
-    while moved_left and stop - start > 2 * inset and share[start] >= _RULE_FRINGE:
+        return first, stop, False, False
+    ruled = (band[free] < level).mean(axis=0) >= _RULE_ROWS
+    lo = np.flatnonzero(ruled[:first + 2 * inset])
+    hi = np.flatnonzero(ruled[stop - 2 * inset:]) + stop - 2 * inset
+    cut_lo = bool(lo.size) and (lo[-1] >= first or printed[:, 0].any())
+    cut_hi = bool(hi.size) and (hi[0] < stop or printed[:, -1].any())
+    start, end = (int(lo[-1]) + 1 if cut_lo else first), (int(hi[0]) if cut_hi else stop)
+    if end - start <= 2 * inset:
+        return first, stop, False, False
+    clear = _unprinted_rows((_ink(band[:, start:end]) > 0)[:, inset:-inset])
+    inked = band < level
+    # the rule's fringe runs the crop's length past the print, into its first and last rows: a glyph stops short
+    share = np.where(inked[:inset].any(axis=0) & inked[-inset:].any(axis=0),
+                     inked[clear].mean(axis=0) if clear.any() else 0.0, 0.0)
+    while cut_lo and end - start > 2 * inset and share[start] >= _RULE_FRINGE:
         start += 1
-    while moved_right and stop - start > 2 * inset and share[stop - 1] >= _RULE_FRINGE:
-        stop -= 1
-    if not (moved_left or moved_right) or stop - start <= 2 * inset:
-        return crop
-    out = window[:, start:stop].copy()
-    fringe, paper = out >= level, np.median(crop)
-    if moved_left:
-        out[:, :inset][fringe[:, :inset]] = paper
-    if moved_right:
-        out[:, -inset:][fringe[:, -inset:]] = paper
-    return out
+    while cut_hi and end - start > 2 * inset and share[end - 1] >= _RULE_FRINGE:
+        end -= 1
+    if end - start <= 2 * inset:
+        return first, stop, False, False
+    return start, end, cut_lo, cut_hi
 
 
 def _unprinted_rows(printed: np.ndarray) -> np.ndarray:
@@ -262,8 +280,8 @@ def glyph_lines(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def ink_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> int:
-    """How many text lines of ink a cell holds (``ink_bands`` of its crop)."""
-    return len(ink_bands(_ink(cell_crop(grey, box, dpi)), dpi))
+    """How many text lines of ink a cell holds (``ink_bands`` of the crop it is read from)."""
+    return len(ink_bands(_ink(reading_crop(grey, box, dpi)), dpi))
 
 
 def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0,
