@@ -51,10 +51,6 @@ _LOST_DIGIT_WIDTH = float(_CELL["fax_lost_digit_width"])
 _THIN_DIGIT_IN = float(_CELL["thin_digit_min_height_in"])
 #: blank pixel rows (inches) inside a line of glyphs where a fax dropped scan lines: no gap between lines
 _SCANLINE_GAP_IN = float(_CELL["scanline_gap_in"])
-#: a cell crop's side is a rule's inner edge (``reading_crop``): the rule inks at least ``rows`` of the crop's
-#: rows without print, which must be at least ``free_rows`` of its rows; a column beside it inking ``fringe`` is its too
-_RULE_ROWS, _RULE_FREE_ROWS = float(_CELL["rule_edge"]["rows"]), float(_CELL["rule_edge"]["free_rows"])
-_RULE_FRINGE = float(_CELL["rule_edge"]["fringe"])
 #: ink runs of a fax number joined into one line while no taller than this many times its tallest run, and a
 #: line kept when at least that share of the tallest run's height (``glyph_lines``)
 _LINE_JOIN, _LINE_SHARE = float(_CELL["wrapped_lines"]["join"]), float(_CELL["wrapped_lines"]["share"])
@@ -140,95 +136,16 @@ def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> n
     return grey[y0 + inset:max(y0 + inset, y1 - inset), x0 + inset:max(x0 + inset, x1 - inset)]
 
 
-def _ink_level(crop: np.ndarray) -> float:
-    """The grey level below which a cell crop's pixels are ink. Faded print (a light scan) stays above
-    a fixed 140 but for its cores, which split a wrapped number's lines into fragments: with clear ink
-    in the crop, anything darker than the middle between paper and that ink counts."""
-    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
-    return max(140.0, paper - 0.5 * (paper - ink)) if paper - ink >= _CLEAR_INK else 140.0
-
-
 def _ink(crop: np.ndarray) -> np.ndarray:
-    """Ink of a cell crop (``_ink_level``), specks a pixel wide opened away."""
+    """Ink of a cell crop. Faded print (a light scan) stays above a fixed 140 but for its cores,
+    which split a wrapped number's lines into fragments: with clear ink in the crop, anything
+    darker than the middle between paper and that ink counts."""
     if crop.size == 0:
         return np.zeros((0, 0), np.uint8)
-    _, binary = cv2.threshold(crop, _ink_level(crop), 255, cv2.THRESH_BINARY_INV)
+    paper, ink = float(np.median(crop)), float(np.percentile(crop, 0.3))
+    level = max(140.0, paper - 0.5 * (paper - ink)) if paper - ink >= _CLEAR_INK else 140.0
+    _, binary = cv2.threshold(crop, level, 255, cv2.THRESH_BINARY_INV)
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-
-
-def reading_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:
-    """A cell's crop (``cell_crop``) for reading its text: a side where print touches the crop, or the
-    rule reaches into it, moved to the inner edge of the rule, and the rule's grey fringe there
-    (lighter than ink) turned to paper.
-
-    A web page printed with no cell padding and scanned sets a 9 pt "0" against a rule that scans as a
-    band of grey several pixels wide (Chromium's spacing between cell borders, blurred into one):
-    inset a fixed 50th of an inch from the rule's middle, the crop cut the 0's left arc away, and with
-    its fringe beside the rest the model read "D" or "p". Where a double rule is wider than the inset
-    (Chromium's default spacing: two hairlines 1.5 pt apart, one rule to the grid), the crop took in its
-    inner line: a label read "川行政规范性文件", a "0" over a row rule's line two lines of ink. The
-    fringe takes the crop's paper grey (a scan's paper is no white)."""
-    inset = max(3, int(dpi / 50))
-    x0, y0, x1, y1 = box
-    crop = cell_crop(grey, box, dpi)
-    if crop.shape[1] <= 4 * inset or crop.shape[0] <= 4 * inset:
-        return crop
-    level = _ink_level(crop)
-    left, top = max(0, x0 - inset), max(0, y0 - inset)
-    window = grey[top:min(grey.shape[0], y1 + inset + 1), left:min(grey.shape[1], x1 + inset + 1)]
-    fx, fy = x0 + inset - left, y0 + inset - top  # the crop's corner in the window
-    h, w = crop.shape
-    c0, c1, cut_left, cut_right = _rule_sides(window[fy:fy + h], fx, fx + w, level, inset)
-    r0, r1, cut_top, cut_bottom = _rule_sides(window[:, fx:fx + w].T, fy, fy + h, level, inset)
-    if not (cut_left or cut_right or cut_top or cut_bottom):
-        return crop
-    out = window[r0:r1, c0:c1].copy()
-    fringe, paper = out >= level, np.median(crop)
-    for cut, part in ((cut_left, np.s_[:, :inset]), (cut_right, np.s_[:, -inset:]),
-                      (cut_top, np.s_[:inset, :]), (cut_bottom, np.s_[-inset:, :])):
-        if cut:
-            out[part][fringe[part]] = paper
-    return out
-
-
-def _rule_sides(band: np.ndarray, first: int, stop: int, level: float, inset: int) -> tuple[int, int, bool, bool]:
-    """Where a crop (``band[:, first:stop]``; ``band`` runs an inset on past it both ways) starts and stops
-    between the rules beside it, and whether each side moved (``reading_crop``).
-
-    A rule is told from print by the crop's rows with no print in its middle: it inks (nearly) all of
-    them (``rule_edge`` ``rows``), a glyph none; a column beside it that inks ``fringe`` of the rows
-    without print in the moved crop's middle, and its first and last rows, is the rule's too (a scanned
-    double rule's inner hairline)."""
-    printed = _ink(band[:, first:stop]) > 0
-    free = _unprinted_rows(printed[:, inset:-inset])
-    if np.count_nonzero(free) < _RULE_FREE_ROWS * free.size:
-        return first, stop, False, False
-    ruled = (band[free] < level).mean(axis=0) >= _RULE_ROWS
-    lo = np.flatnonzero(ruled[:first + 2 * inset])
-    hi = np.flatnonzero(ruled[stop - 2 * inset:]) + stop - 2 * inset
-    cut_lo = bool(lo.size) and (lo[-1] >= first or printed[:, 0].any())
-    cut_hi = bool(hi.size) and (hi[0] < stop or printed[:, -1].any())
-    start, end = (int(lo[-1]) + 1 if cut_lo else first), (int(hi[0]) if cut_hi else stop)
-    if end - start <= 2 * inset:
-        return first, stop, False, False
-    clear = _unprinted_rows((_ink(band[:, start:end]) > 0)[:, inset:-inset])
-    inked = band < level
-    # the rule's fringe runs the crop's length past the print, into its first and last rows: a glyph stops short
-    share = np.where(inked[:inset].any(axis=0) & inked[-inset:].any(axis=0),
-                     inked[clear].mean(axis=0) if clear.any() else 0.0, 0.0)
-    while cut_lo and end - start > 2 * inset and share[start] >= _RULE_FRINGE:
-        start += 1
-    while cut_hi and end - start > 2 * inset and share[end - 1] >= _RULE_FRINGE:
-        end -= 1
-    if end - start <= 2 * inset:
-        return first, stop, False, False
-    return start, end, cut_lo, cut_hi
-
-
-def _unprinted_rows(printed: np.ndarray) -> np.ndarray:
-    """Pixel rows of a crop's print mask with no print in them or in the rows next to them."""
-    rows = printed.any(axis=1).astype(np.uint8)[:, None]
-    return cv2.dilate(rows, np.ones((3, 1), np.uint8))[:, 0] == 0
 
 
 def _line_ink(crop: np.ndarray, dpi: float, thin: bool) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -280,8 +197,8 @@ def glyph_lines(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def ink_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> int:
-    """How many text lines of ink a cell holds (``ink_bands`` of the crop it is read from)."""
-    return len(ink_bands(_ink(reading_crop(grey, box, dpi)), dpi))
+    """How many text lines of ink a cell holds (``ink_bands`` of its crop)."""
+    return len(ink_bands(_ink(cell_crop(grey, box, dpi)), dpi))
 
 
 def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, scale: float = 1.0,
@@ -289,7 +206,7 @@ def crop_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, sca
     """One crop per text line of a cell, top to bottom (stacked glyphs: one each), padded with
     paper; ``scale`` > 1 enlarges them (re-reads); ``digits``: a number's (``ink_bands``);
     ``thin``: a number's on a fax page, whose strokes may be a pixel thin (``_line_ink``)."""
-    crop = reading_crop(grey, box, dpi)
+    crop = cell_crop(grey, box, dpi)
     if digits:
         binary, bands = _line_ink(crop, dpi, thin)
     else:

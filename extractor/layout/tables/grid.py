@@ -33,12 +33,6 @@ _LOST_ROW_WORD_EDGE = float(_CFG["fax_lost_row"]["word_edge"])
 _MIN_ROW_IN = float(_CFG["open_row_in"])
 #: the thickest a rule's dots may run (inches): a line of words inks the table's width far deeper
 _THICK_IN = float(_CFG["fax_rule_thick_in"])
-#: rule lines closer than this (inches) on a page other than a fax are one rule drawn double: a web page
-#: printed with Chromium's default cell spacing boxes every cell on its own, each rule a pair of hairlines
-#: ~1.5 pt apart, which a scan keeps apart; taken as two they left sliver columns and rows of empty cells
-#: between every two cells, and values went to the wrong columns (``reading_crop`` keeps a pair's inner
-#: line out of the cell's crop)
-_DOUBLE_RULE_IN = float(_CFG["double_rule_in"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +279,6 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
     frame = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(frame)
     tol = max(3.0, dpi / 40)
-    pair = tol if broken_rules else max(tol, _DOUBLE_RULE_IN * dpi)
     tables = []
     for i in range(1, n):
         x, y, w, hh, _ = stats[i]
@@ -294,9 +287,9 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
         region = labels[y:y + hh, x:x + w] == i
         hr = np.where(region, h[y:y + hh, x:x + w], 0).astype(np.uint8)
         vr = np.where(region, v[y:y + hh, x:x + w], 0).astype(np.uint8)
-        ys = [y + p for p in positions(hr, 0, int(0.2 * w), pair)]
+        ys = [y + p for p in positions(hr, 0, int(0.2 * w), tol)]
         solid = (binary[y:y + hh, x:x + w], hr, dpi) if broken_rules else None
-        xs = [x + p for p in positions(vr, 1, int(min(hh * 0.5, 0.15 * dpi)), pair, solid)]
+        xs = [x + p for p in positions(vr, 1, int(min(hh * 0.5, 0.15 * dpi)), tol, solid)]
         if broken_rules and len(ys) == 2:
             xs = cluster([*xs, *strip_columns(binary, ys[0], ys[1], x, x + w, dpi, tol)], tol)
             v = v.copy()
