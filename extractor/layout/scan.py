@@ -51,6 +51,8 @@ _CORE_TRIM = float(_CELL["number_core_trim"])
 _ERASE_INSET = 0.12
 #: how far (inches) past a column rule's middle a word's box may reach before it has taken in the rule
 _OVER_RULE_IN = float(_CELL["word_over_rule_in"])
+#: a label run on into the number printed against it in the next cell ("行政规范性文件3")
+_LABEL_THEN_NUMBER = re.compile(r".*[\u4e00-\u9fff][)）]?\s*-?\d[\d,.]*")
 #: the most glyphs a line of a fax number stacked in a narrow cell holds as the page pass garbles it
 #: (``_stacked_number``)
 _STACKED_GLYPHS = int(_CELL["stacked_line_glyphs"])
@@ -87,7 +89,10 @@ def _assign(words: list[Word], table: TableGrid, dpi: float, bilevel: bool = Fal
     page printed with no cell padding sets text against its rules, and the page pass reads the rule
     beside a "0" as a glyph ("10", "jo") or runs a label on into the number past it, with too little
     of the box past the edge for the quarter; the cell's own crop (rules inset away) reads it as
-    printed. Words of CJK alone are left to the quarter: a narrow header column's stacked glyphs
+    printed. On any page a word that runs from a label on past its cell's right rule into digits
+    ("行政规范性文件3": a print with no cell padding sets the label against the rule and the number
+    against it) sends the label's cell and the one its end lies in to their crops: it was the label's
+    alone, and the number's cell read blank. Words of CJK alone are left to the quarter: a narrow header column's stacked glyphs
     ("结果维持" set one a line) reach past its rules in every print, and their crops read worse. Not on
     other pages: on a phone photo of a print the crops cost more cells than they won (own pages, col
     style seed 401: 5 wrong where there were none).
@@ -111,6 +116,9 @@ def _assign(words: list[Word], table: TableGrid, dpi: float, bilevel: bool = Fal
         quarter = x0 + margin < cell.box[0] or x1 - margin > cell.box[2]
         if quarter or (_number_like(w.text) and (x0 + over < cell.box[0] or x1 - over > cell.box[2])):
             straddled.add(cell)
+        if x1 - _OVER_RULE_IN * dpi > cell.box[2] and _LABEL_THEN_NUMBER.fullmatch(w.text):
+            straddled.add(cell)
+            straddled.update(c for c in [table.cell_at(x1 - 1, cy)] if c is not None)
         if quarter:
             for other in (table.cell_at(x0 + margin, cy), table.cell_at(x1 - margin, cy)):
                 if other is not None:
@@ -194,7 +202,8 @@ def _garbled(engine: OcrEngine, text: str, conf: float) -> bool:
     """A short unsure reading with neither a number nor a CJK glyph ("o j"), or one CJK glyph alone
     ("一": a "1" whose flag a dropped scan line parted from its stem): on a fax, the page pass's
     guess at broken digits, worth reading again from the cell's own crop (a broken 0 is not: its crop
-    reads as strokes, "1" or "11")."""
+    reads as strokes, "1" or "11"). On any page the Latin readings are: a scanned print's 9 pt "0" set
+    against its rule read "p" or "D" with the rule."""
     flat = text.replace(" ", "")
     return (0 < len(flat) <= 4 and conf < engine.number_trust and number_text(text) is None
             and (len(flat) == 1 or not CJK.search(flat)) and not zero_in_brackets(flat))
@@ -205,8 +214,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                ) -> tuple[dict[GridCell, CellRead], list[Word], float | None]:
     """Every cell's text; words that fell outside the table are handed back for prose. A cell the
     page pass read as brackets (``BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
-    from its crop, marked "broken". On a ``bilevel`` page (a fax) a garbled short reading is read
-    again too, and a cell whose ink is the two sides of a 0, or still read as brackets around at
+    from its crop, marked "broken". A garbled short reading is read again too (on a page other than a
+    ``bilevel`` one, a fax, not one of CJK), and on a fax a cell whose ink is the two sides of a 0, or still read as brackets around at
     most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) zeros
     and lone "1"s OCR missed are read from their strokes (``light_cells``; by the ``zero_width`` an
     earlier light page of the document measured when this table has too few zeros to measure by),
@@ -230,7 +239,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         zeroed = _zero_lines(words_in)
         text = zeroed or text
         inked = not text and has_ink(grey, cell.box, dpi)
-        garbled = bilevel and _garbled(engine, text, conf)
+        garbled = _garbled(engine, text, conf) and (bilevel or not CJK.search(text))
         stacked = bilevel and not light and _stacked_number(words_in, text)
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)

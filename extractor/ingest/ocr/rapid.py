@@ -27,7 +27,7 @@ _LOCK = threading.Lock()
 _ENGINE: object | None = None
 #: long side the package's own preprocessing leaves alone (pages are shrunk here, by ``det_dpi``)
 _MAX_SIDE = 4000
-#: letters the recognition model makes of a printed 0 in a digits read ("O"): kept as 0, not dropped
+#: letters the recognition model makes of a printed 0 in a digits read ("O", "D", "p"): kept as 0, not dropped
 _ZERO_LETTERS = str.maketrans(dict.fromkeys(str(_CFG["zero_letters"]), "0"))
 
 
@@ -243,5 +243,6 @@ def digits_only(text: str) -> str:
     """A digits read's text: digits, dots and minus signs, the letters a 0 is read as (``zero_letters``)
     taken as 0. The model reads a lone 0 of a number cell as "O" (a fax 0 set against its cell's rule,
     whose crop leaves the rule out); dropped, the cell read blank and the page pass's reading of the
-    rule and the 0 together ("lo", 10) stood."""
+    rule and the 0 together ("lo", 10) stood. A 9 pt 0 of a scanned browser print, its left arc flattened
+    against a blurred double rule, is read "D" or "p"."""
     return "".join(c for c in text.translate(_ZERO_LETTERS) if c.isdigit() or c in ".-")
