@@ -92,10 +92,10 @@ def _assign(words: list[Word], table: TableGrid, dpi: float, bilevel: bool = Fal
     printed. On any page a word that runs from a label on past its cell's right rule into digits
     ("行政规范性文件3": a print with no cell padding sets the label against the rule and the number
     against it) sends the label's cell and the one its end lies in to their crops: it was the label's
-    alone, and the number's cell read blank. Words of CJK alone are left to the quarter: a narrow header column's stacked glyphs
-    ("结果维持" set one a line) reach past its rules in every print, and their crops read worse. Not on
-    other pages: on a phone photo of a print the crops cost more cells than they won (own pages, col
-    style seed 401: 5 wrong where there were none).
+    alone, and the number's cell read blank. Words of CJK alone are left to the quarter: a narrow header
+    column's stacked glyphs ("结果维持" set one a line) reach past its rules in every print, and their
+    crops read worse. Not on other pages: on a phone photo of a print the crops cost more cells than
+    they won (own pages, col style seed 401: 5 wrong where there were none).
     """
     per: dict[GridCell, list[Word]] = {}
     straddled: set[GridCell] = set()
@@ -215,8 +215,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     """Every cell's text; words that fell outside the table are handed back for prose. A cell the
     page pass read as brackets (``BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
     from its crop, marked "broken". A garbled short reading is read again too (on a page other than a
-    ``bilevel`` one, a fax, not one of CJK), and on a fax a cell whose ink is the two sides of a 0, or still read as brackets around at
-    most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) zeros
+    ``bilevel`` one, a fax, not one of CJK), and on a fax a cell whose ink is the two sides of a 0, or
+    still read as brackets around at most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) zeros
     and lone "1"s OCR missed are read from their strokes (``light_cells``; by the ``zero_width`` an
     earlier light page of the document measured when this table has too few zeros to measure by),
     and every number is marked ``light-page``: a weak reading, suspect unless a rule verifies it.
