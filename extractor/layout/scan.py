@@ -117,8 +117,7 @@ def _assign(words: list[Word], table: TableGrid, dpi: float, bilevel: bool = Fal
         if quarter or (_number_like(w.text) and (x0 + over < cell.box[0] or x1 - over > cell.box[2])):
             straddled.add(cell)
         if x1 - _OVER_RULE_IN * dpi > cell.box[2] and _LABEL_THEN_NUMBER.fullmatch(w.text):
-            straddled.add(cell)
-            straddled.update(c for c in [table.cell_at(x1 - 1, cy)] if c is not None)
+            straddled |= {c for c in (cell, table.cell_at(x1 - 1, cy)) if c is not None}
         if quarter:
             for other in (table.cell_at(x0 + margin, cy), table.cell_at(x1 - margin, cy)):
                 if other is not None:
@@ -214,12 +213,13 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
                ) -> tuple[dict[GridCell, CellRead], list[Word], float | None]:
     """Every cell's text; words that fell outside the table are handed back for prose. A cell the
     page pass read as brackets (``BROKEN_NUMBER``: "()", a thin 0 as its two arcs) is read again
-    from its crop, marked "broken". A garbled short reading is read again too (on a page other than a
-    ``bilevel`` one, a fax, not one of CJK), and on a fax a cell whose ink is the two sides of a 0, or
-    still read as brackets around at most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page (``imageops.is_light``) zeros
-    and lone "1"s OCR missed are read from their strokes (``light_cells``; by the ``zero_width`` an
-    earlier light page of the document measured when this table has too few zeros to measure by),
-    and every number is marked ``light-page``: a weak reading, suspect unless a rule verifies it.
+    from its crop, marked "broken". A garbled short reading is read again too (on a ``bilevel`` page, a
+    fax, any; elsewhere one without CJK), and on a fax a cell whose ink is the two sides of a 0, or
+    still read as brackets around at most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page
+    (``imageops.is_light``) zeros and lone "1"s OCR missed are read from their strokes (``light_cells``;
+    by the ``zero_width`` an earlier light page of the document measured when this table has too few
+    zeros to measure by), and every number is marked ``light-page``: a weak reading, suspect unless a
+    rule verifies it.
     A fax number read with a dot after its last digit or before its first (a speck: "2.", ".0") loses
     the dot, marked ``stray-dot``.
     A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
