@@ -112,21 +112,24 @@ class _Walk:
         self.put(own + held if claims else own)
         return False
 
-    def disowns(self, token: Token) -> bool:
-        """Is ``token``, read in a later ruled row that holds values of its own, the label of the row last
-        opened by its place (its numbering exact, scored over ``disown_floor``)? Then that place was
-        wrong: the ruled row placed there was no such row (the cut rest of a tall row atop the next
-        page, whose numbers ``cut_joins`` could not line up with the row's heads), and every row after
-        it would be read one row late, each label meeting its own row already taken. A label read
-        outside the grid or in a row without values is the placed row's own, beside it (四、结转下年度
-        继续办理 read as prose after its values): the place stands."""
+    def disowned(self, token: Token) -> int | None:
+        """The row the walk stood at before its last place (-1: none), when ``token``, read in a later
+        ruled row that holds values of its own, is the label of the row that place opened (its numbering
+        exact, scored over ``disown_floor``): that place was wrong, the ruled row placed there was no such
+        row (the cut rest of a tall row atop the next page, whose numbers ``cut_joins`` could not line up
+        with the row's heads), and every row after it would be read one row late, each label meeting its
+        own row already taken. A label read outside the grid or in a row without values is the placed
+        row's own, beside it (四、结转下年度继续办理 read as prose after its values): the place stands,
+        None."""
         if self.placed_after is None:
-            return False
+            return None
         own = self.table.labels[self.current]
-        return (bool(own.numbering) and split_label(token.raw)[0] == own.numbering
-                and score(token.raw, own) >= threshold("disown_floor"))
+        if (own.numbering and split_label(token.raw)[0] == own.numbering
+                and score(token.raw, own) >= threshold("disown_floor")):
+            return self.placed_after
+        return None
 
-    def take_back(self) -> None:
+    def take_back(self, before: int) -> None:
         """Undo the last place: its values go to no row (loose), the walk stands at the row before it
         again. That row (its numbers may have lost the cut rest) and the row reopened by its label (its
         values may be a part of its own) are suspect."""
@@ -135,7 +138,6 @@ class _Walk:
         self.stream.weak.discard(label.id)
         self.stream.placed.discard(label.id)
         self.stream.disowned.add(label.id)
-        before = self.placed_after if self.placed_after is not None else -1
         if before >= 0 and self.table.labels[before].id in self.table.data_ids:
             self.stream.disowned.add(self.table.labels[before].id)
         self.current, self.placed_after = before, None
@@ -233,9 +235,10 @@ class _Walk:
                 found = best_match(token.raw, table.labels[self.current + 1:], floor)
                 if found is not None and self._heading_early(found, tokens[index + 1:]):
                     found = None
-                if found is None and valued and self.disowns(token):
+                before = self.disowned(token) if found is None and valued else None
+                if before is not None:
                     found = table.labels[self.current]
-                    self.take_back()
+                    self.take_back(before)
                 if found is None:
                     if opened or not (valued or emptied):
                         self.note([token.raw])
