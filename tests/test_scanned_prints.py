@@ -48,3 +48,14 @@ def test_a_small_zero_set_against_a_scanned_double_rule_reads_0():
     for label, key in (("区分处理", "partial"), ("属于国家秘密", "denied_state_secret")):
         assert _values(rows, label) == list(truth[key].values()), label
 
+
+
+def test_a_label_run_on_into_the_number_against_it_reads_as_label_and_number_apart():
+    """Style ``spacing1-nopad`` (no padding, 12 pt) of the same report, table 二's 行政规范性文件 row cut from
+    its cleaned scan200 page: the label ends against its cell's right rule and the "3" starts against
+    that rule, so the page pass reads "行政规范性文件3" as one word over both cells. The label's cell
+    and the number's go to their crops: the label reads alone and the row's values are the print's."""
+    rows = _rows("print-nopad-t2-row-s301.png")
+    truth = random_report(301, "2021").truth["t2"]["art20_1"]["normative_docs"]
+    assert [s.text for s in rows[0].spans][0] == "行政规范性文件"
+    assert _values(rows, "行政规范性文件") == list(truth.values())
