@@ -66,6 +66,8 @@ _ONE_FILL = float(_CELL["fax_one"]["min_fill"])
 _UNREAD = _CELL["fax_unread"]
 _UNREAD_GLYPHS = int(_UNREAD["max_glyphs"])
 _UNREAD_HEIGHT_IN = (float(_UNREAD["min_height_in"]), float(_UNREAD["max_height_in"]))
+#: the least score a number read so (``fax_unread_numbers``) needs to be taken, and digits it may not hold
+_UNREAD_SCORE, _UNREAD_REFUSED = float(_UNREAD["min_score"]), frozenset(str(_UNREAD["refused_digits"]))
 #: what OCR makes of a fax "1" whose flag a dropped scan line parted from its stem ("i"), or of its bare stem
 _STEM_GUESSES = frozenset("iìíïîj!|lI")
 
@@ -309,8 +311,10 @@ def fax_unread_numbers(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tup
     and rule ends that the model read with the digit, or nothing when the opening erased a digit whose
     strokes a fax broke to bits (a "2" whose diagonal dropped out: two flecks and its foot). The better
     of digits reads wins; with none, the better of reads decoded over digits only (``forced`` mode: a
-    "0" notched by a dropout that the model reads "日"). Marked ``fax-unread``: a guess at broken
-    strokes, weak, suspect unless a rule verifies it. A cell whose ink is no digit line keeps its read."""
+    "0" notched by a dropout that the model reads "日"), taken when scored ``min_score`` or more and
+    without a "1": a broken 2, 4 or 0 often leaves one upright stroke, and a guess of "1" stood where the
+    blank had left the table's joint solve free to mend its row and column (a true "1" is ``fax_one``'s). Marked
+    ``fax-unread``: weak, suspect unless a rule verifies it. A cell whose ink is no digit line keeps its read."""
     pieces = [_ink_piece(cell_crop(grey, box, dpi), dpi) if unread_number(read) else None for box, read in jobs]
     todo = [i for i, piece in enumerate(pieces) if piece is not None]
     got = dict(zip(todo, _better_reads(engine, [pieces[i] for i in todo], settings, "digits")))
@@ -318,7 +322,7 @@ def fax_unread_numbers(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tup
     got |= dict(zip(forced, _better_reads(engine, [pieces[i] for i in forced], settings, "forced")))
     out = [read for _, read in jobs]
     for i, (text, confidence) in got.items():
-        if digits := number_text(text):
+        if (digits := number_text(text)) and confidence >= _UNREAD_SCORE and not _UNREAD_REFUSED & set(digits):
             out[i] = CellRead(digits, confidence, out[i].engine, out[i].repairs).marked(FAX_UNREAD)
     return out
 
