@@ -90,5 +90,6 @@ def test_what_counts_as_unread_and_as_a_number_row():
     assert unread_number(CellRead("", 0.0, "r")) and unread_number(CellRead("日", 0.9, "r"))
     assert unread_number(CellRead("ón", 0.4, "r")) and not unread_number(CellRead("合计", 0.9, "r"))
     assert not unread_number(CellRead("()", 0.5, "r")) and not unread_number(CellRead("1", 0.5, "r"))
-    row = [((x, 0, x + 50, 30), CellRead(t, 0.9, "r")) for x, t in zip(range(0, 300, 50), ["合计", "0", "3", "", "7", "1"])]
+    texts = ["合计", "0", "3", "", "7", "1"]
+    row = [((x, 0, x + 50, 30), CellRead(t, 0.9, "r")) for x, t in zip(range(0, 300, 50), texts)]
     assert number_rows(row, DPI) == {0, 1, 2, 3, 4, 5} and number_columns(row, DPI) == set()
