@@ -258,8 +258,9 @@ def _doubt_guessed_cells(mapped: Mapped, stream: Stream) -> None:
 def _unfused(row: Row, labels: list[Label]) -> Row:
     """``row`` with each OCR'd "label+number" region ("行政事业性收费344.00", table 三's
     "四、结转下年度继续办理0": a fax lost the rule between the label's cell and its value's, and OCR read both as
-    one) cut in two, but only where the text before the number is a data row's label (the template says a value stands after it). The
-    value is marked ``FUSED``: its row is suspect, as where the label ends was guessed."""
+    one) cut in two, but only where the text before the number is a data row's label (the template says a
+    value stands after it). The value is marked ``FUSED``: its row is suspect, as where the label ends was
+    guessed."""
     spans: list[Span] = []
     for span in row.spans:
         fused = split_fused(span.text) if span.method == "ocr" else None
