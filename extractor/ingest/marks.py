@@ -30,6 +30,9 @@ FAX_OPEN_NINE = "fax-4-or-9"
 FAX_LOST_DIGIT = "fax-lost-digit"
 #: a fax reading that may be a "1" or a "0" whose sides read without their curves
 FAX_ONE_OR_ZERO = "fax-1-or-0"
+#: a fax number cell read as no digit whose ink alone, re-read as printed and thickened, read a number
+#: (layout/cellread.py fax_unread_numbers): a guess at broken strokes
+FAX_UNREAD = "fax-unread"
 #: a light fax page's number (several digits, or a lone digit OCR missed) read slot by slot from its broken ink
 #: (layout/lightdigits.py)
 GLYPH_DIGITS = "glyph-digits"
@@ -51,9 +54,9 @@ STRAY_DOT = "stray-dot"
 ASSEMBLY = frozenset({JOINED, SPLIT})
 #: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
 INK_DOUBT = frozenset({FAX_STEM, FAX_BARRED_FOUR, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_LOST_DIGIT, GLYPH_DIGITS,
-                       LINES_REREAD})
+                       LINES_REREAD, FAX_UNREAD})
 #: marks of readings the ink gave against OCR's (a "1" that a stub of a 4's bar makes "4"): OCR re-reading the
 #: box repeats the reading the ink overruled, so its re-reads neither correct nor pick a value for them
-OCR_OVERRULED = frozenset({FAX_BARRED_FOUR})
+OCR_OVERRULED = frozenset({FAX_BARRED_FOUR, FAX_UNREAD})
 #: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
 PLACE_DOUBT = frozenset({FUSED, RULE_LOST})

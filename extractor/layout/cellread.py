@@ -23,10 +23,11 @@ import cv2
 import numpy as np
 
 from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, FAX_BARRED_FOUR, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO,
-                                    FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM, JOINED)
+                                    FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM, FAX_UNREAD, JOINED)
 from extractor.ingest.ocr import OcrEngine
-from extractor.layout.strokes import (DIGIT_HEIGHT_IN, barred_stems, glyph_mask, glyph_strokes, is_broken_zero,
-                                     is_upright_pair)
+from extractor.ingest.ocr.base import Mode
+from extractor.layout.strokes import (DIGIT_HEIGHT_IN, barred_stems, glyph_box, glyph_mask, glyph_strokes,
+                                     is_broken_zero, is_upright_pair)
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -60,6 +61,13 @@ _LINE_JOIN, _LINE_SHARE = float(_CELL["wrapped_lines"]["join"]), float(_CELL["wr
 _ONE_HEIGHT_IN, _ONE_WIDTH = float(_CELL["fax_one"]["min_height_in"]), float(_CELL["fax_one"]["max_width"])
 #: share of the pixel rows of a fax "1"'s stroke that hold ink (``fax_one``): specks a line apart are no stroke
 _ONE_FILL = float(_CELL["fax_one"]["min_fill"])
+#: a fax number cell read as no digit (``fax_unread_numbers``): the most glyphs of its reading, and how tall
+#: (inches) its one line of glyph ink is
+_UNREAD = _CELL["fax_unread"]
+_UNREAD_GLYPHS = int(_UNREAD["max_glyphs"])
+_UNREAD_HEIGHT_IN = (float(_UNREAD["min_height_in"]), float(_UNREAD["max_height_in"]))
+#: the least score a number read so (``fax_unread_numbers``) needs to be taken, and digits it may not hold
+_UNREAD_SCORE, _UNREAD_REFUSED = float(_UNREAD["min_score"]), frozenset(str(_UNREAD["refused_digits"]))
 #: what OCR makes of a fax "1" whose flag a dropped scan line parted from its stem ("i"), or of its bare stem
 _STEM_GUESSES = frozenset("iìíïîj!|lI")
 
@@ -273,6 +281,61 @@ def read_cells(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, 
         for i in idx:
             got[i] = [next(read) for _ in lines[i]]
     return [_joined(got.get(i, []), numeric, engine.name, wrapped[i]) for i, (_, numeric) in enumerate(jobs)]
+
+
+def unread_number(read: CellRead) -> bool:
+    """A reading with no digit that is no label: blank, or a glyph or two (one CJK at most) OCR made of
+    a broken number ("日", "山", "ón"), never the two arcs of a broken 0 (``fax_zero`` reads those)."""
+    flat = read.text.replace(" ", "")
+    return (not any(ch.isdigit() for ch in flat) and len(flat) <= _UNREAD_GLYPHS and len(CJK.findall(flat)) <= 1
+            and not zero_in_brackets(flat))
+
+
+def _ink_piece(crop: np.ndarray, dpi: float) -> np.ndarray | None:
+    """The crop cut to its glyph ink (``strokes.glyph_box``: specks and rule ends left out), padded with
+    paper, when that ink is one line a digit tall (``fax_unread`` in data/scan.json); else None."""
+    found = glyph_box(crop)
+    if found is None:
+        return None
+    x0, y0, x1, y1 = found
+    if not _UNREAD_HEIGHT_IN[0] * dpi <= y1 - y0 <= _UNREAD_HEIGHT_IN[1] * dpi:
+        return None
+    piece = crop[max(0, y0 - 2):y1 + 2, max(0, x0 - 2):x1 + 2]
+    return np.pad(piece, max(4, int(dpi / 25)), constant_values=255)
+
+
+def fax_unread_numbers(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, int, int, int], CellRead]],
+                       dpi: float, settings: Settings) -> list[CellRead]:
+    """Number cells of a fax page still read as no digit (``unread_number``), each read again from its
+    glyph ink alone (``_ink_piece``), as printed and thickened by a pixel: the cell's crop held specks
+    and rule ends that the model read with the digit, or nothing when the opening erased a digit whose
+    strokes a fax broke to bits (a "2" whose diagonal dropped out: two flecks and its foot). The better
+    of digits reads wins; with none, the better of reads decoded over digits only (``forced`` mode: a
+    "0" notched by a dropout that the model reads "日"), taken when scored ``min_score`` or more and
+    without a "1": a broken 2, 4 or 0 often leaves one upright stroke, and a guess of "1" stood where the
+    blank had left the table's joint solve free to mend its row and column (a true "1" is ``fax_one``'s). Marked
+    ``fax-unread``: weak, suspect unless a rule verifies it. A cell whose ink is no digit line keeps its read."""
+    pieces = [_ink_piece(cell_crop(grey, box, dpi), dpi) if unread_number(read) else None for box, read in jobs]
+    todo = [i for i, piece in enumerate(pieces) if piece is not None]
+    got = dict(zip(todo, _better_reads(engine, [pieces[i] for i in todo], settings, "digits")))
+    forced = [i for i in todo if not number_text(got[i][0])]
+    got |= dict(zip(forced, _better_reads(engine, [pieces[i] for i in forced], settings, "forced")))
+    out = [read for _, read in jobs]
+    for i, (text, confidence) in got.items():
+        if (digits := number_text(text)) and confidence >= _UNREAD_SCORE and not _UNREAD_REFUSED & set(digits):
+            out[i] = CellRead(digits, confidence, out[i].engine, out[i].repairs).marked(FAX_UNREAD)
+    return out
+
+
+def _better_reads(engine: OcrEngine, pieces: list[np.ndarray], settings: Settings, mode: Mode
+                  ) -> list[tuple[str, float]]:
+    """Each piece read as printed and thickened by a pixel (one batch): the reading with a number, the
+    surer one of two."""
+    if not pieces:
+        return []
+    both = engine.read_lines([x for p in pieces for x in (p, cv2.erode(p, np.ones((2, 2), np.uint8)))],
+                             settings.ocr, mode)
+    return [max(pair, key=lambda r: (number_text(r[0]) is not None, r[1])) for pair in zip(both[::2], both[1::2])]
 
 
 def read_cell_crop(engine: OcrEngine, grey: np.ndarray, box: tuple[int, int, int, int], dpi: float,

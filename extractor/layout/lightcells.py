@@ -94,11 +94,25 @@ def light_ones(crop: np.ndarray, read: CellRead, width: float) -> CellRead:
 def number_columns(cells: list[tuple[tuple[int, int, int, int], CellRead]], dpi: float) -> set[int]:
     """Indexes of the cells standing in a column (same left and right edge, within a 50th of an
     inch) where at least two thirds of the cells with text, and three or more, read a number."""
+    return _numbered(cells, dpi, (0, 2))
+
+
+def number_rows(cells: list[tuple[tuple[int, int, int, int], CellRead]], dpi: float) -> set[int]:
+    """Indexes of the cells standing in a row (same top and bottom edge) where at least two thirds of
+    the cells with text, and three or more, read a number: table 四's one row of counts, whose columns
+    hold one number each under their headers."""
+    return _numbered(cells, dpi, (1, 3))
+
+
+def _numbered(cells: list[tuple[tuple[int, int, int, int], CellRead]], dpi: float, edges: tuple[int, int]) -> set[int]:
+    """Indexes of the cells whose ``edges`` (two of the box's sides) they share, within a 50th of an inch,
+    with three or more cells that read a number, two thirds or more of those with text."""
     slack = dpi / 50
+    a, b = edges
     out = set()
     for i, (box, _) in enumerate(cells):
         peers = [read for other, read in cells
-                 if abs(other[0] - box[0]) <= slack and abs(other[2] - box[2]) <= slack and read.text]
+                 if abs(other[a] - box[a]) <= slack and abs(other[b] - box[b]) <= slack and read.text]
         numbers = sum(number_text(read.text) is not None for read in peers)
         if numbers >= 3 and numbers >= 2 * len(peers) / 3:
             out.add(i)

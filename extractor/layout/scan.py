@@ -23,11 +23,12 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH
                                     LINES_REREAD, RULE_LOST, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_barred_four, fax_one, fax_zero,
-                                       has_ink, ink_lines, join_parts, narrow_single_line, number_text, read_cell_crop,
-                                       read_cells, signed_text, zero_in_brackets)
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_barred_four, fax_one,
+                                       fax_unread_numbers, fax_zero, has_ink, ink_lines, join_parts, narrow_single_line,
+                                       number_text, read_cell_crop, read_cells, signed_text, unread_number,
+                                       zero_in_brackets)
 from extractor.layout.furniture import furniture_line
-from extractor.layout.lightcells import light_cells, number_columns
+from extractor.layout.lightcells import light_cells, number_columns, number_rows
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
@@ -275,6 +276,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             read = read.marked(BROKEN)
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric, page_lines[cell])
+    if thin:
+        reads = _unread_numbers(engine, grey, dpi, reads, settings)
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
     if bilevel and not light:
@@ -296,6 +299,18 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             weak = (LIGHT_PAGE,) if light else ()
             reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside, width
+
+
+def _unread_numbers(engine: OcrEngine, grey: np.ndarray, dpi: float, reads: dict[GridCell, CellRead],
+                    settings: Settings) -> dict[GridCell, CellRead]:
+    """The cells of a fax page's number columns and rows still read as no digit, read again from their
+    glyph ink (``cellread.fax_unread_numbers``)."""
+    cells = list(reads)
+    jobs = [(cell.box, reads[cell]) for cell in cells]
+    numeric = number_columns(jobs, dpi) | number_rows(jobs, dpi)
+    picked = [i for i in sorted(numeric) if unread_number(jobs[i][1]) and has_ink(grey, jobs[i][0], dpi)]
+    again = fax_unread_numbers(engine, grey, [jobs[i] for i in picked], dpi, settings)
+    return reads | {cells[i]: read for i, read in zip(picked, again)}
 
 
 def _fax_glyphs(crop: np.ndarray, dpi: float, read: CellRead, numeric: bool) -> CellRead:

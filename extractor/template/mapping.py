@@ -125,8 +125,10 @@ def _keys(prefix: str, cols: list[str]) -> list[str]:
 def map_t3(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mapped:
     mapped = Mapped()
     labels = [label(r.id, r.label) for r in tpl.t3_rows]
-    stream = read_stream(rows, labels, {r.id for r in tpl.t3_data_rows}, len(tpl.t3_cols))
+    stream = read_stream([_unfused(row, labels) for row in rows], labels, {r.id for r in tpl.t3_data_rows},
+                         len(tpl.t3_cols))
     _doubt(mapped, stream)
+    _doubt_guessed_cells(mapped, stream)
     cols = [c.id for c in tpl.t3_cols]
     header = _header_columns(stream, tpl)
     for spec in tpl.t3_data_rows:
@@ -223,10 +225,7 @@ def map_t2(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     labels = [label(f"{block.id}.{spec.id}", spec.label) for block, spec in owners]
     stream = read_stream([_unfused(row, labels) for row in rows], labels, {lab.id for lab in labels})
     _doubt(mapped, stream)
-    cut = {key for key, tokens in stream.rows.items() if any(PLACE_DOUBT & set(t.span.repairs) for t in tokens)}
-    mapped.suspect_rows |= cut
-    if cut:
-        mapped.doubts.setdefault(CELL_GUESSED, set()).update(cut)
+    _doubt_guessed_cells(mapped, stream)
     header = ""
     for block, spec in owners:
         key = f"{block.id}.{spec.id}"
@@ -247,11 +246,21 @@ def map_t2(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
 
 
 
+def _doubt_guessed_cells(mapped: Mapped, stream: Stream) -> None:
+    """Rows with a value whose cell edge was guessed (``PLACE_DOUBT``: split off its label, cut along a
+    lost rule) are suspect."""
+    cut = {key for key, tokens in stream.rows.items() if any(PLACE_DOUBT & set(t.span.repairs) for t in tokens)}
+    mapped.suspect_rows |= cut
+    if cut:
+        mapped.doubts.setdefault(CELL_GUESSED, set()).update(cut)
+
+
 def _unfused(row: Row, labels: list[Label]) -> Row:
-    """``row`` with each OCR'd "label+number" region ("行政事业性收费344.00": a fax lost the rule between
-    the label's cell and its value's, and OCR read both as one) cut in two, but only where the text
-    before the number is a data row's label (the template says a value stands after it). The
-    value is marked ``FUSED``: its row is suspect, as where the label ends was guessed."""
+    """``row`` with each OCR'd "label+number" region ("行政事业性收费344.00", table 三's
+    "四、结转下年度继续办理0": a fax lost the rule between the label's cell and its value's, and OCR read both as
+    one) cut in two, but only where the text before the number is a data row's label (the template says a
+    value stands after it). The value is marked ``FUSED``: its row is suspect, as where the label ends was
+    guessed."""
     spans: list[Span] = []
     for span in row.spans:
         fused = split_fused(span.text) if span.method == "ocr" else None

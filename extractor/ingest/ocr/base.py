@@ -15,7 +15,8 @@ from extractor.geometry import Box
 from extractor.ingest.document import Word
 from extractor.settings import OcrSettings
 
-Mode = Literal["text", "digits", "vertical"]
+#: "forced": every glyph of a number cell as its likeliest digit, for ink no other mode reads as one
+Mode = Literal["text", "digits", "vertical", "forced"]
 
 #: order tried by engine "auto": the winner of docs/BENCHMARKS.md ## Scans first
 AUTO_ORDER = ("rapidocr", "tesseract")

@@ -80,12 +80,13 @@ class TesseractEngine:
         return words
 
     def read_crop(self, crop: np.ndarray, settings: OcrSettings, mode: Mode = "text") -> tuple[str, float]:
-        """One cell: digits → whitelist pass (eng), vertical → chi_sim_vert psm 5, else chi_sim psm 6."""
+        """One cell: digits (and forced: the whitelist already forces) → whitelist pass (eng), vertical →
+        chi_sim_vert psm 5, else chi_sim psm 6."""
         import pytesseract
 
         if crop.size == 0:
             return "", 0.0
-        if mode == "digits":
+        if mode in ("digits", "forced"):
             lang, config = ("eng" if "eng" in _languages() else "chi_sim"), _DIGITS_CONFIG
         elif mode == "vertical" and "chi_sim_vert" in _languages():
             lang, config = "chi_sim_vert", "--psm 5"
