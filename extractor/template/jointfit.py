@@ -224,8 +224,9 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
         except _Unfinished:
             return []
     changes = {k: (v, why) for k, (v, why) in (chosen or {}).items() if v != values[k]}
-    pins = [e for e in equations if e.op == "=="]
-    if any(v is None or sum(k in e.keys for e in pins) < _limit("pinning_rules") for k, (v, _) in changes.items()):
+    now = _after(chosen or {}, values)
+    pins = [e for e in equations if e.op == "==" and e.holds(now) is True]  # a rule over a blank vouches for nothing
+    if any(sum(k in e.keys for e in pins) < _limit("pinning_rules") for k in changes):
         return []
     return sorted((Suggestion(k, v, (_ASKED if why == ANY else why) + _JOINT)
                    for k, (v, why) in changes.items() if v is not None), key=lambda s: s.key)
@@ -251,8 +252,8 @@ def _unique(cells: _Cells, group: list[Equation], equations: list[Equation],
 
 def _rule(model: _Model, cells: _Cells, eq: Equation, failing: bool, values: Mapping[str, Number | None]) -> bool:
     """Add ``eq``'s rows: a rule of the failing group always holds; another holds when a cell of it
-    changes (an "active" binary each change forces on), and cannot when it keeps a cell blank. False
-    when a rule of the group holds a cell blank for good."""
+    changes (an "active" binary the change forces on) unless a cell of it stays blank (it cannot be
+    evaluated, and vouches for nothing). False when a rule of the group holds a cell blank for good."""
     row: dict[int, float] = {}
     constant, low, high, blank = 0.0, 0.0, 0.0, False
     for sign, key in eq.signed_terms:
@@ -266,12 +267,16 @@ def _rule(model: _Model, cells: _Cells, eq: Equation, failing: bool, values: Map
     if failing:
         model.rows.append((row, -constant, -constant if eq.op == "==" else np.inf))
         return not blank
-    active = model.add(0, 0, 0 if blank else 1)
-    for key in dict.fromkeys(k for k in eq.keys if k in cells.options):
-        kept = cells.picks[key][0]
-        model.rows.append(({active: 1.0, kept: 1.0}, 1.0, np.inf))  # a change makes the rule count
-        if cells.options[key][0][0] is None:
-            model.rows.append(({active: 1.0, kept: 1.0}, -np.inf, 1.0))  # a cell left blank keeps it out
+    if blank:
+        return True
+    active = model.add(0, 0, 1)
+    keys = list(dict.fromkeys(k for k in eq.keys if k in cells.options))
+    lost = [cells.picks[k][0] for k in keys if cells.options[k][0][0] is None]
+    for key in keys:
+        # a change makes the rule count once every blank of it is filled
+        model.rows.append(({active: 1.0, cells.picks[key][0]: 1.0, **dict.fromkeys(lost, -1.0)}, 1.0 - len(lost), np.inf))
+    for kept in lost:
+        model.rows.append(({active: 1.0, kept: 1.0}, -np.inf, 1.0))
     low, high = low + constant, high + constant
     model.rows.append(({**row, active: low}, low - constant, np.inf))
     if eq.op == "==":
@@ -281,7 +286,13 @@ def _rule(model: _Model, cells: _Cells, eq: Equation, failing: bool, values: Map
 
 def _balances(chosen: Assignment, group: list[Equation], equations: list[Equation],
               values: Mapping[str, Number | None]) -> bool:
-    """Checked in exact arithmetic: every rule of the group and every rule over a changed cell holds."""
-    now = {**values, **{k: v for k, (v, _) in chosen.items()}}
+    """Checked in exact arithmetic: every rule of the group holds, and every rule over a changed cell
+    that can be evaluated."""
+    now = _after(chosen, values)
     changed = {k for k, (v, _) in chosen.items() if v != values[k]}
-    return all(e.holds(now) is True for e in equations if e in group or changed & set(e.keys))
+    return all(e.holds(now) is True if e in group else e.holds(now) is not False
+               for e in equations if e in group or changed & set(e.keys))
+
+
+def _after(chosen: Assignment, values: Mapping[str, Number | None]) -> dict[str, Number | None]:
+    return {**values, **{k: v for k, (v, _) in chosen.items()}}
