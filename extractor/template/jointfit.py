@@ -80,7 +80,8 @@ class _Model:
         result = milp(np.array(self.cost), integrality=np.ones(len(self.cost)),
                       bounds=Bounds(np.array(self.low), np.array(self.high)),
                       constraints=LinearConstraint(matrix, [lo for _, lo, _ in self.rows], [hi for _, _, hi in self.rows]),
-                      options={"node_limit": _limit("joint_nodes"), "mip_rel_gap": 0.0})
+                      options={"node_limit": _limit("joint_nodes"), "time_limit": _limit("joint_seconds"),
+                               "mip_rel_gap": 0.0})
         if result.status == 2:
             return None
         if result.status != 0 or result.x is None:
@@ -193,10 +194,12 @@ def _options(slot: Slot, reread: Reread | None, doubtful: bool) -> list[Option]:
     return kept + [(v, why, _limit("joint_cost_candidate")) for v, why in _candidates(slot, reread).items()]
 
 
-def _bound(values: Mapping[str, Number | None]) -> int:
-    """The largest count a free cell may take: twice the table's largest number (a part never exceeds
-    its total, and a total read short is not short by more than itself)."""
-    return int(2 * max((abs(float(v)) for v in values.values() if v is not None), default=0)) + 10
+def _bound(equations: list[Equation], values: Mapping[str, Number | None]) -> int:
+    """The largest count a free cell may take: twice the largest number its rules hold (a part never
+    exceeds its total, and a total read short is not short by more than itself). Kept to the rules'
+    own cells: a larger bound weakens the program (a solver's tolerance times the bound may pass for a count)."""
+    return int(2 * max((abs(float(v)) for e in equations for k in e.keys if (v := values.get(k)) is not None),
+                       default=0)) + 10
 
 
 def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
@@ -212,13 +215,15 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     equations = [e for e in rules if e.hard and set(e.keys) & (doubtful | lost)]
     free = {k for k in doubtful if unsure(slots[k])} | lost
     shaky = {k for k in asked if unsure(slots[k])}
+    if len(free) > _limit("joint_free"):
+        return []
     values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
     # re-reads cost two OCR runs a cell: a group the program cannot finish without them is not re-read
     rounds = [None] + ([reread] if reread is not None and shaky and len(shaky) <= _limit("joint_rereads") else [])
     chosen: Assignment | None = None
     for again in rounds:
         options = {k: _options(slots[k], again if k in shaky else None, k in doubtful) for k in sorted(doubtful | lost)}
-        cells = _Cells(options, free, signed, _bound(values), {}, {}, {})
+        cells = _Cells(options, free, signed, _bound(equations, values), {}, {}, {})
         try:
             chosen = _unique(cells, group, equations, values)
         except _Unfinished:
@@ -267,16 +272,15 @@ def _rule(model: _Model, cells: _Cells, eq: Equation, failing: bool, values: Map
     if failing:
         model.rows.append((row, -constant, -constant if eq.op == "==" else np.inf))
         return not blank
-    if blank:
+    if blank:  # a cell blank for good (not OCR'd): the rule cannot be evaluated and vouches for nothing
         return True
     active = model.add(0, 0, 1)
     keys = list(dict.fromkeys(k for k in eq.keys if k in cells.options))
     lost = [cells.picks[k][0] for k in keys if cells.options[k][0][0] is None]
     for key in keys:
-        # a change makes the rule count once every blank of it is filled
-        model.rows.append(({active: 1.0, cells.picks[key][0]: 1.0, **dict.fromkeys(lost, -1.0)}, 1.0 - len(lost), np.inf))
+        model.rows.append(({active: 1.0, cells.picks[key][0]: 1.0}, 1.0, np.inf))  # a change makes the rule hold
     for kept in lost:
-        model.rows.append(({active: 1.0, kept: 1.0}, -np.inf, 1.0))
+        model.rows.append(({active: 1.0, kept: 1.0}, -np.inf, 1.0))  # and its cells read blank be filled
     low, high = low + constant, high + constant
     model.rows.append(({**row, active: low}, low - constant, np.inf))
     if eq.op == "==":
