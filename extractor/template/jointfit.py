@@ -2,25 +2,30 @@
 
 ``misreads.suggest`` explains a failing group by at most ``max_cells`` changed cells, and
 ``suggest_crossings`` asks each cell where a row and a column fail alone. A fax page that stripped
-the "4" of every 354 in a column breaks three to six crossing rules at once, and a row may hold two
-cells read blank: neither finds anything. Here every OCR'd cell of the group's rules and of the rules
-crossing them is an unknown of one integer program (HiGHS through ``scipy.optimize.milp``): it keeps
-its reading (cost 0), or takes one of its candidate values — a known misreading (data/misreadings.json),
-the reading with a lost digit put back (unsure readings only), a confident re-read — at
-``joint_cost_candidate``, or, when the reading is unsure or the cell was read blank, any count at
-``joint_cost_any``. Every rule of the failing group must hold, and so must every rule over a changed
-cell (a rule over a cell left blank cannot: it vouches for no change). The cheapest assignment is
-suggested (suspect, like every suggestion) only when it is the only one at its cost (the program is
-solved again with it excluded — a cell differing in value — and must cost strictly more), and each cell
-it changes is pinned by ``pinning_rules`` rules (its row and its column). A program past its node bound
-suggests nothing. Only unsure readings and blanks are free: a sure reading in a row placed by position
-is a number from another row, not a misreading (fax seed 1901's shifted rows).
+the "4" of every 354 in a column breaks three to six crossing rules at once: neither finds anything.
+Here every OCR'd cell of the group's rules and of the rules crossing them is an unknown of one
+integer program (HiGHS through ``scipy.optimize.milp``): it keeps its reading (cost 0), or takes one
+of its candidate values — a known misreading (data/misreadings.json), the reading with a lost digit
+put back (unsure readings only), a confident re-read — at ``joint_cost_candidate``, or, when the
+reading is unsure or the cell was read blank, any count at ``joint_cost_any``. Every rule of the
+failing group holds, and so does every rule over a changed cell, its blanks filled (a rule over a
+cell not read at all cannot be evaluated: it constrains and pins nothing). Unlike a search that asks
+one value per rule, the program sees rules over two free cells and has no bound on the changes.
+
+The cheapest assignment is suggested (suspect, like every suggestion) only when it is the only one at
+its cost — the program is solved again with it excluded (some cell's value differing) and must cost
+strictly more: free cells that could trade a shortfall give a second assignment at the same cost —
+and each cell it changes is pinned by ``pinning_rules`` rules that hold (its row and its column). A
+program past its node or time bound, or with more than ``joint_free`` free cells (a page too damaged
+for a cheapest assignment to mean anything), suggests nothing. Only unsure readings and blanks are
+free: a sure reading in a row placed by position is a number from another row, not a misreading (fax
+seed 1901's shifted rows).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -49,7 +54,7 @@ def _limit(name: str) -> int:
 
 
 class _Unfinished(Exception):
-    """The program ran past its node bound: nothing can be said."""
+    """The program ran past its node or time bound: nothing can be said."""
 
 
 #: one constraint: its coefficients by column, lower and upper bound
@@ -98,9 +103,9 @@ class _Cells:
     free: set[str]
     signed: set[str]
     bound: int
-    picks: dict[str, list[int]]
-    anyflag: dict[str, int]
-    anyvalue: dict[str, int]
+    picks: dict[str, list[int]] = field(default_factory=dict)
+    anyflag: dict[str, int] = field(default_factory=dict)
+    anyvalue: dict[str, int] = field(default_factory=dict)
 
     def declare(self, model: _Model) -> None:
         """Each cell takes exactly one of its options (or any count, when free)."""
@@ -215,7 +220,7 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     equations = [e for e in rules if e.hard and set(e.keys) & (doubtful | lost)]
     free = {k for k in doubtful if unsure(slots[k])} | lost
     shaky = {k for k in asked if unsure(slots[k])}
-    if len(free) > _limit("joint_free"):
+    if not doubtful | lost or len(free) > _limit("joint_free"):
         return []
     values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
     # re-reads cost two OCR runs a cell: a group the program cannot finish without them is not re-read
@@ -223,7 +228,7 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     chosen: Assignment | None = None
     for again in rounds:
         options = {k: _options(slots[k], again if k in shaky else None, k in doubtful) for k in sorted(doubtful | lost)}
-        cells = _Cells(options, free, signed, _bound(equations, values), {}, {}, {})
+        cells = _Cells(options, free, signed, _bound(equations, values))
         try:
             chosen = _unique(cells, group, equations, values)
         except _Unfinished:
