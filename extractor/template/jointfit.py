@@ -14,8 +14,9 @@ one value per rule, the program sees rules over two free cells and has no bound 
 
 The cheapest assignment is suggested (suspect, like every suggestion) only when it is the only one at
 its cost — the program is solved again with it excluded (some cell's value differing) and must cost
-strictly more: free cells that could trade a shortfall give a second assignment at the same cost —
-and each cell it changes is pinned by ``pinning_rules`` rules that hold (its row and its column). A
+strictly more: free cells that could trade a shortfall give a second assignment at the same cost —,
+when each cell it changes is pinned by ``pinning_rules`` rules that hold (its row and its column), and at
+most ``joint_any`` of its values are counts no reading names (more is a guess that happens to fit). A
 program past its node or time bound, or with more than ``joint_free`` free cells (a page too damaged
 for a cheapest assignment to mean anything), suggests nothing. Only unsure readings and blanks are
 free: a sure reading in a row placed by position is a number from another row, not a misreading (fax
@@ -236,7 +237,8 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     changes = {k: (v, why) for k, (v, why) in (chosen or {}).items() if v != values[k]}
     now = _after(chosen or {}, values)
     pins = [e for e in equations if e.op == "==" and e.holds(now) is True]  # a rule over a blank vouches for nothing
-    if any(sum(k in e.keys for e in pins) < _limit("pinning_rules") for k in changes):
+    if (any(sum(k in e.keys for e in pins) < _limit("pinning_rules") for k in changes)
+            or sum(why == ANY for _, why in changes.values()) > _limit("joint_any")):
         return []
     return sorted((Suggestion(k, v, (_ASKED if why == ANY else why) + _JOINT)
                    for k, (v, why) in changes.items() if v is not None), key=lambda s: s.key)
