@@ -22,7 +22,7 @@ from extractor.ingest.document import Row, Span
 from extractor.layout.reread import make_rereader
 from extractor.layout.scan import PageImage
 from extractor.layout.sections import find_headings
-from extractor.template import misreads
+from extractor.template import jointfit, misreads
 from extractor.settings import OcrSettings, Settings
 from extractor.template.correct import SUGGESTED, weak_readings
 from extractor.template.numbers import Number
@@ -387,3 +387,16 @@ def test_a_table_whose_every_four_a_fax_stripped_is_solved_past_eight_changes(tm
         assert (slot.value, slot.raw, slot.status, slot.method, slot.verified) == \
             (truth[r][c], text, "suspect", SUGGESTED, False), (r, c)
     assert all(s.value == truth[s.row][s.col] for s in result.slots.values() if s.table == "t3" and s.method == SUGGESTED)
+
+
+def test_a_cheapest_assignment_that_guesses_many_counts_is_not_suggested(monkeypatch):
+    """office_2019_00016 as a fax (bench seed 16): its table 三's failing rules have one cheapest assignment,
+    unique at its cost, only once the joint program may take all its 47 free cells — and it fills six
+    cells with counts no reading names, four of them wrong (the truth changes a sure reading, which no
+    assignment may). More than ``joint_any`` such counts is a guess that happens to fit: nothing of it
+    is suggested. (A guard: it fails without ``joint_any``.)"""
+    limit = jointfit._limit
+    monkeypatch.setattr(jointfit, "_limit", lambda name: 1000 if name == "joint_free" else limit(name))
+    got = _suggested_t3("office_2019_00016-fax")
+    for key in ("t3.new_received.legal_social", "t3.unable_not_held.total", "t3.total_processed.legal_other"):
+        assert key not in got, key
