@@ -212,8 +212,8 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
                   candidates: Iterable[str], signed: set[str], reread: Reread | None = None) -> list[Suggestion]:
     """The one cheapest assignment of the group's cells and of the cells of the rules crossing it under
     which every rule of the failing ``group`` and every rule over a changed cell holds; [] when there is
-    none, another as cheap, a changed cell fewer than ``pinning_rules`` rules pin, or the program runs
-    past its node bound."""
+    none, another as cheap, a changed cell fewer than ``pinning_rules`` rules pin, more than ``joint_any``
+    counts no reading names, more than ``joint_free`` free cells, or a solve past its bounds."""
     asked = {k for k in candidates if k in slots and slots[k].value is not None}
     near = [e for e in rules if e.hard and set(e.keys) & asked]
     doubtful = asked | {k for e in near for k in e.keys if k in slots and _read(slots[k])}
@@ -263,9 +263,10 @@ def _unique(cells: _Cells, group: list[Equation], equations: list[Equation],
 
 
 def _rule(model: _Model, cells: _Cells, eq: Equation, failing: bool, values: Mapping[str, Number | None]) -> bool:
-    """Add ``eq``'s rows: a rule of the failing group always holds; another holds when a cell of it
-    changes (an "active" binary the change forces on) unless a cell of it stays blank (it cannot be
-    evaluated, and vouches for nothing). False when a rule of the group holds a cell blank for good."""
+    """Add ``eq``'s rows: a rule of the failing group always holds; another holds, its cells read blank
+    filled, when a cell of it changes (an "active" binary the change forces on). A rule over a cell not
+    read at all is left out: it cannot be evaluated and vouches for nothing. False when a rule of the
+    group holds such a cell."""
     row: dict[int, float] = {}
     constant, low, high, blank = 0.0, 0.0, 0.0, False
     for sign, key in eq.signed_terms:
