@@ -29,8 +29,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
 
 from extractor.resources import load_json
 from extractor.template.misreads import ANY, Reread, Suggestion, alternatives, insertions, unsure
@@ -80,6 +78,10 @@ class _Model:
 
     def solve(self) -> tuple[np.ndarray, float] | None:
         """The optimum's columns and cost; None when infeasible; ``_Unfinished`` past the node bound."""
+        # imported here: a text-layer report has no OCR'd cells to solve for and must not pay for scipy
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import coo_matrix
+
         entries = [(r, c, v) for r, (row, _, _) in enumerate(self.rows) for c, v in row.items()]
         matrix = coo_matrix(([v for _, _, v in entries], ([r for r, _, _ in entries], [c for _, c, _ in entries])),
                             shape=(len(self.rows), len(self.cost))).tocsr()
