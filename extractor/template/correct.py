@@ -7,8 +7,8 @@ value. A cell in both a row and a column rule usually has (1) alone; a part of a
 (2) to single it out. Anything less marks the cells "suspect": a wrong number may be flagged, never
 silently kept. Their values stay as read unless exactly one combination of known misreadings (a fax
 "4" read "1", ``misreads.suggest``) explains the group, or of several such combinations a confident
-re-read backs just one, or exactly one assignment of fewest changes balances the group's rules
-solved together (``jointfit.solve_jointly``: a column of stripped 4s with its rows), or each
+re-read backs just one, or exactly one cheapest assignment balances the group's rules solved
+together as an integer program (``jointfit.solve_jointly``: a column of stripped 4s with its rows), or each
 crossing of its failing rules (``misreads.suggest_crossings``): then those values are suggested,
 still suspect.
 

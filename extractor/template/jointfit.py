@@ -1,31 +1,37 @@
-"""A table's failing rules solved together: the one assignment of fewest changes that balances them all.
+"""A table's failing rules solved together as one integer program: the one cheapest assignment that balances them.
 
 ``misreads.suggest`` explains a failing group by at most ``max_cells`` changed cells, and
 ``suggest_crossings`` asks each cell where a row and a column fail alone. A fax page that stripped
 the "4" of every 354 in a column breaks three to six crossing rules at once: neither finds anything.
-Here every OCR'd cell of the group's rules and of the rules crossing them may keep its reading or
-take one of its candidate values — its known misreadings (data/misreadings.json), the reading with
-a lost digit put back (unsure readings only), a confident re-read — or, when the reading is unsure
-or the cell was read blank, the value a rule asks of it. The search decides one rule at a time,
-all its undecided cells together (their changes must balance it), and stops at the first number of
-changes for which some assignment balances the group and every rule over a changed cell (a rule
-over a cell left blank vouches for no change). Exactly one such assignment is suggested (suspect,
-like every suggestion), and only when each cell it changes is pinned by ``pinning_rules`` rules
-(its row and its column) and no two or three free cells could trade a shortfall the
-one-value-asked-per-rule search would not see (``misreads.trading``); several, or a search past its
-work bound, suggest nothing. Only unsure readings and blanks are free: a sure reading in a row
-placed by position is a number from another row, not a misreading (fax seed 1901's shifted rows).
+Here every OCR'd cell of the group's rules and of the rules crossing them is an unknown of one
+integer program (HiGHS through ``scipy.optimize.milp``): it keeps its reading (cost 0), or takes one
+of its candidate values — a known misreading (data/misreadings.json), the reading with a lost digit
+put back (unsure readings only), a confident re-read — at ``joint_cost_candidate``, or, when the
+reading is unsure or the cell was read blank, any count at ``joint_cost_any``. Every rule of the
+failing group holds, and so does every rule over a changed cell, its blanks filled (a rule over a
+cell not read at all cannot be evaluated: it constrains and pins nothing). Unlike a search that asks
+one value per rule, the program sees rules over two free cells and has no bound on the changes.
+
+The cheapest assignment is suggested (suspect, like every suggestion) only when it is the only one at
+its cost — the program is solved again with it excluded (some cell's value differing) and must cost
+strictly more: free cells that could trade a shortfall give a second assignment at the same cost —,
+when each cell it changes is pinned by ``pinning_rules`` rules that hold (its row and its column), and at
+most ``joint_any`` of its values are counts no reading names (more is a guess that happens to fit). A
+program past its node or time bound, or with more than ``joint_free`` free cells (a page too damaged
+for a cheapest assignment to mean anything), suggests nothing. Only unsure readings and blanks are
+free: a sure reading in a row placed by position is a number from another row, not a misreading (fax
+seed 1901's shifted rows).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
-from itertools import combinations
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from extractor.resources import load_json
-from extractor.template.misreads import ANY, Reread, Suggestion, alternatives, insertions, trading, unsure
+from extractor.template.misreads import ANY, Reread, Suggestion, alternatives, insertions, unsure
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation
 from extractor.template.slots import Slot
@@ -34,113 +40,132 @@ from extractor.template.slots import Slot
 _REREAD = "re-read"
 #: how the suggestion's warning names a value no reading gives
 _ASKED = "no known misreading, the value its rules ask"
-#: how the suggestion's warning names the search
-_JOINT = "; the one assignment of fewest changes that balances every failing rule of the table"
-
-#: one decided cell: its value and why it has it ("" when kept as read)
-Choice = tuple[Number, str]
-
-
-class _Exhausted(Exception):
-    """The search ran past its work bound."""
+#: how the suggestion's warning names the program
+_JOINT = "; the one cheapest assignment that balances every failing rule of the table"
+#: one option of a cell: its value (None: left blank), why it may have it ("" when kept as read), its cost
+Option = tuple[Number | None, str, int]
+#: what one solve decided: cell → (value, why)
+Assignment = dict[str, tuple[Number | None, str]]
 
 
 def _limit(name: str) -> int:
     return int(load_json("misreadings.json")[name]["value"])
 
 
-@dataclass
-class _Search:
-    """What one joint solve knows: the equations, each doubtful cell's candidates, the work left."""
+class _Unfinished(Exception):
+    """The program ran past its node or time bound: nothing can be said."""
 
-    equations: list[Equation]
-    values: dict[str, Number | None]
-    options: dict[str, dict[Number, str]]
+
+#: one constraint: its coefficients by column, lower and upper bound
+Row = tuple[dict[int, float], float, float]
+
+
+@dataclass
+class _Model:
+    """An integer program: objective, column bounds, rows; every column is integral."""
+
+    cost: list[float]
+    low: list[float]
+    high: list[float]
+    rows: list[Row]
+
+    def add(self, price: float, low: float, high: float) -> int:
+        """A new column; its index."""
+        self.cost.append(price)
+        self.low.append(low)
+        self.high.append(high)
+        return len(self.cost) - 1
+
+    def solve(self) -> tuple[np.ndarray, float] | None:
+        """The optimum's columns and cost; None when infeasible; ``_Unfinished`` past the node bound."""
+        # imported here: a text-layer report has no OCR'd cells to solve for and must not pay for scipy
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import coo_matrix
+
+        entries = [(r, c, v) for r, (row, _, _) in enumerate(self.rows) for c, v in row.items()]
+        matrix = coo_matrix(([v for _, _, v in entries], ([r for r, _, _ in entries], [c for _, c, _ in entries])),
+                            shape=(len(self.rows), len(self.cost))).tocsr()
+        result = milp(np.array(self.cost), integrality=np.ones(len(self.cost)),
+                      bounds=Bounds(np.array(self.low), np.array(self.high)),
+                      constraints=LinearConstraint(matrix, [lo for _, lo, _ in self.rows], [hi for _, _, hi in self.rows]),
+                      options={"node_limit": _limit("joint_nodes"), "time_limit": _limit("joint_seconds"),
+                               "mip_rel_gap": 0.0})
+        if result.status == 2:
+            return None
+        if result.status != 0 or result.x is None:
+            raise _Unfinished
+        return np.asarray(result.x), float(result.fun)
+
+
+@dataclass
+class _Cells:
+    """The unknowns of one failing group: per cell its options' binary columns, and for a free cell an
+    "any count" binary with its integer value (at most ``bound``, below 0 only for signed cells)."""
+
+    options: dict[str, list[Option]]
     free: set[str]
     signed: set[str]
-    nodes: int
+    bound: int
+    picks: dict[str, list[int]] = field(default_factory=dict)
+    anyflag: dict[str, int] = field(default_factory=dict)
+    anyvalue: dict[str, int] = field(default_factory=dict)
 
-    def residual(self, eq: Equation, decided: Mapping[str, Choice]) -> Decimal | None:
-        """lhs − rhs with decided cells at their chosen values, the others as read and lost cells yet to
-        fill as 0; None when a cell is blank for good."""
-        total = Decimal(0)
-        for sign, key in eq.signed_terms:
-            value = decided[key][0] if key in decided else self.values.get(key)
-            if value is None and key not in self.options:
-                return None
-            total += sign * Decimal(str(value or 0))
-        return total
+    def declare(self, model: _Model) -> None:
+        """Each cell takes exactly one of its options (or any count, when free)."""
+        for key, options in self.options.items():
+            self.picks[key] = [model.add(price, 0, 1) for _, _, price in options]
+            one = dict.fromkeys(self.picks[key], 1.0)
+            if key in self.free:
+                flag = self.anyflag[key] = model.add(_limit("joint_cost_any"), 0, 1)
+                value = self.anyvalue[key] = model.add(0, -self.bound if key in self.signed else 0, self.bound)
+                one[flag] = 1.0
+                model.rows.append(({value: 1.0, flag: -self.bound}, -np.inf, 0.0))
+                model.rows.append(({value: 1.0, flag: self.bound}, 0.0, np.inf))
+            model.rows.append((one, 1.0, 1.0))
 
-    def balances(self, eq: Equation, decided: Mapping[str, Choice]) -> bool:
-        """Whether ``eq`` holds; a rule over a blank cell does not: it can vouch for no change."""
-        residual = self.residual(eq, decided)
-        return (residual is not None and eq.accepts(residual)
-                and all(k in decided or self.values.get(k) is not None for k in eq.keys))
+    def term(self, key: str, sign: int, row: dict[int, float]) -> tuple[float, float]:
+        """Add ``sign`` × the cell's value to ``row``; the range that term can take (a blank is 0)."""
+        values = [float(v or 0) for v, _, _ in self.options[key]]
+        for column, value in zip(self.picks[key], values):
+            row[column] = row.get(column, 0.0) + sign * value
+        if key in self.free:
+            row[self.anyvalue[key]] = row.get(self.anyvalue[key], 0.0) + sign
+            values += [float(self.bound), float(-self.bound if key in self.signed else 0)]
+        return min(sign * v for v in values), max(sign * v for v in values)
 
-    def unsettled(self, eq: Equation, decided: Mapping[str, Choice]) -> tuple[bool, int]:
-        """How far ``eq`` is from being decided: a rule over two free cells waits for other rules to ask
-        a value of one (it can ask only one itself); then the fewer undecided cells, the sooner."""
-        open_ = [k for k in eq.keys if k in self.options and k not in decided]
-        return sum(k in self.free for k in open_) > 1, len(open_)
+    def decode(self, x: np.ndarray) -> Assignment:
+        """The value (and why) each cell takes in a solution."""
+        out: Assignment = {}
+        for key, columns in self.picks.items():
+            if key in self.free and x[self.anyflag[key]] > 0.5:
+                out[key] = (int(round(x[self.anyvalue[key]])), ANY)
+            else:
+                value, why, _ = self.options[key][max(range(len(columns)), key=lambda i: x[columns[i]])]
+                out[key] = (value, why)
+        return out
 
-    def settle(self, eq: Equation, decided: dict[str, Choice], spare: int) -> Iterator[dict[str, Choice]]:
-        """Every way to decide the undecided doubtful cells of ``eq`` (at most ``spare`` of them changed,
-        at most one to the value the rule asks: a lost cell must be that one) that balances it; the
-        rest keep their readings."""
-        open_ = [k for k in dict.fromkeys(eq.keys) if k in self.options and k not in decided]
-        lost = [k for k in open_ if self.values[k] is None]
-        residual = self.residual(eq, decided)
-        if residual is None or len(lost) > 1:
-            return
-        for size in range(len(lost), min(spare, len(open_)) + 1):
-            for changed in combinations(open_, size):
-                if set(lost) <= set(changed):
-                    yield from self._fill(eq, decided, open_, changed, residual, lost[0] if lost else None)
-
-    def _fill(self, eq: Equation, decided: dict[str, Choice], open_: list[str], changed: tuple[str, ...],
-              residual: Decimal, lost: str | None) -> Iterator[dict[str, Choice]]:
-        """The ``changed`` cells' candidate values that balance ``eq``; one of them that is free (the
-        ``lost`` one if any) may instead take the value the rule then asks. The others are kept as
-        read, but free ones stay undecided: another rule may still ask a value of them."""
-        kept = {k: (self.values[k], "") for k in open_ if k not in changed and k not in self.free}
-        sign = {k: s for s, k in eq.signed_terms}
-        asking = [lost] if lost else [None, *(k for k in changed if k in self.free and eq.op == "==")]
-        for asked in asking:
-            listed = [k for k in changed if k != asked]
-            for picked, shift in self._walk(listed, sign, {}, Decimal(0)):
-                if asked is None:
-                    if eq.accepts(residual + shift):
-                        yield {**decided, **kept, **picked}
-                    continue
-                value = self._asked(asked, residual + shift, sign[asked])
-                if value is not None:
-                    yield {**decided, **kept, **picked, asked: (value, ANY)}
-
-    def _walk(self, keys: list[str], sign: Mapping[str, int], picked: dict[str, Choice],
-              shift: Decimal) -> Iterator[tuple[dict[str, Choice], Decimal]]:
-        """Every choice of a candidate value for each of ``keys``, with the shift it makes in the rule."""
-        self.nodes -= 1
-        if self.nodes < 0:
-            raise _Exhausted
-        if len(picked) == len(keys):
-            yield picked, shift
-            return
-        key = keys[len(picked)]
-        read = Decimal(str(self.values[key]))
-        for value, why in self.options[key].items():
-            yield from self._walk(keys, sign, {**picked, key: (value, why)},
-                                  shift + sign[key] * (Decimal(str(value)) - read))
-
-    def _asked(self, key: str, residual: Decimal, sign: int) -> Number | None:
-        """The value of a free or lost cell that balances a rule left ``residual`` off with the cell as
-        read (a lost one as 0); None when it is no count (a fraction, a negative one), no change, or
-        one of the cell's candidates (found as such)."""
-        read = self.values[key]
-        needed = Decimal(str(read or 0)) - residual * sign
-        if needed != needed.to_integral_value() or (needed < 0 and key not in self.signed):
-            return None
-        value = int(needed)
-        return None if value == read or value in self.options[key] else value
+    def exclude(self, model: _Model, chosen: Assignment) -> None:
+        """One row that some cell takes another value than ``chosen`` gives it: another option, or any
+        count above or below it (two binaries per free cell)."""
+        row: dict[int, float] = {}
+        for key, (value, _) in chosen.items():
+            for column, (other, _, _) in zip(self.picks[key], self.options[key]):
+                if other != value:
+                    row[column] = 1.0
+            if key not in self.free:
+                continue
+            flag, count = self.anyflag[key], self.anyvalue[key]
+            if value is None:
+                row[flag] = 1.0
+                continue
+            wide = self.bound + abs(float(value)) + 1
+            above, below = model.add(0, 0, 1), model.add(0, 0, 1)
+            model.rows.append(({above: 1.0, flag: -1.0}, -np.inf, 0.0))
+            model.rows.append(({below: 1.0, flag: -1.0}, -np.inf, 0.0))
+            model.rows.append(({count: 1.0, above: -wide}, float(value) + 1 - wide, np.inf))
+            model.rows.append(({count: 1.0, below: wide}, -np.inf, float(value) - 1 + wide))
+            row[above] = row[below] = 1.0
+        model.rows.append((row, 1.0, np.inf))
 
 
 def _candidates(slot: Slot, reread: Reread | None) -> dict[Number, str]:
@@ -169,85 +194,119 @@ def _lost(slot: Slot) -> bool:
             and slot.span.method == "ocr" and not slot.raw)
 
 
-def _changes(decided: Mapping[str, Choice], values: Mapping[str, Number | None]) -> frozenset[tuple[str, Number, str]]:
-    return frozenset((k, v, why) for k, (v, why) in decided.items() if v != values[k])
+def _options(slot: Slot, reread: Reread | None, doubtful: bool) -> list[Option]:
+    """The cell kept as read (or blank), then its candidate values at ``joint_cost_candidate``."""
+    kept: list[Option] = [(slot.value, "", 0)]
+    if not doubtful:
+        return kept
+    return kept + [(v, why, _limit("joint_cost_candidate")) for v, why in _candidates(slot, reread).items()]
+
+
+def _bound(equations: list[Equation], values: Mapping[str, Number | None]) -> int:
+    """The largest count a free cell may take: twice the largest number its rules hold (a part never
+    exceeds its total, and a total read short is not short by more than itself). Kept to the rules'
+    own cells: a larger bound weakens the program (a solver's tolerance times the bound may pass for a count)."""
+    return int(2 * max((abs(float(v)) for e in equations for k in e.keys if (v := values.get(k)) is not None),
+                       default=0)) + 10
 
 
 def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[str, Slot],
                   candidates: Iterable[str], signed: set[str], reread: Reread | None = None) -> list[Suggestion]:
-    """The one assignment of fewest changed cells (at most ``joint_cells``) under which every rule of the
-    failing ``group`` and every rule over a changed cell holds; [] when there is none, several, the
-    search runs past ``joint_nodes``, or its values no reading gives could trade a shortfall."""
+    """The one cheapest assignment of the group's cells and of the cells of the rules crossing it under
+    which every rule of the failing ``group`` and every rule over a changed cell holds; [] when there is
+    none, another as cheap, a changed cell fewer than ``pinning_rules`` rules pin, more than ``joint_any``
+    counts no reading names, more than ``joint_free`` free cells, or a solve past its bounds."""
     asked = {k for k in candidates if k in slots and slots[k].value is not None}
     near = [e for e in rules if e.hard and set(e.keys) & asked]
     doubtful = asked | {k for e in near for k in e.keys if k in slots and _read(slots[k])}
-    values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
-    equations = [e for e in rules if e.hard and set(e.keys) & doubtful]
     lost = {k for e in near for k in e.keys if k in slots and _lost(slots[k])}
+    equations = [e for e in rules if e.hard and set(e.keys) & (doubtful | lost)]
     free = {k for k in doubtful if unsure(slots[k])} | lost
     shaky = {k for k in asked if unsure(slots[k])}
-    found: set[frozenset[tuple[str, Number, str]]] = set()
-    # re-reads cost two OCR runs a cell: a group the search cannot finish without them is not re-read
+    if not doubtful | lost or len(free) > _limit("joint_free"):
+        return []
+    values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
+    # re-reads cost two OCR runs a cell: a group the program cannot finish without them is not re-read
     rounds = [None] + ([reread] if reread is not None and shaky and len(shaky) <= _limit("joint_rereads") else [])
+    chosen: Assignment | None = None
     for again in rounds:
-        options = {k: _candidates(slots[k], again if k in shaky else None) if k in doubtful else {}
-                   for k in sorted(doubtful | lost)}
+        options = {k: _options(slots[k], again if k in shaky else None, k in doubtful) for k in sorted(doubtful | lost)}
+        cells = _Cells(options, free, signed, _bound(equations, values))
         try:
-            found = _fewest(_Search(equations, values, options, free, signed, _limit("joint_nodes")), group)
-        except _Exhausted:
+            chosen = _unique(cells, group, equations, values)
+        except _Unfinished:
             return []
-    if len(found) != 1:
+    changes = {k: (v, why) for k, (v, why) in (chosen or {}).items() if v != values[k]}
+    now = _after(chosen or {}, values)
+    pins = [e for e in equations if e.op == "==" and e.holds(now) is True]  # a rule over a blank vouches for nothing
+    if (any(sum(k in e.keys for e in pins) < _limit("pinning_rules") for k in changes)
+            or sum(why == ANY for _, why in changes.values()) > _limit("joint_any")):
         return []
-    chosen = next(iter(found))
-    pins = [e for e in equations if e.op == "=="]
-    if any(sum(k in e.keys for e in pins) < _limit("pinning_rules") for k, _, _ in chosen):
-        return []
-    if trading(free, pins):  # the search gives one value asked per rule: a family of fits would go unseen
-        return []
-    return sorted((Suggestion(k, v, (_ASKED if why == ANY else why) + _JOINT) for k, v, why in chosen),
-                  key=lambda s: s.key)
+    return sorted((Suggestion(k, v, (_ASKED if why == ANY else why) + _JOINT)
+                   for k, (v, why) in changes.items() if v is not None), key=lambda s: s.key)
 
 
-def _fewest(search: _Search, group: list[Equation]) -> set[frozenset[tuple[str, Number, str]]]:
-    """Every assignment of the fewest changes that balances the group and every rule it touches."""
-    for most in range(1, _limit("joint_cells") + 1):
-        found: set[frozenset[tuple[str, Number, str]]] = set()
-        _visit(search, group, {}, most, found)
-        if found:
-            return found
-    return set()
+def _unique(cells: _Cells, group: list[Equation], equations: list[Equation],
+            values: Mapping[str, Number | None]) -> Assignment | None:
+    """The cheapest assignment when every other one (some cell's value differing) costs strictly more."""
+    model = _Model([], [], [], [])
+    cells.declare(model)
+    if not all(_rule(model, cells, eq, eq in group, values) for eq in equations):
+        return None
+    first = model.solve()
+    if first is None:
+        return None
+    chosen = cells.decode(first[0])
+    if not _balances(chosen, group, equations, values):
+        return None
+    cells.exclude(model, chosen)
+    second = model.solve()
+    return chosen if second is None or second[1] > first[1] + 0.5 else None
 
 
-def _visit(search: _Search, group: list[Equation], decided: dict[str, Choice], most: int,
-           found: set[frozenset[tuple[str, Number, str]]]) -> None:
-    """Decide the open rule with fewest undecided cells among those failing now (all of ``group``
-    first): a decided set of changes that leaves no rule failing is an assignment."""
-    search.nodes -= len(search.equations)  # a visit scans every rule: work grows with the table
-    if search.nodes < 0:
-        raise _Exhausted
-    changes = _changes(decided, search.values)
-    if len(changes) > most:
-        return
-    touched = {k for k, _, _ in changes}
-    pending = [e for e in search.equations if (e in group or touched & set(e.keys)) and not search.balances(e, decided)]
-    if not pending:
-        found.add(changes)
-        return
-    if len(changes) + _apart(pending, search, decided) > most:
-        return
-    eq = min(pending, key=lambda e: search.unsettled(e, decided))
-    for after in search.settle(eq, decided, most - len(changes)):
-        _visit(search, group, after, most, found)
+def _rule(model: _Model, cells: _Cells, eq: Equation, failing: bool, values: Mapping[str, Number | None]) -> bool:
+    """Add ``eq``'s rows: a rule of the failing group always holds; another holds, its cells read blank
+    filled, when a cell of it changes (an "active" binary the change forces on). A rule over a cell not
+    read at all is left out: it cannot be evaluated and vouches for nothing. False when a rule of the
+    group holds such a cell."""
+    row: dict[int, float] = {}
+    constant, low, high, blank = 0.0, 0.0, 0.0, False
+    for sign, key in eq.signed_terms:
+        if key in cells.options:
+            a, b = cells.term(key, sign, row)
+            low, high = low + a, high + b
+        elif values.get(key) is None:
+            blank = True
+        else:
+            constant += sign * float(values[key])  # type: ignore[arg-type]
+    if failing:
+        model.rows.append((row, -constant, -constant if eq.op == "==" else np.inf))
+        return not blank
+    if blank:  # a cell blank for good (not OCR'd): the rule cannot be evaluated and vouches for nothing
+        return True
+    active = model.add(0, 0, 1)
+    keys = list(dict.fromkeys(k for k in eq.keys if k in cells.options))
+    lost = [cells.picks[k][0] for k in keys if cells.options[k][0][0] is None]
+    for key in keys:
+        model.rows.append(({active: 1.0, cells.picks[key][0]: 1.0}, 1.0, np.inf))  # a change makes the rule hold
+    for kept in lost:
+        model.rows.append(({active: 1.0, kept: 1.0}, -np.inf, 1.0))  # and its cells read blank be filled
+    low, high = low + constant, high + constant
+    model.rows.append(({**row, active: low}, low - constant, np.inf))
+    if eq.op == "==":
+        model.rows.append(({**row, active: high}, -np.inf, high - constant))
+    return True
 
 
-def _apart(pending: list[Equation], search: _Search, decided: Mapping[str, Choice]) -> int:
-    """How many failing rules share no undecided cell: each needs a change of its own (a bound that
-    prunes the search)."""
-    taken: set[str] = set()
-    count = 0
-    for eq in pending:
-        open_ = {k for k in eq.keys if k in search.options and k not in decided}
-        if not open_ & taken:
-            taken |= open_
-            count += 1
-    return count
+def _balances(chosen: Assignment, group: list[Equation], equations: list[Equation],
+              values: Mapping[str, Number | None]) -> bool:
+    """Checked in exact arithmetic: every rule of the group holds, and every rule over a changed cell
+    that can be evaluated."""
+    now = _after(chosen, values)
+    changed = {k for k, (v, _) in chosen.items() if v != values[k]}
+    return all(e.holds(now) is True if e in group else e.holds(now) is not False
+               for e in equations if e in group or changed & set(e.keys))
+
+
+def _after(chosen: Assignment, values: Mapping[str, Number | None]) -> dict[str, Number | None]:
+    return {**values, **{k: v for k, (v, _) in chosen.items()}}

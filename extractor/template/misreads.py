@@ -188,10 +188,10 @@ def _pinned(chosen: Explanation, group: list[Equation], closure: tuple[Equation,
                and (e in group or e in closure or e.holds(values) is True)]
     if any(sum(k in e.keys for e in binding) < _limit("pinning_rules") for k, _, why in chosen if why == ANY):
         return False
-    return not trading(_free(group, slots, set(candidates)), binding)
+    return not _trading(_free(group, slots, set(candidates)), binding)
 
 
-def trading(free: set[str], binding: list[Equation]) -> bool:
+def _trading(free: set[str], binding: list[Equation]) -> bool:
     """Whether two or three ``free`` cells can shift together and leave every ``binding`` equation
     balanced: every equation over one of them holds another of them (signs aside: in doubt, yes)."""
     over: dict[str, frozenset[int]] = {k: frozenset(i for i, e in enumerate(binding) if k in e.keys) for k in free}
