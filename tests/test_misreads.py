@@ -372,16 +372,18 @@ def test_a_stripped_four_in_a_row_that_balanced_is_solved_with_the_failing_colum
 
 
 def test_a_table_whose_every_four_a_fax_stripped_is_solved_past_eight_changes(tmp_path):
-    """A generated report (seed 54) whose table 三 prints eleven numbers with a "4" (parts, their row
-    totals, a column's 84), each read with every 4 as "1" on a fax: rows and columns fail together, and
-    the one cheapest assignment that balances them all changes eleven cells — past the eight the
+    """A generated report (seed 236) whose table 三 prints fifteen numbers with a "4" (parts, their row
+    totals, column totals), each read with every 4 as "1" on a fax: rows and columns fail together, and
+    the one cheapest assignment that balances them all changes fifteen cells — past the eight the
     one-rule-at-a-time search stopped at. Solved as one integer program it is unique at its cost: all
-    eleven put back, suggested, suspect, raw kept, unverified; no "1" that was printed 1 is touched.
-    (Fails on 5e8b01e: the search suggests two of them and turns a printed 1 into 4.)"""
-    truth = random_report(54, "2021").truth["t3"]
+    fifteen put back, suggested, suspect, raw kept, unverified; no "1" that was printed 1 is touched.
+    Not every such table is solved: of the fifteen 2021 reports with nine or more 4s in table 三 among
+    seeds 0–299 and 2000–2039 (held-out seeds left out), two are solved whole, four in part, none wrong
+    (ties and values past the candidates leave the rest read, suspect)."""
+    truth = random_report(236, "2021").truth["t3"]
     misread = {(r, c): str(v).replace("4", "1") for r, row in truth.items() for c, v in row.items() if "4" in str(v)}
-    assert len(misread) == 11
-    result, _ = _generated(tmp_path, 54, misread)
+    assert len(misread) == 15
+    result, _ = _generated(tmp_path, 236, misread)
     for (r, c), text in misread.items():
         slot = result.slots[f"t3.{r}.{c}"]
         assert (slot.value, slot.raw, slot.status, slot.method, slot.verified) == \

@@ -85,11 +85,13 @@ class _Model:
         entries = [(r, c, v) for r, (row, _, _) in enumerate(self.rows) for c, v in row.items()]
         matrix = coo_matrix(([v for _, _, v in entries], ([r for r, _, _ in entries], [c for _, c, _ in entries])),
                             shape=(len(self.rows), len(self.cost))).tocsr()
+        # no presolve: HiGHS prints a debug line to stdout (not through its log) when it repairs a presolved
+        # solution, which would land in a caller's output; these programs are small enough without it
         result = milp(np.array(self.cost), integrality=np.ones(len(self.cost)),
                       bounds=Bounds(np.array(self.low), np.array(self.high)),
                       constraints=LinearConstraint(matrix, [lo for _, lo, _ in self.rows], [hi for _, _, hi in self.rows]),
                       options={"node_limit": _limit("joint_nodes"), "time_limit": _limit("joint_seconds"),
-                               "mip_rel_gap": 0.0})
+                               "mip_rel_gap": 0.0, "presolve": False})
         if result.status == 2:
             return None
         if result.status != 0 or result.x is None:
