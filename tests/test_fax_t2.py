@@ -8,6 +8,9 @@ from pathlib import Path
 
 from extractor.geometry import Box
 from extractor.ingest.document import Row, Span
+from extractor.ingest.marks import ENGINES_DISAGREE, FAX_STEM
+from extractor.layout.cellread import CellRead
+from extractor.layout.scan import _second_read
 from extractor.layout.sections import find_headings
 from extractor.template.mapping import _unit_text
 from extractor.template.tables import map_tables
@@ -38,3 +41,19 @@ def test_a_lone_yuan_in_a_garbled_header_leaves_the_template_s_unit():
     label is not found, and the lone 元 may be a 万元 that lost its 万; the template's 万元 stands."""
     assert _unit_text("第二十条第八项信息内容本计收费金额单位元", "本年收费金额（单位：万元）") == ""
     assert _unit_text("第二十条第九项信息内容碧金额万元", "采购总金额") == "万元"
+
+
+def test_a_fax_crop_that_adds_a_digit_to_a_one_line_page_reading_is_not_taken():
+    """office_2021_00005 as a fax (bench seed 5), 行政规范性文件's 现行有效件数, 10: the page pass read "10"
+    (confidence 0.86, one line), the cell's crop "161" (its "0" broken into arcs, read as "61"), and the
+    crop's reading replaced the page's. office_2019_00016 (seed 16), 行政事业性收费's 本年增/减, 6: page
+    "6" (0.44), crop "17". On a fax a crop that adds digits to the page's one-line reading made them
+    up: the page's reading stays, doubtful. Off a fax, and for a crop that drops digits of a one-line
+    reading ("815" → "5", a speck read as a digit by the page pass), the crop's reading stands.
+    (Readings recorded from the copies; fails on 5e8b01e.)"""
+    page, crop = CellRead("10", 0.86, "rapidocr"), CellRead("161", 0.71, "rapidocr", (FAX_STEM,))
+    kept = _second_read(page, crop, True, 1, bilevel=True)
+    assert (kept.text, kept.confidence) == ("10", 0.71) and ENGINES_DISAGREE in kept.repairs
+    assert _second_read(CellRead("6", 0.44, "rapidocr"), CellRead("17", 0.44, "rapidocr"), True, 1, True).text == "6"
+    assert _second_read(page, crop, True, 1, bilevel=False).text == "161"
+    assert _second_read(CellRead("815", 0.93, "rapidocr"), CellRead("5", 0.99, "rapidocr"), True, 1, True).text == "5"
