@@ -8,7 +8,7 @@ from pathlib import Path
 
 from extractor.geometry import Box
 from extractor.ingest.document import Row, Span
-from extractor.ingest.marks import ENGINES_DISAGREE, FAX_STEM
+from extractor.ingest.marks import ENGINES_DISAGREE, FAX_STEM, JOINED
 from extractor.layout.cellread import CellRead
 from extractor.layout.scan import _second_read
 from extractor.layout.sections import find_headings
@@ -57,3 +57,5 @@ def test_a_fax_crop_that_adds_a_digit_to_a_one_line_page_reading_is_not_taken():
     assert _second_read(CellRead("6", 0.44, "rapidocr"), CellRead("17", 0.44, "rapidocr"), True, 1, True).text == "6"
     assert _second_read(page, crop, True, 1, bilevel=False).text == "161"
     assert _second_read(CellRead("815", 0.93, "rapidocr"), CellRead("5", 0.99, "rapidocr"), True, 1, True).text == "5"
+    wrapped = CellRead("2120", 0.9, "rapidocr", (JOINED,))  # the crop found a second line of ink: a wrapped tail
+    assert _second_read(CellRead("212", 0.9, "rapidocr"), wrapped, True, 1, True).text == "2120"

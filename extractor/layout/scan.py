@@ -318,11 +318,13 @@ def _second_read(first: CellRead, crop: CellRead, numeric: bool, page_lines: int
     """The crop's reading replaces the page pass's; when both read a different number, the cell
     says so and keeps the lower confidence (neither reading is sure). But a crop that reads fewer
     digits than the page pass read over ``page_lines`` lines lost some (``_lost_digits``), and on a
-    ``bilevel`` page (a fax) one that reads more than the page pass read on the cell's one line made
-    one up (``_added_digits``): the page's reading is kept, as doubtful."""
+    ``bilevel`` page (a fax) one that reads more on one line of ink than the page pass read on the
+    cell's one line made one up (``_added_digits``; a crop that found more lines, ``JOINED``, may have
+    found a wrapped tail the page pass missed): the page's reading is kept, as doubtful."""
     text = number_text(crop.text) or crop.text if numeric else crop.text
     before, after = number_text(first.text), number_text(text)
-    if _lost_digits(first.text, after, page_lines) or (bilevel and _added_digits(before, after, page_lines)):
+    if _lost_digits(first.text, after, page_lines) or (bilevel and _added_digits(before, after, page_lines)
+                                                        and JOINED not in crop.repairs):
         return first.marked(ENGINES_DISAGREE, before or first.text, min(crop.confidence, first.confidence))
     if before is not None and after is not None and before != after:
         return crop.marked(ENGINES_DISAGREE, text, min(crop.confidence, first.confidence))
