@@ -48,14 +48,14 @@ def test_a_fax_crop_that_adds_a_digit_to_a_one_line_page_reading_is_not_taken():
     (confidence 0.86, one line), the cell's crop "161" (its "0" broken into arcs, read as "61"), and the
     crop's reading replaced the page's. office_2019_00016 (seed 16), 行政事业性收费's 本年增/减, 6: page
     "6" (0.44), crop "17". On a fax a crop that adds digits to the page's one-line reading made them
-    up: the page's reading stays, doubtful. Off a fax, and for a crop that drops digits of a one-line
-    reading ("815" → "5", a speck read as a digit by the page pass), the crop's reading stands.
-    (Readings recorded from the copies; fails on 5e8b01e.)"""
+    up: the page's reading stays, doubtful. Off a fax or on a light one, and for a crop that drops
+    digits of a one-line reading ("815" → "5", a speck read as a digit by the page pass), the crop's
+    reading stands. (Readings recorded from the copies; fails on 5e8b01e.)"""
     page, crop = CellRead("10", 0.86, "rapidocr"), CellRead("161", 0.71, "rapidocr", (FAX_STEM,))
-    kept = _second_read(page, crop, True, 1, bilevel=True)
+    kept = _second_read(page, crop, True, 1, thin=True)
     assert (kept.text, kept.confidence) == ("10", 0.71) and ENGINES_DISAGREE in kept.repairs
     assert _second_read(CellRead("6", 0.44, "rapidocr"), CellRead("17", 0.44, "rapidocr"), True, 1, True).text == "6"
-    assert _second_read(page, crop, True, 1, bilevel=False).text == "161"
+    assert _second_read(page, crop, True, 1, thin=False).text == "161"
     assert _second_read(CellRead("815", 0.93, "rapidocr"), CellRead("5", 0.99, "rapidocr"), True, 1, True).text == "5"
     wrapped = CellRead("2120", 0.9, "rapidocr", (JOINED,))  # the crop found a second line of ink: a wrapped tail
     assert _second_read(CellRead("212", 0.9, "rapidocr"), wrapped, True, 1, True).text == "2120"

@@ -274,7 +274,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
             read = read.marked(BROKEN)
         if read.text or not reads[cell].text:
-            reads[cell] = _second_read(reads[cell], read, numeric, page_lines[cell], bilevel)
+            reads[cell] = _second_read(reads[cell], read, numeric, page_lines[cell], thin)
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
     if bilevel and not light:
@@ -313,17 +313,19 @@ def without_stray_dot(read: CellRead) -> CellRead:
     return read.marked(STRAY_DOT, read.text.strip("."))
 
 
-def _second_read(first: CellRead, crop: CellRead, numeric: bool, page_lines: int = 1, bilevel: bool = False
+def _second_read(first: CellRead, crop: CellRead, numeric: bool, page_lines: int = 1, thin: bool = False
                  ) -> CellRead:
     """The crop's reading replaces the page pass's; when both read a different number, the cell
     says so and keeps the lower confidence (neither reading is sure). But a crop that reads fewer
     digits than the page pass read over ``page_lines`` lines lost some (``_lost_digits``), and on a
-    ``bilevel`` page (a fax) one that reads more on one line of ink than the page pass read on the
-    cell's one line made one up (``_added_digits``; a crop that found more lines, ``JOINED``, may have
-    found a wrapped tail the page pass missed): the page's reading is kept, as doubtful."""
+    ``thin`` page (a fax, not light) one that reads more on one line of ink than the page pass read on
+    the cell's one line made one up (``_added_digits``; a crop that found more lines, ``JOINED``, may
+    have found a wrapped tail the page pass missed): the page's reading is kept, as doubtful. Not on a
+    light page: its glyphs fell apart for the page pass too (office_2019_00000's 表三, "01" kept for
+    1031 over the crop's "1.12", moved the column's solve off a right 343)."""
     text = number_text(crop.text) or crop.text if numeric else crop.text
     before, after = number_text(first.text), number_text(text)
-    if _lost_digits(first.text, after, page_lines) or (bilevel and _added_digits(before, after, page_lines)
+    if _lost_digits(first.text, after, page_lines) or (thin and _added_digits(before, after, page_lines)
                                                         and JOINED not in crop.repairs):
         return first.marked(ENGINES_DISAGREE, before or first.text, min(crop.confidence, first.confidence))
     if before is not None and after is not None and before != after:
