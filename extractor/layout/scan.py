@@ -275,7 +275,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if cell in broken and read.text:  # the digits come from the crop alone: weak unless a rule backs them
             read = read.marked(BROKEN)
         if read.text or not reads[cell].text:
-            reads[cell] = _second_read(reads[cell], read, numeric, page_lines[cell])
+            reads[cell] = _second_read(reads[cell], read, numeric, page_lines[cell], thin)
     if thin:
         reads = _unread_numbers(engine, grey, dpi, reads, settings)
     if bilevel:
@@ -328,14 +328,20 @@ def without_stray_dot(read: CellRead) -> CellRead:
     return read.marked(STRAY_DOT, read.text.strip("."))
 
 
-def _second_read(first: CellRead, crop: CellRead, numeric: bool, page_lines: int = 1) -> CellRead:
+def _second_read(first: CellRead, crop: CellRead, numeric: bool, page_lines: int = 1, thin: bool = False
+                 ) -> CellRead:
     """The crop's reading replaces the page pass's; when both read a different number, the cell
     says so and keeps the lower confidence (neither reading is sure). But a crop that reads fewer
-    digits than the page pass read over ``page_lines`` lines lost some (``_lost_digits``): the page's
-    reading is kept, as doubtful."""
+    digits than the page pass read over ``page_lines`` lines lost some (``_lost_digits``), and on a
+    ``thin`` page (a fax, not light) one that reads more on one line of ink than the page pass read on
+    the cell's one line made one up (``_added_digits``; a crop that found more lines, ``JOINED``, may
+    have found a wrapped tail the page pass missed): the page's reading is kept, as doubtful. Not on a
+    light page: its glyphs fell apart for the page pass too (office_2019_00000's 表三, "01" kept for
+    1031 over the crop's "1.12", moved the column's solve off a right 343)."""
     text = number_text(crop.text) or crop.text if numeric else crop.text
     before, after = number_text(first.text), number_text(text)
-    if _lost_digits(first.text, after, page_lines):
+    if _lost_digits(first.text, after, page_lines) or (thin and _added_digits(before, after, page_lines)
+                                                        and JOINED not in crop.repairs):
         return first.marked(ENGINES_DISAGREE, before or first.text, min(crop.confidence, first.confidence))
     if before is not None and after is not None and before != after:
         return crop.marked(ENGINES_DISAGREE, text, min(crop.confidence, first.confidence))
@@ -348,6 +354,16 @@ def _lost_digits(page: str, crop: str | None, page_lines: int) -> bool:
     thin strokes below a speck's height); 377 stacked a digit a line read "33"; "8 9" over "8", two
     numbers a lost rule left in one cell, read "89"."""
     return page_lines > 1 and crop is not None and sum(map(str.isdigit, crop)) < sum(map(str.isdigit, page))
+
+
+def _added_digits(page: str | None, crop: str | None, page_lines: int) -> bool:
+    """Both read a number, the crop with more digits than the page pass read on the cell's one line: a
+    fax crop's tight lines read a speck or a stroke the fax broke off as a digit of its own ("10", its 0
+    broken into arcs, read "161"; a broken "6" read "17"; "0" read "52"), where the page pass, seeing
+    the whole cell at once, read the digits printed (fax seeds 5, 10, 16: the page pass right every time
+    the crop added a digit to a one-line reading)."""
+    return (page_lines == 1 and page is not None and crop is not None
+            and sum(map(str.isdigit, crop)) > sum(map(str.isdigit, page)))
 
 
 def _word_lines(words: list[Word], dpi: float) -> list[tuple[float, float, float, float]]:

@@ -208,12 +208,25 @@ def _money_scale(header: str, column_unit: str | None) -> tuple[int, str | None]
     return 1, "money unit not printed; taken as 元"
 
 
+def _unit_text(header: str, label: str) -> str:
+    """The header text a money column's unit is printed in: the few characters after the column's label.
+    The label garbled past finding (a fax: 采购总金额（万元） read "碧金额(万元)"), a unit of more than one
+    glyph (万元) anywhere in the block's header is the column's: no other column of a block with a money
+    column prints a unit (before, the header's first characters were searched, the block's heading and
+    信息内容, and 101.99 万元 was taken as 101.99 元). A lone 元 there is not taken: it may be a 万元 whose
+    万 the fax lost, and the template's unit stands."""
+    head = squash(label)[:4]
+    if head in header:
+        return header.split(head, 1)[-1][:12]
+    return next((unit for unit in load_json("variants.json")["header_unit_hints"] if len(unit) > 1 and unit in header),
+                "")
+
+
 def _t2_scales(block: Block, header: str) -> tuple[dict[str, int], list[str]]:
     scales, notes = {}, []
     for col in block.columns:
         if col.type == "money":
-            after = header.split(squash(col.label)[:4], 1)[-1] if squash(col.label)[:4] in header else header
-            scales[col.id], note = _money_scale(after[:12], col.unit)
+            scales[col.id], note = _money_scale(_unit_text(header, col.label), col.unit)
             if note:
                 notes.append(f"t2.{block.id}.{col.id}: {note}")
     return scales, notes

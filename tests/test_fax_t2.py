@@ -1,0 +1,61 @@
+"""Table 二 (主动公开) of generated fax copies, its rows as the layout read them (tests/fixtures/faxrows):
+the table has almost no arithmetic, so each cell rests on how its row and header were read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from extractor.geometry import Box
+from extractor.ingest.document import Row, Span
+from extractor.ingest.marks import ENGINES_DISAGREE, FAX_STEM, JOINED
+from extractor.layout.cellread import CellRead
+from extractor.layout.scan import _second_read
+from extractor.layout.sections import find_headings
+from extractor.template.mapping import _unit_text
+from extractor.template.tables import map_tables
+
+FIXTURES = Path(__file__).parent / "fixtures" / "faxrows"
+
+
+def _fax_rows(name: str) -> list[Row]:
+    """Rows of a table as the layout read them from a generated fax copy."""
+    data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return [Row([Span(text, page=page, bbox=None if box is None else Box(*box), method=method, confidence=conf)
+                 for text, page, box, method, conf in row["cells"]], table=row["table"]) for row in data]
+
+
+def test_a_money_unit_is_read_from_a_header_whose_column_label_the_fax_garbled():
+    """office_2019_02130 as a fax (bench seed 2130): 采购总金额（万元） read "碧金额(万元)", so the column's
+    label was not found in the header; the unit was then looked for in the header's first characters,
+    the block's heading "第二十条第（九）项" and 信息内容, and 101.99 万元 was taken as 101.99 元."""
+    rows = _fax_rows("office_2019_02130-fax-t2.json")
+    result = map_tables(rows, find_headings(rows), 2019)
+    slot = result.slots["t2.art20_9.central_procurement.procurement_amount"]
+    assert (slot.value, slot.raw) == (1019900, "101.99")
+    assert not any("procurement_amount: money unit not printed" in w for w in result.warnings)
+
+
+def test_a_lone_yuan_in_a_garbled_header_leaves_the_template_s_unit():
+    """A 2021 fee header read "本计收费金额·单位元" (office_2021_00009 as a fax: 本年 garbled, 万 lost): its
+    label is not found, and the lone 元 may be a 万元 that lost its 万; the template's 万元 stands."""
+    assert _unit_text("第二十条第八项信息内容本计收费金额单位元", "本年收费金额（单位：万元）") == ""
+    assert _unit_text("第二十条第九项信息内容碧金额万元", "采购总金额") == "万元"
+
+
+def test_a_fax_crop_that_adds_a_digit_to_a_one_line_page_reading_is_not_taken():
+    """office_2021_00005 as a fax (bench seed 5), 行政规范性文件's 现行有效件数, 10: the page pass read "10"
+    (confidence 0.86, one line), the cell's crop "161" (its "0" broken into arcs, read as "61"), and the
+    crop's reading replaced the page's. office_2019_00016 (seed 16), 行政事业性收费's 本年增/减, 6: page
+    "6" (0.44), crop "17". On a fax a crop that adds digits to the page's one-line reading made them
+    up: the page's reading stays, doubtful. Off a fax or on a light one, and for a crop that drops
+    digits of a one-line reading ("815" → "5", a speck read as a digit by the page pass), the crop's
+    reading stands. (Readings recorded from the copies; fails on 5e8b01e.)"""
+    page, crop = CellRead("10", 0.86, "rapidocr"), CellRead("161", 0.71, "rapidocr", (FAX_STEM,))
+    kept = _second_read(page, crop, True, 1, thin=True)
+    assert (kept.text, kept.confidence) == ("10", 0.71) and ENGINES_DISAGREE in kept.repairs
+    assert _second_read(CellRead("6", 0.44, "rapidocr"), CellRead("17", 0.44, "rapidocr"), True, 1, True).text == "6"
+    assert _second_read(page, crop, True, 1, thin=False).text == "161"
+    assert _second_read(CellRead("815", 0.93, "rapidocr"), CellRead("5", 0.99, "rapidocr"), True, 1, True).text == "5"
+    wrapped = CellRead("2120", 0.9, "rapidocr", (JOINED,))  # the crop found a second line of ink: a wrapped tail
+    assert _second_read(CellRead("212", 0.9, "rapidocr"), wrapped, True, 1, True).text == "2120"
