@@ -23,10 +23,10 @@ import cv2
 import numpy as np
 
 from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, FAX_BARRED_FOUR, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO,
-                                    FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM, JOINED)
+                                    FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_SLOT_FOUR, FAX_STEM, JOINED)
 from extractor.ingest.ocr import OcrEngine
 from extractor.layout.strokes import (DIGIT_HEIGHT_IN, barred_stems, glyph_mask, glyph_strokes, is_broken_zero,
-                                     is_upright_pair)
+                                     is_upright_pair, upright_stem)
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -60,6 +60,8 @@ _LINE_JOIN, _LINE_SHARE = float(_CELL["wrapped_lines"]["join"]), float(_CELL["wr
 _ONE_HEIGHT_IN, _ONE_WIDTH = float(_CELL["fax_one"]["min_height_in"]), float(_CELL["fax_one"]["max_width"])
 #: share of the pixel rows of a fax "1"'s stroke that hold ink (``fax_one``): specks a line apart are no stroke
 _ONE_FILL = float(_CELL["fax_one"]["min_fill"])
+#: where a fax number's digit slots stand, and how far right of its slot's middle a 4's stem stands (``fax_slot_four``)
+_SLOT = {k: v for k, v in _CELL["fax_slot_four"].items() if k != "_doc"}
 #: what OCR makes of a fax "1" whose flag a dropped scan line parted from its stem ("i"), or of its bare stem
 _STEM_GUESSES = frozenset("iìíïîj!|lI")
 
@@ -480,6 +482,75 @@ def fax_barred_four(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
         return read
     kept = tuple(m for m in read.repairs if m != FAX_STEM or "1" in four)
     return CellRead(four, read.confidence, read.engine, kept).marked(FAX_BARRED_FOUR)
+
+
+def digit_pitch(numbers: Iterable[tuple[np.ndarray, str]]) -> float | None:
+    """The pitch (pixels) of a fax table's digits, from its cells' crops and readings. Report tables set
+    digits at one advance (tabular figures), so a number of n digits on one line whose end digits are
+    not "1" (a 1's ink is narrower than its slot) is ``_slots_wide`` pitches wide. The median over
+    the table's such numbers whose pitch is a plausible share of their height (a digit lost or
+    merged makes it far off); None with fewer than ``min_numbers`` of them."""
+    low, high = _SLOT["pitch_per_height"]
+    found = []
+    for crop, text in numbers:
+        digits = text.replace(" ", "")
+        if len(digits) < 2 or not digits.isdigit() or "1" in (digits[0], digits[-1]):
+            continue
+        box = _one_line_ink(crop)
+        if box is not None:
+            pitch = (box[2] - box[0]) / _slots_wide(digits)
+            if low <= pitch / (box[3] - box[1]) <= high:
+                found.append(pitch)
+    return float(np.median(found)) if len(found) >= int(_SLOT["min_numbers"]) else None
+
+
+def _slots_wide(text: str) -> float:
+    """How many pitches wide a number's ink is: its end digits' ink edges at ``ink_span`` of their slots,
+    a "1"'s (or a bare stem's, its flag and foot maybe lost) at ``one_span``."""
+    left, right = _SLOT["one_span"] if text[0] == "1" else _SLOT["ink_span"]
+    end = (_SLOT["one_span"] if text[-1] == "1" else _SLOT["ink_span"])[1]
+    return len(text) - 1 + end - left
+
+
+def _one_line_ink(crop: np.ndarray) -> tuple[int, int, int, int] | None:
+    """A cell's number box (``number_ink``) when its glyph ink is one line, else None."""
+    mask = glyph_mask(crop)
+    return number_ink(crop) if mask.any() and len(glyph_lines(mask)) == 1 else None
+
+
+def fax_slot_four(crop: np.ndarray, read: CellRead, pitch: float | None) -> CellRead:
+    """A fax number of digits alone whose "1" has its stem standing right of its digit slot's middle by
+    at least ``min_offset`` of the table's pitch (``digit_pitch``) has that "1" read "4", marked
+    ``fax-slot-four``. A 4 the fax stripped of its bar and diagonal is a bare stem OCR reads "1", but
+    the fonts set a 1's stem in the middle of its advance (0.49-0.53) and a 4's right of it
+    (0.64-0.68; UMing, UKai, Zen Hei). The slots are laid from the number's end digit that is not a
+    "1" nearer that "1" (its ink edge at ``ink_span[0]`` or ``[1]`` of its slot); a number whose ink is
+    not as wide as its digits at that pitch (a digit lost or merged) is left as read. Weak, as
+    ``fax_barred_four``: re-reads see the same ink."""
+    text = read.text.replace(" ", "")
+    if pitch is None or len(text) < 2 or not text.isdigit() or "1" not in text or text[0] == text[-1] == "1":
+        return read
+    box = _one_line_ink(crop)
+    if box is None:
+        return read
+    width, n = box[2] - box[0], len(text)
+    if abs(width / pitch - _slots_wide(text)) > _SLOT["width_slack"]:
+        return read
+    line = glyph_mask(crop)[box[1]:box[3], box[0]:box[2]]
+    ones = [k for k, ch in enumerate(text) if ch == "1"]
+    from_left = text[0] != "1" and (text[-1] == "1" or max(ones) <= n - 1 - min(ones))
+    origin = -_SLOT["ink_span"][0] * pitch if from_left else width - (n - 1 + _SLOT["ink_span"][1]) * pitch
+    digits = list(text)
+    for k in ones:
+        lo = origin + k * pitch
+        stem = upright_stem(line, lo, lo + pitch) if lo >= -0.5 * pitch and lo + pitch <= width + 0.5 * pitch else None
+        if stem is not None and stem - (lo + pitch / 2) >= _SLOT["min_offset"] * pitch:
+            digits[k] = "4"
+    four = "".join(digits)
+    if four == text:
+        return read
+    kept = tuple(m for m in read.repairs if m != FAX_STEM or "1" in four)
+    return CellRead(four, read.confidence, read.engine, kept).marked(FAX_SLOT_FOUR)
 
 
 #: digits a fax may have opened: a digit of a loop whose thin arcs the threshold broke reads as this one

@@ -224,6 +224,14 @@ def _stem(piece: np.ndarray) -> tuple[int, int] | None:
     return first, last
 
 
+def upright_stem(mask: np.ndarray, x0: float, x1: float) -> float | None:
+    """The x middle of the upright stem (``_stem``) of a line of glyph ink between columns ``x0`` and
+    ``x1`` (one digit's slot), None when no column there runs down most of the line."""
+    lo, hi = max(0, int(np.floor(x0))), min(mask.shape[1], int(np.ceil(x1)))
+    stem = _stem(mask[:, lo:hi]) if hi > lo and mask.shape[0] else None
+    return None if stem is None else lo + (stem[0] + stem[1] + 1) / 2
+
+
 def _left_run(row: np.ndarray, stem_x0: int) -> int:
     """Inked pixels running left from a stem's first column along one row of its piece."""
     run = 0
