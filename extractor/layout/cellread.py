@@ -523,10 +523,10 @@ def fax_slot_four(crop: np.ndarray, read: CellRead, pitch: float | None) -> Cell
     at least ``min_offset`` of the table's pitch (``digit_pitch``) has that "1" read "4", marked
     ``fax-slot-four``. A 4 the fax stripped of its bar and diagonal is a bare stem OCR reads "1", but
     the fonts set a 1's stem in the middle of its advance (0.49-0.53) and a 4's right of it
-    (0.64-0.68; UMing, UKai, Zen Hei). The slots are laid from the number's end digit that is not a
-    "1" nearer that "1" (its ink edge at ``ink_span[0]`` or ``[1]`` of its slot); a number whose ink is
-    not as wide as its digits at that pitch (a digit lost or merged) is left as read. Weak, as
-    ``fax_barred_four``: re-reads see the same ink."""
+    (0.64-0.68; UMing, UKai, Zen Hei). Each slot is laid from the number's end digit that is not a "1"
+    nearer it (that digit's ink edge at ``ink_span`` of its slot: the fewer pitches, the less a pitch
+    a pixel off moves it); a number whose ink is not as wide as its digits at that pitch (a digit lost
+    or merged) is left as read. Weak, as ``fax_barred_four``: re-reads see the same ink."""
     text = read.text.replace(" ", "")
     if pitch is None or len(text) < 2 or not text.isdigit() or "1" not in text or text[0] == text[-1] == "1":
         return read
@@ -537,12 +537,12 @@ def fax_slot_four(crop: np.ndarray, read: CellRead, pitch: float | None) -> Cell
     if abs(width / pitch - _slots_wide(text)) > _SLOT["width_slack"]:
         return read
     line = glyph_mask(crop)[box[1]:box[3], box[0]:box[2]]
-    ones = [k for k, ch in enumerate(text) if ch == "1"]
-    from_left = text[0] != "1" and (text[-1] == "1" or max(ones) <= n - 1 - min(ones))
-    origin = -_SLOT["ink_span"][0] * pitch if from_left else width - (n - 1 + _SLOT["ink_span"][1]) * pitch
+    left, right = _SLOT["ink_span"]
+    anchors = ([(0, -left * pitch)] if text[0] != "1" else []) + (
+        [(n - 1, width - (n - 1 + right) * pitch)] if text[-1] != "1" else [])
     digits = list(text)
-    for k in ones:
-        lo = origin + k * pitch
+    for k in (k for k, ch in enumerate(text) if ch == "1"):
+        lo = min(anchors, key=lambda a: abs(a[0] - k))[1] + k * pitch
         stem = upright_stem(line, lo, lo + pitch) if lo >= -0.5 * pitch and lo + pitch <= width + 0.5 * pitch else None
         if stem is not None and stem - (lo + pitch / 2) >= _SLOT["min_offset"] * pitch:
             digits[k] = "4"
