@@ -26,7 +26,7 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, FAX_BARRED_FOUR, FAX_LO
                                     FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_SLOT_FOUR, FAX_STEM, JOINED)
 from extractor.ingest.ocr import OcrEngine
 from extractor.layout.strokes import (DIGIT_HEIGHT_IN, barred_stems, glyph_mask, glyph_strokes, is_broken_zero,
-                                     is_upright_pair, upright_stem)
+                                     foot_width, is_upright_pair, upright_stem)
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -526,7 +526,9 @@ def fax_slot_four(crop: np.ndarray, read: CellRead, pitch: float | None) -> Cell
     (0.64-0.68; UMing, UKai, Zen Hei). Each slot is laid from the number's end digit that is not a "1"
     nearer it (that digit's ink edge at ``ink_span`` of its slot: the fewer pitches, the less a pitch
     a pixel off moves it); a number whose ink is not as wide as its digits at that pitch (a digit lost
-    or merged) is left as read. Weak, as ``fax_barred_four``: re-reads see the same ink."""
+    or merged) is left as read, and so is a "1" whose foot (``foot_width``) is wider than ``max_foot`` of
+    the pitch: a Hei face's 1 stands on a base, a Song face's on a serif, a bare 4 stem on neither.
+    Weak, as ``fax_barred_four``: re-reads see the same ink."""
     text = read.text.replace(" ", "")
     if pitch is None or len(text) < 2 or not text.isdigit() or "1" not in text or text[0] == text[-1] == "1":
         return read
@@ -544,7 +546,8 @@ def fax_slot_four(crop: np.ndarray, read: CellRead, pitch: float | None) -> Cell
     for k in (k for k, ch in enumerate(text) if ch == "1"):
         lo = min(anchors, key=lambda a: abs(a[0] - k))[1] + k * pitch
         stem = upright_stem(line, lo, lo + pitch) if lo >= -0.5 * pitch and lo + pitch <= width + 0.5 * pitch else None
-        if stem is not None and stem - (lo + pitch / 2) >= _SLOT["min_offset"] * pitch:
+        if stem is not None and stem - (lo + pitch / 2) >= _SLOT["min_offset"] * pitch \
+                and foot_width(line, stem, _SLOT["foot_rows"]) <= _SLOT["max_foot"] * pitch:
             digits[k] = "4"
     four = "".join(digits)
     if four == text:
