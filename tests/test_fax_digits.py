@@ -232,12 +232,16 @@ def test_a_fax_one_whose_bare_stem_stands_right_of_its_slot_reads_four_marked_we
 
 def test_a_one_mid_slot_a_number_short_of_its_ink_and_a_table_without_a_pitch_keep_their_reading():
     """office_2021_00019's 185 (the true 1 of the 20 whose stem stands furthest right of its slot's
-    middle: 0.11 of the pitch) stays "185"; 00015's 354 read "31" (a digit lost: its ink is a pitch
+    middle: 0.11 of the pitch) stays "185", and seed 2046's 17 (Zen Hei, 0.17 right of it, but standing
+    on a base 0.76 of a pitch wide) "17"; 00015's 354 read "31" (a digit lost: its ink is a pitch
     wider than two digits) and a number whose table has too few numbers to measure a pitch by are left
     as read."""
     grey, box = _cell("one-slot-read-185-s19")
     read = CellRead("185", 0.9, "rapidocr", ("fax-stem",))
     assert fax_slot_four(cell_crop(grey, box, DPI), read, _pitch("s19-t4")) == read
+    grey, box = _cell("one-foot-slot-read-17-s2046")
+    read = CellRead("17", 1.0, "rapidocr", ("fax-stem",))
+    assert fax_slot_four(cell_crop(grey, box, DPI), read, _pitch("s2046-t3")) == read
     grey, box = _cell("four-slot-read-351-s15")
     crop = cell_crop(grey, box, DPI)
     lost = CellRead("31", 0.9, "rapidocr", ("fax-stem",))
