@@ -8,7 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from extractor.layout.cellread import CellRead, cell_crop, fax_barred_four, fax_zero, signed_text
+from extractor.layout.cellread import (CellRead, cell_crop, digit_pitch, fax_barred_four, fax_slot_four, fax_zero,
+                                       signed_text)
 from extractor.layout.strokes import is_broken_zero, is_upright_pair
 
 CELLS = Path(__file__).parent / "fixtures" / "faxcells"
@@ -202,3 +203,49 @@ def test_a_one_s_foot_a_zero_s_bowed_side_and_a_bare_stem_keep_their_reading(nam
     grey, box = _cell(name)
     read = CellRead(text, 0.9, "rapidocr", ("fax-stem",))
     assert fax_barred_four(cell_crop(grey, box, DPI), DPI, read) == read
+
+
+def _pitch(table: str) -> float | None:
+    """The digit pitch of one fax table from its number cells saved as ``slot-pitch-<table>-<reading>-…``."""
+    crops = []
+    for name in _names(f"slot-pitch-{table}-"):
+        grey, box = _cell(name)
+        crops.append((cell_crop(grey, box, DPI), name.split("-")[4]))
+    return digit_pitch(crops)
+
+
+@pytest.mark.parametrize("table,name,text,four", [("s15-t3", "four-slot-read-351-s15", "351", "354"),
+                                                  ("s15-t3", "four-slot-read-351-s15-b", "351", "354"),
+                                                  ("s14-t3", "four-slot-read-212-s14", "212", "242"),
+                                                  ("s19-t3", "four-slot-read-221-s19", "221", "224")])
+def test_a_fax_one_whose_bare_stem_stands_right_of_its_slot_reads_four_marked_weak(table, name, text, four):
+    """office_2021_00015's 354s read "351", office_2019_00014's 242 read "212", office_2021_00019's 224
+    read "221": the fax left each 4 a bare stem, but it stands 0.16-0.31 of a digit pitch right of its
+    slot's middle (a 4's stem is at 0.64-0.68 of its advance, a 1's at 0.49-0.53). The pitch is the
+    table's (its numbers whose end digits are not 1). Read "4", marked ``fax-slot-four`` (weak)."""
+    pitch = _pitch(table)
+    assert pitch is not None
+    grey, box = _cell(name)
+    read = fax_slot_four(cell_crop(grey, box, DPI), CellRead(text, 0.85, "rapidocr", ("fax-stem",)), pitch)
+    assert (read.text, read.repairs) == (four, ("fax-slot-four",))
+
+
+def test_a_one_mid_slot_a_number_short_of_its_ink_and_a_table_without_a_pitch_keep_their_reading():
+    """office_2021_00019's 185 (the true 1 of the 20 whose stem stands furthest right of its slot's
+    middle: 0.11 of the pitch) stays "185", and seed 2046's 17 (Zen Hei, 0.17 right of it, but standing
+    on a base 0.76 of a pitch wide) "17"; 00015's 354 read "31" (a digit lost: its ink is a pitch
+    wider than two digits) and a number whose table has too few numbers to measure a pitch by are left
+    as read."""
+    grey, box = _cell("one-slot-read-185-s19")
+    read = CellRead("185", 0.9, "rapidocr", ("fax-stem",))
+    assert fax_slot_four(cell_crop(grey, box, DPI), read, _pitch("s19-t4")) == read
+    grey, box = _cell("one-foot-slot-read-17-s2046")
+    read = CellRead("17", 1.0, "rapidocr", ("fax-stem",))
+    assert fax_slot_four(cell_crop(grey, box, DPI), read, _pitch("s2046-t3")) == read
+    grey, box = _cell("four-slot-read-351-s15")
+    crop = cell_crop(grey, box, DPI)
+    lost = CellRead("31", 0.9, "rapidocr", ("fax-stem",))
+    assert fax_slot_four(crop, lost, _pitch("s15-t3")) == lost
+    read = CellRead("351", 0.9, "rapidocr", ("fax-stem",))
+    assert fax_slot_four(crop, read, None) == read
+    assert digit_pitch([(crop, "351")]) is None

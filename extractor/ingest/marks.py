@@ -22,6 +22,8 @@ BROKEN_ZERO = "broken-zero"
 FAX_STEM = "fax-stem"
 #: a fax "1" read as "4": its stem carries a bar low on its left, what a 4 keeps when the fax drops its diagonal
 FAX_BARRED_FOUR = "fax-barred-four"
+#: a fax "1" read as "4": its bare stem stands right of its digit slot's middle, where a 4's stem stands
+FAX_SLOT_FOUR = "fax-slot-four"
 #: a fax "3" that may be an "8" whose thin left arcs the threshold broke (the same open right half)
 FAX_OPEN_EIGHT = "fax-3-or-8"
 #: a fax "4" that may be a "9" whose thin top arc the threshold broke (the same stem and hook)
@@ -53,10 +55,11 @@ STRAY_DOT = "stray-dot"
 #: marks that doubt how layout put a cell's text together, not what its glyphs are
 ASSEMBLY = frozenset({JOINED, SPLIT})
 #: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
-INK_DOUBT = frozenset({FAX_STEM, FAX_BARRED_FOUR, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_LOST_DIGIT, GLYPH_DIGITS,
-                       LINES_REREAD, FAX_UNREAD})
-#: marks of readings the ink gave against OCR's (a "1" that a stub of a 4's bar makes "4"): OCR re-reading the
-#: box repeats the reading the ink overruled, so its re-reads neither correct nor pick a value for them
-OCR_OVERRULED = frozenset({FAX_BARRED_FOUR, FAX_UNREAD})
+INK_DOUBT = frozenset({FAX_STEM, FAX_BARRED_FOUR, FAX_SLOT_FOUR, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_LOST_DIGIT,
+                       GLYPH_DIGITS, LINES_REREAD, FAX_UNREAD})
+#: marks of readings the ink gave against OCR's (a "1" that a stub of a 4's bar, or where its stem stands, makes "4";
+#: a cell read from its glyph ink alone): OCR re-reading the box repeats the reading the ink overruled, so its
+#: re-reads neither correct nor pick a value for them
+OCR_OVERRULED = frozenset({FAX_BARRED_FOUR, FAX_SLOT_FOUR, FAX_UNREAD})
 #: marks of values whose cell a lost rule made layout or mapping guess: their row is suspect
 PLACE_DOUBT = frozenset({FUSED, RULE_LOST})

@@ -23,11 +23,11 @@ import cv2
 import numpy as np
 
 from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, FAX_BARRED_FOUR, FAX_LOST_DIGIT, FAX_ONE_OR_ZERO,
-                                    FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM, FAX_UNREAD, JOINED)
+                                    FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_SLOT_FOUR, FAX_STEM, FAX_UNREAD, JOINED)
 from extractor.ingest.ocr import OcrEngine
 from extractor.ingest.ocr.base import Mode
-from extractor.layout.strokes import (DIGIT_HEIGHT_IN, barred_stems, glyph_box, glyph_mask, glyph_strokes,
-                                     is_broken_zero, is_upright_pair)
+from extractor.layout.strokes import (DIGIT_HEIGHT_IN, barred_stems, foot_width, glyph_box, glyph_mask,
+                                      glyph_strokes, is_broken_zero, is_upright_pair, upright_stem)
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -68,6 +68,8 @@ _UNREAD_GLYPHS = int(_UNREAD["max_glyphs"])
 _UNREAD_HEIGHT_IN = (float(_UNREAD["min_height_in"]), float(_UNREAD["max_height_in"]))
 #: the least score a number read so (``fax_unread_numbers``) needs to be taken, and digits it may not hold
 _UNREAD_SCORE, _UNREAD_REFUSED = float(_UNREAD["min_score"]), frozenset(str(_UNREAD["refused_digits"]))
+#: where a fax number's digit slots stand, and how far right of its slot's middle a 4's stem stands (``fax_slot_four``)
+_SLOT = {k: v for k, v in _CELL["fax_slot_four"].items() if k != "_doc"}
 #: what OCR makes of a fax "1" whose flag a dropped scan line parted from its stem ("i"), or of its bare stem
 _STEM_GUESSES = frozenset("iìíïîj!|lI")
 
@@ -543,6 +545,78 @@ def fax_barred_four(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
         return read
     kept = tuple(m for m in read.repairs if m != FAX_STEM or "1" in four)
     return CellRead(four, read.confidence, read.engine, kept).marked(FAX_BARRED_FOUR)
+
+
+def digit_pitch(numbers: Iterable[tuple[np.ndarray, str]]) -> float | None:
+    """The pitch (pixels) of a fax table's digits, from its cells' crops and readings. Report tables set
+    digits at one advance (tabular figures), so a number of n digits on one line whose end digits are
+    not "1" (a 1's ink is narrower than its slot) is ``_slots_wide`` pitches wide. The median over
+    the table's such numbers whose pitch is a plausible share of their height (a digit lost or
+    merged makes it far off); None with fewer than ``min_numbers`` of them."""
+    low, high = _SLOT["pitch_per_height"]
+    found = []
+    for crop, text in numbers:
+        digits = text.replace(" ", "")
+        if len(digits) < 2 or not digits.isdigit() or "1" in (digits[0], digits[-1]):
+            continue
+        box = _one_line_ink(crop)
+        if box is not None:
+            pitch = (box[2] - box[0]) / _slots_wide(digits)
+            if low <= pitch / (box[3] - box[1]) <= high:
+                found.append(pitch)
+    return float(np.median(found)) if len(found) >= int(_SLOT["min_numbers"]) else None
+
+
+def _slots_wide(text: str) -> float:
+    """How many pitches wide a number's ink is: its end digits' ink edges at ``ink_span`` of their slots,
+    a "1"'s (or a bare stem's, its flag and foot maybe lost) at ``one_span``."""
+    left, right = _SLOT["one_span"] if text[0] == "1" else _SLOT["ink_span"]
+    end = (_SLOT["one_span"] if text[-1] == "1" else _SLOT["ink_span"])[1]
+    return len(text) - 1 + end - left
+
+
+def _one_line_ink(crop: np.ndarray) -> tuple[int, int, int, int] | None:
+    """A cell's number box (``number_ink``) when its glyph ink is one line, else None."""
+    mask = glyph_mask(crop)
+    return number_ink(crop) if mask.any() and len(glyph_lines(mask)) == 1 else None
+
+
+def fax_slot_four(crop: np.ndarray, read: CellRead, pitch: float | None) -> CellRead:
+    """A fax number of digits alone whose "1" has its stem standing right of its digit slot's middle by
+    at least ``min_offset`` of the table's pitch (``digit_pitch``) has that "1" read "4", marked
+    ``fax-slot-four``. A 4 the fax stripped of its bar and diagonal is a bare stem OCR reads "1", but
+    the fonts set a 1's stem in the middle of its advance (0.49-0.53) and a 4's right of it
+    (0.64-0.68; UMing, UKai, Zen Hei). Each slot is laid from the number's end digit that is not a "1"
+    nearer it (that digit's ink edge at ``ink_span`` of its slot: the fewer pitches, the less a pitch
+    a pixel off moves it); a number whose ink is not as wide as its digits at that pitch (a digit lost
+    or merged) is left as read, and so is a "1" whose foot (``foot_width``) is wider than ``max_foot`` of
+    the pitch: a Hei face's 1 stands on a base, a Song face's on a serif, a bare 4 stem on neither.
+    Weak, as ``fax_barred_four``: re-reads see the same ink."""
+    text = read.text.replace(" ", "")
+    if pitch is None or len(text) < 2 or not text.isdigit() or "1" not in text or text[0] == text[-1] == "1":
+        return read
+    box = _one_line_ink(crop)
+    if box is None:
+        return read
+    width, n = box[2] - box[0], len(text)
+    if abs(width / pitch - _slots_wide(text)) > _SLOT["width_slack"]:
+        return read
+    line = glyph_mask(crop)[box[1]:box[3], box[0]:box[2]]
+    left, right = _SLOT["ink_span"]
+    anchors = ([(0, -left * pitch)] if text[0] != "1" else []) + (
+        [(n - 1, width - (n - 1 + right) * pitch)] if text[-1] != "1" else [])
+    digits = list(text)
+    for k in (k for k, ch in enumerate(text) if ch == "1"):
+        lo = min(anchors, key=lambda a: abs(a[0] - k))[1] + k * pitch
+        stem = upright_stem(line, lo, lo + pitch) if lo >= -0.5 * pitch and lo + pitch <= width + 0.5 * pitch else None
+        if stem is not None and stem - (lo + pitch / 2) >= _SLOT["min_offset"] * pitch \
+                and foot_width(line, stem, _SLOT["foot_rows"]) <= _SLOT["max_foot"] * pitch:
+            digits[k] = "4"
+    four = "".join(digits)
+    if four == text:
+        return read
+    kept = tuple(m for m in read.repairs if m != FAX_STEM or "1" in four)
+    return CellRead(four, read.confidence, read.engine, kept).marked(FAX_SLOT_FOUR)
 
 
 #: digits a fax may have opened: a digit of a loop whose thin arcs the threshold broke reads as this one

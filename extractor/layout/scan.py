@@ -23,10 +23,10 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH
                                     LINES_REREAD, RULE_LOST, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, fax_barred_four, fax_one,
-                                       fax_unread_numbers, fax_zero, has_ink, ink_lines, join_parts, narrow_single_line,
-                                       number_text, read_cell_crop, read_cells, signed_text, unread_number,
-                                       zero_in_brackets)
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, digit_pitch, fax_barred_four, fax_one,
+                                       fax_slot_four, fax_unread_numbers, fax_zero, has_ink, ink_lines, join_parts,
+                                       narrow_single_line, number_text, read_cell_crop, read_cells, signed_text,
+                                       unread_number, zero_in_brackets)
 from extractor.layout.furniture import furniture_line
 from extractor.layout.lightcells import light_cells, number_columns, number_rows
 from extractor.layout.orient import orientation, upright_by_page_pass
@@ -225,7 +225,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     the dot, marked ``stray-dot``.
     A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
     upright stroke is a weak "1" (``cellread.fax_one``), and a fax "1" whose stem keeps a stub of a 4's bar
-    low on its left a weak "4" (``cellread.fax_barred_four``).
+    low on its left, or stands right of its digit slot at the table's digit pitch, a weak "4"
+    (``cellread.fax_barred_four``, ``cellread.fax_slot_four``).
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi, bilevel)
     reads: dict[GridCell, CellRead] = {}
@@ -282,7 +283,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
     if bilevel and not light:
         numeric = number_columns([(cell.box, read) for cell, read in reads.items()], dpi)
-        reads = {cell: _fax_glyphs(cell_crop(grey, cell.box, dpi), dpi, read, i in numeric)
+        crops = {cell: cell_crop(grey, cell.box, dpi) for cell in reads}
+        pitch = digit_pitch((crops[cell], read.text) for cell, read in reads.items())
+        reads = {cell: _fax_glyphs(crops[cell], dpi, read, i in numeric, pitch)
                  for i, (cell, read) in enumerate(reads.items())}
     width = None
     if light:
@@ -313,10 +316,12 @@ def _unread_numbers(engine: OcrEngine, grey: np.ndarray, dpi: float, reads: dict
     return reads | {cells[i]: read for i, read in zip(picked, again)}
 
 
-def _fax_glyphs(crop: np.ndarray, dpi: float, read: CellRead, numeric: bool) -> CellRead:
+def _fax_glyphs(crop: np.ndarray, dpi: float, read: CellRead, numeric: bool, pitch: float | None) -> CellRead:
     """A fax cell (page not light) by its strokes: in a number column an upright stroke read blank is a
-    weak "1" (``fax_one``); a "1" whose stem carries a bar low on its left is a "4" (``fax_barred_four``)."""
-    return fax_barred_four(crop, dpi, fax_one(crop, dpi, read) if numeric else read)
+    weak "1" (``fax_one``); a "1" whose stem carries a bar low on its left is a "4" (``fax_barred_four``),
+    and so is one whose bare stem stands right of its digit slot at the table's ``pitch``
+    (``fax_slot_four``)."""
+    return fax_slot_four(crop, fax_barred_four(crop, dpi, fax_one(crop, dpi, read) if numeric else read), pitch)
 
 
 def without_stray_dot(read: CellRead) -> CellRead:

@@ -224,6 +224,25 @@ def _stem(piece: np.ndarray) -> tuple[int, int] | None:
     return first, last
 
 
+def upright_stem(mask: np.ndarray, x0: float, x1: float) -> float | None:
+    """The x middle of the upright stem (``_stem``) of a line of glyph ink between columns ``x0`` and
+    ``x1`` (one digit's slot), None when no column there runs down most of the line."""
+    lo, hi = max(0, int(np.floor(x0))), min(mask.shape[1], int(np.ceil(x1)))
+    stem = _stem(mask[:, lo:hi]) if hi > lo and mask.shape[0] else None
+    return None if stem is None else lo + (stem[0] + stem[1] + 1) / 2
+
+
+def foot_width(mask: np.ndarray, x: float, share: float) -> int:
+    """The widest run of ink through column ``x`` of a line of glyph ink over its lowest ``share`` of
+    rows (at least two): a "1"'s foot serif or base, where a 4's bare stem ends as wide as it stands."""
+    col, height = min(int(x), mask.shape[1] - 1), mask.shape[0]
+    widest = 0
+    for row in mask[height - max(2, int(share * height)):]:
+        if row[col]:
+            widest = max(widest, _left_run(row, col) + 1 + _left_run(row[::-1], len(row) - 1 - col))
+    return widest
+
+
 def _left_run(row: np.ndarray, stem_x0: int) -> int:
     """Inked pixels running left from a stem's first column along one row of its piece."""
     run = 0
