@@ -184,6 +184,16 @@ def _candidates(slot: Slot, reread: Reread | None) -> dict[Number, str]:
     return out
 
 
+def _count(slot: Slot, signed: bool) -> bool:
+    """A reading printed as a count is (whole, not below zero unless signed, no leading zero): however
+    unsure, its printed value is one its candidates name — a fax loses or misreads a digit, it does not
+    print another count — so it takes no arbitrary count. A fraction, or "01" (a zero's sides beside a
+    digit), names nothing and may."""
+    value, raw = slot.value, (slot.raw or "").strip().lstrip("-")
+    return (value is not None and value == int(value) and (signed or value >= 0)
+            and not (len(raw) > 1 and raw[0] == "0"))
+
+
 def _read(slot: Slot) -> bool:
     """An OCR'd number, as read or already in doubt."""
     return (slot.value is not None and slot.status in ("read", "suspect") and slot.span is not None
@@ -223,7 +233,7 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     doubtful = asked | {k for e in near for k in e.keys if k in slots and _read(slots[k])}
     lost = {k for e in near for k in e.keys if k in slots and _lost(slots[k])}
     equations = [e for e in rules if e.hard and set(e.keys) & (doubtful | lost)]
-    free = {k for k in doubtful if unsure(slots[k])} | lost
+    free = {k for k in doubtful if unsure(slots[k]) and not _count(slots[k], k in signed)} | lost
     shaky = {k for k in asked if unsure(slots[k])}
     if not doubtful | lost or len(free) > _limit("joint_free"):
         return []
