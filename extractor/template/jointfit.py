@@ -1,25 +1,27 @@
 """A table's failing rules solved together as one integer program: the one cheapest assignment that balances them.
 
 ``misreads.suggest`` explains a failing group by at most ``max_cells`` changed cells, and
-``suggest_crossings`` asks each cell where a row and a column fail alone. A fax page that stripped
-the "4" of every 354 in a column breaks three to six crossing rules at once: neither finds anything.
-Here every OCR'd cell of the group's rules and of the rules crossing them is an unknown of one
-integer program (HiGHS through ``scipy.optimize.milp``): it keeps its reading (cost 0), or takes one
-of its candidate values — a known misreading (data/misreadings.json), the reading with a lost digit
-put back (unsure readings only), a confident re-read — at ``joint_cost_candidate``, or, when the
-reading is unsure or the cell was read blank, any count at ``joint_cost_any``. Every rule of the
-failing group holds, and so does every rule over a changed cell, its blanks filled (a rule over a
-cell not read at all cannot be evaluated: it constrains and pins nothing). Unlike a search that asks
-one value per rule, the program sees rules over two free cells and has no bound on the changes.
+``suggest_crossings`` asks each cell where a row and a column fail alone. A fax page that stripped the
+"4" of every 354 in a column breaks three to six crossing rules at once: neither finds anything. Here
+every OCR'd cell of the group's rules and of the rules crossing them is an unknown of one integer
+program (HiGHS through ``scipy.optimize.milp``): it keeps its reading (cost 0), or takes one of its
+candidate values — a known misreading (data/misreadings.json), the reading with a lost digit put back
+(unsure readings only), a confident re-read — at ``joint_cost_candidate``, or, when the cell was read
+blank or its unsure reading is no count (a fraction, a leading zero), any count at ``joint_cost_any``.
+An unsure count takes only its candidates: a fax loses or misreads a digit, it does not print another
+count, and a damaged page's every reading free made programs too large to solve. Every rule of the
+failing group holds, and so does every rule over a changed cell, its blanks filled (a rule over a cell
+not read at all cannot be evaluated: it constrains and pins nothing). Unlike a search that asks one
+value per rule, the program sees rules over two free cells and has no bound on the changes.
 
 The cheapest assignment is suggested (suspect, like every suggestion) only when it is the only one at
-its cost — the program is solved again with it excluded (some cell's value differing) and must cost
-strictly more: free cells that could trade a shortfall give a second assignment at the same cost —,
-when each cell it changes is pinned by ``pinning_rules`` rules that hold (its row and its column), and at
-most ``joint_any`` of its values are counts no reading names (more is a guess that happens to fit). A
-program past its node or time bound, or with more than ``joint_free`` free cells (a page too damaged
-for a cheapest assignment to mean anything), suggests nothing. Only unsure readings and blanks are
-free: a sure reading in a row placed by position is a number from another row, not a misreading (fax
+its cost — the program is solved again with it excluded (some cell's value differing) and its cost
+bounded at the optimum, and must be infeasible: free cells that could trade a shortfall give a second
+assignment at the same cost —, when each cell it changes is pinned by ``pinning_rules`` rules that hold
+(its row and its column), and at most ``joint_any`` of its values are counts no reading names (more is a
+guess that happens to fit). A program past its node or time bound, or with more than ``joint_free`` free
+cells (a page too damaged for a cheapest assignment to mean anything), suggests nothing. No sure reading
+is free: a sure reading in a row placed by position is a number from another row, not a misreading (fax
 seed 1901's shifted rows).
 """
 
