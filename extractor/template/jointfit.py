@@ -7,7 +7,7 @@ every OCR'd cell of the group's rules and of the rules crossing them is an unkno
 program (HiGHS through ``scipy.optimize.milp``): it keeps its reading (cost 0), or takes one of its
 candidate values — a known misreading (data/misreadings.json), the reading with a lost digit put back
 (unsure readings only), a confident re-read — at ``joint_cost_candidate``, or, when the cell was read
-blank or its unsure reading is no count (a fraction, a leading zero), any count at ``joint_cost_any``.
+blank or its unsure reading is no count (a fraction, a leading zero, a guessed 0), any count at ``joint_cost_any``.
 An unsure count takes only its candidates: a fax loses or misreads a digit, it does not print another
 count, and a damaged page's every reading free made programs too large to solve. Every rule of the
 failing group holds, and so does every rule over a changed cell, its blanks filled (a rule over a cell
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from extractor.ingest.marks import BROKEN_ZERO
 from extractor.resources import load_json
 from extractor.template.misreads import ANY, Reread, Suggestion, alternatives, insertions, unsure
 from extractor.template.numbers import Number, parse_number
@@ -187,13 +188,15 @@ def _candidates(slot: Slot, reread: Reread | None) -> dict[Number, str]:
 
 
 def _count(slot: Slot, signed: bool) -> bool:
-    """A reading printed as a count is (whole, not below zero unless signed, no leading zero): however
-    unsure, its printed value is one its candidates name — a fax loses or misreads a digit, it does not
-    print another count — so it takes no arbitrary count. A fraction, or "01" (a zero's sides beside a
-    digit), names nothing and may."""
+    """A reading printed as a count is (whole, not below zero unless signed, no leading zero, not a 0
+    guessed from a zero's broken sides): however unsure, its printed value is one its candidates name —
+    a fax loses or misreads a digit, it does not print another count — so it takes no arbitrary count.
+    A fraction, "01" (a zero's side beside a digit) or a ``broken-zero`` 0 (brackets or nothing read)
+    names nothing and may."""
     value, raw = slot.value, (slot.raw or "").strip().lstrip("-")
+    guessed = slot.span is not None and BROKEN_ZERO in slot.span.repairs
     return (value is not None and value == int(value) and (signed or value >= 0)
-            and not (len(raw) > 1 and raw[0] == "0"))
+            and not (len(raw) > 1 and raw[0] == "0") and not guessed)
 
 
 def _read(slot: Slot) -> bool:
