@@ -8,8 +8,9 @@ program (HiGHS through ``scipy.optimize.milp``): it keeps its reading (cost 0), 
 candidate values — a known misreading (data/misreadings.json), the reading with a lost digit put back
 (unsure readings only), a confident re-read — at ``joint_cost_candidate``, or, when the cell was read
 blank or its unsure reading is no count (a fraction, a leading zero, a guessed 0), any count at
-``joint_cost_any``. An unsure count takes only its candidates: a fax loses or misreads a digit, it does not print another
-count, and a damaged page's every reading free made programs too large to solve. Every rule of the
+``joint_cost_any``. An unsure count takes only its candidates: a fax loses or misreads a digit, it does
+not print another count, and a damaged page's every reading free made programs too large to solve. Every
+rule of the
 failing group holds, and so does every rule over a changed cell, its blanks filled (a rule over a cell
 not read at all cannot be evaluated: it constrains and pins nothing). Unlike a search that asks one
 value per rule, the program sees rules over two free cells and has no bound on the changes.
