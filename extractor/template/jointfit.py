@@ -10,10 +10,9 @@ candidate values — a known misreading (data/misreadings.json), the reading wit
 blank or its unsure reading is no count (a fraction, a leading zero, a guessed 0), any count at
 ``joint_cost_any``. An unsure count takes only its candidates: a fax loses or misreads a digit, it does
 not print another count, and a damaged page's every reading free made programs too large to solve. Every
-rule of the
-failing group holds, and so does every rule over a changed cell, its blanks filled (a rule over a cell
-not read at all cannot be evaluated: it constrains and pins nothing). Unlike a search that asks one
-value per rule, the program sees rules over two free cells and has no bound on the changes.
+rule of the failing group holds, and so does every rule over a changed cell, its blanks filled (a rule
+over a cell not read at all cannot be evaluated: it constrains and pins nothing). Unlike a search that
+asks one value per rule, the program sees rules over two free cells and has no bound on the changes.
 
 The cheapest assignment is suggested (suspect, like every suggestion) only when it is the only one at
 its cost — the program is solved again with it excluded (some cell's value differing) and its cost
