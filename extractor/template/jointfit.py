@@ -1,27 +1,25 @@
 """A table's failing rules solved together as one integer program: the one cheapest assignment that balances them.
 
 ``misreads.suggest`` explains a failing group by at most ``max_cells`` changed cells, and
-``suggest_crossings`` asks each cell where a row and a column fail alone. A fax page that stripped the
-"4" of every 354 in a column breaks three to six crossing rules at once: neither finds anything. Here
-every OCR'd cell of the group's rules and of the rules crossing them is an unknown of one integer
-program (HiGHS through ``scipy.optimize.milp``): it keeps its reading (cost 0), or takes one of its
-candidate values — a known misreading (data/misreadings.json), the reading with a lost digit put back
-(unsure readings only), a confident re-read — at ``joint_cost_candidate``, or, when the cell was read
-blank or its unsure reading is no count (a fraction, a leading zero, a guessed 0), any count at
-``joint_cost_any``. An unsure count takes only its candidates: a fax loses or misreads a digit, it does
-not print another count, and a damaged page's every reading free made programs too large to solve. Every
-rule of the failing group holds, and so does every rule over a changed cell, its blanks filled (a rule
-over a cell not read at all cannot be evaluated: it constrains and pins nothing). Unlike a search that
-asks one value per rule, the program sees rules over two free cells and has no bound on the changes.
+``suggest_crossings`` asks each cell where a row and a column fail alone. A fax page that stripped
+the "4" of every 354 in a column breaks three to six crossing rules at once: neither finds anything.
+Here every OCR'd cell of the group's rules and of the rules crossing them is an unknown of one
+integer program (HiGHS through ``scipy.optimize.milp``): it keeps its reading (cost 0), or takes one
+of its candidate values — a known misreading (data/misreadings.json), the reading with a lost digit
+put back (unsure readings only), a confident re-read — at ``joint_cost_candidate``, or, when the
+reading is unsure or the cell was read blank, any count at ``joint_cost_any``. Every rule of the
+failing group holds, and so does every rule over a changed cell, its blanks filled (a rule over a
+cell not read at all cannot be evaluated: it constrains and pins nothing). Unlike a search that asks
+one value per rule, the program sees rules over two free cells and has no bound on the changes.
 
 The cheapest assignment is suggested (suspect, like every suggestion) only when it is the only one at
-its cost — the program is solved again with it excluded (some cell's value differing) and its cost
-bounded at the optimum, and must be infeasible: free cells that could trade a shortfall give a second
-assignment at the same cost —, when each cell it changes is pinned by ``pinning_rules`` rules that hold
-(its row and its column), and at most ``joint_any`` of its values are counts no reading names (more is a
-guess that happens to fit). A program past its node or time bound, or with more than ``joint_free`` free
-cells (a page too damaged for a cheapest assignment to mean anything), suggests nothing. No sure reading
-is free: a sure reading in a row placed by position is a number from another row, not a misreading (fax
+its cost — the program is solved again with it excluded (some cell's value differing) and must cost
+strictly more: free cells that could trade a shortfall give a second assignment at the same cost —,
+when each cell it changes is pinned by ``pinning_rules`` rules that hold (its row and its column), and at
+most ``joint_any`` of its values are counts no reading names (more is a guess that happens to fit). A
+program past its node or time bound, or with more than ``joint_free`` free cells (a page too damaged
+for a cheapest assignment to mean anything), suggests nothing. Only unsure readings and blanks are
+free: a sure reading in a row placed by position is a number from another row, not a misreading (fax
 seed 1901's shifted rows).
 """
 
@@ -32,7 +30,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from extractor.ingest.marks import BROKEN_ZERO
 from extractor.resources import load_json
 from extractor.template.misreads import ANY, Reread, Suggestion, alternatives, insertions, unsure
 from extractor.template.numbers import Number, parse_number
@@ -187,18 +184,6 @@ def _candidates(slot: Slot, reread: Reread | None) -> dict[Number, str]:
     return out
 
 
-def _count(slot: Slot, signed: bool) -> bool:
-    """A reading printed as a count is (whole, not below zero unless signed, no leading zero, not a 0
-    guessed from a zero's broken sides): however unsure, its printed value is one its candidates name —
-    a fax loses or misreads a digit, it does not print another count — so it takes no arbitrary count.
-    A fraction, "01" (a zero's side beside a digit) or a ``broken-zero`` 0 (brackets or nothing read)
-    names nothing and may."""
-    value, raw = slot.value, (slot.raw or "").strip().lstrip("-")
-    guessed = slot.span is not None and BROKEN_ZERO in slot.span.repairs
-    return (value is not None and value == int(value) and (signed or value >= 0)
-            and not (len(raw) > 1 and raw[0] == "0") and not guessed)
-
-
 def _read(slot: Slot) -> bool:
     """An OCR'd number, as read or already in doubt."""
     return (slot.value is not None and slot.status in ("read", "suspect") and slot.span is not None
@@ -238,7 +223,7 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     doubtful = asked | {k for e in near for k in e.keys if k in slots and _read(slots[k])}
     lost = {k for e in near for k in e.keys if k in slots and _lost(slots[k])}
     equations = [e for e in rules if e.hard and set(e.keys) & (doubtful | lost)]
-    free = {k for k in doubtful if unsure(slots[k]) and not _count(slots[k], k in signed)} | lost
+    free = {k for k in doubtful if unsure(slots[k])} | lost
     shaky = {k for k in asked if unsure(slots[k])}
     if not doubtful | lost or len(free) > _limit("joint_free"):
         return []
@@ -277,10 +262,8 @@ def _unique(cells: _Cells, group: list[Equation], equations: list[Equation],
     if not _balances(chosen, group, equations, values):
         return None
     cells.exclude(model, chosen)
-    # another assignment only matters at the same cost: bounding the cost lets the solver prove there is
-    # none from the relaxation instead of searching for the next cheapest (many candidates, many nodes)
-    model.rows.append(({c: price for c, price in enumerate(model.cost) if price}, -np.inf, first[1] + 0.5))
-    return chosen if model.solve() is None else None
+    second = model.solve()
+    return chosen if second is None or second[1] > first[1] + 0.5 else None
 
 
 def _rule(model: _Model, cells: _Cells, eq: Equation, failing: bool, values: Mapping[str, Number | None]) -> bool:
