@@ -540,11 +540,16 @@ def fax_barred_four(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
         k = int((x - box[0]) // slot)
         if 0 <= k < len(digits) and digits[k] == "1":
             digits[k] = "4"
-    four = "".join(digits)
-    if four == text:
+    return _with_fours(read, "".join(digits), FAX_BARRED_FOUR)
+
+
+def _with_fours(read: CellRead, four: str, mark: str) -> CellRead:
+    """``read`` as ``four`` (its "1"s the ink showed were 4s) marked ``mark``, or as it was when no digit
+    changed; ``fax-stem`` stays only while a "1" is left for it to doubt."""
+    if four == read.text.replace(" ", ""):
         return read
     kept = tuple(m for m in read.repairs if m != FAX_STEM or "1" in four)
-    return CellRead(four, read.confidence, read.engine, kept).marked(FAX_BARRED_FOUR)
+    return CellRead(four, read.confidence, read.engine, kept).marked(mark)
 
 
 def digit_pitch(numbers: Iterable[tuple[np.ndarray, str]]) -> float | None:
@@ -612,11 +617,7 @@ def fax_slot_four(crop: np.ndarray, read: CellRead, pitch: float | None) -> Cell
         if stem is not None and stem - (lo + pitch / 2) >= _SLOT["min_offset"] * pitch \
                 and foot_width(line, stem, _SLOT["foot_rows"]) <= _SLOT["max_foot"] * pitch:
             digits[k] = "4"
-    four = "".join(digits)
-    if four == text:
-        return read
-    kept = tuple(m for m in read.repairs if m != FAX_STEM or "1" in four)
-    return CellRead(four, read.confidence, read.engine, kept).marked(FAX_SLOT_FOUR)
+    return _with_fours(read, "".join(digits), FAX_SLOT_FOUR)
 
 
 #: digits a fax may have opened: a digit of a loop whose thin arcs the threshold broke reads as this one
