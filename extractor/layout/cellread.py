@@ -575,7 +575,7 @@ def digit_pitch(numbers: Iterable[tuple[np.ndarray, str]]) -> float | None:
 def _slots_wide(text: str) -> float:
     """How many pitches wide a number's ink is: its end digits' ink edges at ``ink_span`` of their slots,
     a "1"'s (or a bare stem's, its flag and foot maybe lost) at ``one_span``."""
-    left, right = _SLOT["one_span"] if text[0] == "1" else _SLOT["ink_span"]
+    left = (_SLOT["one_span"] if text[0] == "1" else _SLOT["ink_span"])[0]
     end = (_SLOT["one_span"] if text[-1] == "1" else _SLOT["ink_span"])[1]
     return len(text) - 1 + end - left
 
