@@ -229,6 +229,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     (``cellread.fax_barred_four``, ``cellread.fax_slot_four``).
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi, bilevel)
+    thin = bilevel and not light  # a fax whose strokes are thin and broken, not faded away
     reads: dict[GridCell, CellRead] = {}
     todo: list[tuple[GridCell, bool]] = []
     broken: set[GridCell] = set()
@@ -242,7 +243,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         text = zeroed or text
         inked = not text and has_ink(grey, cell.box, dpi)
         garbled = _garbled(engine, text, conf) and (bilevel or not CJK.search(text))
-        stacked = bilevel and not light and _stacked_number(words_in, text)
+        stacked = thin and _stacked_number(words_in, text)
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         needs_crop = stacked or garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled,
@@ -256,13 +257,12 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             wrapped.add(cell)
         if needs_crop or cell in wrapped:
             numeric = (number_text(text) is not None or cell in broken or stacked
-                       or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi, bilevel and not light)))
+                       or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi, thin)))
             todo.append((cell, numeric))
         marks = ((JOINED,) if len(words_in) > 1 and number_text(text) is not None else ()) + (
             (BROKEN_ZERO,) if zeroed else ())
         # a cell without ink is surely blank; one with ink that nothing read is not
         reads[cell] = CellRead(number_text(text) or text, conf if text or inked else 1.0, engine.name, marks)
-    thin = bilevel and not light
     results = read_cells(engine, grey, [(cell.box, numeric) for cell, numeric in todo], dpi, settings, thin=thin)
     # a lone short number ("0") read blank in a batch (the model reads it beside wider crops) is read on its own
     results = [read_cell_crop(engine, grey, cell.box, dpi, settings, True, thin=thin) if numeric and not read.text
@@ -281,7 +281,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         reads = _unread_numbers(engine, grey, dpi, reads, settings)
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
-    if bilevel and not light:
+    if thin:
         numeric = number_columns([(cell.box, read) for cell, read in reads.items()], dpi)
         crops = {cell: cell_crop(grey, cell.box, dpi) for cell in reads}
         pitch = digit_pitch((crops[cell], read.text) for cell, read in reads.items())
