@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from extractor.bench.corpus import compare_tables
-from extractor.bench.office import CorpusItem, OfficeStyle, office_report, soffice_to_pdf, write_office_docx
+from extractor.bench.office import (CorpusItem, OfficeStyle, build_office_corpus, office_report, overlapping_glyphs,
+                                   soffice_to_pdf, write_office_docx)
 from extractor.geometry import Box
 from extractor.ingest.document import Document, Row, Word
 from extractor.ingest.pdf import open_pdf
@@ -188,6 +189,20 @@ def test_vertical_header_is_one_header(office: dict[tuple[str, int], CorpusItem]
     assert spans.count("结果维持") == 3
     assert spans.count("法律服务机构") >= 1
     assert compare_tables(item.truth, extract_plain(item.pdf).tables.model_dump()) == []
+
+
+@needs_soffice
+def test_a_table_laid_over_the_prose_is_exported_again_with_rows_kept_whole(tmp_path: Path) -> None:
+    """2019/3022 (vertical headers, rows may split): LibreOffice lays table 三's continuation over the
+    prose and table 四; the corpus must not score the reader on a page no agency would publish."""
+    report, style = office_report(3022, "2019"), OfficeStyle.random(3022)
+    assert not style.cant_split
+    raw = soffice_to_pdf([write_office_docx(report, style, tmp_path / "as_drawn.docx")], tmp_path)[0]
+    assert overlapping_glyphs(raw) > 20, "the seed's own style should lay text over text"
+    item = build_office_corpus(tmp_path / "corpus", 1, 3022, "2019")[0]
+    assert item.style.cant_split and overlapping_glyphs(item.pdf) == 0
+    squeezed = build_office_corpus(tmp_path / "squeezed", 1, 11, "2021")[0]  # vertical headers overlap in short cells
+    assert squeezed.style == OfficeStyle.random(11), "glyphs of one size overlapping are no overlay"
 
 
 def _word(text: str, x0: float, y0: float, size: float = 10.0) -> Word:
