@@ -201,7 +201,9 @@ def _recognise_forced(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     scores decoded over the blank and the ten digits only (greedy CTC), the score the mean of the kept
     digits' own probabilities. The free decoding reads a fax "0" whose side a dropout notched as "日",
     a "4" stripped of its diagonal as "山", and the digits filter leaves nothing; the digit columns
-    still rank the glyph. Scores stay low where the model preferred another glyph: a guess."""
+    still rank the glyph. Scores stay low where the model preferred another glyph: a guess. It reaches
+    into the recognition model of the rapidocr release pinned in pyproject.toml (its loader, resizing
+    and session): a new release must pass tests/test_fax_unread.py before the pin moves."""
     if not crops:
         return []
     rec = _engine()._load_rec_model()  # type: ignore[attr-defined]
