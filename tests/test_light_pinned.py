@@ -21,10 +21,12 @@ ROWS = Path(__file__).parent / "fixtures" / "faxrows" / "office_2021_00009-fax-t
 COLS = ["natural_person", "legal_commercial", "legal_research", "legal_social", "legal_service", "legal_other", "total"]
 
 
-def _rows() -> list[Row]:
+def _rows(drop: str = "") -> list[Row]:
+    """The captured rows; ``drop``: a mark taken off every cell."""
     data = json.loads(ROWS.read_text(encoding="utf-8"))
     return [Row([Span(text, page=page, bbox=None if box is None else Box(*box), method=method, confidence=conf,
-                      repairs=tuple(repairs)) for text, page, box, method, conf, repairs in row["cells"]],
+                      repairs=tuple(r for r in repairs if r != drop))
+                 for text, page, box, method, conf, repairs in row["cells"]],
                 table=row["table"]) for row in data]
 
 
@@ -62,3 +64,17 @@ def test_only_a_sum_of_0_pins_blanks_and_only_when_they_stand_on_one_side():
     assert pinned(eq, read | {keys[5]: 0, keys[6]: 3}, set(keys)) == {}
     assert pinned(eq, read | {keys[5]: 0, keys[6]: None}, set(keys)) == {}
     assert pinned(eq, read | {keys[6]: 0}, {keys[4]}) == {}
+
+
+def test_erased_cells_of_any_fax_page_are_pinned_as_a_light_pages_are():
+    """A darker fax loses single zeros as a light one loses rows: the same rows with no ``light-page``
+    mark are filled when their pages are a fax's (``faxed``, as ``ingest`` reports them), and only then
+    (a scan's or a photo's blank is left to ``audit_blanks``)."""
+    rows = _rows(drop="light-page")
+    assert not any("light-page" in s.repairs for r in rows for s in r.spans)
+    key = "t3.notproc_confirm.total"
+    unfaxed = map_tables(rows, find_headings(rows), 2024, rereader=lambda page, box: [])
+    assert unfaxed.slots[key].value is None
+    faxed = map_tables(rows, find_headings(rows), 2024, rereader=lambda page, box: [], faxed={3, 4})
+    assert faxed.slots[key].value == 0 and faxed.slots[key].method == "inferred"
+    assert faxed.slots[key].status == "suspect" and not faxed.slots[key].verified

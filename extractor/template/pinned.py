@@ -1,13 +1,14 @@
-"""Cells a light fax page erased, filled where the table's arithmetic pins them down: suspect values.
+"""Cells a fax page erased, filled where the table's arithmetic pins them down: suspect values.
 
 A page binarised so lightly that its glyphs fell apart (``light-page``) leaves some cells as specks
 or nothing: office_2021_00009's fax lost whole rows of zeros that way (its page 4), and no reader,
-human or model, can read them back from the ink. The table's hard equations still say what they
-hold where the other cells of an equation are read: counts are never negative, so blanks that all
-stand on one side of an equation and must together make 0 are each 0 (a row whose total reads 0;
-a column total of 0 over its rows; 0 + 0 = processed + carried forward). ``rules.infer`` cannot act
-here: on a light page the cells it would rest on are weak readings (suspect as rows placed by
-position, or as ``light-page`` numbers), which is why this fills, and only on such a page.
+human or model, can read them back from the ink. A darker fax loses single zeros the same way: a 0
+whose arcs broke into specks reads blank. The table's hard equations still say what they hold where
+the other cells of an equation are read: counts are never negative, so blanks that all stand on one
+side of an equation and must together make 0 are each 0 (a row whose total reads 0; a column total
+of 0 over its rows; 0 + 0 = processed + carried forward). ``rules.infer`` cannot act here: on a fax
+every cell it would rest on is a weak reading (suspect as a fax page's, ``correct.audit_faxed``),
+which is why this fills, and only on a fax page (light or not).
 
 What is filled is what the weak readings around it imply, not what the ink shows: method
 ``inferred``, status ``suspect`` always (a wrong neighbour makes a wrong fill, flagged, never a silent
@@ -48,9 +49,9 @@ def pinned(eq: Equation, values: dict[str, Number | None], open_keys: Collection
     return dict.fromkeys(keys, Decimal(0)) if need == 0 else {}
 
 
-def _light(slot: Slot) -> bool:
-    """A number read on a light page (layout marks it ``light-page``)."""
-    return slot.span is not None and LIGHT_PAGE in slot.span.repairs
+def _faxed(slot: Slot, faxed: Collection[int]) -> bool:
+    """A number read on a fax page: a light one (layout marks it ``light-page``) or any of ``faxed``."""
+    return slot.span is not None and (LIGHT_PAGE in slot.span.repairs or slot.span.page in faxed)
 
 
 def _open(slot: Slot, counts: Collection[str]) -> bool:
@@ -62,28 +63,28 @@ def _open(slot: Slot, counts: Collection[str]) -> bool:
 
 
 def fill_pinned(rules: tuple[Equation, ...], slots: dict[str, Slot], values: dict[str, Number | None],
-                counts: Collection[str]) -> list[str]:
-    """Fill the open count cells (``_open``) that an equation holding a light page's reading pins
-    down (``pinned``), over and over (a row total pinned to 0 pins its row), in ``slots`` and
-    ``values``; a cell filled here counts as the light page's for the next equation. Returns one
-    note per filled cell."""
-    light = {k for k, s in slots.items() if _light(s)}
+                counts: Collection[str], faxed: Collection[int] = ()) -> list[str]:
+    """Fill the open count cells (``_open``) that an equation holding a fax page's reading (``_faxed``)
+    pins down (``pinned``), over and over (a row total pinned to 0 pins its row), in ``slots`` and
+    ``values``; a cell filled here counts as the fax page's for the next equation. Returns one note
+    per filled cell."""
+    copied = {k for k, s in slots.items() if _faxed(s, faxed)}
     notes: list[str] = []
     changed = True
     while changed:
         changed = False
         open_keys = {k for k, s in slots.items() if _open(s, counts)}
         for eq in rules:
-            if not light & set(eq.keys) or any(k not in slots for k in eq.keys):
+            if not copied & set(eq.keys) or any(k not in slots for k in eq.keys):
                 continue
             found = pinned(eq, values, open_keys)
             basis = [slots[k] for k in eq.keys if k not in found]
             for key, value in found.items():
                 _fill(slots[key], to_number(value), basis)
                 values[key] = slots[key].value
-                light.add(key)
+                copied.add(key)
                 open_keys.discard(key)
-                notes.append(f"{key} inferred as {slots[key].value} from {eq.rule} ({eq.scope}) over a light page's "
+                notes.append(f"{key} inferred as {slots[key].value} from {eq.rule} ({eq.scope}) over a fax page's "
                              f"readings: {slots[key].status}")
                 changed = True
     return notes

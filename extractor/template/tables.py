@@ -127,8 +127,8 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     if notes := audit_inferred(slots, inferred):
         warnings.extend(notes)
         _mark_verified(slots, rules, values, inferred, copied)
-    # a light fax page's erased cells, pinned by the arithmetic of its weak readings: suspect, verified by nothing
-    warnings.extend(fill_pinned(rules, slots, values, slots.keys() - signed - money))
+    # a fax page's erased cells, pinned by the arithmetic of its weak readings: suspect, verified by nothing
+    warnings.extend(fill_pinned(rules, slots, values, slots.keys() - signed - money, faxed))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
