@@ -1,9 +1,11 @@
-"""Cells a light fax page erased, filled where the table's arithmetic pins them to 0 (template.pinned).
+"""Cells a fax page erased, filled where the table's arithmetic pins them to 0 (template.pinned).
 
 The material is office_2021_00009's fax copy (the bench's tenth report, seed 9): its page 4 was
 binarised so lightly that table 三's last rows kept specks or nothing. The rows are as the layout
 read them (tests/fixtures/faxrows/office_2021_00009-fax-t3t4.json: table 三 from its heading on,
-with each cell's marks), mapped by the template stage with no re-reads (a light page gets none)."""
+with each cell's marks), mapped by the template stage with no re-reads (a light page gets none). A darker fax's rows
+(office_2019_00014, tests/fixtures/faxrows/office_2019_00014-fax-t3.json) show the blanks such a page
+may fill."""
 
 from __future__ import annotations
 
@@ -21,12 +23,10 @@ ROWS = Path(__file__).parent / "fixtures" / "faxrows" / "office_2021_00009-fax-t
 COLS = ["natural_person", "legal_commercial", "legal_research", "legal_social", "legal_service", "legal_other", "total"]
 
 
-def _rows(drop: str = "") -> list[Row]:
-    """The captured rows; ``drop``: a mark taken off every cell."""
+def _rows() -> list[Row]:
     data = json.loads(ROWS.read_text(encoding="utf-8"))
     return [Row([Span(text, page=page, bbox=None if box is None else Box(*box), method=method, confidence=conf,
-                      repairs=tuple(r for r in repairs if r != drop))
-                 for text, page, box, method, conf, repairs in row["cells"]],
+                      repairs=tuple(repairs)) for text, page, box, method, conf, repairs in row["cells"]],
                 table=row["table"]) for row in data]
 
 
@@ -66,15 +66,26 @@ def test_only_a_sum_of_0_pins_blanks_and_only_when_they_stand_on_one_side():
     assert pinned(eq, read | {keys[6]: 0}, {keys[4]}) == {}
 
 
-def test_erased_cells_of_any_fax_page_are_pinned_as_a_light_pages_are():
-    """A darker fax loses single zeros as a light one loses rows: the same rows with no ``light-page``
-    mark are filled when their pages are a fax's (``faxed``, as ``ingest`` reports them), and only then
-    (a scan's or a photo's blank is left to ``audit_blanks``)."""
-    rows = _rows(drop="light-page")
-    assert not any("light-page" in s.repairs for r in rows for s in r.spans)
-    key = "t3.notproc_confirm.total"
-    unfaxed = map_tables(rows, find_headings(rows), 2024, rereader=lambda page, box: [])
-    assert unfaxed.slots[key].value is None
-    faxed = map_tables(rows, find_headings(rows), 2024, rereader=lambda page, box: [], faxed={3, 4})
-    assert faxed.slots[key].value == 0 and faxed.slots[key].method == "inferred"
-    assert faxed.slots[key].status == "suspect" and not faxed.slots[key].verified
+def test_a_darker_fax_pins_only_blanks_that_held_ink():
+    """office_2019_00014's fax (not light): table 三's rows 3.危及… and 1.属于国家秘密 read their totals 0
+    and lost zeros whose arcs broke into specks (read blank, the cells held ink: low confidence). The
+    sums of 0 pin those blanks to 0, suspect, inferred, never verified, when the pages are a fax's, and
+    only then; a blank read from a clean cell (sure) is never filled: a report may leave its zeros blank."""
+    data = json.loads((ROWS.parent / "office_2019_00014-fax-t3.json").read_text(encoding="utf-8"))
+
+    def rows(clean: bool = False) -> list[Row]:
+        return [Row([Span(text, page=page, bbox=None if box is None else Box(*box), method=method,
+                          confidence=1.0 if clean and not text else conf, repairs=tuple(repairs))
+                     for text, page, box, method, conf, repairs in row["cells"]], table=row["table"]) for row in data]
+
+    keys = ["t3.denied_security_stability.legal_commercial", "t3.denied_state_secret.legal_social"]
+    read = rows()
+    plain = map_tables(read, find_headings(read), 2020, rereader=lambda page, box: [])
+    assert all(plain.slots[k].value is None for k in keys)
+    faxed = map_tables(read, find_headings(read), 2020, rereader=lambda page, box: [], faxed={1, 2, 3, 4})
+    for key in keys:
+        slot = faxed.slots[key]
+        assert (slot.value, slot.status, slot.method, slot.verified) == (0, "suspect", "inferred", False)
+    clean = rows(clean=True)
+    unfilled = map_tables(clean, find_headings(clean), 2020, rereader=lambda page, box: [], faxed={1, 2, 3, 4})
+    assert all(unfilled.slots[k].value is None for k in keys)

@@ -8,7 +8,9 @@ the other cells of an equation are read: counts are never negative, so blanks th
 side of an equation and must together make 0 are each 0 (a row whose total reads 0; a column total
 of 0 over its rows; 0 + 0 = processed + carried forward). ``rules.infer`` cannot act here: on a fax
 every cell it would rest on is a weak reading (suspect as a fax page's, ``correct.audit_faxed``),
-which is why this fills, and only on a fax page (light or not).
+which is why this fills, and only on a fax page. On a light page any blank may be an erased number;
+on a darker one only a blank whose cell held ink is (layout reads a clean cell as surely blank): a
+report that leaves its zeros blank (上海 2019) has blanks no rule should fill.
 
 What is filled is what the weak readings around it imply, not what the ink shows: method
 ``inferred``, status ``suspect`` always (a wrong neighbour makes a wrong fill, flagged, never a silent
@@ -24,6 +26,7 @@ from decimal import Decimal
 from extractor.ingest.marks import LIGHT_PAGE
 from extractor.template.numbers import Number
 from extractor.template.rules import Equation, side_total, to_number
+from extractor.template.spec import threshold
 from extractor.template.slots import Slot
 
 
@@ -49,9 +52,20 @@ def pinned(eq: Equation, values: dict[str, Number | None], open_keys: Collection
     return dict.fromkeys(keys, Decimal(0)) if need == 0 else {}
 
 
+def _light(slot: Slot) -> bool:
+    """A number read on a light page (layout marks it ``light-page``)."""
+    return slot.span is not None and LIGHT_PAGE in slot.span.repairs
+
+
 def _faxed(slot: Slot, faxed: Collection[int]) -> bool:
-    """A number read on a fax page: a light one (layout marks it ``light-page``) or any of ``faxed``."""
-    return slot.span is not None and (LIGHT_PAGE in slot.span.repairs or slot.span.page in faxed)
+    """A number read on one of the ``faxed`` pages."""
+    return slot.span is not None and slot.span.page in faxed
+
+
+def _inked(slot: Slot) -> bool:
+    """A cell OCR read blank while it held ink: layout gives such a blank its low confidence, a clean
+    cell's blank is sure."""
+    return slot.span is not None and not slot.raw and slot.span.confidence < threshold("low_confidence")
 
 
 def _open(slot: Slot, counts: Collection[str]) -> bool:
@@ -64,25 +78,29 @@ def _open(slot: Slot, counts: Collection[str]) -> bool:
 
 def fill_pinned(rules: tuple[Equation, ...], slots: dict[str, Slot], values: dict[str, Number | None],
                 counts: Collection[str], faxed: Collection[int] = ()) -> list[str]:
-    """Fill the open count cells (``_open``) that an equation holding a fax page's reading (``_faxed``)
-    pins down (``pinned``), over and over (a row total pinned to 0 pins its row), in ``slots`` and
-    ``values``; a cell filled here counts as the fax page's for the next equation. Returns one note
-    per filled cell."""
-    copied = {k for k, s in slots.items() if _faxed(s, faxed)}
+    """Fill the open count cells (``_open``) that an equation holding a light page's reading pins down
+    (``pinned``), or one holding a reading of a ``faxed`` page its blanks that held ink (``_inked``),
+    over and over (a row total pinned to 0 pins its row), in ``slots`` and ``values``; a cell filled
+    here counts as that page's reading for the next equation. Returns one note per filled cell."""
+    light = {k for k, s in slots.items() if _light(s)}
+    fax = {k for k, s in slots.items() if _faxed(s, faxed)}
     notes: list[str] = []
     changed = True
     while changed:
         changed = False
         open_keys = {k for k, s in slots.items() if _open(s, counts)}
         for eq in rules:
-            if not copied & set(eq.keys) or any(k not in slots for k in eq.keys):
+            if any(k not in slots for k in eq.keys):
                 continue
-            found = pinned(eq, values, open_keys)
+            page = light if light & set(eq.keys) else fax if fax & set(eq.keys) else None
+            if page is None:
+                continue
+            found = pinned(eq, values, open_keys if page is light else {k for k in open_keys if _inked(slots[k])})
             basis = [slots[k] for k in eq.keys if k not in found]
             for key, value in found.items():
                 _fill(slots[key], to_number(value), basis)
                 values[key] = slots[key].value
-                copied.add(key)
+                page.add(key)
                 open_keys.discard(key)
                 notes.append(f"{key} inferred as {slots[key].value} from {eq.rule} ({eq.scope}) over a fax page's "
                              f"readings: {slots[key].status}")
