@@ -89,3 +89,25 @@ def test_a_darker_fax_pins_only_blanks_that_held_ink():
     clean = rows(clean=True)
     unfilled = map_tables(clean, find_headings(clean), 2020, rereader=lambda page, box: [], faxed={1, 2, 3, 4})
     assert all(unfilled.slots[k].value is None for k in keys)
+
+
+def test_a_lone_blank_takes_a_count_only_where_two_equations_ask_it_alike():
+    """office_2021_00005's fax read 部分公开's total blank (its 2 broken into specks, the cell inked).
+    Its row (the six columns read 0 … 2 … 0) and the 总计 column's equation over the rows' totals
+    both leave it 2: filled, suspect, inferred. Where the row asks another count than the column
+    (its 2 read 3), one of them repeats a misreading: the blank stays blank."""
+    data = json.loads((ROWS.parent / "office_2021_00005-fax-t3.json").read_text(encoding="utf-8"))
+
+    def rows(read_as: str = "-2") -> list[Row]:
+        return [Row([Span(read_as if text == "-2" else text, page=page, bbox=None if box is None else Box(*box),
+                          method=method, confidence=conf, repairs=tuple(repairs))
+                     for text, page, box, method, conf, repairs in row["cells"]], table=row["table"]) for row in data]
+
+    key = "t3.partial.total"
+    read = rows()
+    assert map_tables(read, find_headings(read), 2022, rereader=lambda page, box: []).slots[key].value is None
+    filled = map_tables(read, find_headings(read), 2022, rereader=lambda page, box: [], faxed={2}).slots[key]
+    assert (filled.value, filled.status, filled.method, filled.verified) == (2, "suspect", "inferred", False)
+    other = rows(read_as="3")
+    kept = map_tables(other, find_headings(other), 2022, rereader=lambda page, box: [], faxed={2}).slots[key]
+    assert kept.value is None

@@ -21,9 +21,11 @@ own check re-derives it: ``verify.verified_cells``).
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 
 from extractor.ingest.marks import LIGHT_PAGE
+from extractor.resources import load_json
 from extractor.template.numbers import Number
 from extractor.template.rules import Equation, side_total, to_number
 from extractor.template.spec import threshold
@@ -34,22 +36,42 @@ def pinned(eq: Equation, values: dict[str, Number | None], open_keys: Collection
     """The blank cells of ``eq`` that it pins to 0: every blank is open (``open_keys``) and stands
     once, all on one side, and the cells read leave them 0 to make together (counts are never
     negative, so each is 0). Empty when the equation pins nothing. A lone blank the rest leaves
-    another number for is not filled: from weak readings that number compounds their errors
-    (office_2019_00000's fax: 1363 for 1374, 111 for 0), where a sum of 0 leaves each blank 0."""
-    if not eq.hard or eq.op != "==":
+    another number for is not filled by one equation: from weak readings that number compounds their
+    errors (office_2019_00000's fax: 1363 for 1374, 111 for 0), where a sum of 0 leaves each blank 0;
+    see ``asked``."""
+    shortfall = _shortfall(eq, values, open_keys)
+    if shortfall is None:
         return {}
+    keys, need = shortfall
+    return dict.fromkeys(keys, Decimal(0)) if need == 0 else {}
+
+
+def asked(eq: Equation, values: dict[str, Number | None], open_keys: Collection[str]) -> tuple[str, Decimal] | None:
+    """The lone open blank of ``eq`` and the count (a whole number above 0) the rest leaves for it.
+    Two equations asking one count of the same blank (its row and its column) agree by chance only
+    rarely, where one alone repeats whatever its weak readings got wrong."""
+    shortfall = _shortfall(eq, values, open_keys)
+    if shortfall is None or len(shortfall[0]) != 1:
+        return None
+    need = shortfall[1]
+    return (shortfall[0][0], need) if need > 0 and need == need.to_integral_value() else None
+
+
+def _shortfall(eq: Equation, values: dict[str, Number | None], open_keys: Collection[str]
+               ) -> tuple[list[str], Decimal] | None:
+    """The blank cells of a hard equality, when all are open, each stands once and all on one side,
+    and what the cells read leave them to make together; None otherwise."""
+    if not eq.hard or eq.op != "==":
+        return None
     terms = eq.signed_terms
     blank = [(sign, key) for sign, key in terms if values.get(key) is None]
     keys = [key for _, key in blank]
     if not blank or len(set(keys)) != len(keys) or any(k not in open_keys for k in keys):
-        return {}
+        return None
     if len({sign for sign, _ in blank}) != 1:
-        return {}
+        return None
     rest = side_total(tuple(t for t in terms if t[1] not in keys), values)
-    if rest is None:
-        return {}
-    need = -rest * blank[0][0]
-    return dict.fromkeys(keys, Decimal(0)) if need == 0 else {}
+    return None if rest is None else (keys, -rest * blank[0][0])
 
 
 def _light(slot: Slot) -> bool:
@@ -78,34 +100,63 @@ def _open(slot: Slot, counts: Collection[str]) -> bool:
 
 def fill_pinned(rules: tuple[Equation, ...], slots: dict[str, Slot], values: dict[str, Number | None],
                 counts: Collection[str], faxed: Collection[int] = ()) -> list[str]:
-    """Fill the open count cells (``_open``) that an equation holding a light page's reading pins down
-    (``pinned``), or one holding a reading of a ``faxed`` page its blanks that held ink (``_inked``),
-    over and over (a row total pinned to 0 pins its row), in ``slots`` and ``values``; a cell filled
-    here counts as that page's reading for the next equation. Returns one note per filled cell."""
-    light = {k for k, s in slots.items() if _light(s)}
-    fax = {k for k, s in slots.items() if _faxed(s, faxed)}
+    """Fill the open count cells (``_open``) that equations holding a light page's reading pin down,
+    or equations holding a reading of a ``faxed`` page their blanks that held ink (``_inked``): to 0
+    by one equation (``pinned``), to another count by ``pinning_rules`` equations asking it alike
+    (``asked``). Over and over (a row total pinned to 0 pins its row), in ``slots`` and ``values``; a
+    cell filled here counts as that page's reading for the next equation. One note per filled cell."""
+    pages = _Pages({k for k, s in slots.items() if _light(s)}, {k for k, s in slots.items() if _faxed(s, faxed)})
     notes: list[str] = []
     changed = True
     while changed:
-        changed = False
+        before = len(notes)
         open_keys = {k for k, s in slots.items() if _open(s, counts)}
-        for eq in rules:
-            if any(k not in slots for k in eq.keys):
-                continue
-            page = light if light & set(eq.keys) else fax if fax & set(eq.keys) else None
-            if page is None:
-                continue
-            found = pinned(eq, values, open_keys if page is light else {k for k in open_keys if _inked(slots[k])})
-            basis = [slots[k] for k in eq.keys if k not in found]
-            for key, value in found.items():
-                _fill(slots[key], to_number(value), basis)
-                values[key] = slots[key].value
-                page.add(key)
+        asks: dict[str, list[tuple[Equation, Decimal]]] = {}
+        for eq in (e for e in rules if all(k in slots for k in e.keys)):
+            opened = pages.open_to(eq, open_keys, slots)
+            for key, value in pinned(eq, values, opened).items():
+                notes.append(_filled(slots, values, key, value, [eq]))
+                pages.add(eq, key)
                 open_keys.discard(key)
-                notes.append(f"{key} inferred as {slots[key].value} from {eq.rule} ({eq.scope}) over a fax page's "
-                             f"readings: {slots[key].status}")
-                changed = True
+            if (lone := asked(eq, values, opened)) is not None:
+                asks.setdefault(lone[0], []).append((eq, lone[1]))
+        for key, found in asks.items():
+            if key in open_keys and _agree(found):
+                notes.append(_filled(slots, values, key, found[0][1], [eq for eq, _ in found]))
+                pages.add(found[0][0], key)
+        changed = len(notes) > before
     return notes
+
+
+@dataclass
+class _Pages:
+    """The cells read (or filled) on light pages and on fax pages: which blanks an equation over
+    them may fill (any open blank on a light page, only inked ones on a darker fax)."""
+
+    light: set[str]
+    fax: set[str]
+
+    def open_to(self, eq: Equation, open_keys: set[str], slots: dict[str, Slot]) -> set[str]:
+        if self.light & set(eq.keys):
+            return open_keys
+        return {k for k in open_keys if _inked(slots[k])} if self.fax & set(eq.keys) else set()
+
+    def add(self, eq: Equation, key: str) -> None:
+        (self.light if self.light & set(eq.keys) else self.fax).add(key)
+
+
+def _agree(found: list[tuple[Equation, Decimal]]) -> bool:
+    """At least ``pinning_rules`` equations ask the blank, all the same count."""
+    return len(found) >= int(load_json("misreadings.json")["pinning_rules"]["value"]) and len({v for _, v in found}) == 1
+
+
+def _filled(slots: dict[str, Slot], values: dict[str, Number | None], key: str, value: Decimal,
+            equations: list[Equation]) -> str:
+    """Fill ``key`` with ``value`` from ``equations`` (``_fill``); the note saying so."""
+    _fill(slots[key], to_number(value), [slots[k] for eq in equations for k in eq.keys if k != key])
+    values[key] = slots[key].value
+    rules = " and ".join(f"{eq.rule} ({eq.scope})" for eq in equations)
+    return f"{key} inferred as {slots[key].value} from {rules} over a fax page's readings: {slots[key].status}"
 
 
 def _fill(slot: Slot, value: Number, basis: list[Slot]) -> None:
