@@ -19,10 +19,11 @@ FIXTURES = Path(__file__).parent / "fixtures" / "faxrows"
 
 
 def _fax_rows(name: str) -> list[Row]:
-    """Rows of a table as the layout read them from a generated fax copy."""
+    """Rows of a table as the layout read them from a generated fax copy (each cell's repair marks, if recorded)."""
     data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-    return [Row([Span(text, page=page, bbox=None if box is None else Box(*box), method=method, confidence=conf)
-                 for text, page, box, method, conf in row["cells"]], table=row["table"]) for row in data]
+    return [Row([Span(text, page=page, bbox=None if box is None else Box(*box), method=method, confidence=conf,
+                      repairs=tuple(marks[0]) if marks else ())
+                 for text, page, box, method, conf, *marks in row["cells"]], table=row["table"]) for row in data]
 
 
 def test_a_money_unit_is_read_from_a_header_whose_column_label_the_fax_garbled():
@@ -59,3 +60,39 @@ def test_a_fax_crop_that_adds_a_digit_to_a_one_line_page_reading_is_not_taken():
     assert _second_read(CellRead("815", 0.93, "rapidocr"), CellRead("5", 0.99, "rapidocr"), True, 1, True).text == "5"
     wrapped = CellRead("2120", 0.9, "rapidocr", (JOINED,))  # the crop found a second line of ink: a wrapped tail
     assert _second_read(CellRead("212", 0.9, "rapidocr"), wrapped, True, 1, True).text == "2120"
+
+
+def test_a_light_page_s_blocks_place_their_rows_by_count_when_no_label_is_read():
+    """office_2019_03028 as a fax (bench seed 3028): a page binarised so lightly that every row label of
+    table 二 fell apart ("其他对外管理服务事项" read "日他可外管理服务室项", 规章's cell blank); each row read
+    "row not found" and its 22 cells were missing. The blocks still show: five column headers read as
+    such (信息内容, 信日内容, 信息内台, 信皂內容, 信息內容) and after each of the first four exactly as many
+    ruled rows of values as the block has data rows; the last block lost its row and places nothing.
+    The rows placed are suspect, never verified. (Fails on 9271514.)"""
+    rows = _fax_rows("office_2019_03028-fax-t2.json")
+    result = map_tables(rows, find_headings(rows), 2019)
+    got = {k.removeprefix("t2."): s.value for k, s in result.slots.items() if k.startswith("t2.")}
+    assert [got[f"art20_5.other_mgmt_services.{c}"] for c in ("prev_year_items", "change")] == [11, 1]
+    assert [got[f"art20_6.admin_penalty.{c}"] for c in ("prev_year_items", "change", "decisions")] == [0, 1, 14]
+    assert [got[f"art20_8.admin_fees.{c}"] for c in ("prev_year_items", "change")] == [0, 0]
+    assert got["art20_9.central_procurement.procurement_items"] is None
+    placed = [s for s in result.slots.values() if s.table == "t2" and s.value is not None]
+    assert len(placed) >= 14 and all(s.status == "suspect" and not s.verified for s in placed)
+
+
+def test_blocks_told_by_their_count_of_runs_when_column_headers_are_lost():
+    """office_2019_03008 as a fax (bench seed 3008): two of table 二's five column headers unread (one a
+    blank first cell, one lost with the grid's rules), so their number does not tell the blocks; the
+    ruled rows of values still come in five runs, and the runs of 第（五）项 and 第（六）项, each after a
+    header read as such ("信息内容", "息内容"), hold two rows each: their 12 cells were missing, their
+    labels garbled ("（故处回行政强制" is no label). The first block's run holds four rows (its column
+    header cut in two, a heading's speck read "4"): it places nothing. (Fails on 9271514.)"""
+    rows = _fax_rows("office_2019_03008-fax-t2.json")
+    result = map_tables(rows, find_headings(rows), 2019)
+    got = {k.removeprefix("t2."): s for k, s in result.slots.items() if k.startswith("t2.")}
+    cols = ("prev_year_items", "change", "decisions")
+    assert [got[f"art20_6.admin_penalty.{c}"].value for c in cols] == [589, 0, 0]
+    assert [got[f"art20_5.other_mgmt_services.{c}"].value for c in cols] == [0, 0, 0]
+    assert all(s.value is None for k, s in got.items() if k.startswith("art20_1."))
+    placed = [s for k, s in got.items() if k.startswith(("art20_5", "art20_6"))]
+    assert all(s.status == "suspect" and not s.verified for s in placed)

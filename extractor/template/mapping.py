@@ -11,6 +11,7 @@ from extractor.layout.sections import squash
 from extractor.record import Check
 from extractor.resources import load_json
 from extractor.template.align import Aligned, align
+from extractor.template.blocks import block_places
 from extractor.template.match import Label, best_match, label
 from extractor.template.numbers import Token, parse_number, split_fused
 from extractor.template.rules import Equation, rule_set, within
@@ -236,7 +237,9 @@ def map_t2(rows: list[Row], tpl: Template, rules: tuple[Equation, ...]) -> Mappe
     mapped = Mapped()
     owners = [(block, spec) for block in tpl.t2 for spec in block.rows]
     labels = [label(f"{block.id}.{spec.id}", spec.label) for block, spec in owners]
-    stream = read_stream([_unfused(row, labels) for row in rows], labels, {lab.id for lab in labels})
+    rows = [_unfused(row, labels) for row in rows]
+    blocks = [[lab for lab in labels if lab.id.split(".")[0] == block.id] for block in tpl.t2]
+    stream = read_stream(rows, labels, {lab.id for lab in labels}, blocks=block_places(rows, blocks, tpl.t2_header))
     _doubt(mapped, stream)
     _doubt_guessed_cells(mapped, stream)
     header = ""

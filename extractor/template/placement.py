@@ -33,6 +33,7 @@ class Unopened:
     after: list[Row]
     under_values: bool  # the physical row above holds values: a row with no label may be its second line
     first: bool  # no ruled row of values joined the current row since it opened
+    block: Label | None = None  # the data row its block's count places it at (``blocks.block_places``)
 
 
 def full(tokens: list[Token], width: int) -> bool:
@@ -111,7 +112,7 @@ def next_by_place(rows: dict[str, list[Token]], table: Table, current: int, row:
     """The data row after ``current`` in template order for a ruled row of values that no label
     read opened: rows come in template order, so a label the copy garbled ("规章" read "现幸" or
     "规章一", "部分公开" read "百分公1") or lost with its cell's rules must neither pour its values
-    into the row above nor be dropped. Any one of four kinds of evidence places it:
+    into the row above nor be dropped. Any one of five kinds of evidence places it:
 
     - *likeness*: its label resembles the row expected next (``positional_fuzzy``), whatever stands
       before it — the table's first row too, since the header text before it holds no values;
@@ -124,7 +125,10 @@ def next_by_place(rows: dict[str, list[Token]], table: Table, current: int, row:
       ``place_in_order_rows`` rows in all): the rows skipped are these, in order;
     - *count* (tables of fixed width): it is the first ruled row of values after the current row's
       own, and as many such rows stand up to the next label read as the template has data rows
-      between (``counted``): each is the next one's, however many labels the copy lost.
+      between (``counted``): each is the next one's, however many labels the copy lost;
+    - *block count* (table 二): its block, after a column header read as such, has as many ruled rows
+      of values as the template has data rows (``blocks.block_places``): it is its block's row of
+      that rank, after the current row — the rows between, of blocks a copy emptied, stay unfound.
 
     Opened by its place only, the row is weak: its values stay suspect, never verified. A row placed
     by likeness or by count opens at its label, as if the label were read (its blank cells are its
@@ -139,6 +143,8 @@ def next_by_place(rows: dict[str, list[Token]], table: Table, current: int, row:
     label = row.unread[0] if row.unread and row.unread[0] is next(t for t in row.tokens if t.kind == "text") else None
     if label is not None and upcoming[0] is following and resembles(label.raw, following):
         return Placement(following, alike=True)
+    if row.block is not None and table.labels.index(row.block) > current:
+        return Placement(row.block, alike=False, counted=True)
     before = what_precedes(rows, table, current)
     after_full = before in ("heading", "full") or (before == "header" and bool(row.unread))
     if table.width and full(row.tokens, table.width) and after_full and not named_next(table, current, following, row):

@@ -46,6 +46,7 @@ class Rule:
 class Template:
     version: str
     t2: tuple[Block, ...]
+    t2_header: str  # the first cell of each t2 block's column header row (信息内容)
     t3_rows: tuple[RowSpec, ...]
     t3_cols: tuple[Column, ...]
     t4_cols: tuple[Column, ...]
@@ -82,6 +83,7 @@ def template(version: str) -> Template:
         return Template(
             version=version,
             t2=blocks,
+            t2_header=tables["t2"]["column_header"],
             t3_rows=tuple(RowSpec(r["id"], r["label"], bool(r.get("data", True))) for r in t3["rows"]),
             t3_cols=tuple(_column(c) for c in t3["columns"]),
             t4_cols=tuple(_column(c) for c in tables["t4"]["columns"]),

@@ -189,8 +189,9 @@ class _Walk:
         self.open(stack[0], weak=False, stack=stack[1:])
         return True
 
-    def row(self, row: Row, after: list[Row]) -> None:
-        """Walk one physical row: labels it shows open rows, its values and blanks fill the current one."""
+    def row(self, row: Row, after: list[Row], block: Label | None = None) -> None:
+        """Walk one physical row: labels it shows open rows, its values and blanks fill the current one;
+        ``block``: the data row its block's count places it at, if no label opens it."""
         table = self.table
         page_top = row.table and row.page != self.page
         self.page = row.page if row.table else self.page
@@ -215,8 +216,8 @@ class _Walk:
         for index, token in enumerate(tokens):
             if (token.kind == "value" and valued or token.kind == "blank" and emptied) and not opened:
                 opened = True
-                astray = self.by_place(row, Unopened(tokens, unread, after, above, self.first), held, emptied, page_top,
-                                       lost)
+                astray = self.by_place(row, Unopened(tokens, unread, after, above, self.first, block), held, emptied,
+                                       page_top, lost)
                 unread, held, lost = [], [], []
             if token.kind == "blank" and valued and not opened and len(lost) == index:
                 lost.append(token)
@@ -255,13 +256,15 @@ class _Walk:
                 self.put([token])
 
 
-def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width: int = 0) -> Stream:
+def read_stream(rows: list[Row], labels: list[Label], data_ids: set[str], width: int = 0,
+                blocks: dict[int, Label] | None = None) -> Stream:
     """Assign every value/blank token to the last row label matched before it (in template order).
 
     ``width`` (a table whose rows all have that many columns, 0 when they vary): a ruled row of
-    values that no label read opened may open the next row by its place (``next_by_place``)."""
+    values that no label read opened may open the next row by its place (``next_by_place``);
+    ``blocks`` (table 二): the rows its blocks' counts place, by index (``blocks.block_places``)."""
     walk = _Walk(Table(labels, data_ids, width, label_edges(rows, width)))
     for index, row in enumerate(rows):
-        walk.row(row, rows[index + 1:])
+        walk.row(row, rows[index + 1:], (blocks or {}).get(index))
     return walk.stream
 

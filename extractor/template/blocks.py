@@ -1,0 +1,90 @@
+"""Table 二's blocks as its grid shows them: a heading (第二十条第（X）项), a column header (信息内容 …),
+then the block's data rows, as many as the template says. Where a light copy garbled every label,
+this is what still tells which ruled row of values is which."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from extractor.ingest.document import Row
+from extractor.layout.sections import squash
+from extractor.template.gridrows import Table, band, physical_row
+from extractor.template.match import Label, best_match
+from extractor.template.spec import threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Ruled rows of values one after another (their indices), how many column headers stand before
+    them, and whether one stands among the rows with no values right before them."""
+
+    rows: list[int]
+    headers: int
+    headed: bool
+
+
+def block_places(rows: list[Row], blocks: list[list[Label]], header: str) -> dict[int, Label]:
+    """Index in ``rows`` of a ruled row of values → the data row its block's count places it at.
+
+    The ruled rows of values come in runs, one per block, each after the rows with no values of its
+    block's heading and column header. Which block a run is, either of two counts tells: as many
+    column headers read as such (``column_header``) as the template has blocks, a run after the k-th
+    is the k-th block's; as many runs as blocks, the k-th run is. A block whose one run stands right
+    after a column header read as such and has exactly as many rows as the block has data rows
+    places them, one each, in order; a run of another size (a row lost, one cut in two by a broken
+    rule) places nothing, the other blocks still do. The two counts disagreeing, or a label read in a
+    run naming a row of another block, say the runs are not the blocks: nothing is placed; a label
+    naming another row of its own block leaves that block to its labels."""
+    labels = [lab for block in blocks for lab in block]
+    table = Table(labels, {lab.id for lab in labels}, 0)
+    runs = _runs(rows, table, header)
+    headers = sum(column_header(row, header) for row in rows)
+    by_header = [run.headers - 1 for run in runs] if headers == len(blocks) else None
+    by_count = list(range(len(runs))) if len(runs) == len(blocks) else None
+    if by_header is not None and by_count is not None and by_header != by_count:
+        return {}
+    owners = by_header or by_count or []
+    places: dict[int, Label] = {}
+    for rank, block in enumerate(blocks):
+        own = [run for run, owner in zip(runs, owners) if owner == rank]
+        named = [_named(rows[index], table) for run in own for index in run.rows]
+        if any(found is not None and found not in block for found in named):
+            return {}
+        if (len(own) == 1 and own[0].headed and len(own[0].rows) == len(block)
+                and all(found in (None, lab) for found, lab in zip(named, block))):
+            places.update(zip(own[0].rows, block))
+    return places
+
+
+def _runs(rows: list[Row], table: Table, header: str) -> list[Run]:
+    """The runs of ruled rows of values (``band``); a column header is never one of a run's rows (a
+    fax may read a garbled header glyph as a number)."""
+    runs: list[Run] = []
+    run: list[int] = []
+    headers, headed = 0, False
+    for index, row in enumerate(rows):
+        heads = column_header(row, header)
+        if not heads and band(row, table, physical_row(row, table)):
+            run.append(index)
+            continue
+        if run:
+            runs.append(Run(run, headers, headed))
+            run, headed = [], False
+        headers, headed = headers + heads, headed or heads
+    if run:
+        runs.append(Run(run, headers, headed))
+    return runs
+
+
+def column_header(row: Row, header: str) -> bool:
+    """A ruled row whose first text starts like the blocks' column header word (信息内容), at least
+    ``block_header_fuzzy`` of its characters alike: a fax reads it 信日内容, 息内容, 信皂內容."""
+    text = next((squash(s.text) for s in row.spans if squash(s.text)), "")
+    return row.table and SequenceMatcher(None, text[:len(header)], header).ratio() >= threshold("block_header_fuzzy")
+
+
+def _named(row: Row, table: Table) -> Label | None:
+    """The data row a label read in ``row`` names, if any."""
+    texts = (t.raw for t in physical_row(row, table) if t.kind == "text")
+    return next((found for raw in texts if (found := best_match(raw, table.labels, threshold("row_floor")))), None)
