@@ -133,8 +133,8 @@ def _across_dropouts(runs: list[tuple[int, int]], dpi: float, line_cap: bool = F
     least a speck's height (3 % of an inch), no more than ``_SCANLINE_GAP_IN`` apart, are one line of
     digits (the leading between a wrapped number's lines is several pixel rows). With ``line_cap`` so
     are two such runs of any height that together are no taller than a line of digits (``fax_unread``'s
-    ``max_height_in``): a dropout may cut a line anywhere, leaving a top lower than a speck (9 pt
-    digits 16 px high cut 5 over 8 px, office_2021_03003's 735)."""
+    ``max_height_in``): a dropout may cut a line anywhere, leaving a top lower than a speck (the "73" of
+    735 at 9 pt, 16 px high, cut 5 over 8 px in office_2021_03003)."""
     min_height = max(3, int(dpi * 0.03))
     gap = int(round(_SCANLINE_GAP_IN * dpi))
     out: list[tuple[int, int]] = []
@@ -312,33 +312,15 @@ def unread_number(read: CellRead) -> bool:
 
 def _ink_piece(crop: np.ndarray, dpi: float) -> np.ndarray | None:
     """The crop cut to its glyph ink (``strokes.glyph_box``: specks and rule ends left out), padded with
-    paper, when that ink is one line a digit tall (``fax_unread`` in data/scan.json), or a number a
-    narrow cell wrapped (``_wrapped_piece``); else None."""
+    paper, when that ink is one line a digit tall (``fax_unread`` in data/scan.json); else None."""
     found = glyph_box(crop)
     if found is None:
         return None
     x0, y0, x1, y1 = found
     if not _UNREAD_HEIGHT_IN[0] * dpi <= y1 - y0 <= _UNREAD_HEIGHT_IN[1] * dpi:
-        return _wrapped_piece(crop, dpi)
+        return None
     piece = crop[max(0, y0 - 2):y1 + 2, max(0, x0 - 2):x1 + 2]
     return np.pad(piece, max(4, int(dpi / 25)), constant_values=255)
-
-
-def _wrapped_piece(crop: np.ndarray, dpi: float) -> np.ndarray | None:
-    """The lines of a crop's glyph ink (``glyph_lines``) set side by side (``side_by_side``) when there
-    are two or more and the tallest is a digit tall (``fax_unread``): a number a narrow cell wrapped
-    ("73" over "5") that neither the page pass nor the cell's crop read was never read again, its ink
-    taller than one line (office_2021_03003). A label's glyphs are taller than a digit."""
-    mask = glyph_mask(crop)
-    lines = glyph_lines(mask, dpi)
-    if len(lines) < 2 or not (_UNREAD_HEIGHT_IN[0] * dpi <= max(b - a for a, b in lines)
-                              <= _UNREAD_HEIGHT_IN[1] * dpi):
-        return None
-    pieces = []
-    for a, b in lines:
-        cols = np.flatnonzero(mask[a:b].any(axis=0))
-        pieces.append(np.pad(crop[max(0, a - 2):b + 2, max(0, cols[0] - 2):cols[-1] + 3], 2, constant_values=255))
-    return np.pad(side_by_side(pieces), max(4, int(dpi / 25)), constant_values=255)
 
 
 def fax_unread_numbers(engine: OcrEngine, grey: np.ndarray, jobs: list[tuple[tuple[int, int, int, int], CellRead]],
