@@ -28,9 +28,9 @@ def test_a_wrapped_line_a_dropout_cut_in_two_is_one_line():
     """245 printed "24" over "5": a dropped scan line cut "24" into a top (7 px) and a bottom (8 px) run, each
     taken for a line; both line crops, padded, held the whole "24", and side by side they read "24245"."""
     crop = _cell("wrapped-245-dropout-s3003")
-    assert len(glyph_lines(glyph_mask(crop), DPI)) == 2
     read = read_cell_crop(get_ocr_engine("rapidocr"), crop, (0, 0, *crop.shape[::-1]), DPI, SETTINGS, True, thin=True)
     assert read.text == "245"
+    assert len(glyph_lines(glyph_mask(crop), DPI)) == 2
 
 
 def test_without_the_dpi_the_runs_a_dropout_parted_stay_apart():
