@@ -124,14 +124,28 @@ def ink_bands(binary: np.ndarray, dpi: float, digits: bool = False) -> list[tupl
     CJK glyphs fill their height and may stand that close: not in a text cell.)
     """
     min_height = max(3, int(dpi * 0.03))
-    gap = int(round(_SCANLINE_GAP_IN * dpi)) if digits else -1
-    runs: list[tuple[int, int]] = []
-    for a, b in _row_runs(binary):
-        if runs and a - runs[-1][1] <= gap and min(b - a, runs[-1][1] - runs[-1][0]) >= min_height:
-            runs[-1] = (runs[-1][0], b)
-        else:
-            runs.append((a, b))
+    runs = _across_dropouts(_row_runs(binary), dpi) if digits else _row_runs(binary)
     return [(a, b) for a, b in runs if b - a >= min_height]
+
+
+def _across_dropouts(runs: list[tuple[int, int]], dpi: float, line_cap: bool = False) -> list[tuple[int, int]]:
+    """Runs of inked pixel rows with those a fax's dropped scan lines parted joined: two runs, each at
+    least a speck's height (3 % of an inch), no more than ``_SCANLINE_GAP_IN`` apart, are one line of
+    digits (the leading between a wrapped number's lines is several pixel rows). With ``line_cap`` so
+    are two such runs of any height that together are no taller than a line of digits (``fax_unread``'s
+    ``max_height_in``): a dropout may cut a line anywhere, leaving a top lower than a speck (the "73" of
+    735 at 9 pt, 16 px high, cut 5 over 8 px in office_2021_03003)."""
+    min_height = max(3, int(dpi * 0.03))
+    gap = int(round(_SCANLINE_GAP_IN * dpi))
+    out: list[tuple[int, int]] = []
+    for a, b in runs:
+        close = bool(out) and a - out[-1][1] <= gap
+        if close and (min(b - a, out[-1][1] - out[-1][0]) >= min_height
+                      or (line_cap and b - out[-1][0] <= _UNREAD_HEIGHT_IN[1] * dpi)):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _row_runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -188,16 +202,19 @@ def _wrapped_glyph_lines(crop: np.ndarray, dpi: float, binary: np.ndarray, bands
     thicker strokes only (9 pt: 935 stacked a digit a line kept "3" and "5", the "4" of 41 kept its
     bar); a dropout across a digit made two lines of it (27 stacked read "277")."""
     ink = np.maximum(glyph_mask(crop).astype(np.uint8) * 255, binary)
-    lines = glyph_lines(ink)
+    lines = glyph_lines(ink, dpi)
     return (ink, lines) if len(lines) >= 2 else (binary, bands)
 
 
-def glyph_lines(mask: np.ndarray) -> list[tuple[int, int]]:
+def glyph_lines(mask: np.ndarray, dpi: float | None = None) -> list[tuple[int, int]]:
     """Lines of glyphs in a mask's row profile: runs of inked rows joined while together they are no
     taller than ``join`` times the tallest run (a "2" whose diagonal a fax dropped is two runs, a line's
     height together), then kept when at least ``share`` of that height (a digit the fax thinned stands
-    lower than its neighbours, a speck lower still; data/scan.json ``wrapped_lines``)."""
-    runs = _row_runs(mask)
+    lower than its neighbours, a speck lower still; data/scan.json ``wrapped_lines``). Given the ``dpi``,
+    runs a fax's dropped scan line parted are joined first (``_across_dropouts``): when every line of a
+    wrapped number was cut so, the tallest run is half a line, one line made two, and their crops, each
+    padded to hold the whole line, read it twice ("24" over "5" read "24245", office_2021_03003)."""
+    runs = _across_dropouts(_row_runs(mask), dpi, line_cap=True) if dpi is not None else _row_runs(mask)
     tallest = max((b - a for a, b in runs), default=0)
     lines: list[tuple[int, int]] = []
     for a, b in runs:
