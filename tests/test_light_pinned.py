@@ -91,16 +91,17 @@ def test_a_darker_fax_pins_only_blanks_that_held_ink():
     assert all(unfilled.slots[k].value is None for k in keys)
 
 
-def test_a_lone_blank_takes_a_count_only_where_two_equations_ask_it_alike():
+def test_a_blank_takes_a_count_only_where_two_equations_hold_with_it():
     """office_2021_00005's fax read 部分公开's total blank (its 2 broken into specks, the cell inked).
     Its row (the six columns read 0 … 2 … 0) and the 总计 column's equation over the rows' totals
     both leave it 2: filled, suspect, inferred. Where the row asks another count than the column
-    (its 2 read 3), one of them repeats a misreading: the blank stays blank."""
+    (its 2 read 3), one of them repeats a misreading: the blank stays blank. With the 2 lost as well, each
+    blank is asked by its column alone and the row holding both confirms them."""
     data = json.loads((ROWS.parent / "office_2021_00005-fax-t3.json").read_text(encoding="utf-8"))
 
-    def rows(read_as: str = "-2") -> list[Row]:
+    def rows(read_as: str = "-2", confidence: float = 0.99) -> list[Row]:
         return [Row([Span(read_as if text == "-2" else text, page=page, bbox=None if box is None else Box(*box),
-                          method=method, confidence=conf, repairs=tuple(repairs))
+                          method=method, confidence=confidence if text == "-2" else conf, repairs=tuple(repairs))
                      for text, page, box, method, conf, repairs in row["cells"]], table=row["table"]) for row in data]
 
     key = "t3.partial.total"
@@ -111,3 +112,9 @@ def test_a_lone_blank_takes_a_count_only_where_two_equations_ask_it_alike():
     other = rows(read_as="3")
     kept = map_tables(other, find_headings(other), 2022, rereader=lambda page, box: [], faxed={2}).slots[key]
     assert kept.value is None
+    # its 2 lost too (an inked blank): each blank is asked by its column alone, and the row holding both
+    # confirms the two counts together
+    lost = rows(read_as="", confidence=0.0)
+    both = map_tables(lost, find_headings(lost), 2022, rereader=lambda page, box: [], faxed={2}).slots
+    assert (both[key].value, both["t3.partial.legal_social"].value) == (2, 2)
+    assert both["t3.partial.legal_social"].method == "inferred" and both["t3.partial.legal_social"].status == "suspect"

@@ -102,8 +102,8 @@ def fill_pinned(rules: tuple[Equation, ...], slots: dict[str, Slot], values: dic
                 counts: Collection[str], faxed: Collection[int] = ()) -> list[str]:
     """Fill the open count cells (``_open``) that equations holding a light page's reading pin down,
     or equations holding a reading of a ``faxed`` page their blanks that held ink (``_inked``): to 0
-    by one equation (``pinned``), to another count by ``pinning_rules`` equations asking it alike
-    (``asked``). Over and over (a row total pinned to 0 pins its row), in ``slots`` and ``values``; a
+    by one equation (``pinned``), to another count where ``pinning_rules`` equalities hold with it
+    (``asked``, ``_confirmed``). Over and over (a row total pinned to 0 pins its row), in ``slots`` and ``values``; a
     cell filled here counts as that page's reading for the next equation. One note per filled cell."""
     pages = _Pages({k for k, s in slots.items() if _light(s)}, {k for k, s in slots.items() if _faxed(s, faxed)})
     notes: list[str] = []
@@ -120,10 +120,9 @@ def fill_pinned(rules: tuple[Equation, ...], slots: dict[str, Slot], values: dic
                 open_keys.discard(key)
             if (lone := asked(eq, values, opened)) is not None:
                 asks.setdefault(lone[0], []).append((eq, lone[1]))
-        for key, found in asks.items():
-            if key in open_keys and _agree(found):
-                notes.append(_filled(slots, values, key, found[0][1], [eq for eq, _ in found]))
-                pages.add(found[0][0], key)
+        for key, (value, held) in _confirmed(asks, open_keys, rules, values).items():
+            notes.append(_filled(slots, values, key, value, held))
+            pages.add(held[0], key)
         changed = len(notes) > before
     return notes
 
@@ -145,9 +144,23 @@ class _Pages:
         (self.light if self.light & set(eq.keys) else self.fax).add(key)
 
 
-def _agree(found: list[tuple[Equation, Decimal]]) -> bool:
-    """At least ``pinning_rules`` equations ask the blank, all the same count."""
-    return len(found) >= int(load_json("misreadings.json")["pinning_rules"]["value"]) and len({v for _, v in found}) == 1
+def _confirmed(asks: dict[str, list[tuple[Equation, Decimal]]], open_keys: set[str], rules: tuple[Equation, ...],
+               values: dict[str, Number | None]) -> dict[str, tuple[Decimal, list[Equation]]]:
+    """The counts the equations ask of open blanks (``asked``; asks that disagree give none) that hold
+    up: with every asked count in place, at least ``pinning_rules`` equalities over the blank hold
+    and no rule over it fails. Its row and its column asking the same count confirm it; so does a
+    row holding two blanks that their columns asked (office_2019_00006's 其他处理: 61 and 1). A count
+    one equation asks and none confirms repeats whatever its weak readings got wrong."""
+    counts = {k: found[0][1] for k, found in asks.items() if k in open_keys and len({v for _, v in found}) == 1}
+    trial = {**values, **{k: to_number(v) for k, v in counts.items()}}
+    least = int(load_json("misreadings.json")["pinning_rules"]["value"])
+    out: dict[str, tuple[Decimal, list[Equation]]] = {}
+    for key, value in counts.items():
+        over = [eq for eq in rules if eq.hard and key in eq.keys]
+        held = [eq for eq in over if eq.op == "==" and eq.holds(trial) is True]
+        if len(held) >= least and not any(eq.holds(trial) is False for eq in over):
+            out[key] = (value, held)
+    return out
 
 
 def _filled(slots: dict[str, Slot], values: dict[str, Number | None], key: str, value: Decimal,
