@@ -160,8 +160,8 @@ def test_specks_the_whole_group_cannot_explain_are_suggested_at_their_crossings(
     no explanation as a whole. At granted × legal_research the one explanation is 125 and 126, at
     partial × total 126 and 55; they agree, so all three are suggested and stay suspect. (Fails
     without the crossings.)"""
-    limit = misreads._limit
-    monkeypatch.setattr(misreads, "_limit", lambda name: 2 if name == "max_cells" else limit(name))
+    limit = misreads.limit
+    monkeypatch.setattr(misreads, "limit", lambda name: 2 if name == "max_cells" else limit(name))
     truth = random_report(12, "2021").truth["t3"]
     picked = [("granted", "legal_research"), ("granted", "total"), ("partial", "total")]
     assert all(truth[r][c] > 9 for r, c in picked)
@@ -221,8 +221,8 @@ def test_marked_readings_the_search_cannot_finish_on_stay_in_doubt(tmp_path, mon
     pinned = {k for k, s in result.slots.items() if s.span is not None and "fax-stem" in s.span.repairs
               and s.status == "read"} - weak_readings(result.slots, RULES)
     assert pinned
-    limit = misreads._limit
-    monkeypatch.setattr(misreads, "_limit", lambda name: 0 if name == bound else limit(name))
+    limit = misreads.limit
+    monkeypatch.setattr(misreads, "limit", lambda name: 0 if name == bound else limit(name))
     assert pinned <= weak_readings(result.slots, RULES)
 
 
@@ -398,8 +398,8 @@ def test_a_cheapest_assignment_that_guesses_many_counts_is_not_suggested(monkeyp
     (221 in a blank for 224, 453 and 451 for 456 and 454: the truth changes sure readings, which no
     assignment may). More than ``joint_any`` such counts is a guess that happens to fit: none of it is
     suggested. (A guard: it fails without ``joint_any``; passes on 5e8b01e, whose search never reaches it.)"""
-    limit = jointfit._limit
-    monkeypatch.setattr(jointfit, "_limit", lambda name: 1000 if name == "joint_free" else limit(name))
+    limit = jointfit.limit
+    monkeypatch.setattr(jointfit, "limit", lambda name: 1000 if name == "joint_free" else limit(name))
     got = _suggested_t3("office_2019_00016-fax")
     for key in ("t3.new_received.legal_social", "t3.new_received.total", "t3.total_processed.total"):
         assert key not in got, key

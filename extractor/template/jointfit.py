@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from extractor.resources import load_json
-from extractor.template.misreads import ANY, Reread, Suggestion, alternatives, insertions, unsure
+from extractor.template.misreads import ANY, Reread, Suggestion, alternatives, insertions, limit, unsure
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation
 from extractor.template.slots import Slot
@@ -46,10 +45,6 @@ _JOINT = "; the one cheapest assignment that balances every failing rule of the 
 Option = tuple[Number | None, str, int]
 #: what one solve decided: cell → (value, why)
 Assignment = dict[str, tuple[Number | None, str]]
-
-
-def _limit(name: str) -> int:
-    return int(load_json("misreadings.json")[name]["value"])
 
 
 class _Unfinished(Exception):
@@ -90,7 +85,7 @@ class _Model:
         result = milp(np.array(self.cost), integrality=np.ones(len(self.cost)),
                       bounds=Bounds(np.array(self.low), np.array(self.high)),
                       constraints=LinearConstraint(matrix, [lo for _, lo, _ in self.rows], [hi for _, _, hi in self.rows]),
-                      options={"node_limit": _limit("joint_nodes"), "time_limit": _limit("joint_seconds"),
+                      options={"node_limit": limit("joint_nodes"), "time_limit": limit("joint_seconds"),
                                "mip_rel_gap": 0.0, "presolve": False})
         if result.status == 2:
             return None
@@ -118,7 +113,7 @@ class _Cells:
             self.picks[key] = [model.add(price, 0, 1) for _, _, price in options]
             one = dict.fromkeys(self.picks[key], 1.0)
             if key in self.free:
-                flag = self.anyflag[key] = model.add(_limit("joint_cost_any"), 0, 1)
+                flag = self.anyflag[key] = model.add(limit("joint_cost_any"), 0, 1)
                 value = self.anyvalue[key] = model.add(0, -self.bound if key in self.signed else 0, self.bound)
                 one[flag] = 1.0
                 model.rows.append(({value: 1.0, flag: -self.bound}, -np.inf, 0.0))
@@ -201,7 +196,7 @@ def _options(slot: Slot, reread: Reread | None, doubtful: bool) -> list[Option]:
     kept: list[Option] = [(slot.value, "", 0)]
     if not doubtful:
         return kept
-    return kept + [(v, why, _limit("joint_cost_candidate")) for v, why in _candidates(slot, reread).items()]
+    return kept + [(v, why, limit("joint_cost_candidate")) for v, why in _candidates(slot, reread).items()]
 
 
 def _bound(equations: list[Equation], values: Mapping[str, Number | None]) -> int:
@@ -225,11 +220,11 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     equations = [e for e in rules if e.hard and set(e.keys) & (doubtful | lost)]
     free = {k for k in doubtful if unsure(slots[k])} | lost
     shaky = {k for k in asked if unsure(slots[k])}
-    if not doubtful | lost or len(free) > _limit("joint_free"):
+    if not doubtful | lost or len(free) > limit("joint_free"):
         return []
     values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
     # re-reads cost two OCR runs a cell: a group the program cannot finish without them is not re-read
-    rounds = [None] + ([reread] if reread is not None and shaky and len(shaky) <= _limit("joint_rereads") else [])
+    rounds = [None] + ([reread] if reread is not None and shaky and len(shaky) <= limit("joint_rereads") else [])
     chosen: Assignment | None = None
     for again in rounds:
         options = {k: _options(slots[k], again if k in shaky else None, k in doubtful) for k in sorted(doubtful | lost)}
@@ -241,8 +236,8 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     changes = {k: (v, why) for k, (v, why) in (chosen or {}).items() if v != values[k]}
     now = _after(chosen or {}, values)
     pins = [e for e in equations if e.op == "==" and e.holds(now) is True]  # a rule over a blank vouches for nothing
-    if (any(sum(k in e.keys for e in pins) < _limit("pinning_rules") for k in changes)
-            or sum(why == ANY for _, why in changes.values()) > _limit("joint_any")):
+    if (any(sum(k in e.keys for e in pins) < limit("pinning_rules") for k in changes)
+            or sum(why == ANY for _, why in changes.values()) > limit("joint_any")):
         return []
     return sorted((Suggestion(k, v, (_ASKED if why == ANY else why) + _JOINT)
                    for k, (v, why) in changes.items() if v is not None), key=lambda s: s.key)

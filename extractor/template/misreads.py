@@ -60,7 +60,8 @@ def _table() -> dict[str, Any]:
     return load_json("misreadings.json")
 
 
-def _limit(name: str) -> int:
+def limit(name: str) -> int:
+    """A bound of data/misreadings.json by name (the misreadings search's, the joint solve's, the fills')."""
     return int(_table()[name]["value"])
 
 
@@ -186,7 +187,7 @@ def _pinned(chosen: Explanation, group: list[Equation], closure: tuple[Equation,
     now = {**values, **{k: v for k, v, _ in chosen}}
     binding = [e for e in rules if e.hard and e.op == "==" and e.holds(now) is True
                and (e in group or e in closure or e.holds(values) is True)]
-    if any(sum(k in e.keys for e in binding) < _limit("pinning_rules") for k, _, why in chosen if why == ANY):
+    if any(sum(k in e.keys for e in binding) < limit("pinning_rules") for k, _, why in chosen if why == ANY):
         return False
     return not _trading(_free(group, slots, set(candidates)), binding)
 
@@ -217,7 +218,7 @@ def _backed(found: list[Explanation], reread: Reread) -> tuple[Explanation, str]
     re-read exceed ``max_rereads``, or when none or several are backed."""
     common = frozenset.intersection(*(frozenset(k for k, _, _ in e) for e in found))
     cells = sorted({k for e in found for k, _, _ in e} - common)
-    if len(cells) > _limit("max_rereads"):
+    if len(cells) > limit("max_rereads"):
         return None
     seen = {k: reread(k) for k in cells}
     backed = []
@@ -257,7 +258,7 @@ def explanations(group: list[Equation], rules: tuple[Equation, ...], slots: Mapp
             if (id(eq) in held or id(eq) in closing) and (key in candidates or key in free):
                 touching.setdefault(key, []).append(eq)
     found: set[Explanation] = set()
-    budget = [_limit("max_nodes")] if budget is None else budget
+    budget = [limit("max_nodes")] if budget is None else budget
 
     def choices(key: str, eq: Equation, now: Values) -> dict[Number, str]:
         out = dict(options.get(key, {}))
@@ -284,7 +285,7 @@ def explanations(group: list[Equation], rules: tuple[Equation, ...], slots: Mapp
         if bad is None:
             found.add(frozenset((k, v, why) for k, (v, why) in changed.items()))
             return
-        if len(changed) >= _limit("max_cells"):
+        if len(changed) >= limit("max_cells"):
             return
         for key in bad.keys:
             if key not in changed:
@@ -329,14 +330,14 @@ def _balances(key: str, delta: Decimal, moves: Mapping[str, list[Decimal]],
               touching: Mapping[str, list[Equation]]) -> bool:
     """Whether shifting ``key`` by ``delta`` can be balanced by known shifts of other marked readings
     in every binding equation (True too when the search runs past its bound: in doubt)."""
-    budget = [_limit("max_nodes")]
+    budget = [limit("max_nodes")]
 
     def residual(eq: Equation, shifted: Mapping[str, Decimal]) -> Decimal:
         return sum((sign * shifted.get(k, Decimal(0)) for sign, k in eq.signed_terms), Decimal(0))
 
     def visit(shifted: dict[str, Decimal]) -> bool:
         budget[0] -= 1
-        if budget[0] < 0 or len(shifted) > _limit("guard_cells"):
+        if budget[0] < 0 or len(shifted) > limit("guard_cells"):
             return True
         open_ = next((e for k in shifted for e in touching.get(k, ()) if residual(e, shifted)), None)
         if open_ is None:
@@ -358,14 +359,14 @@ def suggest_crossings(group: list[Equation], rules: tuple[Equation, ...], slots:
     which nothing is suggested for the group."""
     candidates = set(candidates)
     values: dict[str, Number | None] = {k: s.value for k, s in slots.items()}
-    left = _limit("crossings_nodes")
+    left = limit("crossings_nodes")
     found: dict[str, Suggestion] = {}
     clash: set[str] = set()
     for key in sorted(k for k in candidates if alternatives(slots[k])):
         crossing = [e for e in group if key in e.keys]
         if len(crossing) < 2:
             continue
-        budget = [min(_limit("crossing_nodes"), left)]
+        budget = [min(limit("crossing_nodes"), left)]
         start = budget[0]
         for one in suggest(crossing, rules, slots, candidates, signed, budget, reread, tuple(group)):
             if one.key in found and found[one.key].value != one.value:

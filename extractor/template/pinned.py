@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractor.ingest.marks import LIGHT_PAGE
-from extractor.resources import load_json
+from extractor.template.misreads import limit
 from extractor.template.numbers import Number
 from extractor.template.rules import Equation, side_total, to_number
 from extractor.template.spec import threshold
@@ -103,8 +103,9 @@ def fill_pinned(rules: tuple[Equation, ...], slots: dict[str, Slot], values: dic
     """Fill the open count cells (``_open``) that equations holding a light page's reading pin down,
     or equations holding a reading of a ``faxed`` page their blanks that held ink (``_inked``): to 0
     by one equation (``pinned``), to another count where ``pinning_rules`` equalities hold with it
-    (``asked``, ``_confirmed``). Over and over (a row total pinned to 0 pins its row), in ``slots`` and ``values``; a
-    cell filled here counts as that page's reading for the next equation. One note per filled cell."""
+    (``asked``, ``_confirmed``). Over and over (a row total pinned to 0 pins its row), in ``slots`` and
+    ``values``; a cell filled here counts as that page's reading for the next equation. One note per
+    filled cell."""
     pages = _Pages({k for k, s in slots.items() if _light(s)}, {k for k, s in slots.items() if _faxed(s, faxed)})
     notes: list[str] = []
     changed = True
@@ -153,12 +154,11 @@ def _confirmed(asks: dict[str, list[tuple[Equation, Decimal]]], open_keys: set[s
     one equation asks and none confirms repeats whatever its weak readings got wrong."""
     counts = {k: found[0][1] for k, found in asks.items() if k in open_keys and len({v for _, v in found}) == 1}
     trial = {**values, **{k: to_number(v) for k, v in counts.items()}}
-    least = int(load_json("misreadings.json")["pinning_rules"]["value"])
     out: dict[str, tuple[Decimal, list[Equation]]] = {}
     for key, value in counts.items():
         over = [eq for eq in rules if eq.hard and key in eq.keys]
         held = [eq for eq in over if eq.op == "==" and eq.holds(trial) is True]
-        if len(held) >= least and not any(eq.holds(trial) is False for eq in over):
+        if len(held) >= limit("pinning_rules") and not any(eq.holds(trial) is False for eq in over):
             out[key] = (value, held)
     return out
 
