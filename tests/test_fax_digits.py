@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from extractor.layout.cellread import (CellRead, cell_crop, digit_pitch, fax_barred_four, fax_slot_four, fax_zero,
-                                       signed_text)
+from extractor.layout.cellread import (CellRead, cell_crop, digit_pitch, fax_barred_four, fax_slot_four,
+                                       fax_slot_zero, fax_zero, signed_text)
 from extractor.layout.strokes import is_broken_zero, is_upright_pair
 
 CELLS = Path(__file__).parent / "fixtures" / "faxcells"
@@ -249,3 +249,27 @@ def test_a_one_mid_slot_a_number_short_of_its_ink_and_a_table_without_a_pitch_ke
     read = CellRead("351", 0.9, "rapidocr", ("fax-stem",))
     assert fax_slot_four(crop, read, None) == read
     assert digit_pitch([(crop, "351")]) is None
+
+
+@pytest.mark.parametrize("table,name,text", [("s15-t3", "zero-slot-read-13-s15", "13"),
+                                             ("s15-t3", "zero-slot-read-11-s15", "11"),
+                                             ("s14-t3", "zero-slot-read-11-s14", "11")])
+def test_two_digits_read_from_one_slot_of_ink_are_a_zero_s_sides_marked_weak(table, name, text):
+    """office_2021_00015's zeros read "13" (0.99) and "11" (0.67), office_2019_00014's read "11" (0.71):
+    sure enough that ``fax_zero`` leaves them, but their ink is two runs whose middles stand 0.50-0.62 of
+    the table's digit pitch apart, and two tabular digits stand a pitch apart. Read 0, ``broken-zero``."""
+    grey, box = _cell(name)
+    read = fax_slot_zero(cell_crop(grey, box, DPI), CellRead(text, 0.9, "rapidocr", ("fax-stem",)), _pitch(table))
+    assert (read.text, read.repairs) == ("0", ("broken-zero",))
+
+
+def test_a_true_eleven_whose_stems_stand_close_keeps_its_reading():
+    """office_2019_00002's sure "11" in a heavy face, its stems as close as a zero's sides by the page's
+    measure, stands a pitch apart by its table's (17.0 px, measured over that table's numbers): kept.
+    Without a pitch nothing is decided."""
+    grey, box = _cell("eleven-read-11-close-s2")
+    read = CellRead("11", 0.98, "rapidocr", ("fax-stem",))
+    assert fax_slot_zero(cell_crop(grey, box, DPI), read, 17.0) == read
+    grey, box = _cell("zero-slot-read-13-s15")
+    read = CellRead("13", 0.99, "rapidocr")
+    assert fax_slot_zero(cell_crop(grey, box, DPI), read, None) == read

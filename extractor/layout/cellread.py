@@ -637,6 +637,33 @@ def fax_slot_four(crop: np.ndarray, read: CellRead, pitch: float | None) -> Cell
     return _with_fours(read, "".join(digits), FAX_SLOT_FOUR)
 
 
+def fax_slot_zero(crop: np.ndarray, read: CellRead, pitch: float | None) -> CellRead:
+    """A fax reading of two digits whose ink is one line of two column runs whose middles stand less
+    than ``zero_sides`` of the table's pitch apart is one glyph, the two sides of a "0" whose arcs the
+    threshold dropped: 0, marked ``broken-zero`` (weak). Tabular digits stand a pitch apart, so two
+    digits' ink never does (a true "11"'s stems: one pitch); OCR reads such sides "11" or "13" with
+    confidence (0.7-0.99), which ``fax_zero``'s pitch-free tests must leave to a sure "11" in a heavy face."""
+    text = read.text.replace(" ", "")
+    box = _one_line_ink(crop) if pitch is not None and len(text) == 2 and text.isdigit() else None
+    if box is None:
+        return read
+    runs = _column_runs(glyph_mask(crop)[box[1]:box[3], box[0]:box[2]].any(axis=0))
+    if len(runs) != 2 or (sum(runs[1]) - sum(runs[0])) / 2 >= _SLOT["zero_sides"] * pitch:
+        return read
+    kept = tuple(m for m in read.repairs if m not in _DIGIT_MARKS)
+    return CellRead("0", read.confidence, read.engine, kept).marked(BROKEN_ZERO)
+
+
+#: marks that doubt a digit of the reading ("1" a stripped 4, "3" an opened 8...), none of which a 0 has
+_DIGIT_MARKS = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_SLOT_FOUR, FAX_BARRED_FOUR})
+
+
+def _column_runs(inked: np.ndarray) -> list[tuple[int, int]]:
+    """The runs (first, last column) of inked columns."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], inked.astype(np.int8), [0]))))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2])]
+
+
 #: digits a fax may have opened: a digit of a loop whose thin arcs the threshold broke reads as this one
 _OPEN_LOOPS = {"3": FAX_OPEN_EIGHT, "4": FAX_OPEN_NINE}
 

@@ -24,7 +24,8 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, digit_pitch, fax_barred_four, fax_one,
-                                       fax_slot_four, fax_unread_numbers, fax_zero, has_ink, ink_lines, join_parts,
+                                       fax_slot_four, fax_slot_zero, fax_unread_numbers, fax_zero, has_ink, ink_lines,
+                                       join_parts,
                                        narrow_single_line, number_text, read_cell_crop, read_cells, signed_text,
                                        unread_number, zero_in_brackets)
 from extractor.layout.furniture import furniture_line
@@ -320,8 +321,9 @@ def _fax_glyphs(crop: np.ndarray, dpi: float, read: CellRead, numeric: bool, pit
     """A fax cell (page not light) by its strokes: in a number column an upright stroke read blank is a
     weak "1" (``fax_one``); a "1" whose stem carries a bar low on its left is a "4" (``fax_barred_four``),
     and so is one whose bare stem stands right of its digit slot at the table's ``pitch``
-    (``fax_slot_four``)."""
-    return fax_slot_four(crop, fax_barred_four(crop, dpi, fax_one(crop, dpi, read) if numeric else read), pitch)
+    (``fax_slot_four``); two digits whose ink stands in one slot are a 0's sides (``fax_slot_zero``)."""
+    read = fax_barred_four(crop, dpi, fax_one(crop, dpi, read) if numeric else read)
+    return fax_slot_zero(crop, fax_slot_four(crop, read, pitch), pitch)
 
 
 def without_stray_dot(read: CellRead) -> CellRead:
