@@ -114,3 +114,19 @@ def test_number_cells_run_down_over_a_row_rule_the_columns_beside_them_have_are_
     for name in ("office_2019_00000-fax-p2-grid.json", "office_2021_00009-fax-p3-grid.json"):
         for grid, numbers, worded in _grids(name):
             assert _spans(split_lost_row_rules(grid, numbers, worded)) == _spans(grid), name
+
+
+def test_a_digit_s_stroke_under_a_wrapped_label_s_row_at_the_top_of_a_page_is_no_rule():
+    """office_2019_00006 page 4 (seed 6): table 三 goes on from page 3 with the second line of
+    要求行政机关确认…'s label, a grid row of its own with blank value cells, then (六)其他处理, whose
+    legal_commercial "1" the fax left as a stroke that passed for a column rule at x 613: both halves
+    read blank, the row eight cells for seven columns, its 61 and 1 lost. No row above holds a number
+    (the page's edge; the label's row is passed over) and the row below (总计's 7) runs across the
+    line in one cell: the halves are one cell again. Without a number row on either side nothing is
+    joined. (Fails on 6573a6d: only the grid rows just above and below counted.)"""
+    (grid, numbers, worded), = _grids("office_2019_00006-fax-p4-grid.json")
+    before = _spans(grid)
+    after = _spans(join_stray_columns(grid, _page(grid), 200, numbers, worded))
+    assert before - after == {(1, 4, 1, 1), (1, 5, 1, 1)} and after - before == {(1, 4, 1, 2)}
+    alone = {c for c in numbers if c.row == 1}
+    assert _spans(join_stray_columns(grid, _page(grid), 200, alone, worded)) == before

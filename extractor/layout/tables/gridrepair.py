@@ -238,7 +238,9 @@ def join_stray_columns(table: TableGrid, grey: np.ndarray, dpi: float, numbers: 
     不予公开…执法案卷 and 不予处理…公开出版物 rows, office_2019_00000 p3) put a line through the middle
     of that column in their two rows, and each row read eight cells for seven columns, both halves
     of its 总计 blank. Such a line is no rule when the rows just above and below run across it
-    in one cell read as a number (a value column: labels and headers are no evidence), it is not
+    in one cell read as a number (a value column: labels and headers are no evidence; rows without a
+    number beside it, a wrapped label's, are passed over, and a table cut by a page break has only the
+    rows on one side: ``_spanned_around``), it is not
     proven as a lost rule (``split_lost_columns``: numbers on both sides in ``lost_column_rows`` of
     the rows), neither half read a number or words while the row read a number elsewhere, and the
     ink at the line does not run from row rule to row rule (``_rule_in_ink``).
@@ -251,8 +253,8 @@ def join_stray_columns(table: TableGrid, grey: np.ndarray, dpi: float, numbers: 
         right = next((c for c in cells if c.row == left.row and c.rowspan == left.rowspan
                       and c.col == left.col + left.colspan), None)
         if (right is None or left not in cells or {left, right} & (numbers | worded) or right.col in proven
-                or left.row not in valued or not _spanned(numbers, left.row - 1, right.col)
-                or not _spanned(numbers, left.row + left.rowspan, right.col)):
+                or left.row not in valued
+                or not _spanned_around(numbers, left.row, left.row + left.rowspan, right.col, table.n_rows)):
             continue
         box = (left.box[0], left.box[1], right.box[2], left.box[3])
         if _rule_in_ink(grey, box, table.xs[right.col], dpi):
@@ -269,6 +271,26 @@ def _parted_numbers(numbers: set[GridCell], k: int) -> set[int]:
     left = {r for c in numbers if c.col + c.colspan == k for r in range(c.row, c.row + c.rowspan)}
     right = {r for c in numbers if c.col == k for r in range(c.row, c.row + c.rowspan)}
     return left & right
+
+
+def _spanned_around(numbers: set[GridCell], top: int, end: int, k: int, n_rows: int) -> bool:
+    """Whether the nearest grid rows above ``top`` and from ``end`` on that hold a number beside column line
+    ``k`` run across it in one cell read as a number (``_spanned``). Rows without a number there are passed
+    over (a label wrapped onto a grid row of its own leaves its value cells blank); a table's edge found
+    first on one side (a table cut by a page break) leaves the other side to tell, never both."""
+    sides = [_nearest_number_row(numbers, r, k, step, n_rows) for r, step in ((top - 1, -1), (end, 1))]
+    found = [r for r in sides if r is not None]
+    return bool(found) and all(_spanned(numbers, r, k) for r in found)
+
+
+def _nearest_number_row(numbers: set[GridCell], r: int, k: int, step: int, n_rows: int) -> int | None:
+    """The first grid row from ``r`` on (going by ``step``) with a cell read as a number beside column
+    line ``k``; None at the table's edge."""
+    while 0 <= r < n_rows:
+        if any(c.row <= r < c.row + c.rowspan and c.col <= k <= c.col + c.colspan for c in numbers):
+            return r
+        r += step
+    return None
 
 
 def _spanned(numbers: set[GridCell], r: int, k: int) -> bool:
