@@ -225,6 +225,14 @@ def glyph_lines(mask: np.ndarray, dpi: float | None = None) -> list[tuple[int, i
     return [(a, b) for a, b in lines if b - a >= _LINE_SHARE * tallest]
 
 
+def glyph_line_count(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> int:
+    """How many lines of glyphs a digit tall a fax cell holds (``glyph_lines`` of its glyph ink: specks
+    and rule ends left out, lines a dropped scan line parted joined): a number a narrow cell wrapped
+    whose tail the page pass missed ("190" over a broken "5" read "190") holds two."""
+    lines = glyph_lines(glyph_mask(cell_crop(grey, box, dpi)), dpi)
+    return sum(b - a >= _THIN_DIGIT_IN * dpi for a, b in lines)
+
+
 def ink_lines(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> int:
     """How many text lines of ink a cell holds (``ink_bands`` of its crop)."""
     return len(ink_bands(_ink(cell_crop(grey, box, dpi)), dpi))

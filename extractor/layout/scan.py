@@ -24,8 +24,8 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, digit_pitch, fax_barred_four, fax_one,
-                                       fax_slot_four, fax_slot_zero, fax_unread_numbers, fax_zero, has_ink, ink_lines,
-                                       join_parts,
+                                       fax_slot_four, fax_slot_zero, fax_unread_numbers, fax_zero, glyph_line_count,
+                                       has_ink, ink_lines, join_parts,
                                        narrow_single_line, number_text, read_cell_crop, read_cells, signed_text,
                                        unread_number, zero_in_brackets)
 from extractor.layout.furniture import furniture_line
@@ -244,7 +244,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         text = zeroed or text
         inked = not text and has_ink(grey, cell.box, dpi)
         garbled = _garbled(engine, text, conf) and (bilevel or not CJK.search(text))
-        stacked = thin and _stacked_number(words_in, text)
+        stacked = thin and (_stacked_number(words_in, text) or (
+            page_lines[cell] == 1 and number_text(text) is not None and glyph_line_count(grey, cell.box, dpi) > 1))
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         needs_crop = stacked or garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled,
