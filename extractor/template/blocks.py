@@ -38,8 +38,9 @@ def block_places(rows: list[Row], blocks: list[list[Label]], header: str) -> dic
     naming another row of its own block leaves that block to its labels."""
     labels = [lab for block in blocks for lab in block]
     table = Table(labels, {lab.id for lab in labels}, 0)
-    runs = _runs(rows, table, header)
-    headers = sum(column_header(row, header) for row in rows)
+    heads = [column_header(row, header) for row in rows]
+    runs = _runs(rows, table, heads)
+    headers = sum(heads)
     by_header = [run.headers - 1 for run in runs] if headers == len(blocks) else None
     by_count = list(range(len(runs))) if len(runs) == len(blocks) else None
     if by_header is not None and by_count is not None and by_header != by_count:
@@ -57,21 +58,20 @@ def block_places(rows: list[Row], blocks: list[list[Label]], header: str) -> dic
     return places
 
 
-def _runs(rows: list[Row], table: Table, header: str) -> list[Run]:
-    """The runs of ruled rows of values (``band``); a column header is never one of a run's rows (a
-    fax may read a garbled header glyph as a number)."""
+def _runs(rows: list[Row], table: Table, heads: list[bool]) -> list[Run]:
+    """The runs of ruled rows of values (``band``); a column header (``heads``: each row's
+    ``column_header``) is never one of a run's rows (a fax may read a garbled header glyph as a number)."""
     runs: list[Run] = []
     run: list[int] = []
     headers, headed = 0, False
-    for index, row in enumerate(rows):
-        heads = column_header(row, header)
-        if not heads and band(row, table, physical_row(row, table)):
+    for index, (row, head) in enumerate(zip(rows, heads)):
+        if not head and band(row, table, physical_row(row, table)):
             run.append(index)
             continue
         if run:
             runs.append(Run(run, headers, headed))
             run, headed = [], False
-        headers, headed = headers + heads, headed or heads
+        headers, headed = headers + head, headed or head
     if run:
         runs.append(Run(run, headers, headed))
     return runs
