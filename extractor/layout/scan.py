@@ -235,6 +235,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     todo: list[tuple[GridCell, bool]] = []
     broken: set[GridCell] = set()
     wrapped: set[GridCell] = set()
+    tails: set[GridCell] = set()
     page_lines: dict[GridCell, int] = {}
     for cell in table.cells:
         words_in = per.get(cell, [])
@@ -244,8 +245,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         text = zeroed or text
         inked = not text and has_ink(grey, cell.box, dpi)
         garbled = _garbled(engine, text, conf) and (bilevel or not CJK.search(text))
-        stacked = thin and (_stacked_number(words_in, text) or (
-            page_lines[cell] == 1 and number_text(text) is not None and glyph_line_count(grey, cell.box, dpi) > 1))
+        stacked = thin and _stacked_number(words_in, text)
         if BROKEN_NUMBER.fullmatch(text.replace(" ", "")):
             broken.add(cell)  # a thin "0" read as its two arcs "()" (thinned under a seal, broken by a fax)
         needs_crop = stacked or garbled or cell in broken or _needs_crop(engine, text, conf, tall, cell in straddled,
@@ -257,6 +257,11 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if (not needs_crop and not bilevel and len(words_in) == 1 and number_text(text) is not None
                 and ink_lines(grey, cell.box, dpi) > 1):
             wrapped.add(cell)
+        # on a fax, such a cell whose glyphs stand in two lines a digit tall is read again for its tail alone
+        # ("1905" printed "190" over a broken "5" read "190", ``_tails``)
+        if (not needs_crop and thin and page_lines[cell] == 1 and number_text(text) is not None
+                and glyph_line_count(grey, cell.box, dpi) > 1):
+            tails.add(cell)
         if needs_crop or cell in wrapped:
             numeric = (number_text(text) is not None or cell in broken or stacked
                        or ((garbled or not text) and narrow_single_line(grey, cell.box, dpi, thin)))
@@ -280,6 +285,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         if read.text or not reads[cell].text:
             reads[cell] = _second_read(reads[cell], read, numeric, page_lines[cell], thin)
     if thin:
+        reads |= _tails(engine, grey, dpi, {cell: reads[cell] for cell in tails}, page_lines, settings)
         reads = _unread_numbers(engine, grey, dpi, reads, settings)
     if bilevel:
         reads = {cell: fax_zero(grey, cell.box, dpi, read, engine.number_trust) for cell, read in reads.items()}
@@ -304,6 +310,19 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             weak = (LIGHT_PAGE,) if light else ()
             reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside, width
+
+
+def _tails(engine: OcrEngine, grey: np.ndarray, dpi: float, reads: dict[GridCell, CellRead],
+           page_lines: dict[GridCell, int], settings: Settings) -> dict[GridCell, CellRead]:
+    """Fax number cells read on one line whose glyphs stand in two, read again from their crops in a
+    batch of their own (the recognition model reads a crop differently beside other crops: added to the
+    table's batch they moved its other readings): a crop that reads more digits found the tail a
+    narrow cell wrapped, and is taken as a reading the page pass disagrees with (``_second_read``)."""
+    cells = list(reads)
+    again = read_cells(engine, grey, [(cell.box, True) for cell in cells], dpi, settings, thin=True)
+    return {cell: _second_read(reads[cell], read, True, page_lines[cell], True)
+            for cell, read in zip(cells, again)
+            if len(number_text(read.text) or "") > len(number_text(reads[cell].text) or "")}
 
 
 def _unread_numbers(engine: OcrEngine, grey: np.ndarray, dpi: float, reads: dict[GridCell, CellRead],
