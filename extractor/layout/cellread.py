@@ -646,16 +646,15 @@ def fax_slot_four(crop: np.ndarray, read: CellRead, pitch: float | None) -> Cell
 
 
 def fax_slot_zero(crop: np.ndarray, read: CellRead, pitch: float | None) -> CellRead:
-    """A fax reading of two digits whose ink is one line of two column runs whose middles stand less
-    than ``zero_sides`` of the table's pitch apart is one glyph, the two sides of a "0" whose arcs the
+    """A fax reading of two digits whose glyph ink is one line, all of it in two column runs whose middles
+    stand less than ``zero_sides`` of the table's pitch apart, is one glyph, the two sides of a "0" whose arcs the
     threshold dropped: 0, marked ``broken-zero`` (weak). Tabular digits stand a pitch apart, so two
     digits' ink never does (a true "11"'s stems: one pitch); OCR reads such sides "11" or "13" with
     confidence (0.7-0.99), which ``fax_zero``'s pitch-free tests must leave to a sure "11" in a heavy face."""
     text = read.text.replace(" ", "")
-    box = _one_line_ink(crop) if pitch is not None and len(text) == 2 and text.isdigit() else None
-    if box is None:
+    if pitch is None or len(text) != 2 or not text.isdigit() or _one_line_ink(crop) is None:
         return read
-    runs = _column_runs(glyph_mask(crop)[box[1]:box[3], box[0]:box[2]].any(axis=0))
+    runs = _column_runs(glyph_mask(crop).any(axis=0))
     if len(runs) != 2 or (sum(runs[1]) - sum(runs[0])) / 2 >= _SLOT["zero_sides"] * pitch:
         return read
     kept = tuple(m for m in read.repairs if m not in _DIGIT_MARKS)
