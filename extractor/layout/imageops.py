@@ -122,21 +122,25 @@ def _at(image: np.ndarray, points: np.ndarray) -> np.ndarray:
 
 
 def _holds_all_round(blur: np.ndarray, near_edge: np.ndarray, corners: np.ndarray) -> bool:
-    """Every side lies on the sheet's edge: at ``share`` of its points at least, the paper just inside
-    is brighter than what lies just outside (a point whose outside falls off the frame shows nothing),
-    or an edge runs along it there (``near_edge``: the edge map grown by ``edge_reach``; the desk
-    beside a side can be lit as brightly as the paper, and its edge is then what shows the sheet).
+    """Every side lies on the sheet's edge: at ``share`` of its points at least, and of the points of
+    its ``corner_part`` next to each corner, the paper just inside is brighter than what lies just
+    outside (a point whose outside falls off the frame shows nothing), or an edge runs along it there
+    (``near_edge``: the edge map grown by ``edge_reach``; the desk beside a side can be lit as
+    brightly as the paper, and its edge is then what shows the sheet).
 
     A bright blob run out into such a desk, or an edge contour that lost a corner, is four-cornered
     too, and on the whole stands out; but one of its sides runs through the desk or across the paper,
-    where nothing changes from one side of it to the other and no edge runs along it.
+    where nothing changes from one side of it to the other and no edge runs along it, or a corner
+    stands off the sheet's, and both its sides leave the edge next to it.
     """
     h, w = blur.shape
     inside, outside = _side_samples(corners, _SIDES["offset"] * min(h, w), int(_SIDES["points"]))
     seen = np.all((outside >= 0) & (outside <= [w - 1, h - 1]), axis=-1)
     brighter = seen & (_at(blur, outside) < _SIDES["contrast"] * _at(blur, inside))
     holds = brighter | (_at(near_edge, (inside + outside) / 2) > 0)
-    return bool(np.all(holds.mean(axis=1) >= _SIDES["share"]))
+    m = max(1, int(round(_SIDES["corner_part"] * holds.shape[1])))
+    ends = np.concatenate([holds[:, :m], holds[:, -m:]])
+    return bool(np.all(holds.mean(axis=1) >= _SIDES["share"]) and np.all(ends.mean(axis=1) >= _SIDES["share"]))
 
 
 def _sheet(masks: tuple[np.ndarray, ...], blur: np.ndarray, edges: np.ndarray) -> np.ndarray | None:
