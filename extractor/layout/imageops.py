@@ -143,14 +143,12 @@ def _holds_all_round(blur: np.ndarray, near_edge: np.ndarray, corners: np.ndarra
     return bool(np.all(holds.mean(axis=1) >= _SIDES["share"]) and np.all(ends.mean(axis=1) >= _SIDES["share"]))
 
 
-def _sheet(masks: tuple[np.ndarray, ...], blur: np.ndarray, edges: np.ndarray) -> np.ndarray | None:
+def _sheet(masks: tuple[np.ndarray, ...], blur: np.ndarray, near_edge: np.ndarray) -> np.ndarray | None:
     """The largest four-cornered outline among the biggest blobs of ``masks`` that covers a plausible
-    share of the frame, has paper inside clearly brighter than what lies outside it, and holds all
-    round (``_holds_all_round`` against ``edges``)."""
+    share of the frame, has paper inside clearly brighter than what lies outside it, and shows the
+    sheet's edge all round (``_holds_all_round``)."""
     frame = float(blur.shape[0] * blur.shape[1])
     lo, hi = _CFG["outline_area"]
-    reach = 2 * int(round(_SIDES["edge_reach"] * min(blur.shape))) + 1
-    near_edge = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
     best: np.ndarray | None = None
     for mask in masks:
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -172,8 +170,10 @@ def page_outline(grey: np.ndarray) -> Outline | None:
 
     Candidates are the largest bright blob (Otsu after a blur that melts the print into it) and
     the largest closed edge contour (survives light falling off across the sheet). One counts if
-    it covers a plausible share of the frame, is four-cornered, and the paper just inside it is
-    clearly brighter than what lies just outside (a table border on a scan is not). When neither
+    it covers a plausible share of the frame, is four-cornered, the paper just inside it is
+    clearly brighter than what lies just outside (a table border on a scan is not), and each side
+    and corner lies on the sheet's edge (``_holds_all_round``: a wrong outline is worse than none,
+    its flattened page is skewed and values can move between columns). When neither
     does, the edges with their gaps closed as the blob's are: where the background is lit as
     brightly as the paper, the sheet's edge is faint in places and the blob runs out into the
     background (a real report's photo kept unflattened). Only then: closed, a textured desk's
@@ -186,9 +186,11 @@ def page_outline(grey: np.ndarray) -> Outline | None:
     square = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, square)
     edges = cv2.dilate(cv2.Canny(blur, 20, 60), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    best = _sheet((edges, bright), blur, edges)
+    reach = 2 * int(round(_SIDES["edge_reach"] * min(blur.shape))) + 1
+    near_edge = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
+    best = _sheet((edges, bright), blur, near_edge)
     if best is None:
-        best = _sheet((cv2.morphologyEx(edges, cv2.MORPH_CLOSE, square),), blur, edges)
+        best = _sheet((cv2.morphologyEx(edges, cv2.MORPH_CLOSE, square),), blur, near_edge)
     return None if best is None else Outline(best / scale)
 
 
