@@ -118,8 +118,8 @@ def test_a_page_whose_edge_contour_has_gaps_is_outlined_by_the_closed_edges(tmp_
     """The degrader's photo (seed 113, 100 dpi) of a LibreOffice report's first page, text from top
     to bottom: neither first candidate gives an outline (main 6573a6d neither: no four-cornered blob
     among the largest bright or edge blobs that stands out), the edge map with its gaps closed
-    (page_outline's fallback, which had no test) does, and it is right. One such photo among ~800
-    generated (office_2021_01213's four pages, seeds 100-299)."""
+    (page_outline's fallback, which had no test) does, and it is right: the only such photo of that
+    report's pages at 100 dpi, seeds 100-252."""
     from extractor.bench.office import build_office_corpus
 
     pdf = build_office_corpus(tmp_path, 1, 1213, "2021")[0].pdf
