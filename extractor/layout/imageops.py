@@ -20,6 +20,7 @@ _CFG = load_json("scan.json")["image"]
 MAX_SKEW = float(_CFG["max_skew_deg"])
 #: long side used to estimate skew and orientation: enough for table rules and text lines
 _WORK_SIDE = int(_CFG["work_side_px"])
+_SIDES = _CFG["outline_sides"]
 
 
 def drop_red(rgb: np.ndarray) -> np.ndarray:
@@ -102,9 +103,50 @@ def _stands_out(blur: np.ndarray, corners: np.ndarray) -> bool:
     return float(np.median(blur[outside])) < _CFG["outline_contrast"] * float(np.median(blur[inside]))
 
 
-def _sheet(masks: tuple[np.ndarray, ...], blur: np.ndarray) -> np.ndarray | None:
+def _side_samples(corners: np.ndarray, offset: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points ``offset`` px just inside and just outside each side of a TL, TR, BR, BL outline: (4, n, 2) each."""
+    ends = np.roll(corners, -1, axis=0)
+    along = ends - corners
+    outward = np.stack([along[:, 1], -along[:, 0]], axis=1) / np.maximum(np.linalg.norm(along, axis=1), 1e-6)[:, None]
+    t = np.linspace(0.05, 0.95, n)[None, :, None]
+    points = corners[:, None, :] + t * along[:, None, :]
+    step = offset * outward[:, None, :]
+    return points - step, points + step
+
+
+def _at(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """``image`` at the nearest pixels to (x, y) ``points`` (clipped to the frame), as float."""
+    h, w = image.shape
+    xy = np.clip(np.rint(points), 0, [w - 1, h - 1]).astype(int)
+    return image[xy[..., 1], xy[..., 0]].astype(np.float32)
+
+
+def _holds_all_round(blur: np.ndarray, near_edge: np.ndarray, corners: np.ndarray) -> bool:
+    """Every side lies on the sheet's edge: at ``share`` of its points at least, and of the points of
+    its ``corner_part`` next to each corner, the paper just inside is brighter than what lies just
+    outside (a point whose outside falls off the frame shows nothing), or an edge runs along it there
+    (``near_edge``: the edge map grown by ``edge_reach``; the desk beside a side can be lit as
+    brightly as the paper, and its edge is then what shows the sheet).
+
+    A bright blob run out into such a desk, or an edge contour that lost a corner, is four-cornered
+    too, and on the whole stands out; but one of its sides runs through the desk or across the paper,
+    where nothing changes from one side of it to the other and no edge runs along it, or a corner
+    stands off the sheet's, and both its sides leave the edge next to it.
+    """
+    h, w = blur.shape
+    inside, outside = _side_samples(corners, _SIDES["offset"] * min(h, w), int(_SIDES["points"]))
+    seen = np.all((outside >= 0) & (outside <= [w - 1, h - 1]), axis=-1)
+    brighter = seen & (_at(blur, outside) < _SIDES["contrast"] * _at(blur, inside))
+    holds = brighter | (_at(near_edge, (inside + outside) / 2) > 0)
+    m = max(1, int(round(_SIDES["corner_part"] * holds.shape[1])))
+    ends = np.concatenate([holds[:, :m], holds[:, -m:]])
+    return bool(np.all(holds.mean(axis=1) >= _SIDES["share"]) and np.all(ends.mean(axis=1) >= _SIDES["share"]))
+
+
+def _sheet(masks: tuple[np.ndarray, ...], blur: np.ndarray, near_edge: np.ndarray) -> np.ndarray | None:
     """The largest four-cornered outline among the biggest blobs of ``masks`` that covers a plausible
-    share of the frame and has paper inside clearly brighter than what lies outside it."""
+    share of the frame, has paper inside clearly brighter than what lies outside it, and shows the
+    sheet's edge all round (``_holds_all_round``)."""
     frame = float(blur.shape[0] * blur.shape[1])
     lo, hi = _CFG["outline_area"]
     best: np.ndarray | None = None
@@ -115,7 +157,8 @@ def _sheet(masks: tuple[np.ndarray, ...], blur: np.ndarray) -> np.ndarray | None
             if corners is None:
                 continue
             area = cv2.contourArea(corners)
-            if lo * frame <= area <= hi * frame and _stands_out(blur, corners):
+            if lo * frame <= area <= hi * frame and _stands_out(blur, corners) \
+                    and _holds_all_round(blur, near_edge, corners):
                 if best is None or area > cv2.contourArea(best):
                     best = corners
                 break
@@ -127,8 +170,10 @@ def page_outline(grey: np.ndarray) -> Outline | None:
 
     Candidates are the largest bright blob (Otsu after a blur that melts the print into it) and
     the largest closed edge contour (survives light falling off across the sheet). One counts if
-    it covers a plausible share of the frame, is four-cornered, and the paper just inside it is
-    clearly brighter than what lies just outside (a table border on a scan is not). When neither
+    it covers a plausible share of the frame, is four-cornered, the paper just inside it is
+    clearly brighter than what lies just outside (a table border on a scan is not), and each side
+    and corner lies on the sheet's edge (``_holds_all_round``: a wrong outline is worse than none,
+    its flattened page is skewed and values can move between columns). When neither
     does, the edges with their gaps closed as the blob's are: where the background is lit as
     brightly as the paper, the sheet's edge is faint in places and the blob runs out into the
     background (a real report's photo kept unflattened). Only then: closed, a textured desk's
@@ -141,9 +186,11 @@ def page_outline(grey: np.ndarray) -> Outline | None:
     square = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, square)
     edges = cv2.dilate(cv2.Canny(blur, 20, 60), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    best = _sheet((edges, bright), blur)
+    reach = 2 * int(round(_SIDES["edge_reach"] * min(blur.shape))) + 1
+    near_edge = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
+    best = _sheet((edges, bright), blur, near_edge)
     if best is None:
-        best = _sheet((cv2.morphologyEx(edges, cv2.MORPH_CLOSE, square),), blur)
+        best = _sheet((cv2.morphologyEx(edges, cv2.MORPH_CLOSE, square),), blur, near_edge)
     return None if best is None else Outline(best / scale)
 
 
