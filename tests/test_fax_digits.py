@@ -273,3 +273,13 @@ def test_a_true_eleven_whose_stems_stand_close_keeps_its_reading():
     grey, box = _cell("zero-slot-read-13-s15")
     read = CellRead("13", 0.99, "rapidocr")
     assert fax_slot_zero(cell_crop(grey, box, DPI), read, None) == read
+
+
+def test_a_ten_whose_zero_lost_a_side_keeps_its_reading():
+    """Office fax seed 3216's 10 (不予公开 执法案卷 社会公益组织): the fax left the 1's stem and one side of
+    the 0, two column runs under half a pitch apart at any pitch a table of this size has. OCR read "10",
+    a zero's shape it saw: left as read (before, 0 — and its row's total, also 10, went to 0 the same way)."""
+    grey, box = _cell("ten-slot-read-10-s3216")
+    read = CellRead("10", 1.0, "rapidocr", ("fax-stem",))
+    for pitch in (12.0, 14.0, 16.0):
+        assert fax_slot_zero(cell_crop(grey, box, DPI), read, pitch) == read

@@ -650,9 +650,11 @@ def fax_slot_zero(crop: np.ndarray, read: CellRead, pitch: float | None) -> Cell
     stand less than ``zero_sides`` of the table's pitch apart, is one glyph, the two sides of a "0" whose arcs the
     threshold dropped: 0, marked ``broken-zero`` (weak). Tabular digits stand a pitch apart, so two
     digits' ink never does (a true "11"'s stems: one pitch); OCR reads such sides "11" or "13" with
-    confidence (0.7-0.99), which ``fax_zero``'s pitch-free tests must leave to a sure "11" in a heavy face."""
+    confidence (0.7-0.99), which ``fax_zero``'s pitch-free tests must leave to a sure "11" in a heavy face.
+    A reading with a "0" is left as read: OCR saw a zero's shape, and a "10" whose 0 lost its right side
+    is a stem and a side as close (seed 3216: 0.72 of the pitch)."""
     text = read.text.replace(" ", "")
-    if pitch is None or len(text) != 2 or not text.isdigit() or _one_line_ink(crop) is None:
+    if pitch is None or len(text) != 2 or not text.isdigit() or "0" in text or _one_line_ink(crop) is None:
         return read
     runs = _column_runs(glyph_mask(crop).any(axis=0))
     if len(runs) != 2 or (sum(runs[1]) - sum(runs[0])) / 2 >= _SLOT["zero_sides"] * pitch:
