@@ -227,7 +227,9 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     A number-column cell of a fax page (not light) read blank or as a stroke ("i") whose ink is one
     upright stroke is a weak "1" (``cellread.fax_one``), and a fax "1" whose stem keeps a stub of a 4's bar
     low on its left, or stands right of its digit slot at the table's digit pitch, a weak "4"
-    (``cellread.fax_barred_four``, ``cellread.fax_slot_four``).
+    (``cellread.fax_barred_four``, ``cellread.fax_slot_four``); two digits read from one slot of ink are
+    a weak 0 (``cellread.fax_slot_zero``). A fax number read on one line from glyphs in two lines is
+    read again for the tail a narrow cell wrapped (``_tails``).
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi, bilevel)
     thin = bilevel and not light  # a fax whose strokes are thin and broken, not faded away
