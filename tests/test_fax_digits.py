@@ -283,3 +283,16 @@ def test_a_ten_whose_zero_lost_a_side_keeps_its_reading():
     read = CellRead("10", 1.0, "rapidocr", ("fax-stem",))
     for pitch in (12.0, 14.0, 16.0):
         assert fax_slot_zero(cell_crop(grey, box, DPI), read, pitch) == read
+
+
+def test_a_zero_set_low_whose_side_reaches_the_crop_s_foot_is_still_two_sides():
+    """office_2021_00015's 0 (不予公开 内部事务信息 其他, seed 15) stands so low in its short cell that its "("
+    reaches the foot of the cell's crop (inset from the rules), where the glyph tests leave pieces out as a
+    rule's: one stroke was left, read "1" (0.77). With a row of paper under the crop the side is whole again:
+    two sides, 0, ``broken-zero``. A true "1" stays one stroke either way."""
+    grey, box = _cell("zero-foot-read-1-s15")
+    read = fax_zero(grey, box, DPI, CellRead("1", 0.77, "rapidocr", ("engines-disagree",)), 0.95)
+    assert (read.text, read.repairs) == ("0", ("engines-disagree", "broken-zero"))
+    for name in _names("one-read-"):
+        grey, box = _cell(name)
+        assert fax_zero(grey, box, DPI, CellRead("1", 0.99, "rapidocr"), 0.95).text == "1", name
