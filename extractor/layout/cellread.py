@@ -652,18 +652,18 @@ def fax_slot_four(crop: np.ndarray, read: CellRead, pitch: float | None) -> Cell
 
 
 def fax_slot_zero(crop: np.ndarray, read: CellRead, pitch: float | None) -> CellRead:
-    """A fax reading of two digits whose glyph ink is one line, all of it in two column runs whose middles
-    stand less than ``zero_sides`` of the table's pitch apart, is one glyph, the two sides of a "0" whose arcs the
-    threshold dropped: 0, marked ``broken-zero`` (weak). Tabular digits stand a pitch apart, so two
-    digits' ink never does (a true "11"'s stems: one pitch); OCR reads such sides "11" or "13" with
-    confidence (0.7-0.99), which ``fax_zero``'s pitch-free tests must leave to a sure "11" in a heavy face.
-    A reading with a "0" is left as read: OCR saw a zero's shape, and a "10" whose 0 lost its right side
-    is a stem and a side as close (seed 3216: 0.72 of the pitch)."""
+    """A fax reading of two digits whose glyph ink is one line, all of it two column runs (``glyph_strokes``)
+    whose middles stand less than ``zero_sides`` of the table's pitch apart, is one glyph, the two sides of a
+    "0" whose arcs the threshold dropped: 0, marked ``broken-zero`` (weak). Tabular digits stand a pitch
+    apart, so two digits' ink never does (a true "11"'s stems: one pitch); OCR reads such sides "11" or "13"
+    with confidence (0.7-0.99), which ``fax_zero``'s pitch-free tests must leave to a sure "11" in a heavy
+    face. A reading with a "0" is left as read: OCR saw a zero's shape, and a "10" whose 0 lost its right
+    side is a stem and a side as close (seed 3216: 0.43 of the pitch)."""
     text = read.text.replace(" ", "")
     if pitch is None or len(text) != 2 or not text.isdigit() or "0" in text or _one_line_ink(crop) is None:
         return read
-    runs = _column_runs(glyph_mask(crop).any(axis=0))
-    if len(runs) != 2 or (sum(runs[1]) - sum(runs[0])) / 2 >= _SLOT["zero_sides"] * pitch:
+    sides = glyph_strokes(crop)
+    if len(sides) != 2 or (sides[1].x0 + sides[1].x1 - sides[0].x0 - sides[0].x1) / 2 >= _SLOT["zero_sides"] * pitch:
         return read
     kept = tuple(m for m in read.repairs if m not in _DIGIT_MARKS)
     return CellRead("0", read.confidence, read.engine, kept).marked(BROKEN_ZERO)
@@ -671,12 +671,6 @@ def fax_slot_zero(crop: np.ndarray, read: CellRead, pitch: float | None) -> Cell
 
 #: marks that doubt a digit of the reading ("1" a stripped 4, "3" an opened 8...), none of which a 0 has
 _DIGIT_MARKS = frozenset({FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_SLOT_FOUR, FAX_BARRED_FOUR})
-
-
-def _column_runs(inked: np.ndarray) -> list[tuple[int, int]]:
-    """The runs (first, last column) of inked columns."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], inked.astype(np.int8), [0]))))
-    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2])]
 
 
 #: digits a fax may have opened: a digit of a loop whose thin arcs the threshold broke reads as this one
