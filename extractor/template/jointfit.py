@@ -15,7 +15,8 @@ one value per rule, the program sees rules over two free cells and has no bound 
 The cheapest assignment is suggested (suspect, like every suggestion) only when it is the only one at
 its cost — the program is solved again with it excluded (some cell's value differing) and must cost
 strictly more: free cells that could trade a shortfall give a second assignment at the same cost —,
-when each cell it changes is pinned by ``pinning_rules`` rules that hold (its row and its column), and at
+when each cell it changes is pinned by ``pins_needed`` rules that hold (its row and its column; table 四's
+cells, each in one sum only, by that sum), and at
 most ``joint_any`` of its values are counts no reading names (more is a guess that happens to fit). A
 program past its node or time bound, or with more than ``joint_free`` free cells (a page too damaged
 for a cheapest assignment to mean anything), suggests nothing. Only unsure readings and blanks are
@@ -30,7 +31,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from extractor.template.misreads import ANY, Reread, Suggestion, alternatives, insertions, limit, unsure
+from extractor.template.misreads import (ANY, Reread, Suggestion, alternatives, insertions, limit, pins_needed,
+                                        read_text, unsure)
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation
 from extractor.template.slots import Slot
@@ -169,7 +171,7 @@ def _candidates(slot: Slot, reread: Reread | None) -> dict[Number, str]:
     """Values the cell may have been printed as: known misreadings, a lost digit put back (unsure
     readings only), confident re-reads (of the group's unsure readings only: each costs two OCR runs)."""
     out = dict(alternatives(slot))
-    for text in insertions((slot.raw or "").strip()) if unsure(slot) else ():
+    for text in insertions(read_text(slot)) if unsure(slot) else ():
         value = parse_number(text)
         if value is not None and value != slot.value:
             out.setdefault(value, "lost-digit")
@@ -211,7 +213,7 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
                   candidates: Iterable[str], signed: set[str], reread: Reread | None = None) -> list[Suggestion]:
     """The one cheapest assignment of the group's cells and of the cells of the rules crossing it under
     which every rule of the failing ``group`` and every rule over a changed cell holds; [] when there is
-    none, another as cheap, a changed cell fewer than ``pinning_rules`` rules pin, more than ``joint_any``
+    none, another as cheap, a changed cell fewer than ``pins_needed`` rules pin, more than ``joint_any``
     counts no reading names, more than ``joint_free`` free cells, or a solve past its bounds."""
     asked = {k for k in candidates if k in slots and slots[k].value is not None}
     near = [e for e in rules if e.hard and set(e.keys) & asked]
@@ -236,7 +238,7 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     changes = {k: (v, why) for k, (v, why) in (chosen or {}).items() if v != values[k]}
     now = _after(chosen or {}, values)
     pins = [e for e in equations if e.op == "==" and e.holds(now) is True]  # a rule over a blank vouches for nothing
-    if (any(sum(k in e.keys for e in pins) < limit("pinning_rules") for k in changes)
+    if (any(sum(k in e.keys for e in pins) < pins_needed(k, rules) for k in changes)
             or sum(why == ANY for _, why in changes.values()) > limit("joint_any")):
         return []
     return sorted((Suggestion(k, v, (_ASKED if why == ANY else why) + _JOINT)

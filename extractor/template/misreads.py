@@ -8,7 +8,8 @@ unsure reading may have lost a digit. Two uses:
   suspect cells explains (every failing rule then holds, none that held breaks, no other
   combination of at most ``max_cells`` cells does) gets those values suggested. An arbitrary value
   of an unsure or already suspect cell is part of such a combination only when two balanced rules
-  ask it (its row and its column) and no unsure cells could trade a shortfall unseen (``_pinned``).
+  ask it (its row and its column; table 四's one sum, the only rule over its cells: ``pins_needed``)
+  and no unsure cells could trade a shortfall unseen (``_pinned``).
   The cells stay suspect: the arithmetic found the values, no reading did. Of several
   combinations, the only one a confident re-read of a cell backs (another engine shows the value
   it gives that cell) is suggested: the arithmetic names the candidates, the re-read picks one,
@@ -41,7 +42,7 @@ from extractor.template.spec import threshold
 #: a value no known misreading gives: an unsure or already suspect cell may hold anything
 ANY = "any"
 #: how a suggestion names an ``any`` value that its balanced equations agree on
-_AGREED = "no known misreading, the value two balanced rules both ask"
+_AGREED = "no known misreading, the value every balanced rule over it asks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,25 @@ def unsure(slot: Slot) -> bool:
             or bool(_repairs(slot) - _modelled_marks() - ASSEMBLY))
 
 
+def pins_needed(key: str, rules: Iterable[Equation]) -> int:
+    """How many balanced equalities must ask a value of ``key`` before the arithmetic names it:
+    ``pinning_rules`` (its row and its column agreeing is independent evidence), or as many as the
+    template has over the cell when it has fewer: table 四's cells each stand in one sum only, and
+    no second rule will ever ask them anything."""
+    return min(limit("pinning_rules"), sum(1 for e in rules if e.hard and e.op == "==" and key in e.keys))
+
+
+def read_text(slot: Slot) -> str:
+    """The reading as the cell's value was taken from it: a count whose point stands before groups of
+    three digits was taken as the grouped whole number ("3.130" is 3130), so its misreadings are
+    those of "3130" (a stripped 4: 3430), not of a fraction."""
+    raw = (slot.raw or "").strip()
+    whole = raw.replace(".", "")
+    if raw != whole and isinstance(slot.value, int) and parse_number(whole) == slot.value:
+        return whole
+    return raw
+
+
 def _digit_swaps(raw: str, read: str, printed: str) -> Iterable[str]:
     """``raw`` with every non-empty set of its ``read`` digits printed as ``printed``."""
     spots = [i for i, ch in enumerate(raw) if ch == read]
@@ -110,7 +130,7 @@ def _count_with_point(raw: str) -> bool:
 def alternatives(slot: Slot) -> dict[Number, str]:
     """Values the cell's printed number may have had by a misreading of its marks (first wins); the
     lost digit of an unsure reading is not listed (any digit anywhere: see ``lost_digit``)."""
-    raw = (slot.raw or "").strip()
+    raw = read_text(slot)
     marks = _repairs(slot)
     out: dict[Number, str] = {}
     for confusion in _table()["confusions"]:
@@ -133,7 +153,7 @@ def alternatives(slot: Slot) -> dict[Number, str]:
 
 def lost_digit(slot: Slot, value: Number) -> bool:
     """Whether ``value`` is the cell's unsure reading with one digit it lost put back."""
-    return unsure(slot) and any(parse_number(t) == value for t in insertions((slot.raw or "").strip()))
+    return unsure(slot) and any(parse_number(t) == value for t in insertions(read_text(slot)))
 
 
 def _valid(value: Decimal | None, signed: bool) -> bool:
@@ -179,7 +199,7 @@ def suggest(group: list[Equation], rules: tuple[Equation, ...], slots: Mapping[s
 
 def _pinned(chosen: Explanation, group: list[Equation], closure: tuple[Equation, ...], rules: tuple[Equation, ...],
             slots: Mapping[str, Slot], candidates: Iterable[str]) -> bool:
-    """Whether the one explanation's ``any`` values are sure: each is what ``pinning_rules`` balanced
+    """Whether the one explanation's ``any`` values are sure: each is what ``pins_needed`` balanced
     equations ask of its cell (its row and its column agree on 356), and no two or three unsure cells
     of the group could trade a shortfall among themselves (the search gives an unsure cell only the
     whole shortfall of one equation, so such a family of fits would go unseen: none must exist)."""
@@ -187,7 +207,7 @@ def _pinned(chosen: Explanation, group: list[Equation], closure: tuple[Equation,
     now = {**values, **{k: v for k, v, _ in chosen}}
     binding = [e for e in rules if e.hard and e.op == "==" and e.holds(now) is True
                and (e in group or e in closure or e.holds(values) is True)]
-    if any(sum(k in e.keys for e in binding) < limit("pinning_rules") for k, _, why in chosen if why == ANY):
+    if any(sum(k in e.keys for e in binding) < pins_needed(k, rules) for k, _, why in chosen if why == ANY):
         return False
     return not _trading(_free(group, slots, set(candidates)), binding)
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractor.ingest.marks import LIGHT_PAGE
-from extractor.template.misreads import limit
+from extractor.template.misreads import pins_needed
 from extractor.template.numbers import Number
 from extractor.template.rules import Equation, side_total, to_number
 from extractor.template.spec import threshold
@@ -102,7 +102,7 @@ def fill_pinned(rules: tuple[Equation, ...], slots: dict[str, Slot], values: dic
                 counts: Collection[str], faxed: Collection[int] = ()) -> list[str]:
     """Fill the open count cells (``_open``) that equations holding a light page's reading pin down,
     or equations holding a reading of a ``faxed`` page their blanks that held ink (``_inked``): to 0
-    by one equation (``pinned``), to another count where ``pinning_rules`` equalities hold with it
+    by one equation (``pinned``), to another count where ``pins_needed`` equalities hold with it
     (``asked``, ``_confirmed``). Over and over (a row total pinned to 0 pins its row), in ``slots`` and
     ``values``; a cell filled here counts as that page's reading for the next equation. One note per
     filled cell."""
@@ -148,17 +148,18 @@ class _Pages:
 def _confirmed(asks: dict[str, list[tuple[Equation, Decimal]]], open_keys: set[str], rules: tuple[Equation, ...],
                values: dict[str, Number | None]) -> dict[str, tuple[Decimal, list[Equation]]]:
     """The counts the equations ask of open blanks (``asked``; asks that disagree give none) that hold
-    up: with every asked count in place, at least ``pinning_rules`` equalities over the blank hold
+    up: with every asked count in place, at least ``pins_needed`` equalities over the blank hold
     and no rule over it fails. Its row and its column asking the same count confirm it; so does a
     row holding two blanks that their columns asked (office_2019_00006's 其他处理: 61 and 1). A count
-    one equation asks and none confirms repeats whatever its weak readings got wrong."""
+    one equation asks and none confirms repeats whatever its weak readings got wrong, unless that
+    equation is the only rule over the cell (table 四's sums): nothing else will ever ask it."""
     counts = {k: found[0][1] for k, found in asks.items() if k in open_keys and len({v for _, v in found}) == 1}
     trial = {**values, **{k: to_number(v) for k, v in counts.items()}}
     out: dict[str, tuple[Decimal, list[Equation]]] = {}
     for key, value in counts.items():
         over = [eq for eq in rules if eq.hard and key in eq.keys]
         held = [eq for eq in over if eq.op == "==" and eq.holds(trial) is True]
-        if len(held) >= limit("pinning_rules") and not any(eq.holds(trial) is False for eq in over):
+        if len(held) >= pins_needed(key, rules) and not any(eq.holds(trial) is False for eq in over):
             out[key] = (value, held)
     return out
 
