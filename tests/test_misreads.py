@@ -152,9 +152,9 @@ def test_a_count_grouped_by_a_point_has_the_misreadings_of_its_whole_number(tmp_
     "3.130" (0.91, ``fax-stem``), each wrapped as "3," over "430" and the comma turned a point. Both
     are taken as grouped whole numbers, suspect. The total's "1" may be a stripped 4: 3430, the known
     misreading that balances the sum, is suggested. Before, its misreadings were those of the fraction
-    3.13, none a count, and the total stayed 3130 (fails on 7e6a1e5). A count read with a point is a
-    doubtful reading to the joint solve too (``count-point``): else it gives the 其他 cell, the one
-    unsure reading there, the total's 3130."""
+    3.13, none a count, and the total stayed 3130 (fails on 7e6a1e5); with table 四's one-rule
+    suggestions alone, the joint solve gave the 其他 cell, the one unsure reading there, the total's
+    3130."""
     result = _t4_read(tmp_path, {
         "lit_direct_other": ("3.430", 0.75, ("joined", "engines-disagree", "fax-3-or-8", "fax-4-or-9")),
         "lit_direct_total": ("3.130", 0.91, ("joined", "fax-stem", "fax-3-or-8"))})

@@ -1,7 +1,7 @@
 """The repair marks a span carries (``Span.repairs``): one name per way layout or mapping had to mend
 or doubt a reading, and the groups of marks that later stages treat alike.
 
-Layout sets most of them, mapping and the template's count checks four; the template stage reads them to decide how far a value can
+Layout sets most of them, mapping two; the template stage reads them to decide how far a value can
 be trusted, and the record keeps them in each cell's provenance. Named once here so a mark set in one
 stage and tested in another cannot drift apart.
 """
@@ -51,11 +51,6 @@ FUSED = "fused"
 PAGE_CUT = "page-cut"
 #: a fax number read with a dot after its last digit or before its first (a speck beside it), the dot dropped
 STRAY_DOT = "stray-dot"
-
-#: a count read with a point ("3.6" for 356, "3.430" for 3,430): a speck or a grouping comma, or a digit thinned to a dot
-COUNT_POINT = "count-point"
-#: a count read with a minus ("-5"): a speck or a rule's stub before it; the value is taken without it
-COUNT_MINUS = "count-minus"
 
 #: marks that doubt how layout put a cell's text together, not what its glyphs are
 ASSEMBLY = frozenset({JOINED, SPLIT})

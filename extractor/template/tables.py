@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from extractor.ingest.document import Row
-from extractor.ingest.marks import COUNT_MINUS, COUNT_POINT
 from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
 from extractor.template.correct import (Rereader, audit_blanks, audit_doubtful_sums, audit_faxed, audit_holes,
@@ -152,7 +151,7 @@ def _fractional_counts(slots: dict[str, Slot], money: set[str]) -> list[str]:
     fractional = sorted(k for k, s in slots.items() if k not in money and isinstance(s.value, float))
     doubtful = [k for k in fractional if slots[k].status == "read"]
     for key in fractional:
-        _doubt_reading(slots[key], COUNT_POINT)
+        slots[key].status = "suspect"
         raw = (slots[key].raw or "").strip()
         if _GROUPED_BY_POINT.fullmatch(raw):
             slots[key].value = parse_number(raw.replace(".", ""))
@@ -166,16 +165,8 @@ def _minus_on_counts(slots: dict[str, Slot], signed: set[str]) -> list[str]:
                       and isinstance(s.value, int | float) and s.value < 0)
     for key in negative:
         slots[key].value = -slots[key].value  # type: ignore[operator]
-        _doubt_reading(slots[key], COUNT_MINUS)
+        slots[key].status = "suspect"
     return [f"suspect: a count read with a minus, taken without it: {', '.join(negative)}"] if negative else []
-
-
-def _doubt_reading(slot: Slot, mark: str) -> None:
-    """``slot`` suspect, its span marked: the reading itself is in doubt (``misreads.unsure``), so the
-    arithmetic may give the cell another count, as it may a low-confidence reading's."""
-    slot.status = "suspect"
-    if slot.span is not None:
-        slot.span = replace(slot.span, repairs=tuple(dict.fromkeys((*slot.span.repairs, mark))))
 
 
 def _mark_verified(slots: dict[str, Slot], rules: tuple[Equation, ...], values: dict[str, Number | None],
