@@ -10,7 +10,8 @@ silently kept. Their values stay as read unless exactly one combination of known
 re-read backs just one, or exactly one cheapest assignment balances the group's rules solved
 together as an integer program (``jointfit.solve_jointly``: a column of stripped 4s with its rows), or each
 crossing of its failing rules (``misreads.suggest_crossings``): then those values are suggested,
-still suspect.
+still suspect. Rules that could not be evaluated then, for a blank that a fax page's arithmetic
+fills later (``pinned.fill_pinned``), are asked the same once it is filled (``explain_filled``).
 
 Cells no rule can vouch for get audited too: every 本年增/减 (a lost minus breaks no rule), every
 weak reading no passing rule covers (low confidence, mended text, engines disagreeing; only confident
@@ -161,16 +162,36 @@ def correct(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rerea
             _apply(slot, fix.value, reading)
             continue
         doubtful = sorted({k for e in group for k in e.keys if k in slots and rereadable(slots[k])})
-        ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
-               and slots[k].status in ("read", "suspect")}
-        suggested = (suggest(group, rules, slots, ocr, signed, reread=reread)
-                     or solve_jointly(group, rules, slots, ocr, signed, reread)
-                     or suggest_crossings(group, rules, slots, ocr, signed, reread))
+        suggested = _explain(group, rules, slots, signed, reread)
         for key in doubtful:
             slots[key].status = "suspect"
         if doubtful:
             notes.append(f"suspect after failing {', '.join(sorted({e.scope for e in group}))}: {', '.join(doubtful)}")
         notes.extend(_suggested(slots[s.key], s) for s in suggested)
+    return notes
+
+
+def _explain(group: list[Equation], rules: tuple[Equation, ...], slots: dict[str, Slot], signed: set[str],
+             reread: Reread) -> list[Suggestion]:
+    """The values the arithmetic suggests for a failing group's OCR'd cells: one combination of known
+    misreadings, else the joint solve's one cheapest assignment, else each crossing's."""
+    ocr = {k for e in group for k in e.keys if k in slots and slots[k].value is not None and _ocr(slots[k])
+           and slots[k].status in ("read", "suspect")}
+    return (suggest(group, rules, slots, ocr, signed, reread=reread)
+            or solve_jointly(group, rules, slots, ocr, signed, reread)
+            or suggest_crossings(group, rules, slots, ocr, signed, reread))
+
+
+def explain_filled(rules: tuple[Equation, ...], slots: dict[str, Slot], rereader: Rereader, signed: set[str],
+                   filled: set[str]) -> list[str]:
+    """Suggest values for the groups of rules that fail once ``filled`` cells stand in them: a rule
+    over a blank could not be evaluated when ``correct`` ran, so a misreading it now shows (a light
+    fax page's "9" for 0 in a column its erased zeros were filled into) was not yet asked about."""
+    reread = _rereads(slots, rereader)
+    notes: list[str] = []
+    for group in groups(failing(rules, values_of(slots))):
+        if filled & {k for e in group for k in e.keys}:
+            notes.extend(_suggested(slots[s.key], s) for s in _explain(group, rules, slots, signed, reread))
     return notes
 
 

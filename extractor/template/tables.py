@@ -10,7 +10,7 @@ from extractor.layout.sections import Heading
 from extractor.record import Cell, Check, Tables
 from extractor.template.correct import (Rereader, audit_blanks, audit_doubtful_sums, audit_faxed, audit_holes,
                                         audit_inferred, audit_lost_cells, audit_money, audit_signs, audit_weak, correct,
-                                        values_of, weak_readings)
+                                        explain_filled, values_of, weak_readings)
 from extractor.template.mapping import detect_format, map_table
 from extractor.template.numbers import Number, Token, parse_number
 from extractor.template.onefit import only_fit
@@ -128,7 +128,15 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         warnings.extend(notes)
         _mark_verified(slots, rules, values, inferred, copied)
     # a fax page's erased cells, pinned by the arithmetic of its weak readings: suspect, verified by nothing
+    blank = {k for k, s in slots.items() if s.value is None}
     warnings.extend(fill_pinned(rules, slots, values, slots.keys() - signed - money, faxed))
+    if rereader is not None and (filled := {k for k in blank if slots[k].value is not None}):
+        if notes := explain_filled(rules, slots, rereader, signed, filled):
+            warnings.extend(notes)
+            values.update(values_of(slots))
+            _mark_verified(slots, rules, values, inferred, copied)
+            warnings.extend(audit_doubtful_sums(rules, slots))
+            _mark_verified(slots, rules, values, inferred, copied)
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
