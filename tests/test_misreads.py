@@ -129,8 +129,10 @@ def test_a_cell_only_its_own_sum_covers_gets_the_value_that_sum_asks_when_no_oth
     复议后起诉 total read "0" at 0.42 over a sure 9 (its 尚未审结 0 at 0.56); office_2019_00010's 直接起诉
     其他 read "152.1" (the 4 a stem and a speck) under a sure total 1524. The only value that balances
     the sum without a sure reading changing is suggested, suspect. Where two unsure readings could
-    each balance it (the 9 unsure too), nothing is suggested. (Both fail on 7e6a1e5, which asked two
-    rules of every value.)"""
+    each balance it (the 9 unsure too), nothing is suggested; nor where the part is a confident reading
+    marked only because its crop read it otherwise (hongze-qzf-2023's photo: 5 under a total read "0"
+    at 1.0, the total the wrong one). (The first two fail on 7e6a1e5, which asked two rules of every
+    value; the last on 8d5a77d, which took one rule's word for any reading with a mark.)"""
     after = _t4_read(tmp_path, {"lit_after_review_maintain": ("9", 0.99, ()),
                                 "lit_after_review_pending": ("0", 0.56, ()),
                                 "lit_after_review_total": ("0", 0.42, ())})
@@ -145,6 +147,10 @@ def test_a_cell_only_its_own_sum_covers_gets_the_value_that_sum_asks_when_no_oth
     assert [(both.slots[f"t4.lit_after_review_{c}"].value, both.slots[f"t4.lit_after_review_{c}"].method)
             for c in ("maintain", "total")] == [(9, "ocr"), (0, "ocr")]
     assert all(both.slots[f"t4.lit_after_review_{c}"].status == "suspect" for c in ("maintain", "total"))
+    sure = _t4_read(tmp_path, {"lit_after_review_maintain": ("5", 1.0, ("lines-reread",)),
+                               "lit_after_review_total": ("0", 1.0, ())})
+    part = sure.slots["t4.lit_after_review_maintain"]
+    assert (part.value, part.method, part.status) == (5, "ocr", "suspect")
 
 
 def test_a_count_grouped_by_a_point_has_the_misreadings_of_its_whole_number(tmp_path):

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from extractor.template.misreads import (ANY, Reread, Suggestion, alternatives, insertions, limit, pins_needed,
-                                        read_text, unsure)
+                                        plainly_weak, read_text, unsure)
 from extractor.template.numbers import Number, parse_number
 from extractor.template.rules import Equation
 from extractor.template.slots import Slot
@@ -238,7 +238,8 @@ def solve_jointly(group: list[Equation], rules: tuple[Equation, ...], slots: Map
     changes = {k: (v, why) for k, (v, why) in (chosen or {}).items() if v != values[k]}
     now = _after(chosen or {}, values)
     pins = [e for e in equations if e.op == "==" and e.holds(now) is True]  # a rule over a blank vouches for nothing
-    if (any(sum(k in e.keys for e in pins) < pins_needed(k, rules) for k in changes)
+    if (any(sum(k in e.keys for e in pins) < pins_needed(k, rules, why != ANY or plainly_weak(slots[k]))
+            for k, (_, why) in changes.items())
             or sum(why == ANY for _, why in changes.values()) > limit("joint_any")):
         return []
     return sorted((Suggestion(k, v, (_ASKED if why == ANY else why) + _JOINT)

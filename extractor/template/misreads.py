@@ -83,12 +83,25 @@ def unsure(slot: Slot) -> bool:
             or bool(_repairs(slot) - _modelled_marks() - ASSEMBLY))
 
 
-def pins_needed(key: str, rules: Iterable[Equation]) -> int:
+def pins_needed(key: str, rules: Iterable[Equation], doubtful: bool = True) -> int:
     """How many balanced equalities must ask a value of ``key`` before the arithmetic names it:
-    ``pinning_rules`` (its row and its column agreeing is independent evidence), or as many as the
-    template has over the cell when it has fewer: table 四's cells each stand in one sum only, and
-    no second rule will ever ask them anything."""
-    return min(limit("pinning_rules"), sum(1 for e in rules if e.hard and e.op == "==" and key in e.keys))
+    ``pinning_rules`` (its row and its column agreeing is independent evidence). A cell the template
+    covers with fewer rules (table 四's, each in one sum only: no second rule will ever ask it
+    anything) needs as many as it has when ``doubtful``: a reading names the value (a known
+    misreading, a re-read), or the cell was read blank or plainly weak (``plainly_weak``). A guess
+    over a confident reading is not taken on one rule's word, as the confident readings beside it may
+    be the wrong ones: hongze-qzf-2023's photo read both of table 四's totals "0" with confidence 1.0,
+    and its 复议后起诉 part 5 (a sure reading, marked only because its crop had read it otherwise)
+    would have been made 0."""
+    covering = sum(1 for e in rules if e.hard and e.op == "==" and key in e.keys)
+    return covering if covering < limit("pinning_rules") and doubtful else limit("pinning_rules")
+
+
+def plainly_weak(slot: Slot) -> bool:
+    """A blank, a reading under ``low_confidence``, or a count read with a point: a value the reading
+    itself says is in doubt, not only a mark layout put on it."""
+    return (slot.value is None or slot.confidence < threshold("low_confidence")
+            or _count_with_point((slot.raw or "").strip()))
 
 
 def read_text(slot: Slot) -> str:
@@ -207,7 +220,8 @@ def _pinned(chosen: Explanation, group: list[Equation], closure: tuple[Equation,
     now = {**values, **{k: v for k, v, _ in chosen}}
     binding = [e for e in rules if e.hard and e.op == "==" and e.holds(now) is True
                and (e in group or e in closure or e.holds(values) is True)]
-    if any(sum(k in e.keys for e in binding) < pins_needed(k, rules) for k, _, why in chosen if why == ANY):
+    if any(sum(k in e.keys for e in binding) < pins_needed(k, rules, plainly_weak(slots[k]))
+           for k, _, why in chosen if why == ANY):
         return False
     return not _trading(_free(group, slots, set(candidates)), binding)
 
