@@ -36,9 +36,9 @@ def pinned(eq: Equation, values: dict[str, Number | None], open_keys: Collection
     """The blank cells of ``eq`` that it pins to 0: every blank is open (``open_keys``) and stands
     once, all on one side, and the cells read leave them 0 to make together (counts are never
     negative, so each is 0). Empty when the equation pins nothing. A lone blank the rest leaves
-    another number for is not filled by one equation: from weak readings that number compounds their
-    errors (office_2019_00000's fax: 1363 for 1374, 111 for 0), where a sum of 0 leaves each blank 0;
-    see ``asked``."""
+    another number for is not filled by one equation where a second one covers it: from weak readings
+    that number compounds their errors (office_2019_00000's fax: 1363 for 1374, 111 for 0), where a sum
+    of 0 leaves each blank 0; see ``asked`` and ``_confirmed``."""
     shortfall = _shortfall(eq, values, open_keys)
     if shortfall is None:
         return {}
