@@ -132,11 +132,8 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     warnings.extend(fill_pinned(rules, slots, values, slots.keys() - signed - money, faxed))
     if rereader is not None and (filled := {k for k in blank if slots[k].value is not None}):
         if notes := explain_filled(rules, slots, rereader, signed, filled):
-            warnings.extend(notes)
             values.update(values_of(slots))
-            _mark_verified(slots, rules, values, inferred, copied)
-            warnings.extend(audit_doubtful_sums(rules, slots))
-            _mark_verified(slots, rules, values, inferred, copied)
+            warnings.extend(notes + _judged_again(slots, rules, values, inferred, copied))
     checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
               + printed_extra)
     warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
@@ -175,6 +172,17 @@ def _minus_on_counts(slots: dict[str, Slot], signed: set[str]) -> list[str]:
         slots[key].value = -slots[key].value  # type: ignore[operator]
         slots[key].status = "suspect"
     return [f"suspect: a count read with a minus, taken without it: {', '.join(negative)}"] if negative else []
+
+
+def _judged_again(slots: dict[str, Slot], rules: tuple[Equation, ...], values: dict[str, Number | None],
+                  inferred: dict[str, Equation], copied: set[str]) -> list[str]:
+    """After values suggested late (over a fax page's filled cells): ``verified`` afresh, and the audits
+    that judge a cell by another's doubt asked again (a rule holding only through a suggested value, an
+    inferred value resting on one)."""
+    _mark_verified(slots, rules, values, inferred, copied)
+    notes = audit_doubtful_sums(rules, slots) + audit_inferred(slots, inferred)
+    _mark_verified(slots, rules, values, inferred, copied)
+    return notes
 
 
 def _mark_verified(slots: dict[str, Slot], rules: tuple[Equation, ...], values: dict[str, Number | None],
