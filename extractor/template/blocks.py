@@ -30,7 +30,8 @@ def block_places(rows: list[Row], blocks: list[list[Label]], header: str) -> dic
     The ruled rows of values come in runs, one per block, each after the rows with no values of its
     block's heading and column header. Which block a run is, either of two counts tells: as many
     column headers read as such (``column_header``) as the template has blocks, a run after the k-th
-    is the k-th block's; as many runs as blocks, the k-th run is. A block whose one run stands right
+    is the k-th block's; as many runs as blocks, the k-th run is. Neither count holding (a header and
+    a block's whole run lost), the labels read tell it (``_by_labels``). A block whose one run stands right
     after a column header read as such and has exactly as many rows as the block has data rows
     places them, one each, in order; a run of another size (a row lost, one cut in two by a broken
     rule) places nothing, the other blocks still do. The two counts disagreeing, or a label read in a
@@ -45,7 +46,7 @@ def block_places(rows: list[Row], blocks: list[list[Label]], header: str) -> dic
     by_count = list(range(len(runs))) if len(runs) == len(blocks) else None
     if by_header is not None and by_count is not None and by_header != by_count:
         return {}
-    owners = by_header or by_count or []
+    owners = by_header or by_count or _by_labels([_blocks_named(rows, run, table, blocks) for run in runs], len(blocks))
     places: dict[int, Label] = {}
     for rank, block in enumerate(blocks):
         own = [run for run, owner in zip(runs, owners) if owner == rank]
@@ -56,6 +57,35 @@ def block_places(rows: list[Row], blocks: list[list[Label]], header: str) -> dic
                 and all(found in (None, lab) for found, lab in zip(named, block))):
             places.update(zip(own[0].rows, block))
     return places
+
+
+def _blocks_named(rows: list[Row], run: Run, table: Table, blocks: list[list[Label]]) -> set[int]:
+    """The blocks whose rows the labels read in ``run`` name."""
+    named = {found for index in run.rows if (found := _named(rows[index], table)) is not None}
+    return {rank for rank, block in enumerate(blocks) if named & set(block)}
+
+
+def _by_labels(named: list[set[int]], count: int) -> list[int | None]:
+    """Each run's block as the labels read in the runs tell it: a run naming rows of one block only is
+    that block's (an anchor), and the runs between two anchors (before the first, after the last) are
+    the blocks between, in order, where there are as many of each; elsewhere no block. A fax that lost
+    one block's column header and let its run read no value (office_2019_03228: 规章's block and two
+    more read only by their places, "其他对外管理服务事项" read "具他对外管理服务事项", 政府集中采购's
+    values unread) leaves neither count holding; the labels still read fix the runs around them. Runs
+    naming two blocks, or anchors out of the blocks' order, fix nothing."""
+    owners: list[int | None] = [None] * len(named)
+    anchors = [(-1, -1)] + [(i, next(iter(ranks))) for i, ranks in enumerate(named) if len(ranks) == 1]
+    if any(len(ranks) > 1 for ranks in named) or any(b <= a for (_, a), (_, b) in zip(anchors, anchors[1:])):
+        return owners
+    anchors.append((len(named), count))
+    for (run, rank), (next_run, next_rank) in zip(anchors, anchors[1:]):
+        if 0 <= rank < count:
+            owners[run] = rank
+        between = range(run + 1, next_run)
+        if len(between) == next_rank - rank - 1:
+            for offset, index in enumerate(between):
+                owners[index] = rank + 1 + offset
+    return owners
 
 
 def _runs(rows: list[Row], table: Table, heads: list[bool]) -> list[Run]:
