@@ -66,45 +66,107 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
     ``rereader`` (OCR'd sources) reads cells again when a rule fails: see ``correct``. ``faxed``: the
     pages read off a fax, whose readings no rule checks are suspect (``correct.audit_faxed``).
     """
-    regions = table_regions(rows, headings)
-    formats: dict[str, str] = {}
-    slots: dict[str, Slot] = {}
-    warnings: list[str] = []
-    suspect: set[str] = set()
-    doubts: dict[tuple[str, str], set[str]] = {}  # (table, why) → rows suspect as a whole
-    alternatives: dict[str, list[dict[str, Token | None]]] = {}
-    printed_extra: list[Check] = []
-    for table in ("t2", "t3", "t4"):
-        region = regions.get(table)
-        part = rows[region.start:region.stop] if region else []
-        version = detect_format(part, year, table) if table != "t4" else formats.get("t3", "2021")
-        if table != "t4":
-            formats[table] = version
-        if region is None:
-            warnings.append(f"{table}: table not found")
-        mapped = map_table(table, part, version)
-        slots.update(mapped.slots)
-        warnings.extend(mapped.warnings if region else [])
-        suspect |= mapped.suspect_rows
-        for why, ids in mapped.doubts.items():
-            doubts[table, why] = ids
-        alternatives.update(mapped.alternatives)
-        printed_extra += mapped.checks
+    mapping = _map_each(rows, headings, year)
+    slots, formats, warnings = mapping.slots, mapping.formats, mapping.warnings
     rules = rule_set(formats["t2"], formats["t3"])
-    for row in settle(alternatives, slots, suspect, rules):
-        suspect.discard(row)
-        warnings.append(f"{row}: cut settled by the table's equations")
-    turned: dict[str, None] = {}  # rows, in template order, whose read values turned suspect
-    for slot in slots.values():
-        if (slot.row or slot.table) in suspect and slot.status == "read":
-            slot.status = "suspect"
-            turned[slot.row or slot.table] = None
-    warnings.extend(_doubted(doubts, turned))
+    warnings.extend(_rows_doubted(mapping, rules))
     signed, money = (keys & slots.keys() for keys in typed_keys(formats["t2"]))
     warnings.extend(_fractional_counts(slots, money) + _minus_on_counts(slots, signed | money))
     if rereader is not None:
         warnings.extend(correct(rules, slots, rereader, signed) + audit_signs(slots, signed, rereader)
                         + audit_blanks(slots))
+    verifier, notes = _inferred(slots, rules, faxed)
+    warnings.extend(notes + _audited(verifier, rereader, signed, money, faxed))
+    warnings.extend(_filled(verifier, rereader, signed, money, faxed))
+    values = verifier.values
+    checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
+              + mapping.checks)
+    warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
+                    if not c.ok and c.severity == "hard" and c.rule != "NONNEG_INT")
+    return TableResult(to_tables(slots), [to_cell(s) for s in slots.values()], checks, formats, warnings, slots)
+
+
+@dataclass(slots=True)
+class _Mapping:
+    """The three tables as their regions mapped them, before any rule is asked."""
+
+    formats: dict[str, str] = field(default_factory=dict)
+    slots: dict[str, Slot] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    suspect: set[str] = field(default_factory=set)  # rows suspect as a whole
+    doubts: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (table, why) → such rows
+    alternatives: dict[str, list[dict[str, Token | None]]] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)  # of columns a report printed beyond the template
+
+
+def _map_each(rows: list[Row], headings: list[Heading], year: int | None) -> _Mapping:
+    """Each table's region mapped onto its detected format (table 四 follows table 三's)."""
+    regions = table_regions(rows, headings)
+    out = _Mapping()
+    for table in ("t2", "t3", "t4"):
+        region = regions.get(table)
+        part = rows[region.start:region.stop] if region else []
+        version = detect_format(part, year, table) if table != "t4" else out.formats.get("t3", "2021")
+        if table != "t4":
+            out.formats[table] = version
+        if region is None:
+            out.warnings.append(f"{table}: table not found")
+        mapped = map_table(table, part, version)
+        out.slots.update(mapped.slots)
+        out.warnings.extend(mapped.warnings if region else [])
+        out.suspect |= mapped.suspect_rows
+        for why, ids in mapped.doubts.items():
+            out.doubts[table, why] = ids
+        out.alternatives.update(mapped.alternatives)
+        out.checks += mapped.checks
+    return out
+
+
+def _rows_doubted(mapping: _Mapping, rules: tuple[Equation, ...]) -> list[str]:
+    """Cut rows the equations settle; every other read value of a row suspect as a whole turns suspect."""
+    slots = mapping.slots
+    notes = []
+    for row in settle(mapping.alternatives, slots, mapping.suspect, rules):
+        mapping.suspect.discard(row)
+        notes.append(f"{row}: cut settled by the table's equations")
+    turned: dict[str, None] = {}  # rows, in template order, whose read values turned suspect
+    for slot in slots.values():
+        if (slot.row or slot.table) in mapping.suspect and slot.status == "read":
+            slot.status = "suspect"
+            turned[slot.row or slot.table] = None
+    return notes + _doubted(mapping.doubts, turned)
+
+
+@dataclass(slots=True)
+class _Verifier:
+    """What ``verified`` is judged by, shared by the audits that may turn a cell suspect after it: the
+    slots, the rules, the values they hold, the cells inferred and those read off a fax page."""
+
+    slots: dict[str, Slot]
+    rules: tuple[Equation, ...]
+    values: dict[str, Number | None]
+    inferred: dict[str, Equation]
+    copied: set[str]
+
+    def verify(self, weak: set[str] | frozenset[str] = frozenset()) -> None:
+        """Set each slot's ``verified`` afresh from the passing rules that can vouch for it
+        (``rules.verified``); a suspect slot is never verified."""
+        doubtful = {k for k, s in self.slots.items() if s.status == "suspect"}
+        covered = verified(self.rules, self.values, self.inferred, doubtful, weak, self.copied)
+        for key, slot in self.slots.items():
+            slot.verified = key in covered and key not in doubtful
+
+    def verify_after(self, notes: list[str]) -> list[str]:
+        """``notes`` of an audit; ``verified`` judged afresh when it turned anything suspect."""
+        if notes:
+            self.verify()
+        return notes
+
+
+def _inferred(slots: dict[str, Slot], rules: tuple[Equation, ...], faxed: set[int] | frozenset[int]
+              ) -> tuple[_Verifier, list[str]]:
+    """Missing cells the rules over trusted values name, filled as inferred; the first ``verified``,
+    where weak readings cannot vouch yet."""
     values = values_of(slots)
     trusted = {k: None if slots[k].status == "suspect" else v for k, v in values.items()}
     inferred, notes = infer(rules, trusted, {k for k, s in slots.items() if s.status == "missing"})
@@ -112,33 +174,45 @@ def map_tables(rows: list[Row], headings: list[Heading], year: int | None,
         values[key] = trusted[key]
         _infer_slot(slots, key, values[key], eq.keys)
         notes.append(f"{key} inferred as {values[key]} from {eq.rule} ({eq.scope})")
-    warnings.extend(notes)
     copied = {k for k, s in slots.items() if s.span is not None and s.span.page in faxed}
-    _mark_verified(slots, rules, values, inferred, copied, weak_readings(slots, rules))
-    warnings.extend(audit_holes(rules, slots) + audit_weak(slots, signed, rereader))
+    verifier = _Verifier(slots, rules, values, inferred, copied)
+    verifier.verify(weak_readings(slots, rules))
+    return verifier, notes
+
+
+def _audited(verifier: _Verifier, rereader: Rereader | None, signed: set[str], money: set[str],
+             faxed: set[int] | frozenset[int]) -> list[str]:
+    """The audits that turn cells suspect, each followed by ``verified`` judged afresh where it may
+    have changed."""
+    slots = verifier.slots
+    notes = audit_holes(verifier.rules, slots) + audit_weak(slots, signed, rereader)
     # every weak reading is now backed by re-reads or suspect: the rules verify what stands
-    _mark_verified(slots, rules, values, inferred, copied)
-    if notes := audit_doubtful_sums(rules, slots):
-        warnings.extend(notes)
-        _mark_verified(slots, rules, values, inferred, copied)
+    verifier.verify()
+    notes += verifier.verify_after(audit_doubtful_sums(verifier.rules, slots))
     # a copy is judged by what its page images gave; rows handed in without them are no copy
-    warnings.extend((audit_lost_cells(slots) if rereader is not None else []) + audit_money(slots, money)
-                    + audit_faxed(slots, faxed))
-    if notes := audit_inferred(slots, inferred):
-        warnings.extend(notes)
-        _mark_verified(slots, rules, values, inferred, copied)
-    # a fax page's erased cells, pinned by the arithmetic of its weak readings: suspect, verified by nothing
+    notes += ((audit_lost_cells(slots) if rereader is not None else []) + audit_money(slots, money)
+              + audit_faxed(slots, faxed))
+    return notes + verifier.verify_after(audit_inferred(slots, verifier.inferred))
+
+
+def _filled(verifier: _Verifier, rereader: Rereader | None, signed: set[str], money: set[str],
+            faxed: set[int] | frozenset[int]) -> list[str]:
+    """A fax page's erased cells, pinned by the arithmetic of its weak readings: suspect, verified by
+    nothing; then the rules the fill made evaluable asked about the cells read beside them."""
+    slots = verifier.slots
     blank = {k for k, s in slots.items() if s.value is None}
-    warnings.extend(fill_pinned(rules, slots, values, slots.keys() - signed - money, faxed))
-    if rereader is not None and (filled := {k for k in blank if slots[k].value is not None}):
-        if notes := explain_filled(rules, slots, rereader, signed, filled):
-            values.update(values_of(slots))
-            warnings.extend(notes + _judged_again(slots, rules, values, inferred, copied))
-    checks = (rule_checks(rules, values) + nonnegative(values, {k: s.table for k, s in slots.items()}, signed, money)
-              + printed_extra)
-    warnings.extend(f"check failed: {c.rule} ({c.scope}): {c.actual} ≠ {c.expected}" for c in checks
-                    if not c.ok and c.severity == "hard" and c.rule != "NONNEG_INT")
-    return TableResult(to_tables(slots), [to_cell(s) for s in slots.values()], checks, formats, warnings, slots)
+    notes = fill_pinned(verifier.rules, slots, verifier.values, slots.keys() - signed - money, faxed)
+    filled = {k for k in blank if slots[k].value is not None}
+    if rereader is None or not filled:
+        return notes
+    if late := explain_filled(verifier.rules, slots, rereader, signed, filled):
+        verifier.values.update(values_of(slots))
+        # the audits that judge a cell by another's doubt asked again: a rule holding only through a
+        # suggested value, an inferred value resting on one
+        verifier.verify()
+        notes += late + audit_doubtful_sums(verifier.rules, slots) + audit_inferred(slots, verifier.inferred)
+        verifier.verify()
+    return notes
 
 
 def _doubted(doubts: dict[tuple[str, str], set[str]], turned: dict[str, None]) -> list[str]:
@@ -172,28 +246,6 @@ def _minus_on_counts(slots: dict[str, Slot], signed: set[str]) -> list[str]:
         slots[key].value = -slots[key].value  # type: ignore[operator]
         slots[key].status = "suspect"
     return [f"suspect: a count read with a minus, taken without it: {', '.join(negative)}"] if negative else []
-
-
-def _judged_again(slots: dict[str, Slot], rules: tuple[Equation, ...], values: dict[str, Number | None],
-                  inferred: dict[str, Equation], copied: set[str]) -> list[str]:
-    """After values suggested late (over a fax page's filled cells): ``verified`` afresh, and the audits
-    that judge a cell by another's doubt asked again (a rule holding only through a suggested value, an
-    inferred value resting on one)."""
-    _mark_verified(slots, rules, values, inferred, copied)
-    notes = audit_doubtful_sums(rules, slots) + audit_inferred(slots, inferred)
-    _mark_verified(slots, rules, values, inferred, copied)
-    return notes
-
-
-def _mark_verified(slots: dict[str, Slot], rules: tuple[Equation, ...], values: dict[str, Number | None],
-                   inferred: dict[str, Equation], copied: set[str],
-                   weak: set[str] | frozenset[str] = frozenset()) -> None:
-    """Set each slot's ``verified`` from the passing rules that can vouch for it (``rules.verified``;
-    ``copied``: the cells read off a fax page)."""
-    doubtful = {k for k, s in slots.items() if s.status == "suspect"}
-    covered = verified(rules, values, inferred, doubtful, weak, copied)
-    for key, slot in slots.items():
-        slot.verified = key in covered and key not in doubtful
 
 
 def settle(alternatives: dict[str, list[dict[str, Token | None]]], slots: dict[str, Slot], suspect: set[str],
