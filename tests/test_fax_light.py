@@ -7,6 +7,7 @@ copy are darker."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from extractor.settings import OcrSettings, Settings
 from scanhelp import item_label_cells
 
 SETTINGS = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
+ROWS = Path(__file__).parent / "fixtures" / "faxrows"
 CELLS = Path(__file__).parent / "fixtures" / "faxcells"
 
 
@@ -80,6 +82,28 @@ def test_a_light_page_reads_its_zeros_by_their_width_and_a_lone_stroke_one():
     few[3] = (few[3][0], CellRead("0", 0.95, "rapidocr"))
     unmeasured, none = light_cells(get_ocr_engine("rapidocr"), strip, 200.0, few, SETTINGS)
     assert none is None and [r.text for r in unmeasured] == [r.text for _, r in few]  # one zero is no measure
+
+
+def test_a_darker_fax_page_reads_its_straightened_zeros_by_the_width_of_its_own():
+    """Table 三 of office_2021_03003 as a fax (bench seed 3003; cells as the layout read them, the
+    printed value of each from the report's truth): the page is not light, yet 17 of its zeros lost
+    their arcs and their sides stood straight, so the bow test refused them and OCR's "1", "11", "二",
+    "í" stood (wrong, flagged). By the width of the zeros the table read "0", every one of them is 0,
+    marked broken-zero; the six real "1"s beside them stay. (Fails on 8cec311: no such pass.)"""
+    from extractor.ingest.ocr import get_ocr_engine
+    from extractor.layout.cellread import CellRead
+    from extractor.layout.lightcells import thin_zeros
+
+    data = json.loads((ROWS / "t3-thin-zeros-s3003.json").read_text(encoding="utf-8"))
+    grid = cv2.imread(str(ROWS / "t3-thin-zeros-s3003.png"), cv2.IMREAD_GRAYSCALE)
+    cells = data["cells"]
+    reads = [CellRead(c["text"], c["confidence"], "rapidocr", tuple(c["repairs"])) for c in cells]
+    got = thin_zeros(get_ocr_engine("rapidocr"), grid, data["dpi"], [(tuple(c["box"]), r) for c, r in zip(cells, reads)])
+    changed = [(c, r) for c, r in zip(cells, got) if r.text != c["text"]]
+    assert len(changed) == 17
+    assert all(c["printed"] == 0 and r.text == "0" and "broken-zero" in r.repairs for c, r in changed)
+    ones = [r.text for c, r in zip(cells, got) if c["printed"] == 1]
+    assert ones == ["1"] * 6
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,9 @@ Such a page keeps neither the arcs nor the bow of a zero's sides (``cellread.fax
 them from "11"), but the sides keep their places, so a zero is told by how wide it stands against
 the page's own zeros (``light_zero``); a "1" drawn in hairlines is read from a tight crop of its
 stroke (``light_number``), and a stroke too short for a digit line is no "1" (``light_ones``).
-Everything read here stays weak: layout.scan marks the page's numbers ``light-page``.
+Everything read here stays weak: layout.scan marks the page's numbers ``light-page``. A fax page
+binarised darker may straighten a small zero's sides too: its zeros are told the same way
+(``thin_zeros``), marked ``broken-zero``.
 """
 
 from __future__ import annotations
@@ -65,6 +67,22 @@ def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
             read = light_digits(crop, light_number(engine, grey, box, dpi, read, width, settings), width)
         out.append(read)
     return out, width
+
+
+def thin_zeros(engine: OcrEngine, grey: np.ndarray, dpi: float,
+               cells: list[tuple[tuple[int, int, int, int], CellRead]]) -> list[CellRead]:
+    """The cells of a table on a fax page that is not light, its zeros OCR guessed at read 0 as on a
+    light page (``light_zero``), by the width of the zeros the table itself read (``zero_measure``).
+
+    A fax binarised darker than a light page still drops a small zero's arcs and can straighten its
+    sides, so ``fax_zero``'s bow test refuses them, and they were read "1", "11", "í" (table 三 of
+    office_2021_03003 as a fax: 17 zeros so read, six real "1"s beside them). The width test does
+    not need the bow; a real "1" is one stroke, a real "11" spans two digits and its stems are
+    taller than a zero's broken sides. Each zero so read is marked ``broken-zero``, a weak reading."""
+    width = zero_measure(grey, dpi, cells)
+    if width is None:
+        return [read for _, read in cells]
+    return [light_zero(cell_crop(grey, box, dpi), read, width, engine.number_trust) for box, read in cells]
 
 
 def light_zero(crop: np.ndarray, read: CellRead, width: float, trust: float) -> CellRead:

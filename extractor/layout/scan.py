@@ -29,7 +29,7 @@ from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, 
                                        narrow_single_line, number_text, read_cell_crop, read_cells, signed_text,
                                        unread_number, zero_in_brackets)
 from extractor.layout.furniture import furniture_line
-from extractor.layout.lightcells import light_cells, number_columns, number_rows
+from extractor.layout.lightcells import light_cells, thin_zeros, number_columns, number_rows
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
@@ -229,7 +229,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     low on its left, or stands right of its digit slot at the table's digit pitch, a weak "4"
     (``cellread.fax_barred_four``, ``cellread.fax_slot_four``); two digits read from one slot of ink are
     a weak 0 (``cellread.fax_slot_zero``). A fax number read on one line from glyphs in two lines is
-    read again for the tail a narrow cell wrapped (``_tails``).
+    read again for the tail a narrow cell wrapped (``_tails``). Zeros whose sides a fax straightened
+    are told by the width of the table's own zeros (``lightcells.thin_zeros``).
     Also returns the zero width the table was read by (None off a light page or with no measure)."""
     per, straddled, outside = _assign(words, table, dpi, bilevel)
     thin = bilevel and not light  # a fax whose strokes are thin and broken, not faded away
@@ -297,6 +298,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
         pitch = digit_pitch((crops[cell], read.text) for cell, read in reads.items())
         reads = {cell: _fax_glyphs(crops[cell], dpi, read, i in numeric, pitch)
                  for i, (cell, read) in enumerate(reads.items())}
+    if thin:
+        reads = dict(zip(reads, thin_zeros(engine, grey, dpi, [(cell.box, read) for cell, read in reads.items()])))
     width = None
     if light:
         lit, width = light_cells(engine, grey, dpi, [(cell.box, read) for cell, read in reads.items()],
