@@ -7,6 +7,7 @@ import functools
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from extractor.ingest.document import Page, Row, Span
 from extractor.ingest.ocr.base import get_ocr_engine
@@ -242,3 +243,48 @@ def test_a_row_rule_a_fax_left_as_dots_across_the_table_parts_its_two_rows():
     sixth, seventh = (sorted((c.col, c.colspan, c.rowspan) for c in table.cells if c.row == r) for r in (6, 7))
     assert sixth == seventh == [(c, 1, 1) for c in range(8)]
     assert 448 <= table.ys[7] <= 458
+
+
+def _dotted_block_page(seed: int = 3) -> tuple[np.ndarray, list[int]]:
+    """A table 二-like block as a fax leaves a report whose inner column rules were hairlines: solid
+    border and row rules, a heading row and a header row spanning the table, then three rows parted by
+    two column rules left as sparse dots (two to four pixels of ink every 6-16 pixels, about a third of
+    the line as on the real fax, some dots a pixel off it) and one solid one; under them a heading and a row with the solid rule only. Digits
+    stand flush right of the first dotted rule, as left-aligned numbers do. 200 dpi."""
+    rng = np.random.default_rng(seed)
+    page = np.full((900, 1400), 255, np.uint8)
+    ys, xs, dotted = [100, 190, 280, 370, 460, 550, 640], [100, 500, 800, 1050, 1300], [500, 800]
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in (xs[0], xs[3], xs[-1]):
+        cv2.line(page, (x, ys[0] if x != xs[3] else ys[1]), (x, ys[-1]), 0, 2)
+    for x in dotted:
+        y = ys[1]
+        while y < ys[4]:
+            length = int(rng.integers(2, 5))
+            dx = int(rng.integers(-1, 2)) if rng.random() < 0.3 else 0
+            page[y:y + length, x + dx:x + dx + 2] = 0
+            y += length + int(rng.integers(4, 13))
+    for row, text in enumerate(("1", "8", "18")):
+        cv2.putText(page, text, (dotted[0] + 8, ys[2] + row * 90 + 60), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
+    return page, dotted
+
+
+def test_column_rules_a_fax_left_as_sparse_dots_part_their_rows_cells():
+    """A real report's fax (huaian 2024, table 二's 第二十条第（一）项): its two inner column rules were
+    hairlines the fax left as dots spaced wider than any bridge, and ruled only the block's three
+    rows, so neither the rule mask nor the lost-row search (which needs half the table) found them:
+    "8", "26" and "66" were read as one cell's numbers and the row's first two values were lost. Found
+    in their dots over the rows they rule, with paper beside them (digits set flush against a rule
+    have the rest of their glyph there: no rule), they part those rows' cells; the heading rows stay
+    whole. (Fails on 4c9da9a.)"""
+    from extractor.layout.tables.grid import find_tables
+
+    grey, dotted = _dotted_block_page()
+    [table] = find_tables(grey, 200, None, broken_rules=True, dotted_rules=True)
+    assert all(any(abs(x - d) <= 4 for x in table.xs) for d in dotted)
+    assert len(table.xs) == 5  # no rule at the digits' stems beside the first dotted one
+    third = next(i for i, y in enumerate(table.ys) if abs(y - 370) <= 4)
+    assert sorted((c.col, c.colspan) for c in table.cells if c.row == third) == [(c, 1) for c in range(4)]
+    heading = [c for c in table.cells if c.row == 0]
+    assert len(heading) == 1 and heading[0].colspan == len(table.xs) - 1

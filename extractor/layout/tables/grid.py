@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from extractor.layout.tables.base import slot_regions
-from extractor.layout.tables.rulelines import (Box, binarize, cluster, drawn_ink, erase_inside, open_ends, positions,
+from extractor.layout.tables.rulelines import (Box, binarize, cluster, drawn_ink, erase_inside, open_ends, paper_beside, positions,
                                                rule_masks, strip_columns, without_sliver_ends)
 from extractor.resources import load_json
 
@@ -29,6 +29,8 @@ _LOST_ROW_SLOT_INK, _LOST_ROW_WIDTH = (float(_CFG["fax_lost_row"][k]) for k in (
 #: how far into a line of words (share of its height from either edge) such a rule may run: a label's
 #: top strokes are thin too
 _LOST_ROW_WORD_EDGE = float(_CFG["fax_lost_row"]["word_edge"])
+#: a fax column rule lost down a table: the least share of the table's height its dotted slots span
+_LOST_COLUMN_HEIGHT = float(_CFG["fax_lost_column"]["height"])
 #: a row shorter than this (inches) is no row: a row rule found in dots lies at least this far from the others
 _MIN_ROW_IN = float(_CFG["open_row_in"])
 #: the thickest a rule's dots may run (inches): a line of words inks the table's width far deeper
@@ -125,7 +127,8 @@ def _crossed(lines: list[Box], at: int, lo: int, hi: int, middle: float) -> bool
     return any(bx0 < hi and bx1 > lo and top <= at <= bottom for bx0, bx1, top, bottom in cores)
 
 
-def _dotted_column_edge(binary_t: np.ndarray, x: int, y0: int, y1: int, band: int, lines_t: list[Box]) -> bool:
+def _dotted_column_edge(binary_t: np.ndarray, x: int, y0: int, y1: int, band: int, lines_t: list[Box],
+                        least: float = _EDGE_INK) -> bool:
     """A fax's column rule along a slot edge that the rule mask lost, found as ``_dotted_edge`` finds
     a row rule (``binary_t`` and ``lines_t`` transposed: x for y). No word or number may stand
     anywhere across it, not only its middle: a zero's side next to the line is no rule.
@@ -134,14 +137,15 @@ def _dotted_column_edge(binary_t: np.ndarray, x: int, y0: int, y1: int, band: in
     fax's dropouts cut it more: whole stretches of table 三's value columns ran into each other
     and into their labels, and the numbers of two or three columns were read as one.
     """
-    return _dotted_edge(binary_t, x, y0, y1, band, lines_t, middle=0.0)
+    return _dotted_edge(binary_t, x, y0, y1, band, lines_t, middle=0.0, least=least)
 
 
-def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Box], dpi: float) -> list[int]:
+def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Box], dpi: float,
+                share: float = _LOST_ROW_WIDTH, together: float = _EDGE_INK) -> list[int]:
     """Heights of row rules a fax lost across a table, found in their dots: at one height, ink a pixel
-    up or down covers ``fax_lost_row_slot_ink`` of the middle of slots spanning ``fax_lost_row_width``
-    of the table's width (the rest may be merged cells, paper there) and ``edge_ink`` of those
-    slots together; thinly in each of them (its ink at half that share runs no deeper than a rule's
+    up or down covers ``fax_lost_row_slot_ink`` of the middle of slots spanning ``share`` (by default
+    ``fax_lost_row_width``) of the table's width (the rest may be merged cells, paper there) and
+    ``together`` (by default ``edge_ink``) of those slots together; thinly in each of them (its ink at half that share runs no deeper than a rule's
     thickness: the foot of a label and the tops of the numbers beside it are glyphs, deep), a short
     row's height clear of every found row line, no line of words through it in those slots (but
     for ``word_edge`` of its height at either edge).
@@ -161,18 +165,45 @@ def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Bo
     on = (shares >= _LOST_ROW_SLOT_INK) & ~_worded(mids, lines, ys[0], shares.shape[0])
     clear, thick = _MIN_ROW_IN * dpi, _THICK_IN * dpi
     found = []
-    for k in np.flatnonzero(on @ widths >= _LOST_ROW_WIDTH * widths.sum()):
+    for k in np.flatnonzero(on @ widths >= share * widths.sum()):
         y = ys[0] + int(k)
         if min(abs(y - r) for r in ys) < clear:
             continue
         ruled = [c for c in np.flatnonzero(on[k]) if _thin(shares[:, c], int(k), thick)]
         span = widths[ruled].sum()
-        if span < _LOST_ROW_WIDTH * widths.sum():
+        if span < share * widths.sum():
             continue
         line = shares[max(0, k - 1):k + 2, ruled] @ widths[ruled] / span
-        if line.max() >= _EDGE_INK and line[min(1, k)] == line.max():
+        if line.max() >= together and line[min(1, k)] == line.max():
             found.append(y)
     return cluster(found, max(2.0, thick))
+
+
+def dotted_columns(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Box], dpi: float) -> list[int]:
+    """Column rules a fax lost down a table, found in their dots as ``dotted_rows`` finds row rules
+    (the page transposed), over ``fax_lost_column_height`` of the table's height: a block's rules may
+    rule only its own rows (table 二's 第二十条 blocks). Only a line of dots with paper beside it
+    (``dotted_line``) is one.
+
+    A hairline column rule the fax left as dots spaced wider than any bridge (a real report's table
+    二 faxed: "8", "26" and "66" read as one cell's numbers) was found in no row."""
+    found = dotted_rows(binary.T, xs, ys, [(b[1], b[0], b[3], b[2]) for b in lines], dpi, _LOST_COLUMN_HEIGHT,
+                        _LOST_ROW_SLOT_INK)
+    return [x for x in found if dotted_line(binary, x, ys, dpi)]
+
+
+def dotted_line(binary: np.ndarray, x: int, ys: list[int], dpi: float) -> bool:
+    """Whether the ink down column line ``x`` is a drawn line's dots: where it inks a row slot
+    (``fax_lost_row_slot_ink`` of the slot's middle) it has paper beside it (``paper_beside``); the
+    middle strokes of digits stacked down a narrow column, bridged, have the rest of their glyphs."""
+    spans = [(y0, y1) for y0, y1 in zip(ys, ys[1:]) if _inked(binary, x, (y0, y1))]
+    return paper_beside(binary, x, spans, dpi)
+
+
+def _inked(binary: np.ndarray, x: int, span: tuple[int, int]) -> bool:
+    """Ink a pixel off ``x`` covers at least ``fax_lost_row_slot_ink`` of the middle of row slot ``span``."""
+    y0, y1 = span[0] + (span[1] - span[0]) // 6, span[1] - (span[1] - span[0]) // 6
+    return y1 > y0 and float((binary[y0:y1, max(0, x - 1):x + 2] > 0).any(axis=1).mean()) >= _LOST_ROW_SLOT_INK
 
 
 def _worded(mids: list[tuple[int, int]], lines: list[Box], top: int, height: int) -> np.ndarray:
@@ -199,7 +230,7 @@ def _thin(profile: np.ndarray, k: int, thick: float) -> bool:
 
 def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, band: int,
                  dotted: tuple[np.ndarray, list[Box]] | None = None, dotted_rules: bool = False,
-                 lost_rows: frozenset[int] = frozenset()) -> list[GridCell]:
+                 lost_rows: frozenset[int] = frozenset(), dotted_cols: frozenset[int] = frozenset()) -> list[GridCell]:
     """Union grid slots not separated by a rule; each union becomes one cell with spans.
     ``dotted`` (a fax page: its binary ink and the lines of words on it) also counts a row rule the
     rule mask lost (``_dotted_edge``); with ``dotted_rules`` a column rule too
@@ -214,8 +245,9 @@ def _merge_slots(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, ban
               else None)
 
     def open_right(r: int, c: int) -> bool:
+        least = _LOST_ROW_SLOT_INK if c + 1 in dotted_cols else _EDGE_INK
         return not _edge_inked(v, xs[c + 1], ys[r], ys[r + 1], False, band) and not (
-            across is not None and _dotted_column_edge(across[0], xs[c + 1], ys[r], ys[r + 1], band, across[1]))
+            across is not None and _dotted_column_edge(across[0], xs[c + 1], ys[r], ys[r + 1], band, across[1], least))
 
     def open_below(r: int, c: int) -> bool:
         least = _LOST_ROW_SLOT_INK if r + 1 in lost_rows else _EDGE_INK
@@ -308,9 +340,12 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
             continue
         lost = dotted_rows(binary, ys, xs, text_lines or [], dpi) if dotted_rules else []
         ys = sorted([*ys, *lost])
+        xs = sorted([*xs, *(dotted_columns(binary, ys, xs, text_lines or [], dpi) if dotted_rules else [])])
         band = max(2, int(tol))
         dotted = (binary, text_lines or []) if broken_rules else None
-        merged = _merge_slots(ys, xs, h, v, band, dotted, dotted_rules, frozenset(ys.index(y) for y in lost))
+        dotted_cols = frozenset(i for i, x in enumerate(xs) if dotted_rules and dotted_line(binary, x, ys, dpi))
+        merged = _merge_slots(ys, xs, h, v, band, dotted, dotted_rules, frozenset(ys.index(y) for y in lost),
+                              dotted_cols)
         tables.append(without_unused_columns(TableGrid(ys, xs, merged)))
     return sorted(tables, key=lambda t: t.ys[0])
 

@@ -335,6 +335,20 @@ def strip_columns(binary: np.ndarray, y0: int, y1: int, x0: int, x1: int, dpi: f
     return cluster(found, tol)
 
 
+def paper_beside(binary: np.ndarray, x: int, spans: list[tuple[int, int]], dpi: float) -> bool:
+    """Whether a column rule at ``x`` found in dots has paper beside it where it inks the ``spans``
+    (heights from, to): at most ``strip_rule``'s beside share of its inked heights have ink in the
+    side bands (``fax_side_in``) left or right, as a drawn line has; the stems of digits set flush
+    against a rule down a column ("1", "8" left-aligned) have the rest of their glyph there."""
+    gap, far = max(2, int(round(_FAX_SIDE_IN[0] * dpi))), max(4, int(round(_FAX_SIDE_IN[1] * dpi)))
+    rows = np.concatenate([binary[y0:y1] > 0 for y0, y1 in spans]) if spans else np.zeros((0, binary.shape[1]), bool)
+    on = rows[:, max(0, x - gap):x + gap + 1].any(axis=1)
+    if not on.any():
+        return False
+    beside = rows[:, max(0, x - far):max(0, x - gap)].any(axis=1) | rows[:, x + gap + 1:x + far + 1].any(axis=1)
+    return float(beside[on].mean()) <= _STRIP_BESIDE
+
+
 def without_sliver_ends(xs: list[int], dpi: float) -> list[int]:
     """Column lines without one that leaves a sliver of a first or last column (under ``least``
     pixels): on a fax the stem of a "1" at a row's end and the stem of the digit under it bridge into
