@@ -15,7 +15,7 @@ from extractor.geometry import Box
 from extractor.ingest.document import Word
 from extractor.ingest.marks import ENGINES_DISAGREE, FAX_OPEN_NINE
 from extractor.ingest.ocr.base import get_ocr_engine
-from extractor.layout.scan import _number_cores, _word_lines, read_table
+from extractor.layout.scan import _column_stacks, _number_cores, _word_lines, group_lines, read_table
 from extractor.layout.tables.grid import TableGrid, find_tables
 from extractor.settings import OcrSettings, Settings
 
@@ -88,8 +88,17 @@ def test_a_wrapped_number_whose_last_line_reads_as_a_broken_zero_ends_in_0():
 
 def test_a_wrapped_line_joins_the_number_it_stands_under_in_a_merged_cell():
     """office_2021_01737's fax copy, page 2, table 三's row 一、本年新收 (one digit a line): the rule
-    between 自然人 and 商业企业 is lost, one cell holds "8" and "9" side by side and, under the "8",
-    the next line of 885 ("8"; its "5" is past the page break). Lines appended whole read "8 98": the
-    tail went to 商业企业's 9. Each line under its own number: "88 9"."""
+    between 自然人 and 商业企业 is dots there. Where a grid loses such a rule, one cell holds "8" and
+    "9" side by side and, under the "8", the next line of 885 ("8"; its "5" is past the page break):
+    lines appended whole read "8 98", the tail going to 商业企业's 9; each line under its own number
+    reads "88 9" (the page pass's words of the two cells, recorded). The grid now finds that rule in
+    its dots (``grid.dotted_columns``), so the two cells read "88" and "9" (was one cell, "88 9",
+    on 4c9da9a)."""
+    recorded = json.loads((FIXTURES / "t3-stacked-merged-s1737-words.json").read_text(encoding="utf-8"))
+    words = [Word(text, Box(*box), "ocr", "rapidocr", conf) for text, box, conf in recorded]
+    left, right = (x * 72 / DPI for x in (711, 835))  # 自然人 and 商业企业, in points
+    top = 256 * 72 / DPI  # the row's top rule
+    merged = [w for w in words if w.box.x0 >= left and w.box.x1 <= right and w.box.y0 >= top]
+    assert _column_stacks(group_lines(merged)) == "88 9"
     row = _recorded_row("t3-stacked-merged-s1737", last=True)
-    assert row[1].text == "88 9"
+    assert (row[1].text, row[2].text) == ("88", "9")
