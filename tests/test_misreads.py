@@ -97,13 +97,6 @@ def test_a_fax_four_read_one_gets_the_value_its_rules_ask_suggested_and_stays_su
     assert all(k in backed for k, s in result.slots.items() if s.verified)
 
 
-def _t4_review(tmp_path: Path, review: list[str]) -> TableResult:
-    """t4 with its 复议 columns read as ``review`` (maintain, correct, other, pending, total)."""
-    t4 = "\t".join(review + ["0"] * 10)
-    rows = _faxed(_ocr_rows(tmp_path, render("2021", t3_values("2021"), tab_row, HEADER, t4)), {})
-    return map_tables(rows, find_headings(rows), 2021, rereader=FakeOcr(rows, {}))
-
-
 T4_COLS = [c.id for c in template("2021").t4_cols]
 
 
@@ -187,11 +180,12 @@ def test_two_misreadings_that_each_explain_a_failure_suggest_nothing(tmp_path):
     a 4 (both explain the sum's shortfall of 3), so both stay suspect with the values as read; with
     correct 0 the one explanation is suggested. (Fails when more than one combination is accepted.)"""
     keys = ("t4.review_maintain", "t4.review_correct")
-    both = _t4_review(tmp_path, ["1", "1", "0", "0", "5"])
+    stem = ("1", 0.99, ("fax-stem",))
+    both = _t4_read(tmp_path, {"review_maintain": stem, "review_correct": stem, "review_total": ("5", 0.99, ())})
     assert [(both.slots[k].value, both.slots[k].status, both.slots[k].method) for k in keys] == \
         [(1, "suspect", "ocr"), (1, "suspect", "ocr")]
     assert not any("suggested" in w for w in both.warnings)
-    one = _t4_review(tmp_path, ["1", "0", "0", "0", "4"])
+    one = _t4_read(tmp_path, {"review_maintain": stem, "review_total": ("4", 0.99, ())})
     assert (one.slots[keys[0]].value, one.slots[keys[0]].status, one.slots[keys[0]].method) == (4, "suspect", SUGGESTED)
 
 
