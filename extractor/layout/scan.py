@@ -29,7 +29,7 @@ from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, 
                                        narrow_single_line, number_text, read_cell_crop, read_cells, signed_text,
                                        unread_number, zero_in_brackets)
 from extractor.layout.furniture import furniture_line
-from extractor.layout.lightcells import light_cells, thin_zeros, number_columns, number_rows
+from extractor.layout.lightcells import light_cells, number_columns, number_rows, thin_zeros
 from extractor.layout.orient import orientation, upright_by_page_pass
 from extractor.layout.tables.base import RawCell, RawTable, table_rows
 from extractor.layout.tables.grid import GridCell, TableGrid, find_tables

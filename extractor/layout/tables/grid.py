@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 
 from extractor.layout.tables.base import slot_regions
-from extractor.layout.tables.rulelines import (Box, binarize, cluster, drawn_ink, erase_inside, open_ends, paper_beside, positions,
-                                               rule_masks, strip_columns, without_sliver_ends)
+from extractor.layout.tables.rulelines import (Box, binarize, cluster, drawn_ink, erase_inside, open_ends, paper_beside,
+                                               positions, rule_masks, strip_columns, without_sliver_ends)
 from extractor.resources import load_json
 
 _CFG = load_json("scan.json")["grid"]
@@ -145,8 +145,9 @@ def dotted_rows(binary: np.ndarray, ys: list[int], xs: list[int], lines: list[Bo
     """Heights of row rules a fax lost across a table, found in their dots: at one height, ink a pixel
     up or down covers ``fax_lost_row_slot_ink`` of the middle of slots spanning ``share`` (by default
     ``fax_lost_row_width``) of the table's width (the rest may be merged cells, paper there) and
-    ``together`` (by default ``edge_ink``) of those slots together; thinly in each of them (its ink at half that share runs no deeper than a rule's
-    thickness: the foot of a label and the tops of the numbers beside it are glyphs, deep), a short
+    ``together`` (by default ``edge_ink``) of those slots together; thinly in each of them (its ink at
+    half that share runs no deeper than a rule's thickness: the foot of a label and the tops of the
+    numbers beside it are glyphs, deep), a short
     row's height clear of every found row line, no line of words through it in those slots (but
     for ``word_edge`` of its height at either edge).
 
@@ -340,10 +341,12 @@ def find_tables(grey: np.ndarray, dpi: float, text_lines: list[Box] | None = Non
             continue
         lost = dotted_rows(binary, ys, xs, text_lines or [], dpi) if dotted_rules else []
         ys = sorted([*ys, *lost])
-        xs = sorted([*xs, *(dotted_columns(binary, ys, xs, text_lines or [], dpi) if dotted_rules else [])])
+        found = dotted_columns(binary, ys, xs, text_lines or [], dpi) if dotted_rules else []
+        dotted_xs = {*found, *(x for x in xs if dotted_rules and dotted_line(binary, x, ys, dpi))}
+        xs = sorted([*xs, *found])
         band = max(2, int(tol))
         dotted = (binary, text_lines or []) if broken_rules else None
-        dotted_cols = frozenset(i for i, x in enumerate(xs) if dotted_rules and dotted_line(binary, x, ys, dpi))
+        dotted_cols = frozenset(i for i, x in enumerate(xs) if x in dotted_xs)
         merged = _merge_slots(ys, xs, h, v, band, dotted, dotted_rules, frozenset(ys.index(y) for y in lost),
                               dotted_cols)
         tables.append(without_unused_columns(TableGrid(ys, xs, merged)))

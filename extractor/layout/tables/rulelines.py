@@ -324,15 +324,21 @@ def strip_columns(binary: np.ndarray, y0: int, y1: int, x0: int, x1: int, dpi: f
     inner = binary[y0 + band:y1 - band + 1, x0:x1] > 0
     if inner.shape[0] < 3:
         return []
-    gap, far = max(2, int(round(_FAX_SIDE_IN[0] * dpi))), max(4, int(round(_FAX_SIDE_IN[1] * dpi)))
-    found = []
-    for x in np.flatnonzero(inner.mean(axis=0) >= _STRIP_ALONG):
-        left = inner[:, max(0, x - far):max(0, x - gap)]
-        right = inner[:, x + gap + 1:x + far + 1]
-        beside = (left.any(axis=1) if left.size else False) | (right.any(axis=1) if right.size else False)
-        if float(np.mean(beside)) <= _STRIP_BESIDE:
-            found.append(float(x0 + x))
+    found = [float(x0 + x) for x in np.flatnonzero(inner.mean(axis=0) >= _STRIP_ALONG)
+             if float(_ink_beside(inner, int(x), dpi).mean()) <= _STRIP_BESIDE]
     return cluster(found, tol)
+
+
+def _side_band(dpi: float) -> tuple[int, int]:
+    """Where a column line's side band lies (``fax_side_in``): from, to, in pixels off the line."""
+    return max(2, int(round(_FAX_SIDE_IN[0] * dpi))), max(4, int(round(_FAX_SIDE_IN[1] * dpi)))
+
+
+def _ink_beside(rows: np.ndarray, x: int, dpi: float) -> np.ndarray:
+    """Per row of ``rows`` (ink as booleans), whether ink stands in the side band left or right of
+    column ``x``: a drawn line has paper there, a glyph stroke the rest of its glyph."""
+    gap, far = _side_band(dpi)
+    return rows[:, max(0, x - far):max(0, x - gap)].any(axis=1) | rows[:, x + gap + 1:x + far + 1].any(axis=1)
 
 
 def paper_beside(binary: np.ndarray, x: int, spans: list[tuple[int, int]], dpi: float) -> bool:
@@ -340,13 +346,12 @@ def paper_beside(binary: np.ndarray, x: int, spans: list[tuple[int, int]], dpi: 
     (heights from, to): at most ``strip_rule``'s beside share of its inked heights have ink in the
     side bands (``fax_side_in``) left or right, as a drawn line has; the stems of digits set flush
     against a rule down a column ("1", "8" left-aligned) have the rest of their glyph there."""
-    gap, far = max(2, int(round(_FAX_SIDE_IN[0] * dpi))), max(4, int(round(_FAX_SIDE_IN[1] * dpi)))
-    rows = np.concatenate([binary[y0:y1] > 0 for y0, y1 in spans]) if spans else np.zeros((0, binary.shape[1]), bool)
-    on = rows[:, max(0, x - gap):x + gap + 1].any(axis=1)
-    if not on.any():
+    if not spans:
         return False
-    beside = rows[:, max(0, x - far):max(0, x - gap)].any(axis=1) | rows[:, x + gap + 1:x + far + 1].any(axis=1)
-    return float(beside[on].mean()) <= _STRIP_BESIDE
+    rows = np.concatenate([binary[y0:y1] > 0 for y0, y1 in spans])
+    gap, _ = _side_band(dpi)
+    on = rows[:, max(0, x - gap):x + gap + 1].any(axis=1)
+    return bool(on.any()) and float(_ink_beside(rows, x, dpi)[on].mean()) <= _STRIP_BESIDE
 
 
 def without_sliver_ends(xs: list[int], dpi: float) -> list[int]:
