@@ -13,6 +13,7 @@ from extractor.ingest.document import Page, Row, Span
 from extractor.ingest.ocr.base import get_ocr_engine
 from extractor.layout.cellread import crop_lines, ink_lines, read_cell_crop
 from extractor.layout.scan import page_rows
+from extractor.layout.tables.grid import find_tables
 from extractor.layout.sections import find_headings
 from extractor.settings import OcrSettings, Settings
 from extractor.template.numbers import split_fused, tokenize
@@ -288,3 +289,16 @@ def test_column_rules_a_fax_left_as_sparse_dots_part_their_rows_cells():
     assert sorted((c.col, c.colspan) for c in table.cells if c.row == third) == [(c, 1) for c in range(4)]
     heading = [c for c in table.cells if c.row == 0]
     assert len(heading) == 1 and heading[0].colspan == len(table.xs) - 1
+
+
+def test_digit_stems_stacked_down_a_light_fax_column_are_no_column_rule():
+    """Seed 3006 (2019), page 3, binarised so lightly that its glyphs fell apart: the columns 社会公益组织 …
+    总计 of table 三 (the cleaned page at 200 dpi). 其他 holds 17, 15, 19, 13 … row under row; their "1"
+    stems, bridged over the row rules, passed for a rule (nothing of the rest of those glyphs is left
+    beside them to tell), and 其他 fell in two: every row of the table went unplaced. A drawn rule inks
+    on up to the row rules it crosses; the stems stop a cell margin short of each."""
+    grey = cv2.imread(str(CELLS / "t3-light-stacked-stems-s3006.png"), cv2.IMREAD_GRAYSCALE)
+    tables = find_tables(grey, 200.0, None, broken_rules=True)
+    assert len(tables) == 1 and len(tables[0].ys) > 20
+    xs = [int(x) for x in tables[0].xs]
+    assert len(xs) == 5 and not any(155 < x < 210 for x in xs), xs  # 其他 runs from 148 to 218

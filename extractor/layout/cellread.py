@@ -26,6 +26,7 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, FAX_BARRED_FOUR, FAX_LO
                                     FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_SLOT_FOUR, FAX_STEM, FAX_UNREAD, JOINED)
 from extractor.ingest.ocr import OcrEngine
 from extractor.ingest.ocr.base import Mode
+from extractor.layout.imageops import true_runs
 from extractor.layout.strokes import (DIGIT_HEIGHT_IN, barred_stems, foot_width, glyph_box, glyph_mask,
                                       glyph_strokes, is_broken_zero, is_upright_pair, upright_stem)
 from extractor.resources import load_json
@@ -153,9 +154,7 @@ def _across_dropouts(runs: list[tuple[int, int]], dpi: float, line_cap: bool = F
 
 def _row_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """Runs of inked pixel rows of a mask, top to bottom (start, end exclusive): what the line finders join."""
-    rows = np.count_nonzero(mask, axis=1) > 0
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+    return true_runs(np.count_nonzero(mask, axis=1) > 0)
 
 
 def cell_crop(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> np.ndarray:

@@ -363,3 +363,9 @@ def clean_page(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float, dict[s
     if info["bilevel"]:
         info["light"] = float(is_light(grey, dpi))
     return grey, dpi, info
+
+
+def true_runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end exclusive) of each run of true values in a 1-d array: inked rows, crossed rows."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))

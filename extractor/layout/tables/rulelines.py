@@ -10,6 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extractor.layout.imageops import true_runs
 from extractor.resources import load_json
 
 _CFG = load_json("scan.json")["grid"]
@@ -33,6 +34,10 @@ _CHAIN_IN = float(_CFG["rule_chain_in"])
 #: stroke has the rest of its glyph, and the least ink-along minus twice ink-beside a rule keeps
 _FAX_SIDE_IN = tuple(float(v) for v in _CFG["fax_side_in"])
 _FAX_SOLID = float(_CFG["fax_solid"])
+#: fax column rules: how far (inches) past a row rule it crosses a rule inks on, the least share of the
+#: row rules it crosses inside its length that it so meets, and how many such crossings make the test
+_MEETS = _CFG["fax_meets_rows"]
+_MEET_REACH_IN, _MEET_SHARE, _MEET_MIN = float(_MEETS["reach_in"]), float(_MEETS["share"]), int(_MEETS["min_crossings"])
 #: a one-row strip's column rule: the least share of the row's height it inks, the most share
 #: of that height with ink just beside it (glyph strokes have the rest of their glyph there)
 _STRIP_ALONG, _STRIP_BESIDE = (float(v) for v in _CFG["strip_rule"])
@@ -185,7 +190,28 @@ def _solid_line(own: np.ndarray, x: int, y: int, binary: np.ndarray, across: np.
     lies beside it. Judged on the page's own ink, a pixel either way (a dotted rule strays).
     """
     along, beside = line_ink(own, x, y, binary, across, dpi)
-    return along - 2.0 * beside >= _FAX_SOLID
+    return along - 2.0 * beside >= _FAX_SOLID and _meets_its_rows(own, x, y, binary, across, dpi)
+
+
+def _meets_its_rows(own: np.ndarray, x: int, y: int, binary: np.ndarray, across: np.ndarray, dpi: float) -> bool:
+    """Does a fax column segment ink on up to the row rules it crosses? A drawn rule runs through each
+    crossing; the stems of digits stacked down a column (the "1" of "17", "15", "19", … row under row)
+    stop short of the row rules by the cell's margin, and the fax bridge chained them over it. On a
+    light page the rest of those glyphs fell apart, so the ink-beside test (``line_ink``) does not see
+    them (office_2019_03006: such a chain split table 三's 其他 column in two, and no row was placed).
+    A crossing counts as met with ink on the line within ``reach_in`` above or below it (a dropout
+    gap may take one side); a segment crossing fewer than ``min_crossings`` row rules is not asked."""
+    rows = np.flatnonzero(own.any(axis=1))
+    cols = np.flatnonzero(own.any(axis=0))
+    if rows.size == 0:
+        return False
+    top, bottom, left, right = y + int(rows[0]), y + int(rows[-1]), x + int(cols[0]), x + int(cols[-1])
+    far, reach = max(4, int(round(_FAX_SIDE_IN[1] * dpi))), max(2, int(round(_MEET_REACH_IN * dpi)))
+    crossed = across[top:bottom + 1, max(0, left - far):right + far + 1].any(axis=1)
+    line = binary[:, max(0, left - 1):right + 2]
+    inner = [(top + a, top + b - 1) for a, b in true_runs(crossed) if a - reach >= 0 and b - 1 + reach <= bottom - top]
+    met = sum(bool(line[a - reach:a].any() or line[b + 1:b + reach + 1].any()) for a, b in inner)
+    return len(inner) < _MEET_MIN or met >= _MEET_SHARE * len(inner)
 
 
 def line_ink(own: np.ndarray, x: int, y: int, binary: np.ndarray, across: np.ndarray, dpi: float) -> tuple[float, float]:
