@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from extractor.layout.cellread import (CellRead, cell_crop, digit_pitch, each_line, fax_barred_four, fax_slot_four,
-                                       fax_slot_zero, fax_zero, line_counts, signed_text)
+from extractor.layout.cellread import (CellRead, cell_crop, digit_pitch, fax_barred_four, fax_slot_four,
+                                       fax_slot_zero, fax_zero, signed_text)
 from extractor.layout.strokes import is_broken_zero, is_upright_pair
 
 CELLS = Path(__file__).parent / "fixtures" / "faxcells"
@@ -211,7 +211,7 @@ def _pitch(table: str) -> float | None:
     for name in _names(f"slot-pitch-{table}-"):
         grey, box = _cell(name)
         crops.append((cell_crop(grey, box, DPI), name.split("-")[4]))
-    return digit_pitch(crops, DPI)
+    return digit_pitch(crops)
 
 
 @pytest.mark.parametrize("table,name,text,four", [("s15-t3", "four-slot-read-351-s15", "351", "354"),
@@ -248,35 +248,7 @@ def test_a_one_mid_slot_a_number_short_of_its_ink_and_a_table_without_a_pitch_ke
     assert fax_slot_four(crop, lost, _pitch("s15-t3")) == lost
     read = CellRead("351", 0.9, "rapidocr", ("fax-stem",))
     assert fax_slot_four(crop, read, None) == read
-    assert digit_pitch([(crop, "351")], DPI) is None
-
-
-@pytest.mark.parametrize("table,name,text,four", [("s3014a-t3", "four-wrapped-read-3120-s3014", "3120", "3420"),
-                                                  ("s3014b-t3", "four-wrapped-read-1860-s3014", "1860", "4860")])
-def test_a_wrapped_fax_number_has_each_line_of_its_digit_slots_tested(table, name, text, four):
-    """office_2019_03014's narrow columns wrapped 3420 as "34" over "20" and 4860 as "18" over "60"
-    (the 4 of "48" a bare stem right of its slot: read "1"). Its whole crop holds no one line of slots,
-    so the slot test leaves it; line by line it reads "4", marked ``fax-slot-four`` (weak). The second
-    table wrapped nearly every number: its pitch is measured on the lines of its wrapped numbers."""
-    pitch = _pitch(table)
-    assert pitch is not None and 11.5 < pitch < 13.5
-    grey, box = _cell(name)
-    crop = cell_crop(grey, box, DPI)
-    read = CellRead(text, 0.9, "rapidocr", ("fax-stem",))
-    assert fax_slot_four(crop, read, pitch) == read
-    fours = each_line(crop, DPI, read, lambda line, part: fax_slot_four(line, part, pitch))
-    assert (fours.text, fours.repairs) == (four, ("fax-slot-four",))
-
-
-def test_a_wrapped_numbers_digits_split_over_its_lines_as_their_ink_widths_do():
-    """A cell wraps greedily: every line but the last as full as the first. 4 digits on two lines are
-    2 + 2 or 3 + 1, told by the lines' widths; a split no width tells, or none fits, is None."""
-    assert line_counts([24, 11], 3) == [2, 1]
-    assert line_counts([24, 23], 4) == [2, 2]
-    assert line_counts([36, 11], 4) == [3, 1]
-    assert line_counts([24, 24, 11], 5) == [2, 2, 1]
-    assert line_counts([30, 20], 4) is None
-    assert line_counts([24, 11], 1) is None
+    assert digit_pitch([(crop, "351")]) is None
 
 
 @pytest.mark.parametrize("table,name,text", [("s15-t3", "zero-slot-read-13-s15", "13"),

@@ -16,7 +16,7 @@ layout.scan decides which cells to read so; layout.reread reads doubtful ones ag
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import cv2
@@ -73,9 +73,6 @@ _UNREAD_SCORE, _UNREAD_REFUSED = float(_UNREAD["min_score"]), frozenset(str(_UNR
 _SLOT = {k: v for k, v in _CELL["fax_slot_four"].items() if k != "_doc"}
 #: what OCR makes of a fax "1" whose flag a dropped scan line parted from its stem ("i"), or of its bare stem
 _STEM_GUESSES = frozenset("iìíïîj!|lI")
-#: how much nearer (summed share of width) a wrapped number's best split of digits over its lines must
-#: stand to its lines' ink widths than the next (``line_counts``)
-_SPLIT_MARGIN = float(_CELL["wrapped_lines"]["split_margin"])
 
 
 def number_text(text: str) -> str | None:
@@ -576,60 +573,6 @@ def fax_barred_four(crop: np.ndarray, dpi: float, read: CellRead) -> CellRead:
     return _with_fours(read, "".join(digits), FAX_BARRED_FOUR)
 
 
-def each_line(crop: np.ndarray, dpi: float, read: CellRead, fix: Callable[[np.ndarray, CellRead], CellRead]) -> CellRead:
-    """``fix`` (a test of one line of digit slots) asked of each line of a fax number (``line_parts``) on
-    that line's own crop with that line's digits: "14" over "4" read "111" holds no one line of slots,
-    so the 4s in it went unseen (office_2019_03014: 144 read 111 seven times). A number whose lines'
-    ink does not tell how its digits split is left as read."""
-    text = read.text.replace(" ", "")
-    parts = line_parts(crop, dpi, text) if text.isdigit() else [(crop, text)]
-    if parts is None:
-        return read
-    if len(parts) == 1:
-        return fix(crop, read)
-    fixed = [fix(part, CellRead(digits, read.confidence, read.engine, read.repairs)) for part, digits in parts]
-    joined = "".join(part.text for part in fixed)
-    added = tuple(m for part in fixed for m in part.repairs if m not in read.repairs)
-    kept = tuple(m for m in read.repairs if m != FAX_STEM or "1" in joined)
-    return read if joined == text else CellRead(joined, read.confidence, read.engine,
-                                                tuple(dict.fromkeys(kept + added)))
-
-
-def line_parts(crop: np.ndarray, dpi: float, text: str) -> list[tuple[np.ndarray, str]] | None:
-    """A number's crop and digits line by line, top to bottom: a narrow cell wraps greedily, every line but
-    the last as full as the first (``line_counts``). One part for a number on one line; None when its
-    lines' ink does not tell how its digits split, or a line is too low for a digit."""
-    lines = glyph_lines(glyph_mask(crop), dpi)
-    if len(lines) < 2:
-        return [(crop, text)]
-    if any(b - a < _THIN_DIGIT_IN * dpi for a, b in lines):
-        return None
-    cuts = [0] + [(b + a) // 2 for (_, b), (a, _) in zip(lines, lines[1:])] + [crop.shape[0]]
-    crops = [crop[top:bottom] for top, bottom in zip(cuts, cuts[1:])]
-    boxes = [number_ink(part) for part in crops]
-    counts = line_counts([box[2] - box[0] for box in boxes if box is not None], len(text))
-    if counts is None or len(counts) != len(crops):
-        return None
-    ends = np.cumsum([0] + counts)
-    return [(part, text[a:b]) for part, a, b in zip(crops, ends, ends[1:])]
-
-
-def line_counts(widths: list[int], n: int) -> list[int] | None:
-    """How many of a wrapped number's ``n`` digits each line of ink holds: every line but the last as many,
-    the last at least one and no more. Of the splits so, the one whose counts share the digits as the
-    lines' ink widths share the width, when no other comes within ``split_margin`` of it (4 digits on
-    two lines: 2 + 2 or 3 + 1); None when no split fits."""
-    k = len(widths)
-    if k < 2 or n < k or min(widths) <= 0:
-        return None
-    total = sum(widths)
-    splits = [[m] * (k - 1) + [n - m * (k - 1)] for m in range(1, n) if 1 <= n - m * (k - 1) <= m]
-    scored = sorted((sum(abs(w / total - c / n) for w, c in zip(widths, split)), split) for split in splits)
-    if not scored or (len(scored) > 1 and scored[1][0] - scored[0][0] < _SPLIT_MARGIN):
-        return None
-    return scored[0][1]
-
-
 def _with_fours(read: CellRead, four: str, mark: str) -> CellRead:
     """``read`` as ``four`` (its "1"s the ink showed were 4s) marked ``mark``, or as it was when no digit
     changed; ``fax-stem`` stays only while a "1" is left for it to doubt."""
@@ -639,37 +582,24 @@ def _with_fours(read: CellRead, four: str, mark: str) -> CellRead:
     return CellRead(four, read.confidence, read.engine, kept).marked(mark)
 
 
-def digit_pitch(numbers: Iterable[tuple[np.ndarray, str]], dpi: float) -> float | None:
+def digit_pitch(numbers: Iterable[tuple[np.ndarray, str]]) -> float | None:
     """The pitch (pixels) of a fax table's digits, from its cells' crops and readings. Report tables set
     digits at one advance (tabular figures), so a number of n digits on one line whose end digits are
     not "1" (a 1's ink is narrower than its slot) is ``_slots_wide`` pitches wide. The median over
     the table's such numbers whose pitch is a plausible share of their height (a digit lost or
-    merged makes it far off); None with fewer than ``min_numbers`` of them. A table whose narrow
-    columns wrapped most numbers has too few on one line: the lines of its wrapped numbers
-    (``line_parts``) are measured then, not before (their two-digit lines measure a pitch a pixel
-    wider: office_2019_03014, 12.6 against 12.1 px)."""
-    numbers = [(crop, text.replace(" ", "")) for crop, text in numbers]
-    numbers = [(crop, digits) for crop, digits in numbers if digits.isdigit()]
-    one_line = _pitches(numbers)
-    if len(one_line) < int(_SLOT["min_numbers"]):
-        wrapped = (line_parts(crop, dpi, digits) or [] for crop, digits in numbers)
-        one_line += _pitches(part for parts in wrapped if len(parts) > 1 for part in parts)
-    return float(np.median(one_line)) if len(one_line) >= int(_SLOT["min_numbers"]) else None
-
-
-def _pitches(numbers: Iterable[tuple[np.ndarray, str]]) -> list[float]:
-    """The pitch each number on one line of ink measures (``digit_pitch``)."""
+    merged makes it far off); None with fewer than ``min_numbers`` of them."""
     low, high = _SLOT["pitch_per_height"]
     found = []
-    for crop, digits in numbers:
-        if len(digits) < 2 or "1" in (digits[0], digits[-1]):
+    for crop, text in numbers:
+        digits = text.replace(" ", "")
+        if len(digits) < 2 or not digits.isdigit() or "1" in (digits[0], digits[-1]):
             continue
         box = _one_line_ink(crop)
         if box is not None:
             pitch = (box[2] - box[0]) / _slots_wide(digits)
             if low <= pitch / (box[3] - box[1]) <= high:
                 found.append(pitch)
-    return found
+    return float(np.median(found)) if len(found) >= int(_SLOT["min_numbers"]) else None
 
 
 def _slots_wide(text: str) -> float:

@@ -23,7 +23,7 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH
                                     LINES_REREAD, RULE_LOST, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
-from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, digit_pitch, each_line, fax_barred_four, fax_one,
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, digit_pitch, fax_barred_four, fax_one,
                                        fax_slot_four, fax_slot_zero, fax_unread_numbers, fax_zero, glyph_line_count,
                                        has_ink, ink_lines, join_parts,
                                        narrow_single_line, number_text, read_cell_crop, read_cells, signed_text,
@@ -295,7 +295,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     if thin:
         numeric = number_columns([(cell.box, read) for cell, read in reads.items()], dpi)
         crops = {cell: cell_crop(grey, cell.box, dpi) for cell in reads}
-        pitch = digit_pitch(((crops[cell], read.text) for cell, read in reads.items()), dpi)
+        pitch = digit_pitch((crops[cell], read.text) for cell, read in reads.items())
         reads = {cell: _fax_glyphs(crops[cell], dpi, read, i in numeric, pitch)
                  for i, (cell, read) in enumerate(reads.items())}
     if thin:
@@ -347,9 +347,8 @@ def _fax_glyphs(crop: np.ndarray, dpi: float, read: CellRead, numeric: bool, pit
     weak "1" (``fax_one``); a "1" whose stem carries a bar low on its left is a "4" (``fax_barred_four``),
     and so is one whose bare stem stands right of its digit slot at the table's ``pitch``
     (``fax_slot_four``); two digits whose ink stands in one slot are a 0's sides (``fax_slot_zero``)."""
-    read = fax_one(crop, dpi, read) if numeric else read
-    read = each_line(crop, dpi, read, lambda line, part: fax_slot_four(line, fax_barred_four(line, dpi, part), pitch))
-    return fax_slot_zero(crop, read, pitch)
+    read = fax_barred_four(crop, dpi, fax_one(crop, dpi, read) if numeric else read)
+    return fax_slot_zero(crop, fax_slot_four(crop, read, pitch), pitch)
 
 
 def without_stray_dot(read: CellRead) -> CellRead:
