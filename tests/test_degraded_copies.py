@@ -107,15 +107,47 @@ def test_red_seal_over_digits_changes_no_number_and_adds_no_column(office_pdf):
     _numbers_right_or_flagged(rows, pdf, index)
 
 
+def _printed_rows(pdf: Path, index: int) -> list[list[str]]:
+    """The page's lines of printed numbers, top to bottom: each line's numbers left to right."""
+    from extractor.ingest.pdf import open_pdf
+
+    lines: list[tuple[float, list]] = []
+    for word in sorted(open_pdf(pdf).pages[index].words, key=lambda w: (w.box.y0 + w.box.y1) / 2):
+        middle = (word.box.y0 + word.box.y1) / 2
+        if lines and middle - lines[-1][0] < 3:
+            lines[-1][1].append(word)
+        else:
+            lines.append((middle, [word]))
+    rows = [[w.text for w in sorted(words, key=lambda w: w.box.x0) if w.text.isdigit()] for _, words in lines]
+    return [row for row in rows if row]
+
+
+def _rows_right_or_flagged(rows: list[Row], pdf: Path, index: int, min_right: float) -> None:
+    """``_numbers_right_or_flagged`` row by row: the copy's table rows of numbers, in order, against the
+    page's printed lines of numbers, in order. A flattened photo's boxes drift from the PDF's places
+    (about a row at the foot of the page, seed 11), so a number is judged within its own row, not at
+    a place; a row that gained or lost a number fails."""
+    read = [[s for s in row.spans if number_text(s.text) is not None] for row in rows if row.table]
+    read = [row for row in read if row]
+    printed = _printed_rows(pdf, index)
+    assert [len(r) for r in read] == [len(p) for p in printed]
+    pairs = [(span, want) for got, wants in zip(read, printed) for span, want in zip(got, wants)]
+    assert len(pairs) >= 40
+    assert not [(s.text, want) for s, want in pairs if s.text != want and s.confidence >= WEAK and not s.repairs]
+    assert sum(s.text == want for s, want in pairs) >= min_right * len(pairs)
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 8 open: on the photographed copy a few numbers are misread "
-                   "with confidence >= 0.9 and no repair mark")
 def test_photographed_page_is_flattened_and_read(office_pdf):
+    """The photo's outline is found and the page flattened; every number of its tables is read right or
+    marked weak, row by row (``_rows_right_or_flagged``). Judged by place, as the other copies are, the
+    three rows at the table's foot were taken for their neighbours' and five right numbers counted as
+    misread (a strict xfail until session 20)."""
     pdf, index = office_pdf
     photo = make_copy(pdf, "photo", 11).pages[index]
     rows, warnings = _read(photo, 200)
     assert any("outline found" in w for w in warnings)
-    _numbers_right_or_flagged(rows, pdf, index, min_right=0.95)
+    _rows_right_or_flagged(rows, pdf, index, min_right=0.95)
 
 
 @pytest.mark.slow
