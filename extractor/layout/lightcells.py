@@ -18,8 +18,8 @@ import numpy as np
 from extractor.ingest.marks import BROKEN, BROKEN_ZERO, FAX_ONE_OR_ZERO, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_STEM
 from extractor.ingest.ocr import OcrEngine
 from extractor.layout.cellread import CJK, ZERO_SIDES, CellRead, cell_crop, fax_stem, number_text, zero_guess
-from extractor.layout.lightdigits import MAX_CELL_H, light_digits
-from extractor.layout.strokes import glyph_box, glyph_mask, glyph_strokes, is_light_zero, zero_width
+from extractor.layout.lightdigits import light_digits
+from extractor.layout.strokes import glyph_box, glyph_strokes, is_light_zero, zero_width
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -28,8 +28,6 @@ _OTHER_DIGIT = re.compile(r"[2-9]")
 _LIGHT = load_json("scan.json")["strokes"]["light"]
 #: how many cells read "0" a light page needs to measure its zeros' width
 _MIN_ZEROS = int(_LIGHT["min_zeros"])
-#: a light number cell read as nothing whose specks stand inside a zero's box is a 0 (``faint_zero``)
-_FAINT = {k: float(v) for k, v in _LIGHT["faint_zero"].items() if k != "_doc"}
 #: strokes shorter than this many zero widths are specks; a "1" is at least ``_LIGHT_ONE`` of them tall
 _LIGHT_SPECK, _LIGHT_ONE = float(_LIGHT["min_side"]), float(_LIGHT["min_one"])
 
@@ -66,8 +64,7 @@ def light_cells(engine: OcrEngine, grey: np.ndarray, dpi: float,
         crop = cell_crop(grey, box, dpi)
         read = light_ones(crop, light_zero(crop, read, width, engine.number_trust), width)
         if i in numeric:
-            read = faint_zero(crop, light_digits(crop, light_number(engine, grey, box, dpi, read, width, settings), width),
-                              width)
+            read = light_digits(crop, light_number(engine, grey, box, dpi, read, width, settings), width)
         out.append(read)
     return out, width
 
@@ -97,23 +94,6 @@ def light_zero(crop: np.ndarray, read: CellRead, width: float, trust: float) -> 
         return read
     kept = tuple(r for r in read.repairs if r not in (FAX_STEM, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_ONE_OR_ZERO))
     return CellRead("0", read.confidence if read.text.strip() else 0.0, read.engine, kept).marked(BROKEN_ZERO)
-
-
-def faint_zero(crop: np.ndarray, read: CellRead, width: float) -> CellRead:
-    """A number cell of a light page still read as nothing, whose glyph ink is a few specks inside a zero's
-    box (``faint_zero`` in data/scan.json, in the page's zero width W), is 0, marked ``broken-zero``.
-    The specks must be no wider than a zero and lower than a digit line. A zero the fax thinned to
-    nothing keeps a few pixels of its sides, where every other digit keeps a stem as tall as the line
-    (1, 4, 7) or ink wider than a zero (two digits and more). A guess from specks: weak, never
-    verified by the ink. A cell taller than two lines of digits is a header's (``MAX_CELL_H``)."""
-    if read.text.strip() or crop.shape[0] > MAX_CELL_H * width:
-        return read
-    ys, xs = np.nonzero(glyph_mask(crop))
-    if not _FAINT["min_ink"] * width ** 2 <= xs.size <= _FAINT["max_ink"] * width ** 2:
-        return read
-    if np.ptp(xs) + 1 > _FAINT["max_width"] * width or np.ptp(ys) + 1 > _FAINT["max_height"] * width:
-        return read
-    return CellRead("0", 0.0, read.engine, read.repairs).marked(BROKEN_ZERO)
 
 
 def light_ones(crop: np.ndarray, read: CellRead, width: float) -> CellRead:
