@@ -69,7 +69,9 @@ class Cell(_Model):
     value: Number | None
     raw: str | None = None
     page: int | None = None
-    bbox: list[float] | None = Field(default=None, description="[x0, y0, x1, y1] in PDF points, top-left origin")
+    bbox: list[float] | None = Field(default=None, description=(
+        "[x0, y0, x1, y1] in PDF points, top-left origin; for a page read by OCR, points of the page as layout "
+        "cleaned it (flattened, deskewed, turned upright)"))
     method: str = Field(default="text", description=(
         "how the value was obtained: text, camelot, ocr, inferred (computed from a hard rule), suggested (an OCR'd "
         "cell of failing rules set to the value that the one combination of known misreadings balancing them gives "

@@ -9,7 +9,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from extractor.ingest.document import Page
+from extractor.ingest.image import open_image, render_page
+from extractor.ingest.ocr import get_ocr_engine
+from extractor.ingest.pdf import open_pdf, text_layer_ok
+from extractor.layout.scan import read_page
 from extractor.record import Cell
+from extractor.settings import Settings
 from extractor.template.spec import template
 
 RENDER_DPI = 150.0
@@ -18,28 +24,43 @@ MARGIN_LEFT_PT, MARGIN_RIGHT_PT, MARGIN_UP_PT, MARGIN_DOWN_PT = 300.0, 160.0, 90
 
 @lru_cache(maxsize=16)
 def _page_image(path: str, kind: str, page: int) -> tuple[Image.Image, float] | None:
-    """The page as an RGB image and its pixels per PDF point, rendered the way ingest located words."""
-    if kind in ("pdf", "pdf-scan"):
-        import pypdfium2 as pdfium
+    """The page as an RGB image and its pixels per point, as the cell boxes were measured on it: a page read
+    from its text layer rendered from the PDF; a page read by OCR as layout cleaned it (flattened, deskewed,
+    turned upright), whose points its boxes are in. Drawn on the page as scanned, a box of a photo or of a
+    page scanned upside down framed prose, not its cell."""
+    scanned = _ocr_page(path, kind, page)
+    if scanned is not None:
+        settings = Settings()
+        cleaned, _, _ = read_page(scanned, get_ocr_engine(settings.ocr.engine), settings)
+        return Image.fromarray(cleaned.image).convert("RGB"), cleaned.dpi / 72.0
+    if kind != "pdf":
+        return None
+    import pypdfium2 as pdfium
 
-        doc = pdfium.PdfDocument(path)
-        try:
-            if not 1 <= page <= len(doc):
-                return None
-            scale = RENDER_DPI / 72.0
-            return doc[page - 1].render(scale=scale).to_pil().convert("RGB"), scale
-        finally:
-            doc.close()
-    if kind == "image":
-        from extractor.ingest.image import open_image
-
-        pages = open_image(Path(path)).pages
-        if not 1 <= page <= len(pages) or pages[page - 1].image is None:
+    doc = pdfium.PdfDocument(path)
+    try:
+        if not 1 <= page <= len(doc):
             return None
-        src = pages[page - 1]
-        arr = np.asarray(src.image)
-        return Image.fromarray(arr).convert("RGB"), arr.shape[1] / src.width
-    return None
+        scale = RENDER_DPI / 72.0
+        return doc[page - 1].render(scale=scale).to_pil().convert("RGB"), scale
+    finally:
+        doc.close()
+
+
+def _ocr_page(path: str, kind: str, number: int) -> Page | None:
+    """The page as ingest handed it to OCR (rendered, or the image's frame); None for a page of a PDF read
+    from its text layer, or no such page."""
+    if kind == "image":
+        pages = open_image(Path(path)).pages
+        return pages[number - 1] if 1 <= number <= len(pages) and pages[number - 1].image is not None else None
+    if kind not in ("pdf", "pdf-scan"):
+        return None
+    pages = open_pdf(Path(path)).pages
+    if not 1 <= number <= len(pages) or (kind == "pdf" and text_layer_ok(pages[number - 1])):
+        return None
+    page = pages[number - 1]
+    page.image, page.dpi = render_page(path, number, float(Settings().ocr.dpi))
+    return page
 
 
 def crop_png(path: str, kind: str, cell: Cell) -> bytes | None:
