@@ -6,7 +6,7 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
+import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 from extractor.ingest.document import Page
@@ -28,15 +28,13 @@ def _page_image(path: str, kind: str, page: int) -> tuple[Image.Image, float] | 
     from its text layer rendered from the PDF; a page read by OCR as layout cleaned it (flattened, deskewed,
     turned upright), whose points its boxes are in. Drawn on the page as scanned, a box of a photo or of a
     page scanned upside down framed prose, not its cell."""
-    scanned = _ocr_page(path, kind, page)
+    settings = Settings()
+    scanned = _ocr_page(path, kind, page, settings)
     if scanned is not None:
-        settings = Settings()
         cleaned, _, _ = read_page(scanned, get_ocr_engine(settings.ocr.engine), settings)
         return Image.fromarray(cleaned.image).convert("RGB"), cleaned.dpi / 72.0
     if kind != "pdf":
         return None
-    import pypdfium2 as pdfium
-
     doc = pdfium.PdfDocument(path)
     try:
         if not 1 <= page <= len(doc):
@@ -47,7 +45,7 @@ def _page_image(path: str, kind: str, page: int) -> tuple[Image.Image, float] | 
         doc.close()
 
 
-def _ocr_page(path: str, kind: str, number: int) -> Page | None:
+def _ocr_page(path: str, kind: str, number: int, settings: Settings) -> Page | None:
     """The page as ingest handed it to OCR (rendered, or the image's frame); None for a page of a PDF read
     from its text layer, or no such page."""
     if kind == "image":
@@ -59,7 +57,7 @@ def _ocr_page(path: str, kind: str, number: int) -> Page | None:
     if not 1 <= number <= len(pages) or (kind == "pdf" and text_layer_ok(pages[number - 1])):
         return None
     page = pages[number - 1]
-    page.image, page.dpi = render_page(path, number, float(Settings().ocr.dpi))
+    page.image, page.dpi = render_page(path, number, float(settings.ocr.dpi))
     return page
 
 

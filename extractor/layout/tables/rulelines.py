@@ -206,7 +206,7 @@ def _meets_its_rows(own: np.ndarray, x: int, y: int, binary: np.ndarray, across:
     if rows.size == 0:
         return False
     top, bottom, left, right = y + int(rows[0]), y + int(rows[-1]), x + int(cols[0]), x + int(cols[-1])
-    far, reach = max(4, int(round(_FAX_SIDE_IN[1] * dpi))), max(2, int(round(_MEET_REACH_IN * dpi)))
+    far, reach = _side_band(dpi)[1], max(2, int(round(_MEET_REACH_IN * dpi)))
     crossed = across[top:bottom + 1, max(0, left - far):right + far + 1].any(axis=1)
     line = binary[:, max(0, left - 1):right + 2]
     inner = [(top + a, top + b - 1) for a, b in true_runs(crossed) if a - reach >= 0 and b - 1 + reach <= bottom - top]
@@ -220,7 +220,7 @@ def line_ink(own: np.ndarray, x: int, y: int, binary: np.ndarray, across: np.nda
     rows = np.flatnonzero(own.any(axis=1))
     if rows.size == 0:
         return 0.0, 1.0
-    gap, far = max(2, int(round(_FAX_SIDE_IN[0] * dpi))), max(4, int(round(_FAX_SIDE_IN[1] * dpi)))
+    gap, far = _side_band(dpi)
     width = binary.shape[1]
     along, beside = 0, 0
     for r in rows:
