@@ -16,6 +16,8 @@ class OcrSettings(BaseModel):
     engine: OcrEngineName = "auto"
     dpi: int = Field(default=200, ge=72, le=600, description="render scale for PDF pages sent to OCR")
     timeout: float = Field(default=120.0, gt=0, description="seconds per page and engine")
+    flip_doubtful_light: bool = Field(default=False, description=(
+        "take a fax page whose lightness is in doubt the other way (the pipeline's second reading)"))
 
 
 class Settings(BaseModel):

@@ -53,6 +53,8 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)  # what a web page states about its article (title, published, source)
     #: pages whose image was bilevel (a fax): their readings never stand alone (``correct.audit_faxed``)
     faxed: set[int] = field(default_factory=set)
+    #: fax pages whose lightness was in doubt (``imageops.lightness``): the pipeline reads them both ways
+    doubtful_light: set[int] = field(default_factory=set)
 
     def text(self) -> str:
         """The plain text, table cells joined by tabs, one row a line."""

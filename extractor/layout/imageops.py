@@ -334,18 +334,25 @@ def glyph_fragments(grey: np.ndarray, dpi: float) -> tuple[float, float]:
     return (1000.0 * areas.size / total if total else 0.0), total / (dpi * dpi)
 
 
-def is_light(grey: np.ndarray, dpi: float) -> bool:
-    """A bilevel page binarised so lightly that its glyphs fell apart (``glyph_fragments``), with
-    enough print on it to tell (a near-empty page of a few words is all small pieces anyway)."""
+def lightness(grey: np.ndarray, dpi: float) -> tuple[bool, bool]:
+    """Whether a bilevel page was binarised so lightly that its glyphs fell apart (``glyph_fragments``),
+    with enough print on it to tell (a near-empty page of a few words is all small pieces anyway), and
+    whether that is in doubt: a rate within ``doubt_per_kpx`` reads better one way on some pages and
+    the other way on others (the pipeline reads such a page both ways and keeps the reading whose
+    table rules hold better)."""
     pieces, area = glyph_fragments(grey, dpi)
-    return area >= float(_LIGHT["min_glyph_in2"]) and pieces >= float(_LIGHT["pieces_per_kpx"])
+    if area < float(_LIGHT["min_glyph_in2"]):
+        return False, False
+    low, high = float(_LIGHT["doubt_per_kpx"]["low"]), float(_LIGHT["doubt_per_kpx"]["high"])
+    return pieces >= float(_LIGHT["pieces_per_kpx"]), low <= pieces < high
 
 
-def clean_page(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float, dict[str, float]]:
+def clean_page(image: np.ndarray, dpi: float, flip_doubtful: bool = False) -> tuple[np.ndarray, float, dict[str, float]]:
     """Seal-free, perspective-corrected, flattened, denoised, levelled grey page, its resolution,
-    and what was done (for warnings); ``light`` says a bilevel page's glyphs fell apart (``is_light``)."""
+    and what was done (for warnings); ``light`` says a bilevel page's glyphs fell apart (``lightness``),
+    taken the other way when that is in doubt (``doubtful_light``) and ``flip_doubtful``."""
     grey = to_grey(image)
-    info = {"photo": 0.0, "skew": 0.0, "bilevel": float(is_bilevel(grey)), "light": 0.0}
+    info = {"photo": 0.0, "skew": 0.0, "bilevel": float(is_bilevel(grey)), "light": 0.0, "doubtful_light": 0.0}
     if dpi < _CFG["min_dpi"]:  # fax: thresholds and OCR models want at least this much
         k = _CFG["min_dpi"] / dpi
         bilevel = is_bilevel(grey)
@@ -361,7 +368,8 @@ def clean_page(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float, dict[s
     grey = denoise(normalize_contrast(grey))
     grey, info["skew"] = deskew(grey)
     if info["bilevel"]:
-        info["light"] = float(is_light(grey, dpi))
+        light, doubtful = lightness(grey, dpi)
+        info["light"], info["doubtful_light"] = float(light != (doubtful and flip_doubtful)), float(doubtful)
     return grey, dpi, info
 
 

@@ -52,6 +52,8 @@ def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document
             cleaned[page.number] = image
             if image.bilevel:
                 doc.faxed.add(page.number)
+            if image.doubtful_light:
+                doc.doubtful_light.add(page.number)
     if not text_pages and not any(r.text.strip() for r in doc.rows):
         doc.warnings.append("no text was recognised on any page")
     return doc, cleaned

@@ -503,6 +503,7 @@ class PageImage:
     dpi: float
     bilevel: bool = False
     light: bool = False
+    doubtful_light: bool = False  # how light it is left the choice in doubt (``imageops.lightness``)
 
 
 def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[Word], list[str]]:
@@ -511,7 +512,8 @@ def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageIm
     The page pass runs on the page as scanned; only when it does not show the page upright is the
     orientation checked by reading, and a turned page read again.
     """
-    grey, dpi, info = imageops.clean_page(np.asarray(page.image), float(page.dpi or 200))
+    grey, dpi, info = imageops.clean_page(np.asarray(page.image), float(page.dpi or 200),
+                                          settings.ocr.flip_doubtful_light)
     bilevel = bool(info["bilevel"])
     words = engine.recognize(grey, dpi, settings.ocr, bilevel=bilevel)
     warnings = []
@@ -526,7 +528,7 @@ def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageIm
     if info["light"]:
         warnings.append(f"page {page.number}: binarised so lightly that its glyphs fell apart; "
                         "its numbers are weak readings")
-    return PageImage(grey, dpi, bilevel, bool(info["light"])), words, warnings
+    return PageImage(grey, dpi, bilevel, bool(info["light"]), bool(info["doubtful_light"])), words, warnings
 
 
 @dataclass(slots=True)
