@@ -136,13 +136,15 @@ def _steadier(path: Path, first: _Read, settings: Settings) -> _Read:
     rules hold: read again with those pages taken the other way, the second reading is kept only when
     its checks' balance (``_Read.balance``) is higher. The rules are the evidence neither page
     measure gives: on such pages each way read better on some copies, and the better balance picked
-    the reading with fewer wrong cells on 20 of 22 development copies (data/scan.json doubt_per_kpx)."""
+    the reading with fewer failing cells on 19 of 22 fax copies, as many on one (data/scan.json
+    doubt_per_kpx)."""
     flipped = settings.model_copy(update={"ocr": settings.ocr.model_copy(update={"flip_doubtful_light": True})})
     second = _read(*load(path, flipped))
-    pages = ", ".join(str(p) for p in sorted(first.doc.doubtful_light))
+    doubtful = sorted(first.doc.doubtful_light)
+    pages = f"page{'s' if len(doubtful) > 1 else ''} {', '.join(str(p) for p in doubtful)}"
     kept = second if second.balance > first.balance else first
     kept.doc.warnings.append(
-        f"pages {pages}: how lightly the fax printed them is in doubt; read both ways, checks holding less "
+        f"{pages}: how light the fax left the print is in doubt; read both ways, checks holding less "
         f"failing {first.balance} taken as the page measure says, {second.balance} the other way: kept the "
         f"{'second' if kept is second else 'first'}")
     return kept

@@ -59,7 +59,7 @@ def test_the_reading_whose_checks_hold_better_is_kept_and_said(doubtful_fax):
     kept = extract(pdf, SETTINGS)
     second = extract(pdf, FLIPPED)  # the second reading alone: a flipped run reads once
     said = [w for w in kept.warnings if "in doubt" in w]
-    assert len(said) == 1 and said[0].startswith("pages 3:") and said[0].endswith(f"kept the {favoured}")
+    assert len(said) == 1 and said[0].startswith("page 3:") and said[0].endswith(f"kept the {favoured}")
     assert not [w for w in second.warnings if "in doubt" in w]
     same = json.dumps(kept.tables.model_dump(), default=str) == json.dumps(second.tables.model_dump(), default=str)
     if favoured == "second":
