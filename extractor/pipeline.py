@@ -152,12 +152,15 @@ def _steadier(path: Path, first: _Read, settings: Settings) -> _Read:
 
 def run(path: Path, settings: Settings) -> Report:
     """Extract one report; raises NianbaoError when no record can be produced."""
-    doc, rereader = load(path, settings)
-    if is_legacy(doc.rows, doc.meta):
-        return _legacy_report(path, doc, settings)
-    read = _read(doc, rereader)
-    if doc.doubtful_light and not settings.ocr.flip_doubtful_light:
-        read = _steadier(path, read, settings)
+    from extractor.layout.scan import page_passes_kept
+
+    with page_passes_kept():
+        doc, rereader = load(path, settings)
+        if is_legacy(doc.rows, doc.meta):
+            return _legacy_report(path, doc, settings)
+        read = _read(doc, rereader)
+        if doc.doubtful_light and not settings.ocr.flip_doubtful_light:
+            read = _steadier(path, read, settings)
     text, tables = read.text, read.tables
     metadata = text.metadata.model_copy(
         update={"format": tables.formats.get("t3"), "table_formats": tables.formats}

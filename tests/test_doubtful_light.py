@@ -18,8 +18,11 @@ import pytest
 
 from extractor.api import extract
 from extractor.layout import imageops
+from extractor.layout import scan
+from extractor.layout.scan import taken_light
 from extractor.settings import OcrSettings, Settings
 
+page_pass = scan._page_pass
 SETTINGS = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200), classify=False)
 FLIPPED = Settings(ocr=OcrSettings(engine="rapidocr", dpi=200, flip_doubtful_light=True), classify=False)
 
@@ -49,14 +52,22 @@ def test_only_a_page_inside_the_doubt_band_is_in_doubt_and_only_it_turns(doubtfu
     found = [imageops.clean_page(p, 150)[2] for p in pages]
     assert [info["doubtful_light"] for info in found] == [0.0, 0.0, 1.0, 0.0]
     assert [info["light"] for info in found] == [0.0, 0.0, 0.0, 0.0]
-    turned = [imageops.clean_page(p, 150, flip_doubtful=True)[2]["light"] for p in pages]
-    assert turned == [0.0, 0.0, 1.0, 0.0]
+    assert [taken_light(info, flip_doubtful=True) for info in found] == [False, False, True, False]
+    assert [taken_light(info, flip_doubtful=False) for info in found] == [False, False, False, False]
 
 
 @pytest.mark.slow
-def test_the_reading_whose_checks_hold_better_is_kept_and_said(doubtful_fax):
-    pdf, _, favoured = doubtful_fax
+def test_the_reading_whose_checks_hold_better_is_kept_and_said(doubtful_fax, monkeypatch):
+    pdf, pages, favoured = doubtful_fax
+    passes = []
+
+    def counted(page, engine, settings):
+        passes.append(page.number)
+        return page_pass(page, engine, settings)
+
+    monkeypatch.setattr(scan, "_page_pass", counted)
     kept = extract(pdf, SETTINGS)
+    assert sorted(passes) == list(range(1, len(pages) + 1))  # read twice, each page cleaned and OCR'd once
     second = extract(pdf, FLIPPED)  # the second reading alone: a flipped run reads once
     said = [w for w in kept.warnings if "in doubt" in w]
     assert len(said) == 1 and said[0].startswith("page 3:") and said[0].endswith(f"kept the {favoured}")

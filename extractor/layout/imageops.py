@@ -347,10 +347,10 @@ def lightness(grey: np.ndarray, dpi: float) -> tuple[bool, bool]:
     return pieces >= float(_LIGHT["pieces_per_kpx"]), low <= pieces < high
 
 
-def clean_page(image: np.ndarray, dpi: float, flip_doubtful: bool = False) -> tuple[np.ndarray, float, dict[str, float]]:
+def clean_page(image: np.ndarray, dpi: float) -> tuple[np.ndarray, float, dict[str, float]]:
     """Seal-free, perspective-corrected, flattened, denoised, levelled grey page, its resolution,
     and what was done (for warnings); ``light`` says a bilevel page's glyphs fell apart (``lightness``),
-    taken the other way when that is in doubt (``doubtful_light``) and ``flip_doubtful``."""
+    ``doubtful_light`` that whether they did is in doubt."""
     grey = to_grey(image)
     info = {"photo": 0.0, "skew": 0.0, "bilevel": float(is_bilevel(grey)), "light": 0.0, "doubtful_light": 0.0}
     if dpi < _CFG["min_dpi"]:  # fax: thresholds and OCR models want at least this much
@@ -369,7 +369,7 @@ def clean_page(image: np.ndarray, dpi: float, flip_doubtful: bool = False) -> tu
     grey, info["skew"] = deskew(grey)
     if info["bilevel"]:
         light, doubtful = lightness(grey, dpi)
-        info["light"], info["doubtful_light"] = float(light != (doubtful and flip_doubtful)), float(doubtful)
+        info["light"], info["doubtful_light"] = float(light), float(doubtful)
     return grey, dpi, info
 
 

@@ -13,6 +13,9 @@ Which way up a page is: layout.orient.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -506,14 +509,43 @@ class PageImage:
     doubtful_light: bool = False  # how light it is left the choice in doubt (``imageops.lightness``)
 
 
-def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[Word], list[str]]:
-    """The page image ready for OCR, its page-pass words, and warnings saying what was done to it.
+@dataclass(frozen=True, slots=True)
+class _PagePass:
+    """A page cleaned, turned upright and OCR'd once: what no reading choice changes."""
 
-    The page pass runs on the page as scanned; only when it does not show the page upright is the
-    orientation checked by reading, and a turned page read again.
-    """
-    grey, dpi, info = imageops.clean_page(np.asarray(page.image), float(page.dpi or 200),
-                                          settings.ocr.flip_doubtful_light)
+    grey: np.ndarray
+    dpi: float
+    info: dict[str, float]
+    words: tuple[Word, ...]
+    warnings: tuple[str, ...]
+
+
+#: the page passes of the document being read, while ``page_passes_kept`` holds them
+_PASSES: ContextVar[dict[tuple[int, str, int], _PagePass] | None] = ContextVar("page_passes", default=None)
+
+
+@contextmanager
+def page_passes_kept() -> Iterator[None]:
+    """Within it a page is cleaned and OCR'd once however often it is read: the pipeline's second
+    reading of a fax whose lightness is in doubt takes each page the other way, not again from its
+    scan (the page pass is most of a page's time). Scope it to one document."""
+    token = _PASSES.set({})
+    try:
+        yield
+    finally:
+        _PASSES.reset(token)
+
+
+def taken_light(info: dict[str, float], flip_doubtful: bool) -> bool:
+    """Whether a page is read as light: as ``imageops.lightness`` measured it, the other way when
+    that is in doubt and the reading asks for the other way."""
+    return bool(info["light"]) != (bool(info["doubtful_light"]) and flip_doubtful)
+
+
+def _page_pass(page: Page, engine: OcrEngine, settings: Settings) -> _PagePass:
+    """The page cleaned and its words read; only when the page pass does not show the page upright
+    is the orientation checked by reading, and a turned page read again."""
+    grey, dpi, info = imageops.clean_page(np.asarray(page.image), float(page.dpi or 200))
     bilevel = bool(info["bilevel"])
     words = engine.recognize(grey, dpi, settings.ocr, bilevel=bilevel)
     warnings = []
@@ -525,10 +557,26 @@ def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageIm
             grey = imageops.turn(grey, quarters)
             words = engine.recognize(grey, dpi, settings.ocr, bilevel=bilevel)
             warnings.append(f"page {page.number}: turned upright ({90 * quarters}° clockwise)")
-    if info["light"]:
+    return _PagePass(grey, dpi, info, tuple(words), tuple(warnings))
+
+
+def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[Word], list[str]]:
+    """The page image ready for OCR, its page-pass words, and warnings saying what was done to it
+    (its page pass done once while ``page_passes_kept`` holds)."""
+    kept = _PASSES.get()
+    key = (page.number, settings.ocr.engine, settings.ocr.dpi)
+    done = kept.get(key) if kept is not None else None
+    if done is None:
+        done = _page_pass(page, engine, settings)
+        if kept is not None:
+            kept[key] = done
+    light = taken_light(done.info, settings.ocr.flip_doubtful_light)
+    warnings = list(done.warnings)
+    if light:
         warnings.append(f"page {page.number}: binarised so lightly that its glyphs fell apart; "
                         "its numbers are weak readings")
-    return PageImage(grey, dpi, bilevel, bool(info["light"]), bool(info["doubtful_light"])), words, warnings
+    image = PageImage(done.grey, done.dpi, bool(done.info["bilevel"]), light, bool(done.info["doubtful_light"]))
+    return image, list(done.words), warnings
 
 
 @dataclass(slots=True)
