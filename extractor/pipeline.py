@@ -152,7 +152,7 @@ def _steadier(path: Path, first: _Read, settings: Settings) -> _Read:
 
 def run(path: Path, settings: Settings) -> Report:
     """Extract one report; raises NianbaoError when no record can be produced."""
-    from extractor.layout.scan import page_passes_kept
+    from extractor.layout.passes import page_passes_kept
 
     with page_passes_kept():
         doc, rereader = load(path, settings)

@@ -13,9 +13,6 @@ Which way up a page is: layout.orient.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +23,7 @@ from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH
                                     LINES_REREAD, RULE_LOST, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
+from extractor.layout.passes import PagePass, kept_pass
 from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, digit_pitch, fax_barred_four, fax_one,
                                        fax_slot_four, fax_slot_zero, fax_unread_numbers, fax_zero, glyph_line_count,
                                        has_ink, ink_lines, join_parts,
@@ -509,40 +507,13 @@ class PageImage:
     doubtful_light: bool = False  # how light it is left the choice in doubt (``imageops.lightness``)
 
 
-@dataclass(frozen=True, slots=True)
-class _PagePass:
-    """A page cleaned, turned upright and OCR'd once: what no reading choice changes."""
-
-    grey: np.ndarray
-    dpi: float
-    info: dict[str, float]
-    words: tuple[Word, ...]
-    warnings: tuple[str, ...]
-
-
-#: the page passes of the document being read, while ``page_passes_kept`` holds them
-_PASSES: ContextVar[dict[tuple[int, str, int], _PagePass] | None] = ContextVar("page_passes", default=None)
-
-
-@contextmanager
-def page_passes_kept() -> Iterator[None]:
-    """Within it a page is cleaned and OCR'd once however often it is read: the pipeline's second
-    reading of a fax whose lightness is in doubt takes each page the other way, not again from its
-    scan (the page pass is most of a page's time). Scope it to one document."""
-    token = _PASSES.set({})
-    try:
-        yield
-    finally:
-        _PASSES.reset(token)
-
-
 def taken_light(info: dict[str, float], flip_doubtful: bool) -> bool:
     """Whether a page is read as light: as ``imageops.lightness`` measured it, the other way when
     that is in doubt and the reading asks for the other way."""
     return bool(info["light"]) != (bool(info["doubtful_light"]) and flip_doubtful)
 
 
-def _page_pass(page: Page, engine: OcrEngine, settings: Settings) -> _PagePass:
+def _page_pass(page: Page, engine: OcrEngine, settings: Settings) -> PagePass:
     """The page cleaned and its words read; only when the page pass does not show the page upright
     is the orientation checked by reading, and a turned page read again."""
     grey, dpi, info = imageops.clean_page(np.asarray(page.image), float(page.dpi or 200))
@@ -557,19 +528,13 @@ def _page_pass(page: Page, engine: OcrEngine, settings: Settings) -> _PagePass:
             grey = imageops.turn(grey, quarters)
             words = engine.recognize(grey, dpi, settings.ocr, bilevel=bilevel)
             warnings.append(f"page {page.number}: turned upright ({90 * quarters}° clockwise)")
-    return _PagePass(grey, dpi, info, tuple(words), tuple(warnings))
+    return PagePass(grey, dpi, info, tuple(words), tuple(warnings))
 
 
 def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[Word], list[str]]:
     """The page image ready for OCR, its page-pass words, and warnings saying what was done to it
-    (its page pass done once while ``page_passes_kept`` holds)."""
-    kept = _PASSES.get()
-    key = (page.number, settings.ocr.engine, settings.ocr.dpi)
-    done = kept.get(key) if kept is not None else None
-    if done is None:
-        done = _page_pass(page, engine, settings)
-        if kept is not None:
-            kept[key] = done
+    (its page pass done once while ``passes.page_passes_kept`` holds)."""
+    done = kept_pass((page.number, settings.ocr.engine, settings.ocr.dpi), lambda: _page_pass(page, engine, settings))
     light = taken_light(done.info, settings.ocr.flip_doubtful_light)
     warnings = list(done.warnings)
     if light:
