@@ -219,7 +219,7 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
     from its crop, marked "broken". A garbled short reading is read again too (on a ``bilevel`` page, a
     fax, any; elsewhere one without CJK), and on a fax a cell whose ink is the two sides of a 0, or
     still read as brackets around at most a 0 or 1, is a broken 0 (``fax_zero``). On a ``light`` page
-    (``imageops.is_light``) zeros and lone "1"s OCR missed are read from their strokes (``light_cells``;
+    (``scan.taken_light``) zeros and lone "1"s OCR missed are read from their strokes (``light_cells``;
     by the ``zero_width`` an earlier light page of the document measured when this table has too few
     zeros to measure by), and every number is marked ``light-page``: a weak reading, suspect unless a
     rule verifies it.
