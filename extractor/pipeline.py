@@ -49,6 +49,16 @@ def _load_docx(path: Path, settings: Settings) -> Loaded:
     return load_docx(path), None
 
 
+def _load_converted(kind: str) -> Callable[[Path, Settings], Loaded]:
+    """The loader of a word-processor ``kind`` python-docx cannot open: LibreOffice makes it a .docx."""
+    def loader(path: Path, settings: Settings) -> Loaded:
+        from extractor.ingest.docx import load_converted
+
+        return load_converted(path, kind), None
+
+    return loader
+
+
 def _with_rereader(read: tuple[Document, dict[int, Any]], settings: Settings) -> Loaded:
     """The document, and a re-reader over the cleaned page images its OCR'd cells came from."""
     from extractor.layout.reread import make_rereader
@@ -77,6 +87,9 @@ LOADERS: dict[str, Callable[[Path, Settings], Loaded]] = {
     "text": _load_text,
     "html": _load_html,
     "docx": _load_docx,
+    "doc": _load_converted("doc"),
+    "rtf": _load_converted("rtf"),
+    "odt": _load_converted("odt"),
     "pdf": _load_pdf,
     "image": _load_image,
 }

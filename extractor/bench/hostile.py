@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.bench.synth import random_report, render_docx, render_html, render_pdf, render_text
+from extractor.ingest.soffice import convert
 
 
 @dataclass
@@ -420,6 +422,34 @@ def _zip_not_docx(folder: Path) -> Path:
     return _write(folder / "archive.docx", buffer.getvalue())
 
 
+def _saved_as(kind: str) -> Callable[[Path, Path], Path]:
+    """The good .docx saved by LibreOffice as ``kind`` (doc, rtf, odt), as archives keep older reports."""
+
+    def make(base: Path, target: Path) -> Path:
+        (made,) = convert([base], base.parent, kind, 300)
+        return Path(shutil.copyfile(made, target))
+
+    return make
+
+
+def _scrambled(saved: Callable[[Path, Path], Path]) -> Callable[[Path, Path], Path]:
+    """A saved file whose bytes after the container's first sector are noise (a damaged disk's copy)."""
+
+    def make(base: Path, target: Path) -> Path:
+        data = bytearray(saved(base, target).read_bytes())
+        noise = random.Random(5).randbytes(min(len(data), 40_000) - 512)
+        data[512:512 + len(noise)] = noise
+        return _write(target, bytes(data))
+
+    return make
+
+
+def _odt_bomb(base: Path, target: Path) -> Path:
+    """A good .odt with a 3 GB picture of zeros added (a few MB on disk)."""
+    saved = _saved_as("odt")(base, target.with_name("plain.odt"))
+    return docx_with(saved, target, add_zeros={"Pictures/big.png": 3 << 30})
+
+
 def _aes(args: list[str]) -> Callable[[Path, Path], Path | None]:
     return lambda base, target: qpdf(base, target, *args)
 
@@ -527,6 +557,14 @@ CASES: list[Callable[[Path], Case]] = [
     _one("docx-encrypted", "docx", _docx_encrypted, (4,)),
     _one("docx-legacy-doc", "docx", _text("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000)), (3,)),
     _one("docx-zip-not-word", "docx", _zip_not_docx, (3,)),
+    # word-processor files LibreOffice converts (.doc, RTF, .odt)
+    _one("doc", "doc", _derived("docx", _saved_as("doc"), "report.doc"), (0,), verify=same_as("docx")),
+    _one("doc-truncated", "doc", _derived("docx", lambda b, t: _truncate(_saved_as("doc")(b, t), t), "half.doc"), (3,)),
+    _one("doc-scrambled", "doc", _derived("docx", _scrambled(_saved_as("doc")), "noise.doc"), (3,)),
+    _one("rtf", "doc", _derived("docx", _saved_as("rtf"), "report.rtf"), (0,), verify=same_as("docx")),
+    _one("rtf-truncated", "doc", _derived("docx", lambda b, t: _truncate(_saved_as("rtf")(b, t), t), "half.rtf"), (0, 3)),
+    _one("odt", "doc", _derived("docx", _saved_as("odt"), "report.odt"), (0,), verify=same_as("docx")),
+    _one("odt-zip-bomb-3gb", "doc", _derived("docx", _odt_bomb, "bomb.odt"), (3,)),
     # PDF
     _one("pdf", "pdf", _copy("pdf"), (0,), verify=has_tables),
     _one("pdf-aes256-empty-password", "pdf", _derived("pdf", _aes(["", "owner", "256", "--print=none", "--modify=none"]), "aes256.pdf"), (0,),

@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from extractor.bench.synth import (Fmt, GCell, Grid, SynthReport, _blocks, docx_regions, physical, random_report,
                                    table_grids)
-from extractor.errors import EngineError, MissingDependencyError
+from extractor.errors import EngineError
+from extractor.ingest.soffice import convert
 
 SERIF_FONTS = ("AR PL UMing CN", "AR PL UKai CN")  # 宋体-like and 楷/仿宋-like
 HEI_FONT = "WenQuanYi Zen Hei"  # 黑体-like, for titles and headings
@@ -335,20 +333,8 @@ def write_office_docx(r: SynthReport, style: OfficeStyle, path: Path) -> Path:
 # ---------------------------------------------------------------- export
 
 def soffice_to_pdf(docx_files: list[Path], out_dir: Path) -> list[Path]:
-    """Convert in one LibreOffice run with a private profile (parallel runs must not share one)."""
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        raise MissingDependencyError("LibreOffice (soffice) is not installed", "apt-get install libreoffice-writer-nogui")
-    if not docx_files:
-        return []
-    with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as profile:
-        cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_files)]
-        try:
-            subprocess.run(cmd, check=True, capture_output=True, timeout=SOFFICE_TIMEOUT_S)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise EngineError(f"soffice failed to convert {len(docx_files)} files: {exc}") from exc
-    pdfs = [out_dir / f"{f.stem}.pdf" for f in docx_files]
+    """Export in one LibreOffice run (``ingest.soffice``), as Word's "save as PDF" would."""
+    pdfs = convert(docx_files, out_dir, "pdf", SOFFICE_TIMEOUT_S)
     missing = [p.name for p in pdfs if not p.is_file()]
     if missing:
         raise EngineError(f"soffice wrote no PDF for {', '.join(missing[:3])}")

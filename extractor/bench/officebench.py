@@ -1,6 +1,10 @@
 """Office-PDF benchmark: Word reports exported by LibreOffice → extract → compare with the truth.
 
     python -m extractor.bench office --n 20 --fmt both
+    python -m extractor.bench office --n 20 --fmt both --as doc,rtf,odt
+
+``--as`` picks what is extracted: the exported PDF (default), the .docx itself, or the .docx saved
+by LibreOffice as Word 97-2003 (.doc), RTF or OpenDocument text, as archives hold older reports.
 
 A *silent* error is a wrong value whose cell says "read", "corrected" or "inferred" while no failing hard
 check names it: the defect a user cannot see. *missing* and *suspect* count cells with that
@@ -17,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.bench.corpus import compare_tables, truth_cells
-from extractor.bench.office import CorpusItem, build_office_corpus
-from extractor.errors import NianbaoError
+from extractor.bench.office import SOFFICE_TIMEOUT_S, CorpusItem, build_office_corpus
+from extractor.errors import EngineError, NianbaoError
+from extractor.ingest.soffice import convert
 from extractor.record import Report
 from extractor.settings import Settings
 
@@ -73,13 +78,29 @@ def extract_and_score(pdf: Path, truth: dict, settings: Settings, tally: OfficeT
     score(report, truth, tally, name)
 
 
-def run(items: list[CorpusItem], tally: OfficeTally) -> None:
+#: what ``--as`` may name: the corpus's own files, or the .docx saved by LibreOffice in another format
+SAVED_AS = ("pdf", "docx", "doc", "rtf", "odt")
+
+
+def saved_as(items: list[CorpusItem], kind: str) -> list[Path]:
+    """The file of each item to extract: its PDF or .docx, or its .docx saved as ``kind`` beside it."""
+    if kind in ("pdf", "docx"):
+        return [getattr(item, kind) for item in items]
+    made = convert([item.docx for item in items], items[0].docx.parent, kind, SOFFICE_TIMEOUT_S)
+    missing = [p.name for p in made if not p.is_file()]
+    if missing:
+        raise EngineError(f"soffice wrote no {kind} for {', '.join(missing[:3])}")
+    return made
+
+
+def run(items: list[CorpusItem], tally: OfficeTally, kind: str = "pdf") -> None:
     from extractor.api import extract
 
     settings = Settings(classify=False)
-    extract(items[0].pdf, settings)  # warm caches outside the timing
-    for item in items:
-        extract_and_score(item.pdf, item.truth, settings, tally, item.pdf.name)
+    files = saved_as(items, kind)
+    extract(files[0], settings)  # warm caches outside the timing
+    for item, path in zip(items, files):
+        extract_and_score(path, item.truth, settings, tally, path.name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,21 +109,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fmt", default="both", choices=["2019", "2021", "both"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")
+    parser.add_argument("--as", dest="kinds", default="pdf",
+                        help="what to extract, comma-separated: " + ", ".join(SAVED_AS))
     args = parser.parse_args(argv)
+    kinds = args.kinds.split(",")
+    if unknown := [k for k in kinds if k not in SAVED_AS]:
+        parser.error(f"--as: unknown {', '.join(unknown)} (one of {', '.join(SAVED_AS)})")
     formats = ["2019", "2021"] if args.fmt == "both" else [args.fmt]
-    print("| format | reports | failed | cells | % right | wrong | silent | missing | suspect | s/report |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| as | format | reports | failed | cells | % right | wrong | silent | missing | suspect | s/report |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     tallies: list[OfficeTally] = []
     with tempfile.TemporaryDirectory(prefix="nianbao-office-") as tmp:
         for fmt in formats:
             out = (args.keep or Path(tmp)) / fmt
             items = build_office_corpus(out, args.n, args.seed, fmt)
-            tally = OfficeTally()
-            run(items, tally)
-            tallies.append(tally)
-            per = tally.seconds / max(tally.reports + tally.failed, 1)
-            print(f"| {fmt} | {tally.reports} | {tally.failed} | {tally.cells} | {tally.right:.4%} | {tally.wrong} "
-                  f"| {tally.silent} | {tally.missing} | {tally.suspect} | {per:.2f} |", flush=True)
+            for kind in kinds:
+                tally = OfficeTally()
+                run(items, tally, kind)
+                tallies.append(tally)
+                per = tally.seconds / max(tally.reports + tally.failed, 1)
+                print(f"| {kind} | {fmt} | {tally.reports} | {tally.failed} | {tally.cells} | {tally.right:.4%} "
+                      f"| {tally.wrong} | {tally.silent} | {tally.missing} | {tally.suspect} | {per:.2f} |", flush=True)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"(load average {load:.1f})")
     for tally in tallies:

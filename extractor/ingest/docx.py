@@ -31,7 +31,7 @@ def check_container(path: Path) -> None:
                 fh.seek(0)
                 if _ENCRYPTED_STREAM in fh.read():
                     raise EncryptedInputError("the Word document is password-protected")
-                raise InputFileError("a legacy Word .doc (OLE2) file; save it as .docx")
+                raise InputFileError("a legacy Word .doc (OLE2) file, not a .docx (load_converted reads it)")
     except OSError as exc:
         raise InputFileError(f"cannot read ({exc.strerror or exc})") from None
     if not zipfile.is_zipfile(path):
@@ -74,6 +74,21 @@ def load_docx(path: str | Path) -> Document:
     rows: list[Row] = []
     _walk(body, rows)
     return Document(path=str(p), kind="docx", rows=rows)
+
+
+def load_converted(path: str | Path, kind: str) -> Document:
+    """A word-processor file python-docx cannot open (``kind`` doc, rtf or odt, as sniffed), read as
+    the .docx LibreOffice makes of it (``ingest.soffice``); the record keeps the original's path and
+    kind, and a warning says it was converted (layout details a conversion can lose are LibreOffice's)."""
+    from extractor.ingest.soffice import KIND_NAMES, as_docx
+
+    if kind == "odt":  # a zip: refuse a bomb before LibreOffice inflates it
+        check_zip_sizes(Path(path))
+    with as_docx(Path(path), kind) as made:
+        doc = load_docx(made)
+    doc.path, doc.kind = str(path), kind
+    doc.warnings.append(f"converted from {KIND_NAMES[kind]} to .docx by LibreOffice before reading")
+    return doc
 
 
 def _walk(container: Any, rows: list[Row]) -> None:

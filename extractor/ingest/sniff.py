@@ -16,6 +16,12 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 #: encodings Chinese agencies publish text in; charset-normalizer chooses among them when UTF-8 fails
 _CJK_ENCODINGS = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
+#: stream names as an OLE2 directory stores them (UTF-16LE)
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+#: how much of an OLE2 file is searched for its directory's stream names (its directory may sit at the end)
+_MAX_OLE2_SCAN = 64 << 20
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 _HTML_MARKERS = ("<html", "<!doctype html", "<table", "<body", "<div", "<p>")
 _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
           (stat.S_ISSOCK, "a socket"))
@@ -91,11 +97,38 @@ def _zip_kind(path: Path) -> str:
         raise InputFileError(f"corrupt zip container: {exc}") from exc
     if "word/document.xml" in names:
         return "docx"
-    raise InputFileError("a zip archive that is not a Word document (.docx)")
+    if "mimetype" in names and _member_head(path, "mimetype") == _ODT_MIMETYPE:
+        return "odt"
+    raise InputFileError("a zip archive that is neither a Word (.docx) nor an OpenDocument text (.odt) file")
+
+
+def _member_head(path: Path, name: str) -> bytes:
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(name) as member:
+            return member.read(len(_ODT_MIMETYPE) + 1).strip()
+    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+        raise InputFileError(f"corrupt zip container: {exc}") from exc
+
+
+def _ole2_kind(path: Path, head: bytes) -> str:
+    """A Word 97-2003 file (WPS saves its .wps in that format too) is "doc"; a password-protected one,
+    or another Office file in the same container (a spreadsheet, slides), is refused by name."""
+    if _ENCRYPTED_PACKAGE in head:
+        raise EncryptedInputError("password-protected Office document")
+    try:
+        with path.open("rb") as handle:
+            names = handle.read(_MAX_OLE2_SCAN)
+    except OSError as exc:
+        raise InputFileError(f"cannot read: {exc.strerror}") from exc
+    if _ENCRYPTED_PACKAGE in names:
+        raise EncryptedInputError("password-protected Office document")
+    if _WORD_STREAM in names:
+        return "doc"
+    raise InputFileError("an Office 97-2003 file with no Word document in it (a spreadsheet, slides, or a damaged file)")
 
 
 def sniff(path: Path) -> str:
-    """One of text, html, docx, pdf, image; raises InputFileError for anything else."""
+    """One of text, html, docx, doc, rtf, odt, pdf, image; raises InputFileError for anything else."""
     regular_file(path)
     try:
         with path.open("rb") as handle:
@@ -109,9 +142,9 @@ def sniff(path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path)
     if head.startswith(_OLE2):
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in head:
-            raise EncryptedInputError("password-protected Office document")
-        raise InputFileError("legacy Word .doc is not supported; save it as .docx")
+        return _ole2_kind(path, head)
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
     if head.startswith(_IMAGE_MAGIC):
         return "image"
     text = decode_text(head, partial=True)
