@@ -161,7 +161,7 @@ def _extract_batch(inputs: list[Path], out: Optional[Path], settings, *, jobs: O
 
 @app.command()
 def extract(
-    inputs: Annotated[list[Path], typer.Argument(help="report files (text, Markdown, HTML, DOCX, DOC/RTF/ODT via LibreOffice, PDF, images)")],
+    inputs: Annotated[list[Path], typer.Argument(help="report files (text, Markdown, HTML, MHTML, DOCX, DOC/RTF/ODT via LibreOffice, PDF, images)")],
     out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="write DIR/<input stem>.json per input")] = None,
     ocr_engine: Annotated[str, typer.Option("--ocr-engine", help="auto | rapidocr | tesseract")] = "auto",
     no_classify: Annotated[bool, typer.Option("--no-classify", help="skip the section-五 classifier")] = False,

@@ -43,6 +43,12 @@ def _load_html(path: Path, settings: Settings) -> Loaded:
     return load_html(path), None
 
 
+def _load_mhtml(path: Path, settings: Settings) -> Loaded:
+    from extractor.ingest.html import load_mhtml
+
+    return load_mhtml(path), None
+
+
 def _load_docx(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.docx import load_docx
 
@@ -86,6 +92,7 @@ def _load_image(path: Path, settings: Settings) -> Loaded:
 LOADERS: dict[str, Callable[[Path, Settings], Loaded]] = {
     "text": _load_text,
     "html": _load_html,
+    "mhtml": _load_mhtml,
     "docx": _load_docx,
     "doc": _load_converted("doc"),
     "rtf": _load_converted("rtf"),

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1"
 
 Number = int | float
-SourceKind = Literal["text", "html", "docx", "doc", "rtf", "odt", "pdf", "pdf-scan", "image"]
+SourceKind = Literal["text", "html", "mhtml", "docx", "doc", "rtf", "odt", "pdf", "pdf-scan", "image"]
 CellStatus = Literal["read", "inferred", "corrected", "missing", "suspect", "reviewed"]
 FormatVersion = Literal["2019", "2021", "legacy"]
 SectionId = Literal["s1", "s2", "s3", "s4", "s5", "s6"]

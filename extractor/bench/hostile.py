@@ -444,6 +444,18 @@ def _scrambled(saved: Callable[[Path, Path], Path]) -> Callable[[Path, Path], Pa
     return make
 
 
+def _saved_page(base: Path, target: Path) -> Path:
+    """The good page saved by headless Chromium as one file (MHTML)."""
+    from extractor.bench.realdocs import save_mhtml
+
+    return save_mhtml(base, target)
+
+
+#: a single-file page whose only part is a picture
+_MHTML_NO_PAGE = ("MIME-Version: 1.0\nContent-Type: multipart/related; type=\"text/html\"; boundary=\"b\"\n\n"
+                  "--b\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--b--\n")
+
+
 def _odt_bomb(base: Path, target: Path) -> Path:
     """A good .odt with a 3 GB picture of zeros added (a few MB on disk)."""
     saved = _saved_as("odt")(base, target.with_name("plain.odt"))
@@ -545,6 +557,9 @@ CASES: list[Callable[[Path], Case]] = [
     _one("html-truncated", "html", _derived("html", _truncate, "half.html"), (0, 3)),
     _one("html-pre", "html", _derived("text", _pre_html, "pre.html"), (0,), verify=has_tables, owner="e-archive"),
     _one("html-nested-100k", "html", _text("deep.html", _nested_html(100_000)), (3,), owner="e-archive"),
+    _one("mhtml", "html", _derived("html", _saved_page, "page.mhtml"), (0,), verify=same_as("html-utf8")),
+    _one("mhtml-truncated", "html", _derived("html", lambda b, t: _truncate(_saved_page(b, t), t), "half.mhtml"), (0, 3)),
+    _one("mhtml-no-page", "html", _text("pictures.mht", _MHTML_NO_PAGE), (3,)),
     # Word
     _one("docx", "docx", _copy("docx"), (0,), verify=has_tables),
     _one("docx-truncated", "docx", _derived("docx", _truncate, "half.docx"), (3,)),

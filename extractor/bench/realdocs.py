@@ -6,7 +6,8 @@ Every other scan/fax figure comes from reports our own generator drew; here the 
 widths and labels are an agency's. The reports and their truth are listed in
 tests/fixtures/realdocs/manifest.json (scripts/fetch-realdocs.sh downloads them into DIR; a report
 whose page is in this repository is read from there). ``as-is`` reads the published file (a PDF or a
-portal page); ``printed`` is a page printed to PDF by Chromium, as a reader saves it; every other
+portal page); ``printed`` is a page printed to PDF by Chromium, as a reader saves it; ``saved`` a page
+saved by Chromium as one file (MHTML, "save page as, single file"), as web archives keep it; every other
 variant is the copy our degrader makes of the PDF (of the printed page for a portal page)
 (extractor.bench.degrade.make_copy, the scans benchmark's own), scored by the scans benchmark's own
 ``score`` into one ``Tally`` per variant. A file missing from DIR is one line on stderr and skipped;
@@ -16,8 +17,13 @@ the exit is 2 when nothing could be scored, 1 when a variant has a silent error,
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
+import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -34,6 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "realdocs"
 AS_IS = "as-is"
 PRINTED = "printed"
+#: a portal page saved by Chromium as one file (MHTML)
+SAVED = "saved"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
 
@@ -94,6 +102,105 @@ def print_page(page: Path, out: Path) -> Path:
     return out
 
 
+def _above(fd: int, least: int) -> int:
+    """``fd`` moved to a descriptor number of at least ``least``."""
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD, least)
+    os.close(fd)
+    return moved
+
+
+class _DevTools:
+    """Chromium's DevTools protocol over ``--remote-debugging-pipe``: commands on its fd 3, replies and
+    events on its fd 4, each a JSON text ended by NUL."""
+
+    def __init__(self, found: str, profile: str, timeout: float) -> None:
+        to_child, self._commands = os.pipe()
+        self._replies, from_child = os.pipe()
+        # above 4, so that putting one end on 3 cannot overwrite the other before it is moved to 4
+        to_child, from_child = (_above(fd, 10) for fd in (to_child, from_child))
+
+        def onto_3_and_4() -> None:  # in the child, before the descriptors not kept (3, 4) are closed
+            os.dup2(to_child, 3)
+            os.dup2(from_child, 4)
+
+        cmd = [found, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+               f"--user-data-dir={profile}", "about:blank"]
+        self.process = subprocess.Popen(cmd, preexec_fn=onto_3_and_4, pass_fds=(3, 4), stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        os.close(to_child)
+        os.close(from_child)
+        self.deadline = time.monotonic() + timeout
+        self._buffer, self._last = b"", 0
+
+    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> int:
+        self._last += 1
+        message: dict[str, Any] = {"id": self._last, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._commands, json.dumps(message).encode() + b"\0")
+        return self._last
+
+    def _next(self) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            left = self.deadline - time.monotonic()
+            if left <= 0 or not select.select([self._replies], [], [], left)[0]:
+                raise RuntimeError("Chromium did not answer in time")
+            chunk = os.read(self._replies, 1 << 16)
+            if not chunk:
+                raise RuntimeError("Chromium closed its DevTools pipe")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(line)
+
+    def call(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
+        wanted = self.send(method, params, session)
+        while (message := self._next()).get("id") != wanted:
+            pass
+        if "error" in message:
+            raise RuntimeError(f"Chromium refused {method}: {message['error'].get('message')}")
+        return message["result"]
+
+    def until(self, event: str) -> None:
+        while self._next().get("method") != event:
+            pass
+
+    def close(self) -> None:
+        for fd in (self._commands, self._replies):
+            os.close(fd)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+def save_mhtml(page: Path, out: Path, timeout: float = 120) -> Path:
+    """``page`` saved by headless Chromium as one file (MHTML), as "save page as, single file" does
+    (the page loaded, its scripts run, its document serialised with its resources)."""
+    if out.is_file():
+        return out
+    found = browser()
+    if found is None:
+        raise RuntimeError("no Chromium to save the page with")
+    with tempfile.TemporaryDirectory(prefix="nianbao-chromium-") as profile:
+        tools = _DevTools(found, profile, timeout)
+        try:
+            for _ in range(100):
+                pages = [t for t in tools.call("Target.getTargets")["targetInfos"] if t["type"] == "page"]
+                if pages:
+                    break
+                time.sleep(0.05)
+            else:
+                raise RuntimeError("Chromium opened no page")
+            session = tools.call("Target.attachToTarget", {"targetId": pages[0]["targetId"], "flatten": True})["sessionId"]
+            tools.call("Page.enable", session=session)
+            tools.call("Page.navigate", {"url": page.resolve().as_uri()}, session)
+            tools.until("Page.loadEventFired")
+            data = tools.call("Page.captureSnapshot", {"format": "mhtml"}, session)["data"]
+        finally:
+            tools.close()
+    out.write_bytes(data.encode("utf-8"))
+    return out
+
+
 def _read(doc: RealDoc, variant: str, seed: int, engine: str, work: Path) -> tuple[Path, Settings, int]:
     """The file to extract for ``variant``, the settings to read it with and its page count."""
     import pypdfium2 as pdfium
@@ -101,6 +208,8 @@ def _read(doc: RealDoc, variant: str, seed: int, engine: str, work: Path) -> tup
     text = Settings(ocr=OcrSettings(engine=engine), classify=False)  # type: ignore[arg-type]
     if variant == AS_IS:
         return doc.path, text, 1 if doc.page else len(pdfium.PdfDocument(str(doc.path)))
+    if variant == SAVED:
+        return save_mhtml(doc.path, work / f"{doc.name}-{SAVED}.mhtml"), text, 1
     pdf = print_page(doc.path, work / f"{doc.name}-{PRINTED}.pdf") if doc.page else doc.path
     if variant == PRINTED:
         return pdf, text, len(pdfium.PdfDocument(str(pdf)))
@@ -132,17 +241,18 @@ def run_one(doc: RealDoc, variant: str, seed: int, engine: str, work: Path, tall
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m extractor.bench realdocs", description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, required=True, help="folder the real reports were fetched into")
-    parser.add_argument("--variant", default=AS_IS, help=f"comma-separated: {AS_IS}|{PRINTED}|" + "|".join(VARIANTS))
+    parser.add_argument("--variant", default=AS_IS,
+                        help=f"comma-separated: {AS_IS}|{PRINTED}|{SAVED}|" + "|".join(VARIANTS))
     parser.add_argument("--engine", default="rapidocr", help="OCR engine for the image copies")
     parser.add_argument("--seed", type=int, default=0, help="degrader seed (report i uses seed + i)")
     parser.add_argument("--only", default="", help="comma-separated report names (default: all in the manifest)")
     parser.add_argument("--json", type=Path, help="write the tallies here")
     args = parser.parse_args(argv)
     variants = [v for v in args.variant.split(",") if v]
-    unknown = [v for v in variants if v not in (AS_IS, PRINTED) and v not in VARIANTS]
+    unknown = [v for v in variants if v not in (AS_IS, PRINTED, SAVED) and v not in VARIANTS]
     if unknown:
-        print(f"realdocs: unknown variant {', '.join(unknown)}; one of {AS_IS}, {PRINTED}, {', '.join(VARIANTS)}",
-              file=sys.stderr)
+        print(f"realdocs: unknown variant {', '.join(unknown)}; one of {AS_IS}, {PRINTED}, {SAVED}, "
+              f"{', '.join(VARIANTS)}", file=sys.stderr)
         return 2
     docs, missing = load_docs(args.dir)
     if args.only:
@@ -155,9 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="nianbao-realdocs-") as tmp:
         for variant in variants:
-            tally = Tally(engine=args.engine if variant not in (AS_IS, PRINTED) else "text", dpi=0, variant=variant)
+            tally = Tally(engine=args.engine if variant not in (AS_IS, PRINTED, SAVED) else "text", dpi=0,
+                          variant=variant)
             for i, doc in enumerate(docs):
-                if variant == PRINTED and not doc.page:
+                if variant in (PRINTED, SAVED) and not doc.page:
                     continue
                 try:
                     run_one(doc, variant, args.seed + i, args.engine, Path(tmp), tally)

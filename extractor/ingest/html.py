@@ -13,6 +13,8 @@ markup cannot exhaust the stack.
 from __future__ import annotations
 
 import codecs
+import email
+import email.policy
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -43,16 +45,16 @@ def _portal() -> dict:
     return load_json("portal.json")
 
 
-def decode_html(data: bytes) -> str:
-    """Bytes to text: BOM, then the declared charset (GB names read as GB18030), then UTF-8, then a guess."""
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    """Bytes to text: BOM, then ``charset`` (what a MIME part says), then the page's declared charset
+    (GB names read as GB18030), then UTF-8, then a guess."""
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(name, errors="replace")
-    candidates = []
     declared = _META_CHARSET.search(data[:8192])
-    if declared:
-        name = declared.group(1).decode("ascii", "ignore").lower()
-        candidates.append("gb18030" if name in _GB_FAMILY else name)
+    names = [charset.lower()] if charset else []
+    names += [declared.group(1).decode("ascii", "ignore").lower()] if declared else []
+    candidates = ["gb18030" if name in _GB_FAMILY else name for name in names]
     candidates += ["utf-8", "gb18030"]
     for name in candidates:
         try:
@@ -74,6 +76,26 @@ def load_html(path: str | Path) -> Document:
         return _document(str(p), BeautifulSoup(decode_html(data), "lxml"))
     except RecursionError:
         raise InputFileError("the page's markup is nested too deeply to read") from None
+
+
+def load_mhtml(path: str | Path) -> Document:
+    """A page saved as one file (MHTML: a browser's "single file" save, IE's .mht): its first HTML
+    part, the page itself (the rest are its pictures and styles), read as ``load_html`` reads a page."""
+    p = Path(path)
+    try:
+        message = email.message_from_binary_file(p.open("rb"), policy=email.policy.compat32)
+    except OSError as exc:
+        raise InputFileError(f"cannot read ({exc.strerror or exc})") from None
+    part = next((m for m in message.walk() if m.get_content_type() == "text/html"), None)
+    payload = part.get_payload(decode=True) if part is not None else None
+    if not isinstance(payload, bytes) or not payload.strip():
+        raise InputFileError("an MHTML file with no HTML page in it")
+    try:
+        doc = _document(str(p), BeautifulSoup(decode_html(payload, part.get_content_charset()), "lxml"))
+    except RecursionError:
+        raise InputFileError("the page's markup is nested too deeply to read") from None
+    doc.kind = "mhtml"
+    return doc
 
 
 def _document(path: str, soup: BeautifulSoup) -> Document:

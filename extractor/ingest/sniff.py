@@ -128,7 +128,7 @@ def _ole2_kind(path: Path, head: bytes) -> str:
 
 
 def sniff(path: Path) -> str:
-    """One of text, html, docx, doc, rtf, odt, pdf, image; raises InputFileError for anything else."""
+    """One of text, html, mhtml, docx, doc, rtf, odt, pdf, image; raises InputFileError for anything else."""
     regular_file(path)
     try:
         with path.open("rb") as handle:
@@ -151,6 +151,8 @@ def sniff(path: Path) -> str:
     if text is None:
         raise InputFileError(f"unsupported input ({path.suffix or 'no extension'}, binary content)")
     lowered = text[:4096].lower()
+    if "mime-version:" in lowered and "multipart/related" in lowered:
+        return "mhtml"
     if path.suffix.lower() in (".html", ".htm", ".xhtml") or any(m in lowered for m in _HTML_MARKERS):
         return "html"
     return "text"
