@@ -6,13 +6,14 @@ The only module that imports every stage; each stage gets values, never a later 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from extractor.errors import InputFileError
-from extractor.ingest.document import Document
+from extractor.ingest.document import Document, Row
 from extractor.ingest.normalise import normalise_document
 from extractor.ingest.sniff import sniff
 from extractor.layout.sections import find_headings
@@ -40,13 +41,71 @@ def _load_text(path: Path, settings: Settings) -> Loaded:
 def _load_html(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.html import load_html
 
-    return load_html(path), None
+    return _with_pictures(load_html(path), settings)
 
 
 def _load_mhtml(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.html import load_mhtml
 
-    return load_mhtml(path), None
+    return _with_pictures(load_mhtml(path), settings)
+
+
+def _with_pictures(doc: Document, settings: Settings) -> Loaded:
+    """A web page whose article shows pictures (portals often print the report's tables as images):
+    each is read as a scanned page, numbered by its place among the pictures, and its rows are put
+    where it stands; the re-reader works on their cleaned images."""
+    if not doc.pictures:
+        return doc, None
+    from extractor.layout.reread import make_rereader
+
+    cleaned: dict[int, Any] = {}
+    placed: list[tuple[int, list[Row]]] = []
+    with tempfile.TemporaryDirectory(prefix="nianbao-pictures-") as tmp:
+        for number, picture in enumerate(doc.pictures, start=1):
+            path = Path(tmp) / f"picture-{number}"
+            path.write_bytes(picture.data)
+            try:
+                rows, image, warnings = _read_picture(path, number, settings)
+            except InputFileError as exc:
+                rows, image, warnings = [], None, [str(exc).replace(str(path), "").lstrip(": ")]
+            doc.warnings.extend(f"picture {number} ({picture.name}): {w}" for w in warnings)
+            placed.append((picture.at, rows))
+            if image is not None:
+                cleaned[number] = image
+    for at, rows in reversed(placed):
+        doc.rows[at:at] = rows
+    doc.pictures = []
+    return doc, (make_rereader(cleaned, settings) if cleaned else None)
+
+
+#: paper put around a web picture (inches): a screenshot cut at the table's edge leaves its last
+#: row's text against the border, where the text detector misses it
+_PICTURE_FRAME_IN = 0.15
+
+
+def _framed(page: Any) -> Any:
+    """``page`` with white paper around its picture (``_PICTURE_FRAME_IN``)."""
+    import numpy as np
+
+    image = np.asarray(page.image)
+    pad = int(round(_PICTURE_FRAME_IN * float(page.dpi or 100)))
+    widths = ((pad, pad), (pad, pad)) + (((0, 0),) if image.ndim == 3 else ())
+    framed = np.pad(image, widths, constant_values=255)
+    extra = 2 * pad * 72.0 / float(page.dpi or 100)
+    return replace(page, image=framed, width=page.width + extra, height=page.height + extra)
+
+
+def _read_picture(path: Path, number: int, settings: Settings) -> tuple[list[Row], Any, list[str]]:
+    """One picture (its first frame) read as scanned page ``number`` (the page passes a run keeps
+    are known by page number), drawn by software (``Page.rendered``): its rows, its cleaned image,
+    its warnings."""
+    from extractor.ingest.image import open_image
+    from extractor.layout.paged import build_paged_document
+
+    source = open_image(path)
+    source.pages = [_framed(replace(page, number=number, rendered=True)) for page in source.pages[:1]]
+    read, images = build_paged_document(source, settings)
+    return read.rows, images.get(number), read.warnings
 
 
 def _load_docx(path: Path, settings: Settings) -> Loaded:

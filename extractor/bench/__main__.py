@@ -1,4 +1,4 @@
-"""``python -m extractor.bench {text|scans|office|bulk|classify|hostile|speed|items|realdocs|prints} [options]``: the project's benchmarks."""
+"""``python -m extractor.bench {text|scans|office|bulk|classify|hostile|speed|items|realdocs|prints|pictures} [options]``: the project's benchmarks."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ SUITES = {
     "items": "extractor.bench.itemsbench",
     "realdocs": "extractor.bench.realdocs",
     "prints": "extractor.bench.printbench",
+    "pictures": "extractor.bench.webcopies",
 }
 
 

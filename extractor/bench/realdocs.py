@@ -17,13 +17,8 @@ the exit is 2 when nothing could be scored, 1 when a variant has a silent error,
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
 import json
-import os
-import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -34,6 +29,7 @@ from typing import Any
 
 from extractor.bench.degrade import VARIANTS
 from extractor.bench.scanbench import Tally, report, score
+from extractor.bench.webcopies import browser, save_mhtml
 from extractor.settings import OcrSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +38,6 @@ AS_IS = "as-is"
 PRINTED = "printed"
 #: a portal page saved by Chromium as one file (MHTML)
 SAVED = "saved"
-BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +74,6 @@ def load_docs(directory: Path, fixtures: Path = FIXTURES) -> tuple[list[RealDoc]
     return docs, missing
 
 
-def browser() -> str | None:
-    """The Chromium (or Chrome) on PATH that prints pages, None when there is none."""
-    return next((b for b in map(shutil.which, BROWSERS) if b), None)
-
-
 def print_page(page: Path, out: Path) -> Path:
     """``page`` printed to PDF by headless Chromium (no header or footer line), as a reader saves it."""
     if out.is_file():
@@ -99,105 +89,6 @@ def print_page(page: Path, out: Path) -> Path:
         raise RuntimeError(f"Chromium did not print {page} within 180 s") from None
     if not out.is_file():
         raise RuntimeError(f"Chromium printed nothing for {page}")
-    return out
-
-
-def _above(fd: int, least: int) -> int:
-    """``fd`` moved to a descriptor number of at least ``least``."""
-    moved = fcntl.fcntl(fd, fcntl.F_DUPFD, least)
-    os.close(fd)
-    return moved
-
-
-class _DevTools:
-    """Chromium's DevTools protocol over ``--remote-debugging-pipe``: commands on its fd 3, replies and
-    events on its fd 4, each a JSON text ended by NUL."""
-
-    def __init__(self, found: str, profile: str, timeout: float) -> None:
-        to_child, self._commands = os.pipe()
-        self._replies, from_child = os.pipe()
-        # above 4, so that putting one end on 3 cannot overwrite the other before it is moved to 4
-        to_child, from_child = (_above(fd, 10) for fd in (to_child, from_child))
-
-        def onto_3_and_4() -> None:  # in the child, before the descriptors not kept (3, 4) are closed
-            os.dup2(to_child, 3)
-            os.dup2(from_child, 4)
-
-        cmd = [found, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
-               f"--user-data-dir={profile}", "about:blank"]
-        self.process = subprocess.Popen(cmd, preexec_fn=onto_3_and_4, pass_fds=(3, 4), stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
-        os.close(to_child)
-        os.close(from_child)
-        self.deadline = time.monotonic() + timeout
-        self._buffer, self._last = b"", 0
-
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> int:
-        self._last += 1
-        message: dict[str, Any] = {"id": self._last, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._commands, json.dumps(message).encode() + b"\0")
-        return self._last
-
-    def _next(self) -> dict[str, Any]:
-        while b"\0" not in self._buffer:
-            left = self.deadline - time.monotonic()
-            if left <= 0 or not select.select([self._replies], [], [], left)[0]:
-                raise RuntimeError("Chromium did not answer in time")
-            chunk = os.read(self._replies, 1 << 16)
-            if not chunk:
-                raise RuntimeError("Chromium closed its DevTools pipe")
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(line)
-
-    def call(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
-        wanted = self.send(method, params, session)
-        while (message := self._next()).get("id") != wanted:
-            pass
-        if "error" in message:
-            raise RuntimeError(f"Chromium refused {method}: {message['error'].get('message')}")
-        return message["result"]
-
-    def until(self, event: str) -> None:
-        while self._next().get("method") != event:
-            pass
-
-    def close(self) -> None:
-        for fd in (self._commands, self._replies):
-            os.close(fd)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-
-def save_mhtml(page: Path, out: Path, timeout: float = 120) -> Path:
-    """``page`` saved by headless Chromium as one file (MHTML), as "save page as, single file" does
-    (the page loaded, its scripts run, its document serialised with its resources)."""
-    if out.is_file():
-        return out
-    found = browser()
-    if found is None:
-        raise RuntimeError("no Chromium to save the page with")
-    with tempfile.TemporaryDirectory(prefix="nianbao-chromium-") as profile:
-        tools = _DevTools(found, profile, timeout)
-        try:
-            for _ in range(100):
-                pages = [t for t in tools.call("Target.getTargets")["targetInfos"] if t["type"] == "page"]
-                if pages:
-                    break
-                time.sleep(0.05)
-            else:
-                raise RuntimeError("Chromium opened no page")
-            session = tools.call("Target.attachToTarget", {"targetId": pages[0]["targetId"], "flatten": True})["sessionId"]
-            tools.call("Page.enable", session=session)
-            tools.call("Page.navigate", {"url": page.resolve().as_uri()}, session)
-            tools.until("Page.loadEventFired")
-            data = tools.call("Page.captureSnapshot", {"format": "mhtml"}, session)["data"]
-        finally:
-            tools.close()
-    out.write_bytes(data.encode("utf-8"))
     return out
 
 

@@ -41,6 +41,16 @@ class Row:
         return next((s.page for s in self.spans if s.page is not None), None)
 
 
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A picture a web page's article shows between its rows (portals often print the report's tables
+    as images): the pipeline reads it as a scanned page and puts its rows where it stands."""
+
+    at: int  # the index of the row it stands before
+    name: str  # its source as the page names it
+    data: bytes
+
+
 @dataclass(slots=True)
 class Document:
     """What ingest hands on: rows in reading order plus what the source said about itself."""
@@ -55,6 +65,8 @@ class Document:
     faxed: set[int] = field(default_factory=set)
     #: fax pages whose lightness was in doubt (``imageops.lightness``): the pipeline reads them both ways
     doubtful_light: set[int] = field(default_factory=set)
+    #: a web page's pictures among its rows, still to be read (``Picture``)
+    pictures: list[Picture] = field(default_factory=list)
 
     def text(self) -> str:
         """The plain text, table cells joined by tabs, one row a line."""
@@ -92,6 +104,9 @@ class Page:
     dpi: float | None = None
     ocr: bool = False
     image_cover: float = 0.0  # share of the page area under images; tells scans from sparse text pages
+    #: drawn by software straight to pixels (a web page's picture of a table): no fax however crisp
+    #: its strokes, and its text may be set against the rules (table cells with no padding)
+    rendered: bool = False
 
 
 @dataclass(slots=True)

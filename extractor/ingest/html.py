@@ -12,19 +12,25 @@ markup cannot exhaust the stack.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
 import email
+import email.message
 import email.policy
+import io
 import re
+import urllib.parse
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag, UnicodeDammit
+from PIL import Image
 
 from extractor.errors import InputFileError
 from extractor.ingest.cells import join_cell_text
-from extractor.ingest.document import Document, Row, Span
+from extractor.ingest.document import Document, Picture, Row, Span
 from extractor.resources import load_json
 
 METHOD = "html"
@@ -73,7 +79,7 @@ def load_html(path: str | Path) -> Document:
     except OSError as exc:
         raise InputFileError(f"cannot read ({exc.strerror or exc})") from None
     try:
-        return _document(str(p), BeautifulSoup(decode_html(data), "lxml"))
+        return _document(str(p), BeautifulSoup(decode_html(data), "lxml"), _beside(p.parent))
     except RecursionError:
         raise InputFileError("the page's markup is nested too deeply to read") from None
 
@@ -91,14 +97,34 @@ def load_mhtml(path: str | Path) -> Document:
     if not isinstance(payload, bytes) or not payload.strip():
         raise InputFileError("an MHTML file with no HTML page in it")
     try:
-        doc = _document(str(p), BeautifulSoup(decode_html(payload, part.get_content_charset()), "lxml"))
+        doc = _document(str(p), BeautifulSoup(decode_html(payload, part.get_content_charset()), "lxml"),
+                        _parts(message, part))
     except RecursionError:
         raise InputFileError("the page's markup is nested too deeply to read") from None
     doc.kind = "mhtml"
     return doc
 
 
-def _document(path: str, soup: BeautifulSoup) -> Document:
+def _parts(message: email.message.Message, page: email.message.Message) -> Fetch:
+    """Pictures an MHTML file holds, by the address the page names them with (made absolute against
+    the page's own Content-Location) or by ``cid:`` Content-ID."""
+    base = str(page.get("Content-Location", ""))
+    held: dict[str, email.message.Message] = {}
+    for part in message.walk():
+        if part.get_content_maintype() == "image":
+            for key in (part.get("Content-Location"), f"cid:{str(part.get('Content-ID', '')).strip('<>')}"):
+                if key:
+                    held.setdefault(str(key).strip(), part)
+
+    def fetch(name: str) -> bytes | None:
+        part = held.get(name) or held.get(urllib.parse.urljoin(base, name))
+        data = part.get_payload(decode=True) if part is not None else None
+        return data if isinstance(data, bytes) else None
+
+    return fetch
+
+
+def _document(path: str, soup: BeautifulSoup, fetch: Fetch) -> Document:
     meta = page_meta(soup)
     for tag in soup.find_all(_DROP):
         tag.decompose()
@@ -110,7 +136,8 @@ def _document(path: str, soup: BeautifulSoup) -> Document:
         warning = f"markup nested deeper than {_portal()['max_depth']} elements: read as plain text, tables not kept"
         return Document(path=path, kind="html", rows=rows, meta=meta, warnings=[warning])
     article = find_article(body)
-    rows = _rows(article)
+    walked = _walked(article)
+    rows = walked.rows
     if not rows:
         raise InputFileError("no text found in the HTML page")
     if article is not body:
@@ -124,9 +151,12 @@ def _document(path: str, soup: BeautifulSoup) -> Document:
     if not meta.get("title"):
         meta.pop("title", None)
     title = meta.get("title")
+    found = walked.pictures
     if title and not any(_flat(title) in _flat(r.text) for r in rows[:8]):
         rows.insert(0, Row([Span(title, method=METHOD)]))
-    return Document(path=path, kind="html", rows=rows, meta=meta)
+        found = [(at + 1, img) for at, img in found]
+    pictures, warnings = _pictures(found, fetch)
+    return Document(path=path, kind="html", rows=rows, meta=meta, warnings=warnings, pictures=pictures)
 
 
 def _depth(root: Tag) -> int:
@@ -225,11 +255,77 @@ def _holds_data_table(tag: Tag, content: Callable[[Tag], int]) -> bool:
     return _is_data_table(tag, content) or any(_is_data_table(t, content) for t in tag.find_all("table"))
 
 
-def _rows(root: Tag) -> list[Row]:
+def _walked(root: Tag) -> _Walker:
     walker = _Walker()
     walker.walk(root)
     walker.flush()
-    return walker.rows
+    return walker
+
+
+def _rows(root: Tag) -> list[Row]:
+    return _walked(root).rows
+
+
+#: a picture's bytes by its source as the page names it; None when the saved page does not hold it
+Fetch = Callable[[str], "bytes | None"]
+
+
+def _pictures(found: list[tuple[int, Tag]], fetch: Fetch) -> tuple[list[Picture], list[str]]:
+    """The article's pictures large enough to be a table (``portal.json`` pictures), and a warning
+    naming those the saved page does not hold."""
+    limits = _portal()["pictures"]
+    kept, absent = [], []
+    for at, img in found:
+        name = str(img.get("src") or img.get("data-src") or "").strip()
+        if not name:
+            continue
+        data = _inline(name) if name.startswith("data:") else fetch(name)
+        if data is None:
+            absent.append(name[:80])
+        elif len(data) <= limits["max_bytes"] and _table_sized(data, limits) and len(kept) < limits["max_count"]:
+            kept.append(Picture(at, name[:200], data))
+    warnings = [f"{len(absent)} picture(s) in the article are not in the saved page ({absent[0]}): a table "
+                "printed as a picture there cannot be read"] if absent else []
+    return kept, warnings
+
+
+def _inline(name: str) -> bytes | None:
+    """The bytes of a ``data:`` address (base64 or percent-encoded)."""
+    head, _, body = name.partition(",")
+    try:
+        return base64.b64decode(body) if head.endswith(";base64") else urllib.parse.unquote_to_bytes(body)
+    except (ValueError, binascii.Error):
+        return None
+
+
+def _table_sized(data: bytes, limits: dict) -> bool:
+    """Whether the picture is an image at least a small table's size (its header alone is decoded)."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            width, height = img.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
+    return width >= limits["min_width"] and height >= limits["min_height"]
+
+
+def _beside(folder: Path) -> Fetch:
+    """Pictures a page saved "complete" keeps in files beside it (``page_files/…``), never outside
+    its folder; web addresses are not fetched."""
+    root = folder.resolve()
+
+    def fetch(name: str) -> bytes | None:
+        parsed = urllib.parse.urlsplit(name)
+        if parsed.scheme or parsed.netloc or not parsed.path:
+            return None
+        path = (root / urllib.parse.unquote(parsed.path)).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    return fetch
 
 
 class _Walker:
@@ -238,6 +334,7 @@ class _Walker:
     def __init__(self) -> None:
         self.rows: list[Row] = []
         self.buffer: list[str] = []
+        self.pictures: list[tuple[int, Tag]] = []  # (index of the row it stands before, its <img>)
 
     def flush(self) -> None:
         text = join_cell_text("".join(self.buffer))
@@ -262,6 +359,9 @@ class _Walker:
                 continue
             elif child.name == "br":
                 self.flush()
+            elif child.name == "img":
+                self.flush()
+                self.pictures.append((len(self.rows), child))
             elif child.name == "pre":
                 self.flush()
                 self.preformatted(child)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from extractor.geometry import Box
@@ -37,6 +38,7 @@ from extractor.layout.tables.grid import GridCell, TableGrid, find_tables
 from extractor.layout.tables.gridrepair import (join_stray_columns, join_under_lines, split_at_rule_ink,
                                                  split_lost_columns, split_lost_row_rules, split_lost_rows,
                                                  split_under_text)
+from extractor.layout.tables.rulelines import binarize, rule_masks
 from extractor.resources import load_json
 from extractor.settings import Settings
 
@@ -513,12 +515,23 @@ def taken_light(info: dict[str, float], flip_doubtful: bool) -> bool:
     return bool(info["light"]) != (bool(info["doubtful_light"]) and flip_doubtful)
 
 
+def _ruleless(grey: np.ndarray, dpi: float) -> np.ndarray:
+    """The page with its ruled lines painted over with paper, for the page pass only: a web table
+    drawn with no cell padding sets its text against the rules, and a rule read beside a "7" makes
+    it "17" (the grid is still found on the ruled page)."""
+    horizontal, vertical = rule_masks(binarize(grey), dpi)
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    return np.where(rules > 0, np.uint8(255), grey)
+
+
 def _page_pass(page: Page, engine: OcrEngine, settings: Settings) -> PagePass:
     """The page cleaned and its words read; only when the page pass does not show the page upright
     is the orientation checked by reading, and a turned page read again."""
     grey, dpi, info = imageops.clean_page(np.asarray(page.image), float(page.dpi or 200))
+    if page.rendered:  # a crisp picture a program drew: two tones like a fax, none of a fax's damage
+        info.update(bilevel=0.0, light=0.0, doubtful_light=0.0)
     bilevel = bool(info["bilevel"])
-    words = engine.recognize(grey, dpi, settings.ocr, bilevel=bilevel)
+    words = engine.recognize(_ruleless(grey, dpi) if page.rendered else grey, dpi, settings.ocr, bilevel=bilevel)
     warnings = []
     if info["photo"]:
         warnings.append(f"page {page.number}: photographed page outline found and flattened")
