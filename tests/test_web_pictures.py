@@ -85,3 +85,20 @@ def test_an_inlined_picture_is_read_and_missing_ones_are_named(page: Path, tmp_p
     report = extract_plain(edited)
     assert {c.table for c in report.cells if c.method == "ocr"} == {"t3"}
     assert report.tables.t3 == extract_plain(page).tables.t3
+
+
+@pytest.mark.slow
+def test_a_label_run_on_into_its_number_gives_the_number_its_cell(tmp_path: Path) -> None:
+    """A high-density screenshot (two device pixels a CSS pixel) of a table with no cell padding: the
+    page pass reads "行政事业性收费826.58" as one word across the rule between label and number. The
+    number is its own cell's (``scan._number_tail``), read from a crop with no rule in it (no minus
+    made of a rule's edge)."""
+    source = tmp_path / "source.html"
+    report = random_report(7, "2021")
+    source.write_text(render_html(report), encoding="utf-8")
+    page = pictured_page(source, tmp_path / "report.html", 2)
+    assert len(load_html(page).pictures) == 3
+    read = extract_plain(page)
+    assert compare_tables(report.truth, read.tables.model_dump()) == []
+    fee = next(c for c in read.cells if c.col == "fee_amount")
+    assert fee.method == "ocr" and fee.raw == "826.58"

@@ -277,7 +277,7 @@ def _pictures(found: list[tuple[int, Tag]], fetch: Fetch) -> tuple[list[Picture]
     kept, absent = [], []
     for at, img in found:
         name = str(img.get("src") or img.get("data-src") or "").strip()
-        if not name:
+        if not name or _declared_small(img, limits):
             continue
         data = _inline(name) if name.startswith("data:") else fetch(name)
         if data is None:
@@ -287,6 +287,15 @@ def _pictures(found: list[tuple[int, Tag]], fetch: Fetch) -> tuple[list[Picture]
     warnings = [f"{len(absent)} picture(s) in the article are not in the saved page ({absent[0]}): a table "
                 "printed as a picture there cannot be read"] if absent else []
     return kept, warnings
+
+
+def _declared_small(img: Tag, limits: dict) -> bool:
+    """An ``<img>`` whose width or height attribute (pixels) is below a table's (an icon, a logo)."""
+    sizes = []
+    for attribute, least in (("width", limits["min_width"]), ("height", limits["min_height"])):
+        value = re.fullmatch(r"\s*(\d+)\s*(?:px)?\s*", str(img.get(attribute) or ""))
+        sizes.append(value is not None and int(value.group(1)) < least)
+    return any(sizes)
 
 
 def _inline(name: str) -> bytes | None:

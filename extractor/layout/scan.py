@@ -13,7 +13,7 @@ Which way up a page is: layout.orient.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -58,6 +58,7 @@ _ERASE_INSET = 0.12
 _OVER_RULE_IN = float(_CELL["word_over_rule_in"])
 #: a label run on into the number printed against it in the next cell ("行政规范性文件3")
 _LABEL_THEN_NUMBER = re.compile(r".*[\u4e00-\u9fff][)）]?\s*-?\d[\d,.]*")
+_TRAILING_NUMBER = re.compile(r"-?\d[\d,.]*$")
 #: the most glyphs a line of a fax number stacked in a narrow cell holds as the page pass garbles it
 #: (``_stacked_number``)
 _STACKED_GLYPHS = int(_CELL["stacked_line_glyphs"])
@@ -122,12 +123,23 @@ def _assign(words: list[Word], table: TableGrid, dpi: float, bilevel: bool = Fal
         if quarter or (_number_like(w.text) and (x0 + over < cell.box[0] or x1 - over > cell.box[2])):
             straddled.add(cell)
         if x1 - _OVER_RULE_IN * dpi > cell.box[2] and _LABEL_THEN_NUMBER.fullmatch(w.text):
-            straddled |= {c for c in (cell, table.cell_at(x1 - 1, cy)) if c is not None}
+            after = table.cell_at(x1 - 1, cy)
+            straddled |= {c for c in (cell, after) if c is not None}
+            if after is not None and after is not cell:
+                per.setdefault(after, []).append(_number_tail(w, after.box[0] * 72.0 / dpi))
         if quarter:
             for other in (table.cell_at(x0 + margin, cy), table.cell_at(x1 - margin, cy)):
                 if other is not None:
                     straddled.add(other)
     return per, straddled, outside
+
+
+def _number_tail(word: Word, x0: float) -> Word:
+    """The number a label ran on into (``_LABEL_THEN_NUMBER``), as a word of the cell it stands in
+    from ``x0`` (points): that cell holds a number, so its crop is read as one."""
+    number = _TRAILING_NUMBER.search(word.text)
+    return replace(word, text=number.group() if number else "",
+                   box=Box(max(x0, word.box.x0), word.box.y0, word.box.x1, word.box.y1))
 
 
 def _page_text(words: list[Word]) -> tuple[str, float, bool]:
@@ -516,9 +528,10 @@ def taken_light(info: dict[str, float], flip_doubtful: bool) -> bool:
 
 
 def _ruleless(grey: np.ndarray, dpi: float) -> np.ndarray:
-    """The page with its ruled lines painted over with paper, for the page pass only: a web table
-    drawn with no cell padding sets its text against the rules, and a rule read beside a "7" makes
-    it "17" (the grid is still found on the ruled page)."""
+    """A rendered page with its ruled lines painted over with paper, for reading its text (the page
+    pass, the cells' crops): a web table drawn with no cell padding sets its text against the rules,
+    and a rule read beside a "7" makes it "17", a rule's edge beside a number a minus. The grid is
+    still found on the ruled page."""
     horizontal, vertical = rule_masks(binarize(grey), dpi)
     rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
     return np.where(rules > 0, np.uint8(255), grey)
@@ -604,8 +617,8 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
         if table.n_cols < 2:
             continue
         table, cut = _repaired(table, grey, dpi, words, lines, cleaned.bilevel)
-        reads, outside, measured = read_table(grey, dpi, table, words, engine, settings, cleaned.bilevel,
-                                              cleaned.light, zero_width)
+        reads, outside, measured = read_table(_ruleless(grey, dpi) if page.rendered else grey, dpi, table, words,
+                                              engine, settings, cleaned.bilevel, cleaned.light, zero_width)
         if cleaned.bilevel:
             # a rule the fax lost in a row (a column) is proven by the numbers read beside it in the others;
             # a digit's stroke that passed for a column rule is none
