@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -78,33 +78,13 @@ def _with_pictures(doc: Document, settings: Settings) -> Loaded:
     return doc, (make_rereader(cleaned, settings) if cleaned else None)
 
 
-#: paper put around a web picture (inches): a screenshot cut at the table's edge leaves its last
-#: row's text against the border, where the text detector misses it
-_PICTURE_FRAME_IN = 0.15
-
-
-def _framed(page: Any) -> Any:
-    """``page`` with white paper around its picture (``_PICTURE_FRAME_IN``)."""
-    import numpy as np
-
-    image = np.asarray(page.image)
-    pad = int(round(_PICTURE_FRAME_IN * float(page.dpi or 100)))
-    widths = ((pad, pad), (pad, pad)) + (((0, 0),) if image.ndim == 3 else ())
-    framed = np.pad(image, widths, constant_values=255)
-    extra = 2 * pad * 72.0 / float(page.dpi or 100)
-    return replace(page, image=framed, width=page.width + extra, height=page.height + extra)
-
-
 def _read_picture(path: Path, number: int, settings: Settings) -> tuple[list[Row], Any, list[str]]:
-    """One picture (its first frame) read as scanned page ``number`` (the page passes a run keeps
-    are known by page number), drawn by software (``Page.rendered``): its rows, its cleaned image,
-    its warnings."""
-    from extractor.ingest.image import open_image
+    """One picture read as scanned page ``number`` (``ingest.image.open_picture``; the page passes a
+    run keeps are known by page number): its rows, its cleaned image, its warnings."""
+    from extractor.ingest.image import open_picture
     from extractor.layout.paged import build_paged_document
 
-    source = open_image(path)
-    source.pages = [_framed(replace(page, number=number, rendered=True)) for page in source.pages[:1]]
-    read, images = build_paged_document(source, settings)
+    read, images = build_paged_document(open_picture(path, number), settings)
     return read.rows, images.get(number), read.warnings
 
 

@@ -12,6 +12,7 @@ Bad images fail with one clear line (InputFileError) or lose only the unusable p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -37,6 +38,8 @@ A4_WIDTH_IN = 8.27
 COLOUR_SPREAD = 40
 COLOUR_SHARE = 0.0005
 _DPI_RANGE = (100.0, 600.0)
+#: paper put around a web page's picture (inches, ``open_picture``)
+PICTURE_FRAME_IN = 0.15
 #: a page is one picture when a single image covers it to within this share of its size on each side
 PAGE_IMAGE_FIT = 0.02
 #: the native picture must match the rendered page to within this mean grey difference (checked small)
@@ -93,6 +96,26 @@ def _check_pixels(frame: Image.Image, number: int) -> None:
     w, h = frame.size
     if w * h > MAX_PIXELS:
         raise InputFileError(f"page {number}: image of {w}×{h} px is too large (limit {MAX_PIXELS:,} px)")
+
+
+def open_picture(path: str | Path, number: int) -> PagedSource:
+    """A web page's picture (its first frame) as page ``number`` of a paged source: drawn by software
+    (``Page.rendered``), and framed with white paper (``PICTURE_FRAME_IN``)."""
+    source = open_image(path)
+    source.pages = [_framed(replace(page, number=number, rendered=True)) for page in source.pages[:1]]
+    return source
+
+
+def _framed(page: Page) -> Page:
+    """``page`` with white paper around its image: a screenshot cut at a table's edge leaves its last
+    row's text against the border, where the text detector misses it."""
+    image = np.asarray(page.image)
+    dpi = float(page.dpi or _DPI_RANGE[0])
+    pad = int(round(PICTURE_FRAME_IN * dpi))
+    widths = ((pad, pad), (pad, pad)) + (((0, 0),) if image.ndim == 3 else ())
+    extra = 2 * pad * 72.0 / dpi
+    return replace(page, image=np.pad(image, widths, constant_values=255), width=page.width + extra,
+                   height=page.height + extra)
 
 
 def open_image(path: str | Path) -> PagedSource:
