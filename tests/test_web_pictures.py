@@ -33,6 +33,12 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return pictured_page(source, folder / "report.html", 1)
 
 
+@pytest.fixture(scope="module")
+def complete(page: Path) -> Report:
+    """The page saved complete, read once for every test that compares with it."""
+    return extract_plain(page)
+
+
 def _truth() -> dict:
     return random_report(SEED, FMT).truth  # type: ignore[arg-type]
 
@@ -46,10 +52,10 @@ def _right_or_flagged(report: Report) -> int:
 
 
 @pytest.mark.slow
-def test_tables_shown_as_pictures_are_read_where_they_stand(page: Path) -> None:
+def test_tables_shown_as_pictures_are_read_where_they_stand(page: Path, complete: Report) -> None:
     assert "<table" not in page.read_text(encoding="utf-8").lower()
     assert len(load_html(page).pictures) == 3
-    report = extract_plain(page)
+    report = complete
     from_pictures = [c for c in report.cells if c.method == "ocr"]
     assert {c.page for c in from_pictures} == {1, 2, 3}  # page k: the article's k-th picture
     assert {c.table for c in from_pictures if c.page == 2} == {"t3"}
@@ -58,16 +64,16 @@ def test_tables_shown_as_pictures_are_read_where_they_stand(page: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_page_saved_as_one_file_reads_the_same(page: Path, tmp_path: Path) -> None:
+def test_the_page_saved_as_one_file_reads_the_same(page: Path, complete: Report, tmp_path: Path) -> None:
     saved = save_mhtml(page, tmp_path / "report.mhtml")
     assert saved.read_bytes().count(b"Content-Type: image/png") == 3
-    copy, complete = extract_plain(saved), extract_plain(page)
+    copy = extract_plain(saved)
     assert copy.source.kind == "mhtml"
     assert copy.tables == complete.tables and copy.cells == complete.cells
 
 
 @pytest.mark.slow
-def test_an_inlined_picture_is_read_and_missing_ones_are_named(page: Path, tmp_path: Path) -> None:
+def test_an_inlined_picture_is_read_and_missing_ones_are_named(page: Path, complete: Report, tmp_path: Path) -> None:
     shutil.copytree(page.parent / "report_files", tmp_path / "report_files")
     html = page.read_text(encoding="utf-8")
     t3 = base64.b64encode((page.parent / "report_files" / "table2.png").read_bytes()).decode()
@@ -84,7 +90,7 @@ def test_an_inlined_picture_is_read_and_missing_ones_are_named(page: Path, tmp_p
                             "a table printed as a picture there cannot be read"]
     report = extract_plain(edited)
     assert {c.table for c in report.cells if c.method == "ocr"} == {"t3"}
-    assert report.tables.t3 == extract_plain(page).tables.t3
+    assert report.tables.t3 == complete.tables.t3
 
 
 @pytest.mark.slow
