@@ -19,10 +19,9 @@ import pytest
 
 from extractor.bench.corpus import compare_tables
 from extractor.bench.hostile import docx_with
-from extractor.bench.office import OfficeStyle, office_report, write_office_docx
+from extractor.bench.office import OfficeStyle, office_report, soffice_export, write_office_docx
 from extractor.errors import ExitCode, InputFileError
 from extractor.ingest.sniff import sniff
-from extractor.ingest.soffice import convert
 from tests.conftest import extract_plain
 
 #: 2019/17 wraps numbers two digits a line; 2021/46 stacks its headers top to bottom (tbRl)
@@ -41,7 +40,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[Path
         truths.append(report.truth)
     out: dict[str, list[tuple[Path, dict]]] = {"docx": list(zip(docx, truths))}
     for kind in KINDS:
-        out[kind] = list(zip(convert(docx, folder / kind, kind, 300), truths))
+        out[kind] = list(zip(soffice_export(docx, folder / kind, kind), truths))
     return out
 
 

@@ -66,7 +66,7 @@ def _printed(path: Path) -> Path:
     reads as lattices, one cell per column. (Printed with Chromium's default 2 px cell spacing, the
     lattice loses the short column rules of table 四's last rows and boxes table 三's outer frame as
     one region in its last column: the rows are then short of cells and placed as a guess.)"""
-    from extractor.bench.realdocs import browser, print_page
+    from extractor.bench.webcopies import browser, print_page
 
     if browser() is None:
         pytest.skip("Chromium is needed to print the page")
@@ -164,7 +164,7 @@ def test_a_scanned_print_of_nested_labels_cut_at_the_paper_edge_keeps_every_cell
     (一)'s second label slot counted as a value cell, so its trailing blank was dropped and 20 went to
     商业企业."""
     from extractor.bench.degrade import make_copy, write_copy
-    from extractor.bench.realdocs import browser, print_page
+    from extractor.bench.webcopies import browser, print_page
 
     if browser() is None:
         pytest.skip("Chromium is needed to print the page")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.bench.realdocs import save_mhtml
+from extractor.bench.webcopies import save_mhtml
 from extractor.errors import InputFileError
 from extractor.ingest.sniff import sniff
 from extractor.record import Report

@@ -16,7 +16,7 @@ import pytest
 
 from extractor.bench.corpus import compare_tables
 from extractor.bench.office import (CorpusItem, OfficeStyle, build_office_corpus, office_report, overlapping_glyphs,
-                                   soffice_to_pdf, write_office_docx)
+                                   soffice_export, write_office_docx)
 from extractor.geometry import Box
 from extractor.ingest.document import Document, Row, Word
 from extractor.ingest.pdf import open_pdf
@@ -45,7 +45,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], Co
     for fmt, seed in CASES:
         report, style = office_report(seed, fmt), OfficeStyle.random(seed)  # type: ignore[arg-type]
         planned.append((report, style, write_office_docx(report, style, out / f"office_{fmt}_{seed:05d}.docx")))
-    pdfs = soffice_to_pdf([docx for _, _, docx in planned], out)
+    pdfs = soffice_export([docx for _, _, docx in planned], out)
     return {(r.fmt, r.seed): CorpusItem(pdf, docx, r, style) for (r, style, docx), pdf in zip(planned, pdfs)}
 
 
@@ -197,7 +197,7 @@ def test_a_table_laid_over_the_prose_is_exported_again_with_rows_kept_whole(tmp_
     prose and table 四; the corpus must not score the reader on a page no agency would publish."""
     report, style = office_report(3022, "2019"), OfficeStyle.random(3022)
     assert not style.cant_split
-    raw = soffice_to_pdf([write_office_docx(report, style, tmp_path / "as_drawn.docx")], tmp_path)[0]
+    raw = soffice_export([write_office_docx(report, style, tmp_path / "as_drawn.docx")], tmp_path)[0]
     assert overlapping_glyphs(raw) > 20, "the seed's own style should lay text over text"
     item = build_office_corpus(tmp_path / "corpus", 1, 3022, "2019")[0]
     assert item.style.cant_split and overlapping_glyphs(item.pdf) == 0

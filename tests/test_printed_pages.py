@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from extractor.bench.printbench import STYLES, printed
-from extractor.bench.realdocs import browser
+from extractor.bench.webcopies import browser
 from extractor.bench.synth import SynthReport, random_report
 from scanhelp import page_of
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor.bench.office import soffice_export
 from extractor.bench.synth import random_report, render_docx, render_html, render_pdf, render_text
-from extractor.ingest.soffice import convert
 
 
 @dataclass
@@ -426,7 +426,7 @@ def _saved_as(kind: str) -> Callable[[Path, Path], Path]:
     """The good .docx saved by LibreOffice as ``kind`` (doc, rtf, odt), as archives keep older reports."""
 
     def make(base: Path, target: Path) -> Path:
-        (made,) = convert([base], base.parent, kind, 300)
+        (made,) = soffice_export([base], base.parent, kind)
         return Path(shutil.copyfile(made, target))
 
     return make
@@ -446,7 +446,7 @@ def _scrambled(saved: Callable[[Path, Path], Path]) -> Callable[[Path, Path], Pa
 
 def _saved_page(base: Path, target: Path) -> Path:
     """The good page saved by headless Chromium as one file (MHTML)."""
-    from extractor.bench.realdocs import save_mhtml
+    from extractor.bench.webcopies import save_mhtml
 
     return save_mhtml(base, target)
 

@@ -332,13 +332,14 @@ def write_office_docx(r: SynthReport, style: OfficeStyle, path: Path) -> Path:
 
 # ---------------------------------------------------------------- export
 
-def soffice_to_pdf(docx_files: list[Path], out_dir: Path) -> list[Path]:
-    """Export in one LibreOffice run (``ingest.soffice``), as Word's "save as PDF" would."""
-    pdfs = convert(docx_files, out_dir, "pdf", SOFFICE_TIMEOUT_S)
-    missing = [p.name for p in pdfs if not p.is_file()]
+def soffice_export(docx_files: list[Path], out_dir: Path, kind: str = "pdf") -> list[Path]:
+    """The Word files saved as ``kind`` (pdf, doc, rtf, odt) in one LibreOffice run (``ingest.soffice``),
+    as a clerk's "save as" makes them."""
+    made = convert(docx_files, out_dir, kind, SOFFICE_TIMEOUT_S)
+    missing = [p.name for p in made if not p.is_file()]
     if missing:
-        raise EngineError(f"soffice wrote no PDF for {', '.join(missing[:3])}")
-    return pdfs
+        raise EngineError(f"soffice wrote no {kind} for {', '.join(missing[:3])}")
+    return made
 
 
 def build_office_corpus(out_dir: Path, n: int, seed: int, fmt: str = "both") -> list[CorpusItem]:
@@ -357,13 +358,13 @@ def build_office_corpus(out_dir: Path, n: int, seed: int, fmt: str = "both") -> 
         r = office_report(s, f)
         style = OfficeStyle.random(s)
         planned.append((r, style, write_office_docx(r, style, out_dir / f"office_{f}_{s:05d}.docx")))
-    pdfs = soffice_to_pdf([p for _, _, p in planned], out_dir)
+    pdfs = soffice_export([p for _, _, p in planned], out_dir)
     broken = [i for i, pdf in enumerate(pdfs) if overlapping_glyphs(pdf)]
     for i in broken:  # the clerk keeps rows whole, as one does on seeing such a page
         r, style, docx = planned[i]
         planned[i] = (r, replace(style, cant_split=True), docx)
         write_office_docx(r, planned[i][1], docx)
-    soffice_to_pdf([planned[i][2] for i in broken], out_dir)
+    soffice_export([planned[i][2] for i in broken], out_dir)
     return [CorpusItem(pdf, docx, r, style) for (r, style, docx), pdf in zip(planned, pdfs)]
 
 

@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.bench.corpus import compare_tables, truth_cells
-from extractor.bench.office import SOFFICE_TIMEOUT_S, CorpusItem, build_office_corpus
-from extractor.errors import EngineError, NianbaoError
-from extractor.ingest.soffice import convert
+from extractor.bench.office import CorpusItem, build_office_corpus, soffice_export
+from extractor.errors import NianbaoError
 from extractor.record import Report
 from extractor.settings import Settings
 
@@ -86,11 +85,7 @@ def saved_as(items: list[CorpusItem], kind: str) -> list[Path]:
     """The file of each item to extract: its PDF or .docx, or its .docx saved as ``kind`` beside it."""
     if kind in ("pdf", "docx"):
         return [getattr(item, kind) for item in items]
-    made = convert([item.docx for item in items], items[0].docx.parent, kind, SOFFICE_TIMEOUT_S)
-    missing = [p.name for p in made if not p.is_file()]
-    if missing:
-        raise EngineError(f"soffice wrote no {kind} for {', '.join(missing[:3])}")
-    return made
+    return soffice_export([item.docx for item in items], items[0].docx.parent, kind)
 
 
 def run(items: list[CorpusItem], tally: OfficeTally, kind: str = "pdf") -> None:

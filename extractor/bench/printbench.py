@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from extractor.bench.officebench import OfficeTally, extract_and_score
-from extractor.bench.realdocs import browser, print_page
+from extractor.bench.webcopies import browser, print_page
 from extractor.bench.synth import SynthReport, random_report, render_html
 from extractor.settings import OcrSettings, Settings
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +27,7 @@ from typing import Any
 
 from extractor.bench.degrade import VARIANTS
 from extractor.bench.scanbench import Tally, report, score
-from extractor.bench.webcopies import browser, save_mhtml
+from extractor.bench.webcopies import print_page, save_mhtml
 from extractor.settings import OcrSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,24 +70,6 @@ def load_docs(directory: Path, fixtures: Path = FIXTURES) -> tuple[list[RealDoc]
         agency = entry["title"].split("20")[0]
         docs.append(RealDoc(entry["name"], path, truth, agency))
     return docs, missing
-
-
-def print_page(page: Path, out: Path) -> Path:
-    """``page`` printed to PDF by headless Chromium (no header or footer line), as a reader saves it."""
-    if out.is_file():
-        return out
-    found = browser()
-    if found is None:
-        raise RuntimeError("no Chromium to print the page with")
-    cmd = [found, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-           f"--print-to-pdf={out}", page.resolve().as_uri()]
-    try:
-        subprocess.run(cmd, capture_output=True, timeout=180, check=False)
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"Chromium did not print {page} within 180 s") from None
-    if not out.is_file():
-        raise RuntimeError(f"Chromium printed nothing for {page}")
-    return out
 
 
 def _read(doc: RealDoc, variant: str, seed: int, engine: str, work: Path) -> tuple[Path, Settings, int]:

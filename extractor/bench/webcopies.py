@@ -41,6 +41,24 @@ def browser() -> str | None:
     return next((b for b in map(shutil.which, BROWSERS) if b), None)
 
 
+def print_page(page: Path, out: Path) -> Path:
+    """``page`` printed to PDF by headless Chromium (no header or footer line), as a reader saves it."""
+    if out.is_file():
+        return out
+    found = browser()
+    if found is None:
+        raise RuntimeError("no Chromium to print the page with")
+    cmd = [found, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+           f"--print-to-pdf={out}", page.resolve().as_uri()]
+    try:
+        subprocess.run(cmd, capture_output=True, timeout=180, check=False)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"Chromium did not print {page} within 180 s") from None
+    if not out.is_file():
+        raise RuntimeError(f"Chromium printed nothing for {page}")
+    return out
+
+
 def _above(fd: int, least: int) -> int:
     """``fd`` moved to a descriptor number of at least ``least``."""
     moved = fcntl.fcntl(fd, fcntl.F_DUPFD, least)

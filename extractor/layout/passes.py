@@ -29,6 +29,7 @@ class PagePass:
     info: dict[str, float]
     words: tuple[Word, ...]
     warnings: tuple[str, ...]
+    text_image: np.ndarray  # what its text is read from: ``grey``, or a rendered page with its rules painted out
 
 
 #: the page passes of the document being read, while ``page_passes_kept`` holds them

@@ -72,6 +72,6 @@ def make_rereader(pages: Cleaned, settings: Settings) -> Rereader:
         found = pages.get(page)
         if found is None or found.light:
             return []
-        return reread_cell(found.image, found.dpi, bbox, engines, settings, found.bilevel)
+        return reread_cell(found.legible, found.dpi, bbox, engines, settings, found.bilevel)
 
     return reread

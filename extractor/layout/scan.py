@@ -519,6 +519,13 @@ class PageImage:
     bilevel: bool = False
     light: bool = False
     doubtful_light: bool = False  # how light it is left the choice in doubt (``imageops.lightness``)
+    #: what its cells' text is read from: ``image``, or a rendered page with its rules painted out (``_ruleless``)
+    text_image: np.ndarray | None = None
+
+    @property
+    def legible(self) -> np.ndarray:
+        """The image cell text is read from (``text_image``, else ``image``)."""
+        return self.image if self.text_image is None else self.text_image
 
 
 def taken_light(info: dict[str, float], flip_doubtful: bool) -> bool:
@@ -544,7 +551,8 @@ def _page_pass(page: Page, engine: OcrEngine, settings: Settings) -> PagePass:
     if page.rendered:  # a crisp picture a program drew: two tones like a fax, none of a fax's damage
         info.update(bilevel=0.0, light=0.0, doubtful_light=0.0)
     bilevel = bool(info["bilevel"])
-    words = engine.recognize(_ruleless(grey, dpi) if page.rendered else grey, dpi, settings.ocr, bilevel=bilevel)
+    text = _ruleless(grey, dpi) if page.rendered else grey
+    words = engine.recognize(text, dpi, settings.ocr, bilevel=bilevel)
     warnings = []
     if info["photo"]:
         warnings.append(f"page {page.number}: photographed page outline found and flattened")
@@ -552,9 +560,10 @@ def _page_pass(page: Page, engine: OcrEngine, settings: Settings) -> PagePass:
         quarters = orientation(grey, engine, settings)
         if quarters:
             grey = imageops.turn(grey, quarters)
-            words = engine.recognize(grey, dpi, settings.ocr, bilevel=bilevel)
+            text = _ruleless(grey, dpi) if page.rendered else grey
+            words = engine.recognize(text, dpi, settings.ocr, bilevel=bilevel)
             warnings.append(f"page {page.number}: turned upright ({90 * quarters}° clockwise)")
-    return PagePass(grey, dpi, info, tuple(words), tuple(warnings))
+    return PagePass(grey, dpi, info, tuple(words), tuple(warnings), text)
 
 
 def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageImage, list[Word], list[str]]:
@@ -566,7 +575,8 @@ def read_page(page: Page, engine: OcrEngine, settings: Settings) -> tuple[PageIm
     if light:
         warnings.append(f"page {page.number}: binarised so lightly that its glyphs fell apart; "
                         "its numbers are weak readings")
-    image = PageImage(done.grey, done.dpi, bool(done.info["bilevel"]), light, bool(done.info["doubtful_light"]))
+    image = PageImage(done.grey, done.dpi, bool(done.info["bilevel"]), light, bool(done.info["doubtful_light"]),
+                      None if done.text_image is done.grey else done.text_image)
     return image, list(done.words), warnings
 
 
@@ -617,8 +627,8 @@ def scan_page(page: Page, settings: Settings, engine: OcrEngine | None = None,
         if table.n_cols < 2:
             continue
         table, cut = _repaired(table, grey, dpi, words, lines, cleaned.bilevel)
-        reads, outside, measured = read_table(_ruleless(grey, dpi) if page.rendered else grey, dpi, table, words,
-                                              engine, settings, cleaned.bilevel, cleaned.light, zero_width)
+        reads, outside, measured = read_table(cleaned.legible, dpi, table, words, engine, settings, cleaned.bilevel,
+                                              cleaned.light, zero_width)
         if cleaned.bilevel:
             # a rule the fax lost in a row (a column) is proven by the numbers read beside it in the others;
             # a digit's stroke that passed for a column rule is none
