@@ -51,9 +51,9 @@ def _load_mhtml(path: Path, settings: Settings) -> Loaded:
 
 
 def _with_pictures(doc: Document, settings: Settings) -> Loaded:
-    """A web page whose article shows pictures (portals often print the report's tables as images):
-    each is read as a scanned page, numbered by its place among the pictures, and its rows are put
-    where it stands; the re-reader works on their cleaned images."""
+    """A web page or Word file that shows pictures (portals and clerks often print the report's tables
+    as images): each is read as a scanned page, numbered by its place among the pictures, and its rows
+    are put where it stands; the re-reader works on their cleaned images."""
     if not doc.pictures:
         return doc, None
     from extractor.layout.reread import make_rereader
@@ -91,7 +91,7 @@ def _read_picture(path: Path, number: int, settings: Settings) -> tuple[list[Row
 def _load_docx(path: Path, settings: Settings) -> Loaded:
     from extractor.ingest.docx import load_docx
 
-    return load_docx(path), None
+    return _with_pictures(load_docx(path), settings)
 
 
 def _load_converted(kind: str) -> Callable[[Path, Settings], Loaded]:
@@ -99,7 +99,7 @@ def _load_converted(kind: str) -> Callable[[Path, Settings], Loaded]:
     def loader(path: Path, settings: Settings) -> Loaded:
         from extractor.ingest.docx import load_converted
 
-        return load_converted(path, kind), None
+        return _with_pictures(load_converted(path, kind), settings)
 
     return loader
 

@@ -580,6 +580,18 @@ def test_a_reading_with_a_leading_zero_no_rule_covers_is_suspect_whatever_the_re
     assert plain.slots[KEY_DECISIONS].status == "read"
 
 
+def test_a_signed_reading_with_a_leading_zero_is_suspect_though_the_sign_audit_backed_it(tmp_path):
+    """本年增/减 is re-read by the sign audit, whose agreeing re-reads back it; a leading zero is a doubt
+    about the box ("0" over "6" of two rows a lost rule merged, read "06"), which no re-read of it can
+    lift (a pictured table's 行政处罚 read so, status read). (Fails when ``weakness`` lets a backed
+    reading pass before asking for a leading zero.)"""
+    result = _weak_t2(tmp_path, 2, "06", 1.0, [("06", 1.0), ("06", 0.99), ("06", 0.98)])
+    slot = result.slots[KEY_CHANGE]
+    assert (slot.value, slot.status, slot.verified) == (6, "suspect", False)
+    assert any(w.startswith(f"{KEY_CHANGE}: suspect (no passing rule covers it; reading weak: leading zero")
+               for w in result.warnings)
+
+
 def _with_repairs(rows: list[Row], cells: list[Span], text: str, repairs: tuple[str, ...]) -> list[Row]:
     for old in cells:
         rows = _swap_span(rows, old, replace(old, text=text, repairs=repairs))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from extractor.bench.corpus import compare_tables, truth_cells
 from extractor.bench.office import CorpusItem, build_office_corpus, soffice_export
+from extractor.bench.pictured import pictured
 from extractor.errors import NianbaoError
 from extractor.record import Report
 from extractor.settings import Settings
@@ -77,14 +78,19 @@ def extract_and_score(pdf: Path, truth: dict, settings: Settings, tally: OfficeT
     score(report, truth, tally, name)
 
 
-#: what ``--as`` may name: the corpus's own files, or the .docx saved by LibreOffice in another format
-SAVED_AS = ("pdf", "docx", "doc", "rtf", "odt")
+#: what ``--as`` may name: the corpus's own files, the .docx saved by LibreOffice in another format, or
+#: the .docx with its tables pasted as pictures (``bench.pictured``) and that saved as PDF
+SAVED_AS = ("pdf", "docx", "doc", "rtf", "odt", "pictured-docx", "pictured-pdf")
 
 
 def saved_as(items: list[CorpusItem], kind: str) -> list[Path]:
     """The file of each item to extract: its PDF or .docx, or its .docx saved as ``kind`` beside it."""
     if kind in ("pdf", "docx"):
         return [getattr(item, kind) for item in items]
+    if kind.startswith("pictured-"):
+        folder = items[0].docx.parent / "pictured"
+        made = [docx for docx, _ in pictured([item.docx for item in items], [item.seed for item in items], folder)]
+        return made if kind == "pictured-docx" else soffice_export(made, folder, "pdf")
     return soffice_export([item.docx for item in items], items[0].docx.parent, kind)
 
 

@@ -107,6 +107,10 @@ class Page:
     #: drawn by software straight to pixels (a web page's picture of a table): no fax however crisp
     #: its strokes, and its text may be set against the rules (table cells with no padding)
     rendered: bool = False
+    #: pictures on a page with a text layer that may be tables printed as images (``ingest.pictures``),
+    #: in points from the top left: OCR reads them, the text layer the rest of the page
+    picture_boxes: list[Box] = field(default_factory=list)
+    picture_dpi: float = 0.0  # the finest of their resolutions as drawn on the page
 
 
 @dataclass(slots=True)

@@ -2,16 +2,19 @@
 
 The body XML is walked directly (not ``Document.paragraphs``/``tables``) so each table stays where
 it sits between paragraphs, and merged cells come out once per row: a ``gridSpan`` region is one
-cell, a ``vMerge`` continuation is "" (python-docx's ``row.cells`` would repeat the text).
+cell, a ``vMerge`` continuation is "" (python-docx's ``row.cells`` would repeat the text). Pictures
+in the body's paragraphs (a table pasted as a screenshot) are kept where they stand, for OCR.
 """
 
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from extractor.errors import EncryptedInputError, InputFileError
+from extractor.ingest import pictures
 from extractor.ingest.cells import join_cell_text
 from extractor.ingest.document import Document, Row, Span
 from extractor.ingest.limits import MAX_ZIP_MEMBER, MAX_ZIP_MEMBERS, MAX_ZIP_TOTAL, MAX_ZIP_XML_MEMBER
@@ -20,6 +23,9 @@ METHOD = "docx"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
 
 
 def check_container(path: Path) -> None:
@@ -68,12 +74,13 @@ def load_docx(path: str | Path) -> Document:
     from docx import Document as open_docx
 
     try:
-        body = open_docx(str(p)).element.body
+        opened = open_docx(str(p))
     except Exception as exc:  # python-docx surfaces zip, XML and part errors with many types
         raise InputFileError(f"not a readable .docx ({type(exc).__name__}: {exc})") from None
-    rows: list[Row] = []
-    _walk(body, rows)
-    return Document(path=str(p), kind="docx", rows=rows)
+    walked = _Body(opened.part)
+    walked.walk(opened.element.body)
+    kept, warnings = pictures.select(walked.pictures, "are linked to files outside the Word file")
+    return Document(path=str(p), kind="docx", rows=walked.rows, warnings=warnings, pictures=kept)
 
 
 def load_converted(path: str | Path, kind: str) -> Document:
@@ -91,31 +98,60 @@ def load_converted(path: str | Path, kind: str) -> Document:
     return doc
 
 
-def _walk(container: Any, rows: list[Row]) -> None:
-    for child in container.iterchildren():
-        tag = child.tag
-        if tag == f"{W}p":
-            for line in _paragraph_text(child).split("\n"):
-                text = join_cell_text(line)
-                if text:
-                    rows.append(Row([Span(text, method=METHOD)]))
-        elif tag == f"{W}tbl":
-            _table(child, rows)
-        elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
-            _walk(child, rows)
+@dataclass
+class _Body:
+    """The walk of a body: its rows, and its pictures (the row each stands before, its part's name, its
+    bytes; None when the picture is only linked) for ``pictures.select``."""
+
+    part: Any
+    rows: list[Row] = field(default_factory=list)
+    pictures: list[tuple[int, str, bytes | None]] = field(default_factory=list)
+
+    def walk(self, container: Any) -> None:
+        for child in container.iterchildren():
+            tag = child.tag
+            if tag == f"{W}p":
+                self.paragraph(child)
+            elif tag == f"{W}tbl":
+                _table(child, self.rows)
+            elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
+                self.walk(child)
+
+    def paragraph(self, p: Any) -> None:
+        """A paragraph's lines as prose rows, and its pictures where they stand among its text (a
+        screenshot of a table pasted on a line of its own, or after its caption in one paragraph)."""
+        for piece in _paragraph_pieces(p):
+            if isinstance(piece, str):
+                self.rows.extend(Row([Span(t, method=METHOD)]) for t in map(join_cell_text, piece.split("\n")) if t)
+            else:
+                self.pictures.append((len(self.rows), *self.picture(piece)))
+
+    def picture(self, ref: Any) -> tuple[str, bytes | None]:
+        """The name and bytes of the picture a ``a:blip`` or ``v:imagedata`` shows (None: linked, not held)."""
+        rid = ref.get(f"{R}embed") or ref.get(f"{R}id") or ""
+        part = self.part.related_parts.get(rid) if rid else None
+        if part is None:
+            return ref.get(f"{R}link") or rid or "?", None
+        return str(part.partname), part.blob
+
+
+def _paragraph_pieces(p: Any) -> list[Any]:
+    """A paragraph's visible text, cut where a picture stands: strings (runs, hyperlinks, tabs and
+    breaks; deleted revisions excluded) and the picture elements between them."""
+    pieces: list[Any] = [""]
+    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", _BLIP, _IMAGEDATA):
+        if node.tag in (_BLIP, _IMAGEDATA):
+            pieces += [node, ""]
+        elif node.tag == f"{W}t":
+            pieces[-1] += node.text or ""
+        else:
+            pieces[-1] += " " if node.tag == f"{W}tab" else "\n"
+    return [piece for piece in pieces if not isinstance(piece, str) or piece]
 
 
 def _paragraph_text(p: Any) -> str:
-    """Visible text of a paragraph: runs, hyperlinks, tabs and breaks; deleted revisions excluded."""
-    parts: list[str] = []
-    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}delText"):
-        if node.tag == f"{W}t":
-            parts.append(node.text or "")
-        elif node.tag == f"{W}tab":
-            parts.append(" ")
-        elif node.tag in (f"{W}br", f"{W}cr"):
-            parts.append("\n")
-    return "".join(parts)
+    """Visible text of a paragraph (its pictures left out)."""
+    return "".join(piece for piece in _paragraph_pieces(p) if isinstance(piece, str))
 
 
 def _cells(tr: Any) -> list[Any]:

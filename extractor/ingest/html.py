@@ -18,7 +18,6 @@ import codecs
 import email
 import email.message
 import email.policy
-import io
 import re
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -26,10 +25,10 @@ from functools import cache
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag, UnicodeDammit
-from PIL import Image
 
 from extractor.errors import InputFileError
 from extractor.ingest.cells import join_cell_text
+from extractor.ingest import pictures
 from extractor.ingest.document import Document, Picture, Row, Span
 from extractor.resources import load_json
 
@@ -155,8 +154,8 @@ def _document(path: str, soup: BeautifulSoup, fetch: Fetch) -> Document:
     if title and not any(_flat(title) in _flat(r.text) for r in rows[:8]):
         rows.insert(0, Row([Span(title, method=METHOD)]))
         found = [(at + 1, img) for at, img in found]
-    pictures, warnings = _pictures(found, fetch)
-    return Document(path=path, kind="html", rows=rows, meta=meta, warnings=warnings, pictures=pictures)
+    kept, warnings = _pictures(found, fetch)
+    return Document(path=path, kind="html", rows=rows, meta=meta, warnings=warnings, pictures=kept)
 
 
 def _depth(root: Tag) -> int:
@@ -271,28 +270,20 @@ Fetch = Callable[[str], "bytes | None"]
 
 
 def _pictures(found: list[tuple[int, Tag]], fetch: Fetch) -> tuple[list[Picture], list[str]]:
-    """The article's pictures large enough to be a table (``portal.json`` pictures), and a warning
-    naming those the saved page does not hold."""
-    limits = _portal()["pictures"]
-    kept, absent = [], []
+    """The article's pictures worth reading as tables (``ingest.pictures``), fetched from the saved page
+    only; an ``<img>`` whose declared size is an icon's is not fetched."""
+    candidates = []
     for at, img in found:
         name = str(img.get("src") or img.get("data-src") or "").strip()
-        if not name or _declared_small(img, limits):
-            continue
-        data = _inline(name) if name.startswith("data:") else fetch(name)
-        if data is None:
-            absent.append(name[:80])
-        elif len(data) <= limits["max_bytes"] and _table_sized(data, limits) and len(kept) < limits["max_count"]:
-            kept.append(Picture(at, name[:200], data))
-    warnings = [f"{len(absent)} picture(s) in the article are not in the saved page ({absent[0]}): a table "
-                "printed as a picture there cannot be read"] if absent else []
-    return kept, warnings
+        if name and not _declared_small(img):
+            candidates.append((at, name, _inline(name) if name.startswith("data:") else fetch(name)))
+    return pictures.select(candidates, "in the article are not in the saved page")
 
 
-def _declared_small(img: Tag, limits: dict) -> bool:
+def _declared_small(img: Tag) -> bool:
     """An ``<img>`` whose width or height attribute (pixels) is below a table's (an icon, a logo)."""
     sizes = []
-    for attribute, least in (("width", limits["min_width"]), ("height", limits["min_height"])):
+    for attribute, least in (("width", pictures.limits()["min_width"]), ("height", pictures.limits()["min_height"])):
         value = re.fullmatch(r"\s*(\d+)\s*(?:px)?\s*", str(img.get(attribute) or ""))
         sizes.append(value is not None and int(value.group(1)) < least)
     return any(sizes)
@@ -305,16 +296,6 @@ def _inline(name: str) -> bytes | None:
         return base64.b64decode(body) if head.endswith(";base64") else urllib.parse.unquote_to_bytes(body)
     except (ValueError, binascii.Error):
         return None
-
-
-def _table_sized(data: bytes, limits: dict) -> bool:
-    """Whether the picture is an image at least a small table's size (its header alone is decoded)."""
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            width, height = img.size
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return False
-    return width >= limits["min_width"] and height >= limits["min_height"]
 
 
 def _beside(folder: Path) -> Fetch:

@@ -22,10 +22,12 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from extractor.errors import InputFileError
+from extractor.geometry import Box
 from extractor.ingest.document import Page, PagedSource
 from extractor.ingest.limits import MAX_PIXELS
 from extractor.resources import load_json
-from extractor.ingest.pdf import text_layer_ok
+from extractor.ingest import pictures
+from extractor.ingest.pdf import pictures_to_read, text_layer_ok
 from extractor.settings import Settings
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
@@ -262,10 +264,31 @@ def render_page(path: str, number: int, dpi: float) -> tuple[np.ndarray, float]:
     return arr, scale * 72.0
 
 
+def _pictures_only(arr: np.ndarray, boxes: list[Box], dpi: float) -> np.ndarray:
+    """``arr`` (a page at ``dpi``) with everything outside ``boxes`` (points) painted paper-white."""
+    shown = np.zeros(arr.shape[:2], dtype=bool)
+    for box in boxes:
+        x0, y0, x1, y1 = (int(round(v)) for v in box.pixels(dpi))
+        shown[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] = True
+    out = arr.copy()
+    out[~shown] = 255
+    return out
+
+
 def triage_pdf(src: PagedSource, settings: Settings) -> PagedSource:
-    """Render for OCR every page whose text layer is missing or garbage; kind "pdf-scan" if all were."""
-    flagged = 0
+    """Render for OCR every page whose text layer is missing or garbage; kind "pdf-scan" if all were.
+    A page whose text layer is sound but which shows table-sized pictures (``pdf.pictures_to_read``) gets
+    its rendering with only those pictures on it, at their resolution: OCR reads them, the text layer
+    the rest."""
+    flagged = pictured = 0
     for page in src.pages:
+        if pictures_to_read(page):
+            pictured += 1
+            dpi = min(max(float(settings.ocr.dpi), page.picture_dpi), float(pictures.limits()["max_render_dpi"]))
+            arr, page.dpi = render_page(src.path, page.number, dpi)
+            page.image, page.rendered = _pictures_only(arr, page.picture_boxes, page.dpi), True
+            continue
+        page.picture_boxes = []
         if text_layer_ok(page):
             continue
         page.image, page.dpi = render_page(src.path, page.number, float(settings.ocr.dpi))
@@ -276,4 +299,7 @@ def triage_pdf(src: PagedSource, settings: Settings) -> PagedSource:
         src.kind = "pdf-scan"
     elif flagged:
         src.warnings.append(f"{flagged} of {len(src.pages)} pages had no usable text layer and were OCR'd")
+    if pictured:
+        src.warnings.append(f"{pictured} of {len(src.pages)} pages show pictures that may be tables: those were read "
+                            "by OCR, the rest of the page from its text layer")
     return src

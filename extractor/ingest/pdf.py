@@ -18,6 +18,7 @@ import pypdfium2.raw as pdfium_c
 
 from extractor.errors import EncryptedInputError, InputFileError
 from extractor.geometry import Box
+from extractor.ingest import pictures
 from extractor.ingest.document import Page, PagedSource, Word
 from extractor.ingest.limits import MAX_PIXELS
 
@@ -63,27 +64,49 @@ def _read_page(doc: pdfium.PdfDocument, index: int) -> Page:
             words = _words(textpage, height + bottom, left)
         finally:
             textpage.close()
-        cover = _image_cover(page, width * height)
+        boxes = _image_boxes(page, height + bottom, left)
     except pdfium.PdfiumError as exc:
         raise InputFileError(f"page {index + 1} is unreadable ({exc})") from None
     finally:
         page.close()
-    return Page(number=index + 1, width=float(width), height=float(height), words=words, image_cover=cover)
+    area = width * height
+    cover = min(1.0, sum((b.x1 - b.x0) * (b.y1 - b.y0) for b, _ in boxes) / area) if area > 0 else 0.0
+    shown = _table_pictures(boxes, words)
+    return Page(number=index + 1, width=float(width), height=float(height), words=words, image_cover=cover,
+                picture_boxes=[b for b, _ in shown], picture_dpi=max((d for _, d in shown), default=0.0))
 
 
-def _image_cover(page: pdfium.PdfPage, area: float) -> float:
-    """Share of the page covered by image objects (overlaps counted twice, capped at 1).
+def _image_boxes(page: pdfium.PdfPage, top: float, left: float) -> list[tuple[Box, float]]:
+    """The page's image objects, in points from the top left, each with its resolution as drawn
+    (pixels per inch of the page).
 
     Each image's pixel count is checked here, before anything renders or decodes it.
     """
-    total = 0.0
+    boxes = []
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
         width, height = obj.get_px_size()
         if width * height > MAX_PIXELS:
             raise InputFileError(f"an image of {width}×{height} px on a page is too large (limit {MAX_PIXELS:,} px)")
-        left, bottom, right, top = obj.get_bounds()
-        total += max(0.0, right - left) * max(0.0, top - bottom)
-    return min(1.0, total / area) if area > 0 else 0.0
+        x0, y0, x1, y1 = obj.get_bounds()
+        box = Box(x0 - left, top - max(y0, y1), max(x0, x1) - left, top - min(y0, y1))
+        boxes.append((box, 72.0 * width / max(box.x1 - box.x0, 1.0)))
+    return boxes
+
+
+def _table_pictures(boxes: list[tuple[Box, float]], words: list[Word]) -> list[tuple[Box, float]]:
+    """The images large enough to be a table that the text layer does not transcribe (a scan whose OCR
+    layer lies over it is read from that layer), top to bottom, with their resolutions."""
+    limits = pictures.limits()
+    kept = []
+    for box, dpi in boxes:
+        inside = sum(box.x0 <= (w.box.x0 + w.box.x1) / 2 <= box.x1 and box.y0 <= (w.box.y0 + w.box.y1) / 2 <= box.y1
+                     for w in words)
+        width, height = box.x1 - box.x0, box.y1 - box.y0
+        large = width >= limits["min_width_pt"] and height >= limits["min_height_pt"]
+        pixels = dpi * width / 72 >= limits["min_width"] and dpi * height / 72 >= limits["min_height"]
+        if large and pixels and inside <= limits["max_words_inside"]:
+            kept.append((box, dpi))
+    return sorted(kept, key=lambda b: (b[0].y0, b[0].x0))[:limits["max_count"]]
 
 
 def _matrix_scale(textpage: pdfium.PdfTextPage, index: int) -> float:
@@ -139,6 +162,16 @@ def _breaks(prev: Box, cur: Box, em: float) -> bool:
         return True
     gap = cur.x0 - prev.x1
     return gap > WORD_GAP_EM * em or gap < -0.5 * em
+
+
+def pictures_to_read(page: Page) -> bool:
+    """Whether OCR is to read the page's table pictures beside its text layer: a sound layer, or one
+    of a few sound glyphs (a page number under a table pasted alone) on a page no picture fills."""
+    if not page.picture_boxes:
+        return False
+    chars = "".join("".join(w.text for w in page.words if w.method == "pdf-text").split())
+    typed = bool(chars) and len(_GOOD.findall(chars)) == len(chars) and page.image_cover < pictures.limits()["scan_cover"]
+    return typed or text_layer_ok(page)
 
 
 def text_layer_ok(page: Page) -> bool:

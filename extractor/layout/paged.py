@@ -1,10 +1,14 @@
 """Any paged source (text PDF, mixed PDF, scan, photo) to one Document and its cleaned page images.
 
 Text pages go through pdf_rows (camelot), OCR pages through scan (the image grid); on both, a
-table running over a page break is made one by layout.continued, with the evidence each gives.
+table running over a page break is made one by layout.continued, with the evidence each gives. A
+text page showing a table as a picture goes through both: the text layer gives its prose, OCR of
+the picture its table, and their rows are put in reading order.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from extractor.ingest.document import Document, Page, PagedSource, Row
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
@@ -28,10 +32,23 @@ def read_ocr_pages(pages: list[Page], settings: Settings, engine: OcrEngine | No
     return {s.layout.number: (scanned_rows(s, tables.get(s.layout.number, [])), s.warnings, s.image) for s in scanned}
 
 
+def top_down(rows: list[Row]) -> list[Row]:
+    """One page's rows from the text layer and from OCR of its pictures, in reading order: by their
+    top edge (a row without a box keeps the place of the row before it); a tie keeps the text first."""
+    tops, last = [], 0.0
+    for row in rows:
+        boxes = [s.bbox.y0 for s in row.spans if s.bbox is not None]
+        last = min(boxes) if boxes else last
+        tops.append(last)
+    return [row for _, _, row in sorted(zip(tops, range(len(rows)), rows), key=lambda t: t[:2])]
+
+
 def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document, Cleaned]:
     """Any paged source (text PDF, mixed PDF, scan, image) as one Document in page order, and the
     cleaned page images its OCR'd cells were read from (for the re-reader)."""
-    text_pages, ocr_pages = [p for p in src.pages if not p.ocr], [p for p in src.pages if p.ocr]
+    text_pages = [p for p in src.pages if not p.ocr]
+    pictured = {p.number for p in text_pages if p.picture_boxes and p.image is not None}
+    ocr_pages = [p if p.ocr else replace(p, words=[], ocr=True) for p in src.pages if p.ocr or p.number in pictured]
     doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings))
     text_rows: dict[int | None, list[Row]] = {}
     if text_pages:
@@ -42,12 +59,12 @@ def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document
     scanned = read_ocr_pages(ocr_pages, settings, get_ocr_engine(settings.ocr.engine) if ocr_pages else None)
     cleaned: Cleaned = {}
     for page in src.pages:
-        if not page.ocr:
+        if not page.ocr and page.number not in pictured:
             doc.rows.extend(text_rows.get(page.number, []))
             continue
         rows, warnings, image = scanned[page.number]
         doc.warnings.extend(warnings)
-        doc.rows.extend(rows)
+        doc.rows.extend(top_down([*text_rows.get(page.number, []), *rows]))
         if image is not None:
             cleaned[page.number] = image
             if image.bilevel:

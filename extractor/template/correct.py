@@ -312,12 +312,12 @@ def weakness(slot: Slot) -> str:
         return ""
     if INK_DOUBT & set(span.repairs):
         return "+".join(span.repairs)
+    if _LEADING_ZERO.match(slot.raw or ""):  # re-reads of the same box agreeing cannot back it
+        return _LEADING_ZERO_WHY
     if slot.backed:
         return ""
     if slot.confidence < threshold("low_confidence"):
         return f"confidence {slot.confidence:.2f}"
-    if _LEADING_ZERO.match(slot.raw or ""):
-        return _LEADING_ZERO_WHY
     return "+".join(span.repairs)
 
 
