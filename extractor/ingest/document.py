@@ -110,7 +110,12 @@ class Page:
     #: pictures on a page with a text layer that may be tables printed as images (``ingest.pictures``),
     #: in points from the top left: OCR reads them, the text layer the rest of the page
     picture_boxes: list[Box] = field(default_factory=list)
-    picture_dpi: float = 0.0  # the finest of their resolutions as drawn on the page
+    picture_dpi: float = 0.0  # the largest one's resolution as drawn on the page (pixels per inch of it)
+    picture_side_px: int = 0  # the largest one's shorter side in pixels
+    #: the resolution layout is to take ``image`` at when not its true one (``dpi``): a text page's
+    #: pictures are read at the size the picture path reads a picture file at, not at the size they
+    #: were shrunk to on the page (``ingest.image.triage_pdf``)
+    read_dpi: float | None = None
 
 
 @dataclass(slots=True)

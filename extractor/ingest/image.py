@@ -275,18 +275,29 @@ def _pictures_only(arr: np.ndarray, boxes: list[Box], dpi: float) -> np.ndarray:
     return out
 
 
+def _render_pictures(path: str, page: Page, ocr_dpi: float) -> None:
+    """``page`` rendered with only its pictures on it, at the scale the picture path reads a picture
+    file at (``_dpi``'s guess from its pixels, brought up to ``ocr_dpi``), whatever size the picture
+    was shrunk to on the page: a tall table pasted whole and shrunk into the page stands there at half
+    its print size, where every measure layout takes in points (rules, rows, glyphs) misses it.
+    ``Page.read_dpi`` is the resolution layout takes the rendering at; ``dpi`` stays its true one."""
+    guess = float(min(max(page.picture_side_px / A4_WIDTH_IN, _DPI_RANGE[0]), _DPI_RANGE[1]))
+    wanted = page.picture_dpi * max(1.0, ocr_dpi / guess)
+    arr, page.dpi = render_page(path, page.number, min(wanted, float(pictures.limits()["max_render_dpi"])))
+    page.read_dpi = max(guess, ocr_dpi) * page.dpi / wanted
+    page.image, page.rendered = _pictures_only(arr, page.picture_boxes, page.dpi), True
+
+
 def triage_pdf(src: PagedSource, settings: Settings) -> PagedSource:
     """Render for OCR every page whose text layer is missing or garbage; kind "pdf-scan" if all were.
     A page whose text layer is sound but which shows table-sized pictures (``pdf.pictures_to_read``) gets
-    its rendering with only those pictures on it, at their resolution: OCR reads them, the text layer
+    its rendering with only those pictures on it (``_render_pictures``): OCR reads them, the text layer
     the rest."""
     flagged = pictured = 0
     for page in src.pages:
         if pictures_to_read(page):
             pictured += 1
-            dpi = min(max(float(settings.ocr.dpi), page.picture_dpi), float(pictures.limits()["max_render_dpi"]))
-            arr, page.dpi = render_page(src.path, page.number, dpi)
-            page.image, page.rendered = _pictures_only(arr, page.picture_boxes, page.dpi), True
+            _render_pictures(src.path, page, float(settings.ocr.dpi))
             continue
         page.picture_boxes = []
         if text_layer_ok(page):

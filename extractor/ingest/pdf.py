@@ -72,8 +72,11 @@ def _read_page(doc: pdfium.PdfDocument, index: int) -> Page:
     area = width * height
     cover = min(1.0, sum((b.x1 - b.x0) * (b.y1 - b.y0) for b, _ in boxes) / area) if area > 0 else 0.0
     shown = _table_pictures(boxes, words)
+    largest = max(shown, key=lambda s: (s[0].x1 - s[0].x0) * (s[0].y1 - s[0].y0), default=None)
     return Page(number=index + 1, width=float(width), height=float(height), words=words, image_cover=cover,
-                picture_boxes=[b for b, _ in shown], picture_dpi=max((d for _, d in shown), default=0.0))
+                picture_boxes=[b for b, _ in shown], picture_dpi=largest[1] if largest else 0.0,
+                picture_side_px=round(min(largest[0].x1 - largest[0].x0, largest[0].y1 - largest[0].y0)
+                                      * largest[1] / 72) if largest else 0)
 
 
 def _image_boxes(page: pdfium.PdfPage, top: float, left: float) -> list[tuple[Box, float]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from extractor.geometry import Box
 from extractor.ingest.document import Document, Page, PagedSource, Row
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import pdf_rows
@@ -32,6 +33,28 @@ def read_ocr_pages(pages: list[Page], settings: Settings, engine: OcrEngine | No
     return {s.layout.number: (scanned_rows(s, tables.get(s.layout.number, [])), s.warnings, s.image) for s in scanned}
 
 
+def _scale(page: Page) -> float:
+    """How much larger than on the page a text page's pictures are read (``Page.read_dpi``)."""
+    return float(page.dpi or 1.0) / float(page.read_dpi or page.dpi or 1.0)
+
+
+def _read_frame(page: Page) -> Page:
+    """A text page's pictures as the OCR page layout reads: at ``read_dpi``, so the page is as much
+    larger as the pictures are read larger than they stand on it."""
+    k = _scale(page)
+    return replace(page, words=[], ocr=True, dpi=page.read_dpi or page.dpi, width=page.width * k,
+                   height=page.height * k)
+
+
+def _true_frame(page: Page, rows: list[Row], image: PageImage | None) -> tuple[list[Row], PageImage | None]:
+    """Rows and cleaned image read in ``_read_frame`` put back in the page's own points, where its text
+    layer's rows are and where a cell's box is looked for again."""
+    k = _scale(page)
+    back = [Row([replace(s, bbox=None if s.bbox is None else Box(*(v / k for v in s.bbox))) for s in r.spans],
+                r.table) for r in rows]
+    return back, None if image is None else replace(image, dpi=image.dpi * k)
+
+
 def top_down(rows: list[Row]) -> list[Row]:
     """One page's rows from the text layer and from OCR of its pictures, in reading order: by their
     top edge (a row without a box keeps the place of the row before it); a tie keeps the text first."""
@@ -48,7 +71,7 @@ def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document
     cleaned page images its OCR'd cells were read from (for the re-reader)."""
     text_pages = [p for p in src.pages if not p.ocr]
     pictured = {p.number for p in text_pages if p.picture_boxes and p.image is not None}
-    ocr_pages = [p if p.ocr else replace(p, words=[], ocr=True) for p in src.pages if p.ocr or p.number in pictured]
+    ocr_pages = [p if p.ocr else _read_frame(p) for p in src.pages if p.ocr or p.number in pictured]
     doc = Document(path=src.path, kind=src.kind, pages=len(src.pages), warnings=list(src.warnings))
     text_rows: dict[int | None, list[Row]] = {}
     if text_pages:
@@ -63,6 +86,8 @@ def build_paged_document(src: PagedSource, settings: Settings) -> tuple[Document
             doc.rows.extend(text_rows.get(page.number, []))
             continue
         rows, warnings, image = scanned[page.number]
+        if page.number in pictured:
+            rows, image = _true_frame(page, rows, image)
         doc.warnings.extend(warnings)
         doc.rows.extend(top_down([*text_rows.get(page.number, []), *rows]))
         if image is not None:

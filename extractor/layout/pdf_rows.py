@@ -72,16 +72,22 @@ def _prose_row(line: list[Word], page: int) -> Row:
                      method=line[0].method, engine=line[0].engine, confidence=min(w.confidence for w in line))])
 
 
+def _texts(row: Row) -> list[str]:
+    return [s.text for s in row.spans if s.text.strip()]
+
+
 def page_rows(page: Page, tables: list[RawTable]) -> list[Row]:
-    """One page's rows in reading order: prose lines outside table areas (page numbers dropped),
-    then merged with table rows."""
+    """One page's rows in reading order: prose lines outside table areas, then merged with table rows;
+    page numbers dropped, also where camelot's stream mode took a page of prose, its footer included,
+    for a table (a row holding nothing but the page's number line)."""
     areas = [t.bbox for t in tables]
     items: list[tuple[float, Row]] = []
     for line in group_lines(w for w in page.words if not _inside(w, areas)):
         if not is_page_furniture(line, page):
             items.append((min(w.box.y0 for w in line), _prose_row(line, page.number)))
+    furniture = {join_words([w.text for w in line]) for line in group_lines(page.words) if is_page_furniture(line, page)}
     for table in tables:
-        items.extend(table_rows(table))
+        items.extend(item for item in table_rows(table) if _texts(item[1]) not in ([f] for f in furniture))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
 
@@ -115,6 +121,13 @@ def ruled_pages(path: str, numbers: list[int]) -> set[int]:
     return out
 
 
+def _over_pictures(table: RawTable, page: Page) -> bool:
+    """A table camelot finds over a picture OCR reads (``Page.picture_boxes``): the picture's own rules
+    seen in the rendering, or the prose around it taken for columns; its text is not the layer's."""
+    box = table.bbox
+    return any(box.x0 < p.x1 and p.x0 < box.x1 and box.y0 < p.y1 and p.y0 < box.y1 for p in page.picture_boxes)
+
+
 def find_tables(src: PagedSource, engine: TableEngine | None = None,
                 image_engine: TableEngine | None = None) -> dict[int, list[RawTable]]:
     """Run the table engine only where needed: pages that look like tables (numbers in rows) or,
@@ -126,8 +139,9 @@ def find_tables(src: PagedSource, engine: TableEngine | None = None,
     found: dict[int, list[RawTable]] = {}
     try:
         if text_pages:
-            words = {p.number: p.words for p in text_pages}
-            ruled = {number: [retext(t, words[number]) if t.method == "camelot-lattice" else t for t in tables]
+            pages = {p.number: p for p in text_pages}
+            ruled = {number: [retext(t, pages[number].words) if t.method == "camelot-lattice" else t
+                              for t in tables if not _over_pictures(t, pages[number])]
                      for number, tables in (engine or CamelotEngine(stream_pages=numeric)).find_tables(src.path, text_pages).items()}
             found.update(join_pages(text_pages, ruled))
         if ocr_pages and image_engine is not None:
