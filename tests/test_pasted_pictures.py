@@ -102,7 +102,7 @@ def test_pictures_the_text_layer_already_transcribes_are_not_read_again() -> Non
 
     table, logo, scan = Box(60, 300, 500, 500), Box(60, 40, 100, 80), Box(0, 0, 595, 842)
     words = [Word(t, Box(70 + 20 * i, 100, 85 + 20 * i, 112)) for i, t in enumerate("政府信息公开")]
-    assert _table_pictures([(scan, 150.0), (logo, 150.0), (table, 150.0), (table, 40.0)], words) == [(table, 150.0)]
+    assert _table_pictures([(scan, 150.0), (logo, 150.0), (table, 150.0), (table, 25.0)], words) == [(table, 150.0)]
     inside = [Word("1", Box(100 + 10 * i, 400, 105 + 10 * i, 410)) for i in range(3)]
     assert _table_pictures([(table, 150.0)], [*words, *inside]) == []
 
