@@ -159,3 +159,23 @@ def test_a_table_pasted_whole_and_shrunk_into_the_page_is_read_at_its_own_scale(
     t3 = [c for c in report.cells if c.table == "t3" and c.bbox is not None]
     assert {c.page for c in t3} == {shrunk[0].number}
     assert all(b.x0 - 1 <= c.bbox[0] and c.bbox[2] <= b.x1 + 1 for c in t3 for b in shrunk[0].picture_boxes[:1])
+
+
+@pytest.mark.slow
+def test_a_pasted_picture_is_read_the_way_up_it_was_pasted(pasted: tuple[Path, Pasting], tmp_path: Path) -> None:
+    """A picture drawn by software is shown as its author saw it (``Page.rendered``): it is never
+    turned, whereas a scan of the same ink is turned upright. A table 四 picture, its header glyphs
+    set vertically, had been turned 270° and lost its row of values."""
+    from extractor.ingest.image import open_image, open_picture
+    from extractor.layout.paged import build_paged_document
+    from extractor.settings import Settings
+
+    shot = max(pasted[0].parent.glob("*-table2-p*.*"), key=lambda p: p.stat().st_size)  # table 三
+    sideways = tmp_path / "sideways.png"
+    with Image.open(shot) as img:
+        img.convert("RGB").rotate(90, expand=True).save(sideways)
+    settings = Settings(classify=False)
+    as_scan, _ = build_paged_document(open_image(sideways), settings)
+    assert any("turned upright" in w for w in as_scan.warnings)
+    as_pasted, _ = build_paged_document(open_picture(sideways, 1), settings)
+    assert not any("turned" in w for w in as_pasted.warnings)

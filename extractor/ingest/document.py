@@ -105,7 +105,8 @@ class Page:
     ocr: bool = False
     image_cover: float = 0.0  # share of the page area under images; tells scans from sparse text pages
     #: drawn by software straight to pixels (a web page's picture of a table): no fax however crisp
-    #: its strokes, and its text may be set against the rules (table cells with no padding)
+    #: its strokes, its text may be set against the rules (table cells with no padding), and it is
+    #: upright (its author saw it so)
     rendered: bool = False
     #: pictures on a page with a text layer that may be tables printed as images (``ingest.pictures``),
     #: in points from the top left: OCR reads them, the text layer the rest of the page

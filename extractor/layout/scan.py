@@ -546,7 +546,9 @@ def _ruleless(grey: np.ndarray, dpi: float) -> np.ndarray:
 
 def _page_pass(page: Page, engine: OcrEngine, settings: Settings) -> PagePass:
     """The page cleaned and its words read; only when the page pass does not show the page upright
-    is the orientation checked by reading, and a turned page read again."""
+    is the orientation checked by reading, and a turned page read again. A rendered page (a picture
+    pasted into a web page, a Word file or a PDF) is shown as its author saw it, upright: a table 四
+    of vertical header glyphs had been turned 270° and lost its row."""
     grey, dpi, info = imageops.clean_page(np.asarray(page.image), float(page.dpi or 200))
     if page.rendered:  # a crisp picture a program drew: two tones like a fax, none of a fax's damage
         info.update(bilevel=0.0, light=0.0, doubtful_light=0.0)
@@ -556,7 +558,7 @@ def _page_pass(page: Page, engine: OcrEngine, settings: Settings) -> PagePass:
     warnings = []
     if info["photo"]:
         warnings.append(f"page {page.number}: photographed page outline found and flattened")
-    if not upright_by_page_pass(grey, dpi, words, engine, settings):
+    if not page.rendered and not upright_by_page_pass(grey, dpi, words, engine, settings):
         quarters = orientation(grey, engine, settings)
         if quarters:
             grey = imageops.turn(grey, quarters)
