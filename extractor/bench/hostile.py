@@ -13,6 +13,7 @@ import os
 import random
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
 import zlib
@@ -20,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from extractor.bench.office import soffice_export
 from extractor.bench.synth import random_report, render_docx, render_html, render_pdf, render_text
@@ -410,6 +413,24 @@ def _docx_bad_xml(base: Path, target: Path) -> Path:
     return docx_with(base, target, {"word/document.xml": b"<w:document><w:body><w:p>"})
 
 
+def _docx_picture_bomb(base: Path, target: Path) -> Path:
+    """The report with a picture pasted after its first paragraph whose PNG header declares 60 000 ×
+    60 000 px: it must be refused by its size, never decoded, and the rest of the file read."""
+    from docx import Document as open_docx
+
+    small = io.BytesIO()
+    Image.new("L", (600, 300), 255).save(small, format="PNG")
+    doc = open_docx(str(base))
+    paragraph = doc.add_paragraph()
+    paragraph.add_run().add_picture(io.BytesIO(small.getvalue()))
+    doc.paragraphs[0]._p.addnext(paragraph._p)
+    doc.save(str(target))
+    header = small.getvalue()[:16] + struct.pack(">II", 60_000, 60_000) + small.getvalue()[24:]
+    with zipfile.ZipFile(target) as made:
+        media = next(n for n in made.namelist() if n.startswith("word/media/"))
+    return docx_with(target, target.with_name("bomb-" + target.name), {media: header})
+
+
 def _docx_encrypted(folder: Path) -> Path:
     head = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
     return _write(folder / "locked.docx", head + "EncryptedPackage".encode("utf-16-le") + bytes(2048))
@@ -570,6 +591,7 @@ CASES: list[Callable[[Path], Case]] = [
     _one("docx-xxe", "docx", _derived("docx", _docx_xxe, "xxe.docx"), (0, 3), verify=not_in_stdout("root:")),
     _one("docx-billion-laughs", "docx", _derived("docx", _docx_laughs, "laughs.docx"), (3,)),
     _one("docx-encrypted", "docx", _docx_encrypted, (4,)),
+    _one("docx-picture-bomb", "docx", _derived("docx", _docx_picture_bomb, "picture.docx"), (0,), verify=has_tables),
     _one("docx-legacy-doc", "docx", _text("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000)), (3,)),
     _one("docx-zip-not-word", "docx", _zip_not_docx, (3,)),
     # word-processor files LibreOffice converts (.doc, RTF, .odt)
