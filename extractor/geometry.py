@@ -21,6 +21,17 @@ class Box(NamedTuple):
         """The smallest box holding all ``boxes`` (a line's words, a merged cell's slots); at least one."""
         return reduce(cls.union, boxes)
 
+    def area(self) -> float:
+        return (self.x1 - self.x0) * (self.y1 - self.y0)
+
+    def holds_centre(self, other: "Box") -> bool:
+        """Whether ``other``'s centre lies in this box (a word in a cell, under a picture)."""
+        cx, cy = (other.x0 + other.x1) / 2, (other.y0 + other.y1) / 2
+        return self.x0 <= cx <= self.x1 and self.y0 <= cy <= self.y1
+
+    def overlaps(self, other: "Box") -> bool:
+        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
+
     def rounded(self) -> list[float]:
         return [round(v, 1) for v in self]
 

@@ -70,13 +70,14 @@ def _read_page(doc: pdfium.PdfDocument, index: int) -> Page:
     finally:
         page.close()
     area = width * height
-    cover = min(1.0, sum((b.x1 - b.x0) * (b.y1 - b.y0) for b, _ in boxes) / area) if area > 0 else 0.0
+    cover = min(1.0, sum(b.area() for b, _ in boxes) / area) if area > 0 else 0.0
     shown = _table_pictures(boxes, words)
-    largest = max(shown, key=lambda s: (s[0].x1 - s[0].x0) * (s[0].y1 - s[0].y0), default=None)
-    return Page(number=index + 1, width=float(width), height=float(height), words=words, image_cover=cover,
-                picture_boxes=[b for b, _ in shown], picture_dpi=largest[1] if largest else 0.0,
-                picture_side_px=round(min(largest[0].x1 - largest[0].x0, largest[0].y1 - largest[0].y0)
-                                      * largest[1] / 72) if largest else 0)
+    out = Page(number=index + 1, width=float(width), height=float(height), words=words, image_cover=cover,
+                   picture_boxes=[b for b, _ in shown])
+    if shown:
+        largest, out.picture_dpi = max(shown, key=lambda s: s[0].area())
+        out.picture_side_px = round(min(largest.x1 - largest.x0, largest.y1 - largest.y0) * out.picture_dpi / 72)
+    return out
 
 
 def _image_boxes(page: pdfium.PdfPage, top: float, left: float) -> list[tuple[Box, float]]:
@@ -102,8 +103,7 @@ def _table_pictures(boxes: list[tuple[Box, float]], words: list[Word]) -> list[t
     limits = pictures.limits()
     kept = []
     for box, dpi in boxes:
-        inside = sum(box.x0 <= (w.box.x0 + w.box.x1) / 2 <= box.x1 and box.y0 <= (w.box.y0 + w.box.y1) / 2 <= box.y1
-                     for w in words)
+        inside = sum(box.holds_centre(w.box) for w in words)
         width, height = box.x1 - box.x0, box.y1 - box.y0
         large = width >= limits["min_width_pt"] and height >= limits["min_height_pt"]
         pixels = dpi * width / 72 >= limits["min_width"] and dpi * height / 72 >= limits["min_height"]

@@ -63,8 +63,7 @@ def looks_like_table(page: Page) -> bool:
 
 
 def _inside(word: Word, boxes: list[Box]) -> bool:
-    cx, cy = (word.box.x0 + word.box.x1) / 2, (word.box.y0 + word.box.y1) / 2
-    return any(b.x0 <= cx <= b.x1 and b.y0 <= cy <= b.y1 for b in boxes)
+    return any(b.holds_centre(word.box) for b in boxes)
 
 
 def _prose_row(line: list[Word], page: int) -> Row:
@@ -124,8 +123,7 @@ def ruled_pages(path: str, numbers: list[int]) -> set[int]:
 def _over_pictures(table: RawTable, page: Page) -> bool:
     """A table camelot finds over a picture OCR reads (``Page.picture_boxes``): the picture's own rules
     seen in the rendering, or the prose around it taken for columns; its text is not the layer's."""
-    box = table.bbox
-    return any(box.x0 < p.x1 and p.x0 < box.x1 and box.y0 < p.y1 and p.y0 < box.y1 for p in page.picture_boxes)
+    return any(table.bbox.overlaps(picture) for picture in page.picture_boxes)
 
 
 def find_tables(src: PagedSource, engine: TableEngine | None = None,
