@@ -26,6 +26,7 @@ SCREEN_DPI = (110, 140, 180)  # a screenshot at 100-160 % zoom, or a picture exp
 TALL_PAGE_CM = 200.0  # a page no table fills: the table laid out whole, for one tall picture
 INK_GREY = 200  # darker than this is ink when cutting a picture to its content
 MARGIN_PX = 6
+JPEG_QUALITY = 85
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,11 @@ def _screenshots(pdf: Path, pasting: Pasting, stem: str) -> list[Path]:
         if cut is None:
             continue
         path = pdf.parent / f"{stem}-p{number}.{'jpg' if pasting.jpeg else 'png'}"
-        Image.fromarray(cut).convert("RGB").save(path, quality=85) if pasting.jpeg else Image.fromarray(cut).save(path)
+        picture = Image.fromarray(cut).convert("RGB")
+        if pasting.jpeg:
+            picture.save(path, quality=JPEG_QUALITY)
+        else:
+            picture.save(path)
         shots.append(path)
     return shots
 
