@@ -669,3 +669,26 @@ def test_a_reading_the_ink_gave_against_ocr_is_not_put_back_by_an_ocr_re_read():
     notes = correct(RULES, slots, lambda page, bbox: [("1", 0.99, "rapidocr")], set())
     assert (four.value, four.status) == (4, "suspect") and total.status == "suspect"
     assert not any("corrected" in n for n in notes)
+
+
+def test_a_minus_wrapped_under_generous_leading_doubts_the_unsigned_reading():
+    """A pasted picture's narrow cell wraps "-143" as "-" over "143" with more leading than print has:
+    the "-" stands 1.5 digit heights above the digits, beyond a wrapped minus's reach at single spacing,
+    so it is not added, but the unsigned reading is doubted (``dash_far_above``, ``SIGN_DOUBT``: a
+    held-out pictured report's 行政许可 本年增/减 left the record "143", read). A lone digit line with
+    nothing above, and a minus at single spacing, are not doubted."""
+    from extractor.layout.cellread import dash_far_above
+
+    font = ImageFont.truetype(FONT_PATH, 30)
+
+    def cell(lines: list[tuple[str, int]]) -> np.ndarray:
+        image = Image.new("L", (160, 140), 255)
+        for text, top in lines:
+            ImageDraw.Draw(image).text((50, top), text, font=font, fill=0)
+        return np.asarray(image)
+
+    far, near, alone = cell([("-", 30), ("143", 75)]), cell([("-", 40), ("143", 75)]), cell([("143", 75)])
+    box = (0, 0, 160, 140)
+    assert signed_text(far, box, 200, "143") == "143" and dash_far_above(far, box, 200)
+    assert signed_text(near, box, 200, "143") == "-143" and not dash_far_above(near, box, 200)
+    assert not dash_far_above(alone, box, 200)

@@ -52,11 +52,15 @@ PAGE_CUT = "page-cut"
 #: a fax number read with a dot after its last digit or before its first (a speck beside it), the dot dropped
 STRAY_DOT = "stray-dot"
 
+#: a number with a flat mark alone on a line above it, farther than a wrapped minus stands: a minus the
+#: cell wrapped under generous leading, or a speck; the reading keeps no sign, and no re-read can tell
+SIGN_DOUBT = "sign-doubt"
+
 #: marks that doubt how layout put a cell's text together, not what its glyphs are
 ASSEMBLY = frozenset({JOINED, SPLIT})
 #: marks that doubt the ink itself: re-reads of the box see the same ink and cannot back the value
 INK_DOUBT = frozenset({FAX_STEM, FAX_BARRED_FOUR, FAX_SLOT_FOUR, FAX_OPEN_EIGHT, FAX_OPEN_NINE, FAX_LOST_DIGIT,
-                       GLYPH_DIGITS, LINES_REREAD, FAX_UNREAD})
+                       GLYPH_DIGITS, LINES_REREAD, FAX_UNREAD, SIGN_DOUBT})
 #: marks of readings the ink gave against OCR's (a "1" that a stub of a 4's bar, or where its stem stands, makes "4";
 #: a cell read from its glyph ink alone): OCR re-reading the box repeats the reading the ink overruled, so its
 #: re-reads neither correct nor pick a value for them

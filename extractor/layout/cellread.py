@@ -376,7 +376,13 @@ def _dash_shaped(w: int, h: int, tall: int, min_width: float = 0.0) -> bool:
     return h <= 0.4 * tall and max(h, min_width * tall) <= w <= tall
 
 
-def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
+#: how far above the digits (in digit heights, from the mark's foot to their top) a wrapped minus
+#: stands at single spacing, and how far one may under the leading of a pasted picture (1.36 seen)
+WRAPPED_DASH_REACH = 1.2
+FAR_DASH_REACH = 2.0
+
+
+def leading_dash(crop: np.ndarray, bilevel: bool = False, reach: float = WRAPPED_DASH_REACH) -> bool:
     """A minus sign before the digits: a short flat blob at their mid-height left of them, or alone
     on the line above them (a narrow cell wraps "-370" as "-" over "370"; a line's gap away, not
     the broken-off top bar of a 5).
@@ -420,7 +426,7 @@ def leading_dash(crop: np.ndarray, bilevel: bool = False) -> bool:
     def above(i: int) -> bool:
         x, y, w, h, area = (int(v) for v in stats[i])
         others = [j for j in range(1, n) if j != i and stats[j][1] < y + h and stats[j][1] + stats[j][3] > y]
-        return (y + h <= top and 0.5 * tall <= top - (y + h) <= 1.2 * tall and not others and area >= 3
+        return (y + h <= top and 0.5 * tall <= top - (y + h) <= reach * tall and not others and area >= 3
                 and not (bilevel and glyph_over(y)))
 
     def glyph_over(y: int) -> bool:
@@ -449,6 +455,14 @@ def signed_text(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, di
     if not leading_dash(cell_crop(grey, box, dpi), bilevel):
         return digits
     return "-" + digits.lstrip(".")
+
+
+def dash_far_above(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:
+    """A flat mark alone on a line above the digits, farther than a wrapped minus stands at single
+    spacing (``FAR_DASH_REACH``): a picture's generous leading puts the "-" of "-143" there. Too far
+    to be taken for a minus, too much like one to let the unsigned reading stand (``SIGN_DOUBT``)."""
+    crop = cell_crop(grey, box, dpi)
+    return leading_dash(crop, reach=FAR_DASH_REACH) and not leading_dash(crop)
 
 
 def has_ink(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> bool:

@@ -21,12 +21,12 @@ import numpy as np
 from extractor.geometry import Box
 from extractor.ingest.document import Page, Row, Span, Word
 from extractor.ingest.marks import (BROKEN, BROKEN_ZERO, ENGINES_DISAGREE, GLYPH_DIGITS, JOINED, LIGHT_PAGE,
-                                    LINES_REREAD, RULE_LOST, STRAY_DOT)
+                                    LINES_REREAD, RULE_LOST, SIGN_DOUBT, STRAY_DOT)
 from extractor.ingest.ocr import OcrEngine, get_ocr_engine
 from extractor.layout import imageops
 from extractor.layout.passes import PagePass, kept_pass
-from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, digit_pitch, fax_barred_four, fax_one,
-                                       fax_slot_four, fax_slot_zero, fax_unread_numbers, fax_zero, glyph_line_count,
+from extractor.layout.cellread import (BROKEN_NUMBER, CJK, CellRead, cell_crop, dash_far_above, digit_pitch,
+                                       fax_barred_four, fax_one, fax_slot_four, fax_slot_zero, fax_unread_numbers, fax_zero, glyph_line_count,
                                        has_ink, ink_lines, join_parts,
                                        narrow_single_line, number_text, read_cell_crop, read_cells, signed_text,
                                        unread_number, zero_in_brackets)
@@ -328,6 +328,8 @@ def read_table(grey: np.ndarray, dpi: float, table: TableGrid, words: list[Word]
             glyphs = GLYPH_DIGITS in read.repairs
             signed = read.text if glyphs else signed_text(grey, cell.box, dpi, read.text, bilevel)
             weak = (LIGHT_PAGE,) if light else ()
+            if not bilevel and not signed.startswith("-") and dash_far_above(grey, cell.box, dpi):
+                weak += (SIGN_DOUBT,)
             reads[cell] = CellRead(signed, read.confidence, read.engine, read.repairs + weak)
     return reads, outside, width
 
