@@ -63,8 +63,12 @@ def _dpi(img: Image.Image) -> float:
     declared = img.info.get("dpi")
     if declared and _DPI_RANGE[0] <= float(declared[0]) <= _DPI_RANGE[1]:
         return float(declared[0])
-    guess = min(img.size) / A4_WIDTH_IN
-    return float(min(max(guess, _DPI_RANGE[0]), _DPI_RANGE[1]))
+    return _guessed_dpi(min(img.size))
+
+
+def _guessed_dpi(side_px: int) -> float:
+    """The resolution of a picture whose shorter side (pixels) is taken for an A4 page's width."""
+    return float(min(max(side_px / A4_WIDTH_IN, _DPI_RANGE[0]), _DPI_RANGE[1]))
 
 
 def colour_or_grey(rgb: np.ndarray) -> np.ndarray:
@@ -281,7 +285,7 @@ def _render_pictures(path: str, page: Page, ocr_dpi: float) -> None:
     was shrunk to on the page: a tall table pasted whole and shrunk into the page stands there at half
     its print size, where every measure layout takes in points (rules, rows, glyphs) misses it.
     ``Page.read_dpi`` is the resolution layout takes the rendering at; ``dpi`` stays its true one."""
-    guess = float(min(max(page.picture_side_px / A4_WIDTH_IN, _DPI_RANGE[0]), _DPI_RANGE[1]))
+    guess = _guessed_dpi(page.picture_side_px)
     wanted = page.picture_dpi * max(1.0, ocr_dpi / guess)
     arr, page.dpi = render_page(path, page.number, min(wanted, float(pictures.limits()["max_render_dpi"])))
     page.read_dpi = max(guess, ocr_dpi) * page.dpi / wanted

@@ -167,12 +167,17 @@ def _breaks(prev: Box, cur: Box, em: float) -> bool:
     return gap > WORD_GAP_EM * em or gap < -0.5 * em
 
 
+def _layer_chars(page: Page) -> str:
+    """The text layer's glyphs on the page, without spaces."""
+    return "".join("".join(w.text for w in page.words if w.method == "pdf-text").split())
+
+
 def pictures_to_read(page: Page) -> bool:
     """Whether OCR is to read the page's table pictures beside its text layer: a sound layer, or one
     of a few sound glyphs (a page number under a table pasted alone) on a page no picture fills."""
     if not page.picture_boxes:
         return False
-    chars = "".join("".join(w.text for w in page.words if w.method == "pdf-text").split())
+    chars = _layer_chars(page)
     typed = bool(chars) and len(_GOOD.findall(chars)) == len(chars) and page.image_cover < pictures.limits()["scan_cover"]
     return typed or text_layer_ok(page)
 
@@ -183,7 +188,7 @@ def text_layer_ok(page: Page) -> bool:
     A sparse page without images (a heading before a table moved on, a signature date) is real
     text; a page with little text under a large image is a scan with, at most, a stamped number.
     """
-    chars = "".join("".join(w.text for w in page.words if w.method == "pdf-text").split())
+    chars = _layer_chars(page)
     good = len(_GOOD.findall(chars))
     if len(chars) < MIN_REAL_CHARS:
         return page.image_cover < SCAN_IMAGE_COVER and good == len(chars)
